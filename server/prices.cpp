@@ -1,0 +1,207 @@
+#include "server/prices.h"
+
+#include "core/ids.h"
+#include "core/timeformat.h"
+#include "server/database.h"
+
+#include <QFile>
+#include <algorithm>
+
+namespace spindle::server {
+namespace {
+
+    double numberOr(const JsonValue& object, const char* key, double fallback)
+    {
+        const auto it = object.FindMember(key);
+        return it != object.MemberEnd() && it->value.IsNumber() ? it->value.GetDouble() : fallback;
+    }
+
+    // Token counts are integers on the wire; keep them so when they are whole.
+    JsonValue count(double value)
+    {
+        if (value == static_cast<double>(static_cast<std::int64_t>(value)))
+            return JsonValue(static_cast<std::int64_t>(value));
+        return JsonValue(value);
+    }
+
+    JsonValue text(std::string_view value, JsonAllocator& alloc)
+    {
+        return JsonValue(value.data(), static_cast<rapidjson::SizeType>(value.size()), alloc);
+    }
+
+} // namespace
+
+const char* const kPriceSelectColumns
+    = "id, pricing_level, pricing_level_id, provider_id, llm_id, effective_date, prompt_token_cost, "
+      "completion_token_cost, cache_read_input_token_cost, cache_creation_input_token_cost, "
+      "prompt_token_cost_unit, completion_token_cost_unit, created_by, created_at";
+
+PriceRow readPriceRow(const Statement& stmt)
+{
+    PriceRow row;
+    row.id = stmt.columnText(0);
+    row.pricingLevel = stmt.columnText(1);
+    row.pricingLevelId = stmt.columnText(2);
+    row.providerId = stmt.columnText(3);
+    row.llmId = stmt.columnText(4);
+    row.effectiveDate = stmt.columnInt(5);
+    row.promptTokenCost = stmt.columnDouble(6);
+    row.completionTokenCost = stmt.columnDouble(7);
+    row.cacheReadInputTokenCost = stmt.columnDouble(8);
+    row.cacheCreationInputTokenCost = stmt.columnDouble(9);
+    row.promptTokenCostUnit = stmt.columnText(10);
+    row.completionTokenCostUnit = stmt.columnText(11);
+    row.createdBy = stmt.columnText(12);
+    row.createdAt = stmt.columnInt(13);
+    return row;
+}
+
+void seedDefaultPrices(Connection& connection)
+{
+    QFile file(QStringLiteral(":/spindle/llm-prices.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        throw SqlError("the default price table resource is missing");
+    const QByteArray bytes = file.readAll();
+    const JsonDocument doc = parseJson(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
+    auto insert = connection.prepare(
+        "INSERT INTO llm_token_prices (id, pricing_level, pricing_level_id, provider_id, llm_id, effective_date, "
+        "prompt_token_cost, completion_token_cost, cache_read_input_token_cost, cache_creation_input_token_cost, "
+        "created_by, created_at) VALUES (?, 'default', 'default', ?, ?, ?, ?, ?, ?, ?, 'system', ?)");
+    for (const auto& model : doc.GetObject()) {
+        if (!model.value.IsArray())
+            continue;
+        int point = 0;
+        for (const auto& price : model.value.GetArray()) {
+            const std::string llmId(stringView(model.name));
+            const auto created = price.HasMember("created_at") && price["created_at"].IsString()
+                ? parseIsoTime(stringView(price["created_at"]))
+                : std::nullopt;
+            insert->bind(1, std::string_view("default:" + llmId + ":" + std::to_string(point++)));
+            insert->bind(2, price.HasMember("provider") && price["provider"].IsString()
+                                ? stringView(price["provider"])
+                                : std::string_view("default"));
+            insert->bind(3, std::string_view(llmId));
+            insert->bind(4, created.value_or(0));
+            insert->bind(5, numberOr(price, "input", 0));
+            insert->bind(6, numberOr(price, "output", 0));
+            insert->bind(7, numberOr(price, "cache_read_input", 0));
+            insert->bind(8, numberOr(price, "cache_creation_input", 0));
+            insert->bind(9, created.value_or(0));
+            insert->run();
+        }
+    }
+}
+
+PriceBook::PriceBook(std::shared_ptr<const PricesByModel> defaults, PricesByModel projectPrices)
+    : m_defaults(std::move(defaults))
+    , m_project(std::move(projectPrices))
+{
+}
+
+const PriceRow* PriceBook::select(const std::string& llmId, std::int64_t startedAt) const
+{
+    const PriceRow* best = nullptr;
+    const auto rank = [startedAt](const PriceRow& row) {
+        return std::tuple(row.effectiveDate <= startedAt, row.pricingLevel == "project", row.effectiveDate,
+                          row.createdAt);
+    };
+    const auto consider = [&](const PricesByModel& prices) {
+        const auto it = prices.find(llmId);
+        if (it == prices.end())
+            return;
+        for (const PriceRow& row : it->second)
+            if (!best || rank(row) > rank(*best))
+                best = &row;
+    };
+    consider(*m_defaults);
+    consider(m_project);
+    return best;
+}
+
+TokenCounts normaliseUsage(const JsonValue& entry)
+{
+    TokenCounts counts;
+    if (!entry.IsObject())
+        return counts;
+    counts.requests = numberOr(entry, "requests", 0);
+    counts.prompt = numberOr(entry, "prompt_tokens", 0) + numberOr(entry, "input_tokens", 0);
+    counts.completion = numberOr(entry, "completion_tokens", 0) + numberOr(entry, "output_tokens", 0);
+    counts.total = numberOr(entry, "total_tokens", 0);
+    if (counts.total == 0)
+        counts.total = counts.prompt + counts.completion;
+    counts.cacheRead = numberOr(entry, "cache_read_input_tokens", 0);
+    counts.cacheCreation = numberOr(entry, "cache_creation_input_tokens", 0);
+    return counts;
+}
+
+bool PriceBook::buildCosts(const JsonValue& usage, std::int64_t startedAt, JsonValue& costs,
+                           JsonAllocator& alloc) const
+{
+    if (!usage.IsObject())
+        return false;
+    costs.SetObject();
+    for (const auto& model : usage.GetObject()) {
+        const std::string llmId(stringView(model.name));
+        const PriceRow* price = select(llmId, startedAt);
+        if (!price)
+            continue;
+        const TokenCounts n = normaliseUsage(model.value);
+        const double uncachedPrompt = std::max(0.0, n.prompt - n.cacheRead - n.cacheCreation);
+        JsonValue cost(rapidjson::kObjectType);
+        cost.AddMember("prompt_tokens", count(n.prompt), alloc);
+        cost.AddMember("completion_tokens", count(n.completion), alloc);
+        cost.AddMember("requests", count(n.requests), alloc);
+        cost.AddMember("total_tokens", count(n.total), alloc);
+        cost.AddMember("cache_read_input_tokens", count(n.cacheRead), alloc);
+        cost.AddMember("cache_creation_input_tokens", count(n.cacheCreation), alloc);
+        cost.AddMember("prompt_tokens_total_cost", uncachedPrompt * price->promptTokenCost, alloc);
+        cost.AddMember("completion_tokens_total_cost", n.completion * price->completionTokenCost, alloc);
+        cost.AddMember("cache_read_input_tokens_total_cost", n.cacheRead * price->cacheReadInputTokenCost, alloc);
+        cost.AddMember("cache_creation_input_tokens_total_cost",
+                       n.cacheCreation * price->cacheCreationInputTokenCost, alloc);
+        cost.AddMember("prompt_token_cost", price->promptTokenCost, alloc);
+        cost.AddMember("completion_token_cost", price->completionTokenCost, alloc);
+        cost.AddMember("cache_read_input_token_cost", price->cacheReadInputTokenCost, alloc);
+        cost.AddMember("cache_creation_input_token_cost", price->cacheCreationInputTokenCost, alloc);
+        cost.AddMember("prompt_token_cost_unit", text(price->promptTokenCostUnit, alloc), alloc);
+        cost.AddMember("completion_token_cost_unit", text(price->completionTokenCostUnit, alloc), alloc);
+        cost.AddMember("effective_date", text(formatSqlTime(price->effectiveDate), alloc), alloc);
+        cost.AddMember("provider_id", text(price->providerId, alloc), alloc);
+        cost.AddMember("pricing_level", text(price->pricingLevel, alloc), alloc);
+        cost.AddMember("pricing_level_id", text(price->pricingLevelId, alloc), alloc);
+        cost.AddMember("created_at", text(formatSqlTime(price->createdAt), alloc), alloc);
+        cost.AddMember("created_by", text(price->createdBy, alloc), alloc);
+        costs.AddMember(text(llmId, alloc), cost, alloc);
+    }
+    return costs.MemberCount() > 0;
+}
+
+PriceBook PriceCatalog::forProject(Connection& reader, const std::string& projectId)
+{
+    std::shared_ptr<const PricesByModel> defaults;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_defaults) {
+            auto loaded = std::make_shared<PricesByModel>();
+            auto stmt = reader.prepare(std::string("SELECT ") + kPriceSelectColumns
+                                       + " FROM llm_token_prices WHERE pricing_level = 'default'");
+            while (stmt->step()) {
+                PriceRow row = readPriceRow(*stmt);
+                (*loaded)[row.llmId].push_back(std::move(row));
+            }
+            m_defaults = std::move(loaded);
+        }
+        defaults = m_defaults;
+    }
+    PricesByModel project;
+    auto stmt = reader.prepare(std::string("SELECT ") + kPriceSelectColumns
+                               + " FROM llm_token_prices WHERE pricing_level = 'project' AND pricing_level_id = ?");
+    stmt->bind(1, std::string_view(projectId));
+    while (stmt->step()) {
+        PriceRow row = readPriceRow(*stmt);
+        project[row.llmId].push_back(std::move(row));
+    }
+    return PriceBook(std::move(defaults), std::move(project));
+}
+
+} // namespace spindle::server

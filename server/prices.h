@@ -1,0 +1,73 @@
+#pragma once
+
+#include "server/json.h"
+#include "server/sqlite.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace spindle::server {
+
+struct PriceRow
+{
+    std::string id;
+    std::string pricingLevel; // "default" or "project"
+    std::string pricingLevelId;
+    std::string providerId;
+    std::string llmId;
+    std::int64_t effectiveDate = 0; // µs
+    double promptTokenCost = 0;
+    double completionTokenCost = 0;
+    double cacheReadInputTokenCost = 0;
+    double cacheCreationInputTokenCost = 0;
+    std::string promptTokenCostUnit = "USD";
+    std::string completionTokenCostUnit = "USD";
+    std::string createdBy;
+    std::int64_t createdAt = 0;
+};
+
+using PricesByModel = std::unordered_map<std::string, std::vector<PriceRow>>;
+
+extern const char* const kPriceSelectColumns;
+PriceRow readPriceRow(const Statement& stmt);
+
+// The prices one read request sees: the shipped defaults (loaded once) plus the project's own.
+class PriceBook
+{
+public:
+    PriceBook(std::shared_ptr<const PricesByModel> defaults, PricesByModel projectPrices);
+
+    // weave-protocol.md 4.2: effective at the call's start first, then project over default,
+    // then the latest effective date, then the latest creation. Future-only prices still apply.
+    const PriceRow* select(const std::string& llmId, std::int64_t startedAt) const;
+
+    // summary.weave.costs for one call's own summary.usage (4.3, 4.4); null when nothing is priced.
+    bool buildCosts(const JsonValue& usage, std::int64_t startedAt, JsonValue& costs, JsonAllocator& alloc) const;
+
+private:
+    std::shared_ptr<const PricesByModel> m_defaults;
+    PricesByModel m_project;
+};
+
+// Caches the default price rows; they change only with a schema migration.
+class PriceCatalog
+{
+public:
+    PriceBook forProject(Connection& reader, const std::string& projectId);
+
+private:
+    std::mutex m_mutex;
+    std::shared_ptr<const PricesByModel> m_defaults;
+};
+
+// Normalised token counts of one usage entry (4.3).
+struct TokenCounts
+{
+    double requests = 0, prompt = 0, completion = 0, total = 0, cacheRead = 0, cacheCreation = 0;
+};
+TokenCounts normaliseUsage(const JsonValue& entry);
+
+} // namespace spindle::server

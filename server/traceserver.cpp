@@ -1,0 +1,294 @@
+#include "server/traceserver.h"
+
+#include "core/digest.h"
+#include "server/calls.h"
+#include "server/feedback.h"
+#include "server/objects.h"
+#include "server/tables.h"
+
+#include <QByteArray>
+#include <filesystem>
+#include <httplib.h>
+#include <iostream>
+
+namespace spindle::server {
+namespace {
+
+    struct Route
+    {
+        const char* path;
+        JsonRoute handler;
+    };
+
+    const Route kJsonRoutes[] = {
+        { "/call/start", callStart },
+        { "/call/end", callEnd },
+        { "/call/upsert_batch", callUpsertBatch },
+        { "/call/read", callRead },
+        { "/call/update", callUpdate },
+        { "/calls/delete", callsDelete },
+        { "/calls/query", callsQuery },
+        { "/calls/query_stats", callsQueryStats },
+        { "/obj/create", objCreate },
+        { "/obj/read", objRead },
+        { "/objs/query", objsQuery },
+        { "/obj/delete", objDelete },
+        { "/table/create", tableCreate },
+        { "/table/query", tableQuery },
+        { "/table/query_stats", tableQueryStats },
+        { "/refs/read_batch", refsReadBatch },
+        { "/feedback/create", feedbackCreate },
+        { "/feedback/batch/create", feedbackBatchCreate },
+        { "/feedback/query", feedbackQuery },
+        { "/feedback/purge", feedbackPurge },
+        { "/feedback/replace", feedbackReplace },
+        { "/cost/create", costCreate },
+        { "/cost/query", costQuery },
+        { "/cost/purge", costPurge },
+    };
+
+    std::string errorBody(const ApiError& error)
+    {
+        std::string out = "{\"reason\":";
+        appendJsonString(out, error.reason);
+        if (!error.extraMembers.empty())
+            out += "," + error.extraMembers;
+        return out + "}";
+    }
+
+    const char* defaultReason(int status)
+    {
+        switch (status) {
+        case 400: return "bad request";
+        case 401: return "unauthorized: send HTTP Basic auth with the server's API key as the password";
+        case 404: return "no such endpoint";
+        case 405: return "method not allowed";
+        case 413: return "request body exceeds the size limit";
+        case 414: return "request URI too long";
+        default: return "request failed";
+        }
+    }
+
+    std::string basicPassword(const std::string& header)
+    {
+        if (header.rfind("Basic ", 0) != 0)
+            return {};
+        const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(header.substr(6)));
+        const qsizetype colon = decoded.indexOf(':');
+        return colon < 0 ? std::string() : decoded.mid(colon + 1).toStdString();
+    }
+
+} // namespace
+
+bool isLoopbackHost(const std::string& host)
+{
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+struct TraceServer::Impl
+{
+    explicit Impl(const ServerOptions& options)
+        : options(options)
+        , db((std::filesystem::create_directories(options.dataDir), options.dataDir + "/spindle.sqlite"))
+        , userId(options.apiKey.empty() ? std::string("local-user")
+                                        : "user-" + sha256Hex(options.apiKey).substr(0, 12))
+    {
+    }
+
+    bool authorized(const httplib::Request& req, httplib::Response& res) const
+    {
+        if (options.apiKey.empty())
+            return true;
+        const std::string header = req.get_header_value("Authorization");
+        if (basicPassword(header) == options.apiKey || header == "Bearer " + options.apiKey)
+            return true;
+        res.status = 401;
+        res.set_header("WWW-Authenticate", "Basic realm=\"spindle\"");
+        res.set_content(errorBody(ApiError(401, "missing or wrong API key")), "application/json");
+        return false;
+    }
+
+    template <typename Work>
+    void guarded(const httplib::Request& req, httplib::Response& res, Work&& work)
+    {
+        if (!authorized(req, res))
+            return;
+        try {
+            work();
+        } catch (const ApiError& error) {
+            res.status = error.status;
+            res.set_content(errorBody(error), "application/json");
+        } catch (const std::exception& error) {
+            std::cerr << "spindle-server: " << req.path << " failed: " << error.what() << std::endl;
+            res.status = 500;
+            res.set_content(errorBody(ApiError(500, std::string("internal error: ") + error.what())),
+                            "application/json");
+        }
+    }
+
+    void addRoutes();
+    void addFileRoutes();
+    void addStreamRoute();
+
+    ServerOptions options;
+    Database db;
+    PriceCatalog prices;
+    std::string userId;
+    httplib::Server http;
+};
+
+void TraceServer::Impl::addRoutes()
+{
+    for (const Route& route : kJsonRoutes) {
+        http.Post(route.path, [this, handler = route.handler](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, [&] {
+                const JsonDocument body = parseJson(req.body);
+                RequestContext context { db, prices, userId };
+                res.set_content(handler(body, context), "application/json");
+            });
+        });
+    }
+    http.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("{\"status\":\"ok\"}", "application/json");
+    });
+    http.Get("/server_info", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("{\"min_required_weave_python_version\":\"0.0.0\",\"trace_server_version\":\"spindle-0.1.0\"}",
+                        "application/json");
+    });
+    addFileRoutes();
+    addStreamRoute();
+}
+
+void TraceServer::Impl::addFileRoutes()
+{
+    const auto create = [this](const httplib::Request& req, httplib::Response& res) {
+        guarded(req, res, [&] {
+            if (!req.is_multipart_form_data() || !req.has_file("project_id") || !req.has_file("file"))
+                throw badRequest("file/create takes multipart/form-data with 'project_id' and 'file' parts");
+            JsonDocument fields(rapidjson::kObjectType);
+            const std::string project = req.get_file_value("project_id").content;
+            fields.AddMember("project_id", JsonValue(project.c_str(), fields.GetAllocator()), fields.GetAllocator());
+            const std::string projectId = requireProjectId(fields);
+            const std::string& bytes = req.get_file_value("file").content;
+            const std::string digest = storeFile(db, projectId, bytes);
+            if (req.has_file("expected_digest") && req.get_file_value("expected_digest").content != digest)
+                throw ApiError(409, "digest mismatch: computed " + digest);
+            std::string out = "{\"digest\":";
+            appendJsonString(out, digest);
+            res.set_content(out + "}", "application/json");
+        });
+    };
+    const auto content = [this](const httplib::Request& req, httplib::Response& res) {
+        guarded(req, res, [&] {
+            std::string projectId;
+            const std::string digest = fileContentDigest(parseJson(req.body), projectId);
+            const auto bytes = readFile(db, projectId, digest);
+            if (!bytes)
+                throw notFound("file " + digest + " not found in " + projectId);
+            res.set_content(*bytes, "application/octet-stream");
+        });
+    };
+    http.Post("/file/create", create);
+    http.Post("/files/create", create);
+    http.Post("/file/content", content);
+    http.Post("/files/content", content);
+}
+
+void TraceServer::Impl::addStreamRoute()
+{
+    http.Post("/calls/stream_query", [this](const httplib::Request& req, httplib::Response& res) {
+        guarded(req, res, [&] {
+            const JsonDocument body = parseJson(req.body);
+            RequestContext context { db, prices, userId };
+            auto stream = std::make_shared<CallStream>(context, body);
+            // The first lines leave quickly; later batches grow to amortise the writes (50 → 500).
+            auto batch = std::make_shared<int>(50);
+            res.set_chunked_content_provider("application/jsonl", [stream, batch](std::size_t, httplib::DataSink& sink) {
+                try {
+                    std::string out;
+                    const bool more = stream->next(out, *batch);
+                    *batch = std::min(500, *batch * 10);
+                    if (!out.empty() && !sink.write(out.data(), out.size()))
+                        return false;
+                    if (!more)
+                        sink.done();
+                    return true;
+                } catch (const std::exception& error) {
+                    std::cerr << "spindle-server: stream_query failed mid-stream: " << error.what() << std::endl;
+                    return false;
+                }
+            });
+        });
+    });
+}
+
+TraceServer::TraceServer(ServerOptions options)
+    : m_options(std::move(options))
+{
+}
+
+TraceServer::~TraceServer()
+{
+    stop();
+}
+
+int TraceServer::bind()
+{
+    if (!isLoopbackHost(m_options.host) && m_options.apiKey.empty())
+        throw std::runtime_error("refusing to listen on non-loopback host " + m_options.host
+                                 + " without --api-key");
+    m_impl = std::make_unique<Impl>(m_options);
+    auto& http = m_impl->http;
+    http.set_payload_max_length(m_options.maxBodyBytes);
+    http.set_tcp_nodelay(true);
+    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty())
+            return;
+        std::string reason = defaultReason(res.status);
+        if (res.status == 404)
+            reason += ": " + req.method + " " + req.path;
+        res.set_content(errorBody(ApiError(res.status, reason)), "application/json");
+    });
+    m_impl->addRoutes();
+    if (m_options.port == 0) {
+        m_port = http.bind_to_any_port(m_options.host);
+        if (m_port <= 0)
+            throw std::runtime_error("cannot bind " + m_options.host);
+    } else {
+        if (!http.bind_to_port(m_options.host, m_options.port))
+            throw std::runtime_error("cannot bind " + m_options.host + ":" + std::to_string(m_options.port));
+        m_port = m_options.port;
+    }
+    return m_port;
+}
+
+void TraceServer::serve()
+{
+    m_impl->http.listen_after_bind();
+}
+
+int TraceServer::startInBackground()
+{
+    const int port = bind();
+    m_thread = std::thread([this] { serve(); });
+    // stop() only reaches a server that is already listening.
+    while (!m_impl->http.is_running())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return port;
+}
+
+void TraceServer::stop()
+{
+    if (m_impl)
+        m_impl->http.stop();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+std::string TraceServer::url() const
+{
+    const bool v6 = m_options.host.find(':') != std::string::npos;
+    return "http://" + (v6 ? "[" + m_options.host + "]" : m_options.host) + ":" + std::to_string(m_port);
+}
+
+} // namespace spindle::server
