@@ -817,7 +817,14 @@ if (BIN_ERROR) {
       assert.equal((await queryStats({ filter: { op_names: [callsOf('score_doc')[0].op_name] } })).count, 3);
       assert.equal((await queryStats({ filter: { trace_ids: [only('pipeline').trace_id] } })).count, 11);
       assert.equal((await queryStats({ filter: { parent_ids: [only('pipeline').id] } })).count, 8);
-      assert.equal((await queryStats({ limit: 3 })).count, 3, 'count is capped at limit');
+      const capped = await queryStats({ limit: 3 });
+      assert.equal(capped.count, 3, 'count is capped at limit');
+      if ('has_more' in capped) assert.equal(capped.has_more, true);
+      const statusError = {
+        $expr: { $eq: [{ $getField: 'summary.weave.status' }, { $literal: 'error' }] },
+      };
+      assert.equal((await queryStats({ query: statusError })).count, 4);
+      assert.equal((await queryStats({ query: statusError, filter: { trace_roots_only: true } })).count, 1);
       const other = await postJson('/calls/query_stats', {
         project_id: `${ENTITY}/no-such-project-${Date.now()}`,
       });
@@ -863,11 +870,47 @@ if (BIN_ERROR) {
           'default order is started_at asc',
         );
       }
+      const errored = await streamQuery({
+        query: { $expr: { $eq: [{ $getField: 'summary.weave.status' }, { $literal: 'error' }] } },
+      });
+      assert.deepEqual(
+        errored.map(opNameOf).sort(),
+        ['charge_card', 'failing_pipeline', 'flaky_tool', LLM_OP].sort(),
+      );
+
       const page = await streamQuery({ limit: 5, offset: 5 });
       assert.deepEqual(
         page.map(c => c.id),
         all.slice(5, 10).map(c => c.id),
       );
+    });
+
+    test('client mistakes get a 4xx with {"reason"}, never a 5xx (the SDK retries 5xx for hours)', async () => {
+      const raw = async (route, body) => {
+        const res = await fetch(`${server.url}${route}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: AUTH },
+          body,
+        });
+        return { status: res.status, text: await res.text() };
+      };
+      const cases = [
+        ['/calls/stream_query', '{"project_id": ', 400],
+        ['/calls/stream_query', '{}', 400],
+        ['/calls/query_stats', '[1, 2]', 400],
+        ['/call/upsert_batch', '{"batch": "not a list"}', 400],
+        ['/file/content', JSON.stringify({ project_id: project, digest: 'A'.repeat(43) }), 404],
+        [
+          '/obj/read',
+          JSON.stringify({ project_id: project, object_id: 'no_such_op', digest: 'latest' }),
+          404,
+        ],
+      ];
+      for (const [route, body, expected] of cases) {
+        const r = await raw(route, body);
+        assert.equal(r.status, expected, `${route} ${body} -> ${r.status} ${r.text}`);
+        assert.equal(typeof JSON.parse(r.text).reason, 'string', `${route} error body ${r.text}`);
+      }
     });
 
     // Keep this last: it restarts the server.

@@ -1,0 +1,34 @@
+# Shared by scripts/run and scripts/test: install what the build needs, then configure and build.
+# Installs Debian packages with apt-get when they are missing (needs root, as on a fresh Debian 12).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${SPINDLE_BUILD_DIR:-$ROOT/build}"
+
+DEBIAN_PACKAGES=(
+    g++ cmake ninja-build pkg-config
+    qt6-base-dev qt6-base-dev-tools
+    libsqlite3-dev sqlite3 libcpp-httplib-dev rapidjson-dev
+    libssl-dev zlib1g-dev libbrotli-dev
+)
+
+install_packages() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return
+    fi
+    echo "Installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build_spindle() {
+    install_packages "${DEBIAN_PACKAGES[@]}"
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${SPINDLE_BUILD_TYPE:-RelWithDebInfo}"
+    cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+}
