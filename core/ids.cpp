@@ -4,6 +4,7 @@
 
 #include <QRandomGenerator>
 #include <QUuid>
+
 #include <cstdio>
 
 namespace spindle {
@@ -21,8 +22,8 @@ std::string newUuid7()
     const std::uint64_t randB = (random >> 12) & 0x3FFFFFFFFFFFFFFFULL;
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "%08x-%04x-7%03x-%04x-%012llx", static_cast<unsigned>(millis >> 16),
-                  static_cast<unsigned>(millis & 0xFFFF), randA, static_cast<unsigned>(0x8000 | (randB >> 48)),
-                  static_cast<unsigned long long>(randB & 0xFFFFFFFFFFFFULL));
+        static_cast<unsigned>(millis & 0xFFFF), randA, static_cast<unsigned>(0x8000 | (randB >> 48)),
+        static_cast<unsigned long long>(randB & 0xFFFFFFFFFFFFULL));
     return buffer;
 }
 

@@ -3,48 +3,48 @@
 namespace spindle {
 namespace {
 
-    std::vector<std::string_view> splitSlashes(std::string_view text)
-    {
-        std::vector<std::string_view> parts;
-        std::size_t start = 0;
-        while (true) {
-            const std::size_t slash = text.find('/', start);
-            parts.push_back(text.substr(start, slash == std::string_view::npos ? slash : slash - start));
-            if (slash == std::string_view::npos)
-                return parts;
-            start = slash + 1;
-        }
+std::vector<std::string_view> splitSlashes(std::string_view text)
+{
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t slash = text.find('/', start);
+        parts.push_back(text.substr(start, slash == std::string_view::npos ? slash : slash - start));
+        if (slash == std::string_view::npos)
+            return parts;
+        start = slash + 1;
     }
+}
 
-    int hexValue(char c)
-    {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    }
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
-    std::string percentDecode(std::string_view text)
-    {
-        std::string out;
-        out.reserve(text.size());
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            if (text[i] == '%' && i + 2 < text.size()) {
-                const int hi = hexValue(text[i + 1]);
-                const int lo = hexValue(text[i + 2]);
-                if (hi >= 0 && lo >= 0) {
-                    out.push_back(static_cast<char>(hi * 16 + lo));
-                    i += 2;
-                    continue;
-                }
+std::string percentDecode(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            const int hi = hexValue(text[i + 1]);
+            const int lo = hexValue(text[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out.push_back(static_cast<char>(hi * 16 + lo));
+                i += 2;
+                continue;
             }
-            out.push_back(text[i]);
         }
-        return out;
+        out.push_back(text[i]);
     }
+    return out;
+}
 
 } // namespace
 

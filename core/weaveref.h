@@ -18,7 +18,10 @@ struct WeaveRef
     std::string digest; // empty for table and call refs
     std::vector<std::pair<std::string, std::string>> extra; // (edge, value), values percent-decoded
 
-    std::string projectId() const { return entity + '/' + project; }
+    std::string projectId() const
+    {
+        return entity + '/' + project;
+    }
 };
 
 inline constexpr std::string_view kWeaveRefPrefix = "weave:///";

@@ -14,7 +14,10 @@ struct ApiError : std::exception
         , reason(std::move(message))
     {
     }
-    const char* what() const noexcept override { return reason.c_str(); }
+    const char* what() const noexcept override
+    {
+        return reason.c_str();
+    }
 
     int status;
     std::string reason;

@@ -5,174 +5,179 @@
 namespace spindle::server {
 namespace {
 
-    constexpr std::size_t kMaxFilterList = 1000;
+constexpr std::size_t kMaxFilterList = 1000;
 
-    struct PlainColumn
-    {
-        const char* name;
-        ValueKind kind;
-        bool nullable;
-    };
+struct PlainColumn
+{
+    const char* name;
+    ValueKind kind;
+    bool nullable;
+};
 
-    constexpr std::array kPlainColumns {
-        PlainColumn { "id", ValueKind::Text, false },
-        PlainColumn { "project_id", ValueKind::Text, false },
-        PlainColumn { "trace_id", ValueKind::Text, true },
-        PlainColumn { "parent_id", ValueKind::Text, true },
-        PlainColumn { "thread_id", ValueKind::Text, true },
-        PlainColumn { "turn_id", ValueKind::Text, true },
-        PlainColumn { "op_name", ValueKind::Text, true },
-        PlainColumn { "display_name", ValueKind::Text, true },
-        PlainColumn { "exception", ValueKind::Text, true },
-        PlainColumn { "wb_user_id", ValueKind::Text, true },
-        PlainColumn { "wb_run_id", ValueKind::Text, true },
-        PlainColumn { "wb_run_step", ValueKind::Number, true },
-        PlainColumn { "wb_run_step_end", ValueKind::Number, true },
-        PlainColumn { "started_at", ValueKind::Time, false },
-        PlainColumn { "ended_at", ValueKind::Time, true },
-        PlainColumn { "deleted_at", ValueKind::Time, true },
-    };
+constexpr std::array kPlainColumns {
+    PlainColumn { "id", ValueKind::Text, false },
+    PlainColumn { "project_id", ValueKind::Text, false },
+    PlainColumn { "trace_id", ValueKind::Text, true },
+    PlainColumn { "parent_id", ValueKind::Text, true },
+    PlainColumn { "thread_id", ValueKind::Text, true },
+    PlainColumn { "turn_id", ValueKind::Text, true },
+    PlainColumn { "op_name", ValueKind::Text, true },
+    PlainColumn { "display_name", ValueKind::Text, true },
+    PlainColumn { "exception", ValueKind::Text, true },
+    PlainColumn { "wb_user_id", ValueKind::Text, true },
+    PlainColumn { "wb_run_id", ValueKind::Text, true },
+    PlainColumn { "wb_run_step", ValueKind::Number, true },
+    PlainColumn { "wb_run_step_end", ValueKind::Number, true },
+    PlainColumn { "started_at", ValueKind::Time, false },
+    PlainColumn { "ended_at", ValueKind::Time, true },
+    PlainColumn { "deleted_at", ValueKind::Time, true },
+};
 
-    constexpr std::array kJsonColumns { "inputs", "output", "attributes", "summary" };
+constexpr std::array kJsonColumns { "inputs", "output", "attributes", "summary" };
 
-    // `feedback.[<type>].<rest>` → (type, rest)
-    std::pair<std::string, std::string> splitFeedbackPath(std::string_view path)
-    {
-        const std::string_view body = path.substr(std::string_view("feedback.[").size());
-        const std::size_t close = body.find("]");
-        if (close == std::string_view::npos || close + 1 >= body.size() || body[close + 1] != '.')
-            throw ApiError(422, "feedback fields look like feedback.[<type>].payload.<path>, not '"
-                                   + std::string(path) + "'");
-        std::string type(body.substr(0, close));
-        if (type == "*")
-            type.clear();
-        return { type, std::string(body.substr(close + 2)) };
+// `feedback.[<type>].<rest>` → (type, rest)
+std::pair<std::string, std::string> splitFeedbackPath(std::string_view path)
+{
+    const std::string_view body = path.substr(std::string_view("feedback.[").size());
+    const std::size_t close = body.find("]");
+    if (close == std::string_view::npos || close + 1 >= body.size() || body[close + 1] != '.')
+        throw ApiError(422,
+            "feedback fields look like feedback.[<type>].payload.<path>, not '" + std::string(path) + "'");
+    std::string type(body.substr(0, close));
+    if (type == "*")
+        type.clear();
+    return { type, std::string(body.substr(close + 2)) };
+}
+
+Field feedbackField(std::string_view path)
+{
+    auto [type, rest] = splitFeedbackPath(path);
+    Field field;
+    field.viaFeedback = true;
+    field.feedbackType = type;
+    if (rest == "payload" || rest.starts_with("payload.")) {
+        field.kind = ValueKind::Json;
+        field.column = "f.payload";
+        field.jsonPath = rest == "payload" ? "" : rest.substr(8);
+    } else if (rest == "runnable_ref" || rest == "trigger_ref" || rest == "call_ref"
+        || rest == "annotation_ref" || rest == "creator" || rest == "wb_user_id" || rest == "feedback_type") {
+        field.column = "f." + rest;
+    } else if (rest == "created_at") {
+        field.kind = ValueKind::Time;
+        field.column = "f.created_at";
+    } else {
+        throw ApiError(422, "unknown feedback field '" + std::string(path) + "'");
     }
+    return field;
+}
 
-    Field feedbackField(std::string_view path)
-    {
-        auto [type, rest] = splitFeedbackPath(path);
-        Field field;
-        field.viaFeedback = true;
-        field.feedbackType = type;
-        if (rest == "payload" || rest.starts_with("payload.")) {
-            field.kind = ValueKind::Json;
-            field.column = "f.payload";
-            field.jsonPath = rest == "payload" ? "" : rest.substr(8);
-        } else if (rest == "runnable_ref" || rest == "trigger_ref" || rest == "call_ref" || rest == "annotation_ref"
-                   || rest == "creator" || rest == "wb_user_id" || rest == "feedback_type") {
-            field.column = "f." + rest;
-        } else if (rest == "created_at") {
-            field.kind = ValueKind::Time;
-            field.column = "f.created_at";
-        } else {
-            throw ApiError(422, "unknown feedback field '" + std::string(path) + "'");
-        }
-        return field;
+void addIn(Sql& where, const char* column, const std::vector<std::string>& values)
+{
+    if (values.empty())
+        return;
+    where.append(" AND ").append(column).append(" IN (");
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i)
+            where.append(", ");
+        where.bind(values[i]);
     }
+    where.append(")");
+}
 
-    void addIn(Sql& where, const char* column, const std::vector<std::string>& values)
-    {
-        if (values.empty())
-            return;
-        where.append(" AND ").append(column).append(" IN (");
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i)
-                where.append(", ");
-            where.bind(values[i]);
-        }
-        where.append(")");
+// `...:*` matches every version: a range scan on the prefix keeps the op index usable.
+Sql refMatch(const std::string& column, const std::string& value)
+{
+    Sql sql;
+    if (value.size() >= 2 && value.ends_with(":*")) {
+        std::string prefix = value.substr(0, value.size() - 1);
+        std::string upper = prefix;
+        upper.back() = static_cast<char>(upper.back() + 1);
+        sql.append("(" + column + " >= ")
+            .bind(prefix)
+            .append(" AND " + column + " < ")
+            .bind(upper)
+            .append(")");
+    } else {
+        sql.append("(" + column + " = ").bind(value).append(")");
     }
+    return sql;
+}
 
-    // `...:*` matches every version: a range scan on the prefix keeps the op index usable.
-    Sql refMatch(const std::string& column, const std::string& value)
-    {
-        Sql sql;
-        if (value.size() >= 2 && value.ends_with(":*")) {
-            std::string prefix = value.substr(0, value.size() - 1);
-            std::string upper = prefix;
-            upper.back() = static_cast<char>(upper.back() + 1);
-            sql.append("(" + column + " >= ").bind(prefix).append(" AND " + column + " < ").bind(upper).append(")");
-        } else {
-            sql.append("(" + column + " = ").bind(value).append(")");
-        }
-        return sql;
+void addRefFilter(
+    Sql& where, const std::string& column, const std::vector<std::string>& values, bool inJsonList)
+{
+    if (values.empty())
+        return;
+    where.append(inJsonList ? " AND EXISTS (SELECT 1 FROM json_each(" + column + ") r WHERE " : " AND (");
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i)
+            where.append(" OR ");
+        where.append(refMatch(inJsonList ? "r.value" : column, values[i]));
     }
+    where.append(")");
+}
 
-    void addRefFilter(Sql& where, const std::string& column, const std::vector<std::string>& values, bool inJsonList)
-    {
-        if (values.empty())
-            return;
-        where.append(inJsonList ? " AND EXISTS (SELECT 1 FROM json_each(" + column + ") r WHERE " : " AND (");
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i)
-                where.append(" OR ");
-            where.append(refMatch(inJsonList ? "r.value" : column, values[i]));
-        }
-        where.append(")");
-    }
+std::vector<std::string> filterList(const JsonValue& filter, const char* key)
+{
+    auto values = optionalStringList(filter, key, "filter");
+    if (values.size() > kMaxFilterList)
+        throw badRequest(
+            std::string("filter.") + key + " takes at most " + std::to_string(kMaxFilterList) + " values");
+    return values;
+}
 
-    std::vector<std::string> filterList(const JsonValue& filter, const char* key)
-    {
-        auto values = optionalStringList(filter, key, "filter");
-        if (values.size() > kMaxFilterList)
-            throw badRequest(std::string("filter.") + key + " takes at most " + std::to_string(kMaxFilterList)
-                             + " values");
-        return values;
-    }
+void addFilter(Sql& where, const JsonValue& filter)
+{
+    if (!filter.IsObject())
+        throw badRequest("filter must be an object");
+    addRefFilter(where, "op_name", filterList(filter, "op_names"), false);
+    addRefFilter(where, "calls.input_refs", filterList(filter, "input_refs"), true);
+    addRefFilter(where, "calls.output_refs", filterList(filter, "output_refs"), true);
+    addIn(where, "parent_id", filterList(filter, "parent_ids"));
+    addIn(where, "trace_id", filterList(filter, "trace_ids"));
+    addIn(where, "id", filterList(filter, "call_ids"));
+    addIn(where, "thread_id", filterList(filter, "thread_ids"));
+    addIn(where, "turn_id", filterList(filter, "turn_ids"));
+    addIn(where, "wb_user_id", filterList(filter, "wb_user_ids"));
+    addIn(where, "wb_run_id", filterList(filter, "wb_run_ids"));
+    if (optionalBool(filter, "trace_roots_only", "filter").value_or(false))
+        where.append(" AND parent_id IS NULL");
+}
 
-    void addFilter(Sql& where, const JsonValue& filter)
-    {
-        if (!filter.IsObject())
-            throw badRequest("filter must be an object");
-        addRefFilter(where, "op_name", filterList(filter, "op_names"), false);
-        addRefFilter(where, "calls.input_refs", filterList(filter, "input_refs"), true);
-        addRefFilter(where, "calls.output_refs", filterList(filter, "output_refs"), true);
-        addIn(where, "parent_id", filterList(filter, "parent_ids"));
-        addIn(where, "trace_id", filterList(filter, "trace_ids"));
-        addIn(where, "id", filterList(filter, "call_ids"));
-        addIn(where, "thread_id", filterList(filter, "thread_ids"));
-        addIn(where, "turn_id", filterList(filter, "turn_ids"));
-        addIn(where, "wb_user_id", filterList(filter, "wb_user_ids"));
-        addIn(where, "wb_run_id", filterList(filter, "wb_run_ids"));
-        if (optionalBool(filter, "trace_roots_only", "filter").value_or(false))
-            where.append(" AND parent_id IS NULL");
+Sql orderBy(const JsonValue& request, const FieldResolver& fields)
+{
+    const auto terms = parseSortBy(request);
+    if (terms.empty())
+        return Sql { "started_at ASC, id ASC", {} };
+    Sql sql;
+    bool hasId = false;
+    for (const auto& term : terms) {
+        if (!sql.text.empty())
+            sql.append(", ");
+        sql.append(compileSortTerm(term.field, term.descending, fields));
+        hasId = hasId || term.field == "id";
     }
+    // The tiebreak follows the first key's direction, so a started_at sort stays one index scan.
+    if (!hasId)
+        sql.append(terms.front().descending ? ", id DESC" : ", id ASC");
+    return sql;
+}
 
-    Sql orderBy(const JsonValue& request, const FieldResolver& fields)
-    {
-        const auto terms = parseSortBy(request);
-        if (terms.empty())
-            return Sql { "started_at ASC, id ASC", {} };
-        Sql sql;
-        bool hasId = false;
-        for (const auto& term : terms) {
-            if (!sql.text.empty())
-                sql.append(", ");
-            sql.append(compileSortTerm(term.field, term.descending, fields));
-            hasId = hasId || term.field == "id";
-        }
-        // The tiebreak follows the first key's direction, so a started_at sort stays one index scan.
-        if (!hasId)
-            sql.append(terms.front().descending ? ", id DESC" : ", id ASC");
-        return sql;
-    }
-
-    std::int64_t nonNegative(const JsonValue& request, const char* key)
-    {
-        const auto value = optionalInt(request, key, "");
-        if (value && *value < 0)
-            throw badRequest(std::string(key) + " must not be negative");
-        return value.value_or(0);
-    }
+std::int64_t nonNegative(const JsonValue& request, const char* key)
+{
+    const auto value = optionalInt(request, key, "");
+    if (value && *value < 0)
+        throw badRequest(std::string(key) + " must not be negative");
+    return value.value_or(0);
+}
 
 } // namespace
 
-const char* const kCallSelectColumns
-    = "id, project_id, op_name, display_name, trace_id, parent_id, thread_id, turn_id, started_at, ended_at, "
-      "attributes, inputs, output, exception, summary, wb_user_id, wb_run_id, wb_run_step, wb_run_step_end, "
-      "status, latency_ms, op_short, "
-      "length(attributes) + length(inputs) + ifnull(length(output), 0) + ifnull(length(summary), 0)";
+const char* const kCallSelectColumns =
+    "id, project_id, op_name, display_name, trace_id, parent_id, thread_id, turn_id, started_at, ended_at, "
+    "attributes, inputs, output, exception, summary, wb_user_id, wb_run_id, wb_run_step, wb_run_step_end, "
+    "status, latency_ms, op_short, "
+    "length(attributes) + length(inputs) + ifnull(length(output), 0) + ifnull(length(summary), 0)";
 
 Field CallFieldResolver::resolve(std::string_view path) const
 {
@@ -187,17 +192,20 @@ Field CallFieldResolver::resolve(std::string_view path) const
     if (path == "summary.weave.trace_name")
         return Field { ValueKind::Text, "trace_name", {}, true };
     if (path.starts_with("summary.weave."))
-        throw ApiError(422, "'" + std::string(path)
-                               + "' is not a queryable field; summary.weave offers status, latency_ms and trace_name");
+        throw ApiError(422,
+            "'" + std::string(path)
+                + "' is not a queryable field; summary.weave offers status, latency_ms and trace_name");
     if (path.starts_with("feedback.["))
         return feedbackField(path);
     for (const char* column : kJsonColumns) {
         const std::string_view name(column);
-        if (path == name || (path.starts_with(name) && path.size() > name.size() && path[name.size()] == '.')) {
+        if (path == name
+            || (path.starts_with(name) && path.size() > name.size() && path[name.size()] == '.')) {
             Field field;
             field.kind = ValueKind::Json;
             field.column = std::string("calls.") + column;
-            field.jsonPath = path.size() > name.size() ? std::string(path.substr(name.size() + 1)) : std::string();
+            field.jsonPath =
+                path.size() > name.size() ? std::string(path.substr(name.size() + 1)) : std::string();
             return field;
         }
     }

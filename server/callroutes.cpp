@@ -5,15 +5,15 @@
 namespace spindle::server {
 namespace {
 
-    constexpr std::size_t kMaxDeleteIds = 1000;
+constexpr std::size_t kMaxDeleteIds = 1000;
 
-    Sql selectSql(const CallsQuery& query)
-    {
-        Sql sql { std::string("SELECT ") + kCallSelectColumns + " FROM calls WHERE ", {} };
-        sql.append(query.where).append(" ORDER BY ").append(query.orderBy);
-        sql.append(" LIMIT ").bind(query.limit.value_or(-1)).append(" OFFSET ").bind(query.offset);
-        return sql;
-    }
+Sql selectSql(const CallsQuery& query)
+{
+    Sql sql { std::string("SELECT ") + kCallSelectColumns + " FROM calls WHERE ", {} };
+    sql.append(query.where).append(" ORDER BY ").append(query.orderBy);
+    sql.append(" LIMIT ").bind(query.limit.value_or(-1)).append(" OFFSET ").bind(query.offset);
+    return sql;
+}
 
 } // namespace
 
@@ -51,8 +51,7 @@ std::string callsQuery(const JsonValue& body, RequestContext& context)
 {
     CallStream stream(context, body);
     std::string lines;
-    while (stream.next(lines, 1000)) {
-    }
+    while (stream.next(lines, 1000)) { }
     // JSONL → one JSON array body: the lines are complete objects, so join them with commas.
     std::string out = "{\"calls\":[";
     std::size_t start = 0;
@@ -78,8 +77,8 @@ std::string callRead(const JsonValue& body, RequestContext& context)
     filter.AddMember("call_ids", ids, alloc);
     request.AddMember("filter", filter, alloc);
     for (const char* flag : { "include_costs", "include_storage_size", "include_total_storage_size" })
-        request.AddMember(JsonValue(rapidjson::StringRef(flag)), JsonValue(optionalBool(body, flag, "").value_or(false)),
-                          alloc);
+        request.AddMember(JsonValue(rapidjson::StringRef(flag)),
+            JsonValue(optionalBool(body, flag, "").value_or(false)), alloc);
     CallStream stream(context, request);
     std::string line;
     stream.next(line, 1);
@@ -99,8 +98,9 @@ std::string callUpdate(const JsonValue& body, RequestContext& context)
     if (name->GetStringLength() > 1024)
         throw badRequest("display_name is limited to 1024 characters");
     context.db.write([&](Connection& db) {
-        auto stmt = db.prepare("UPDATE calls SET display_name = NULLIF(?, '') WHERE project_id = ? AND id = ? "
-                               "AND deleted_at IS NULL AND started_at IS NOT NULL");
+        auto stmt =
+            db.prepare("UPDATE calls SET display_name = NULLIF(?, '') WHERE project_id = ? AND id = ? "
+                       "AND deleted_at IS NULL AND started_at IS NOT NULL");
         stmt->bind(1, stringView(*name));
         stmt->bind(2, std::string_view(projectId));
         stmt->bind(3, std::string_view(callId));
@@ -120,9 +120,11 @@ std::string callsDelete(const JsonValue& body, RequestContext& context)
     if (ids.empty())
         return "{\"num_deleted\":0}";
     // Soft delete of the listed calls and every descendant, found by walking parent_id links.
-    Sql sql { "WITH RECURSIVE doomed(id) AS (SELECT id FROM calls WHERE project_id = ? AND deleted_at IS NULL "
-              "AND id IN (",
-              { projectId } };
+    Sql sql {
+        "WITH RECURSIVE doomed(id) AS (SELECT id FROM calls WHERE project_id = ? AND deleted_at IS NULL "
+        "AND id IN (",
+        { projectId }
+    };
     for (std::size_t i = 0; i < ids.size(); ++i)
         (i ? sql.append(", ") : sql).bind(ids[i]);
     sql.append(") UNION SELECT c.id FROM calls c JOIN doomed d ON c.parent_id = d.id WHERE c.project_id = ")
@@ -166,7 +168,7 @@ std::string callsQueryStats(const JsonValue& body, RequestContext& context)
     if (optionalBool(body, "include_total_storage_size", "").value_or(false)) {
         Sql size { "SELECT sum(length(attributes) + length(inputs) + ifnull(length(output), 0) + "
                    "ifnull(length(summary), 0)) FROM calls WHERE ",
-                   {} };
+            {} };
         size.append(query.where);
         auto sizeStmt = reader->prepareAdHoc(size.text);
         sizeStmt->bindAll(size.params);

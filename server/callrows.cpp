@@ -8,58 +8,58 @@
 namespace spindle::server {
 namespace {
 
-    void appendKey(std::string& out, const char* key)
-    {
-        out += ",\"";
-        out += key;
-        out += "\":";
-    }
+void appendKey(std::string& out, const char* key)
+{
+    out += ",\"";
+    out += key;
+    out += "\":";
+}
 
-    void appendTextOrNull(std::string& out, const Statement& row, int column)
-    {
-        if (row.isNull(column))
-            out += "null";
-        else
-            appendJsonString(out, row.columnText(column));
-    }
+void appendTextOrNull(std::string& out, const Statement& row, int column)
+{
+    if (row.isNull(column))
+        out += "null";
+    else
+        appendJsonString(out, row.columnText(column));
+}
 
-    void appendTimeOrNull(std::string& out, const Statement& row, int column)
-    {
-        if (row.isNull(column)) {
-            out += "null";
-            return;
-        }
-        out.push_back('"');
-        out += formatIsoTime(row.columnInt(column));
-        out.push_back('"');
+void appendTimeOrNull(std::string& out, const Statement& row, int column)
+{
+    if (row.isNull(column)) {
+        out += "null";
+        return;
     }
+    out.push_back('"');
+    out += formatIsoTime(row.columnInt(column));
+    out.push_back('"');
+}
 
-    void appendIntOrNull(std::string& out, const Statement& row, int column)
-    {
-        out += row.isNull(column) ? std::string("null") : std::to_string(row.columnInt(column));
-    }
+void appendIntOrNull(std::string& out, const Statement& row, int column)
+{
+    out += row.isNull(column) ? std::string("null") : std::to_string(row.columnInt(column));
+}
 
-    JsonValue textValue(std::string_view text, JsonAllocator& alloc)
-    {
-        return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc);
-    }
+JsonValue textValue(std::string_view text, JsonAllocator& alloc)
+{
+    return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc);
+}
 
-    // Splits "inputs.model.name" into the column ("inputs") and the path inside it.
-    std::pair<std::string, std::vector<std::string>> splitExpandPath(const std::string& dotted)
-    {
-        std::vector<std::string> parts;
-        std::size_t start = 0;
-        while (true) {
-            const std::size_t dot = dotted.find('.', start);
-            parts.push_back(dotted.substr(start, dot == std::string::npos ? dot : dot - start));
-            if (dot == std::string::npos)
-                break;
-            start = dot + 1;
-        }
-        std::string column = parts.front();
-        parts.erase(parts.begin());
-        return { column, parts };
+// Splits "inputs.model.name" into the column ("inputs") and the path inside it.
+std::pair<std::string, std::vector<std::string>> splitExpandPath(const std::string& dotted)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = dotted.find('.', start);
+        parts.push_back(dotted.substr(start, dot == std::string::npos ? dot : dot - start));
+        if (dot == std::string::npos)
+            break;
+        start = dot + 1;
     }
+    std::string column = parts.front();
+    parts.erase(parts.begin());
+    return { column, parts };
+}
 
 } // namespace
 
@@ -93,8 +93,8 @@ void CallRowWriter::append(const Statement& row, std::string& out)
     }
     appendKey(out, "trace_id");
     appendTextOrNull(out, row, ColTraceId);
-    const std::pair<const char*, int> idColumns[]
-        = { { "parent_id", ColParentId }, { "thread_id", ColThreadId }, { "turn_id", ColTurnId } };
+    const std::pair<const char*, int> idColumns[] = { { "parent_id", ColParentId },
+        { "thread_id", ColThreadId }, { "turn_id", ColTurnId } };
     for (const auto& [name, column] : idColumns) {
         if (wants(name)) {
             appendKey(out, name);
@@ -116,7 +116,8 @@ void CallRowWriter::append(const Statement& row, std::string& out)
     }
     if (summary)
         appendSummary(row, out);
-    const std::pair<const char*, int> userColumns[] = { { "wb_user_id", ColWbUserId }, { "wb_run_id", ColWbRunId } };
+    const std::pair<const char*, int> userColumns[] = { { "wb_user_id", ColWbUserId },
+        { "wb_run_id", ColWbRunId } };
     for (const auto& [name, column] : userColumns) {
         if (wants(name)) {
             appendKey(out, name);
@@ -211,9 +212,8 @@ void CallRowWriter::appendFeedback(std::string_view callId, JsonValue& weave, Js
     stmt->bind(1, std::string_view(m_query.projectId));
     stmt->bind(2, callId);
     JsonValue list(rapidjson::kArrayType);
-    const char* const names[] = { "id",         "feedback_type",  "weave_ref",    "payload",
-                                  "creator",    "created_at",     "wb_user_id",   "annotation_ref",
-                                  "runnable_ref", "call_ref",     "trigger_ref" };
+    const char* const names[] = { "id", "feedback_type", "weave_ref", "payload", "creator", "created_at",
+        "wb_user_id", "annotation_ref", "runnable_ref", "call_ref", "trigger_ref" };
     while (stmt->step()) {
         JsonValue item(rapidjson::kObjectType);
         for (int column = 0; column < 11; ++column) {
@@ -247,9 +247,9 @@ void CallRowWriter::appendStorageSizes(const Statement& row, std::string& out)
         out += "null";
         return;
     }
-    auto stmt = m_reader.prepare(
-        "SELECT sum(length(attributes) + length(inputs) + ifnull(length(output), 0) + ifnull(length(summary), 0)) "
-        "FROM calls WHERE project_id = ? AND trace_id = ? AND deleted_at IS NULL");
+    auto stmt = m_reader.prepare("SELECT sum(length(attributes) + length(inputs) + ifnull(length(output), 0) "
+                                 "+ ifnull(length(summary), 0)) "
+                                 "FROM calls WHERE project_id = ? AND trace_id = ? AND deleted_at IS NULL");
     stmt->bind(1, row.columnText(ColProjectId));
     stmt->bind(2, row.columnText(ColTraceId));
     out += stmt->step() ? std::to_string(stmt->columnInt(0)) : std::string("null");

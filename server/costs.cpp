@@ -6,72 +6,73 @@
 namespace spindle::server {
 namespace {
 
-    double requireCost(const JsonValue& entry, const char* key, const std::string& llmId, bool required)
-    {
-        const JsonValue* value = optionalMember(entry, key);
-        if (!value) {
-            if (required)
-                throw badRequest("costs." + llmId + "." + key + " is required");
-            return 0;
-        }
-        if (!value->IsNumber() || value->GetDouble() < 0)
-            throw badRequest("costs." + llmId + "." + key + " must be a non-negative number (USD per token)");
-        return value->GetDouble();
+double requireCost(const JsonValue& entry, const char* key, const std::string& llmId, bool required)
+{
+    const JsonValue* value = optionalMember(entry, key);
+    if (!value) {
+        if (required)
+            throw badRequest("costs." + llmId + "." + key + " is required");
+        return 0;
     }
+    if (!value->IsNumber() || value->GetDouble() < 0)
+        throw badRequest("costs." + llmId + "." + key + " must be a non-negative number (USD per token)");
+    return value->GetDouble();
+}
 
-    struct NewPrice
-    {
-        std::string id, llmId, providerId, promptUnit, completionUnit;
-        double prompt, completion, cacheRead, cacheCreation;
-        std::int64_t effectiveDate;
-    };
+struct NewPrice
+{
+    std::string id, llmId, providerId, promptUnit, completionUnit;
+    double prompt, completion, cacheRead, cacheCreation;
+    std::int64_t effectiveDate;
+};
 
-    NewPrice parsePrice(const std::string& llmId, const JsonValue& entry)
-    {
-        if (!entry.IsObject())
-            throw badRequest("costs." + llmId + " must be an object");
-        if (llmId.empty() || llmId.size() > 256)
-            throw badRequest("a model id must be 1-256 characters");
-        NewPrice price;
-        price.id = newUuid4();
-        price.llmId = llmId;
-        price.prompt = requireCost(entry, "prompt_token_cost", llmId, true);
-        price.completion = requireCost(entry, "completion_token_cost", llmId, true);
-        price.cacheRead = requireCost(entry, "cache_read_input_token_cost", llmId, false);
-        price.cacheCreation = requireCost(entry, "cache_creation_input_token_cost", llmId, false);
-        price.promptUnit = optionalString(entry, "prompt_token_cost_unit", "costs").value_or("USD");
-        price.completionUnit = optionalString(entry, "completion_token_cost_unit", "costs").value_or("USD");
-        price.providerId = optionalString(entry, "provider_id", "costs").value_or("default");
-        price.effectiveDate = nowMicros();
-        if (auto date = optionalString(entry, "effective_date", "costs")) {
-            const auto parsed = parseIsoTime(*date);
-            if (!parsed)
-                throw badRequest("costs." + llmId + ".effective_date '" + *date + "' is not an ISO-8601 datetime");
-            price.effectiveDate = *parsed;
-        }
-        return price;
+NewPrice parsePrice(const std::string& llmId, const JsonValue& entry)
+{
+    if (!entry.IsObject())
+        throw badRequest("costs." + llmId + " must be an object");
+    if (llmId.empty() || llmId.size() > 256)
+        throw badRequest("a model id must be 1-256 characters");
+    NewPrice price;
+    price.id = newUuid4();
+    price.llmId = llmId;
+    price.prompt = requireCost(entry, "prompt_token_cost", llmId, true);
+    price.completion = requireCost(entry, "completion_token_cost", llmId, true);
+    price.cacheRead = requireCost(entry, "cache_read_input_token_cost", llmId, false);
+    price.cacheCreation = requireCost(entry, "cache_creation_input_token_cost", llmId, false);
+    price.promptUnit = optionalString(entry, "prompt_token_cost_unit", "costs").value_or("USD");
+    price.completionUnit = optionalString(entry, "completion_token_cost_unit", "costs").value_or("USD");
+    price.providerId = optionalString(entry, "provider_id", "costs").value_or("default");
+    price.effectiveDate = nowMicros();
+    if (auto date = optionalString(entry, "effective_date", "costs")) {
+        const auto parsed = parseIsoTime(*date);
+        if (!parsed)
+            throw badRequest(
+                "costs." + llmId + ".effective_date '" + *date + "' is not an ISO-8601 datetime");
+        price.effectiveDate = *parsed;
     }
+    return price;
+}
 
-    const ColumnResolver& priceColumns()
-    {
-        static const ColumnResolver resolver({
-            { "id", ValueKind::Text },
-            { "llm_id", ValueKind::Text },
-            { "provider_id", ValueKind::Text },
-            { "pricing_level", ValueKind::Text },
-            { "pricing_level_id", ValueKind::Text },
-            { "prompt_token_cost", ValueKind::Number },
-            { "completion_token_cost", ValueKind::Number },
-            { "cache_read_input_token_cost", ValueKind::Number },
-            { "cache_creation_input_token_cost", ValueKind::Number },
-            { "prompt_token_cost_unit", ValueKind::Text },
-            { "completion_token_cost_unit", ValueKind::Text },
-            { "effective_date", ValueKind::Time },
-            { "created_at", ValueKind::Time },
-            { "created_by", ValueKind::Text },
-        });
-        return resolver;
-    }
+const ColumnResolver& priceColumns()
+{
+    static const ColumnResolver resolver({
+        { "id", ValueKind::Text },
+        { "llm_id", ValueKind::Text },
+        { "provider_id", ValueKind::Text },
+        { "pricing_level", ValueKind::Text },
+        { "pricing_level_id", ValueKind::Text },
+        { "prompt_token_cost", ValueKind::Number },
+        { "completion_token_cost", ValueKind::Number },
+        { "cache_read_input_token_cost", ValueKind::Number },
+        { "cache_creation_input_token_cost", ValueKind::Number },
+        { "prompt_token_cost_unit", ValueKind::Text },
+        { "completion_token_cost_unit", ValueKind::Text },
+        { "effective_date", ValueKind::Time },
+        { "created_at", ValueKind::Time },
+        { "created_by", ValueKind::Text },
+    });
+    return resolver;
+}
 
 } // namespace
 
@@ -83,11 +84,13 @@ std::string costCreate(const JsonValue& body, RequestContext& context)
     for (const auto& member : costs.GetObject())
         prices.push_back(parsePrice(std::string(stringView(member.name)), member.value));
     context.db.write([&](Connection& db) {
-        auto insert = db.prepare(
-            "INSERT INTO llm_token_prices (id, pricing_level, pricing_level_id, provider_id, llm_id, effective_date, "
-            "prompt_token_cost, completion_token_cost, cache_read_input_token_cost, cache_creation_input_token_cost, "
-            "prompt_token_cost_unit, completion_token_cost_unit, created_by, created_at) "
-            "VALUES (?, 'project', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        auto insert =
+            db.prepare("INSERT INTO llm_token_prices (id, pricing_level, pricing_level_id, provider_id, "
+                       "llm_id, effective_date, "
+                       "prompt_token_cost, completion_token_cost, cache_read_input_token_cost, "
+                       "cache_creation_input_token_cost, "
+                       "prompt_token_cost_unit, completion_token_cost_unit, created_by, created_at) "
+                       "VALUES (?, 'project', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto& price : prices) {
             insert->bind(1, std::string_view(price.id));
             insert->bind(2, std::string_view(projectId));
@@ -120,8 +123,8 @@ std::string costQuery(const JsonValue& body, RequestContext& context)
 {
     const std::string projectId = requireProjectId(body);
     Sql sql { std::string("SELECT ") + kPriceSelectColumns
-                  + " FROM llm_token_prices WHERE pricing_level = 'project' AND pricing_level_id = ?",
-              { projectId } };
+            + " FROM llm_token_prices WHERE pricing_level = 'project' AND pricing_level_id = ?",
+        { projectId } };
     if (const JsonValue* query = optionalMember(body, "query"))
         sql.append(" AND ").append(compileQuery(*query, priceColumns()));
     sql.append(" ORDER BY ");

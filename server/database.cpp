@@ -3,9 +3,9 @@
 namespace spindle::server {
 namespace {
 
-    // Each entry moves the schema one version forward; never edit a released entry, add one.
-    const char* const kMigrations[] = {
-        R"sql(
+// Each entry moves the schema one version forward; never edit a released entry, add one.
+const char* const kMigrations[] = {
+    R"sql(
 CREATE TABLE calls (
     project_id TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -130,7 +130,7 @@ CREATE TABLE llm_token_prices (
 );
 CREATE INDEX prices_llm ON llm_token_prices (llm_id, pricing_level_id);
 )sql",
-    };
+};
 
 } // namespace
 

@@ -21,8 +21,7 @@ public:
     Database& operator=(const Database&) = delete;
 
     // Runs `work` inside one write transaction; an exception rolls everything back.
-    template <typename Work>
-    auto write(Work&& work)
+    template <typename Work> auto write(Work&& work)
     {
         std::lock_guard lock(m_writeMutex);
         Transaction transaction(*m_writer);
@@ -42,8 +41,14 @@ public:
         Reader(Database& db, std::unique_ptr<Connection> connection);
         Reader(Reader&&) = default;
         ~Reader();
-        Connection& operator*() const { return *m_connection; }
-        Connection* operator->() const { return m_connection.get(); }
+        Connection& operator*() const
+        {
+            return *m_connection;
+        }
+        Connection* operator->() const
+        {
+            return m_connection.get();
+        }
 
     private:
         Database* m_db;
@@ -51,7 +56,10 @@ public:
     };
     Reader read();
 
-    const std::string& path() const { return m_path; }
+    const std::string& path() const
+    {
+        return m_path;
+    }
     int schemaVersion() const;
 
 private:

@@ -9,76 +9,94 @@
 namespace spindle::server {
 namespace {
 
-    struct StringSink
+struct StringSink
+{
+    using Ch = char;
+    std::string& out;
+    void Put(char c)
     {
-        using Ch = char;
-        std::string& out;
-        void Put(char c) { out.push_back(c); }
-        void Flush() { }
-    };
-
-    using CompactWriter = rapidjson::Writer<StringSink, rapidjson::UTF8<>, rapidjson::UTF8<>,
-                                            rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>;
-
-    std::string fieldName(std::string_view where, const char* key)
-    {
-        std::string name(where);
-        if (!name.empty())
-            name += '.';
-        return name + key;
+        out.push_back(c);
     }
+    void Flush() { }
+};
 
-    void appendHex4(std::string& out, unsigned value)
-    {
-        static const char digits[] = "0123456789abcdef";
-        out += "\\u";
-        for (int shift = 12; shift >= 0; shift -= 4)
-            out.push_back(digits[(value >> shift) & 0xF]);
-    }
+using CompactWriter = rapidjson::Writer<StringSink, rapidjson::UTF8<>, rapidjson::UTF8<>,
+    rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>;
 
-    // Decodes one UTF-8 sequence; invalid bytes are passed through as U+FFFD like Python's
-    // surrogateescape would not, but a request with invalid UTF-8 is already rejected by the parser.
-    unsigned decodeUtf8(std::string_view text, std::size_t& i)
-    {
-        const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-        const unsigned c = byte(i);
-        int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-        unsigned code = extra == 3 ? c & 0x07 : extra == 2 ? c & 0x0F : extra == 1 ? c & 0x1F : c;
-        for (int k = 0; k < extra && i + 1 < text.size(); ++k)
-            code = (code << 6) | (byte(++i) & 0x3F);
-        return code;
-    }
+std::string fieldName(std::string_view where, const char* key)
+{
+    std::string name(where);
+    if (!name.empty())
+        name += '.';
+    return name + key;
+}
 
-    void appendPythonString(std::string& out, std::string_view text)
-    {
-        out.push_back('"');
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            const unsigned char c = static_cast<unsigned char>(text[i]);
-            switch (c) {
-            case '"': out += "\\\""; continue;
-            case '\\': out += "\\\\"; continue;
-            case '\n': out += "\\n"; continue;
-            case '\r': out += "\\r"; continue;
-            case '\t': out += "\\t"; continue;
-            case '\b': out += "\\b"; continue;
-            case '\f': out += "\\f"; continue;
-            default: break;
-            }
-            if (c >= 0x20 && c < 0x7F) {
-                out.push_back(static_cast<char>(c));
-                continue;
-            }
-            const unsigned code = c < 0x80 ? c : decodeUtf8(text, i);
-            if (code >= 0x10000) {
-                const unsigned v = code - 0x10000;
-                appendHex4(out, 0xD800 + (v >> 10));
-                appendHex4(out, 0xDC00 + (v & 0x3FF));
-            } else {
-                appendHex4(out, code);
-            }
+void appendHex4(std::string& out, unsigned value)
+{
+    static const char digits[] = "0123456789abcdef";
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4)
+        out.push_back(digits[(value >> shift) & 0xF]);
+}
+
+// Decodes one UTF-8 sequence; invalid bytes are passed through as U+FFFD like Python's
+// surrogateescape would not, but a request with invalid UTF-8 is already rejected by the parser.
+unsigned decodeUtf8(std::string_view text, std::size_t& i)
+{
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned c = byte(i);
+    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    unsigned code = extra == 3 ? c & 0x07 : extra == 2 ? c & 0x0F : extra == 1 ? c & 0x1F : c;
+    for (int k = 0; k < extra && i + 1 < text.size(); ++k)
+        code = (code << 6) | (byte(++i) & 0x3F);
+    return code;
+}
+
+void appendPythonString(std::string& out, std::string_view text)
+{
+    out.push_back('"');
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            continue;
+        case '\\':
+            out += "\\\\";
+            continue;
+        case '\n':
+            out += "\\n";
+            continue;
+        case '\r':
+            out += "\\r";
+            continue;
+        case '\t':
+            out += "\\t";
+            continue;
+        case '\b':
+            out += "\\b";
+            continue;
+        case '\f':
+            out += "\\f";
+            continue;
+        default:
+            break;
         }
-        out.push_back('"');
+        if (c >= 0x20 && c < 0x7F) {
+            out.push_back(static_cast<char>(c));
+            continue;
+        }
+        const unsigned code = c < 0x80 ? c : decodeUtf8(text, i);
+        if (code >= 0x10000) {
+            const unsigned v = code - 0x10000;
+            appendHex4(out, 0xD800 + (v >> 10));
+            appendHex4(out, 0xDC00 + (v & 0x3FF));
+        } else {
+            appendHex4(out, code);
+        }
     }
+    out.push_back('"');
+}
 
 } // namespace
 
@@ -86,10 +104,10 @@ JsonDocument parseJson(std::string_view text)
 {
     JsonDocument document;
     document.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag
-                   | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+        | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
     if (document.HasParseError()) {
         throw badRequest(std::string("malformed JSON at offset ") + std::to_string(document.GetErrorOffset())
-                         + ": " + rapidjson::GetParseError_En(document.GetParseError()));
+            + ": " + rapidjson::GetParseError_En(document.GetParseError()));
     }
     return document;
 }
@@ -173,10 +191,18 @@ void appendPythonFloat(std::string& out, double value)
 void appendPythonJson(std::string& out, const JsonValue& value)
 {
     switch (value.GetType()) {
-    case rapidjson::kNullType: out += "null"; return;
-    case rapidjson::kFalseType: out += "false"; return;
-    case rapidjson::kTrueType: out += "true"; return;
-    case rapidjson::kStringType: appendPythonString(out, stringView(value)); return;
+    case rapidjson::kNullType:
+        out += "null";
+        return;
+    case rapidjson::kFalseType:
+        out += "false";
+        return;
+    case rapidjson::kTrueType:
+        out += "true";
+        return;
+    case rapidjson::kStringType:
+        appendPythonString(out, stringView(value));
+        return;
     case rapidjson::kNumberType:
         if (value.IsInt64())
             out += std::to_string(value.GetInt64());
@@ -201,9 +227,8 @@ void appendPythonJson(std::string& out, const JsonValue& value)
         std::vector<const JsonValue::Member*> members;
         for (const auto& member : value.GetObject())
             members.push_back(&member);
-        std::sort(members.begin(), members.end(), [](auto* a, auto* b) {
-            return stringView(a->name) < stringView(b->name);
-        });
+        std::sort(members.begin(), members.end(),
+            [](auto* a, auto* b) { return stringView(a->name) < stringView(b->name); });
         out.push_back('{');
         bool first = true;
         for (const auto* member : members) {

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -20,15 +21,16 @@ static ServerOptions parseOptions(const QCoreApplication& app)
     parser.setApplicationDescription(QStringLiteral("Local W&B Weave-compatible trace server (SQLite)."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Address to bind (default 127.0.0.1)."),
-                                  QStringLiteral("host"), QStringLiteral("127.0.0.1"));
-    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port; 0 picks a free one (default 6345)."),
-                                  QStringLiteral("port"), QStringLiteral("6345"));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory of the SQLite store."),
-                                     QStringLiteral("dir"));
+    const QCommandLineOption host(QStringLiteral("host"),
+        QStringLiteral("Address to bind (default 127.0.0.1)."), QStringLiteral("host"),
+        QStringLiteral("127.0.0.1"));
+    const QCommandLineOption port(QStringLiteral("port"),
+        QStringLiteral("Port; 0 picks a free one (default 6345)."), QStringLiteral("port"),
+        QStringLiteral("6345"));
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"), QStringLiteral("Directory of the SQLite store."), QStringLiteral("dir"));
     const QCommandLineOption apiKey(QStringLiteral("api-key"),
-                                    QStringLiteral("Require HTTP Basic auth with this key as the password."),
-                                    QStringLiteral("key"));
+        QStringLiteral("Require HTTP Basic auth with this key as the password."), QStringLiteral("key"));
     parser.addOptions({ host, port, dataDir, apiKey });
     parser.process(app);
 

@@ -10,152 +10,153 @@
 namespace spindle::server {
 namespace {
 
-    const char* const kObjectColumns = "project_id, object_id, created_at, deleted_at, digest, version_index, "
-                                       "is_latest, kind, base_object_class, leaf_object_class, val, wb_user_id";
+const char* const kObjectColumns = "project_id, object_id, created_at, deleted_at, digest, version_index, "
+                                   "is_latest, kind, base_object_class, leaf_object_class, val, wb_user_id";
 
-    std::string requireObjectId(const JsonValue& obj)
-    {
-        std::string id = requireString(obj, "object_id", "obj");
-        bool valid = !id.empty() && id.size() <= 128;
-        for (char c : id)
-            valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
-        if (!valid)
-            throw badRequest("object_id must be 1-128 characters of [A-Za-z0-9._-], not '" + id + "'");
-        return id;
-    }
+std::string requireObjectId(const JsonValue& obj)
+{
+    std::string id = requireString(obj, "object_id", "obj");
+    bool valid = !id.empty() && id.size() <= 128;
+    for (char c : id)
+        valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
+    if (!valid)
+        throw badRequest("object_id must be 1-128 characters of [A-Za-z0-9._-], not '" + id + "'");
+    return id;
+}
 
-    std::string stringMember(const JsonValue& val, const char* key)
-    {
-        const auto it = val.FindMember(key);
-        return it != val.MemberEnd() && it->value.IsString() ? std::string(stringView(it->value)) : std::string();
-    }
+std::string stringMember(const JsonValue& val, const char* key)
+{
+    const auto it = val.FindMember(key);
+    return it != val.MemberEnd() && it->value.IsString() ? std::string(stringView(it->value)) : std::string();
+}
 
-    std::string objectKind(const JsonValue& val)
-    {
-        if (!val.IsObject())
-            return "object";
-        const std::string type = stringMember(val, "_type");
-        if (type == "Op")
-            return "op";
-        if (type == "CustomWeaveType") {
-            const auto it = val.FindMember("weave_type");
-            if (it != val.MemberEnd() && it->value.IsObject() && stringMember(it->value, "type") == "Op")
-                return "op";
-        }
+std::string objectKind(const JsonValue& val)
+{
+    if (!val.IsObject())
         return "object";
+    const std::string type = stringMember(val, "_type");
+    if (type == "Op")
+        return "op";
+    if (type == "CustomWeaveType") {
+        const auto it = val.FindMember("weave_type");
+        if (it != val.MemberEnd() && it->value.IsObject() && stringMember(it->value, "type") == "Op")
+            return "op";
     }
+    return "object";
+}
 
-    std::optional<std::string> baseObjectClass(const JsonValue& val)
-    {
-        if (!val.IsObject())
-            return std::nullopt;
-        const auto bases = val.FindMember("_bases");
-        if (bases == val.MemberEnd() || !bases->value.IsArray() || bases->value.Empty())
-            return std::nullopt;
-        const auto& list = bases->value;
-        if (!list[list.Size() - 1].IsString() || stringView(list[list.Size() - 1]) != "BaseModel")
-            return std::nullopt;
-        if (list.Size() > 2 && list[list.Size() - 3].IsString())
-            return std::string(stringView(list[list.Size() - 3]));
-        const std::string className = stringMember(val, "_class_name");
-        return className.empty() ? std::nullopt : std::optional(className);
+std::optional<std::string> baseObjectClass(const JsonValue& val)
+{
+    if (!val.IsObject())
+        return std::nullopt;
+    const auto bases = val.FindMember("_bases");
+    if (bases == val.MemberEnd() || !bases->value.IsArray() || bases->value.Empty())
+        return std::nullopt;
+    const auto& list = bases->value;
+    if (!list[list.Size() - 1].IsString() || stringView(list[list.Size() - 1]) != "BaseModel")
+        return std::nullopt;
+    if (list.Size() > 2 && list[list.Size() - 3].IsString())
+        return std::string(stringView(list[list.Size() - 3]));
+    const std::string className = stringMember(val, "_class_name");
+    return className.empty() ? std::nullopt : std::optional(className);
+}
+
+void appendObjectRow(std::string& out, const Statement& row, bool metadataOnly, bool withSize)
+{
+    out += "{\"project_id\":";
+    appendJsonString(out, row.columnText(0));
+    out += ",\"object_id\":";
+    appendJsonString(out, row.columnText(1));
+    out += ",\"created_at\":\"" + formatIsoTime(row.columnInt(2)) + "\",\"deleted_at\":null,\"digest\":";
+    appendJsonString(out, row.columnText(4));
+    out += ",\"version_index\":" + std::to_string(row.columnInt(5));
+    out += ",\"is_latest\":" + std::to_string(row.columnInt(6));
+    out += ",\"kind\":";
+    appendJsonString(out, row.columnText(7));
+    out += ",\"base_object_class\":";
+    row.isNull(8) ? void(out += "null") : appendJsonString(out, row.columnText(8));
+    out += ",\"leaf_object_class\":";
+    row.isNull(9) ? void(out += "null") : appendJsonString(out, row.columnText(9));
+    out += ",\"val\":";
+    out += metadataOnly ? std::string_view("{}") : row.columnText(10);
+    out += ",\"wb_user_id\":";
+    row.isNull(11) ? void(out += "null") : appendJsonString(out, row.columnText(11));
+    if (withSize)
+        out += ",\"size_bytes\":" + std::to_string(row.columnText(10).size());
+    out.push_back('}');
+}
+
+// "latest", "v<N>" or a digest → the SQL condition selecting that version.
+Sql versionCondition(const std::string& digest)
+{
+    Sql sql;
+    if (digest == "latest")
+        return sql.append("is_latest = 1");
+    if (digest.size() > 1 && digest[0] == 'v') {
+        std::int64_t index = 0;
+        const auto [end, ec] = std::from_chars(digest.data() + 1, digest.data() + digest.size(), index);
+        if (ec == std::errc() && end == digest.data() + digest.size())
+            return sql.append("version_index = ").bind(index);
     }
+    return sql.append("digest = ").bind(digest);
+}
 
-    void appendObjectRow(std::string& out, const Statement& row, bool metadataOnly, bool withSize)
-    {
-        out += "{\"project_id\":";
-        appendJsonString(out, row.columnText(0));
-        out += ",\"object_id\":";
-        appendJsonString(out, row.columnText(1));
-        out += ",\"created_at\":\"" + formatIsoTime(row.columnInt(2)) + "\",\"deleted_at\":null,\"digest\":";
-        appendJsonString(out, row.columnText(4));
-        out += ",\"version_index\":" + std::to_string(row.columnInt(5));
-        out += ",\"is_latest\":" + std::to_string(row.columnInt(6));
-        out += ",\"kind\":";
-        appendJsonString(out, row.columnText(7));
-        out += ",\"base_object_class\":";
-        row.isNull(8) ? void(out += "null") : appendJsonString(out, row.columnText(8));
-        out += ",\"leaf_object_class\":";
-        row.isNull(9) ? void(out += "null") : appendJsonString(out, row.columnText(9));
-        out += ",\"val\":";
-        out += metadataOnly ? std::string_view("{}") : row.columnText(10);
-        out += ",\"wb_user_id\":";
-        row.isNull(11) ? void(out += "null") : appendJsonString(out, row.columnText(11));
-        if (withSize)
-            out += ",\"size_bytes\":" + std::to_string(row.columnText(10).size());
-        out.push_back('}');
-    }
+std::optional<std::string> readObjectVal(
+    Connection& reader, const std::string& projectId, const std::string& objectId, const std::string& digest)
+{
+    Sql sql { "SELECT val FROM objects WHERE project_id = ? AND object_id = ? AND deleted_at IS NULL AND ",
+        { projectId, objectId } };
+    sql.append(versionCondition(digest));
+    auto stmt = reader.prepare(sql.text);
+    stmt->bindAll(sql.params);
+    if (!stmt->step())
+        return std::nullopt;
+    return std::string(stmt->columnText(0));
+}
 
-    // "latest", "v<N>" or a digest → the SQL condition selecting that version.
-    Sql versionCondition(const std::string& digest)
-    {
-        Sql sql;
-        if (digest == "latest")
-            return sql.append("is_latest = 1");
-        if (digest.size() > 1 && digest[0] == 'v') {
-            std::int64_t index = 0;
-            const auto [end, ec] = std::from_chars(digest.data() + 1, digest.data() + digest.size(), index);
-            if (ec == std::errc() && end == digest.data() + digest.size())
-                return sql.append("version_index = ").bind(index);
-        }
-        return sql.append("digest = ").bind(digest);
-    }
+const JsonValue* walkEdge(Connection& reader, const JsonValue& node, const std::string& edge,
+    const std::string& value, JsonDocument& scratch);
 
-    std::optional<std::string> readObjectVal(Connection& reader, const std::string& projectId,
-                                             const std::string& objectId, const std::string& digest)
-    {
-        Sql sql { "SELECT val FROM objects WHERE project_id = ? AND object_id = ? AND deleted_at IS NULL AND ",
-                  { projectId, objectId } };
-        sql.append(versionCondition(digest));
-        auto stmt = reader.prepare(sql.text);
-        stmt->bindAll(sql.params);
-        if (!stmt->step())
-            return std::nullopt;
-        return std::string(stmt->columnText(0));
-    }
-
-    const JsonValue* walkEdge(Connection& reader, const JsonValue& node, const std::string& edge,
-                              const std::string& value, JsonDocument& scratch);
-
-    void insertVersion(Connection& db, const JsonValue& obj, const std::string& projectId, const std::string& objectId,
-                       const std::string& digest, const std::string& valText, const JsonValue& val,
-                       const std::string& userId)
-    {
-        auto count = db.prepare("SELECT count(*) FROM objects WHERE project_id = ? AND object_id = ?");
-        count->bind(1, std::string_view(projectId));
-        count->bind(2, std::string_view(objectId));
-        count->step();
-        const std::int64_t versionIndex = count->columnInt(0);
-        count->reset();
-        auto clear = db.prepare("UPDATE objects SET is_latest = 0 WHERE project_id = ? AND object_id = ?");
-        clear->bind(1, std::string_view(projectId));
-        clear->bind(2, std::string_view(objectId));
-        clear->run();
-        std::vector<std::string> refs;
-        collectWeaveRefs(val, refs);
-        JsonDocument refList(rapidjson::kArrayType);
-        for (const auto& ref : refs)
-            refList.PushBack(JsonValue(ref.c_str(), refList.GetAllocator()), refList.GetAllocator());
-        auto insert = db.prepare(
-            "INSERT INTO objects (project_id, object_id, digest, kind, base_object_class, leaf_object_class, refs, "
-            "val, version_index, is_latest, created_at, wb_user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
-            "ON CONFLICT (project_id, object_id, digest) DO UPDATE SET deleted_at = NULL, is_latest = 1, "
-            "version_index = excluded.version_index, created_at = excluded.created_at");
-        insert->bind(1, std::string_view(projectId));
-        insert->bind(2, std::string_view(objectId));
-        insert->bind(3, std::string_view(digest));
-        insert->bind(4, std::string_view(objectKind(val)));
-        insert->bind(5, baseObjectClass(val));
-        const std::string leaf = val.IsObject() ? stringMember(val, "_class_name") : std::string();
-        insert->bind(6, leaf.empty() ? std::optional<std::string>() : std::optional(leaf));
-        insert->bind(7, std::string_view(toJson(refList)));
-        insert->bind(8, std::string_view(valText));
-        insert->bind(9, versionIndex);
-        insert->bind(10, nowMicros());
-        insert->bind(11, std::string_view(userId));
-        insert->run();
-        (void)obj;
-    }
+void insertVersion(Connection& db, const JsonValue& obj, const std::string& projectId,
+    const std::string& objectId, const std::string& digest, const std::string& valText, const JsonValue& val,
+    const std::string& userId)
+{
+    auto count = db.prepare("SELECT count(*) FROM objects WHERE project_id = ? AND object_id = ?");
+    count->bind(1, std::string_view(projectId));
+    count->bind(2, std::string_view(objectId));
+    count->step();
+    const std::int64_t versionIndex = count->columnInt(0);
+    count->reset();
+    auto clear = db.prepare("UPDATE objects SET is_latest = 0 WHERE project_id = ? AND object_id = ?");
+    clear->bind(1, std::string_view(projectId));
+    clear->bind(2, std::string_view(objectId));
+    clear->run();
+    std::vector<std::string> refs;
+    collectWeaveRefs(val, refs);
+    JsonDocument refList(rapidjson::kArrayType);
+    for (const auto& ref : refs)
+        refList.PushBack(JsonValue(ref.c_str(), refList.GetAllocator()), refList.GetAllocator());
+    auto insert = db.prepare(
+        "INSERT INTO objects (project_id, object_id, digest, kind, base_object_class, leaf_object_class, "
+        "refs, "
+        "val, version_index, is_latest, created_at, wb_user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
+        "ON CONFLICT (project_id, object_id, digest) DO UPDATE SET deleted_at = NULL, is_latest = 1, "
+        "version_index = excluded.version_index, created_at = excluded.created_at");
+    insert->bind(1, std::string_view(projectId));
+    insert->bind(2, std::string_view(objectId));
+    insert->bind(3, std::string_view(digest));
+    insert->bind(4, std::string_view(objectKind(val)));
+    insert->bind(5, baseObjectClass(val));
+    const std::string leaf = val.IsObject() ? stringMember(val, "_class_name") : std::string();
+    insert->bind(6, leaf.empty() ? std::optional<std::string>() : std::optional(leaf));
+    insert->bind(7, std::string_view(toJson(refList)));
+    insert->bind(8, std::string_view(valText));
+    insert->bind(9, versionIndex);
+    insert->bind(10, nowMicros());
+    insert->bind(11, std::string_view(userId));
+    insert->run();
+    (void)obj;
+}
 
 } // namespace
 
@@ -179,8 +180,9 @@ std::string objCreate(const JsonValue& body, RequestContext& context)
         throw ApiError(409, "digest mismatch: expected " + *expected + ", computed " + digest);
     const std::string valText = toJson(val);
     context.db.write([&](Connection& db) {
-        auto existing = db.prepare("SELECT deleted_at IS NULL FROM objects WHERE project_id = ? AND object_id = ? "
-                                   "AND digest = ?");
+        auto existing =
+            db.prepare("SELECT deleted_at IS NULL FROM objects WHERE project_id = ? AND object_id = ? "
+                       "AND digest = ?");
         existing->bind(1, std::string_view(projectId));
         existing->bind(2, std::string_view(objectId));
         existing->bind(3, std::string_view(digest));
@@ -204,8 +206,9 @@ std::string objRead(const JsonValue& body, RequestContext& context)
     const std::string digest = requireString(body, "digest", "");
     const bool metadataOnly = optionalBool(body, "metadata_only", "").value_or(false);
     auto reader = context.db.read();
-    Sql sql { std::string("SELECT ") + kObjectColumns + " FROM objects WHERE project_id = ? AND object_id = ? AND ",
-              { projectId, objectId } };
+    Sql sql { std::string("SELECT ") + kObjectColumns
+            + " FROM objects WHERE project_id = ? AND object_id = ? AND ",
+        { projectId, objectId } };
     sql.append(versionCondition(digest)).append(" ORDER BY deleted_at IS NULL DESC LIMIT 1");
     auto stmt = reader->prepare(sql.text);
     stmt->bindAll(sql.params);
@@ -224,14 +227,17 @@ std::string objRead(const JsonValue& body, RequestContext& context)
 std::string objsQuery(const JsonValue& body, RequestContext& context)
 {
     const std::string projectId = requireProjectId(body);
-    Sql sql { std::string("SELECT ") + kObjectColumns + " FROM objects WHERE project_id = ? AND deleted_at IS NULL",
-              { projectId } };
+    Sql sql { std::string("SELECT ") + kObjectColumns
+            + " FROM objects WHERE project_id = ? AND deleted_at IS NULL",
+        { projectId } };
     if (const JsonValue* filter = optionalObject(body, "filter", "")) {
         const auto addList = [&](const char* key, const char* column, bool negate) {
             const auto values = optionalStringList(*filter, key, "filter");
             if (values.empty())
                 return;
-            sql.append(std::string(" AND ") + (negate ? "ifnull(" + std::string(column) + ", '') NOT IN (" : std::string(column) + " IN ("));
+            sql.append(std::string(" AND ")
+                + (negate ? "ifnull(" + std::string(column) + ", '') NOT IN ("
+                          : std::string(column) + " IN ("));
             for (std::size_t i = 0; i < values.size(); ++i)
                 (i ? sql.append(", ") : sql).bind(values[i]);
             sql.append(")");
@@ -251,9 +257,13 @@ std::string objsQuery(const JsonValue& body, RequestContext& context)
             throw badRequest("objs/query sorts by object_id or created_at, not '" + term.field + "'");
         order += term.field + (term.descending ? " DESC, " : " ASC, ");
     }
-    sql.append(" ORDER BY " + (order.empty() ? std::string("created_at ASC, ") : order) + "version_index ASC");
+    sql.append(
+        " ORDER BY " + (order.empty() ? std::string("created_at ASC, ") : order) + "version_index ASC");
     const auto limit = optionalInt(body, "limit", "");
-    sql.append(" LIMIT ").bind(limit.value_or(-1)).append(" OFFSET ").bind(optionalInt(body, "offset", "").value_or(0));
+    sql.append(" LIMIT ")
+        .bind(limit.value_or(-1))
+        .append(" OFFSET ")
+        .bind(optionalInt(body, "offset", "").value_or(0));
     auto reader = context.db.read();
     auto stmt = reader->prepareAdHoc(sql.text);
     stmt->bindAll(sql.params);
@@ -278,7 +288,7 @@ std::string objDelete(const JsonValue& body, RequestContext& context)
     const std::int64_t deleted = context.db.write([&](Connection& db) {
         Sql sql { "UPDATE objects SET deleted_at = ?, is_latest = 0 WHERE project_id = ? AND object_id = ? "
                   "AND deleted_at IS NULL",
-                  { nowMicros(), projectId, objectId } };
+            { nowMicros(), projectId, objectId } };
         if (!digests.empty()) {
             sql.append(" AND digest IN (");
             for (std::size_t i = 0; i < digests.size(); ++i)
@@ -292,9 +302,9 @@ std::string objDelete(const JsonValue& body, RequestContext& context)
         if (count == 0)
             throw notFound("object " + objectId + " has no matching live versions in " + projectId);
         // Latest moves to the newest remaining version; indexes are not renumbered.
-        auto latest = db.prepare(
-            "UPDATE objects SET is_latest = 1 WHERE rowid = (SELECT rowid FROM objects WHERE project_id = ? AND "
-            "object_id = ? AND deleted_at IS NULL ORDER BY version_index DESC LIMIT 1)");
+        auto latest = db.prepare("UPDATE objects SET is_latest = 1 WHERE rowid = (SELECT rowid FROM objects "
+                                 "WHERE project_id = ? AND "
+                                 "object_id = ? AND deleted_at IS NULL ORDER BY version_index DESC LIMIT 1)");
         latest->bind(1, std::string_view(projectId));
         latest->bind(2, std::string_view(objectId));
         latest->run();
@@ -326,35 +336,38 @@ std::optional<JsonDocument> resolveRef(Connection& reader, std::string_view uri)
 
 namespace {
 
-    const JsonValue* walkEdge(Connection& reader, const JsonValue& node, const std::string& edge,
-                              const std::string& value, JsonDocument& scratch)
-    {
-        if ((edge == "key" || edge == "attr") && node.IsObject()) {
-            const auto it = node.FindMember(rapidjson::StringRef(value.data(), value.size()));
-            return it == node.MemberEnd() ? nullptr : &it->value;
-        }
-        if (edge == "index" && node.IsArray()) {
-            std::size_t index = 0;
-            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
-            return ec == std::errc() && end == value.data() + value.size() && index < node.Size() ? &node[static_cast<rapidjson::SizeType>(index)] : nullptr;
-        }
-        if (edge == "id" && node.IsString()) {
-            const auto table = parseWeaveRef(stringView(node));
-            if (!table || table->kind != "table")
-                return nullptr;
-            auto stmt = reader.prepare(
-                "SELECT r.val FROM table_entries e JOIN table_rows r ON r.project_id = e.project_id AND r.digest = "
-                "e.row_digest WHERE e.project_id = ? AND e.table_digest = ? AND e.row_digest = ? LIMIT 1");
-            stmt->bind(1, std::string_view(table->projectId()));
-            stmt->bind(2, std::string_view(table->name));
-            stmt->bind(3, std::string_view(value));
-            if (!stmt->step())
-                return nullptr;
-            scratch = parseJson(stmt->columnText(0));
-            return &scratch;
-        }
-        return nullptr;
+const JsonValue* walkEdge(Connection& reader, const JsonValue& node, const std::string& edge,
+    const std::string& value, JsonDocument& scratch)
+{
+    if ((edge == "key" || edge == "attr") && node.IsObject()) {
+        const auto it = node.FindMember(rapidjson::StringRef(value.data(), value.size()));
+        return it == node.MemberEnd() ? nullptr : &it->value;
     }
+    if (edge == "index" && node.IsArray()) {
+        std::size_t index = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
+        return ec == std::errc() && end == value.data() + value.size() && index < node.Size()
+            ? &node[static_cast<rapidjson::SizeType>(index)]
+            : nullptr;
+    }
+    if (edge == "id" && node.IsString()) {
+        const auto table = parseWeaveRef(stringView(node));
+        if (!table || table->kind != "table")
+            return nullptr;
+        auto stmt = reader.prepare(
+            "SELECT r.val FROM table_entries e JOIN table_rows r ON r.project_id = e.project_id AND r.digest "
+            "= "
+            "e.row_digest WHERE e.project_id = ? AND e.table_digest = ? AND e.row_digest = ? LIMIT 1");
+        stmt->bind(1, std::string_view(table->projectId()));
+        stmt->bind(2, std::string_view(table->name));
+        stmt->bind(3, std::string_view(value));
+        if (!stmt->step())
+            return nullptr;
+        scratch = parseJson(stmt->columnText(0));
+        return &scratch;
+    }
+    return nullptr;
+}
 
 } // namespace
 
@@ -369,7 +382,8 @@ std::string refsReadBatch(const JsonValue& body, RequestContext& context)
         if (!ref)
             throw badRequest("'" + uri + "' is not a weave:/// ref");
         if (ref->kind != "object" && ref->kind != "op")
-            throw badRequest("refs/read_batch reads object and op refs, not " + ref->kind + " refs ('" + uri + "')");
+            throw badRequest(
+                "refs/read_batch reads object and op refs, not " + ref->kind + " refs ('" + uri + "')");
     }
     auto reader = context.db.read();
     std::string out = "{\"vals\":[";
@@ -382,7 +396,8 @@ std::string refsReadBatch(const JsonValue& body, RequestContext& context)
     return out + "]}";
 }
 
-void expandRefAt(Connection& reader, JsonValue& root, const std::vector<std::string>& path, JsonAllocator& alloc)
+void expandRefAt(
+    Connection& reader, JsonValue& root, const std::vector<std::string>& path, JsonAllocator& alloc)
 {
     JsonValue* node = &root;
     for (const auto& key : path) {

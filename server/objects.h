@@ -19,7 +19,8 @@ std::string refsReadBatch(const JsonValue& body, RequestContext& context);
 std::optional<JsonDocument> resolveRef(Connection& reader, std::string_view uri);
 
 // Replaces the ref string at `path` inside `root` by the object it names (dicts gain "_ref").
-void expandRefAt(Connection& reader, JsonValue& root, const std::vector<std::string>& path, JsonAllocator& alloc);
+void expandRefAt(
+    Connection& reader, JsonValue& root, const std::vector<std::string>& path, JsonAllocator& alloc);
 
 // Built-in object classes the server validates (weave-protocol.md 5.3, 5.6); throws a 400 on
 // an invalid value or an unknown class.

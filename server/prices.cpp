@@ -5,36 +5,37 @@
 #include "server/database.h"
 
 #include <QFile>
+
 #include <algorithm>
 
 namespace spindle::server {
 namespace {
 
-    double numberOr(const JsonValue& object, const char* key, double fallback)
-    {
-        const auto it = object.FindMember(key);
-        return it != object.MemberEnd() && it->value.IsNumber() ? it->value.GetDouble() : fallback;
-    }
+double numberOr(const JsonValue& object, const char* key, double fallback)
+{
+    const auto it = object.FindMember(key);
+    return it != object.MemberEnd() && it->value.IsNumber() ? it->value.GetDouble() : fallback;
+}
 
-    // Token counts are integers on the wire; keep them so when they are whole.
-    JsonValue count(double value)
-    {
-        if (value == static_cast<double>(static_cast<std::int64_t>(value)))
-            return JsonValue(static_cast<std::int64_t>(value));
-        return JsonValue(value);
-    }
+// Token counts are integers on the wire; keep them so when they are whole.
+JsonValue count(double value)
+{
+    if (value == static_cast<double>(static_cast<std::int64_t>(value)))
+        return JsonValue(static_cast<std::int64_t>(value));
+    return JsonValue(value);
+}
 
-    JsonValue text(std::string_view value, JsonAllocator& alloc)
-    {
-        return JsonValue(value.data(), static_cast<rapidjson::SizeType>(value.size()), alloc);
-    }
+JsonValue text(std::string_view value, JsonAllocator& alloc)
+{
+    return JsonValue(value.data(), static_cast<rapidjson::SizeType>(value.size()), alloc);
+}
 
 } // namespace
 
-const char* const kPriceSelectColumns
-    = "id, pricing_level, pricing_level_id, provider_id, llm_id, effective_date, prompt_token_cost, "
-      "completion_token_cost, cache_read_input_token_cost, cache_creation_input_token_cost, "
-      "prompt_token_cost_unit, completion_token_cost_unit, created_by, created_at";
+const char* const kPriceSelectColumns =
+    "id, pricing_level, pricing_level_id, provider_id, llm_id, effective_date, prompt_token_cost, "
+    "completion_token_cost, cache_read_input_token_cost, cache_creation_input_token_cost, "
+    "prompt_token_cost_unit, completion_token_cost_unit, created_by, created_at";
 
 PriceRow readPriceRow(const Statement& stmt)
 {
@@ -62,10 +63,13 @@ void seedDefaultPrices(Connection& connection)
     if (!file.open(QIODevice::ReadOnly))
         throw SqlError("the default price table resource is missing");
     const QByteArray bytes = file.readAll();
-    const JsonDocument doc = parseJson(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
+    const JsonDocument doc =
+        parseJson(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
     auto insert = connection.prepare(
-        "INSERT INTO llm_token_prices (id, pricing_level, pricing_level_id, provider_id, llm_id, effective_date, "
-        "prompt_token_cost, completion_token_cost, cache_read_input_token_cost, cache_creation_input_token_cost, "
+        "INSERT INTO llm_token_prices (id, pricing_level, pricing_level_id, provider_id, llm_id, "
+        "effective_date, "
+        "prompt_token_cost, completion_token_cost, cache_read_input_token_cost, "
+        "cache_creation_input_token_cost, "
         "created_by, created_at) VALUES (?, 'default', 'default', ?, ?, ?, ?, ?, ?, ?, 'system', ?)");
     for (const auto& model : doc.GetObject()) {
         if (!model.value.IsArray())
@@ -77,9 +81,9 @@ void seedDefaultPrices(Connection& connection)
                 ? parseIsoTime(stringView(price["created_at"]))
                 : std::nullopt;
             insert->bind(1, std::string_view("default:" + llmId + ":" + std::to_string(point++)));
-            insert->bind(2, price.HasMember("provider") && price["provider"].IsString()
-                                ? stringView(price["provider"])
-                                : std::string_view("default"));
+            insert->bind(2,
+                price.HasMember("provider") && price["provider"].IsString() ? stringView(price["provider"])
+                                                                            : std::string_view("default"));
             insert->bind(3, std::string_view(llmId));
             insert->bind(4, created.value_or(0));
             insert->bind(5, numberOr(price, "input", 0));
@@ -102,8 +106,8 @@ const PriceRow* PriceBook::select(const std::string& llmId, std::int64_t started
 {
     const PriceRow* best = nullptr;
     const auto rank = [startedAt](const PriceRow& row) {
-        return std::tuple(row.effectiveDate <= startedAt, row.pricingLevel == "project", row.effectiveDate,
-                          row.createdAt);
+        return std::tuple(
+            row.effectiveDate <= startedAt, row.pricingLevel == "project", row.effectiveDate, row.createdAt);
     };
     const auto consider = [&](const PricesByModel& prices) {
         const auto it = prices.find(llmId);
@@ -134,8 +138,8 @@ TokenCounts normaliseUsage(const JsonValue& entry)
     return counts;
 }
 
-bool PriceBook::buildCosts(const JsonValue& usage, std::int64_t startedAt, JsonValue& costs,
-                           JsonAllocator& alloc) const
+bool PriceBook::buildCosts(
+    const JsonValue& usage, std::int64_t startedAt, JsonValue& costs, JsonAllocator& alloc) const
 {
     if (!usage.IsObject())
         return false;
@@ -156,9 +160,10 @@ bool PriceBook::buildCosts(const JsonValue& usage, std::int64_t startedAt, JsonV
         cost.AddMember("cache_creation_input_tokens", count(n.cacheCreation), alloc);
         cost.AddMember("prompt_tokens_total_cost", uncachedPrompt * price->promptTokenCost, alloc);
         cost.AddMember("completion_tokens_total_cost", n.completion * price->completionTokenCost, alloc);
-        cost.AddMember("cache_read_input_tokens_total_cost", n.cacheRead * price->cacheReadInputTokenCost, alloc);
+        cost.AddMember(
+            "cache_read_input_tokens_total_cost", n.cacheRead * price->cacheReadInputTokenCost, alloc);
         cost.AddMember("cache_creation_input_tokens_total_cost",
-                       n.cacheCreation * price->cacheCreationInputTokenCost, alloc);
+            n.cacheCreation * price->cacheCreationInputTokenCost, alloc);
         cost.AddMember("prompt_token_cost", price->promptTokenCost, alloc);
         cost.AddMember("completion_token_cost", price->completionTokenCost, alloc);
         cost.AddMember("cache_read_input_token_cost", price->cacheReadInputTokenCost, alloc);
@@ -184,7 +189,7 @@ PriceBook PriceCatalog::forProject(Connection& reader, const std::string& projec
         if (!m_defaults) {
             auto loaded = std::make_shared<PricesByModel>();
             auto stmt = reader.prepare(std::string("SELECT ") + kPriceSelectColumns
-                                       + " FROM llm_token_prices WHERE pricing_level = 'default'");
+                + " FROM llm_token_prices WHERE pricing_level = 'default'");
             while (stmt->step()) {
                 PriceRow row = readPriceRow(*stmt);
                 (*loaded)[row.llmId].push_back(std::move(row));
@@ -195,7 +200,7 @@ PriceBook PriceCatalog::forProject(Connection& reader, const std::string& projec
     }
     PricesByModel project;
     auto stmt = reader.prepare(std::string("SELECT ") + kPriceSelectColumns
-                               + " FROM llm_token_prices WHERE pricing_level = 'project' AND pricing_level_id = ?");
+        + " FROM llm_token_prices WHERE pricing_level = 'project' AND pricing_level_id = ?");
     stmt->bind(1, std::string_view(projectId));
     while (stmt->step()) {
         PriceRow row = readPriceRow(*stmt);

@@ -45,7 +45,8 @@ public:
     const PriceRow* select(const std::string& llmId, std::int64_t startedAt) const;
 
     // summary.weave.costs for one call's own summary.usage (4.3, 4.4); null when nothing is priced.
-    bool buildCosts(const JsonValue& usage, std::int64_t startedAt, JsonValue& costs, JsonAllocator& alloc) const;
+    bool buildCosts(
+        const JsonValue& usage, std::int64_t startedAt, JsonValue& costs, JsonAllocator& alloc) const;
 
 private:
     std::shared_ptr<const PricesByModel> m_defaults;

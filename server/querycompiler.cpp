@@ -8,352 +8,366 @@
 namespace spindle::server {
 namespace {
 
-    constexpr int kMaxDepth = 64;
-    constexpr std::size_t kMaxListSize = 10000;
+constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxListSize = 10000;
 
-    Sql raw(std::string text)
+Sql raw(std::string text)
+{
+    return Sql { std::move(text), {} };
+}
+
+Sql bound(SqlValue value)
+{
+    Sql sql;
+    sql.bind(std::move(value));
+    return sql;
+}
+
+std::string canonicalNumberText(const JsonValue& number)
+{
+    if (number.IsInt64())
+        return std::to_string(number.GetInt64());
+    if (number.IsUint64())
+        return std::to_string(number.GetUint64());
+    const double d = number.GetDouble();
+    if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18)
+        return std::to_string(static_cast<long long>(d));
+    std::string out;
+    appendPythonFloat(out, d);
+    return out;
+}
+
+SqlValue numberValue(const JsonValue& number)
+{
+    if (number.IsInt64())
+        return number.GetInt64();
+    return number.GetDouble();
+}
+
+struct Operand
+{
+    ValueKind kind = ValueKind::Text;
+    Sql sql; // natural form
+    Field field; // set for Json fields
+    bool isJsonField = false;
+    const JsonValue* literal = nullptr;
+};
+
+class Compiler
+{
+public:
+    explicit Compiler(const FieldResolver& fields)
+        : m_fields(fields)
     {
-        return Sql { std::move(text), {} };
     }
 
-    Sql bound(SqlValue value)
-    {
-        Sql sql;
-        sql.bind(std::move(value));
-        return sql;
-    }
+    Sql boolean(const JsonValue& op);
 
-    std::string canonicalNumberText(const JsonValue& number)
+private:
+    struct DepthGuard
     {
-        if (number.IsInt64())
-            return std::to_string(number.GetInt64());
-        if (number.IsUint64())
-            return std::to_string(number.GetUint64());
-        const double d = number.GetDouble();
-        if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18)
-            return std::to_string(static_cast<long long>(d));
-        std::string out;
-        appendPythonFloat(out, d);
-        return out;
-    }
-
-    SqlValue numberValue(const JsonValue& number)
-    {
-        if (number.IsInt64())
-            return number.GetInt64();
-        return number.GetDouble();
-    }
-
-    struct Operand
-    {
-        ValueKind kind = ValueKind::Text;
-        Sql sql; // natural form
-        Field field; // set for Json fields
-        bool isJsonField = false;
-        const JsonValue* literal = nullptr;
+        explicit DepthGuard(int& depth)
+            : m_depth(depth)
+        {
+            if (++m_depth > kMaxDepth)
+                throw badRequest("query nests deeper than " + std::to_string(kMaxDepth) + " levels");
+        }
+        ~DepthGuard()
+        {
+            --m_depth;
+        }
+        int& m_depth;
     };
 
-    class Compiler
-    {
-    public:
-        explicit Compiler(const FieldResolver& fields)
-            : m_fields(fields)
-        {
-        }
+    Operand operand(const JsonValue& value);
+    Operand convert(const JsonValue& spec);
+    Sql textForm(const Operand& op) const;
+    Sql numericForm(const Operand& op) const;
+    Sql comparison(std::string_view name, const JsonValue& args);
+    Sql inList(const JsonValue& args);
+    Sql contains(const JsonValue& args);
+    Sql logical(std::string_view name, const JsonValue& args);
+    Sql wrapFeedback(Sql condition);
+    Sql timeLiteral(const JsonValue& literal) const;
 
-        Sql boolean(const JsonValue& op);
+    const FieldResolver& m_fields;
+    int m_depth = 0;
+    std::optional<Field> m_feedbackField;
+};
 
-    private:
-        struct DepthGuard
-        {
-            explicit DepthGuard(int& depth)
-                : m_depth(depth)
-            {
-                if (++m_depth > kMaxDepth)
-                    throw badRequest("query nests deeper than " + std::to_string(kMaxDepth) + " levels");
-            }
-            ~DepthGuard() { --m_depth; }
-            int& m_depth;
-        };
+} // namespace
 
-        Operand operand(const JsonValue& value);
-        Operand convert(const JsonValue& spec);
-        Sql textForm(const Operand& op) const;
-        Sql numericForm(const Operand& op) const;
-        Sql comparison(std::string_view name, const JsonValue& args);
-        Sql inList(const JsonValue& args);
-        Sql contains(const JsonValue& args);
-        Sql logical(std::string_view name, const JsonValue& args);
-        Sql wrapFeedback(Sql condition);
-        Sql timeLiteral(const JsonValue& literal) const;
+std::pair<std::string_view, const JsonValue*> singleOperator(const JsonValue& op)
+{
+    if (!op.IsObject() || op.MemberCount() != 1 || !op.MemberBegin()->name.GetStringLength()
+        || op.MemberBegin()->name.GetString()[0] != '$')
+        throw badRequest("each $expr operation must be an object with exactly one $operator key");
+    return { stringView(op.MemberBegin()->name), &op.MemberBegin()->value };
+}
 
-        const FieldResolver& m_fields;
-        int m_depth = 0;
-        std::optional<Field> m_feedbackField;
-    };
+namespace {
 
-    std::pair<std::string_view, const JsonValue*> singleOperator(const JsonValue& op)
-    {
-        if (!op.IsObject() || op.MemberCount() != 1 || !op.MemberBegin()->name.GetStringLength()
-            || op.MemberBegin()->name.GetString()[0] != '$')
-            throw badRequest("each $expr operation must be an object with exactly one $operator key");
-        return { stringView(op.MemberBegin()->name), &op.MemberBegin()->value };
+const JsonValue& pairArgs(std::string_view name, const JsonValue& args)
+{
+    if (!args.IsArray() || args.Size() != 2)
+        throw badRequest(std::string(name) + " takes a list of exactly two operands");
+    return args;
+}
+
+Sql Compiler::boolean(const JsonValue& op)
+{
+    DepthGuard guard(m_depth);
+    const auto [name, args] = singleOperator(op);
+    if (name == "$and" || name == "$or" || name == "$not")
+        return logical(name, *args);
+    if (name == "$eq" || name == "$gt" || name == "$gte" || name == "$lt" || name == "$lte")
+        return comparison(name, *args);
+    if (name == "$in")
+        return inList(*args);
+    if (name == "$contains")
+        return contains(*args);
+    throw badRequest("unknown $expr operator '" + std::string(name) + "'");
+}
+
+Sql Compiler::logical(std::string_view name, const JsonValue& args)
+{
+    if (!args.IsArray())
+        throw badRequest(std::string(name) + " takes a list of operations");
+    if (name == "$not") {
+        if (args.Size() != 1)
+            throw badRequest("$not takes a list of exactly one operation");
+        Sql sql = raw("(NOT ");
+        return sql.append(boolean(args[0])).append(")");
     }
-
-    const JsonValue& pairArgs(std::string_view name, const JsonValue& args)
-    {
-        if (!args.IsArray() || args.Size() != 2)
-            throw badRequest(std::string(name) + " takes a list of exactly two operands");
-        return args;
+    if (args.Empty())
+        return raw(name == "$and" ? "1" : "0");
+    Sql sql = raw("(");
+    for (rapidjson::SizeType i = 0; i < args.Size(); ++i) {
+        if (i)
+            sql.append(name == "$and" ? " AND " : " OR ");
+        sql.append(boolean(args[i]));
     }
+    return sql.append(")");
+}
 
-    Sql Compiler::boolean(const JsonValue& op)
-    {
-        DepthGuard guard(m_depth);
-        const auto [name, args] = singleOperator(op);
-        if (name == "$and" || name == "$or" || name == "$not")
-            return logical(name, *args);
-        if (name == "$eq" || name == "$gt" || name == "$gte" || name == "$lt" || name == "$lte")
-            return comparison(name, *args);
-        if (name == "$in")
-            return inList(*args);
-        if (name == "$contains")
-            return contains(*args);
-        throw badRequest("unknown $expr operator '" + std::string(name) + "'");
-    }
-
-    Sql Compiler::logical(std::string_view name, const JsonValue& args)
-    {
-        if (!args.IsArray())
-            throw badRequest(std::string(name) + " takes a list of operations");
-        if (name == "$not") {
-            if (args.Size() != 1)
-                throw badRequest("$not takes a list of exactly one operation");
-            Sql sql = raw("(NOT ");
-            return sql.append(boolean(args[0])).append(")");
+Operand Compiler::operand(const JsonValue& value)
+{
+    DepthGuard guard(m_depth);
+    const auto [name, args] = singleOperator(value);
+    Operand op;
+    if (name == "$literal") {
+        op.literal = args;
+        if (args->IsString()) {
+            op.kind = ValueKind::Text;
+            op.sql = bound(std::string(stringView(*args)));
+        } else if (args->IsNumber()) {
+            op.kind = ValueKind::Number;
+            op.sql = bound(numberValue(*args));
+        } else if (args->IsBool()) {
+            op.kind = ValueKind::Bool;
+            op.sql = bound(std::int64_t(args->GetBool() ? 1 : 0));
+        } else if (args->IsNull()) {
+            op.kind = ValueKind::Null;
+            op.sql = raw("NULL");
+        } else {
+            op.kind = ValueKind::Text;
+            op.sql = bound(toJson(*args));
         }
-        if (args.Empty())
-            return raw(name == "$and" ? "1" : "0");
-        Sql sql = raw("(");
-        for (rapidjson::SizeType i = 0; i < args.Size(); ++i) {
-            if (i)
-                sql.append(name == "$and" ? " AND " : " OR ");
-            sql.append(boolean(args[i]));
-        }
-        return sql.append(")");
-    }
-
-    Operand Compiler::operand(const JsonValue& value)
-    {
-        DepthGuard guard(m_depth);
-        const auto [name, args] = singleOperator(value);
-        Operand op;
-        if (name == "$literal") {
-            op.literal = args;
-            if (args->IsString()) {
-                op.kind = ValueKind::Text;
-                op.sql = bound(std::string(stringView(*args)));
-            } else if (args->IsNumber()) {
-                op.kind = ValueKind::Number;
-                op.sql = bound(numberValue(*args));
-            } else if (args->IsBool()) {
-                op.kind = ValueKind::Bool;
-                op.sql = bound(std::int64_t(args->GetBool() ? 1 : 0));
-            } else if (args->IsNull()) {
-                op.kind = ValueKind::Null;
-                op.sql = raw("NULL");
-            } else {
-                op.kind = ValueKind::Text;
-                op.sql = bound(toJson(*args));
-            }
-            return op;
-        }
-        if (name == "$getField") {
-            if (!args->IsString())
-                throw badRequest("$getField takes a field path string");
-            op.field = m_fields.resolve(stringView(*args));
-            if (op.field.viaFeedback) {
-                if (m_feedbackField && m_feedbackField->feedbackType != op.field.feedbackType)
-                    throw badRequest("one comparison can use feedback of only one type");
-                m_feedbackField = op.field;
-            }
-            op.kind = op.field.kind;
-            op.isJsonField = op.field.kind == ValueKind::Json;
-            if (op.isJsonField)
-                op.sql = raw("wv_text(" + op.field.column + ", ").bind(op.field.jsonPath).append(")");
-            else
-                op.sql = raw(op.field.column);
-            return op;
-        }
-        if (name == "$convert")
-            return convert(*args);
-        // Any boolean operation can serve as an operand.
-        auto saved = m_feedbackField;
-        m_feedbackField.reset();
-        op.kind = ValueKind::Bool;
-        op.sql = boolean(value);
-        m_feedbackField = saved;
         return op;
     }
-
-    Operand Compiler::convert(const JsonValue& spec)
-    {
-        if (!spec.IsObject() || !spec.HasMember("input") || !spec.HasMember("to") || !spec["to"].IsString())
-            throw badRequest("$convert takes {\"input\": operand, \"to\": type}");
-        const Operand input = operand(spec["input"]);
-        const std::string_view to = stringView(spec["to"]);
-        Operand out;
-        if (to == "double" || to == "int") {
-            out.kind = ValueKind::Number;
-            out.sql = numericForm(input);
-            if (to == "int")
-                out.sql = raw("CAST(").append(out.sql).append(" AS INTEGER)");
-        } else if (to == "string") {
-            out.kind = ValueKind::Text;
-            out.sql = textForm(input);
-        } else if (to == "exists") {
-            out.kind = ValueKind::Bool;
-            out.sql = input.isJsonField
-                ? raw("wv_exists(" + input.field.column + ", ").bind(input.field.jsonPath).append(")")
-                : raw("(").append(input.sql).append(" IS NOT NULL)");
-        } else if (to == "bool") {
-            out.kind = ValueKind::Bool;
-            out.sql = raw("(lower(").append(textForm(input)).append(") IN ('true', '1'))");
-        } else {
-            throw badRequest("$convert cannot convert to '" + std::string(to) + "'");
+    if (name == "$getField") {
+        if (!args->IsString())
+            throw badRequest("$getField takes a field path string");
+        op.field = m_fields.resolve(stringView(*args));
+        if (op.field.viaFeedback) {
+            if (m_feedbackField && m_feedbackField->feedbackType != op.field.feedbackType)
+                throw badRequest("one comparison can use feedback of only one type");
+            m_feedbackField = op.field;
         }
-        return out;
-    }
-
-    Sql Compiler::textForm(const Operand& op) const
-    {
-        if (op.literal && op.literal->IsNumber())
-            return bound(canonicalNumberText(*op.literal));
-        if (op.literal && op.literal->IsBool())
-            return bound(std::string(op.literal->GetBool() ? "true" : "false"));
-        if (op.kind == ValueKind::Number || op.kind == ValueKind::Time)
-            return raw("CAST(").append(op.sql).append(" AS TEXT)");
-        return op.sql;
-    }
-
-    Sql Compiler::numericForm(const Operand& op) const
-    {
+        op.kind = op.field.kind;
+        op.isJsonField = op.field.kind == ValueKind::Json;
         if (op.isJsonField)
-            return raw("wv_num(" + op.field.column + ", ").bind(op.field.jsonPath).append(")");
-        if (op.kind == ValueKind::Text)
-            return raw("wv_to_num(").append(op.sql).append(")");
-        if (op.kind == ValueKind::Time)
-            return raw("(").append(op.sql).append(" / 1000000.0)");
-        return op.sql;
+            op.sql = raw("wv_text(" + op.field.column + ", ").bind(op.field.jsonPath).append(")");
+        else
+            op.sql = raw(op.field.column);
+        return op;
     }
+    if (name == "$convert")
+        return convert(*args);
+    // Any boolean operation can serve as an operand.
+    auto saved = m_feedbackField;
+    m_feedbackField.reset();
+    op.kind = ValueKind::Bool;
+    op.sql = boolean(value);
+    m_feedbackField = saved;
+    return op;
+}
 
-    Sql Compiler::timeLiteral(const JsonValue& literal) const
-    {
-        if (literal.IsNumber())
-            return bound(static_cast<std::int64_t>(std::llround(literal.GetDouble() * 1e6)));
-        if (literal.IsString()) {
-            if (auto micros = parseIsoTime(stringView(literal)))
-                return bound(*micros);
-            throw badRequest("'" + std::string(stringView(literal)) + "' is not an ISO-8601 datetime");
-        }
-        throw badRequest("a datetime field compares with epoch seconds or an ISO-8601 string");
+Operand Compiler::convert(const JsonValue& spec)
+{
+    if (!spec.IsObject() || !spec.HasMember("input") || !spec.HasMember("to") || !spec["to"].IsString())
+        throw badRequest("$convert takes {\"input\": operand, \"to\": type}");
+    const Operand input = operand(spec["input"]);
+    const std::string_view to = stringView(spec["to"]);
+    Operand out;
+    if (to == "double" || to == "int") {
+        out.kind = ValueKind::Number;
+        out.sql = numericForm(input);
+        if (to == "int")
+            out.sql = raw("CAST(").append(out.sql).append(" AS INTEGER)");
+    } else if (to == "string") {
+        out.kind = ValueKind::Text;
+        out.sql = textForm(input);
+    } else if (to == "exists") {
+        out.kind = ValueKind::Bool;
+        out.sql = input.isJsonField
+            ? raw("wv_exists(" + input.field.column + ", ").bind(input.field.jsonPath).append(")")
+            : raw("(").append(input.sql).append(" IS NOT NULL)");
+    } else if (to == "bool") {
+        out.kind = ValueKind::Bool;
+        out.sql = raw("(lower(").append(textForm(input)).append(") IN ('true', '1'))");
+    } else {
+        throw badRequest("$convert cannot convert to '" + std::string(to) + "'");
     }
+    return out;
+}
 
-    Sql Compiler::wrapFeedback(Sql condition)
-    {
-        if (!m_feedbackField)
-            return condition;
-        Sql sql = raw("EXISTS (SELECT 1 FROM feedback f WHERE ");
-        sql.append(m_fields.feedbackLink(*m_feedbackField)).append(" AND ").append(condition).append(")");
-        m_feedbackField.reset();
-        return sql;
-    }
+Sql Compiler::textForm(const Operand& op) const
+{
+    if (op.literal && op.literal->IsNumber())
+        return bound(canonicalNumberText(*op.literal));
+    if (op.literal && op.literal->IsBool())
+        return bound(std::string(op.literal->GetBool() ? "true" : "false"));
+    if (op.kind == ValueKind::Number || op.kind == ValueKind::Time)
+        return raw("CAST(").append(op.sql).append(" AS TEXT)");
+    return op.sql;
+}
 
-    Sql Compiler::comparison(std::string_view name, const JsonValue& args)
-    {
-        pairArgs(name, args);
-        m_feedbackField.reset();
-        const Operand a = operand(args[0]);
-        const Operand b = operand(args[1]);
-        const std::string symbol = name == "$eq" ? " = "
-            : name == "$gt"                       ? " > "
-            : name == "$gte"                      ? " >= "
-            : name == "$lt"                       ? " < "
-                                                  : " <= ";
-        Sql left, right;
-        if (a.kind == ValueKind::Null || b.kind == ValueKind::Null) {
-            const Operand& other = a.kind == ValueKind::Null ? b : a;
-            if (name != "$eq")
-                return wrapFeedback(raw("NULL"));
-            if (other.isJsonField)
-                return wrapFeedback(
-                    raw("(wv_exists(" + other.field.column + ", ").bind(other.field.jsonPath).append(") = 0)"));
-            return wrapFeedback(raw("(").append(other.sql).append(" IS NULL)"));
-        }
-        const bool aTime = a.kind == ValueKind::Time, bTime = b.kind == ValueKind::Time;
-        const auto isNumeric = [](const Operand& op) { return op.kind == ValueKind::Number; };
-        const auto isBool = [](const Operand& op) { return op.kind == ValueKind::Bool; };
-        if (aTime || bTime) {
-            left = aTime ? a.sql : (a.literal ? timeLiteral(*a.literal) : raw("(").append(numericForm(a)).append(" * 1000000)"));
-            right = bTime ? b.sql : (b.literal ? timeLiteral(*b.literal) : raw("(").append(numericForm(b)).append(" * 1000000)"));
-        } else if ((isBool(a) && b.isJsonField) || (isBool(b) && a.isJsonField)) {
-            left = textForm(a), right = textForm(b);
-        } else if (isNumeric(a) || isNumeric(b) || isBool(a) || isBool(b)) {
-            left = numericForm(a), right = numericForm(b);
-        } else {
-            left = textForm(a), right = textForm(b);
-        }
-        Sql sql = raw("(");
-        sql.append(left).append(symbol).append(right).append(")");
-        return wrapFeedback(std::move(sql));
-    }
+Sql Compiler::numericForm(const Operand& op) const
+{
+    if (op.isJsonField)
+        return raw("wv_num(" + op.field.column + ", ").bind(op.field.jsonPath).append(")");
+    if (op.kind == ValueKind::Text)
+        return raw("wv_to_num(").append(op.sql).append(")");
+    if (op.kind == ValueKind::Time)
+        return raw("(").append(op.sql).append(" / 1000000.0)");
+    return op.sql;
+}
 
-    Sql Compiler::inList(const JsonValue& args)
-    {
-        if (!args.IsArray() || args.Size() != 2 || !args[1].IsArray())
-            throw badRequest("$in takes [operand, [operand, ...]]");
-        if (args[1].Size() > kMaxListSize)
-            throw badRequest("$in lists are limited to " + std::to_string(kMaxListSize) + " values");
-        m_feedbackField.reset();
-        const Operand subject = operand(args[0]);
-        if (args[1].Empty())
-            return wrapFeedback(raw("0"));
-        const bool numeric = subject.kind == ValueKind::Number || subject.kind == ValueKind::Bool;
-        const bool time = subject.kind == ValueKind::Time;
-        Sql sql = raw("(");
-        sql.append(numeric ? numericForm(subject) : subject.kind == ValueKind::Time ? subject.sql : textForm(subject));
-        sql.append(" IN (");
-        for (rapidjson::SizeType i = 0; i < args[1].Size(); ++i) {
-            const Operand item = operand(args[1][i]);
-            if (i)
-                sql.append(", ");
-            if (time && item.literal)
-                sql.append(timeLiteral(*item.literal));
-            else
-                sql.append(numeric ? numericForm(item) : textForm(item));
-        }
-        sql.append("))");
-        return wrapFeedback(std::move(sql));
+Sql Compiler::timeLiteral(const JsonValue& literal) const
+{
+    if (literal.IsNumber())
+        return bound(static_cast<std::int64_t>(std::llround(literal.GetDouble() * 1e6)));
+    if (literal.IsString()) {
+        if (auto micros = parseIsoTime(stringView(literal)))
+            return bound(*micros);
+        throw badRequest("'" + std::string(stringView(literal)) + "' is not an ISO-8601 datetime");
     }
+    throw badRequest("a datetime field compares with epoch seconds or an ISO-8601 string");
+}
 
-    Sql Compiler::contains(const JsonValue& args)
-    {
-        if (!args.IsObject() || !args.HasMember("input") || !args.HasMember("substr"))
-            throw badRequest("$contains takes {\"input\": operand, \"substr\": operand, \"case_insensitive\"?: bool}");
-        bool caseInsensitive = false;
-        if (auto it = args.FindMember("case_insensitive"); it != args.MemberEnd() && !it->value.IsNull()) {
-            if (!it->value.IsBool())
-                throw badRequest("$contains.case_insensitive must be a boolean");
-            caseInsensitive = it->value.GetBool();
-        }
-        m_feedbackField.reset();
-        const Sql input = textForm(operand(args["input"]));
-        const Sql substr = textForm(operand(args["substr"]));
-        Sql sql = raw(caseInsensitive ? "(instr(lower(" : "(instr(");
-        sql.append(input).append(caseInsensitive ? "), lower(" : ", ").append(substr);
-        sql.append(caseInsensitive ? ")) > 0)" : ") > 0)");
-        return wrapFeedback(std::move(sql));
+Sql Compiler::wrapFeedback(Sql condition)
+{
+    if (!m_feedbackField)
+        return condition;
+    Sql sql = raw("EXISTS (SELECT 1 FROM feedback f WHERE ");
+    sql.append(m_fields.feedbackLink(*m_feedbackField)).append(" AND ").append(condition).append(")");
+    m_feedbackField.reset();
+    return sql;
+}
+
+Sql Compiler::comparison(std::string_view name, const JsonValue& args)
+{
+    pairArgs(name, args);
+    m_feedbackField.reset();
+    const Operand a = operand(args[0]);
+    const Operand b = operand(args[1]);
+    const std::string symbol = name == "$eq" ? " = "
+        : name == "$gt"                      ? " > "
+        : name == "$gte"                     ? " >= "
+        : name == "$lt"                      ? " < "
+                                             : " <= ";
+    Sql left, right;
+    if (a.kind == ValueKind::Null || b.kind == ValueKind::Null) {
+        const Operand& other = a.kind == ValueKind::Null ? b : a;
+        if (name != "$eq")
+            return wrapFeedback(raw("NULL"));
+        if (other.isJsonField)
+            return wrapFeedback(
+                raw("(wv_exists(" + other.field.column + ", ").bind(other.field.jsonPath).append(") = 0)"));
+        return wrapFeedback(raw("(").append(other.sql).append(" IS NULL)"));
     }
+    const bool aTime = a.kind == ValueKind::Time, bTime = b.kind == ValueKind::Time;
+    const auto isNumeric = [](const Operand& op) { return op.kind == ValueKind::Number; };
+    const auto isBool = [](const Operand& op) { return op.kind == ValueKind::Bool; };
+    if (aTime || bTime) {
+        left = aTime
+            ? a.sql
+            : (a.literal ? timeLiteral(*a.literal) : raw("(").append(numericForm(a)).append(" * 1000000)"));
+        right = bTime
+            ? b.sql
+            : (b.literal ? timeLiteral(*b.literal) : raw("(").append(numericForm(b)).append(" * 1000000)"));
+    } else if ((isBool(a) && b.isJsonField) || (isBool(b) && a.isJsonField)) {
+        left = textForm(a), right = textForm(b);
+    } else if (isNumeric(a) || isNumeric(b) || isBool(a) || isBool(b)) {
+        left = numericForm(a), right = numericForm(b);
+    } else {
+        left = textForm(a), right = textForm(b);
+    }
+    Sql sql = raw("(");
+    sql.append(left).append(symbol).append(right).append(")");
+    return wrapFeedback(std::move(sql));
+}
+
+Sql Compiler::inList(const JsonValue& args)
+{
+    if (!args.IsArray() || args.Size() != 2 || !args[1].IsArray())
+        throw badRequest("$in takes [operand, [operand, ...]]");
+    if (args[1].Size() > kMaxListSize)
+        throw badRequest("$in lists are limited to " + std::to_string(kMaxListSize) + " values");
+    m_feedbackField.reset();
+    const Operand subject = operand(args[0]);
+    if (args[1].Empty())
+        return wrapFeedback(raw("0"));
+    const bool numeric = subject.kind == ValueKind::Number || subject.kind == ValueKind::Bool;
+    const bool time = subject.kind == ValueKind::Time;
+    Sql sql = raw("(");
+    sql.append(numeric                        ? numericForm(subject)
+            : subject.kind == ValueKind::Time ? subject.sql
+                                              : textForm(subject));
+    sql.append(" IN (");
+    for (rapidjson::SizeType i = 0; i < args[1].Size(); ++i) {
+        const Operand item = operand(args[1][i]);
+        if (i)
+            sql.append(", ");
+        if (time && item.literal)
+            sql.append(timeLiteral(*item.literal));
+        else
+            sql.append(numeric ? numericForm(item) : textForm(item));
+    }
+    sql.append("))");
+    return wrapFeedback(std::move(sql));
+}
+
+Sql Compiler::contains(const JsonValue& args)
+{
+    if (!args.IsObject() || !args.HasMember("input") || !args.HasMember("substr"))
+        throw badRequest(
+            "$contains takes {\"input\": operand, \"substr\": operand, \"case_insensitive\"?: bool}");
+    bool caseInsensitive = false;
+    if (auto it = args.FindMember("case_insensitive"); it != args.MemberEnd() && !it->value.IsNull()) {
+        if (!it->value.IsBool())
+            throw badRequest("$contains.case_insensitive must be a boolean");
+        caseInsensitive = it->value.GetBool();
+    }
+    m_feedbackField.reset();
+    const Sql input = textForm(operand(args["input"]));
+    const Sql substr = textForm(operand(args["substr"]));
+    Sql sql = raw(caseInsensitive ? "(instr(lower(" : "(instr(");
+    sql.append(input).append(caseInsensitive ? "), lower(" : ", ").append(substr);
+    sql.append(caseInsensitive ? ")) > 0)" : ") > 0)");
+    return wrapFeedback(std::move(sql));
+}
 
 } // namespace
 
@@ -392,7 +406,9 @@ Sql compileSortTerm(std::string_view fieldPath, bool descending, const FieldReso
     }
     if (field.kind == ValueKind::Json) {
         Sql sql = raw("wv_exists(" + field.column + ", ").bind(field.jsonPath).append(") DESC, ");
-        sql.append("wv_num(" + field.column + ", ").bind(field.jsonPath).append(")" + direction + " NULLS LAST, ");
+        sql.append("wv_num(" + field.column + ", ")
+            .bind(field.jsonPath)
+            .append(")" + direction + " NULLS LAST, ");
         return sql.append("wv_text(" + field.column + ", ").bind(field.jsonPath).append(")" + direction);
     }
     return raw(field.column + direction + (field.nullable ? nullsLast : ""));
@@ -418,79 +434,6 @@ std::vector<SortTerm> parseSortBy(const JsonValue& request)
         terms.push_back(std::move(term));
     }
     return terms;
-}
-
-} // namespace spindle::server
-
-namespace spindle::server {
-namespace {
-
-    void collectIdSelection(const JsonValue& expr, std::vector<std::string>& ids, int depth)
-    {
-        const auto invalid = [] {
-            return badRequest("purge queries may only select by id: {\"$eq\": [{\"$getField\": \"id\"}, "
-                              "{\"$literal\": \"...\"}]}, an $or of those, or $in on id");
-        };
-        if (depth > 8)
-            throw invalid();
-        const auto [name, args] = singleOperator(expr);
-        const auto isIdField = [](const JsonValue& v) {
-            return v.IsObject() && v.HasMember("$getField") && v["$getField"].IsString()
-                && stringView(v["$getField"]) == "id";
-        };
-        const auto literalString = [&](const JsonValue& v) {
-            if (!v.IsObject() || !v.HasMember("$literal") || !v["$literal"].IsString())
-                throw invalid();
-            ids.emplace_back(stringView(v["$literal"]));
-        };
-        if (name == "$eq" && args->IsArray() && args->Size() == 2 && isIdField((*args)[0])) {
-            literalString((*args)[1]);
-        } else if (name == "$in" && args->IsArray() && args->Size() == 2 && isIdField((*args)[0])
-                   && (*args)[1].IsArray()) {
-            for (const auto& item : (*args)[1].GetArray())
-                literalString(item);
-        } else if (name == "$or" && args->IsArray()) {
-            for (const auto& item : args->GetArray())
-                collectIdSelection(item, ids, depth + 1);
-        } else {
-            throw invalid();
-        }
-    }
-
-} // namespace
-
-std::vector<std::string> parseIdSelection(const JsonValue& query)
-{
-    if (!query.IsObject() || !query.HasMember("$expr"))
-        throw badRequest("query must be an object {\"$expr\": ...}");
-    std::vector<std::string> ids;
-    collectIdSelection(query["$expr"], ids, 0);
-    return ids;
-}
-
-ColumnResolver::ColumnResolver(std::vector<Column> columns, std::string jsonColumn)
-    : m_columns(std::move(columns))
-    , m_jsonColumn(std::move(jsonColumn))
-{
-}
-
-Field ColumnResolver::resolve(std::string_view path) const
-{
-    for (const auto& column : m_columns) {
-        if (path == column.name)
-            return Field { column.kind, column.name, {}, true };
-    }
-    if (!m_jsonColumn.empty()
-        && (path == m_jsonColumn || (path.starts_with(m_jsonColumn) && path.size() > m_jsonColumn.size()
-                                     && path[m_jsonColumn.size()] == '.'))) {
-        Field field;
-        field.kind = ValueKind::Json;
-        field.column = m_jsonColumn;
-        field.jsonPath = path.size() > m_jsonColumn.size() ? std::string(path.substr(m_jsonColumn.size() + 1))
-                                                           : std::string();
-        return field;
-    }
-    throw ApiError(422, "unknown field '" + std::string(path) + "'");
 }
 
 } // namespace spindle::server

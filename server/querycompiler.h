@@ -63,7 +63,10 @@ public:
     // Throws ApiError for a path the table does not have.
     virtual Field resolve(std::string_view path) const = 0;
     // For feedback fields: the condition linking feedback rows `f` to the outer row (and to the type).
-    virtual Sql feedbackLink(const Field&) const { throw badRequest("feedback fields are not available here"); }
+    virtual Sql feedbackLink(const Field&) const
+    {
+        throw badRequest("feedback fields are not available here");
+    }
 };
 
 // Compiles `{"$expr": ...}` (weave-protocol.md 3.2) into a boolean SQL expression.
@@ -83,6 +86,9 @@ std::vector<SortTerm> parseSortBy(const JsonValue& request);
 } // namespace spindle::server
 
 namespace spindle::server {
+
+// The one `$operator` key of an operation object and its argument; throws a 400 otherwise.
+std::pair<std::string_view, const JsonValue*> singleOperator(const JsonValue& op);
 
 // Purge endpoints accept only a selection by id: $eq on id, an $or of those, or $in on id.
 std::vector<std::string> parseIdSelection(const JsonValue& query);

@@ -15,173 +15,176 @@
 namespace spindle::server {
 namespace {
 
-    using Path = std::vector<std::string>;
+using Path = std::vector<std::string>;
 
-    Path splitPath(std::string_view dotted)
-    {
-        Path path;
-        if (dotted.empty())
+Path splitPath(std::string_view dotted)
+{
+    Path path;
+    if (dotted.empty())
+        return path;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = dotted.find('.', start);
+        path.emplace_back(dotted.substr(start, dot == std::string_view::npos ? dot : dot - start));
+        if (dot == std::string_view::npos)
             return path;
-        std::size_t start = 0;
-        while (true) {
-            const std::size_t dot = dotted.find('.', start);
-            path.emplace_back(dotted.substr(start, dot == std::string_view::npos ? dot : dot - start));
-            if (dot == std::string_view::npos)
-                return path;
-            start = dot + 1;
-        }
+        start = dot + 1;
     }
+}
 
-    const Path& cachedPath(sqlite3_context* ctx, sqlite3_value* arg)
-    {
-        if (auto* path = static_cast<Path*>(sqlite3_get_auxdata(ctx, 1)))
-            return *path;
-        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arg));
-        auto* path = new Path(splitPath(text ? std::string_view(text, sqlite3_value_bytes(arg)) : std::string_view()));
-        sqlite3_set_auxdata(ctx, 1, path, [](void* p) { delete static_cast<Path*>(p); });
-        // SQLite may drop auxdata right away; re-read it and fall back to a per-call copy.
-        if (auto* kept = static_cast<Path*>(sqlite3_get_auxdata(ctx, 1)))
-            return *kept;
-        thread_local Path fallback;
-        fallback = splitPath(text ? std::string_view(text, sqlite3_value_bytes(arg)) : std::string_view());
-        return fallback;
-    }
+const Path& cachedPath(sqlite3_context* ctx, sqlite3_value* arg)
+{
+    if (auto* path = static_cast<Path*>(sqlite3_get_auxdata(ctx, 1)))
+        return *path;
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arg));
+    auto* path =
+        new Path(splitPath(text ? std::string_view(text, sqlite3_value_bytes(arg)) : std::string_view()));
+    sqlite3_set_auxdata(ctx, 1, path, [](void* p) { delete static_cast<Path*>(p); });
+    // SQLite may drop auxdata right away; re-read it and fall back to a per-call copy.
+    if (auto* kept = static_cast<Path*>(sqlite3_get_auxdata(ctx, 1)))
+        return *kept;
+    thread_local Path fallback;
+    fallback = splitPath(text ? std::string_view(text, sqlite3_value_bytes(arg)) : std::string_view());
+    return fallback;
+}
 
-    const JsonValue* walk(const JsonValue& root, const Path& path)
-    {
-        const JsonValue* node = &root;
-        for (const std::string& key : path) {
-            if (node->IsObject()) {
-                auto it = node->FindMember(rapidjson::StringRef(key.data(), key.size()));
-                if (it == node->MemberEnd())
-                    return nullptr;
-                node = &it->value;
-            } else if (node->IsArray()) {
-                unsigned index = 0;
-                const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
-                if (ec != std::errc() || end != key.data() + key.size() || index >= node->Size())
-                    return nullptr;
-                node = &(*node)[index];
-            } else {
+const JsonValue* walk(const JsonValue& root, const Path& path)
+{
+    const JsonValue* node = &root;
+    for (const std::string& key : path) {
+        if (node->IsObject()) {
+            auto it = node->FindMember(rapidjson::StringRef(key.data(), key.size()));
+            if (it == node->MemberEnd())
                 return nullptr;
-            }
-        }
-        return node;
-    }
-
-    // Parses the column into a stack-backed pool so a per-row call costs no heap churn for typical rows.
-    template <typename Use>
-    void withValue(sqlite3_context* ctx, sqlite3_value** argv, Use&& use)
-    {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-        if (!text) {
-            use(nullptr);
-            return;
-        }
-        const Path& path = cachedPath(ctx, argv[1]);
-        char buffer[16384];
-        rapidjson::MemoryPoolAllocator<> pool(buffer, sizeof buffer);
-        rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> doc(&pool);
-        doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag>(
-            text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
-        if (doc.HasParseError()) {
-            use(nullptr);
-            return;
-        }
-        const JsonValue* node = walk(doc, path);
-        use(node && !node->IsNull() ? node : nullptr);
-    }
-
-    void appendCanonicalNumber(std::string& out, const JsonValue& value)
-    {
-        if (value.IsInt64()) {
-            out += std::to_string(value.GetInt64());
-        } else if (value.IsUint64()) {
-            out += std::to_string(value.GetUint64());
+            node = &it->value;
+        } else if (node->IsArray()) {
+            unsigned index = 0;
+            const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
+            if (ec != std::errc() || end != key.data() + key.size() || index >= node->Size())
+                return nullptr;
+            node = &(*node)[index];
         } else {
-            const double d = value.GetDouble();
-            if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18) {
-                out += std::to_string(static_cast<long long>(d));
-            } else {
-                char buffer[64];
-                const auto result = std::to_chars(buffer, buffer + sizeof buffer, d);
-                out.append(buffer, result.ptr);
-            }
+            return nullptr;
         }
     }
+    return node;
+}
 
-    void textFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
-    {
-        withValue(ctx, argv, [&](const JsonValue* node) {
-            std::string text;
-            if (!node)
-                text.clear();
-            else if (node->IsString())
-                text.assign(stringView(*node));
-            else if (node->IsBool())
-                text = node->GetBool() ? "true" : "false";
-            else if (node->IsNumber())
-                appendCanonicalNumber(text, *node);
-            else
-                appendJson(text, *node);
-            sqlite3_result_text64(ctx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-        });
+// Parses the column into a stack-backed pool so a per-row call costs no heap churn for typical rows.
+template <typename Use> void withValue(sqlite3_context* ctx, sqlite3_value** argv, Use&& use)
+{
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    if (!text) {
+        use(nullptr);
+        return;
     }
-
-    std::optional<double> lenientNumber(std::string_view text)
-    {
-        while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-            text.remove_prefix(1);
-        while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-            text.remove_suffix(1);
-        if (text.empty())
-            return std::nullopt;
-        std::string copy(text);
-        char* end = nullptr;
-        const double value = std::strtod(copy.c_str(), &end);
-        if (end != copy.c_str() + copy.size())
-            return std::nullopt;
-        return value;
+    const Path& path = cachedPath(ctx, argv[1]);
+    char buffer[16384];
+    rapidjson::MemoryPoolAllocator<> pool(buffer, sizeof buffer);
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> doc(&pool);
+    doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag>(
+        text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+    if (doc.HasParseError()) {
+        use(nullptr);
+        return;
     }
+    const JsonValue* node = walk(doc, path);
+    use(node && !node->IsNull() ? node : nullptr);
+}
 
-    void numberFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
-    {
-        withValue(ctx, argv, [&](const JsonValue* node) {
-            std::optional<double> number;
-            if (node && node->IsNumber())
-                number = node->GetDouble();
-            else if (node && node->IsString())
-                number = lenientNumber(stringView(*node));
-            if (number)
-                sqlite3_result_double(ctx, *number);
-            else
-                sqlite3_result_null(ctx);
-        });
-    }
-
-    void existsFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
-    {
-        withValue(ctx, argv, [&](const JsonValue* node) { sqlite3_result_int(ctx, node ? 1 : 0); });
-    }
-
-    // Lenient text → number for $convert on plain columns.
-    void toNumberFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
-    {
-        switch (sqlite3_value_type(argv[0])) {
-        case SQLITE_INTEGER:
-        case SQLITE_FLOAT: sqlite3_result_double(ctx, sqlite3_value_double(argv[0])); return;
-        case SQLITE_TEXT: {
-            const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-            if (auto number = lenientNumber({ text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])) })) {
-                sqlite3_result_double(ctx, *number);
-                return;
-            }
-            break;
+void appendCanonicalNumber(std::string& out, const JsonValue& value)
+{
+    if (value.IsInt64()) {
+        out += std::to_string(value.GetInt64());
+    } else if (value.IsUint64()) {
+        out += std::to_string(value.GetUint64());
+    } else {
+        const double d = value.GetDouble();
+        if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18) {
+            out += std::to_string(static_cast<long long>(d));
+        } else {
+            char buffer[64];
+            const auto result = std::to_chars(buffer, buffer + sizeof buffer, d);
+            out.append(buffer, result.ptr);
         }
-        default: break;
-        }
-        sqlite3_result_null(ctx);
     }
+}
+
+void textFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    withValue(ctx, argv, [&](const JsonValue* node) {
+        std::string text;
+        if (!node)
+            text.clear();
+        else if (node->IsString())
+            text.assign(stringView(*node));
+        else if (node->IsBool())
+            text = node->GetBool() ? "true" : "false";
+        else if (node->IsNumber())
+            appendCanonicalNumber(text, *node);
+        else
+            appendJson(text, *node);
+        sqlite3_result_text64(ctx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    });
+}
+
+std::optional<double> lenientNumber(std::string_view text)
+{
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+        text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
+    if (text.empty())
+        return std::nullopt;
+    std::string copy(text);
+    char* end = nullptr;
+    const double value = std::strtod(copy.c_str(), &end);
+    if (end != copy.c_str() + copy.size())
+        return std::nullopt;
+    return value;
+}
+
+void numberFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    withValue(ctx, argv, [&](const JsonValue* node) {
+        std::optional<double> number;
+        if (node && node->IsNumber())
+            number = node->GetDouble();
+        else if (node && node->IsString())
+            number = lenientNumber(stringView(*node));
+        if (number)
+            sqlite3_result_double(ctx, *number);
+        else
+            sqlite3_result_null(ctx);
+    });
+}
+
+void existsFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    withValue(ctx, argv, [&](const JsonValue* node) { sqlite3_result_int(ctx, node ? 1 : 0); });
+}
+
+// Lenient text → number for $convert on plain columns.
+void toNumberFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    switch (sqlite3_value_type(argv[0])) {
+    case SQLITE_INTEGER:
+    case SQLITE_FLOAT:
+        sqlite3_result_double(ctx, sqlite3_value_double(argv[0]));
+        return;
+    case SQLITE_TEXT: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        if (auto number = lenientNumber({ text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])) })) {
+            sqlite3_result_double(ctx, *number);
+            return;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    sqlite3_result_null(ctx);
+}
 
 } // namespace
 
@@ -191,7 +194,8 @@ void registerJsonFunctions(sqlite3* db)
     sqlite3_create_function_v2(db, "wv_text", 2, flags, nullptr, textFunction, nullptr, nullptr, nullptr);
     sqlite3_create_function_v2(db, "wv_num", 2, flags, nullptr, numberFunction, nullptr, nullptr, nullptr);
     sqlite3_create_function_v2(db, "wv_exists", 2, flags, nullptr, existsFunction, nullptr, nullptr, nullptr);
-    sqlite3_create_function_v2(db, "wv_to_num", 1, flags, nullptr, toNumberFunction, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(
+        db, "wv_to_num", 1, flags, nullptr, toNumberFunction, nullptr, nullptr, nullptr);
 }
 
 } // namespace spindle::server

@@ -3,18 +3,18 @@
 namespace spindle::server {
 namespace {
 
-    [[noreturn]] void fail(sqlite3* db, std::string_view what)
-    {
-        throw SqlError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "no connection"));
-    }
+[[noreturn]] void fail(sqlite3* db, std::string_view what)
+{
+    throw SqlError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "no connection"));
+}
 
-    sqlite3_stmt* prepareRaw(sqlite3* db, const std::string& sql, unsigned flags)
-    {
-        sqlite3_stmt* stmt = nullptr;
-        if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), flags, &stmt, nullptr) != SQLITE_OK)
-            fail(db, "prepare");
-        return stmt;
-    }
+sqlite3_stmt* prepareRaw(sqlite3* db, const std::string& sql, unsigned flags)
+{
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), flags, &stmt, nullptr) != SQLITE_OK)
+        fail(db, "prepare");
+    return stmt;
+}
 
 } // namespace
 
@@ -102,8 +102,7 @@ bool Statement::step()
 
 void Statement::run()
 {
-    while (step()) {
-    }
+    while (step()) { }
     reset();
 }
 
@@ -160,8 +159,8 @@ std::optional<std::int64_t> Statement::columnOptionalInt(int column) const
 
 Connection::Connection(const std::string& path, bool readOnly)
 {
-    const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-        | SQLITE_OPEN_NOMUTEX;
+    const int flags =
+        (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK)
         fail(m_db, "open " + path);
     sqlite3_busy_timeout(m_db, 10000);

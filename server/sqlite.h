@@ -69,7 +69,10 @@ public:
     std::unique_ptr<Statement> prepareAdHoc(const std::string& sql);
     void exec(const std::string& sql);
     std::int64_t changes() const;
-    sqlite3* handle() const { return m_db; }
+    sqlite3* handle() const
+    {
+        return m_db;
+    }
 
 private:
     sqlite3* m_db = nullptr;

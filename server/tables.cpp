@@ -7,29 +7,29 @@
 namespace spindle::server {
 namespace {
 
-    constexpr std::size_t kMaxTableRows = 1'000'000;
+constexpr std::size_t kMaxTableRows = 1'000'000;
 
-    // Table rows: fields are dotted paths into the row value.
-    class RowFieldResolver : public FieldResolver
+// Table rows: fields are dotted paths into the row value.
+class RowFieldResolver : public FieldResolver
+{
+public:
+    Field resolve(std::string_view path) const override
     {
-    public:
-        Field resolve(std::string_view path) const override
-        {
-            Field field;
-            field.kind = ValueKind::Json;
-            field.column = "r.val";
-            field.jsonPath = std::string(path);
-            return field;
-        }
-    };
-
-    bool tableExists(Connection& connection, const std::string& projectId, const std::string& digest)
-    {
-        auto stmt = connection.prepare("SELECT 1 FROM tables WHERE project_id = ? AND digest = ?");
-        stmt->bind(1, std::string_view(projectId));
-        stmt->bind(2, std::string_view(digest));
-        return stmt->step();
+        Field field;
+        field.kind = ValueKind::Json;
+        field.column = "r.val";
+        field.jsonPath = std::string(path);
+        return field;
     }
+};
+
+bool tableExists(Connection& connection, const std::string& projectId, const std::string& digest)
+{
+    auto stmt = connection.prepare("SELECT 1 FROM tables WHERE project_id = ? AND digest = ?");
+    stmt->bind(1, std::string_view(projectId));
+    stmt->bind(2, std::string_view(digest));
+    return stmt->step();
+}
 
 } // namespace
 
@@ -56,7 +56,8 @@ std::string tableCreate(const JsonValue& body, RequestContext& context)
     context.db.write([&](Connection& db) {
         if (tableExists(db, projectId, digest))
             return;
-        auto insertRow = db.prepare("INSERT OR IGNORE INTO table_rows (project_id, digest, val) VALUES (?, ?, ?)");
+        auto insertRow =
+            db.prepare("INSERT OR IGNORE INTO table_rows (project_id, digest, val) VALUES (?, ?, ?)");
         auto insertEntry = db.prepare(
             "INSERT INTO table_entries (project_id, table_digest, idx, row_digest) VALUES (?, ?, ?, ?)");
         for (std::size_t i = 0; i < rowDigests.size(); ++i) {
@@ -70,8 +71,8 @@ std::string tableCreate(const JsonValue& body, RequestContext& context)
             insertEntry->bind(4, std::string_view(rowDigests[i]));
             insertEntry->run();
         }
-        auto insertTable
-            = db.prepare("INSERT INTO tables (project_id, digest, row_count, created_at) VALUES (?, ?, ?, ?)");
+        auto insertTable =
+            db.prepare("INSERT INTO tables (project_id, digest, row_count, created_at) VALUES (?, ?, ?, ?)");
         insertTable->bind(1, std::string_view(projectId));
         insertTable->bind(2, std::string_view(digest));
         insertTable->bind(3, static_cast<std::int64_t>(rowDigests.size()));
@@ -95,7 +96,7 @@ std::string tableQuery(const JsonValue& body, RequestContext& context)
     const std::string digest = requireString(body, "digest", "");
     Sql sql { "SELECT e.row_digest, r.val, e.idx FROM table_entries e JOIN table_rows r ON r.project_id = "
               "e.project_id AND r.digest = e.row_digest WHERE e.project_id = ? AND e.table_digest = ?",
-              { projectId, digest } };
+        { projectId, digest } };
     if (const JsonValue* filter = optionalObject(body, "filter", "")) {
         const auto digests = optionalStringList(*filter, "row_digests", "filter");
         if (!digests.empty()) {

@@ -7,6 +7,7 @@
 #include "server/tables.h"
 
 #include <QByteArray>
+
 #include <filesystem>
 #include <httplib.h>
 #include <iostream>
@@ -14,69 +15,76 @@
 namespace spindle::server {
 namespace {
 
-    struct Route
-    {
-        const char* path;
-        JsonRoute handler;
-    };
+struct Route
+{
+    const char* path;
+    JsonRoute handler;
+};
 
-    const Route kJsonRoutes[] = {
-        { "/call/start", callStart },
-        { "/call/end", callEnd },
-        { "/call/upsert_batch", callUpsertBatch },
-        { "/call/read", callRead },
-        { "/call/update", callUpdate },
-        { "/calls/delete", callsDelete },
-        { "/calls/query", callsQuery },
-        { "/calls/query_stats", callsQueryStats },
-        { "/obj/create", objCreate },
-        { "/obj/read", objRead },
-        { "/objs/query", objsQuery },
-        { "/obj/delete", objDelete },
-        { "/table/create", tableCreate },
-        { "/table/query", tableQuery },
-        { "/table/query_stats", tableQueryStats },
-        { "/refs/read_batch", refsReadBatch },
-        { "/feedback/create", feedbackCreate },
-        { "/feedback/batch/create", feedbackBatchCreate },
-        { "/feedback/query", feedbackQuery },
-        { "/feedback/purge", feedbackPurge },
-        { "/feedback/replace", feedbackReplace },
-        { "/cost/create", costCreate },
-        { "/cost/query", costQuery },
-        { "/cost/purge", costPurge },
-    };
+const Route kJsonRoutes[] = {
+    { "/call/start", callStart },
+    { "/call/end", callEnd },
+    { "/call/upsert_batch", callUpsertBatch },
+    { "/call/read", callRead },
+    { "/call/update", callUpdate },
+    { "/calls/delete", callsDelete },
+    { "/calls/query", callsQuery },
+    { "/calls/query_stats", callsQueryStats },
+    { "/obj/create", objCreate },
+    { "/obj/read", objRead },
+    { "/objs/query", objsQuery },
+    { "/obj/delete", objDelete },
+    { "/table/create", tableCreate },
+    { "/table/query", tableQuery },
+    { "/table/query_stats", tableQueryStats },
+    { "/refs/read_batch", refsReadBatch },
+    { "/feedback/create", feedbackCreate },
+    { "/feedback/batch/create", feedbackBatchCreate },
+    { "/feedback/query", feedbackQuery },
+    { "/feedback/purge", feedbackPurge },
+    { "/feedback/replace", feedbackReplace },
+    { "/cost/create", costCreate },
+    { "/cost/query", costQuery },
+    { "/cost/purge", costPurge },
+};
 
-    std::string errorBody(const ApiError& error)
-    {
-        std::string out = "{\"reason\":";
-        appendJsonString(out, error.reason);
-        if (!error.extraMembers.empty())
-            out += "," + error.extraMembers;
-        return out + "}";
+std::string errorBody(const ApiError& error)
+{
+    std::string out = "{\"reason\":";
+    appendJsonString(out, error.reason);
+    if (!error.extraMembers.empty())
+        out += "," + error.extraMembers;
+    return out + "}";
+}
+
+const char* defaultReason(int status)
+{
+    switch (status) {
+    case 400:
+        return "bad request";
+    case 401:
+        return "unauthorized: send HTTP Basic auth with the server's API key as the password";
+    case 404:
+        return "no such endpoint";
+    case 405:
+        return "method not allowed";
+    case 413:
+        return "request body exceeds the size limit";
+    case 414:
+        return "request URI too long";
+    default:
+        return "request failed";
     }
+}
 
-    const char* defaultReason(int status)
-    {
-        switch (status) {
-        case 400: return "bad request";
-        case 401: return "unauthorized: send HTTP Basic auth with the server's API key as the password";
-        case 404: return "no such endpoint";
-        case 405: return "method not allowed";
-        case 413: return "request body exceeds the size limit";
-        case 414: return "request URI too long";
-        default: return "request failed";
-        }
-    }
-
-    std::string basicPassword(const std::string& header)
-    {
-        if (header.rfind("Basic ", 0) != 0)
-            return {};
-        const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(header.substr(6)));
-        const qsizetype colon = decoded.indexOf(':');
-        return colon < 0 ? std::string() : decoded.mid(colon + 1).toStdString();
-    }
+std::string basicPassword(const std::string& header)
+{
+    if (header.rfind("Basic ", 0) != 0)
+        return {};
+    const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(header.substr(6)));
+    const qsizetype colon = decoded.indexOf(':');
+    return colon < 0 ? std::string() : decoded.mid(colon + 1).toStdString();
+}
 
 } // namespace
 
@@ -108,8 +116,7 @@ struct TraceServer::Impl
         return false;
     }
 
-    template <typename Work>
-    void guarded(const httplib::Request& req, httplib::Response& res, Work&& work)
+    template <typename Work> void guarded(const httplib::Request& req, httplib::Response& res, Work&& work)
     {
         if (!authorized(req, res))
             return;
@@ -121,8 +128,8 @@ struct TraceServer::Impl
         } catch (const std::exception& error) {
             std::cerr << "spindle-server: " << req.path << " failed: " << error.what() << std::endl;
             res.status = 500;
-            res.set_content(errorBody(ApiError(500, std::string("internal error: ") + error.what())),
-                            "application/json");
+            res.set_content(
+                errorBody(ApiError(500, std::string("internal error: ") + error.what())), "application/json");
         }
     }
 
@@ -140,20 +147,22 @@ struct TraceServer::Impl
 void TraceServer::Impl::addRoutes()
 {
     for (const Route& route : kJsonRoutes) {
-        http.Post(route.path, [this, handler = route.handler](const httplib::Request& req, httplib::Response& res) {
-            guarded(req, res, [&] {
-                const JsonDocument body = parseJson(req.body);
-                RequestContext context { db, prices, userId };
-                res.set_content(handler(body, context), "application/json");
+        http.Post(
+            route.path, [this, handler = route.handler](const httplib::Request& req, httplib::Response& res) {
+                guarded(req, res, [&] {
+                    const JsonDocument body = parseJson(req.body);
+                    RequestContext context { db, prices, userId };
+                    res.set_content(handler(body, context), "application/json");
+                });
             });
-        });
     }
     http.Get("/health", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("{\"status\":\"ok\"}", "application/json");
     });
     http.Get("/server_info", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("{\"min_required_weave_python_version\":\"0.0.0\",\"trace_server_version\":\"spindle-0.1.0\"}",
-                        "application/json");
+        res.set_content(
+            "{\"min_required_weave_python_version\":\"0.0.0\",\"trace_server_version\":\"spindle-0.1.0\"}",
+            "application/json");
     });
     addFileRoutes();
     addStreamRoute();
@@ -167,7 +176,8 @@ void TraceServer::Impl::addFileRoutes()
                 throw badRequest("file/create takes multipart/form-data with 'project_id' and 'file' parts");
             JsonDocument fields(rapidjson::kObjectType);
             const std::string project = req.get_file_value("project_id").content;
-            fields.AddMember("project_id", JsonValue(project.c_str(), fields.GetAllocator()), fields.GetAllocator());
+            fields.AddMember(
+                "project_id", JsonValue(project.c_str(), fields.GetAllocator()), fields.GetAllocator());
             const std::string projectId = requireProjectId(fields);
             const std::string& bytes = req.get_file_value("file").content;
             const std::string digest = storeFile(db, projectId, bytes);
@@ -203,21 +213,23 @@ void TraceServer::Impl::addStreamRoute()
             auto stream = std::make_shared<CallStream>(context, body);
             // The first lines leave quickly; later batches grow to amortise the writes (50 → 500).
             auto batch = std::make_shared<int>(50);
-            res.set_chunked_content_provider("application/jsonl", [stream, batch](std::size_t, httplib::DataSink& sink) {
-                try {
-                    std::string out;
-                    const bool more = stream->next(out, *batch);
-                    *batch = std::min(500, *batch * 10);
-                    if (!out.empty() && !sink.write(out.data(), out.size()))
+            res.set_chunked_content_provider(
+                "application/jsonl", [stream, batch](std::size_t, httplib::DataSink& sink) {
+                    try {
+                        std::string out;
+                        const bool more = stream->next(out, *batch);
+                        *batch = std::min(500, *batch * 10);
+                        if (!out.empty() && !sink.write(out.data(), out.size()))
+                            return false;
+                        if (!more)
+                            sink.done();
+                        return true;
+                    } catch (const std::exception& error) {
+                        std::cerr << "spindle-server: stream_query failed mid-stream: " << error.what()
+                                  << std::endl;
                         return false;
-                    if (!more)
-                        sink.done();
-                    return true;
-                } catch (const std::exception& error) {
-                    std::cerr << "spindle-server: stream_query failed mid-stream: " << error.what() << std::endl;
-                    return false;
-                }
-            });
+                    }
+                });
         });
     });
 }
@@ -235,8 +247,8 @@ TraceServer::~TraceServer()
 int TraceServer::bind()
 {
     if (!isLoopbackHost(m_options.host) && m_options.apiKey.empty())
-        throw std::runtime_error("refusing to listen on non-loopback host " + m_options.host
-                                 + " without --api-key");
+        throw std::runtime_error(
+            "refusing to listen on non-loopback host " + m_options.host + " without --api-key");
     m_impl = std::make_unique<Impl>(m_options);
     auto& http = m_impl->http;
     http.set_payload_max_length(m_options.maxBodyBytes);

@@ -37,7 +37,10 @@ public:
     // Stops accepting, lets in-flight requests finish, and joins the background thread.
     void stop();
 
-    int port() const { return m_port; }
+    int port() const
+    {
+        return m_port;
+    }
     std::string url() const;
 
 private:
