@@ -581,6 +581,20 @@ if (BIN_ERROR) {
       const v0 = await postJson('/obj/read', { project_id: project, object_id: 'pipeline', digest: 'v0' });
       assert.equal(v0.obj.digest, digest);
       assert.equal(v0.obj.version_index, 0);
+      assert.equal(latest.obj.is_latest, 1);
+
+      // The UI lists ops with /objs/query is_op + latest_only.
+      const { objs } = await postJson('/objs/query', {
+        project_id: project,
+        filter: { is_op: true, latest_only: true },
+        metadata_only: true,
+      });
+      assert.deepEqual(
+        objs.map(o => `weave:///${project}/op/${o.object_id}:${o.digest}`).sort(),
+        [...opRefs].sort(),
+      );
+      for (const o of objs) assert.equal(o.kind, 'op');
+
       const missing = await post('/obj/read', {
         project_id: project,
         object_id: 'no_such_op',
@@ -877,6 +891,15 @@ if (BIN_ERROR) {
         errored.map(opNameOf).sort(),
         ['charge_card', 'failing_pipeline', 'flaky_tool', LLM_OP].sort(),
       );
+
+      const desc = await streamQuery({ sort_by: [{ field: 'started_at', direction: 'desc' }] });
+      assert.equal(desc.length, all.length);
+      for (let i = 1; i < desc.length; i++) {
+        assert.ok(
+          Date.parse(desc[i - 1].started_at) >= Date.parse(desc[i].started_at),
+          'sort_by started_at desc',
+        );
+      }
 
       const page = await streamQuery({ limit: 5, offset: 5 });
       assert.deepEqual(
