@@ -191,10 +191,16 @@ Field CallFieldResolver::resolve(std::string_view path) const
         return Field { ValueKind::Number, "latency_ms", {}, true };
     if (path == "summary.weave.trace_name")
         return Field { ValueKind::Text, "trace_name", {}, true };
+    // Spindle extensions: totals that hosted Weave can neither filter nor sort by.
+    if (path == "summary.weave.total_tokens")
+        return Field { ValueKind::Number, "total_tokens", {}, true };
+    if (path == "summary.weave.total_cost")
+        return Field { ValueKind::Number, "wv_cost(calls.summary, calls.started_at)", {}, true };
     if (path.starts_with("summary.weave."))
         throw ApiError(422,
             "'" + std::string(path)
-                + "' is not a queryable field; summary.weave offers status, latency_ms and trace_name");
+                + "' is not a queryable field; summary.weave offers status, latency_ms, trace_name, "
+                  "total_tokens and total_cost");
     if (path.starts_with("feedback.["))
         return feedbackField(path);
     for (const char* column : kJsonColumns) {

@@ -22,6 +22,10 @@ CallStream::CallStream(RequestContext& context, const JsonValue& request)
     , m_reader(context.db.read())
 {
     const Sql sql = selectSql(m_query);
+    if (sql.text.find("wv_cost(") != std::string::npos) {
+        m_costBook = std::make_unique<PriceBook>(context.prices.forProject(*m_reader, m_query.projectId));
+        registerCostFunction(m_reader->handle(), m_costBook.get());
+    }
     m_statement = m_reader->prepareAdHoc(sql.text);
     m_statement->bindAll(sql.params);
     m_writer = std::make_unique<CallRowWriter>(m_query, *m_reader, context.prices);
@@ -32,6 +36,8 @@ CallStream::~CallStream()
     // The statement and writer use the reader connection: drop them before it goes back to the pool.
     m_writer.reset();
     m_statement.reset();
+    if (m_costBook)
+        registerCostFunction(m_reader->handle(), nullptr);
 }
 
 bool CallStream::next(std::string& out, int maxRows)
@@ -158,10 +164,18 @@ std::string callsQueryStats(const JsonValue& body, RequestContext& context)
     Sql sql { "SELECT count(*) FROM (SELECT 1 FROM calls WHERE ", {} };
     sql.append(query.where).append(" LIMIT ").bind(limit ? *limit + 1 : -1).append(")");
     auto reader = context.db.read();
+    std::unique_ptr<PriceBook> costBook;
+    if (sql.text.find("wv_cost(") != std::string::npos) {
+        costBook = std::make_unique<PriceBook>(context.prices.forProject(*reader, query.projectId));
+        registerCostFunction(reader->handle(), costBook.get());
+    }
     auto stmt = reader->prepareAdHoc(sql.text);
     stmt->bindAll(sql.params);
     stmt->step();
     const std::int64_t count = stmt->columnInt(0);
+    stmt.reset();
+    if (costBook)
+        registerCostFunction(reader->handle(), nullptr);
     std::string out = "{\"count\":" + std::to_string(limit ? std::min(count, *limit) : count);
     if (limit)
         out += count > *limit ? ",\"has_more\":true" : ",\"has_more\":false";

@@ -30,6 +30,7 @@ public:
 private:
     CallsQuery m_query;
     Database::Reader m_reader;
+    std::unique_ptr<PriceBook> m_costBook; // backs wv_cost() while this stream's statement runs
     std::unique_ptr<Statement> m_statement;
     std::unique_ptr<CallRowWriter> m_writer;
     bool m_done = false;

@@ -210,3 +210,51 @@ PriceBook PriceCatalog::forProject(Connection& reader, const std::string& projec
 }
 
 } // namespace spindle::server
+
+namespace spindle::server {
+
+std::optional<double> PriceBook::totalCost(const JsonValue& usage, std::int64_t startedAt) const
+{
+    if (!usage.IsObject())
+        return std::nullopt;
+    std::optional<double> total;
+    for (const auto& model : usage.GetObject()) {
+        const PriceRow* price = select(std::string(stringView(model.name)), startedAt);
+        if (!price)
+            continue;
+        const TokenCounts n = normaliseUsage(model.value);
+        const double uncachedPrompt = std::max(0.0, n.prompt - n.cacheRead - n.cacheCreation);
+        total = total.value_or(0) + uncachedPrompt * price->promptTokenCost
+            + n.completion * price->completionTokenCost + n.cacheRead * price->cacheReadInputTokenCost
+            + n.cacheCreation * price->cacheCreationInputTokenCost;
+    }
+    return total;
+}
+
+static void costFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    const auto* book = static_cast<const PriceBook*>(sqlite3_user_data(ctx));
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    if (!book || !text) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    JsonDocument summary;
+    summary.Parse(text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+    const auto usage = summary.IsObject() ? summary.FindMember("usage") : summary.MemberEnd();
+    const auto total = usage != summary.MemberEnd()
+        ? book->totalCost(usage->value, sqlite3_value_int64(argv[1]))
+        : std::nullopt;
+    if (total)
+        sqlite3_result_double(ctx, *total);
+    else
+        sqlite3_result_null(ctx);
+}
+
+void registerCostFunction(sqlite3* db, const PriceBook* book)
+{
+    sqlite3_create_function_v2(db, "wv_cost", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+        const_cast<PriceBook*>(book), costFunction, nullptr, nullptr, nullptr);
+}
+
+} // namespace spindle::server

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,6 +48,8 @@ public:
     // summary.weave.costs for one call's own summary.usage (4.3, 4.4); null when nothing is priced.
     bool buildCosts(
         const JsonValue& usage, std::int64_t startedAt, JsonValue& costs, JsonAllocator& alloc) const;
+    // Sum of prompt, completion and cache costs over the priced models; nullopt when none is priced.
+    std::optional<double> totalCost(const JsonValue& usage, std::int64_t startedAt) const;
 
 private:
     std::shared_ptr<const PricesByModel> m_defaults;
@@ -63,6 +66,11 @@ private:
     std::mutex m_mutex;
     std::shared_ptr<const PricesByModel> m_defaults;
 };
+
+// Registers `wv_cost(summary, started_at)` on a connection: the call's total cost in USD under
+// `book` (NULL when no model is priced). Pass nullptr to unregister the book before it dies.
+// Lets the server filter and sort by cost, which hosted Weave cannot.
+void registerCostFunction(sqlite3* db, const PriceBook* book);
 
 // Normalised token counts of one usage entry (4.3).
 struct TokenCounts

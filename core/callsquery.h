@@ -1,0 +1,87 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+#include <optional>
+
+namespace spindle {
+
+// The operators of Weave's filter builder by field type (feature-landscape 4.2), plus numeric
+// filters on latency, tokens and cost.
+enum class FilterOp
+{
+    Contains, // text, case-insensitive
+    Equals,
+    NotEquals,
+    In, // value: QStringList
+    NumEquals,
+    NumNotEquals,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Is, // bool
+    After, // date; value: QDateTime
+    Before,
+    IsEmpty,
+    IsNotEmpty,
+};
+
+struct FieldCondition
+{
+    QString field; // a $getField path: inputs.x, output.score, summary.weave.latency_ms, started_at ...
+    FilterOp op = FilterOp::Equals;
+    QVariant value;
+
+    bool operator==(const FieldCondition&) const = default;
+};
+
+QString filterOpSymbol(FilterOp op); // "contains", "=", "≠", "after", ...
+std::optional<FilterOp> filterOpFromSymbol(const QString& symbol);
+bool filterOpTakesValue(FilterOp op);
+
+// Builds the `$expr` operation for one condition, the way Weave's UI does: numbers through
+// $convert to double, booleans against "true"/"false", dates as epoch seconds, text contains
+// case-insensitive.
+QJsonObject conditionExpr(const FieldCondition& condition);
+
+struct SortKey
+{
+    QString field;
+    bool descending = false;
+    bool operator==(const SortKey&) const = default;
+};
+
+// Everything the filter bar and the table header edit; becomes one /calls/stream_query request.
+struct CallsQuery
+{
+    QString projectId;
+    QStringList opNames; // exact op refs or `...:*` wildcards
+    QStringList statuses; // success, error, running, descendant_error
+    QStringList userIds;
+    QStringList traceIds;
+    std::optional<QDateTime> startedAfter;
+    std::optional<QDateTime> startedBefore;
+    bool rootsOnly = true;
+    QList<FieldCondition> conditions;
+    QList<SortKey> sortBy { SortKey { QStringLiteral("started_at"), true } };
+
+    bool operator==(const CallsQuery&) const = default;
+
+    QJsonObject filterJson() const; // CallsFilter, empty when nothing is set
+    std::optional<QJsonObject> queryJson() const; // {"$expr": ...}, nullopt when no condition
+    QJsonArray sortJson() const;
+    // The stream_query body without paging: project_id, filter, query, sort_by.
+    QJsonObject requestJson() const;
+};
+
+// "1h", "1d", "2d", "1w", "1mo", "3mo" → the start of that range before `now`.
+std::optional<QDateTime> parseRelativeRange(const QString& text, const QDateTime& now);
+
+} // namespace spindle

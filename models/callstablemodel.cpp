@@ -1,0 +1,389 @@
+#include "models/callstablemodel.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace spindle::models {
+namespace {
+
+struct FixedInfo
+{
+    const char* title;
+    const char* field; // $getField path
+    const char* sortField; // "" when the server cannot sort by it
+};
+
+const FixedInfo kFixed[] = {
+    { "Status", "summary.weave.status", "summary.weave.status" },
+    { "Name", "summary.weave.trace_name", "summary.weave.trace_name" },
+    { "Called", "started_at", "started_at" },
+    { "Latency", "summary.weave.latency_ms", "summary.weave.latency_ms" },
+    { "Tokens", "summary.weave.total_tokens", "summary.weave.total_tokens" },
+    { "Cost", "summary.weave.total_cost", "summary.weave.total_cost" },
+    { "User", "wb_user_id", "wb_user_id" },
+    { "Trace ID", "trace_id", "trace_id" },
+};
+
+QString statusText(const QString& status)
+{
+    if (status == QLatin1String("descendant_error"))
+        return QStringLiteral("Child error");
+    if (status.isEmpty())
+        return {};
+    return status.at(0).toUpper() + status.mid(1);
+}
+
+} // namespace
+
+QString formatRelativeTime(qint64 epochMs, const QDateTime& now)
+{
+    const qint64 seconds = (now.toMSecsSinceEpoch() - epochMs) / 1000;
+    if (seconds < 0)
+        return QStringLiteral("just now");
+    if (seconds < 60)
+        return QStringLiteral("%1 s ago").arg(seconds);
+    if (seconds < 3600)
+        return QStringLiteral("%1 min ago").arg(seconds / 60);
+    if (seconds < 86400)
+        return QStringLiteral("%1 h ago").arg(seconds / 3600);
+    if (seconds < 86400 * 30)
+        return QStringLiteral("%1 d ago").arg(seconds / 86400);
+    return QDateTime::fromMSecsSinceEpoch(epochMs).toString(QStringLiteral("yyyy-MM-dd"));
+}
+
+QString formatLatency(qint64 ms)
+{
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(ms);
+    if (ms < 60000)
+        return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', ms < 10000 ? 2 : 1);
+    return QStringLiteral("%1 min").arg(ms / 60000.0, 0, 'f', 1);
+}
+
+QString formatCost(double usd)
+{
+    if (usd == 0)
+        return QStringLiteral("$0");
+    if (usd < 0.0001)
+        return QStringLiteral("<$0.0001");
+    if (usd < 1)
+        return QStringLiteral("$%1").arg(usd, 0, 'f', 4);
+    return QStringLiteral("$%1").arg(usd, 0, 'f', 2);
+}
+
+QString formatCount(qint64 n)
+{
+    if (n >= 1000000)
+        return QStringLiteral("%1M").arg(n / 1e6, 0, 'f', 1);
+    if (n >= 10000)
+        return QStringLiteral("%1k").arg(n / 1e3, 0, 'f', 1);
+    return QString::number(n);
+}
+
+QString jsonCellText(const QJsonValue& value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        return {};
+    case QJsonValue::Bool:
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Double:
+        return QString::number(value.toDouble(), 'g', 12);
+    case QJsonValue::String:
+        return value.toString();
+    case QJsonValue::Array:
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Object:
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    }
+    return {};
+}
+
+CallsTableModel::CallsTableModel(QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_now(QDateTime::currentDateTimeUtc())
+{
+    // Rows painted in one pass ask for their pages together: one request per page, once.
+    m_requestTimer.setSingleShot(true);
+    m_requestTimer.setInterval(0);
+    connect(&m_requestTimer, &QTimer::timeout, this, &CallsTableModel::emitWantedPages);
+}
+
+void CallsTableModel::beginQuery(quint64 generation)
+{
+    beginResetModel();
+    m_generation = generation;
+    m_rowCount = 0;
+    m_pages.clear();
+    m_pageUse.clear();
+    m_inFlight.clear();
+    m_wanted.clear();
+    endResetModel();
+}
+
+void CallsTableModel::setTotalCount(quint64 generation, int count)
+{
+    if (generation != m_generation || count == m_rowCount)
+        return;
+    if (count > m_rowCount) {
+        beginInsertRows({}, m_rowCount, count - 1);
+        m_rowCount = count;
+        endInsertRows();
+    } else {
+        beginRemoveRows({}, count, m_rowCount - 1);
+        m_rowCount = count;
+        endRemoveRows();
+    }
+}
+
+void CallsTableModel::setPage(quint64 generation, int pageIndex, const QVector<spindle::Call>& calls)
+{
+    if (generation != m_generation)
+        return; // a stale answer to an older query
+    m_inFlight.remove(pageIndex);
+    const int first = pageIndex * kPageSize;
+    if (first >= m_rowCount)
+        return;
+    m_pages.insert(pageIndex, calls);
+    m_pageUse.insert(pageIndex, ++m_useTick);
+    evictIfNeeded(pageIndex);
+    const int last = std::min(m_rowCount, first + kPageSize) - 1;
+    Q_EMIT dataChanged(index(first, 0), index(last, columnCount() - 1));
+}
+
+void CallsTableModel::pageFailed(quint64 generation, int pageIndex)
+{
+    if (generation == m_generation)
+        m_inFlight.remove(pageIndex);
+}
+
+void CallsTableModel::insertAtTop(quint64 generation, int added)
+{
+    if (generation != m_generation || added <= 0)
+        return;
+    // Pages are keyed by offset, so every cached page shifts: drop them and let the view refetch.
+    beginInsertRows({}, 0, added - 1);
+    m_rowCount += added;
+    m_pages.clear();
+    m_pageUse.clear();
+    m_inFlight.clear();
+    endInsertRows();
+}
+
+void CallsTableModel::invalidatePages()
+{
+    m_pages.clear();
+    m_pageUse.clear();
+    m_inFlight.clear();
+    if (m_rowCount > 0)
+        Q_EMIT dataChanged(index(0, 0), index(m_rowCount - 1, columnCount() - 1));
+}
+
+void CallsTableModel::evictIfNeeded(int keepPage)
+{
+    while (m_pages.size() > kMaxCachedPages) {
+        int oldest = -1;
+        quint64 oldestTick = std::numeric_limits<quint64>::max();
+        for (auto it = m_pageUse.cbegin(); it != m_pageUse.cend(); ++it) {
+            if (it.key() != keepPage && it.value() < oldestTick) {
+                oldestTick = it.value();
+                oldest = it.key();
+            }
+        }
+        if (oldest < 0)
+            return;
+        m_pages.remove(oldest);
+        m_pageUse.remove(oldest);
+    }
+}
+
+void CallsTableModel::setDynamicColumns(const QStringList& paths)
+{
+    if (paths == m_dynamicColumns)
+        return;
+    beginResetModel();
+    m_dynamicColumns = paths;
+    endResetModel();
+}
+
+QString CallsTableModel::columnField(int column) const
+{
+    if (column < FixedColumnCount)
+        return QString::fromLatin1(kFixed[column].field);
+    return m_dynamicColumns.value(column - FixedColumnCount);
+}
+
+QString CallsTableModel::columnSortField(int column) const
+{
+    if (column < FixedColumnCount)
+        return QString::fromLatin1(kFixed[column].sortField);
+    return m_dynamicColumns.value(column - FixedColumnCount);
+}
+
+const spindle::Call* CallsTableModel::callAt(int row) const
+{
+    const auto it = m_pages.constFind(row / kPageSize);
+    if (it == m_pages.cend())
+        return nullptr;
+    const int offset = row % kPageSize;
+    return offset < it->size() ? &it->at(offset) : nullptr;
+}
+
+void CallsTableModel::setNow(const QDateTime& now)
+{
+    m_now = now;
+    if (m_rowCount > 0)
+        Q_EMIT dataChanged(index(0, CalledColumn), index(m_rowCount - 1, CalledColumn), { Qt::DisplayRole });
+}
+
+int CallsTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_rowCount;
+}
+
+int CallsTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : FixedColumnCount + int(m_dynamicColumns.size());
+}
+
+void CallsTableModel::requestPage(int pageIndex) const
+{
+    if (m_inFlight.contains(pageIndex) || m_wanted.contains(pageIndex))
+        return;
+    m_wanted.insert(pageIndex);
+    m_requestTimer.start();
+}
+
+void CallsTableModel::emitWantedPages()
+{
+    QList<int> pages;
+    for (int page : std::as_const(m_wanted)) {
+        if (!m_pages.contains(page) && !m_inFlight.contains(page)) {
+            pages.append(page);
+            m_inFlight.insert(page);
+        }
+    }
+    m_wanted.clear();
+    std::sort(pages.begin(), pages.end());
+    if (!pages.isEmpty())
+        Q_EMIT pagesNeeded(m_generation, pages);
+}
+
+QVariant CallsTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rowCount)
+        return {};
+    const spindle::Call* call = callAt(index.row());
+    if (call)
+        m_pageUse[index.row() / kPageSize] = ++m_useTick;
+    if (!call) {
+        if (role == Qt::DisplayRole || role == LoadedRole)
+            requestPage(index.row() / kPageSize);
+        if (role == Qt::DisplayRole)
+            return index.column() == NameColumn ? QStringLiteral("Loading…") : QVariant();
+        if (role == LoadedRole)
+            return false;
+        return {};
+    }
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayValue(*call, index.column());
+    case Qt::ToolTipRole:
+        return toolTip(*call, index.column());
+    case Qt::TextAlignmentRole:
+        if (index.column() == LatencyColumn || index.column() == TokensColumn || index.column() == CostColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case CallIdRole:
+        return call->id;
+    case LoadedRole:
+        return true;
+    case StatusRole:
+        return call->status;
+    case RawValueRole:
+        if (index.column() >= FixedColumnCount)
+            return call->valueAt(columnField(index.column())).toVariant();
+        return displayValue(*call, index.column());
+    default:
+        return {};
+    }
+}
+
+QVariant CallsTableModel::displayValue(const spindle::Call& call, int column) const
+{
+    switch (column) {
+    case StatusColumn:
+        return statusText(call.status);
+    case NameColumn:
+        return call.name();
+    case CalledColumn:
+        return formatRelativeTime(call.startedAtMs, m_now);
+    case LatencyColumn:
+        return call.latencyMs ? formatLatency(*call.latencyMs) : QString();
+    case TokensColumn:
+        return call.totalTokens() ? formatCount(call.totalTokens()) : QString();
+    case CostColumn:
+        return call.totalCost() ? formatCost(*call.totalCost()) : QString();
+    case UserColumn:
+        return call.wbUserId;
+    case TraceIdColumn:
+        return call.traceId;
+    default: {
+        const QString text = jsonCellText(call.valueAt(columnField(column)));
+        return text.size() > 300 ? text.left(300) + QStringLiteral("…") : text;
+    }
+    }
+}
+
+QVariant CallsTableModel::toolTip(const spindle::Call& call, int column) const
+{
+    switch (column) {
+    case CalledColumn:
+        return QDateTime::fromMSecsSinceEpoch(call.startedAtMs)
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t"));
+    case NameColumn:
+        return call.opName;
+    case CostColumn:
+    case TokensColumn: {
+        QStringList lines;
+        for (const auto& cost : call.costs) {
+            lines << QStringLiteral("%1: %2 prompt + %3 completion tokens%4")
+                         .arg(cost.model)
+                         .arg(cost.promptTokens)
+                         .arg(cost.completionTokens)
+                         .arg(cost.priced ? QStringLiteral(" = ") + formatCost(cost.cost)
+                                          : QStringLiteral(" (no price)"));
+        }
+        return lines.join(QLatin1Char('\n'));
+    }
+    case StatusColumn:
+        return call.exception.isEmpty() ? statusText(call.status) : call.exception.left(500);
+    default: {
+        const QString text = displayValue(call, column).toString();
+        return text.size() > 40 ? jsonCellText(call.valueAt(columnField(column))).left(2000) : QString();
+    }
+    }
+}
+
+QVariant CallsTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (role) {
+    case Qt::DisplayRole:
+        return section < FixedColumnCount ? QString::fromLatin1(kFixed[section].title) : columnField(section);
+    case Qt::ToolTipRole:
+        return columnField(section);
+    case SortFieldRole:
+        return columnSortField(section);
+    case FilterFieldRole:
+        return columnField(section);
+    default:
+        return {};
+    }
+}
+
+} // namespace spindle::models

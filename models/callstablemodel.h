@@ -1,0 +1,108 @@
+#pragma once
+
+#include "core/call.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QHash>
+#include <QSet>
+#include <QTimer>
+
+namespace spindle::models {
+
+// The calls table: a window over a server-side query. rowCount is the server's count, rows are
+// loaded by page only where the view looks (placeholders meanwhile), and a bounded page cache
+// keeps memory flat on millions of calls. The model is passive: it asks for pages through
+// pagesNeeded() and is fed with setTotalCount()/setPage(); a newer generation drops stale pages.
+class CallsTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum FixedColumn
+    {
+        StatusColumn,
+        NameColumn,
+        CalledColumn,
+        LatencyColumn,
+        TokensColumn,
+        CostColumn,
+        UserColumn,
+        TraceIdColumn,
+        FixedColumnCount,
+    };
+    enum Role
+    {
+        CallIdRole = Qt::UserRole + 1,
+        SortFieldRole, // header: the server field a click sorts by ("" when unsortable)
+        FilterFieldRole, // header: the $getField path of the column
+        RawValueRole, // cell: the JSON value (for Alt+click filters and copy)
+        LoadedRole, // cell: false while the row's page is loading
+        StatusRole, // cell: success / error / running / descendant_error
+    };
+
+    static constexpr int kPageSize = 100;
+    static constexpr int kMaxCachedPages = 200; // 20k rows
+
+    explicit CallsTableModel(QObject* parent = nullptr);
+
+    // A new query starts: everything cached belongs to the old one.
+    void beginQuery(quint64 generation);
+    quint64 generation() const
+    {
+        return m_generation;
+    }
+    void setTotalCount(quint64 generation, int count);
+    void setPage(quint64 generation, int pageIndex, const QVector<spindle::Call>& calls);
+    // Live mode: `added` new rows appeared at the top of the current order.
+    void insertAtTop(quint64 generation, int added);
+    void pageFailed(quint64 generation, int pageIndex);
+
+    void setDynamicColumns(const QStringList& paths);
+    QStringList dynamicColumns() const
+    {
+        return m_dynamicColumns;
+    }
+    QString columnField(int column) const;
+    QString columnSortField(int column) const;
+    const spindle::Call* callAt(int row) const;
+    bool isLoaded(int row) const
+    {
+        return callAt(row) != nullptr;
+    }
+    void setNow(const QDateTime& now); // the reference for relative times ("3 min ago")
+    void invalidatePages(); // refetch visible rows on next paint (live refresh)
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+Q_SIGNALS:
+    void pagesNeeded(quint64 generation, const QList<int>& pageIndexes);
+
+private:
+    QVariant displayValue(const spindle::Call& call, int column) const;
+    QVariant toolTip(const spindle::Call& call, int column) const;
+    void requestPage(int pageIndex) const;
+    void emitWantedPages();
+    void evictIfNeeded(int keepPage);
+
+    quint64 m_generation = 0;
+    int m_rowCount = 0;
+    QStringList m_dynamicColumns;
+    QHash<int, QVector<spindle::Call>> m_pages;
+    mutable QHash<int, quint64> m_pageUse; // last use tick, for LRU eviction
+    mutable quint64 m_useTick = 0;
+    mutable QSet<int> m_inFlight;
+    mutable QSet<int> m_wanted;
+    mutable QTimer m_requestTimer;
+    QDateTime m_now;
+};
+
+QString formatRelativeTime(qint64 epochMs, const QDateTime& now);
+QString formatLatency(qint64 ms);
+QString formatCost(double usd);
+QString formatCount(qint64 n);
+QString jsonCellText(const QJsonValue& value);
+
+} // namespace spindle::models

@@ -1,0 +1,249 @@
+#include "net/httpworker.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QNetworkRequest>
+#include <QTimer>
+
+namespace spindle::net {
+namespace {
+
+constexpr int kFirstBatchRows = 50; // show the first page as soon as it arrives
+constexpr int kBatchRows = 500;
+constexpr int kTransferTimeoutMs = 30000;
+
+bool isRetryableStatus(int status)
+{
+    return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+bool isRetryableNetworkError(QNetworkReply::NetworkError error)
+{
+    return error == QNetworkReply::ConnectionRefusedError || error == QNetworkReply::RemoteHostClosedError
+        || error == QNetworkReply::TemporaryNetworkFailureError
+        || error == QNetworkReply::NetworkSessionFailedError;
+}
+
+QString reasonFromBody(const QByteArray& body, int status)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (doc.isObject()) {
+        const QJsonValue reason = doc.object().value(QLatin1String("reason"));
+        if (reason.isString())
+            return reason.toString();
+        const QJsonValue detail = doc.object().value(QLatin1String("detail"));
+        if (!detail.isUndefined())
+            return QString::fromUtf8(QJsonDocument(
+                QJsonObject { { QStringLiteral("detail"),
+                    detail } }).toJson(QJsonDocument::Compact));
+    }
+    if (status == 401)
+        return QStringLiteral("the server rejected the API key (401)");
+    if (status == 403)
+        return QStringLiteral("no access to this project (403)");
+    if (status == 404)
+        return QStringLiteral("not found (404)");
+    return QStringLiteral("HTTP %1").arg(status);
+}
+
+} // namespace
+
+HttpWorker::HttpWorker(TraceClient* client)
+    : m_client(client)
+{
+}
+
+void HttpWorker::start(const HttpRequest& request)
+{
+    if (!m_network)
+        m_network = new QNetworkAccessManager(this);
+    Transfer& transfer = m_transfers[request.id];
+    transfer.request = request;
+    send(request.id);
+}
+
+void HttpWorker::cancel(TraceClient::RequestId id)
+{
+    auto it = m_transfers.find(id);
+    if (it == m_transfers.end())
+        return;
+    QPointer<QNetworkReply> reply = it->reply;
+    m_transfers.erase(it);
+    if (reply) {
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+void HttpWorker::send(TraceClient::RequestId id)
+{
+    auto it = m_transfers.find(id);
+    if (it == m_transfers.end())
+        return;
+    Transfer& transfer = *it;
+    const HttpRequest& request = transfer.request;
+    QUrl url = request.connection.baseUrl;
+    url.setPath(url.path() + request.path);
+    QNetworkRequest http(url);
+    http.setTransferTimeout(kTransferTimeoutMs);
+    http.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    http.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Spindle/0.1"));
+    if (request.kind == RequestKind::CallStream)
+        http.setRawHeader("Accept", "application/jsonl");
+    if (!request.connection.apiKey.isEmpty())
+        http.setRawHeader(
+            "Authorization", "Basic " + QByteArray("api:" + request.connection.apiKey.toUtf8()).toBase64());
+    QNetworkReply* reply =
+        request.kind == RequestKind::Health ? m_network->get(http) : m_network->post(http, request.body);
+    transfer.reply = reply;
+    transfer.pending.clear();
+    connect(reply, &QNetworkReply::readyRead, this, [this, id] { onReadyRead(id); });
+    connect(reply, &QNetworkReply::finished, this, [this, id] { onFinished(id); });
+}
+
+void HttpWorker::onReadyRead(TraceClient::RequestId id)
+{
+    auto it = m_transfers.find(id);
+    if (it == m_transfers.end() || it->request.kind != RequestKind::CallStream || !it->reply)
+        return;
+    const int status = it->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200)
+        return; // error bodies are read whole in onFinished
+    it->pending += it->reply->readAll();
+    if (!parseLines(*it, false))
+        cancel(id);
+}
+
+bool HttpWorker::parseLines(Transfer& transfer, bool final)
+{
+    qsizetype start = 0;
+    while (true) {
+        qsizetype end = transfer.pending.indexOf('\n', start);
+        if (end < 0) {
+            if (!final || start >= transfer.pending.size())
+                break;
+            end = transfer.pending.size(); // a last line without its newline
+        }
+        const QByteArray line = transfer.pending.mid(start, end - start).trimmed();
+        start = end + 1;
+        ++transfer.lineNumber;
+        if (line.isEmpty())
+            continue;
+        QJsonParseError error {};
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            fail(transfer, 200,
+                QStringLiteral("the server sent malformed JSON Lines (line %1: %2)")
+                    .arg(transfer.lineNumber)
+                    .arg(error.error != QJsonParseError::NoError ? error.errorString()
+                                                                 : QStringLiteral("not an object")));
+            return false;
+        }
+        transfer.batch.push_back(spindle::Call::fromJson(doc.object()));
+        const int threshold = transfer.delivered == 0 ? kFirstBatchRows : kBatchRows;
+        if (transfer.batch.size() >= threshold)
+            flushBatch(transfer);
+    }
+    transfer.pending.remove(0, std::min(start, transfer.pending.size()));
+    return true;
+}
+
+void HttpWorker::flushBatch(Transfer& transfer)
+{
+    if (transfer.batch.isEmpty())
+        return;
+    transfer.delivered += transfer.batch.size();
+    const auto id = transfer.request.id;
+    QMetaObject::invokeMethod(m_client,
+        [client = m_client, id, rows = std::move(transfer.batch)] { client->deliverCalls(id, rows); });
+    transfer.batch = {};
+}
+
+bool HttpWorker::retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error)
+{
+    const bool retryable = status ? isRetryableStatus(status) : isRetryableNetworkError(error);
+    if (!retryable || transfer.attempt >= transfer.request.maxRetries || transfer.delivered > 0)
+        return false;
+    const int delay = transfer.request.firstDelayMs << transfer.attempt;
+    ++transfer.attempt;
+    transfer.batch.clear();
+    transfer.lineNumber = 0;
+    const auto id = transfer.request.id;
+    QTimer::singleShot(delay, this, [this, id] { send(id); });
+    return true;
+}
+
+void HttpWorker::fail(Transfer& transfer, int status, const QString& reason)
+{
+    transfer.failed = true;
+    ApiError error { transfer.request.path, status, reason };
+    const auto id = transfer.request.id;
+    QMetaObject::invokeMethod(m_client, [client = m_client, id, error] { client->deliverError(id, error); });
+}
+
+void HttpWorker::finishJson(Transfer& transfer, const QByteArray& body)
+{
+    const auto id = transfer.request.id;
+    if (transfer.request.kind == RequestKind::Bytes) {
+        QMetaObject::invokeMethod(
+            m_client, [client = m_client, id, body] { client->deliverBytes(id, body); });
+        return;
+    }
+    QJsonParseError error {};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        fail(transfer, 200, QStringLiteral("the server sent a malformed JSON answer"));
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_client, [client = m_client, id, json = doc.object()] { client->deliverJson(id, json); });
+}
+
+void HttpWorker::onFinished(TraceClient::RequestId id)
+{
+    auto it = m_transfers.find(id);
+    if (it == m_transfers.end() || !it->reply)
+        return;
+    Transfer& transfer = *it;
+    QNetworkReply* reply = transfer.reply;
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const auto networkError = reply->error();
+    const bool answered = status != 0;
+    QMetaObject::invokeMethod(m_client, [client = m_client, answered] { client->noteReachable(answered); });
+    if (transfer.request.kind == RequestKind::Health) {
+        const QJsonObject result { { QStringLiteral("ok"), status >= 200 && status < 300 } };
+        QMetaObject::invokeMethod(
+            m_client, [client = m_client, id, result] { client->deliverJson(id, result); });
+        m_transfers.erase(it);
+        return;
+    }
+    if (retryIfWorthIt(transfer, status, networkError))
+        return;
+    const QByteArray body = reply->readAll();
+    if (status >= 200 && status < 300 && networkError == QNetworkReply::NoError) {
+        if (transfer.request.kind == RequestKind::CallStream) {
+            transfer.pending += body;
+            if (parseLines(transfer, true)) {
+                flushBatch(transfer);
+                QMetaObject::invokeMethod(m_client, [client = m_client, id] { client->deliverDone(id); });
+            }
+        } else {
+            finishJson(transfer, body);
+        }
+    } else if (answered && (status < 200 || status >= 300)) {
+        fail(transfer, status, reasonFromBody(body, status));
+    } else if (networkError == QNetworkReply::OperationCanceledError) {
+        fail(transfer, 0, QStringLiteral("the request timed out"));
+    } else {
+        const QString what = transfer.delivered > 0 ? QStringLiteral("the stream broke off after %1 rows: %2")
+                                                          .arg(transfer.delivered)
+                                                          .arg(reply->errorString())
+                                                    : reply->errorString();
+        fail(transfer, answered ? status : 0, what);
+    }
+    m_transfers.remove(id);
+}
+
+} // namespace spindle::net

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "net/traceclient.h"
+
+#include <QHash>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+
+namespace spindle::net {
+
+enum class RequestKind
+{
+    Json,
+    Bytes,
+    CallStream,
+    Health,
+};
+
+struct HttpRequest
+{
+    TraceClient::RequestId id = 0;
+    QString path;
+    QByteArray body;
+    RequestKind kind = RequestKind::Json;
+    ServerConnection connection;
+    int maxRetries = 3;
+    int firstDelayMs = 250;
+};
+
+// Lives on the client's network thread: owns the QNetworkAccessManager, retries, and parses
+// bodies (JSON, JSONL rows into Call values) before handing values back to the client.
+class HttpWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpWorker(TraceClient* client);
+
+    void start(const HttpRequest& request); // call on the worker thread
+    void cancel(TraceClient::RequestId id);
+
+private:
+    struct Transfer
+    {
+        HttpRequest request;
+        QPointer<QNetworkReply> reply;
+        int attempt = 0;
+        QByteArray pending; // JSONL bytes not yet split into lines
+        QVector<spindle::Call> batch;
+        int delivered = 0;
+        int lineNumber = 0;
+        bool failed = false;
+    };
+
+    void send(TraceClient::RequestId id);
+    void onReadyRead(TraceClient::RequestId id);
+    void onFinished(TraceClient::RequestId id);
+    bool parseLines(Transfer& transfer, bool final);
+    void flushBatch(Transfer& transfer);
+    bool retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error);
+    void fail(Transfer& transfer, int status, const QString& reason);
+    void finishJson(Transfer& transfer, const QByteArray& body);
+
+    TraceClient* m_client;
+    QNetworkAccessManager* m_network = nullptr;
+    QHash<TraceClient::RequestId, Transfer> m_transfers;
+};
+
+} // namespace spindle::net

@@ -1,0 +1,154 @@
+#include "net/traceclient.h"
+
+#include "net/httpworker.h"
+
+#include <QJsonDocument>
+
+namespace spindle::net {
+
+QString ApiError::message() const
+{
+    if (httpStatus == 0)
+        return QStringLiteral("Cannot reach the trace server (%1): %2").arg(path, reason);
+    return QStringLiteral("%1 failed (%2): %3").arg(path).arg(httpStatus).arg(reason);
+}
+
+TraceClient::TraceClient(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<spindle::net::ApiError>();
+    m_thread.setObjectName(QStringLiteral("spindle-network"));
+    m_worker = new HttpWorker(this);
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.start();
+}
+
+TraceClient::~TraceClient()
+{
+    m_pending.clear();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void TraceClient::setConnection(const ServerConnection& connection)
+{
+    m_connection = connection;
+    QString path = m_connection.baseUrl.path();
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    m_connection.baseUrl.setPath(path);
+}
+
+void TraceClient::setRetryPolicy(int maxRetries, int firstDelayMs)
+{
+    m_maxRetries = maxRetries;
+    m_firstDelayMs = firstDelayMs;
+}
+
+TraceClient::RequestId TraceClient::submit(
+    const QString& path, const QByteArray& body, int kind, Handlers handlers)
+{
+    const RequestId id = m_nextId++;
+    m_pending.insert(id, std::move(handlers));
+    HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection, m_maxRetries,
+        m_firstDelayMs };
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
+    return id;
+}
+
+TraceClient::RequestId TraceClient::post(
+    const QString& path, const QJsonObject& body, JsonCallback onResult, ErrorCallback onError)
+{
+    Handlers handlers;
+    handlers.onJson = std::move(onResult);
+    handlers.onError = std::move(onError);
+    return submit(path, QJsonDocument(body).toJson(QJsonDocument::Compact), int(RequestKind::Json),
+        std::move(handlers));
+}
+
+TraceClient::RequestId TraceClient::postForBytes(
+    const QString& path, const QJsonObject& body, BytesCallback onResult, ErrorCallback onError)
+{
+    Handlers handlers;
+    handlers.onBytes = std::move(onResult);
+    handlers.onError = std::move(onError);
+    return submit(path, QJsonDocument(body).toJson(QJsonDocument::Compact), int(RequestKind::Bytes),
+        std::move(handlers));
+}
+
+TraceClient::RequestId TraceClient::streamCalls(
+    const QJsonObject& request, CallsCallback onBatch, DoneCallback onDone, ErrorCallback onError)
+{
+    Handlers handlers;
+    handlers.onCalls = std::move(onBatch);
+    handlers.onDone = std::move(onDone);
+    handlers.onError = std::move(onError);
+    return submit(QStringLiteral("/calls/stream_query"),
+        QJsonDocument(request).toJson(QJsonDocument::Compact), int(RequestKind::CallStream),
+        std::move(handlers));
+}
+
+TraceClient::RequestId TraceClient::checkHealth(std::function<void(bool)> onResult)
+{
+    Handlers handlers;
+    handlers.onJson = [onResult](
+                          const QJsonObject& json) { onResult(json.value(QLatin1String("ok")).toBool()); };
+    HttpRequest request;
+    return submit(QStringLiteral("/health"), {}, int(RequestKind::Health), std::move(handlers));
+}
+
+void TraceClient::cancel(RequestId id)
+{
+    if (m_pending.remove(id) == 0)
+        return;
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, id] { worker->cancel(id); });
+}
+
+void TraceClient::deliverJson(RequestId id, const QJsonObject& json)
+{
+    auto handlers = m_pending.take(id);
+    if (handlers.onJson)
+        handlers.onJson(json);
+}
+
+void TraceClient::deliverBytes(RequestId id, const QByteArray& bytes)
+{
+    auto handlers = m_pending.take(id);
+    if (handlers.onBytes)
+        handlers.onBytes(bytes);
+}
+
+void TraceClient::deliverCalls(RequestId id, const QVector<spindle::Call>& calls)
+{
+    auto it = m_pending.find(id);
+    if (it != m_pending.end() && it->onCalls)
+        it->onCalls(calls); // may cancel this very request
+}
+
+void TraceClient::deliverDone(RequestId id)
+{
+    auto handlers = m_pending.take(id);
+    if (handlers.onDone)
+        handlers.onDone();
+}
+
+void TraceClient::deliverError(RequestId id, const ApiError& error)
+{
+    if (!m_pending.contains(id))
+        return; // cancelled: stale failures are not news
+    auto handlers = m_pending.take(id);
+    if (handlers.onError)
+        handlers.onError(error);
+    Q_EMIT requestFailed(error);
+}
+
+void TraceClient::noteReachable(bool reachable)
+{
+    if (reachable == m_reachable)
+        return;
+    m_reachable = reachable;
+    Q_EMIT reachabilityChanged(reachable);
+}
+
+} // namespace spindle::net

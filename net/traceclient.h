@@ -1,0 +1,102 @@
+#pragma once
+
+#include "core/call.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QThread>
+#include <QUrl>
+#include <QVector>
+
+#include <functional>
+
+namespace spindle::net {
+
+struct ServerConnection
+{
+    QUrl baseUrl; // e.g. http://127.0.0.1:6345 or https://trace.wandb.ai (no trailing slash)
+    QString apiKey; // sent as HTTP Basic api:<key>; empty sends no Authorization header
+};
+
+struct ApiError
+{
+    QString path;
+    int httpStatus = 0; // 0: no HTTP answer (refused, timeout, broken stream)
+    QString reason; // the server's {"reason"} or a readable description
+
+    QString message() const;
+};
+
+class HttpWorker;
+
+// The typed async client for the Weave trace-server API. Requests run on a network thread;
+// JSON and JSONL bodies are parsed there and results come back to this object's thread as
+// values, through the callbacks. 429/5xx and refused connections are retried with backoff.
+class TraceClient : public QObject
+{
+    Q_OBJECT
+public:
+    using RequestId = quint64;
+    using JsonCallback = std::function<void(const QJsonObject&)>;
+    using BytesCallback = std::function<void(const QByteArray&)>;
+    using CallsCallback = std::function<void(const QVector<spindle::Call>&)>;
+    using DoneCallback = std::function<void()>;
+    using ErrorCallback = std::function<void(const ApiError&)>;
+
+    explicit TraceClient(QObject* parent = nullptr);
+    ~TraceClient() override;
+
+    void setConnection(const ServerConnection& connection);
+    ServerConnection connection() const
+    {
+        return m_connection;
+    }
+    void setRetryPolicy(int maxRetries, int firstDelayMs);
+
+    RequestId post(
+        const QString& path, const QJsonObject& body, JsonCallback onResult, ErrorCallback onError = {});
+    RequestId postForBytes(
+        const QString& path, const QJsonObject& body, BytesCallback onResult, ErrorCallback onError = {});
+    // /calls/stream_query: rows arrive in batches (the first one early) then onDone.
+    RequestId streamCalls(
+        const QJsonObject& request, CallsCallback onBatch, DoneCallback onDone, ErrorCallback onError = {});
+    RequestId checkHealth(std::function<void(bool)> onResult);
+    // The request's callbacks will not run after this; the transfer is aborted.
+    void cancel(RequestId id);
+
+Q_SIGNALS:
+    // Every failed request, for the one place errors surface in the UI.
+    void requestFailed(const spindle::net::ApiError& error);
+    void reachabilityChanged(bool reachable);
+
+private:
+    friend class HttpWorker;
+    struct Handlers
+    {
+        JsonCallback onJson;
+        BytesCallback onBytes;
+        CallsCallback onCalls;
+        DoneCallback onDone;
+        ErrorCallback onError;
+    };
+    RequestId submit(const QString& path, const QByteArray& body, int kind, Handlers handlers);
+    void deliverJson(RequestId id, const QJsonObject& json);
+    void deliverBytes(RequestId id, const QByteArray& bytes);
+    void deliverCalls(RequestId id, const QVector<spindle::Call>& calls);
+    void deliverDone(RequestId id);
+    void deliverError(RequestId id, const ApiError& error);
+    void noteReachable(bool reachable);
+
+    ServerConnection m_connection;
+    QThread m_thread;
+    HttpWorker* m_worker = nullptr;
+    RequestId m_nextId = 1;
+    QHash<RequestId, Handlers> m_pending;
+    int m_maxRetries = 3;
+    int m_firstDelayMs = 250;
+    bool m_reachable = true;
+};
+
+} // namespace spindle::net
+
+Q_DECLARE_METATYPE(spindle::net::ApiError)
