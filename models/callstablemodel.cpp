@@ -121,6 +121,7 @@ void CallsTableModel::beginQuery(quint64 generation)
     m_pageUse.clear();
     m_inFlight.clear();
     m_wanted.clear();
+    m_stale.clear();
     endResetModel();
 }
 
@@ -144,6 +145,7 @@ void CallsTableModel::setPage(quint64 generation, int pageIndex, const QVector<s
     if (generation != m_generation)
         return; // a stale answer to an older query
     m_inFlight.remove(pageIndex);
+    m_stale.remove(pageIndex);
     const int first = pageIndex * kPageSize;
     if (first >= m_rowCount)
         return;
@@ -170,14 +172,15 @@ void CallsTableModel::insertAtTop(quint64 generation, int added)
     m_pages.clear();
     m_pageUse.clear();
     m_inFlight.clear();
+    m_stale.clear();
     endInsertRows();
 }
 
 void CallsTableModel::invalidatePages()
 {
-    m_pages.clear();
-    m_pageUse.clear();
-    m_inFlight.clear();
+    // Cached rows stay on screen until their refreshed page arrives: no flicker in live mode.
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
+        m_stale.insert(it.key());
     if (m_rowCount > 0)
         Q_EMIT dataChanged(index(0, 0), index(m_rowCount - 1, columnCount() - 1));
 }
@@ -261,7 +264,7 @@ void CallsTableModel::emitWantedPages()
 {
     QList<int> pages;
     for (int page : std::as_const(m_wanted)) {
-        if (!m_pages.contains(page) && !m_inFlight.contains(page)) {
+        if ((!m_pages.contains(page) || m_stale.contains(page)) && !m_inFlight.contains(page)) {
             pages.append(page);
             m_inFlight.insert(page);
         }
@@ -277,8 +280,12 @@ QVariant CallsTableModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= m_rowCount)
         return {};
     const spindle::Call* call = callAt(index.row());
-    if (call)
-        m_pageUse[index.row() / kPageSize] = ++m_useTick;
+    const int page = index.row() / kPageSize;
+    if (call) {
+        m_pageUse[page] = ++m_useTick;
+        if (m_stale.contains(page) && role == Qt::DisplayRole)
+            requestPage(page);
+    }
     if (!call) {
         if (role == Qt::DisplayRole || role == LoadedRole)
             requestPage(index.row() / kPageSize);

@@ -70,7 +70,7 @@ public:
         return callAt(row) != nullptr;
     }
     void setNow(const QDateTime& now); // the reference for relative times ("3 min ago")
-    void invalidatePages(); // refetch visible rows on next paint (live refresh)
+    void invalidatePages(); // refetch visible rows on next paint, showing the old ones meanwhile
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -95,6 +95,7 @@ private:
     mutable quint64 m_useTick = 0;
     mutable QSet<int> m_inFlight;
     mutable QSet<int> m_wanted;
+    QSet<int> m_stale; // cached but due for a refresh (live mode)
     mutable QTimer m_requestTimer;
     QDateTime m_now;
 };

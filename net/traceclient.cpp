@@ -105,6 +105,13 @@ void TraceClient::cancel(RequestId id)
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, id] { worker->cancel(id); });
 }
 
+void TraceClient::setQuiet(RequestId id)
+{
+    auto it = m_pending.find(id);
+    if (it != m_pending.end())
+        it->quiet = true;
+}
+
 void TraceClient::deliverJson(RequestId id, const QJsonObject& json)
 {
     auto handlers = m_pending.take(id);
@@ -140,7 +147,8 @@ void TraceClient::deliverError(RequestId id, const ApiError& error)
     auto handlers = m_pending.take(id);
     if (handlers.onError)
         handlers.onError(error);
-    Q_EMIT requestFailed(error);
+    if (!handlers.quiet)
+        Q_EMIT requestFailed(error);
 }
 
 void TraceClient::noteReachable(bool reachable)

@@ -63,6 +63,8 @@ public:
     RequestId checkHealth(std::function<void(bool)> onResult);
     // The request's callbacks will not run after this; the transfer is aborted.
     void cancel(RequestId id);
+    // Failures of this request go to its own error callback only, not to requestFailed().
+    void setQuiet(RequestId id);
 
 Q_SIGNALS:
     // Every failed request, for the one place errors surface in the UI.
@@ -78,6 +80,7 @@ private:
         CallsCallback onCalls;
         DoneCallback onDone;
         ErrorCallback onError;
+        bool quiet = false;
     };
     RequestId submit(const QString& path, const QByteArray& body, int kind, Handlers handlers);
     void deliverJson(RequestId id, const QJsonObject& json);

@@ -192,4 +192,21 @@ std::string callsQueryStats(const JsonValue& body, RequestContext& context)
     return out + "}";
 }
 
+std::string spindleProjects(const JsonValue&, RequestContext& context)
+{
+    // A Spindle extension (hosted Weave lists projects through W&B's GraphQL API instead).
+    auto reader = context.db.read();
+    auto stmt =
+        reader->prepare("SELECT project_id, count(*), max(started_at) FROM calls WHERE deleted_at IS NULL "
+                        "AND started_at IS NOT NULL GROUP BY project_id ORDER BY max(started_at) DESC");
+    std::string out = "{\"projects\":[";
+    for (bool first = true; stmt->step(); first = false) {
+        out += first ? "{\"project_id\":" : ",{\"project_id\":";
+        appendJsonString(out, stmt->columnText(0));
+        out += ",\"call_count\":" + std::to_string(stmt->columnInt(1));
+        out += ",\"last_started_at\":\"" + formatIsoTime(stmt->columnInt(2)) + "\"}";
+    }
+    return out + "]}";
+}
+
 } // namespace spindle::server

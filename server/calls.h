@@ -16,6 +16,8 @@ std::string callUpdate(const JsonValue& body, RequestContext& context);
 std::string callsDelete(const JsonValue& body, RequestContext& context);
 std::string callsQueryStats(const JsonValue& body, RequestContext& context);
 std::string callsQuery(const JsonValue& body, RequestContext& context);
+// Spindle extension: the projects the store holds, newest activity first.
+std::string spindleProjects(const JsonValue& body, RequestContext& context);
 
 // /calls/stream_query: validated and prepared up front (so errors are still a 4xx), then
 // pulled in batches by the HTTP layer while it writes JSON Lines to the socket.

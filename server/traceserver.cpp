@@ -46,6 +46,7 @@ const Route kJsonRoutes[] = {
     { "/cost/create", costCreate },
     { "/cost/query", costQuery },
     { "/cost/purge", costPurge },
+    { "/spindle/projects", spindleProjects },
 };
 
 std::string errorBody(const ApiError& error)

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "net/traceclient.h"
+
+#include <QFile>
+#include <QObject>
+
+namespace spindle::ui {
+
+// Writes every row of a calls query to a file as it streams in: CSV, TSV, JSON or JSONL, with
+// progress and cancel, and no row cap. A cancelled or failed export removes its partial file.
+class CallExporter : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Format
+    {
+        Csv,
+        Tsv,
+        Json,
+        Jsonl,
+    };
+
+    explicit CallExporter(net::TraceClient* client, QObject* parent = nullptr);
+    // `request` is a /calls/stream_query body without paging; `columns` are the extra dynamic
+    // column paths written to CSV/TSV after the standard ones.
+    bool start(const QJsonObject& request, const QStringList& columns, Format format, const QString& path,
+        QString* error);
+    void cancel();
+    bool isRunning() const
+    {
+        return m_request != 0;
+    }
+    qint64 rowsWritten() const
+    {
+        return m_rows;
+    }
+
+    static QString defaultFileName(const QString& projectId, Format format, const QDate& date);
+    static QString pythonSnippet(const QJsonObject& request);
+    static QString curlSnippet(const QJsonObject& request, const QUrl& baseUrl);
+    static QStringList standardColumns();
+    static QString csvField(const QString& text, QChar separator);
+
+Q_SIGNALS:
+    void progress(qint64 rows);
+    void finished(bool ok, const QString& message);
+
+private:
+    void writeRows(const QVector<spindle::Call>& calls);
+    void finish(bool ok, const QString& message);
+    QStringList rowFields(const spindle::Call& call) const;
+
+    net::TraceClient* m_client;
+    net::TraceClient::RequestId m_request = 0;
+    QFile m_file;
+    Format m_format = Format::Csv;
+    QStringList m_columns;
+    qint64 m_rows = 0;
+};
+
+} // namespace spindle::ui

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "core/callsquery.h"
+#include "net/traceclient.h"
+
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace spindle::models {
+class CallsTableModel;
+}
+
+namespace spindle::ui {
+
+// Feeds the passive calls model from the server: one generation per query (a newer query
+// cancels the older one's requests and its late answers are dropped), pages fetched only when
+// the view asks, the count from /calls/query_stats, dynamic columns discovered from the rows,
+// and an optional live mode that polls for new and finished calls.
+class CallsController : public QObject
+{
+    Q_OBJECT
+public:
+    CallsController(net::TraceClient* client, models::CallsTableModel* model, QObject* parent = nullptr);
+
+    void setQuery(const spindle::CallsQuery& query);
+    const spindle::CallsQuery& query() const
+    {
+        return m_query;
+    }
+    void refresh(); // same query, fresh data
+    void setLive(bool live);
+    bool isLive() const
+    {
+        return m_liveTimer.isActive();
+    }
+    QStringList discoveredColumns() const
+    {
+        return m_discovered;
+    }
+    int totalCount() const
+    {
+        return m_totalCount;
+    }
+    bool isLoading() const
+    {
+        return m_countRequest != 0 || !m_pageRequests.isEmpty();
+    }
+    QJsonObject pageRequest(int offset, int limit) const;
+
+Q_SIGNALS:
+    void countChanged(int count);
+    void loadingChanged(bool loading);
+    void columnsDiscovered(const QStringList& columns);
+    void queryFailed(const QString& message);
+    void firstPageShown(qint64 elapsedMs);
+
+private:
+    void fetchPages(quint64 generation, const QList<int>& pages);
+    void requestCount();
+    void onPage(quint64 generation, int page, const QVector<spindle::Call>& rows);
+    void discoverColumns(const QVector<spindle::Call>& rows);
+    void pollLive();
+    void cancelAll();
+
+    net::TraceClient* m_client;
+    models::CallsTableModel* m_model;
+    spindle::CallsQuery m_query;
+    quint64 m_generation = 0;
+    int m_totalCount = -1;
+    net::TraceClient::RequestId m_countRequest = 0;
+    QHash<int, net::TraceClient::RequestId> m_pageRequests;
+    QStringList m_discovered;
+    QTimer m_liveTimer;
+    qint64 m_queryStartedMs = 0;
+    bool m_firstPageReported = false;
+};
+
+} // namespace spindle::ui

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/callsquery.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QToolButton;
+
+namespace spindle::widgets {
+class ChipBar;
+}
+
+namespace spindle::ui {
+
+// The filter controls above the calls table: op (all versions), status, time range, roots only,
+// and field conditions shown as removable chips. Edits the filter part of a CallsQuery.
+class FilterBar : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit FilterBar(QWidget* parent = nullptr);
+
+    void setOps(const QStringList& opRefs); // latest op refs; offered as `name:*` wildcards
+    void setKnownFields(const QStringList& fields); // dynamic columns, for the condition editor
+    void applyTo(spindle::CallsQuery& query) const;
+    void setFrom(const spindle::CallsQuery& query);
+    void addCondition(const spindle::FieldCondition& condition);
+    void addStatus(const QString& status);
+    void clearAll();
+    bool hasFilters() const;
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    void editNewCondition();
+    void chooseCustomRange();
+    void refreshChips();
+    void onTimeChosen(int index);
+
+    QComboBox* m_op;
+    QToolButton* m_status;
+    QComboBox* m_time;
+    QCheckBox* m_rootsOnly;
+    QToolButton* m_addFilter;
+    widgets::ChipBar* m_chips;
+    QList<spindle::FieldCondition> m_conditions;
+    QStringList m_knownFields;
+    std::optional<QDateTime> m_customAfter;
+    std::optional<QDateTime> m_customBefore;
+};
+
+QString describeCondition(const spindle::FieldCondition& condition);
+
+} // namespace spindle::ui

@@ -1,0 +1,168 @@
+#include "ui/mainwindow.h"
+
+#include "ui/tracespage.h"
+#include "widgets/banner.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QShortcut>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace spindle::ui {
+
+MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
+    : QMainWindow(parent)
+    , m_client(client)
+    , m_banner(new widgets::Banner(this))
+    , m_nav(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
+    , m_traces(new TracesPage(client, this))
+    , m_connection(new QLabel(this))
+    , m_copySnippet(new QToolButton(this))
+    , m_project(new QComboBox(this))
+{
+    setWindowTitle(tr("Spindle"));
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(buildConnectionBar());
+    layout->addWidget(m_banner);
+    auto* body = new QHBoxLayout;
+    m_nav->addItem(tr("Traces"));
+    m_nav->setFixedWidth(120);
+    m_nav->setCurrentRow(0);
+    m_nav->setToolTip(tr("Pages (Ctrl+1 …)"));
+    body->addWidget(m_nav);
+    m_pages->addWidget(m_traces);
+    body->addWidget(m_pages, 1);
+    layout->addLayout(body, 1);
+    setCentralWidget(central);
+    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { m_nav->setCurrentRow(0); });
+    connect(client, &net::TraceClient::requestFailed, this,
+        [this](const net::ApiError& error) { m_banner->showMessage(error.message()); });
+    connect(client, &net::TraceClient::reachabilityChanged, this, [this](bool reachable) {
+        if (reachable) {
+            m_banner->showMessage(tr("The trace server is reachable again."), widgets::Banner::Kind::Info);
+            m_traces->refresh();
+        }
+    });
+    connect(
+        m_traces, &TracesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
+    connect(m_traces, &TracesPage::sampleDataRequested, this,
+        [this] { Q_EMIT sampleDataRequested(m_projectId); });
+    statusBar()->showMessage(tr("Ready"));
+    QSettings settings;
+    resize(1280, 800);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget* MainWindow::buildConnectionBar()
+{
+    auto* bar = new QWidget(this);
+    bar->setObjectName(QStringLiteral("connectionBar"));
+    bar->setStyleSheet(
+        QStringLiteral("#connectionBar { background: #f3f4f6; border-bottom: 1px solid #d9dce1; }"));
+    auto* row = new QHBoxLayout(bar);
+    row->setContentsMargins(10, 6, 10, 6);
+    auto* logo = new QLabel(tr("<b>Spindle</b>"), bar);
+    row->addWidget(logo);
+    row->addSpacing(12);
+    row->addWidget(new QLabel(tr("Project"), bar));
+    m_project->setEditable(true);
+    m_project->setMinimumContentsLength(24);
+    m_project->setInsertPolicy(QComboBox::NoInsert);
+    m_project->setToolTip(tr("entity/project — pick one the server has, or type a name"));
+    m_project->lineEdit()->setPlaceholderText(tr("entity/project"));
+    row->addWidget(m_project);
+    connect(m_project, &QComboBox::activated, this, &MainWindow::onProjectChosen);
+    connect(m_project->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::onProjectChosen);
+    row->addStretch(1);
+    m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    row->addWidget(m_connection);
+    m_copySnippet->setText(tr("Copy setup"));
+    m_copySnippet->setToolTip(tr("Copy the environment an app needs to log traces here"));
+    connect(m_copySnippet, &QToolButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_snippet);
+        showStatus(tr("Copied: %1").arg(m_snippet));
+    });
+    row->addWidget(m_copySnippet);
+    return bar;
+}
+
+void MainWindow::setConnectionInfo(const QString& description, const QString& snippet)
+{
+    m_snippet = snippet;
+    m_connection->setText(description);
+    m_connection->setToolTip(snippet);
+    m_copySnippet->setVisible(!snippet.isEmpty());
+    m_traces->setConnectionHint(snippet);
+}
+
+void MainWindow::onProjectChosen()
+{
+    const QString text = m_project->currentText().trimmed();
+    static const QRegularExpression valid(QStringLiteral("^[^/\\s]+/[^/\\s]+$"));
+    if (!valid.match(text).hasMatch()) {
+        m_banner->showMessage(
+            tr("A project is named entity/project, e.g. me/my-project; '%1' is not.").arg(text));
+        return;
+    }
+    if (text != m_projectId)
+        setProject(text);
+}
+
+void MainWindow::setProject(const QString& projectId)
+{
+    m_projectId = projectId;
+    if (m_project->findText(projectId) < 0)
+        m_project->addItem(projectId);
+    m_project->setCurrentText(projectId);
+    setWindowTitle(tr("%1 — Spindle").arg(projectId));
+    QSettings().setValue(QStringLiteral("project/last"), projectId);
+    m_traces->setProject(projectId);
+    Q_EMIT projectChanged(projectId);
+}
+
+void MainWindow::loadProjects()
+{
+    const auto id = m_client->post(QStringLiteral("/spindle/projects"), {}, [this](const QJsonObject& json) {
+        for (const QJsonValue& project : json.value(QLatin1String("projects")).toArray()) {
+            const QString id = project.toObject().value(QLatin1String("project_id")).toString();
+            if (!id.isEmpty() && m_project->findText(id) < 0)
+                m_project->addItem(id);
+        }
+    });
+    m_client->setQuiet(id); // hosted servers have no project list: typing a name still works
+}
+
+void MainWindow::showStatus(const QString& message, int timeoutMs)
+{
+    statusBar()->showMessage(message, timeoutMs);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace spindle::ui

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "net/traceclient.h"
+
+#include <QMainWindow>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+class QToolButton;
+
+namespace spindle::widgets {
+class Banner;
+}
+
+namespace spindle::ui {
+
+class TracesPage;
+
+// The application shell: connection and project bar, page navigation, the error banner (the
+// one place server errors surface) and the status bar. Window layout is remembered.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(net::TraceClient* client, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // `description` names the profile ("Local", "W&B"); `snippet` is what an app needs to log here.
+    void setConnectionInfo(const QString& description, const QString& snippet);
+    void setProject(const QString& projectId);
+    QString project() const
+    {
+        return m_projectId;
+    }
+    TracesPage* tracesPage() const
+    {
+        return m_traces;
+    }
+    widgets::Banner* banner() const
+    {
+        return m_banner;
+    }
+    void showStatus(const QString& message, int timeoutMs = 5000);
+    void loadProjects();
+
+Q_SIGNALS:
+    void sampleDataRequested(const QString& projectId);
+    void projectChanged(const QString& projectId);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    QWidget* buildConnectionBar();
+    void onProjectChosen();
+
+    net::TraceClient* m_client;
+    widgets::Banner* m_banner;
+    QListWidget* m_nav;
+    QStackedWidget* m_pages;
+    TracesPage* m_traces;
+    QLabel* m_connection;
+    QToolButton* m_copySnippet;
+    QComboBox* m_project;
+    QString m_projectId;
+    QString m_snippet;
+};
+
+} // namespace spindle::ui

@@ -1,0 +1,402 @@
+#include "ui/tracespage.h"
+
+#include "core/weaveref.h"
+#include "models/callstablemodel.h"
+#include "ui/calldetailpanel.h"
+#include "ui/callscontroller.h"
+#include "ui/filterbar.h"
+#include "widgets/statusdelegate.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace spindle::ui {
+
+using models::CallsTableModel;
+
+TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_model(new CallsTableModel(this))
+    , m_controller(new CallsController(client, m_model, this))
+    , m_filters(new FilterBar(this))
+    , m_table(new QTableView(this))
+    , m_detail(new CallDetailPanel(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_countLabel(new QLabel(this))
+    , m_emptyState(new QLabel(m_table->viewport()))
+    , m_live(new QToolButton(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto* bar = new QWidget(this);
+    buildToolbar(bar);
+    layout->addWidget(bar);
+    layout->addWidget(m_filters);
+    buildTable();
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    layout->addWidget(m_splitter, 1);
+    connect(m_filters, &FilterBar::changed, this, &TracesPage::applyFilters);
+    connect(m_controller, &CallsController::countChanged, this, [this](int count) {
+        m_countLabel->setText(tr("%n call(s)", nullptr, count));
+        updateEmptyState();
+    });
+    connect(m_controller, &CallsController::loadingChanged, this, [this](bool loading) {
+        if (loading && m_controller->totalCount() < 0)
+            m_countLabel->setText(tr("Loading…"));
+        updateEmptyState();
+    });
+    connect(m_controller, &CallsController::columnsDiscovered, this, [this](const QStringList& columns) {
+        m_filters->setKnownFields(columns);
+        applyColumnSettings();
+    });
+    connect(m_controller, &CallsController::queryFailed, this, [this] { updateEmptyState(); });
+}
+
+TracesPage::~TracesPage() = default;
+
+void TracesPage::buildToolbar(QWidget* bar)
+{
+    auto* row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto* title = new QLabel(tr("<b>Traces</b>"), bar);
+    row->addWidget(title);
+    row->addWidget(m_countLabel);
+    row->addStretch(1);
+    const auto addButton = [&](const QString& text, const QString& tip, auto slot) {
+        auto* button = new QToolButton(bar);
+        button->setText(text);
+        button->setToolTip(tip);
+        connect(button, &QToolButton::clicked, this, slot);
+        row->addWidget(button);
+        return button;
+    };
+    m_live->setText(tr("Live"));
+    m_live->setCheckable(true);
+    m_live->setToolTip(tr("Poll for new calls every few seconds; running calls update in place"));
+    connect(m_live, &QToolButton::toggled, m_controller, &CallsController::setLive);
+    row->addWidget(m_live);
+    addButton(tr("Refresh"), tr("Run the query again (F5)"), &TracesPage::refresh);
+    addButton(tr("Columns"), tr("Choose which input, output and attribute columns to show"),
+        &TracesPage::chooseColumns);
+    addButton(tr("Export"), tr("Export every row of this query to CSV, TSV, JSON or JSONL (Ctrl+E)"),
+        &TracesPage::exportCalls);
+    addButton(
+        tr("Code"), tr("Show the Python and curl equivalents of this query"), &TracesPage::showCodeSnippets);
+}
+
+void TracesPage::buildTable()
+{
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->verticalHeader()->hide();
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setSectionsMovable(true);
+    header->setSectionsClickable(true);
+    header->setSortIndicatorShown(true);
+    header->setResizeContentsPrecision(0);
+    header->setStretchLastSection(true);
+    header->setHighlightSections(false);
+    header->setDefaultSectionSize(120);
+    connect(header, &QHeaderView::sectionClicked, this, &TracesPage::onHeaderClicked);
+    connect(header, &QHeaderView::sectionResized, this, &TracesPage::saveColumnWidth);
+    m_table->setItemDelegateForColumn(
+        CallsTableModel::StatusColumn, new widgets::StatusDelegate(CallsTableModel::StatusRole, m_table));
+    connect(m_table, &QTableView::pressed, this, &TracesPage::onCellPressed);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        &TracesPage::showCurrentDetail);
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+        [this](const QModelIndex& from, const QModelIndex& to) {
+            const QModelIndex current = m_table->currentIndex();
+            if (current.isValid() && current.row() >= from.row() && current.row() <= to.row()
+                && m_detail->callId().isEmpty())
+                showCurrentDetail();
+        });
+    const auto addAction = [&](const QString& text, const QKeySequence& keys, auto slot) {
+        auto* action = new QAction(text, m_table);
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        m_table->addAction(action);
+    };
+    addAction(tr("Copy call ID"), QKeySequence::Copy, [this] { copyCurrent(QStringLiteral("id")); });
+    addAction(tr("Copy call ref"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+        [this] { copyCurrent(QStringLiteral("ref")); });
+    addAction(tr("Copy call JSON"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_C),
+        [this] { copyCurrent(QStringLiteral("json")); });
+    addAction(tr("Rename…"), QKeySequence(Qt::Key_F2), &TracesPage::renameCurrent);
+    addAction(tr("Delete…"), QKeySequence::Delete, &TracesPage::deleteSelected);
+    addAction(tr("Refresh"), QKeySequence::Refresh, &TracesPage::refresh);
+    addAction(tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), &TracesPage::exportCalls);
+    m_emptyState->setAlignment(Qt::AlignCenter);
+    m_emptyState->setWordWrap(true);
+    m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    m_emptyState->setStyleSheet(QStringLiteral("color: #555; background: transparent;"));
+    connect(m_emptyState, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == QLatin1String("sample"))
+            Q_EMIT sampleDataRequested();
+        else if (link == QLatin1String("clear"))
+            m_filters->clearAll();
+    });
+    m_table->viewport()->installEventFilter(this);
+}
+
+void TracesPage::setProject(const QString& projectId)
+{
+    m_projectId = projectId;
+    m_columnsChosen = false;
+    m_visibleDynamic.clear();
+    m_detail->clear();
+    applyFilters();
+    loadOps();
+}
+
+void TracesPage::setConnectionHint(const QString& hint)
+{
+    m_connectionHint = hint;
+    updateEmptyState();
+}
+
+void TracesPage::refresh()
+{
+    m_controller->refresh();
+    loadOps();
+}
+
+void TracesPage::sortBy(const QString& field, bool descending)
+{
+    spindle::CallsQuery query = m_controller->query();
+    query.sortBy = { spindle::SortKey { field, descending } };
+    m_controller->setQuery(query);
+}
+
+void TracesPage::applyFilters()
+{
+    spindle::CallsQuery query = m_controller->query();
+    query.projectId = m_projectId;
+    m_filters->applyTo(query);
+    m_detail->clear();
+    m_controller->setQuery(query);
+}
+
+void TracesPage::onHeaderClicked(int section)
+{
+    const QString field = m_model->columnSortField(section);
+    if (field.isEmpty())
+        return;
+    const auto& sort = m_controller->query().sortBy;
+    // A first click sorts descending (newest, slowest, most expensive first), a second ascending.
+    const bool descending = sort.isEmpty() || sort.first().field != field || !sort.first().descending;
+    m_table->horizontalHeader()->setSortIndicator(
+        section, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    sortBy(field, descending);
+}
+
+bool TracesPage::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        m_emptyState->setGeometry(m_table->viewport()->rect().adjusted(40, 40, -40, -40));
+    return QWidget::eventFilter(watched, event);
+}
+
+void TracesPage::updateEmptyState()
+{
+    const bool empty = m_controller->totalCount() == 0 && !m_controller->isLoading();
+    if (!empty) {
+        m_emptyState->hide();
+        return;
+    }
+    if (m_filters->hasFilters()) {
+        m_emptyState->setText(tr("<p><b>No calls match these filters.</b></p>"
+                                 "<p><a href='clear'>Clear all filters</a></p>"));
+    } else {
+        m_emptyState->setText(tr("<p><b>No calls in %1 yet.</b></p>"
+                                 "<p>Point your app at this server and run it:</p><pre>%2</pre>"
+                                 "<p>or <a href='sample'>load sample traces</a> to look around.</p>")
+                                  .arg(m_projectId.toHtmlEscaped(), m_connectionHint.toHtmlEscaped()));
+    }
+    m_emptyState->setGeometry(m_table->viewport()->rect().adjusted(40, 40, -40, -40));
+    m_emptyState->show();
+}
+
+void TracesPage::onCellPressed(const QModelIndex& index)
+{
+    if (!(QApplication::keyboardModifiers() & Qt::AltModifier) || !m_model->isLoaded(index.row()))
+        return;
+    // Alt+click: filter on this cell's value, with the operator Weave's UI picks for its type.
+    const spindle::Call* call = m_model->callAt(index.row());
+    switch (index.column()) {
+    case CallsTableModel::StatusColumn:
+        m_filters->addStatus(call->status);
+        return;
+    case CallsTableModel::NameColumn:
+        m_filters->addCondition({ QStringLiteral("op_name"), FilterOp::Equals, call->opName });
+        return;
+    case CallsTableModel::CalledColumn:
+        m_filters->addCondition({ QStringLiteral("started_at"), FilterOp::After,
+            QDateTime::fromMSecsSinceEpoch(call->startedAtMs - call->startedAtMs % 60000, Qt::UTC) });
+        return;
+    case CallsTableModel::LatencyColumn:
+        if (call->latencyMs)
+            m_filters->addCondition({ QStringLiteral("summary.weave.latency_ms"), FilterOp::GreaterOrEqual,
+                double(*call->latencyMs) });
+        return;
+    case CallsTableModel::TokensColumn:
+        m_filters->addCondition({ QStringLiteral("summary.weave.total_tokens"), FilterOp::GreaterOrEqual,
+            double(call->totalTokens()) });
+        return;
+    case CallsTableModel::CostColumn:
+        if (const auto cost = call->totalCost())
+            m_filters->addCondition(
+                { QStringLiteral("summary.weave.total_cost"), FilterOp::GreaterOrEqual, *cost });
+        return;
+    case CallsTableModel::UserColumn:
+        m_filters->addCondition({ QStringLiteral("wb_user_id"), FilterOp::Equals, call->wbUserId });
+        return;
+    case CallsTableModel::TraceIdColumn:
+        m_filters->addCondition({ QStringLiteral("trace_id"), FilterOp::Equals, call->traceId });
+        return;
+    default:
+        break;
+    }
+    const QJsonValue value = call->valueAt(m_model->columnField(index.column()));
+    const QString field = m_model->columnField(index.column());
+    if (value.isDouble())
+        m_filters->addCondition({ field, FilterOp::NumEquals, value.toDouble() });
+    else if (value.isBool())
+        m_filters->addCondition({ field, FilterOp::Is, value.toBool() });
+    else if (value.isNull() || value.isUndefined())
+        m_filters->addCondition({ field, FilterOp::IsEmpty, {} });
+    else
+        m_filters->addCondition({ field, FilterOp::Equals, models::jsonCellText(value) });
+}
+
+void TracesPage::showCurrentDetail()
+{
+    const QModelIndex current = m_table->currentIndex();
+    const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
+    if (call)
+        m_detail->showCall(*call);
+    else
+        m_detail->clear();
+}
+
+QStringList TracesPage::selectedIds() const
+{
+    QStringList ids;
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
+        if (const spindle::Call* call = m_model->callAt(index.row()))
+            ids.append(call->id);
+    }
+    return ids;
+}
+
+void TracesPage::copyCurrent(const QString& what)
+{
+    const QModelIndex current = m_table->currentIndex();
+    const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
+    if (!call)
+        return;
+    QString text = call->id;
+    if (what == QLatin1String("ref"))
+        text = QString::fromStdString(spindle::callRefUri(m_projectId.toStdString(), call->id.toStdString()));
+    else if (what == QLatin1String("json"))
+        text = QString::fromUtf8(QJsonDocument(call->toJson()).toJson(QJsonDocument::Indented));
+    QApplication::clipboard()->setText(text);
+    Q_EMIT statusMessage(tr("Copied %1").arg(what == QLatin1String("json") ? tr("call JSON") : text));
+}
+
+void TracesPage::renameCurrent()
+{
+    const QModelIndex current = m_table->currentIndex();
+    const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
+    if (!call)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename call"),
+        tr("Display name (empty to show the op name again):"), QLineEdit::Normal, call->displayName, &ok);
+    if (!ok)
+        return;
+    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("call_id"), call->id }, { QStringLiteral("display_name"), name } };
+    m_client->post(QStringLiteral("/call/update"), body, [this](const QJsonObject&) {
+        m_model->invalidatePages();
+        Q_EMIT statusMessage(tr("Renamed"));
+    });
+}
+
+void TracesPage::deleteSelected()
+{
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    QMessageBox confirm(QMessageBox::Warning, tr("Delete calls"),
+        tr("Delete %n call(s) and all their descendants? This cannot be undone from Spindle.", nullptr,
+            int(ids.size())),
+        QMessageBox::Cancel, this);
+    QPushButton* remove = confirm.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    confirm.setDefaultButton(QMessageBox::Cancel);
+    confirm.exec();
+    if (confirm.clickedButton() != remove)
+        return;
+    for (qsizetype start = 0; start < ids.size(); start += 1000) {
+        const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+            { QStringLiteral("call_ids"), QJsonArray::fromStringList(ids.mid(start, 1000)) } };
+        m_client->post(QStringLiteral("/calls/delete"), body, [this](const QJsonObject& json) {
+            Q_EMIT statusMessage(
+                tr("Deleted %n call(s)", nullptr, json.value(QLatin1String("num_deleted")).toInt()));
+            m_controller->refresh();
+        });
+    }
+}
+
+void TracesPage::loadOps()
+{
+    if (m_projectId.isEmpty())
+        return;
+    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("filter"),
+            QJsonObject { { QStringLiteral("is_op"), true }, { QStringLiteral("latest_only"), true } } },
+        { QStringLiteral("metadata_only"), true } };
+    const QString project = m_projectId;
+    m_client->post(QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
+        if (project != m_projectId)
+            return;
+        QStringList refs;
+        for (const QJsonValue& obj : json.value(QLatin1String("objs")).toArray()) {
+            const QJsonObject o = obj.toObject();
+            refs.append(QStringLiteral("weave:///%1/op/%2:%3")
+                            .arg(project, o.value(QLatin1String("object_id")).toString(),
+                                o.value(QLatin1String("digest")).toString()));
+        }
+        refs.sort();
+        m_filters->setOps(refs);
+    });
+}
+
+} // namespace spindle::ui

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "core/callsquery.h"
+#include "net/traceclient.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTableView;
+class QToolButton;
+class QSplitter;
+
+namespace spindle::models {
+class CallsTableModel;
+}
+
+namespace spindle::ui {
+
+class CallDetailPanel;
+class CallsController;
+class FilterBar;
+
+// The Traces page: filter bar, the windowed calls table (server-side sort and filter), and a
+// detail area for the selected call, with rename, delete, copy, export and code snippets.
+class TracesPage : public QWidget
+{
+    Q_OBJECT
+public:
+    TracesPage(net::TraceClient* client, QWidget* parent = nullptr);
+    ~TracesPage() override;
+
+    void setProject(const QString& projectId);
+    QString project() const
+    {
+        return m_projectId;
+    }
+    void setConnectionHint(const QString& hint); // shown by the empty state
+    QTableView* table() const
+    {
+        return m_table;
+    }
+    models::CallsTableModel* model() const
+    {
+        return m_model;
+    }
+    CallsController* controller() const
+    {
+        return m_controller;
+    }
+    FilterBar* filterBar() const
+    {
+        return m_filters;
+    }
+    void sortBy(const QString& field, bool descending);
+
+    void refresh();
+    void exportCalls();
+    void showCodeSnippets();
+    void deleteSelected();
+    void renameCurrent();
+    void copyCurrent(const QString& what); // "id", "ref", "json"
+
+Q_SIGNALS:
+    void sampleDataRequested();
+    void statusMessage(const QString& message);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void buildToolbar(QWidget* bar);
+    void buildTable();
+    void applyFilters();
+    void onHeaderClicked(int section);
+    void onCellPressed(const QModelIndex& index);
+    void showCurrentDetail();
+    void updateEmptyState();
+    void loadOps();
+    void chooseColumns();
+    void applyColumnSettings();
+    void saveColumnWidth(int section, int oldSize, int newSize);
+    QStringList selectedIds() const;
+
+    net::TraceClient* m_client;
+    models::CallsTableModel* m_model;
+    CallsController* m_controller;
+    FilterBar* m_filters;
+    QTableView* m_table;
+    CallDetailPanel* m_detail;
+    QSplitter* m_splitter;
+    QLabel* m_countLabel;
+    QLabel* m_emptyState;
+    QToolButton* m_live;
+    QString m_projectId;
+    QString m_connectionHint;
+    QStringList m_visibleDynamic;
+    bool m_columnsChosen = false;
+};
+
+} // namespace spindle::ui
