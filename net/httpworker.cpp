@@ -211,8 +211,7 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const auto networkError = reply->error();
     const bool answered = status != 0;
-    QMetaObject::invokeMethod(m_client, [client = m_client, answered] { client->noteReachable(answered); });
-    if (transfer.request.kind == RequestKind::Health) {
+    if (transfer.request.kind == RequestKind::Health) { // a probe: not news about the connection
         const QJsonObject result { { QStringLiteral("ok"), status >= 200 && status < 300 } };
         QMetaObject::invokeMethod(
             m_client, [client = m_client, id, result] { client->deliverJson(id, result); });
@@ -221,6 +220,7 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
     }
     if (retryIfWorthIt(transfer, status, networkError))
         return;
+    QMetaObject::invokeMethod(m_client, [client = m_client, answered] { client->noteReachable(answered); });
     const QByteArray body = reply->readAll();
     if (status >= 200 && status < 300 && networkError == QNetworkReply::NoError) {
         if (transfer.request.kind == RequestKind::CallStream) {

@@ -15,6 +15,7 @@ enum class RequestKind
     Bytes,
     CallStream,
     Health,
+    GetJson,
 };
 
 struct HttpRequest

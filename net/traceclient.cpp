@@ -47,12 +47,12 @@ void TraceClient::setRetryPolicy(int maxRetries, int firstDelayMs)
 }
 
 TraceClient::RequestId TraceClient::submit(
-    const QString& path, const QByteArray& body, int kind, Handlers handlers)
+    const QString& path, const QByteArray& body, int kind, Handlers handlers, int maxRetries)
 {
     const RequestId id = m_nextId++;
     m_pending.insert(id, std::move(handlers));
-    HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection, m_maxRetries,
-        m_firstDelayMs };
+    HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection,
+        maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs };
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
     return id;
 }
@@ -94,8 +94,15 @@ TraceClient::RequestId TraceClient::checkHealth(std::function<void(bool)> onResu
     Handlers handlers;
     handlers.onJson = [onResult](
                           const QJsonObject& json) { onResult(json.value(QLatin1String("ok")).toBool()); };
-    HttpRequest request;
-    return submit(QStringLiteral("/health"), {}, int(RequestKind::Health), std::move(handlers));
+    return submit(QStringLiteral("/health"), {}, int(RequestKind::Health), std::move(handlers), 0);
+}
+
+TraceClient::RequestId TraceClient::getJson(const QString& path, JsonCallback onResult, ErrorCallback onError)
+{
+    Handlers handlers;
+    handlers.onJson = std::move(onResult);
+    handlers.onError = std::move(onError);
+    return submit(path, {}, int(RequestKind::GetJson), std::move(handlers));
 }
 
 void TraceClient::cancel(RequestId id)

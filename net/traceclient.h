@@ -60,7 +60,9 @@ public:
     // /calls/stream_query: rows arrive in batches (the first one early) then onDone.
     RequestId streamCalls(
         const QJsonObject& request, CallsCallback onBatch, DoneCallback onDone, ErrorCallback onError = {});
+    // GET /health once, without retries: true when the server answers 2xx.
     RequestId checkHealth(std::function<void(bool)> onResult);
+    RequestId getJson(const QString& path, JsonCallback onResult, ErrorCallback onError = {});
     // The request's callbacks will not run after this; the transfer is aborted.
     void cancel(RequestId id);
     // Failures of this request go to its own error callback only, not to requestFailed().
@@ -82,7 +84,7 @@ private:
         ErrorCallback onError;
         bool quiet = false;
     };
-    RequestId submit(const QString& path, const QByteArray& body, int kind, Handlers handlers);
+    RequestId submit(const QString& path, const QByteArray& body, int kind, Handlers handlers, int maxRetries = -1);
     void deliverJson(RequestId id, const QJsonObject& json);
     void deliverBytes(RequestId id, const QByteArray& bytes);
     void deliverCalls(RequestId id, const QVector<spindle::Call>& calls);

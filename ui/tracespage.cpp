@@ -52,7 +52,9 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({ 900, 380 });
+    m_splitter->setChildrenCollapsible(false);
     layout->addWidget(m_splitter, 1);
     connect(m_filters, &FilterBar::changed, this, &TracesPage::applyFilters);
     connect(m_controller, &CallsController::countChanged, this, [this](int count) {
@@ -122,7 +124,8 @@ void TracesPage::buildTable()
     header->setResizeContentsPrecision(0);
     header->setStretchLastSection(true);
     header->setHighlightSections(false);
-    header->setDefaultSectionSize(120);
+    header->setDefaultSectionSize(110);
+    header->setSortIndicator(CallsTableModel::CalledColumn, Qt::DescendingOrder); // the default order
     connect(header, &QHeaderView::sectionClicked, this, &TracesPage::onHeaderClicked);
     connect(header, &QHeaderView::sectionResized, this, &TracesPage::saveColumnWidth);
     m_table->setItemDelegateForColumn(

@@ -55,6 +55,11 @@ void TracesPage::applyColumnSettings()
     QSettings settings;
     QHeaderView* header = m_table->horizontalHeader();
     const QSignalBlocker blocker(header);
+    const auto& sort = m_controller->query().sortBy;
+    for (int column = 0; !sort.isEmpty() && column < m_model->columnCount(); ++column)
+        if (m_model->columnSortField(column) == sort.first().field)
+            header->setSortIndicator(
+                column, sort.first().descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     for (int column = 0; column < m_model->columnCount(); ++column) {
         const int width = settings.value(widthKey(m_model->columnField(column)), 0).toInt();
         if (width > 0)

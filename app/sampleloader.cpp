@@ -1,0 +1,40 @@
+#include "app/sampleloader.h"
+
+namespace spindle::app {
+
+SampleLoader::SampleLoader(net::TraceClient* client, QObject* parent)
+    : QObject(parent)
+    , m_client(client)
+{
+}
+
+void SampleLoader::load(const QString& projectId)
+{
+    if (isRunning())
+        return;
+    m_requests = buildSampleData(projectId, QDateTime::currentDateTimeUtc());
+    m_next = 0;
+    sendNext();
+}
+
+void SampleLoader::sendNext()
+{
+    if (m_next >= m_requests.size()) {
+        Q_EMIT finished(true, tr("Loaded sample traces"));
+        return;
+    }
+    const SampleRequest& request = m_requests[m_next];
+    m_client->post(
+        request.path, request.body,
+        [this](const QJsonObject&) {
+            ++m_next;
+            Q_EMIT progress(int(m_next), int(m_requests.size()));
+            sendNext();
+        },
+        [this](const net::ApiError& error) {
+            m_next = m_requests.size();
+            Q_EMIT finished(false, tr("Loading sample traces failed: %1").arg(error.message()));
+        });
+}
+
+} // namespace spindle::app

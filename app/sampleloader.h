@@ -1,0 +1,34 @@
+#pragma once
+
+#include "app/sampledata.h"
+#include "net/traceclient.h"
+
+#include <QObject>
+
+namespace spindle::app {
+
+// Posts the sample traces to the server one request after another, reporting progress.
+class SampleLoader : public QObject
+{
+    Q_OBJECT
+public:
+    SampleLoader(net::TraceClient* client, QObject* parent = nullptr);
+    void load(const QString& projectId);
+    bool isRunning() const
+    {
+        return m_next < m_requests.size();
+    }
+
+Q_SIGNALS:
+    void progress(int done, int total);
+    void finished(bool ok, const QString& message);
+
+private:
+    void sendNext();
+
+    net::TraceClient* m_client;
+    QList<SampleRequest> m_requests;
+    qsizetype m_next = 0;
+};
+
+} // namespace spindle::app

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+namespace spindle::net {
+class TraceClient;
+}
+namespace spindle::ui {
+class MainWindow;
+}
+
+namespace spindle::app {
+
+class EmbeddedServer;
+class SampleLoader;
+
+struct AppOptions
+{
+    QString serverUrl; // empty: the local profile (embedded server)
+    QString projectId; // empty: the last one, else me/my-project
+    QString dataDir; // local store; empty: the user's data directory
+    int port = 6345; // local profile port
+    bool sampleData = false; // load sample traces into the project once connected
+};
+
+// One running app: picks the connection (a server URL, a Spindle server already on the local
+// port, or the embedded one), builds the main window and wires sample data.
+class AppSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit AppSession(AppOptions options, QObject* parent = nullptr);
+    ~AppSession() override;
+
+    void start();
+    ui::MainWindow* window() const
+    {
+        return m_window.get();
+    }
+    net::TraceClient* client() const
+    {
+        return m_client.get();
+    }
+    QUrl serverUrl() const
+    {
+        return m_url;
+    }
+
+Q_SIGNALS:
+    void connected(const QUrl& url);
+    void sampleDataLoaded(bool ok);
+
+private:
+    void useServer(const QUrl& url, const QString& description, const QString& apiKey);
+    void startEmbedded();
+    void loadSampleData(const QString& projectId);
+
+    AppOptions m_options;
+    std::unique_ptr<net::TraceClient> m_client;
+    std::unique_ptr<ui::MainWindow> m_window;
+    EmbeddedServer* m_embedded = nullptr;
+    SampleLoader* m_samples = nullptr;
+    QUrl m_url;
+};
+
+} // namespace spindle::app

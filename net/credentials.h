@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QString>
+#include <functional>
+
+namespace spindle::net {
+
+// Where a W&B API key comes from, in the SDKs' order: WANDB_API_KEY, then ~/.netrc (or $NETRC)
+// for the W&B host, then the OS keychain. Keys are never written to plain settings.
+QString apiKeyFromEnvironment();
+QString apiKeyFromNetrc(const QString& host, const QString& netrcPath = {});
+
+// The OS keychain (QtKeychain), asynchronous: the callback runs on the caller's thread.
+void readKeychainApiKey(const QString& account, std::function<void(const QString& key)> done);
+void writeKeychainApiKey(const QString& account, const QString& key, std::function<void(bool ok, const QString& error)> done);
+
+} // namespace spindle::net
