@@ -4,6 +4,7 @@
 #include "app/sampleloader.h"
 #include "net/credentials.h"
 #include "net/traceclient.h"
+#include "ui/connectiondialog.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
@@ -22,6 +23,11 @@ AppSession::AppSession(AppOptions options, QObject* parent)
     , m_samples(new SampleLoader(m_client.get(), this))
 {
     connect(m_window.get(), &ui::MainWindow::sampleDataRequested, this, &AppSession::loadSampleData);
+    connect(
+        m_window.get(), &ui::MainWindow::connectionDialogRequested, this, &AppSession::openConnectionDialog);
+    connect(m_window.get(), &ui::MainWindow::projectChanged, this, [this](const QString& project) {
+        QSettings().setValue(QStringLiteral("project/last/%1").arg(m_profileKind), project);
+    });
     connect(m_samples, &SampleLoader::progress, this, [this](int done, int total) {
         m_window->showStatus(tr("Loading sample traces… %1/%2").arg(done).arg(total), 0);
     });
@@ -49,15 +55,49 @@ AppSession::~AppSession()
 void AppSession::start()
 {
     if (!m_options.serverUrl.isEmpty()) {
-        const QUrl url(m_options.serverUrl);
-        QString key = net::apiKeyFromEnvironment();
-        if (key.isEmpty())
-            key = net::apiKeyFromNetrc(
-                url.host() == QLatin1String("trace.wandb.ai") ? QStringLiteral("api.wandb.ai") : url.host());
-        useServer(url,
-            url.host() == QLatin1String("trace.wandb.ai") ? tr("W&B · %1").arg(url.toString())
-                                                          : tr("Server · %1").arg(url.toString()),
-            key);
+        ui::ConnectionProfile profile;
+        profile.url = QUrl::fromUserInput(m_options.serverUrl);
+        profile.kind = profile.url.host().endsWith(QLatin1String("wandb.ai"))
+            ? ui::ConnectionProfile::Kind::Wandb
+            : ui::ConnectionProfile::Kind::Custom;
+        connectProfile(profile);
+        return;
+    }
+    connectProfile(ui::ConnectionProfile::load());
+}
+
+void AppSession::connectProfile(const ui::ConnectionProfile& profile)
+{
+    m_profileKind = int(profile.kind);
+    if (profile.kind == ui::ConnectionProfile::Kind::Local)
+        startLocal();
+    else
+        connectRemote(profile);
+}
+
+void AppSession::connectRemote(const ui::ConnectionProfile& profile)
+{
+    const QString description = profile.kind == ui::ConnectionProfile::Kind::Wandb
+        ? tr("W&B · %1").arg(profile.url.toString())
+        : tr("Server · %1").arg(profile.url.toString());
+    QString key = profile.apiKey;
+    if (key.isEmpty())
+        key = net::apiKeyFromEnvironment();
+    if (key.isEmpty())
+        key = net::apiKeyFromNetrc(profile.keychainAccount());
+    if (!key.isEmpty()) {
+        useServer(profile.url, description, key);
+        return;
+    }
+    // Last, the OS keychain (asynchronous); without a key, hosted Weave answers 401 and says so.
+    net::readKeychainApiKey(profile.keychainAccount(),
+        [this, url = profile.url, description](const QString& found) { useServer(url, description, found); });
+}
+
+void AppSession::startLocal()
+{
+    if (m_embedded->isRunning()) {
+        useServer(m_embeddedUrl, tr("Local · %1").arg(m_embeddedUrl.toString()), QString());
         return;
     }
     // A Spindle server already answering on the local port is used as it is.
@@ -69,6 +109,31 @@ void AppSession::start()
         else
             startEmbedded();
     });
+}
+
+void AppSession::openConnectionDialog()
+{
+    ui::ConnectionProfile current = ui::ConnectionProfile::load();
+    current.kind = static_cast<ui::ConnectionProfile::Kind>(m_profileKind);
+    if (current.kind != ui::ConnectionProfile::Kind::Local)
+        current.url = m_url;
+    ui::ConnectionDialog dialog(current, m_window.get());
+    if (!m_apiKey.isEmpty())
+        dialog.setKeySource(
+            tr("A key is in use (from WANDB_API_KEY, ~/.netrc or the keychain); type one to replace it."));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const ui::ConnectionProfile chosen = dialog.profile();
+    chosen.save();
+    if (chosen.saveKeyInKeychain) {
+        net::writeKeychainApiKey(
+            chosen.keychainAccount(), chosen.apiKey, [this](bool ok, const QString& error) {
+                if (!ok)
+                    m_window->banner()->showMessage(
+                        tr("The key could not be saved in the keychain: %1").arg(error));
+            });
+    }
+    connectProfile(chosen);
 }
 
 void AppSession::startEmbedded()
@@ -83,6 +148,7 @@ void AppSession::startEmbedded()
 void AppSession::useServer(const QUrl& url, const QString& description, const QString& apiKey)
 {
     m_url = url;
+    m_apiKey = apiKey;
     m_client->setConnection({ url, apiKey });
     const QString snippet = QStringLiteral("WF_TRACE_SERVER_URL=%1 WANDB_API_KEY=%2")
                                 .arg(url.toString(QUrl::StripTrailingSlash),

@@ -10,7 +10,8 @@ class TraceClient;
 }
 namespace spindle::ui {
 class MainWindow;
-}
+struct ConnectionProfile;
+} // namespace spindle::ui
 
 namespace spindle::app {
 
@@ -36,6 +37,7 @@ public:
     ~AppSession() override;
 
     void start();
+    void connectProfile(const ui::ConnectionProfile& profile);
     ui::MainWindow* window() const
     {
         return m_window.get();
@@ -54,6 +56,9 @@ Q_SIGNALS:
     void sampleDataLoaded(bool ok);
 
 private:
+    void openConnectionDialog();
+    void connectRemote(const ui::ConnectionProfile& profile);
+    void startLocal();
     void useServer(const QUrl& url, const QString& description, const QString& apiKey);
     void startEmbedded();
     void loadSampleData(const QString& projectId);
@@ -64,6 +69,9 @@ private:
     EmbeddedServer* m_embedded = nullptr;
     SampleLoader* m_samples = nullptr;
     QUrl m_url;
+    QString m_apiKey;
+    QUrl m_embeddedUrl;
+    int m_profileKind = 0;
 };
 
 } // namespace spindle::app

@@ -103,6 +103,11 @@ QWidget* MainWindow::buildConnectionBar()
         showStatus(tr("Copied: %1").arg(m_snippet));
     });
     row->addWidget(m_copySnippet);
+    auto* connection = new QToolButton(bar);
+    connection->setText(tr("Connection…"));
+    connection->setToolTip(tr("Switch between the local server, W&B and another Weave-compatible server"));
+    connect(connection, &QToolButton::clicked, this, &MainWindow::connectionDialogRequested);
+    row->addWidget(connection);
     return bar;
 }
 
@@ -135,7 +140,6 @@ void MainWindow::setProject(const QString& projectId)
         m_project->addItem(projectId);
     m_project->setCurrentText(projectId);
     setWindowTitle(tr("%1 — Spindle").arg(projectId));
-    QSettings().setValue(QStringLiteral("project/last"), projectId);
     m_traces->setProject(projectId);
     Q_EMIT projectChanged(projectId);
 }

@@ -47,6 +47,7 @@ public:
 
 Q_SIGNALS:
     void sampleDataRequested(const QString& projectId);
+    void connectionDialogRequested();
     void projectChanged(const QString& projectId);
 
 protected:

@@ -5,6 +5,7 @@
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
 #include "ui/filterbar.h"
+#include "widgets/frozentableview.h"
 #include "widgets/statusdelegate.h"
 
 #include <QAction>
@@ -35,7 +36,7 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     , m_model(new CallsTableModel(this))
     , m_controller(new CallsController(client, m_model, this))
     , m_filters(new FilterBar(this))
-    , m_table(new QTableView(this))
+    , m_table(new widgets::FrozenTableView(this))
     , m_detail(new CallDetailPanel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_countLabel(new QLabel(this))
@@ -74,6 +75,11 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
 }
 
 TracesPage::~TracesPage() = default;
+
+QTableView* TracesPage::table() const
+{
+    return m_table;
+}
 
 void TracesPage::buildToolbar(QWidget* bar)
 {

@@ -7,6 +7,9 @@
 
 class QLabel;
 class QTableView;
+namespace spindle::widgets {
+class FrozenTableView;
+}
 class QToolButton;
 class QSplitter;
 
@@ -35,10 +38,7 @@ public:
         return m_projectId;
     }
     void setConnectionHint(const QString& hint); // shown by the empty state
-    QTableView* table() const
-    {
-        return m_table;
-    }
+    QTableView* table() const;
     models::CallsTableModel* model() const
     {
         return m_model;
@@ -85,7 +85,7 @@ private:
     models::CallsTableModel* m_model;
     CallsController* m_controller;
     FilterBar* m_filters;
-    QTableView* m_table;
+    widgets::FrozenTableView* m_table;
     CallDetailPanel* m_detail;
     QSplitter* m_splitter;
     QLabel* m_countLabel;

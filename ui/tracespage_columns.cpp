@@ -3,6 +3,7 @@
 #include "ui/callexporter.h"
 #include "ui/callscontroller.h"
 #include "ui/tracespage.h"
+#include "widgets/frozentableview.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -79,6 +80,10 @@ void TracesPage::saveColumnWidth(int section, int, int newSize)
 void TracesPage::chooseColumns()
 {
     QMenu menu(this);
+    QAction* pin = menu.addAction(tr("Pin Status and Name while scrolling sideways"));
+    pin->setCheckable(true);
+    pin->setChecked(!m_table->pinnedColumns().isEmpty());
+    menu.addSeparator();
     const QStringList discovered = m_controller->discoveredColumns();
     if (discovered.isEmpty())
         menu.addAction(tr("No input, output or attribute columns found yet"))->setEnabled(false);
@@ -90,6 +95,14 @@ void TracesPage::chooseColumns()
     QAction* chosen = menu.exec(QCursor::pos());
     if (!chosen || !chosen->isCheckable())
         return;
+    if (chosen == pin) {
+        const bool pinned = pin->isChecked();
+        m_table->setPinnedColumns(pinned
+                ? QList<int> { models::CallsTableModel::StatusColumn, models::CallsTableModel::NameColumn }
+                : QList<int> {});
+        QSettings().setValue(QStringLiteral("columns/pinned"), pinned);
+        return;
+    }
     if (chosen->isChecked())
         m_visibleDynamic.append(chosen->text());
     else

@@ -1,0 +1,147 @@
+#include "widgets/frozentableview.h"
+
+#include <QCoreApplication>
+#include <QHeaderView>
+#include <QScrollBar>
+
+namespace spindle::widgets {
+
+FrozenTableView::FrozenTableView(QWidget* parent)
+    : QTableView(parent)
+    , m_frozen(new QTableView(this))
+{
+    m_frozen->setFocusPolicy(Qt::NoFocus);
+    m_frozen->verticalHeader()->hide();
+    m_frozen->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_frozen->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_frozen->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_frozen->setVerticalScrollMode(ScrollPerPixel);
+    m_frozen->setStyleSheet(QStringLiteral("QTableView { border: none; border-right: 1px solid #c8ccd2; }"));
+    viewport()->stackUnder(m_frozen);
+    setHorizontalScrollMode(ScrollPerPixel);
+    setVerticalScrollMode(ScrollPerPixel);
+    connect(
+        verticalScrollBar(), &QScrollBar::valueChanged, m_frozen->verticalScrollBar(), &QScrollBar::setValue);
+    // Only the main view scrolls; wheel events over the overlay are handed to it (a two-way link
+    // would ping-pong whenever the two scroll ranges differ by a pixel).
+    m_frozen->viewport()->installEventFilter(this);
+    connect(horizontalHeader(), &QHeaderView::sectionResized, this, [this](int logical, int, int size) {
+        if (m_pinned.contains(logical)) {
+            m_frozen->setColumnWidth(logical, size);
+            updateFrozenGeometry();
+        }
+    });
+    connect(
+        m_frozen->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int logical, int, int size) {
+            if (m_pinned.contains(logical) && columnWidth(logical) != size)
+                setColumnWidth(logical, size);
+        });
+    connect(horizontalHeader(), &QHeaderView::sectionMoved, this, [this] { syncColumns(); });
+    connect(verticalHeader(), &QHeaderView::sectionResized, this,
+        [this](int logical, int, int size) { m_frozen->setRowHeight(logical, size); });
+    m_frozen->hide();
+}
+
+void FrozenTableView::setModel(QAbstractItemModel* model)
+{
+    QTableView::setModel(model);
+    m_frozen->setModel(model);
+    m_frozen->setSelectionModel(selectionModel());
+    m_frozen->setSelectionBehavior(SelectRows);
+    m_frozen->verticalHeader()->setDefaultSectionSize(verticalHeader()->defaultSectionSize());
+    connect(model, &QAbstractItemModel::modelReset, this, &FrozenTableView::syncColumns);
+    connect(model, &QAbstractItemModel::columnsInserted, this, &FrozenTableView::syncColumns);
+    syncColumns();
+}
+
+void FrozenTableView::setPinnedColumns(const QList<int>& columns)
+{
+    m_pinned = columns;
+    syncColumns();
+}
+
+int FrozenTableView::pinnedWidth() const
+{
+    int width = 0;
+    for (int column : m_pinned)
+        width += columnWidth(column);
+    return width;
+}
+
+void FrozenTableView::syncColumns()
+{
+    if (m_syncing || !model())
+        return;
+    m_syncing = true;
+    // Pinned columns sit at the left edge of the main view, under the overlay, in pin order.
+    for (int i = 0; i < m_pinned.size(); ++i) {
+        const int visual = horizontalHeader()->visualIndex(m_pinned[i]);
+        if (visual != i && visual >= 0)
+            horizontalHeader()->moveSection(visual, i);
+    }
+    for (int column = 0; column < model()->columnCount(); ++column) {
+        m_frozen->setColumnHidden(column, !m_pinned.contains(column));
+        if (m_pinned.contains(column)) {
+            m_frozen->setColumnWidth(column, columnWidth(column));
+            m_frozen->setItemDelegateForColumn(column, itemDelegateForColumn(column));
+            const int visual = m_frozen->horizontalHeader()->visualIndex(column);
+            const int wanted = int(m_pinned.indexOf(column));
+            if (visual != wanted)
+                m_frozen->horizontalHeader()->moveSection(visual, wanted);
+        }
+    }
+    m_frozen->setVisible(!m_pinned.isEmpty());
+    m_frozen->horizontalHeader()->setSortIndicatorShown(false);
+    m_syncing = false;
+    updateFrozenGeometry();
+}
+
+void FrozenTableView::updateFrozenGeometry()
+{
+    m_frozen->setGeometry(
+        verticalHeader()->isVisible() ? verticalHeader()->width() + frameWidth() : frameWidth(), frameWidth(),
+        pinnedWidth(), viewport()->height() + horizontalHeader()->height());
+    m_frozen->horizontalHeader()->setFixedHeight(horizontalHeader()->height());
+}
+
+bool FrozenTableView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_frozen->viewport() && event->type() == QEvent::Wheel) {
+        QCoreApplication::sendEvent(viewport(), event);
+        return true;
+    }
+    return QTableView::eventFilter(watched, event);
+}
+
+void FrozenTableView::resizeEvent(QResizeEvent* event)
+{
+    QTableView::resizeEvent(event);
+    updateFrozenGeometry();
+}
+
+QModelIndex FrozenTableView::moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers)
+{
+    QModelIndex current = QTableView::moveCursor(cursorAction, modifiers);
+    // Keep the cursor cell out from under the overlay when moving left.
+    if (cursorAction == MoveLeft && current.column() >= 0 && !m_pinned.contains(current.column())
+        && visualRect(current).topLeft().x() < pinnedWidth()) {
+        const int newValue =
+            horizontalScrollBar()->value() + visualRect(current).topLeft().x() - pinnedWidth();
+        horizontalScrollBar()->setValue(newValue);
+    }
+    return current;
+}
+
+void FrozenTableView::scrollTo(const QModelIndex& index, ScrollHint hint)
+{
+    if (!m_pinned.contains(index.column()))
+        QTableView::scrollTo(index, hint);
+    else if (index.isValid())
+        QTableView::scrollTo(model()->index(index.row(),
+                                 horizontalHeader()->logicalIndexAt(pinnedWidth() + 1) >= 0
+                                     ? horizontalHeader()->logicalIndexAt(pinnedWidth() + 1)
+                                     : index.column()),
+            hint);
+}
+
+} // namespace spindle::widgets
