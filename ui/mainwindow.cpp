@@ -17,6 +17,7 @@
 #include <QShortcut>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -54,11 +55,22 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { m_nav->setCurrentRow(0); });
     connect(client, &net::TraceClient::requestFailed, this,
         [this](const net::ApiError& error) { m_banner->showMessage(error.message()); });
-    connect(client, &net::TraceClient::reachabilityChanged, this, [this](bool reachable) {
-        if (reachable) {
+    // When the server goes away, probe it every few seconds; when it answers again, reload.
+    m_reconnect.setInterval(2000);
+    connect(&m_reconnect, &QTimer::timeout, this, [this] {
+        m_client->checkHealth([this](bool ok) {
+            if (!ok || !m_reconnect.isActive())
+                return;
+            m_reconnect.stop();
             m_banner->showMessage(tr("The trace server is reachable again."), widgets::Banner::Kind::Info);
             m_traces->refresh();
-        }
+        });
+    });
+    connect(client, &net::TraceClient::reachabilityChanged, this, [this](bool reachable) {
+        if (!reachable)
+            m_reconnect.start();
+        else if (m_reconnect.isActive())
+            m_reconnect.stop();
     });
     connect(
         m_traces, &TracesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });

@@ -3,6 +3,7 @@
 #include "net/traceclient.h"
 
 #include <QMainWindow>
+#include <QTimer>
 
 class QComboBox;
 class QLabel;
@@ -67,6 +68,7 @@ private:
     QComboBox* m_project;
     QString m_projectId;
     QString m_snippet;
+    QTimer m_reconnect;
 };
 
 } // namespace spindle::ui
