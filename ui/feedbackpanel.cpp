@@ -1,0 +1,153 @@
+#include "ui/feedbackpanel.h"
+
+#include "core/weaveref.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace spindle::ui {
+namespace {
+
+    const char* const kReactions[] = { "👍", "👎", "❤️", "🎉", "👀" };
+
+    QString describe(const QJsonObject& row)
+    {
+        const QString type = row.value(QLatin1String("feedback_type")).toString();
+        const QJsonObject payload = row.value(QLatin1String("payload")).toObject();
+        const QString who = row.value(QLatin1String("creator")).toString(row.value(QLatin1String("wb_user_id")).toString());
+        const QString when = row.value(QLatin1String("created_at")).toString().left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
+        QString what;
+        if (type == QLatin1String("wandb.reaction.1"))
+            what = payload.value(QLatin1String("emoji")).toString();
+        else if (type == QLatin1String("wandb.note.1"))
+            what = QStringLiteral("📝 ") + payload.value(QLatin1String("note")).toString();
+        else if (type.startsWith(QLatin1String("wandb.runnable.")))
+            what = QStringLiteral("%1: %2").arg(type.mid(15),
+                                                QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("output"), payload.value(QLatin1String("output")) } })
+                                                                      .toJson(QJsonDocument::Compact)));
+        else
+            what = QStringLiteral("%1: %2").arg(type, QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)));
+        return QStringLiteral("%1    — %2, %3").arg(what, who, when);
+    }
+
+} // namespace
+
+FeedbackPanel::FeedbackPanel(net::TraceClient* client, QWidget* parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_list(new QListWidget(this))
+    , m_note(new QLineEdit(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    auto* reactions = new QHBoxLayout;
+    for (const char* emoji : kReactions) {
+        auto* button = new QToolButton(this);
+        button->setText(QString::fromUtf8(emoji));
+        button->setToolTip(tr("React with %1").arg(QString::fromUtf8(emoji)));
+        connect(button, &QToolButton::clicked, this, [this, emoji] { addReaction(QString::fromUtf8(emoji)); });
+        reactions->addWidget(button);
+    }
+    reactions->addStretch(1);
+    layout->addLayout(reactions);
+    auto* noteRow = new QHBoxLayout;
+    m_note->setPlaceholderText(tr("Add a note (up to 1024 characters)"));
+    m_note->setMaxLength(1024);
+    auto* add = new QPushButton(tr("Add note"), this);
+    connect(add, &QPushButton::clicked, this, [this] { addNote(m_note->text()); });
+    connect(m_note, &QLineEdit::returnPressed, this, [this] { addNote(m_note->text()); });
+    noteRow->addWidget(m_note, 1);
+    noteRow->addWidget(add);
+    layout->addLayout(noteRow);
+    layout->addWidget(m_list, 1);
+    auto* remove = new QAction(tr("Remove"), m_list);
+    remove->setShortcut(QKeySequence::Delete);
+    remove->setShortcutContext(Qt::WidgetShortcut);
+    connect(remove, &QAction::triggered, this, &FeedbackPanel::removeSelected);
+    m_list->addAction(remove);
+    m_list->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_list->setToolTip(tr("Delete removes the selected feedback"));
+}
+
+int FeedbackPanel::itemCount() const
+{
+    return m_list->count();
+}
+
+void FeedbackPanel::setCall(const QString& projectId, const QString& callId)
+{
+    m_projectId = projectId;
+    m_callId = callId;
+    reload();
+}
+
+void FeedbackPanel::reload()
+{
+    if (m_request)
+        m_client->cancel(m_request);
+    m_list->clear();
+    if (m_callId.isEmpty())
+        return;
+    const QString ref = QString::fromStdString(callRefUri(m_projectId.toStdString(), m_callId.toStdString()));
+    const QJsonObject query { { QStringLiteral("$expr"),
+                                QJsonObject { { QStringLiteral("$eq"),
+                                                QJsonArray { QJsonObject { { QStringLiteral("$getField"), QStringLiteral("weave_ref") } },
+                                                             QJsonObject { { QStringLiteral("$literal"), ref } } } } } } };
+    const QJsonObject body { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("query"), query } };
+    m_request = m_client->post(QStringLiteral("/feedback/query"), body, [this](const QJsonObject& json) {
+        m_request = 0;
+        for (const QJsonValue& value : json.value(QLatin1String("result")).toArray()) {
+            auto* item = new QListWidgetItem(describe(value.toObject()), m_list);
+            item->setData(Qt::UserRole, value.toObject().value(QLatin1String("id")).toString());
+        }
+        if (m_list->count() == 0)
+            m_list->addItem(tr("No feedback yet: react or add a note above."))->setFlags(Qt::NoItemFlags);
+        Q_EMIT changed();
+    });
+}
+
+void FeedbackPanel::create(const QString& type, const QJsonObject& payload)
+{
+    if (m_callId.isEmpty())
+        return;
+    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+                             { QStringLiteral("weave_ref"), QString::fromStdString(callRefUri(m_projectId.toStdString(), m_callId.toStdString())) },
+                             { QStringLiteral("feedback_type"), type },
+                             { QStringLiteral("payload"), payload } };
+    m_client->post(QStringLiteral("/feedback/create"), body, [this](const QJsonObject&) { reload(); });
+}
+
+void FeedbackPanel::addReaction(const QString& emoji)
+{
+    create(QStringLiteral("wandb.reaction.1"), { { QStringLiteral("emoji"), emoji } });
+}
+
+void FeedbackPanel::addNote(const QString& note)
+{
+    if (note.trimmed().isEmpty())
+        return;
+    create(QStringLiteral("wandb.note.1"), { { QStringLiteral("note"), note.trimmed() } });
+    m_note->clear();
+}
+
+void FeedbackPanel::removeSelected()
+{
+    const QListWidgetItem* item = m_list->currentItem();
+    const QString id = item ? item->data(Qt::UserRole).toString() : QString();
+    if (id.isEmpty())
+        return;
+    const QJsonObject query { { QStringLiteral("$expr"),
+                                QJsonObject { { QStringLiteral("$eq"),
+                                                QJsonArray { QJsonObject { { QStringLiteral("$getField"), QStringLiteral("id") } },
+                                                             QJsonObject { { QStringLiteral("$literal"), id } } } } } } };
+    m_client->post(QStringLiteral("/feedback/purge"), { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("query"), query } },
+                   [this](const QJsonObject&) { reload(); });
+}
+
+} // namespace spindle::ui

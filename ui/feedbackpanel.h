@@ -1,0 +1,40 @@
+#pragma once
+
+#include "net/traceclient.h"
+
+#include <QWidget>
+
+class QLineEdit;
+class QListWidget;
+
+namespace spindle::ui {
+
+// Feedback on one call: emoji reactions, notes and scorer results — listed, added
+// (/feedback/create) and removed (/feedback/purge).
+class FeedbackPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit FeedbackPanel(net::TraceClient* client, QWidget* parent = nullptr);
+    void setCall(const QString& projectId, const QString& callId);
+    int itemCount() const;
+    void addReaction(const QString& emoji);
+    void addNote(const QString& note);
+    void removeSelected();
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    void reload();
+    void create(const QString& type, const QJsonObject& payload);
+
+    net::TraceClient* m_client;
+    QListWidget* m_list;
+    QLineEdit* m_note;
+    QString m_projectId;
+    QString m_callId;
+    net::TraceClient::RequestId m_request = 0;
+};
+
+} // namespace spindle::ui
