@@ -1,5 +1,6 @@
 #include "server/callquery.h"
 
+#include <algorithm>
 #include <array>
 
 namespace spindle::server {
@@ -157,9 +158,10 @@ Sql orderBy(const JsonValue& request, const FieldResolver& fields)
         sql.append(compileSortTerm(term.field, term.descending, fields));
         hasId = hasId || term.field == "id";
     }
-    // The tiebreak follows the first key's direction, so a started_at sort stays one index scan.
+    // Ties break on id ascending, as the protocol says; SQLite sorts only the ties ("temp b-tree
+    // for right part of order by"), so a started_at page is still one index scan.
     if (!hasId)
-        sql.append(terms.front().descending ? ", id DESC" : ", id ASC");
+        sql.append(", id ASC");
     return sql;
 }
 
@@ -178,6 +180,32 @@ const char* const kCallSelectColumns =
     "attributes, inputs, output, exception, summary, wb_user_id, wb_run_id, wb_run_step, wb_run_step_end, "
     "status, latency_ms, op_short, "
     "length(attributes) + length(inputs) + ifnull(length(output), 0) + ifnull(length(summary), 0)";
+
+CallFieldResolver::CallFieldResolver(std::vector<std::string> expandColumns)
+    : m_expand(std::move(expandColumns))
+{
+    std::sort(m_expand.begin(), m_expand.end(), [](auto& a, auto& b) { return a.size() < b.size(); });
+}
+
+std::string CallFieldResolver::jsonPathThroughRefs(std::string_view column, std::string_view path) const
+{
+    if (path.size() <= column.size())
+        return {};
+    // "inputs.model.name" with inputs.model expanded → "model" + deref + "name" (shallowest first).
+    std::string result;
+    std::size_t consumed = column.size() + 1;
+    for (const std::string& expanded : m_expand) {
+        if (expanded.size() < consumed || !path.starts_with(expanded) || path.size() <= expanded.size()
+            || path[expanded.size()] != '.')
+            continue;
+        result += std::string(path.substr(consumed, expanded.size() - consumed));
+        result += '.';
+        result += kDerefSegment;
+        result += '.';
+        consumed = expanded.size() + 1;
+    }
+    return result + std::string(path.substr(consumed));
+}
 
 Field CallFieldResolver::resolve(std::string_view path) const
 {
@@ -210,8 +238,7 @@ Field CallFieldResolver::resolve(std::string_view path) const
             Field field;
             field.kind = ValueKind::Json;
             field.column = std::string("calls.") + column;
-            field.jsonPath =
-                path.size() > name.size() ? std::string(path.substr(name.size() + 1)) : std::string();
+            field.jsonPath = jsonPathThroughRefs(name, path);
             return field;
         }
     }
@@ -245,7 +272,7 @@ CallsQuery parseCallsQuery(const JsonValue& request)
 {
     CallsQuery query;
     query.projectId = requireProjectId(request);
-    const CallFieldResolver fields;
+    const CallFieldResolver fields(optionalStringList(request, "expand_columns", ""));
     query.where.append("project_id = ").bind(query.projectId);
     query.where.append(" AND deleted_at IS NULL AND started_at IS NOT NULL");
     if (const JsonValue* filter = optionalMember(request, "filter"))

@@ -13,8 +13,14 @@ namespace spindle::server {
 class CallFieldResolver : public FieldResolver
 {
 public:
+    // Paths under an expanded column (expand_columns) read through the referenced object.
+    explicit CallFieldResolver(std::vector<std::string> expandColumns = {});
     Field resolve(std::string_view path) const override;
     Sql feedbackLink(const Field& field) const override;
+
+private:
+    std::string jsonPathThroughRefs(std::string_view column, std::string_view path) const;
+    std::vector<std::string> m_expand;
 };
 
 // A validated /calls/stream_query (or query_stats) request.

@@ -126,14 +126,15 @@ std::string callsDelete(const JsonValue& body, RequestContext& context)
     if (ids.empty())
         return "{\"num_deleted\":0}";
     // Soft delete of the listed calls and every descendant, found by walking parent_id links.
-    Sql sql {
-        "WITH RECURSIVE doomed(id) AS (SELECT id FROM calls WHERE project_id = ? AND deleted_at IS NULL "
-        "AND id IN (",
-        { projectId }
-    };
+    Sql sql { "WITH RECURSIVE doomed(id, trace_id) AS (SELECT id, trace_id FROM calls WHERE project_id = ? "
+              "AND deleted_at IS NULL "
+              "AND id IN (",
+        { projectId } };
     for (std::size_t i = 0; i < ids.size(); ++i)
         (i ? sql.append(", ") : sql).bind(ids[i]);
-    sql.append(") UNION SELECT c.id FROM calls c JOIN doomed d ON c.parent_id = d.id WHERE c.project_id = ")
+    // Descendants are found through parent_id links inside the same trace.
+    sql.append(") UNION SELECT c.id, c.trace_id FROM calls c JOIN doomed d ON c.parent_id = d.id "
+               "AND c.trace_id = d.trace_id WHERE c.project_id = ")
         .bind(projectId)
         .append(" AND c.deleted_at IS NULL) UPDATE calls SET deleted_at = ")
         .bind(nowMicros())

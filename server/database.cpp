@@ -95,7 +95,7 @@ CREATE TABLE table_entries (
 );
 
 CREATE TABLE feedback (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     project_id TEXT NOT NULL,
     weave_ref TEXT NOT NULL,
     call_id TEXT,
@@ -107,7 +107,8 @@ CREATE TABLE feedback (
     annotation_ref TEXT,
     runnable_ref TEXT,
     call_ref TEXT,
-    trigger_ref TEXT
+    trigger_ref TEXT,
+    PRIMARY KEY (project_id, id)
 );
 CREATE INDEX feedback_ref ON feedback (project_id, weave_ref);
 CREATE INDEX feedback_call ON feedback (project_id, call_id);

@@ -62,6 +62,21 @@ std::string emojiAlias(std::string_view emoji)
     return std::string(emoji);
 }
 
+// ":thumbs_up:" plus the skin tone the emoji carries: ":thumbs_up_medium_skin_tone:".
+std::string tonedAlias(std::string_view emoji, const std::string& detoned)
+{
+    static const char* const tones[] = { "light", "medium-light", "medium", "medium-dark", "dark" };
+    std::string alias = emojiAlias(detoned);
+    const std::size_t at = emoji.find("\xF0\x9F\x8F");
+    if (at == std::string_view::npos || at + 3 >= emoji.size() || alias.empty() || alias.back() != ':')
+        return emojiAlias(emoji);
+    const int tone = static_cast<unsigned char>(emoji[at + 3]) - 0xBB;
+    if (tone < 0 || tone > 4)
+        return emojiAlias(emoji);
+    alias.pop_back();
+    return alias + "_" + tones[tone] + "_skin_tone:";
+}
+
 void validateType(const std::string& type, JsonValue& payload, const FeedbackRow& row, JsonAllocator& alloc)
 {
     const auto hasRef = [&](int i) { return row.refs[i].has_value(); };
@@ -73,7 +88,7 @@ void validateType(const std::string& type, JsonValue& payload, const FeedbackRow
         payload.RemoveMember("alias");
         payload.AddMember("detoned", JsonValue(detoned.c_str(), alloc), alloc);
         payload.AddMember("detoned_alias", JsonValue(emojiAlias(detoned).c_str(), alloc), alloc);
-        payload.AddMember("alias", JsonValue(emojiAlias(emoji).c_str(), alloc), alloc);
+        payload.AddMember("alias", JsonValue(tonedAlias(emoji, detoned).c_str(), alloc), alloc);
     } else if (type == "wandb.note.1") {
         const std::string note = requireString(payload, "note", "payload");
         if (codePoints(note) < 1 || codePoints(note) > 1024)
@@ -86,6 +101,9 @@ void validateType(const std::string& type, JsonValue& payload, const FeedbackRow
     } else if (type.starts_with("wandb.runnable.")) {
         if (!hasRef(1))
             throw badRequest("runnable feedback needs a runnable_ref");
+        const auto runnable = parseWeaveRef(*row.refs[1]);
+        if (runnable && runnable->kind == "op" && !hasRef(2))
+            throw badRequest("runnable feedback from an op needs the scorer's call_ref");
     } else if (type.starts_with("wandb.")) {
         throw badRequest("unknown built-in feedback type '" + type + "'");
     } else {
@@ -131,7 +149,7 @@ void insertFeedback(Connection& db, const FeedbackRow& row, const std::string& u
     auto insert = db.prepare(
         "INSERT INTO feedback (id, project_id, weave_ref, call_id, wb_user_id, creator, created_at, "
         "feedback_type, payload, annotation_ref, runnable_ref, call_ref, trigger_ref) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, id) DO NOTHING");
     insert->bind(1, std::string_view(row.id));
     insert->bind(2, std::string_view(row.projectId));
     insert->bind(3, std::string_view(row.weaveRef));
@@ -269,6 +287,7 @@ std::string feedbackPurge(const JsonValue& body, RequestContext& context)
 
 std::string feedbackReplace(const JsonValue& body, RequestContext& context)
 {
+    requireObjectBody(body);
     const std::string oldId = requireString(body, "feedback_id", "");
     JsonDocument fresh;
     fresh.CopyFrom(body, fresh.GetAllocator());

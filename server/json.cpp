@@ -100,15 +100,39 @@ void appendPythonString(std::string& out, std::string_view text)
 
 } // namespace
 
+// Values deeper than this are refused: the serialisers recurse, and no real trace nests so deep.
+constexpr int kMaxJsonDepth = 512;
+
+static bool deeperThan(const JsonValue& root, int limit)
+{
+    std::vector<std::pair<const JsonValue*, int>> stack { { &root, 1 } };
+    while (!stack.empty()) {
+        const auto [value, depth] = stack.back();
+        stack.pop_back();
+        if (depth > limit)
+            return true;
+        if (value->IsArray())
+            for (const auto& item : value->GetArray())
+                stack.emplace_back(&item, depth + 1);
+        else if (value->IsObject())
+            for (const auto& member : value->GetObject())
+                stack.emplace_back(&member.value, depth + 1);
+    }
+    return false;
+}
+
 JsonDocument parseJson(std::string_view text)
 {
     JsonDocument document;
+    // The iterative parser keeps its own stack, so hostile nesting cannot overflow ours.
     document.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag
-        | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+        | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (document.HasParseError()) {
         throw badRequest(std::string("malformed JSON at offset ") + std::to_string(document.GetErrorOffset())
             + ": " + rapidjson::GetParseError_En(document.GetParseError()));
     }
+    if (deeperThan(document, kMaxJsonDepth))
+        throw badRequest("JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     return document;
 }
 

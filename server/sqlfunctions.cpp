@@ -4,6 +4,7 @@
 //                         booleans 'true'/'false', objects/arrays compact JSON
 //   wv_num(json, path)    the value as a double, lenient: numeric strings parse, else NULL
 //   wv_exists(json, path) 1 when present and not null, else 0
+#include "core/weaveref.h"
 #include "server/json.h"
 #include "server/sqlite.h"
 
@@ -48,11 +49,49 @@ const Path& cachedPath(sqlite3_context* ctx, sqlite3_value* arg)
     return fallback;
 }
 
-const JsonValue* walk(const JsonValue& root, const Path& path)
+using Doc = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>>;
+
+// The stored value of the object a weave:/// object or op ref names (expand_columns paths).
+std::unique_ptr<JsonDocument> dereference(sqlite3* db, const JsonValue& node)
+{
+    if (!node.IsString())
+        return nullptr;
+    const auto ref = parseWeaveRef(stringView(node));
+    if (!ref || (ref->kind != "object" && ref->kind != "op"))
+        return nullptr;
+    sqlite3_stmt* stmt = nullptr;
+    const char* sql = "SELECT val FROM objects WHERE project_id = ? AND object_id = ? AND digest = ? "
+                      "AND deleted_at IS NULL";
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK)
+        return nullptr;
+    const std::string project = ref->projectId();
+    sqlite3_bind_text(stmt, 1, project.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, ref->name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 3, ref->digest.c_str(), -1, SQLITE_TRANSIENT);
+    std::unique_ptr<JsonDocument> value;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        value = std::make_unique<JsonDocument>();
+        value->Parse(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
+            static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0)));
+        if (value->HasParseError())
+            value.reset();
+    }
+    sqlite3_finalize(stmt);
+    return value;
+}
+
+// Walks `path`; a kDerefSegment step replaces the ref string reached so far by its object.
+const JsonValue* walk(sqlite3* db, const JsonValue& root, const Path& path,
+    std::vector<std::unique_ptr<JsonDocument>>& keepAlive)
 {
     const JsonValue* node = &root;
     for (const std::string& key : path) {
-        if (node->IsObject()) {
+        if (key == kDerefSegment) {
+            keepAlive.push_back(dereference(db, *node));
+            if (!keepAlive.back())
+                return nullptr;
+            node = keepAlive.back().get();
+        } else if (node->IsObject()) {
             auto it = node->FindMember(rapidjson::StringRef(key.data(), key.size()));
             if (it == node->MemberEnd())
                 return nullptr;
@@ -81,14 +120,16 @@ template <typename Use> void withValue(sqlite3_context* ctx, sqlite3_value** arg
     const Path& path = cachedPath(ctx, argv[1]);
     char buffer[16384];
     rapidjson::MemoryPoolAllocator<> pool(buffer, sizeof buffer);
-    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> doc(&pool);
+    Doc doc(&pool);
     doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag>(
         text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
     if (doc.HasParseError()) {
         use(nullptr);
         return;
     }
-    const JsonValue* node = walk(doc, path);
+    std::vector<std::unique_ptr<JsonDocument>> keepAlive;
+    const auto* node = reinterpret_cast<const JsonValue*>(
+        walk(sqlite3_context_db_handle(ctx), reinterpret_cast<const JsonValue&>(doc), path, keepAlive));
     use(node && !node->IsNull() ? node : nullptr);
 }
 

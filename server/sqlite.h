@@ -98,6 +98,9 @@ struct SqlError : std::runtime_error
     using std::runtime_error::runtime_error;
 };
 
+// A path segment for the JSON functions meaning "follow the weave:/// ref found here" (expand_columns).
+inline constexpr std::string_view kDerefSegment = "\x01";
+
 void registerJsonFunctions(sqlite3* db);
 
 } // namespace spindle::server
