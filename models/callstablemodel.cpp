@@ -125,6 +125,14 @@ void CallsTableModel::beginQuery(quint64 generation)
     endResetModel();
 }
 
+void CallsTableModel::refreshQuery(quint64 generation)
+{
+    m_generation = generation;
+    m_inFlight.clear();
+    m_wanted.clear();
+    invalidatePages();
+}
+
 void CallsTableModel::setTotalCount(quint64 generation, int count)
 {
     if (generation != m_generation || count == m_rowCount)
@@ -166,13 +174,28 @@ void CallsTableModel::insertAtTop(quint64 generation, int added)
 {
     if (generation != m_generation || added <= 0)
         return;
-    // Pages are keyed by offset, so every cached page shifts: drop them and let the view refetch.
+    // Pages are keyed by offset: move every cached row down by `added` so what is on screen
+    // stays there (rows keep their selection), and mark the pages stale so they are refreshed.
+    QHash<int, QVector<spindle::Call>> shifted;
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
+        for (int i = 0; i < it->size(); ++i) {
+            const int row = it.key() * kPageSize + i + added;
+            QVector<spindle::Call>& page = shifted[row / kPageSize];
+            if (page.size() <= row % kPageSize)
+                page.resize(row % kPageSize + 1); // gaps are empty calls: not loaded
+            page[row % kPageSize] = it->at(i);
+        }
+    }
     beginInsertRows({}, 0, added - 1);
     m_rowCount += added;
-    m_pages.clear();
+    m_pages = std::move(shifted);
     m_pageUse.clear();
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
+        m_pageUse.insert(it.key(), ++m_useTick);
     m_inFlight.clear();
     m_stale.clear();
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
+        m_stale.insert(it.key());
     endInsertRows();
 }
 
@@ -232,7 +255,9 @@ const spindle::Call* CallsTableModel::callAt(int row) const
     if (it == m_pages.cend())
         return nullptr;
     const int offset = row % kPageSize;
-    return offset < it->size() ? &it->at(offset) : nullptr;
+    if (offset >= it->size() || it->at(offset).id.isEmpty())
+        return nullptr; // a gap left by a shift (live mode) is not loaded yet
+    return &it->at(offset);
 }
 
 void CallsTableModel::setNow(const QDateTime& now)

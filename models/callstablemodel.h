@@ -47,6 +47,9 @@ public:
 
     // A new query starts: everything cached belongs to the old one.
     void beginQuery(quint64 generation);
+    // The same query again: rows stay on screen (stale) until fresh pages replace them, so a
+    // failed refresh loses nothing.
+    void refreshQuery(quint64 generation);
     quint64 generation() const
     {
         return m_generation;

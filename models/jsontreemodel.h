@@ -5,6 +5,7 @@
 #include <QVector>
 
 #include <memory>
+#include <vector>
 
 namespace spindle::models {
 
@@ -90,7 +91,7 @@ public:
 
 private:
     Node* nodeFor(const QModelIndex& index) const;
-    void buildChildren(Node* node);
+    std::vector<Node> makeChildren(Node* node);
     QVariant valueData(const Node& node, int role) const;
 
     std::unique_ptr<Node> m_root;

@@ -8,7 +8,7 @@
 namespace spindle::net {
 namespace {
 
-    const QString kKeychainService = QStringLiteral("spindle");
+const QString kKeychainService = QStringLiteral("spindle");
 
 } // namespace
 
@@ -21,12 +21,14 @@ QString apiKeyFromNetrc(const QString& host, const QString& netrcPath)
 {
     QString path = netrcPath;
     if (path.isEmpty())
-        path = qEnvironmentVariableIsSet("NETRC") ? qEnvironmentVariable("NETRC") : QDir::homePath() + QStringLiteral("/.netrc");
+        path = qEnvironmentVariableIsSet("NETRC") ? qEnvironmentVariable("NETRC")
+                                                  : QDir::homePath() + QStringLiteral("/.netrc");
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return {};
     // netrc is a stream of tokens: machine <host> login <user> password <secret> ...
-    const QStringList tokens = QString::fromUtf8(file.readAll()).split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    const QStringList tokens = QString::fromUtf8(file.readAll())
+                                   .split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     bool inMachine = false;
     for (qsizetype i = 0; i + 1 < tokens.size(); ++i) {
         if (tokens[i] == QLatin1String("machine"))
@@ -51,7 +53,8 @@ void readKeychainApiKey(const QString& account, std::function<void(const QString
     job->start();
 }
 
-void writeKeychainApiKey(const QString& account, const QString& key, std::function<void(bool ok, const QString& error)> done)
+void writeKeychainApiKey(
+    const QString& account, const QString& key, std::function<void(bool ok, const QString& error)> done)
 {
     auto* job = new QKeychain::WritePasswordJob(kKeychainService);
     job->setAutoDelete(true);

@@ -94,8 +94,9 @@ void HttpWorker::send(TraceClient::RequestId id)
     if (!request.connection.apiKey.isEmpty())
         http.setRawHeader(
             "Authorization", "Basic " + QByteArray("api:" + request.connection.apiKey.toUtf8()).toBase64());
-    QNetworkReply* reply =
-        request.kind == RequestKind::Health ? m_network->get(http) : m_network->post(http, request.body);
+    QNetworkReply* reply = request.kind == RequestKind::Health || request.kind == RequestKind::GetJson
+        ? m_network->get(http)
+        : m_network->post(http, request.body);
     transfer.reply = reply;
     transfer.pending.clear();
     connect(reply, &QNetworkReply::readyRead, this, [this, id] { onReadyRead(id); });
@@ -133,7 +134,7 @@ bool HttpWorker::parseLines(Transfer& transfer, bool final)
         QJsonParseError error {};
         const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
         if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-            fail(transfer, 200,
+            fail(transfer, 0,
                 QStringLiteral("the server sent malformed JSON Lines (line %1: %2)")
                     .arg(transfer.lineNumber)
                     .arg(error.error != QJsonParseError::NoError ? error.errorString()
@@ -241,7 +242,7 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
                                                           .arg(transfer.delivered)
                                                           .arg(reply->errorString())
                                                     : reply->errorString();
-        fail(transfer, answered ? status : 0, what);
+        fail(transfer, 0, what); // no complete HTTP answer: the connection broke
     }
     m_transfers.remove(id);
 }

@@ -1,131 +1,186 @@
 #include "ui/calldetailpanel.h"
 
+#include "core/weaveref.h"
 #include "models/callstablemodel.h"
+#include "models/chatmessages.h"
+#include "ui/codehighlighter.h"
+#include "ui/feedbackpanel.h"
+#include "ui/summaryhtml.h"
+#include "widgets/chatview.h"
+#include "widgets/jsonview.h"
 #include "widgets/statusdelegate.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QInputDialog>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
 #include <QTabWidget>
+#include <QTextBrowser>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace spindle::ui {
-namespace {
 
-constexpr int kPreviewLimit = 200000; // a huge value is cut for the first paint; copy gives all
-
-QString pretty(const QJsonValue& value)
+enum Tab
 {
-    QString text;
-    if (value.isObject())
-        text = QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented));
-    else if (value.isArray())
-        text = QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented));
-    else
-        text = models::jsonCellText(value);
-    if (text.size() > kPreviewLimit)
-        text = text.left(kPreviewLimit)
-            + QStringLiteral("\n… (%1 more characters)").arg(text.size() - kPreviewLimit);
-    return text;
-}
+    CallTab,
+    SummaryTab,
+    CodeTab,
+    AttributesTab,
+    ExceptionTab,
+    FeedbackTab,
+};
 
-} // namespace
-
-CallDetailPanel::CallDetailPanel(QWidget* parent)
+CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
     : QWidget(parent)
+    , m_client(client)
     , m_title(new QLabel(this))
     , m_meta(new QLabel(this))
-    , m_copyId(new QToolButton(this))
+    , m_empty(new QLabel(tr("Select a call to see its inputs, output, cost and code."), this))
+    , m_parent(new QToolButton(this))
+    , m_playground(new QToolButton(this))
     , m_tabs(new QTabWidget(this))
-    , m_empty(new QLabel(tr("Select a call to see its inputs, output and cost."), this))
+    , m_chat(new widgets::ChatView(this))
+    , m_inputs(new widgets::JsonView(this))
+    , m_output(new widgets::JsonView(this))
+    , m_summary(new QTextBrowser(this))
+    , m_code(new QPlainTextEdit(this))
+    , m_codeInfo(new QLabel(this))
+    , m_attributes(new widgets::JsonView(this))
+    , m_exception(new QPlainTextEdit(this))
+    , m_feedback(new FeedbackPanel(client, this))
 {
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(8, 4, 4, 4);
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
-    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_meta->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_meta->setWordWrap(true);
-    m_copyId->setText(tr("Copy ID"));
-    m_copyId->setToolTip(tr("Copy the call id to the clipboard"));
-    connect(m_copyId, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(m_callId); });
-    auto* header = new QHBoxLayout;
-    header->addWidget(m_title, 1);
-    header->addWidget(m_copyId);
-    layout->addLayout(header);
-    layout->addWidget(m_meta);
+    layout->setContentsMargins(6, 4, 4, 4);
+    m_header = buildHeader();
+    layout->addWidget(m_header);
+    m_tabs->addTab(buildCallTab(), tr("Call"));
+    m_tabs->addTab(m_summary, tr("Summary"));
+    auto* code = new QWidget(this);
+    auto* codeLayout = new QVBoxLayout(code);
+    codeLayout->setContentsMargins(0, 0, 0, 0);
+    codeLayout->addWidget(m_codeInfo);
+    codeLayout->addWidget(m_code, 1);
+    m_tabs->addTab(code, tr("Code"));
+    m_tabs->addTab(m_attributes, tr("Attributes"));
+    m_tabs->addTab(m_exception, tr("Exception"));
+    m_tabs->addTab(m_feedback, tr("Feedback"));
+    for (QPlainTextEdit* edit : { m_code, m_exception }) {
+        edit->setReadOnly(true);
+        edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        edit->setLineWrapMode(QPlainTextEdit::NoWrap);
+    }
+    new CodeHighlighter(m_code->document());
+    m_summary->setOpenLinks(false);
     layout->addWidget(m_tabs, 1);
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setStyleSheet(QStringLiteral("color: #777;"));
     layout->addWidget(m_empty, 1);
-    m_inputs = addJsonTab(tr("Inputs"));
-    m_output = addJsonTab(tr("Output"));
-    m_exception = addJsonTab(tr("Exception"));
-    m_attributes = addJsonTab(tr("Attributes"));
-    m_summary = addJsonTab(tr("Summary"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab == CodeTab)
+            loadCode();
+    });
     clear();
 }
 
-QPlainTextEdit* CallDetailPanel::addJsonTab(const QString& title)
+QWidget* CallDetailPanel::buildHeader()
 {
-    auto* edit = new QPlainTextEdit(m_tabs);
-    edit->setReadOnly(true);
-    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    edit->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_tabs->addTab(edit, title);
-    return edit;
+    auto* header = new QWidget(this);
+    auto* column = new QVBoxLayout(header);
+    column->setContentsMargins(0, 0, 0, 0);
+    auto* row = new QHBoxLayout;
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    row->addWidget(m_title, 1);
+    const auto addButton = [&](QToolButton* button, const QString& text, const QString& tip, auto slot) {
+        button->setText(text);
+        button->setToolTip(tip);
+        button->setAutoRaise(true);
+        connect(button, &QToolButton::clicked, this, slot);
+        row->addWidget(button);
+    };
+    addButton(new QToolButton(header), tr("Rename"), tr("Set the display name (F2 in the table)"),
+        &CallDetailPanel::rename);
+    addButton(new QToolButton(header), tr("Delete"), tr("Delete this call and its descendants"),
+        &CallDetailPanel::deleteWithDescendants);
+    addButton(new QToolButton(header), tr("Copy ID"), tr("Copy the call id"),
+        [this] { copy(m_call.id, tr("call id")); });
+    addButton(new QToolButton(header), tr("Copy ref"), tr("Copy the weave:/// ref of this call"), [this] {
+        copy(QString::fromStdString(callRefUri(m_projectId.toStdString(), m_call.id.toStdString())),
+            tr("call ref"));
+    });
+    addButton(m_parent, tr("Parent"), tr("Open the parent call"),
+        [this] { Q_EMIT openCallRequested(m_call.parentId); });
+    addButton(m_playground, tr("Playground"), tr("Open these messages in the playground"),
+        [this] { Q_EMIT openInPlaygroundRequested(m_call); });
+    column->addLayout(row);
+    m_meta->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_meta->setWordWrap(true);
+    column->addWidget(m_meta);
+    return header;
+}
+
+QWidget* CallDetailPanel::buildCallTab()
+{
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_chat);
+    const auto labelled = [&](const QString& title, QWidget* body) {
+        auto* box = new QWidget(splitter);
+        auto* layout = new QVBoxLayout(box);
+        layout->setContentsMargins(0, 4, 0, 0);
+        layout->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(title), box));
+        layout->addWidget(body, 1);
+        return box;
+    };
+    splitter->addWidget(labelled(tr("Inputs"), m_inputs));
+    splitter->addWidget(labelled(tr("Output"), m_output));
+    splitter->setChildrenCollapsible(false);
+    return splitter;
+}
+
+void CallDetailPanel::setPlaygroundAvailable(bool available)
+{
+    m_playgroundAvailable = available;
+    render();
 }
 
 void CallDetailPanel::clear()
 {
-    m_callId.clear();
-    m_title->clear();
-    m_meta->clear();
-    m_copyId->hide();
+    if (m_readRequest)
+        m_client->cancel(m_readRequest);
+    m_readRequest = 0;
+    m_call = {};
+    m_loaded = false;
+    m_header->hide();
     m_tabs->hide();
     m_empty->show();
 }
 
-void CallDetailPanel::showCall(const spindle::Call& call)
+void CallDetailPanel::showCall(const QString& projectId, const spindle::Call& call)
 {
-    m_callId = call.id;
+    const bool sameCall = call.id == m_call.id && projectId == m_projectId;
+    m_projectId = projectId;
+    if (!sameCall) {
+        m_call = call;
+        m_loaded = false;
+        m_codeLoadedFor.clear();
+    }
     m_empty->hide();
+    m_header->show();
     m_tabs->show();
-    m_copyId->show();
-    m_title->setText(call.name());
-    const QColor color = widgets::StatusDelegate::statusColor(call.status);
-    QStringList meta;
-    meta << QStringLiteral("<span style='color:%1'>●</span> %2")
-                .arg(color.name(), call.status.toHtmlEscaped());
-    meta << QDateTime::fromMSecsSinceEpoch(call.startedAtMs)
-                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-    if (call.latencyMs)
-        meta << models::formatLatency(*call.latencyMs);
-    if (call.totalTokens())
-        meta << tr("%1 tokens").arg(call.totalTokens());
-    if (const auto cost = call.totalCost())
-        meta << models::formatCost(*cost);
-    meta << tr("id %1").arg(call.id.toHtmlEscaped());
-    meta << tr("trace %1").arg(call.traceId.toHtmlEscaped());
-    m_meta->setText(meta.join(QStringLiteral(" · ")));
-    m_meta->setToolTip(call.opName);
-    m_inputs->setPlainText(pretty(call.inputs));
-    m_output->setPlainText(pretty(call.output));
-    m_exception->setPlainText(call.exception);
-    m_attributes->setPlainText(pretty(call.attributes));
-    m_summary->setPlainText(pretty(call.summary));
-    m_tabs->setTabEnabled(2, !call.exception.isEmpty());
-    if (!call.exception.isEmpty())
-        m_tabs->setCurrentIndex(2);
-    else if (m_tabs->currentIndex() == 2)
-        m_tabs->setCurrentIndex(0);
+    render();
+    if (!sameCall || !m_loaded)
+        loadFullCall();
 }
 
 } // namespace spindle::ui

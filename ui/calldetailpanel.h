@@ -1,44 +1,98 @@
 #pragma once
 
 #include "core/call.h"
+#include "net/traceclient.h"
 
 #include <QWidget>
 
 class QLabel;
 class QPlainTextEdit;
+class QSplitter;
 class QTabWidget;
+class QTextBrowser;
 class QToolButton;
+
+namespace spindle::widgets {
+class ChatView;
+class JsonView;
+} // namespace spindle::widgets
 
 namespace spindle::ui {
 
-// A simple read-only view of one call: name, status, ids (copyable), timing, usage and cost,
-// and its inputs, output, exception, attributes and summary as formatted JSON.
+class FeedbackPanel;
+
+// Everything about one call. Tabs: Call (chat view when the call holds messages, inputs and output
+// as JSON trees), Summary (timing, usage and cost per model with unit prices), Code (the op's
+// captured source), Attributes, Exception and Feedback. Header actions: rename, delete with
+// descendants, copy id and ref, open the parent. The full call is fetched when it is shown, so
+// views may hand over a partial call (the trace tree loads only the columns it needs).
 class CallDetailPanel : public QWidget
 {
     Q_OBJECT
 public:
-    explicit CallDetailPanel(QWidget* parent = nullptr);
-    void showCall(const spindle::Call& call);
+    explicit CallDetailPanel(net::TraceClient* client, QWidget* parent = nullptr);
+
+    void showCall(const QString& projectId, const spindle::Call& call);
     void clear();
     QString callId() const
     {
-        return m_callId;
+        return m_call.id;
     }
+    const spindle::Call& call() const
+    {
+        return m_call;
+    }
+    QTabWidget* tabs() const
+    {
+        return m_tabs;
+    }
+    bool isFullyLoaded() const
+    {
+        return m_loaded;
+    }
+    void setPlaygroundAvailable(bool available);
+
+    void rename();
+    void deleteWithDescendants();
+
+Q_SIGNALS:
+    void callChanged(const QString& callId); // renamed
+    void callDeleted(const QString& callId);
+    void openCallRequested(const QString& callId); // e.g. the parent
+    void openInPlaygroundRequested(const spindle::Call& call);
+    void statusMessage(const QString& message);
 
 private:
-    QPlainTextEdit* addJsonTab(const QString& title);
+    QWidget* buildHeader();
+    QWidget* buildCallTab();
+    void render();
+    void loadFullCall();
+    void loadCode();
+    void copy(const QString& text, const QString& what);
 
+    net::TraceClient* m_client;
+    QString m_projectId;
+    spindle::Call m_call;
+    bool m_loaded = false;
+    bool m_playgroundAvailable = false;
+    net::TraceClient::RequestId m_readRequest = 0;
     QLabel* m_title;
     QLabel* m_meta;
-    QToolButton* m_copyId;
-    QTabWidget* m_tabs;
-    QPlainTextEdit* m_inputs;
-    QPlainTextEdit* m_output;
-    QPlainTextEdit* m_exception;
-    QPlainTextEdit* m_attributes;
-    QPlainTextEdit* m_summary;
     QLabel* m_empty;
-    QString m_callId;
+    QToolButton* m_parent;
+    QToolButton* m_playground;
+    QWidget* m_header;
+    QTabWidget* m_tabs;
+    widgets::ChatView* m_chat;
+    widgets::JsonView* m_inputs;
+    widgets::JsonView* m_output;
+    QTextBrowser* m_summary;
+    QPlainTextEdit* m_code;
+    QLabel* m_codeInfo;
+    widgets::JsonView* m_attributes;
+    QPlainTextEdit* m_exception;
+    FeedbackPanel* m_feedback;
+    QString m_codeLoadedFor;
 };
 
 } // namespace spindle::ui

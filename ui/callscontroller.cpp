@@ -59,14 +59,19 @@ void CallsController::cancelAll()
 
 void CallsController::setQuery(const spindle::CallsQuery& query)
 {
+    const bool sameQuery = query == m_query && m_totalCount >= 0;
     cancelAll();
     m_query = query;
     ++m_generation;
-    m_totalCount = -1;
     m_firstPageReported = false;
     m_queryStartedMs = QDateTime::currentMSecsSinceEpoch();
     m_model->setNow(QDateTime::currentDateTimeUtc());
-    m_model->beginQuery(m_generation);
+    if (sameQuery) {
+        m_model->refreshQuery(m_generation);
+    } else {
+        m_totalCount = -1;
+        m_model->beginQuery(m_generation);
+    }
     Q_EMIT loadingChanged(true);
     requestCount();
     // The first page is asked for right away, in parallel with the count.

@@ -15,27 +15,33 @@
 namespace spindle::ui {
 namespace {
 
-    const char* const kReactions[] = { "👍", "👎", "❤️", "🎉", "👀" };
+const char* const kReactions[] = { "👍", "👎", "❤️", "🎉", "👀" };
 
-    QString describe(const QJsonObject& row)
-    {
-        const QString type = row.value(QLatin1String("feedback_type")).toString();
-        const QJsonObject payload = row.value(QLatin1String("payload")).toObject();
-        const QString who = row.value(QLatin1String("creator")).toString(row.value(QLatin1String("wb_user_id")).toString());
-        const QString when = row.value(QLatin1String("created_at")).toString().left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
-        QString what;
-        if (type == QLatin1String("wandb.reaction.1"))
-            what = payload.value(QLatin1String("emoji")).toString();
-        else if (type == QLatin1String("wandb.note.1"))
-            what = QStringLiteral("📝 ") + payload.value(QLatin1String("note")).toString();
-        else if (type.startsWith(QLatin1String("wandb.runnable.")))
-            what = QStringLiteral("%1: %2").arg(type.mid(15),
-                                                QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("output"), payload.value(QLatin1String("output")) } })
-                                                                      .toJson(QJsonDocument::Compact)));
-        else
-            what = QStringLiteral("%1: %2").arg(type, QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)));
-        return QStringLiteral("%1    — %2, %3").arg(what, who, when);
-    }
+QString describe(const QJsonObject& row)
+{
+    const QString type = row.value(QLatin1String("feedback_type")).toString();
+    const QJsonObject payload = row.value(QLatin1String("payload")).toObject();
+    const QString who =
+        row.value(QLatin1String("creator")).toString(row.value(QLatin1String("wb_user_id")).toString());
+    const QString when = row.value(QLatin1String("created_at"))
+                             .toString()
+                             .left(19)
+                             .replace(QLatin1Char('T'), QLatin1Char(' '));
+    QString what;
+    if (type == QLatin1String("wandb.reaction.1"))
+        what = payload.value(QLatin1String("emoji")).toString();
+    else if (type == QLatin1String("wandb.note.1"))
+        what = QStringLiteral("📝 ") + payload.value(QLatin1String("note")).toString();
+    else if (type.startsWith(QLatin1String("wandb.runnable.")))
+        what = QStringLiteral("%1: %2").arg(type.mid(15),
+            QString::fromUtf8(QJsonDocument(
+                QJsonObject { { QStringLiteral("output"), payload.value(QLatin1String("output")) } })
+                                  .toJson(QJsonDocument::Compact)));
+    else
+        what = QStringLiteral("%1: %2").arg(
+            type, QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)));
+    return QStringLiteral("%1    — %2, %3").arg(what, who, when);
+}
 
 } // namespace
 
@@ -51,7 +57,8 @@ FeedbackPanel::FeedbackPanel(net::TraceClient* client, QWidget* parent)
         auto* button = new QToolButton(this);
         button->setText(QString::fromUtf8(emoji));
         button->setToolTip(tr("React with %1").arg(QString::fromUtf8(emoji)));
-        connect(button, &QToolButton::clicked, this, [this, emoji] { addReaction(QString::fromUtf8(emoji)); });
+        connect(
+            button, &QToolButton::clicked, this, [this, emoji] { addReaction(QString::fromUtf8(emoji)); });
         reactions->addWidget(button);
     }
     reactions->addStretch(1);
@@ -96,10 +103,11 @@ void FeedbackPanel::reload()
         return;
     const QString ref = QString::fromStdString(callRefUri(m_projectId.toStdString(), m_callId.toStdString()));
     const QJsonObject query { { QStringLiteral("$expr"),
-                                QJsonObject { { QStringLiteral("$eq"),
-                                                QJsonArray { QJsonObject { { QStringLiteral("$getField"), QStringLiteral("weave_ref") } },
-                                                             QJsonObject { { QStringLiteral("$literal"), ref } } } } } } };
-    const QJsonObject body { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("query"), query } };
+        QJsonObject { { QStringLiteral("$eq"),
+            QJsonArray { QJsonObject { { QStringLiteral("$getField"), QStringLiteral("weave_ref") } },
+                QJsonObject { { QStringLiteral("$literal"), ref } } } } } } };
+    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("query"), query } };
     m_request = m_client->post(QStringLiteral("/feedback/query"), body, [this](const QJsonObject& json) {
         m_request = 0;
         for (const QJsonValue& value : json.value(QLatin1String("result")).toArray()) {
@@ -107,7 +115,8 @@ void FeedbackPanel::reload()
             item->setData(Qt::UserRole, value.toObject().value(QLatin1String("id")).toString());
         }
         if (m_list->count() == 0)
-            m_list->addItem(tr("No feedback yet: react or add a note above."))->setFlags(Qt::NoItemFlags);
+            (new QListWidgetItem(tr("No feedback yet: react or add a note above."), m_list))
+                ->setFlags(Qt::NoItemFlags);
         Q_EMIT changed();
     });
 }
@@ -117,9 +126,9 @@ void FeedbackPanel::create(const QString& type, const QJsonObject& payload)
     if (m_callId.isEmpty())
         return;
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
-                             { QStringLiteral("weave_ref"), QString::fromStdString(callRefUri(m_projectId.toStdString(), m_callId.toStdString())) },
-                             { QStringLiteral("feedback_type"), type },
-                             { QStringLiteral("payload"), payload } };
+        { QStringLiteral("weave_ref"),
+            QString::fromStdString(callRefUri(m_projectId.toStdString(), m_callId.toStdString())) },
+        { QStringLiteral("feedback_type"), type }, { QStringLiteral("payload"), payload } };
     m_client->post(QStringLiteral("/feedback/create"), body, [this](const QJsonObject&) { reload(); });
 }
 
@@ -143,11 +152,12 @@ void FeedbackPanel::removeSelected()
     if (id.isEmpty())
         return;
     const QJsonObject query { { QStringLiteral("$expr"),
-                                QJsonObject { { QStringLiteral("$eq"),
-                                                QJsonArray { QJsonObject { { QStringLiteral("$getField"), QStringLiteral("id") } },
-                                                             QJsonObject { { QStringLiteral("$literal"), id } } } } } } };
-    m_client->post(QStringLiteral("/feedback/purge"), { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("query"), query } },
-                   [this](const QJsonObject&) { reload(); });
+        QJsonObject { { QStringLiteral("$eq"),
+            QJsonArray { QJsonObject { { QStringLiteral("$getField"), QStringLiteral("id") } },
+                QJsonObject { { QStringLiteral("$literal"), id } } } } } } };
+    m_client->post(QStringLiteral("/feedback/purge"),
+        { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("query"), query } },
+        [this](const QJsonObject&) { reload(); });
 }
 
 } // namespace spindle::ui

@@ -5,6 +5,7 @@
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
 #include "ui/filterbar.h"
+#include "ui/traceview.h"
 #include "widgets/frozentableview.h"
 #include "widgets/statusdelegate.h"
 
@@ -37,7 +38,8 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     , m_controller(new CallsController(client, m_model, this))
     , m_filters(new FilterBar(this))
     , m_table(new widgets::FrozenTableView(this))
-    , m_detail(new CallDetailPanel(this))
+    , m_trace(new TraceView(client, this))
+    , m_detail(new CallDetailPanel(client, this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_countLabel(new QLabel(this))
     , m_emptyState(new QLabel(m_table->viewport()))
@@ -50,12 +52,26 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     layout->addWidget(bar);
     layout->addWidget(m_filters);
     buildTable();
+    // Table, the selected call's trace, and the call's detail; the layout is remembered.
     m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_trace);
     m_splitter->addWidget(m_detail);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({ 900, 380 });
-    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setSizes({ 700, 380, 420 });
+    m_splitter->restoreState(QSettings().value(QStringLiteral("traces/splitter")).toByteArray());
+    connect(m_splitter, &QSplitter::splitterMoved, this,
+        [this] { QSettings().setValue(QStringLiteral("traces/splitter"), m_splitter->saveState()); });
+    connect(m_trace, &TraceView::callSelected, this,
+        [this](const spindle::Call& call) { m_detail->showCall(m_projectId, call); });
+    connect(m_detail, &CallDetailPanel::openCallRequested, this, [this](const QString& callId) {
+        if (const auto* tree = m_trace->traceTree(); tree && tree->indexById.contains(callId))
+            m_trace->selectNode(tree->indexById.value(callId));
+    });
+    connect(m_detail, &CallDetailPanel::callChanged, this, [this] { m_model->invalidatePages(); });
+    connect(m_detail, &CallDetailPanel::callDeleted, this, [this] {
+        m_trace->clear();
+        m_controller->refresh();
+    });
+    connect(m_detail, &CallDetailPanel::statusMessage, this, &TracesPage::statusMessage);
     layout->addWidget(m_splitter, 1);
     connect(m_filters, &FilterBar::changed, this, &TracesPage::applyFilters);
     connect(m_controller, &CallsController::countChanged, this, [this](int count) {
@@ -181,6 +197,7 @@ void TracesPage::setProject(const QString& projectId)
     m_columnsChosen = false;
     m_visibleDynamic.clear();
     m_detail->clear();
+    m_trace->clear();
     applyFilters();
     loadOps();
 }
@@ -309,10 +326,10 @@ void TracesPage::showCurrentDetail()
 {
     const QModelIndex current = m_table->currentIndex();
     const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
-    if (call)
-        m_detail->showCall(*call);
-    else
-        m_detail->clear();
+    if (!call)
+        return;
+    m_detail->showCall(m_projectId, *call);
+    m_trace->openTrace(m_projectId, call->traceId, call->id);
 }
 
 QStringList TracesPage::selectedIds() const

@@ -21,6 +21,7 @@ namespace spindle::ui {
 
 class CallDetailPanel;
 class CallsController;
+class TraceView;
 class FilterBar;
 
 // The Traces page: filter bar, the windowed calls table (server-side sort and filter), and a
@@ -46,6 +47,14 @@ public:
     CallsController* controller() const
     {
         return m_controller;
+    }
+    TraceView* traceView() const
+    {
+        return m_trace;
+    }
+    CallDetailPanel* detailPanel() const
+    {
+        return m_detail;
     }
     FilterBar* filterBar() const
     {
@@ -86,6 +95,7 @@ private:
     CallsController* m_controller;
     FilterBar* m_filters;
     widgets::FrozenTableView* m_table;
+    TraceView* m_trace;
     CallDetailPanel* m_detail;
     QSplitter* m_splitter;
     QLabel* m_countLabel;

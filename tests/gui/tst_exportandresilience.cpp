@@ -1,0 +1,217 @@
+// Export of a whole query to disk (no row cap, every format, cancel) and the app's behaviour when
+// the server is wrong or goes away: a clear banner, nothing shown is lost, recovery without a restart.
+#include "app/sampledata.h"
+#include "models/callstablemodel.h"
+#include "net/traceclient.h"
+#include "server/traceserver.h"
+#include "ui/callexporter.h"
+#include "ui/callscontroller.h"
+#include "ui/mainwindow.h"
+#include "ui/tracespage.h"
+#include "widgets/banner.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace spindle;
+
+class ExportAndResilienceTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void exportsEveryFormat_data();
+    void exportsEveryFormat();
+    void cancelRemovesThePartialFile();
+    void snippetsCarryTheQuery();
+    void wrongApiKeyShowsABanner();
+    void serverGoingAwayAndComingBack();
+    void cleanupTestCase();
+
+private:
+    void startServer(const QString& apiKey = {});
+    void post(const QString& path, const QJsonObject& body);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<server::TraceServer> m_server;
+    int m_port = 0;
+    net::TraceClient m_client;
+    int m_calls = 0;
+    const QString m_project = QStringLiteral("export-test/sample");
+};
+
+void ExportAndResilienceTest::startServer(const QString& apiKey)
+{
+    server::ServerOptions options;
+    options.port = m_port; // 0 the first time; the same port when it comes back
+    options.dataDir = m_dir.filePath(QStringLiteral("data")).toStdString();
+    options.apiKey = apiKey.toStdString();
+    m_server = std::make_unique<server::TraceServer>(options);
+    m_port = m_server->startInBackground();
+}
+
+void ExportAndResilienceTest::post(const QString& path, const QJsonObject& body)
+{
+    bool done = false;
+    m_client.post(
+        path, body, [&](const QJsonObject&) { done = true; },
+        [&](const net::ApiError& e) { QFAIL(qPrintable(e.message())); });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+}
+
+void ExportAndResilienceTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QSettings::setPath(
+        QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+    startServer();
+    m_client.setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)), {} });
+    m_client.setRetryPolicy(1, 20);
+    // 400 traces: well over one page and a couple of streamed batches.
+    for (const auto& request : app::buildSampleData(m_project, QDateTime::currentDateTimeUtc(), 400))
+        post(request.path, request.body);
+    QJsonObject stats { { QStringLiteral("project_id"), m_project } };
+    m_client.post(QStringLiteral("/calls/query_stats"), stats,
+        [this](const QJsonObject& json) { m_calls = json.value(QLatin1String("count")).toInt(); });
+    QTRY_VERIFY_WITH_TIMEOUT(m_calls > 1000, 10000);
+}
+
+void ExportAndResilienceTest::exportsEveryFormat_data()
+{
+    QTest::addColumn<int>("format");
+    QTest::newRow("csv") << int(ui::CallExporter::Format::Csv);
+    QTest::newRow("tsv") << int(ui::CallExporter::Format::Tsv);
+    QTest::newRow("json") << int(ui::CallExporter::Format::Json);
+    QTest::newRow("jsonl") << int(ui::CallExporter::Format::Jsonl);
+}
+
+void ExportAndResilienceTest::exportsEveryFormat()
+{
+    QFETCH(int, format);
+    ui::CallExporter exporter(&m_client);
+    QSignalSpy finished(&exporter, &ui::CallExporter::finished);
+    const QString path = m_dir.filePath(QStringLiteral("export-%1").arg(format));
+    CallsQuery query;
+    query.projectId = m_project;
+    query.rootsOnly = false;
+    QString error;
+    QVERIFY2(exporter.start(query.requestJson(), { QStringLiteral("inputs.question") },
+                 static_cast<ui::CallExporter::Format>(format), path, &error),
+        qPrintable(error));
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(exporter.rowsWritten(), qint64(m_calls));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    switch (static_cast<ui::CallExporter::Format>(format)) {
+    case ui::CallExporter::Format::Csv:
+    case ui::CallExporter::Format::Tsv: {
+        // Quoted fields may hold newlines, so count records by their leading id column instead of lines.
+        QVERIFY(bytes.startsWith("id"));
+        QVERIFY(bytes.contains("inputs.question"));
+        break;
+    }
+    case ui::CallExporter::Format::Json: {
+        const QJsonDocument doc = QJsonDocument::fromJson(bytes);
+        QVERIFY(doc.isArray());
+        QCOMPARE(doc.array().size(), m_calls);
+        QVERIFY(!doc.array().first().toObject().value(QLatin1String("id")).toString().isEmpty());
+        break;
+    }
+    case ui::CallExporter::Format::Jsonl: {
+        const QList<QByteArray> lines = bytes.trimmed().split('\n');
+        QCOMPARE(lines.size(), m_calls);
+        for (const QByteArray& line : lines)
+            QVERIFY(QJsonDocument::fromJson(line).isObject());
+        break;
+    }
+    }
+}
+
+void ExportAndResilienceTest::cancelRemovesThePartialFile()
+{
+    ui::CallExporter exporter(&m_client);
+    QSignalSpy finished(&exporter, &ui::CallExporter::finished);
+    const QString path = m_dir.filePath(QStringLiteral("cancelled.jsonl"));
+    CallsQuery query;
+    query.projectId = m_project;
+    QString error;
+    QVERIFY(exporter.start(query.requestJson(), {}, ui::CallExporter::Format::Jsonl, path, &error));
+    exporter.cancel();
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    QVERIFY(!QFile::exists(path));
+    QVERIFY(!exporter.start(query.requestJson(), {}, ui::CallExporter::Format::Jsonl,
+        m_dir.filePath(QStringLiteral("no/such/dir/x.jsonl")), &error));
+    QVERIFY(error.contains(QStringLiteral("Cannot write")));
+}
+
+void ExportAndResilienceTest::snippetsCarryTheQuery()
+{
+    CallsQuery query;
+    query.projectId = m_project;
+    query.statuses = { QStringLiteral("error") };
+    const QString python = ui::CallExporter::pythonSnippet(query.requestJson());
+    QVERIFY(python.contains(QStringLiteral("weave.init(\"export-test/sample\")")));
+    QVERIFY(python.contains(QStringLiteral("summary.weave.status")));
+    const QString curl =
+        ui::CallExporter::curlSnippet(query.requestJson(), QUrl(QStringLiteral("http://127.0.0.1:1")));
+    QVERIFY(curl.contains(QStringLiteral("http://127.0.0.1:1/calls/stream_query")));
+    QVERIFY(curl.contains(QStringLiteral("\"trace_roots_only\":true")));
+}
+
+void ExportAndResilienceTest::wrongApiKeyShowsABanner()
+{
+    server::ServerOptions options;
+    options.port = 0;
+    options.dataDir = m_dir.filePath(QStringLiteral("keyed")).toStdString();
+    options.apiKey = "right-key";
+    server::TraceServer keyed(options);
+    const int port = keyed.startInBackground();
+    net::TraceClient client;
+    client.setConnection(
+        { QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), QStringLiteral("wrong-key") });
+    ui::MainWindow window(&client);
+    window.show();
+    window.setProject(QStringLiteral("a/b"));
+    QTRY_VERIFY_WITH_TIMEOUT(window.banner()->isVisible(), 10000);
+    QVERIFY2(window.banner()->text().contains(QStringLiteral("401")), qPrintable(window.banner()->text()));
+    keyed.stop();
+}
+
+void ExportAndResilienceTest::serverGoingAwayAndComingBack()
+{
+    ui::MainWindow window(&m_client);
+    window.show();
+    window.setProject(m_project);
+    ui::TracesPage* page = window.tracesPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->rowCount() > 0 && page->model()->isLoaded(0), 10000);
+    const QString firstId = page->model()->callAt(0)->id;
+    QSignalSpy reachability(&m_client, &net::TraceClient::reachabilityChanged);
+    m_server->stop();
+    m_server.reset();
+    page->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(window.banner()->isVisible(), 15000);
+    QVERIFY2(window.banner()->text().contains(QStringLiteral("Cannot reach")),
+        qPrintable(window.banner()->text()));
+    QVERIFY(page->model()->isLoaded(0)); // what was shown stays shown
+    QCOMPARE(page->model()->callAt(0)->id, firstId);
+    startServer(); // same port, same store
+    // The window's probe notices the server is back and reloads, without a restart of the app.
+    QTRY_VERIFY_WITH_TIMEOUT(!reachability.isEmpty() && reachability.last().first().toBool(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0), 10000);
+    QCOMPARE(page->model()->callAt(0)->id, firstId);
+}
+
+void ExportAndResilienceTest::cleanupTestCase()
+{
+    if (m_server)
+        m_server->stop();
+}
+
+QTEST_MAIN(ExportAndResilienceTest)
+#include "tst_exportandresilience.moc"

@@ -1,0 +1,318 @@
+#include "ui/traceview.h"
+
+#include "models/tracetreemodel.h"
+#include "widgets/latencybardelegate.h"
+#include "widgets/timelinewidget.h"
+
+#include <QApplication>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QShortcut>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace spindle::ui {
+
+using models::TraceTreeModel;
+
+namespace {
+
+constexpr int kRebuildIntervalMs = 200;
+constexpr int kExpandedDepth = 2;
+
+const QStringList& treeColumns()
+{
+    static const QStringList columns { QStringLiteral("id"), QStringLiteral("trace_id"),
+        QStringLiteral("parent_id"), QStringLiteral("op_name"), QStringLiteral("display_name"),
+        QStringLiteral("started_at"), QStringLiteral("ended_at"), QStringLiteral("exception"),
+        QStringLiteral("summary") };
+    return columns;
+}
+
+} // namespace
+
+TraceView::TraceView(net::TraceClient* client, QWidget* parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_model(new TraceTreeModel(this))
+    , m_tree(new QTreeView(this))
+    , m_timeline(new widgets::TimelineWidget(this))
+    , m_tabs(new QTabWidget(this))
+    , m_breadcrumbs(new QLabel(this))
+    , m_status(new QLabel(this))
+    , m_search(new QLineEdit(this))
+    , m_searchStatus(new QLabel(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* bar = new QWidget(this);
+    buildHeader(bar);
+    layout->addWidget(bar);
+    m_breadcrumbs->setTextFormat(Qt::RichText);
+    m_breadcrumbs->setWordWrap(true);
+    connect(m_breadcrumbs, &QLabel::linkActivated, this,
+        [this](const QString& link) { selectNode(link.toInt()); });
+    layout->addWidget(m_breadcrumbs);
+    m_tree->setModel(m_model);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(TraceTreeModel::NameColumn, QHeaderView::Stretch);
+    m_tree->header()->setResizeContentsPrecision(0);
+    m_tree->setItemDelegateForColumn(TraceTreeModel::LatencyColumn,
+        new widgets::LatencyBarDelegate(TraceTreeModel::OffsetFractionRole,
+            TraceTreeModel::LatencyFractionRole, TraceTreeModel::StatusRole, m_tree));
+    m_tree->setColumnWidth(TraceTreeModel::LatencyColumn, 130);
+    m_tree->setColumnWidth(TraceTreeModel::TokensColumn, 60);
+    m_tree->setColumnWidth(TraceTreeModel::CostColumn, 70);
+    m_tree->setColumnWidth(TraceTreeModel::ChildrenColumn, 60);
+    m_tabs->addTab(m_tree, tr("Tree"));
+    m_tabs->addTab(m_timeline, tr("Timeline"));
+    layout->addWidget(m_tabs, 1);
+    connect(
+        m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &TraceView::onCurrentChanged);
+    connect(m_timeline, &widgets::TimelineWidget::spanClicked, this, &TraceView::selectNode);
+    connect(m_timeline, &widgets::TimelineWidget::rangeSelected, this,
+        [this](const widgets::TimelineRangeSummary& sum, qint64 t0, qint64 t1) {
+            m_status->setText(tr("%1 calls in %2 ms: %3 ms latency, %4 tokens, $%5")
+                                  .arg(sum.calls)
+                                  .arg(t1 - t0)
+                                  .arg(sum.latencyMs)
+                                  .arg(sum.tokens)
+                                  .arg(sum.cost, 0, 'f', 4));
+        });
+    m_rebuildTimer.setSingleShot(true);
+    m_rebuildTimer.setInterval(kRebuildIntervalMs);
+    connect(&m_rebuildTimer, &QTimer::timeout, this, &TraceView::rebuild);
+    setFocusPolicy(Qt::StrongFocus);
+}
+
+TraceView::~TraceView()
+{
+    if (m_request)
+        m_client->cancel(m_request);
+}
+
+void TraceView::buildHeader(QWidget* bar)
+{
+    auto* row = new QHBoxLayout(bar);
+    row->setContentsMargins(4, 2, 4, 2);
+    row->addWidget(m_status, 1);
+    m_search->setPlaceholderText(tr("Search this trace (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setToolTip(
+        tr("Op and display names match here; input and output text is searched on the server. "
+           "Enter: next hit, Shift+Enter: previous"));
+    m_search->setMaximumWidth(260);
+    row->addWidget(m_search);
+    row->addWidget(m_searchStatus);
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        if (m_hits.isEmpty() || m_search->isModified())
+            runSearch();
+        else
+            stepSearch(!(QApplication::keyboardModifiers() & Qt::ShiftModifier));
+        m_search->setModified(false);
+    });
+    new QShortcut(
+        QKeySequence::Find, this,
+        [this] {
+            m_search->setFocus();
+            m_search->selectAll();
+        },
+        Qt::WidgetWithChildrenShortcut);
+    const auto addButton = [&](const QString& text, const QString& tip, auto slot) {
+        auto* button = new QToolButton(bar);
+        button->setText(text);
+        button->setToolTip(tip);
+        button->setAutoRaise(true);
+        connect(button, &QToolButton::clicked, this, slot);
+        row->addWidget(button);
+    };
+    addButton(tr("◀ Error"), tr("Previous error (p)"), [this] { nextError(false); });
+    addButton(tr("Error ▶"), tr("Next error (n)"), [this] { nextError(true); });
+    addButton(tr("Expand all"), tr("Expand every node"), &TraceView::expandAll);
+    addButton(
+        tr("Errors only"), tr("Collapse everything but the paths to errors"), &TraceView::collapseToErrors);
+}
+
+void TraceView::clear()
+{
+    if (m_request)
+        m_client->cancel(m_request);
+    m_request = 0;
+    ++m_generation;
+    m_rows.clear();
+    m_traceTree.reset();
+    m_order.clear();
+    m_hits.clear();
+    m_model->setTree(nullptr);
+    m_timeline->setSpans({});
+    m_breadcrumbs->clear();
+    m_status->clear();
+    m_traceId.clear();
+}
+
+void TraceView::openTrace(const QString& projectId, const QString& traceId, const QString& selectCallId)
+{
+    if (traceId == m_traceId && projectId == m_projectId && m_traceTree) {
+        if (const auto it = m_traceTree->indexById.constFind(selectCallId);
+            it != m_traceTree->indexById.cend())
+            selectNode(*it);
+        return;
+    }
+    clear();
+    m_projectId = projectId;
+    m_traceId = traceId;
+    m_pendingSelection = selectCallId;
+    m_status->setText(tr("Loading trace…"));
+    QJsonObject request { { QStringLiteral("project_id"), projectId },
+        { QStringLiteral("filter"), QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { traceId } } } },
+        { QStringLiteral("sort_by"),
+            QJsonArray { QJsonObject { { QStringLiteral("field"), QStringLiteral("started_at") },
+                { QStringLiteral("direction"), QStringLiteral("asc") } } } },
+        { QStringLiteral("columns"), QJsonArray::fromStringList(treeColumns()) },
+        { QStringLiteral("include_costs"), true } };
+    const quint64 generation = m_generation;
+    m_request = m_client->streamCalls(
+        request, [this, generation](const QVector<spindle::Call>& rows) { onRows(generation, rows); },
+        [this, generation] {
+            if (generation != m_generation)
+                return;
+            m_request = 0;
+            m_rebuildTimer.stop();
+            rebuild();
+        },
+        [this, generation](const net::ApiError& error) {
+            if (generation != m_generation)
+                return;
+            m_request = 0;
+            m_status->setText(tr("Could not load the trace: %1").arg(error.reason));
+        });
+}
+
+void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)
+{
+    if (generation != m_generation)
+        return;
+    m_rows += rows;
+    m_status->setText(tr("Loading trace… %n call(s)", nullptr, int(m_rows.size())));
+    if (!m_rebuildTimer.isActive())
+        m_rebuildTimer.start();
+}
+
+void TraceView::rebuild()
+{
+    if (m_building) {
+        m_rebuildAgain = true; // one build at a time; the newest rows go in the next one
+        return;
+    }
+    m_building = true;
+    const quint64 generation = m_generation;
+    auto* watcher = new QFutureWatcher<std::shared_ptr<const models::TraceTree>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        m_building = false;
+        applyTree(generation, watcher->result());
+        if (m_rebuildAgain && generation == m_generation) {
+            m_rebuildAgain = false;
+            rebuild();
+        }
+    });
+    watcher->setFuture(QtConcurrent::run([rows = m_rows] {
+        return std::make_shared<const models::TraceTree>(models::TraceTree::build(rows));
+    }));
+}
+
+void TraceView::applyTree(quint64 generation, std::shared_ptr<const models::TraceTree> tree)
+{
+    if (generation != m_generation)
+        return;
+    // Keep what the user expanded and selected across rebuilds while the trace streams in.
+    QSet<QString> expanded;
+    for (int node = 0; m_traceTree && node < m_traceTree->size(); ++node)
+        if (m_tree->isExpanded(m_model->indexOfNode(node)))
+            expanded.insert(m_traceTree->calls[node].id);
+    const int selected = selectedNode();
+    const QString selectedId = selected >= 0 ? m_traceTree->calls[selected].id : m_pendingSelection;
+    const bool firstBuild = !m_traceTree;
+    m_traceTree = std::move(tree);
+    m_order = m_traceTree->preorder();
+    m_model->setTree(m_traceTree);
+    for (int node = 0; node < m_traceTree->size(); ++node) {
+        const bool open = firstBuild ? m_traceTree->depth[node] < kExpandedDepth
+                                     : expanded.contains(m_traceTree->calls[node].id);
+        if (open && !m_traceTree->children[node].isEmpty())
+            m_tree->setExpanded(m_model->indexOfNode(node), true);
+    }
+    QVector<widgets::TimelineSpan> spans;
+    spans.reserve(m_traceTree->size());
+    for (int node = 0; node < m_traceTree->size(); ++node) {
+        const spindle::Call& call = m_traceTree->calls[node];
+        spans.append({ node, m_traceTree->parent[node], call.startedAtMs, call.endedAtMs.value_or(-1),
+            call.name(), call.status, call.totalTokens(), call.totalCost().value_or(0) });
+    }
+    // Big traces lay out on the thread pool: the GUI thread does not wait on 100k spans.
+    if (spans.size() > 5000)
+        m_timeline->setSpansInBackground(spans);
+    else
+        m_timeline->setSpans(spans);
+    const auto it = m_traceTree->indexById.constFind(selectedId);
+    selectNode(it != m_traceTree->indexById.cend()
+            ? *it
+            : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first()));
+    if (!m_request) {
+        const int errors = m_traceTree->roots.isEmpty()
+            ? 0
+            : int(std::count_if(m_traceTree->calls.cbegin(), m_traceTree->calls.cend(),
+                [](const spindle::Call& c) { return !c.exception.isEmpty(); }));
+        m_status->setText(tr("%n call(s)", nullptr, m_traceTree->size())
+            + (errors ? tr(", %n error(s)", nullptr, errors) : QString()));
+        Q_EMIT loaded(m_traceTree->size());
+    }
+}
+
+int TraceView::selectedNode() const
+{
+    return m_model->nodeOf(m_tree->currentIndex());
+}
+
+void TraceView::selectNode(int node)
+{
+    const QModelIndex index = m_model->indexOfNode(node);
+    if (!index.isValid())
+        return;
+    m_tree->setCurrentIndex(index);
+    m_tree->scrollTo(index);
+}
+
+void TraceView::onCurrentChanged()
+{
+    const int node = selectedNode();
+    if (node < 0 || !m_traceTree)
+        return;
+    updateBreadcrumbs(node);
+    m_timeline->setSelectedId(node);
+    Q_EMIT callSelected(m_traceTree->calls[node]);
+}
+
+void TraceView::updateBreadcrumbs(int node)
+{
+    QStringList parts;
+    for (int step : m_traceTree->pathFromRoot(node)) {
+        const QString name = m_traceTree->calls[step].name().toHtmlEscaped();
+        parts.append(step == node ? QStringLiteral("<b>%1</b>").arg(name)
+                                  : QStringLiteral("<a href='%1'>%2</a>").arg(step).arg(name));
+    }
+    m_breadcrumbs->setText(parts.join(QStringLiteral(" › ")));
+}
+
+} // namespace spindle::ui

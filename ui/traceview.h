@@ -1,0 +1,111 @@
+#pragma once
+
+#include "models/tracetree.h"
+#include "net/traceclient.h"
+
+#include <QSet>
+#include <QTimer>
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QLineEdit;
+class QTabWidget;
+class QTreeView;
+
+namespace spindle::models {
+class TraceTreeModel;
+}
+namespace spindle::widgets {
+class TimelineWidget;
+}
+
+namespace spindle::ui {
+
+// One trace as a tree and a timeline. The trace streams in with one query for its trace id
+// (only the columns the tree needs) and the tree is rebuilt off the GUI thread as rows arrive.
+// Keyboard: arrows move through the tree, n/p next/previous error, ]/[ next/previous sibling,
+// o/O next/previous call of the same op, Ctrl+F search (op names here, input/output text on the server).
+class TraceView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TraceView(net::TraceClient* client, QWidget* parent = nullptr);
+    ~TraceView() override;
+
+    void openTrace(const QString& projectId, const QString& traceId, const QString& selectCallId = {});
+    void clear();
+    QString traceId() const
+    {
+        return m_traceId;
+    }
+    bool isLoading() const
+    {
+        return m_request != 0 || m_building;
+    }
+    int selectedNode() const;
+    void selectNode(int node);
+    models::TraceTreeModel* model() const
+    {
+        return m_model;
+    }
+    QTreeView* tree() const
+    {
+        return m_tree;
+    }
+    const models::TraceTree* traceTree() const
+    {
+        return m_traceTree.get();
+    }
+
+    void nextError(bool forward);
+    void nextSibling(bool forward);
+    void nextSameOp(bool forward);
+    void expandAll();
+    void collapseToErrors();
+
+Q_SIGNALS:
+    void callSelected(const spindle::Call& call); // the tree's row; the detail fetches the full call
+    void loaded(int calls);
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    void buildHeader(QWidget* bar);
+    void onRows(quint64 generation, const QVector<spindle::Call>& rows);
+    void rebuild();
+    void applyTree(quint64 generation, std::shared_ptr<const models::TraceTree> tree);
+    void onCurrentChanged();
+    void updateBreadcrumbs(int node);
+    void runSearch();
+    void stepSearch(bool forward);
+    void jumpTo(const QVector<int>& order, bool forward, const std::function<bool(int)>& matches);
+
+    net::TraceClient* m_client;
+    models::TraceTreeModel* m_model;
+    QTreeView* m_tree;
+    widgets::TimelineWidget* m_timeline;
+    QTabWidget* m_tabs;
+    QLabel* m_breadcrumbs;
+    QLabel* m_status;
+    QLineEdit* m_search;
+    QLabel* m_searchStatus;
+    QString m_projectId;
+    QString m_traceId;
+    QString m_pendingSelection;
+    QVector<spindle::Call> m_rows;
+    std::shared_ptr<const models::TraceTree> m_traceTree;
+    QVector<int> m_order; // preorder of the current tree
+    QVector<int> m_hits;
+    int m_hitIndex = -1;
+    quint64 m_generation = 0;
+    net::TraceClient::RequestId m_request = 0;
+    net::TraceClient::RequestId m_searchRequest = 0;
+    QTimer m_rebuildTimer;
+    bool m_building = false;
+    bool m_rebuildAgain = false;
+};
+
+} // namespace spindle::ui

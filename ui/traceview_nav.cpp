@@ -1,0 +1,179 @@
+// TraceView: keyboard navigation, expand/collapse helpers and search.
+#include "models/tracetreemodel.h"
+#include "ui/traceview.h"
+
+#include <QApplication>
+#include <QJsonArray>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTreeView>
+
+namespace spindle::ui {
+
+void TraceView::jumpTo(const QVector<int>& order, bool forward, const std::function<bool(int)>& matches)
+{
+    if (order.isEmpty())
+        return;
+    const int current = selectedNode();
+    const qsizetype at = current >= 0 ? order.indexOf(current) : -1;
+    const qsizetype n = order.size();
+    for (qsizetype step = 1; step <= n; ++step) {
+        const qsizetype i = ((at < 0 ? (forward ? -1 : 0) : at) + (forward ? step : -step) % n + n) % n;
+        if (matches(order[i])) {
+            selectNode(order[i]);
+            return;
+        }
+    }
+}
+
+void TraceView::nextError(bool forward)
+{
+    if (m_traceTree)
+        jumpTo(m_order, forward, [this](int node) { return m_traceTree->isError(node); });
+}
+
+void TraceView::nextSibling(bool forward)
+{
+    const int node = selectedNode();
+    if (node < 0)
+        return;
+    const int up = m_traceTree->parent[node];
+    const QVector<int>& siblings = up < 0 ? m_traceTree->roots : m_traceTree->children[up];
+    const int row = m_traceTree->rowInParent[node] + (forward ? 1 : -1);
+    if (row >= 0 && row < siblings.size())
+        selectNode(siblings[row]);
+}
+
+void TraceView::nextSameOp(bool forward)
+{
+    const int node = selectedNode();
+    if (node < 0)
+        return;
+    const QString op = m_traceTree->calls[node].opName;
+    jumpTo(m_order, forward,
+        [this, op, node](int other) { return other != node && m_traceTree->calls[other].opName == op; });
+}
+
+void TraceView::expandAll()
+{
+    m_tree->expandAll();
+}
+
+void TraceView::collapseToErrors()
+{
+    if (!m_traceTree)
+        return;
+    m_tree->collapseAll();
+    for (int node = 0; node < m_traceTree->size(); ++node) {
+        if (m_traceTree->subtreeErrors[node] > 0 && !m_traceTree->isError(node))
+            m_tree->setExpanded(m_model->indexOfNode(node), true);
+        else if (m_traceTree->subtreeErrors[node] > 0 && m_traceTree->subtreeErrors[node] > 1)
+            m_tree->setExpanded(m_model->indexOfNode(node), true);
+    }
+}
+
+void TraceView::keyPressEvent(QKeyEvent* event)
+{
+    const bool shift = event->modifiers() & Qt::ShiftModifier;
+    switch (event->key()) {
+    case Qt::Key_N:
+        nextError(true);
+        return;
+    case Qt::Key_P:
+        nextError(false);
+        return;
+    case Qt::Key_BracketRight:
+        nextSibling(true);
+        return;
+    case Qt::Key_BracketLeft:
+        nextSibling(false);
+        return;
+    case Qt::Key_O:
+        nextSameOp(!shift);
+        return;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+void TraceView::runSearch()
+{
+    const QString text = m_search->text().trimmed();
+    m_hits.clear();
+    m_hitIndex = -1;
+    if (m_searchRequest)
+        m_client->cancel(m_searchRequest);
+    m_searchRequest = 0;
+    if (text.isEmpty() || !m_traceTree) {
+        m_model->setHighlighted({});
+        m_searchStatus->clear();
+        return;
+    }
+    QSet<int> hits;
+    for (int node = 0; node < m_traceTree->size(); ++node)
+        if (m_traceTree->calls[node].name().contains(text, Qt::CaseInsensitive)
+            || m_traceTree->calls[node].opName.contains(text, Qt::CaseInsensitive))
+            hits.insert(node);
+    const auto finish = [this](const QSet<int>& found) {
+        m_model->setHighlighted(found);
+        m_hits.clear();
+        for (int node : std::as_const(m_order))
+            if (found.contains(node))
+                m_hits.append(node);
+        m_searchStatus->setText(
+            m_hits.isEmpty() ? tr("no hits") : tr("%n hit(s)", nullptr, int(m_hits.size())));
+        stepSearch(true);
+    };
+    finish(hits);
+    // Input and output text is searched on the server, where the full values are.
+    const auto contains = [&](const char* field) {
+        return QJsonObject { { QStringLiteral("$contains"),
+            QJsonObject { { QStringLiteral("input"),
+                              QJsonObject { { QStringLiteral("$getField"), QString::fromLatin1(field) } } },
+                { QStringLiteral("substr"), QJsonObject { { QStringLiteral("$literal"), text } } },
+                { QStringLiteral("case_insensitive"), true } } } };
+    };
+    const QJsonObject request {
+        { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("filter"),
+            QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } },
+        { QStringLiteral("query"),
+            QJsonObject { { QStringLiteral("$expr"),
+                QJsonObject {
+                    { QStringLiteral("$or"), QJsonArray { contains("inputs"), contains("output") } } } } } },
+        { QStringLiteral("columns"), QJsonArray { QStringLiteral("id") } },
+    };
+    auto found = std::make_shared<QSet<int>>(hits);
+    const quint64 generation = m_generation;
+    m_searchRequest = m_client->streamCalls(
+        request,
+        [this, found, generation](const QVector<spindle::Call>& rows) {
+            if (generation != m_generation)
+                return;
+            for (const auto& call : rows)
+                if (const auto it = m_traceTree->indexById.constFind(call.id);
+                    it != m_traceTree->indexById.cend())
+                    found->insert(*it);
+        },
+        [this, found, finish, generation] {
+            if (generation != m_generation)
+                return;
+            m_searchRequest = 0;
+            const int before = m_hitIndex >= 0 && m_hitIndex < m_hits.size() ? m_hits[m_hitIndex] : -1;
+            finish(*found);
+            if (before >= 0)
+                m_hitIndex = int(m_hits.indexOf(before));
+        });
+}
+
+void TraceView::stepSearch(bool forward)
+{
+    if (m_hits.isEmpty())
+        return;
+    m_hitIndex = m_hitIndex < 0 ? 0 : int((m_hitIndex + (forward ? 1 : -1) + m_hits.size()) % m_hits.size());
+    selectNode(m_hits[m_hitIndex]);
+    m_searchStatus->setText(tr("%1 of %2").arg(m_hitIndex + 1).arg(m_hits.size()));
+}
+
+} // namespace spindle::ui

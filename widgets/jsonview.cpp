@@ -1,0 +1,453 @@
+#include "widgets/jsonview.h"
+
+#include "widgets/chatview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace spindle::widgets {
+
+using models::JsonTreeModel;
+
+namespace {
+
+constexpr int kSearchDelayMs = 250;
+constexpr int kMaxAutoExpandedRows = 50;
+
+// Qt lays out a line with no break opportunity in quadratic time when wrapping at word
+// boundaries (a 2 MB base64 line takes minutes), so such text wraps anywhere instead.
+QTextOption::WrapMode wrapModeFor(const QString& text)
+{
+    constexpr qsizetype kLongRun = 2000;
+    qsizetype run = 0;
+    for (const QChar c : text) {
+        run = c.isSpace() ? 0 : run + 1;
+        if (run > kLongRun)
+            return QTextOption::WrapAnywhere;
+    }
+    return QTextOption::WrapAtWordBoundaryOrAnywhere;
+}
+
+// The platform's keys for `standard`, plus `key` when the platform does not already use it.
+QList<QKeySequence> withKey(QKeySequence::StandardKey standard, QKeyCombination key)
+{
+    QList<QKeySequence> keys = QKeySequence::keyBindings(standard);
+    if (!keys.contains(QKeySequence(key)))
+        keys.append(QKeySequence(key));
+    return keys;
+}
+
+bool isEmptyValue(const QJsonValue& value)
+{
+    return value.isUndefined() || value.isNull() || (value.isObject() && value.toObject().isEmpty())
+        || (value.isArray() && value.toArray().isEmpty());
+}
+
+} // namespace
+
+JsonView::JsonView(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new JsonTreeModel(this))
+    , m_stack(new QStackedWidget(this))
+    , m_tree(new QTreeView)
+    , m_search(new QLineEdit)
+    , m_hitLabel(new QLabel)
+    , m_previous(new QToolButton)
+    , m_next(new QToolButton)
+    , m_empty(new QLabel(tr("No value")))
+{
+    auto* content = new QWidget;
+    auto* contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->setSpacing(4);
+    auto* bar = new QWidget;
+    setUpSearch(bar);
+    contentLayout->addWidget(bar);
+    contentLayout->addWidget(m_tree, 1);
+    setUpTree();
+
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setEnabled(false);
+    m_stack->addWidget(content);
+    m_stack->addWidget(m_empty);
+    m_stack->setCurrentWidget(m_empty);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_stack);
+
+    m_searchDelay.setSingleShot(true);
+    m_searchDelay.setInterval(kSearchDelayMs);
+    connect(&m_searchDelay, &QTimer::timeout, this, [this] { runSearch(true); });
+}
+
+void JsonView::setUpSearch(QWidget* bar)
+{
+    auto* layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    m_search->setPlaceholderText(tr("Search keys and values (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->installEventFilter(this);
+    m_previous->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    m_previous->setToolTip(tr("Previous match (Shift+Enter, Shift+F3)"));
+    m_next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
+    m_next->setToolTip(tr("Next match (Enter, F3)"));
+    for (QToolButton* button : { m_previous, m_next }) {
+        button->setAutoRaise(true);
+        button->setEnabled(false);
+    }
+    m_hitLabel->setMinimumWidth(
+        m_hitLabel->fontMetrics().horizontalAdvance(QStringLiteral("00000 of 00000+")));
+    m_hitLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    layout->addWidget(m_search, 1);
+    layout->addWidget(m_hitLabel);
+    layout->addWidget(m_previous);
+    layout->addWidget(m_next);
+
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString& text) {
+        if (text.isEmpty())
+            runSearch(false);
+        else
+            m_searchDelay.start();
+    });
+    connect(m_previous, &QToolButton::clicked, this, &JsonView::findPrevious);
+    connect(m_next, &QToolButton::clicked, this, &JsonView::findNext);
+    const auto addShortcut = [this](const QList<QKeySequence>& keys, auto slot) {
+        auto* action = new QAction(this);
+        action->setShortcuts(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+    };
+    addShortcut({ QKeySequence::Find }, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+    addShortcut(withKey(QKeySequence::FindNext, Qt::Key_F3), [this] { findNext(); });
+    addShortcut(withKey(QKeySequence::FindPrevious, Qt::SHIFT | Qt::Key_F3), [this] { findPrevious(); });
+}
+
+QAction* JsonView::addTreeAction(
+    const QString& text, const QList<QKeySequence>& keys, void (JsonView::*slot)())
+{
+    auto* action = new QAction(text, m_tree);
+    action->setShortcuts(keys);
+    action->setShortcutContext(Qt::WidgetShortcut);
+    action->setShortcutVisibleInContextMenu(true);
+    connect(action, &QAction::triggered, this, slot);
+    m_tree->addAction(action);
+    return action;
+}
+
+void JsonView::setUpTree()
+{
+    m_tree->setModel(m_model);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tree->setAllColumnsShowFocus(true);
+    m_tree->setTextElideMode(Qt::ElideMiddle); // keeps the "… (N chars)" of long strings in sight
+    QHeaderView* header = m_tree->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(JsonTreeModel::ValueColumn, QHeaderView::Stretch);
+    header->resizeSection(JsonTreeModel::KeyColumn, 180);
+    header->resizeSection(JsonTreeModel::TypeColumn, 90);
+
+    m_tree->installEventFilter(this); // Space: the item view would take it for selection
+    m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
+    addTreeAction(tr("Copy value"), { QKeySequence::Copy }, &JsonView::copyValue);
+    addTreeAction(tr("Copy path"), { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C) }, &JsonView::copyPath);
+    addTreeAction(tr("Show full value…"), { QKeySequence(Qt::Key_Space) }, &JsonView::showFullValue);
+    auto* separator = new QAction(m_tree);
+    separator->setSeparator(true);
+    m_tree->addAction(separator);
+    auto* collapse = new QAction(tr("Collapse all"), m_tree);
+    connect(collapse, &QAction::triggered, m_tree, &QTreeView::collapseAll);
+    m_tree->addAction(collapse);
+    connect(m_tree, &QTreeView::expanded, this, [this] { fitKeyColumn(false); });
+    connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (!m_model->hasChildren(index.siblingAtColumn(0)))
+            showFullValue();
+    });
+}
+
+void JsonView::setValue(const QJsonValue& value, const QString& rootPath)
+{
+    m_model->setValue(value, rootPath);
+    m_stack->setCurrentWidget(isEmptyValue(value) ? static_cast<QWidget*>(m_empty) : m_stack->widget(0));
+    expandFirstLevel();
+    runSearch(false);
+}
+
+void JsonView::clear()
+{
+    setValue(QJsonValue(QJsonValue::Undefined), QString());
+}
+
+void JsonView::setEmptyText(const QString& text)
+{
+    m_empty->setText(text);
+}
+
+bool JsonView::isEmptyState() const
+{
+    return m_stack->currentWidget() == m_empty;
+}
+
+void JsonView::expandFirstLevel()
+{
+    const int rows = m_model->rowCount();
+    if (rows <= kMaxAutoExpandedRows) {
+        for (int row = 0; row < rows; ++row)
+            m_tree->expand(m_model->index(row, 0));
+    }
+    fitKeyColumn(true);
+}
+
+void JsonView::fitKeyColumn(bool allowShrink)
+{
+    const int before = m_tree->columnWidth(JsonTreeModel::KeyColumn);
+    m_tree->resizeColumnToContents(JsonTreeModel::KeyColumn);
+    const int wanted = qBound(120, m_tree->columnWidth(JsonTreeModel::KeyColumn) + 12, 320);
+    m_tree->setColumnWidth(JsonTreeModel::KeyColumn, allowShrink ? wanted : std::max(before, wanted));
+}
+
+void JsonView::setSearchText(const QString& text)
+{
+    const QSignalBlocker blocker(m_search);
+    m_search->setText(text);
+    runSearch(true);
+}
+
+void JsonView::runSearch(bool selectFirst)
+{
+    m_searchDelay.stop();
+    m_searchedText = m_search->text();
+    m_hits = m_model->search(m_searchedText, kMaxHits);
+    m_currentHit = -1;
+    if (selectFirst && !m_hits.isEmpty())
+        goToHit(0);
+    updateHitLabel();
+}
+
+void JsonView::findNext()
+{
+    if (m_searchDelay.isActive() || m_searchedText != m_search->text())
+        return runSearch(true);
+    if (!m_hits.isEmpty())
+        goToHit((m_currentHit + 1) % int(m_hits.size()));
+}
+
+void JsonView::findPrevious()
+{
+    if (m_searchDelay.isActive() || m_searchedText != m_search->text())
+        runSearch(false);
+    if (!m_hits.isEmpty())
+        goToHit(m_currentHit <= 0 ? int(m_hits.size()) - 1 : m_currentHit - 1);
+}
+
+void JsonView::goToHit(int hit)
+{
+    m_currentHit = hit;
+    const models::JsonSearchHit& target = m_hits.at(hit);
+    const QModelIndex index = m_model->indexForPositions(target.positions);
+    if (index.isValid()) {
+        QModelIndexList ancestors;
+        for (QModelIndex parent = index.parent(); parent.isValid(); parent = parent.parent())
+            ancestors.prepend(parent);
+        for (const QModelIndex& ancestor : std::as_const(ancestors))
+            m_tree->expand(ancestor);
+        const QModelIndex cell =
+            index.siblingAtColumn(target.inKey ? JsonTreeModel::KeyColumn : JsonTreeModel::ValueColumn);
+        m_tree->setCurrentIndex(cell);
+        m_tree->scrollTo(cell, QAbstractItemView::PositionAtCenter);
+    }
+    updateHitLabel();
+}
+
+QString JsonView::hitText() const
+{
+    if (m_searchedText.isEmpty())
+        return {};
+    if (m_hits.isEmpty())
+        return tr("No matches");
+    const QString total =
+        QString::number(m_hits.size()) + (m_hits.size() >= kMaxHits ? QStringLiteral("+") : QString());
+    if (m_currentHit < 0)
+        return tr("%1 matches").arg(total);
+    return tr("%1 of %2").arg(m_currentHit + 1).arg(total);
+}
+
+void JsonView::updateHitLabel()
+{
+    m_hitLabel->setText(hitText());
+    m_previous->setEnabled(!m_hits.isEmpty());
+    m_next->setEnabled(!m_hits.isEmpty());
+}
+
+bool JsonView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_tree && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (key->key() == Qt::Key_Space && key->modifiers() == Qt::NoModifier) {
+            showFullValue();
+            return true;
+        }
+    }
+    if (watched == m_search && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
+            if (key->modifiers() & Qt::ShiftModifier)
+                findPrevious();
+            else
+                findNext();
+            return true;
+        }
+        if (key->key() == Qt::Key_Escape && !m_search->text().isEmpty()) {
+            m_search->clear();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void JsonView::copyValue()
+{
+    const QModelIndex index = m_tree->currentIndex();
+    if (index.isValid())
+        QApplication::clipboard()->setText(index.data(JsonTreeModel::FullTextRole).toString());
+}
+
+void JsonView::copyPath()
+{
+    const QModelIndex index = m_tree->currentIndex();
+    if (index.isValid())
+        QApplication::clipboard()->setText(index.data(JsonTreeModel::PathRole).toString());
+}
+
+void JsonView::showFullValue()
+{
+    const QModelIndex index = m_tree->currentIndex();
+    if (!index.isValid())
+        return;
+    QString title = index.data(JsonTreeModel::PathRole).toString();
+    if (title.isEmpty())
+        title = index.siblingAtColumn(JsonTreeModel::KeyColumn).data().toString();
+    auto* dialog = new FullValueDialog(title, index.data(JsonTreeModel::FullTextRole).toString(),
+        index.data(JsonTreeModel::IsMarkdownRole).toBool(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+FullValueDialog::FullValueDialog(const QString& title, const QString& text, bool markdown, QWidget* parent)
+    : QDialog(parent)
+    , m_text(text)
+    , m_info(new QLabel(this))
+    , m_pages(new QStackedWidget(this))
+    , m_plain(new QPlainTextEdit)
+    , m_rendered(new OfflineTextBrowser)
+    , m_markdown(new QCheckBox(tr("Render as Markdown"), this))
+    , m_wrap(new QCheckBox(tr("Wrap lines"), this))
+{
+    setWindowTitle(title.isEmpty() ? tr("Value") : title);
+    resize(760, 540);
+    m_plain->setReadOnly(true);
+    m_plain->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    const QString shown = text.left(kMaxShownChars);
+    m_plain->setWordWrapMode(wrapModeFor(shown));
+    m_plain->setPlainText(shown);
+    m_pages->addWidget(m_plain);
+    m_pages->addWidget(m_rendered);
+    m_info->setText(text.size() > kMaxShownChars
+            ? tr("Showing the first %1 of %2 characters. Copy and Save take the whole value.")
+                  .arg(kMaxShownChars)
+                  .arg(text.size())
+            : tr("%1 characters").arg(text.size()));
+    m_wrap->setChecked(true);
+    m_markdown->setEnabled(text.size() <= kMaxMarkdownChars);
+    if (!m_markdown->isEnabled())
+        m_markdown->setToolTip(tr("Too long to render as Markdown"));
+    m_markdown->setChecked(markdown && m_markdown->isEnabled());
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    QPushButton* copy = buttons->addButton(tr("Copy"), QDialogButtonBox::ActionRole);
+    QPushButton* saveButton = buttons->addButton(tr("Save…"), QDialogButtonBox::ActionRole);
+    auto* options = new QHBoxLayout;
+    options->addWidget(m_markdown);
+    options->addWidget(m_wrap);
+    options->addStretch(1);
+    options->addWidget(buttons);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_info);
+    layout->addWidget(m_pages, 1);
+    layout->addLayout(options);
+
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_text); });
+    connect(saveButton, &QPushButton::clicked, this, &FullValueDialog::save);
+    connect(m_wrap, &QCheckBox::toggled, this, [this](bool on) {
+        m_plain->setLineWrapMode(on ? QPlainTextEdit::WidgetWidth : QPlainTextEdit::NoWrap);
+    });
+    connect(m_markdown, &QCheckBox::toggled, this, &FullValueDialog::setMarkdown);
+    setMarkdown(m_markdown->isChecked());
+}
+
+bool FullValueDialog::isShowingMarkdown() const
+{
+    return m_pages->currentWidget() == m_rendered;
+}
+
+QString FullValueDialog::shownText() const
+{
+    return isShowingMarkdown() ? m_rendered->toPlainText() : m_plain->toPlainText();
+}
+
+QString FullValueDialog::infoText() const
+{
+    return m_info->text();
+}
+
+void FullValueDialog::setMarkdown(bool on)
+{
+    if (on && m_rendered->document()->isEmpty()) {
+        m_rendered->setWordWrapMode(wrapModeFor(m_text));
+        m_rendered->setMarkdown(m_text);
+    }
+    m_pages->setCurrentWidget(on ? static_cast<QWidget*>(m_rendered) : m_plain);
+    m_wrap->setEnabled(!on);
+}
+
+void FullValueDialog::save()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save value"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(m_text.toUtf8()) < 0 || !file.commit())
+        QMessageBox::warning(
+            this, tr("Save value"), tr("Could not save %1: %2").arg(path, file.errorString()));
+}
+
+} // namespace spindle::widgets

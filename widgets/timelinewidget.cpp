@@ -1,0 +1,511 @@
+#include "widgets/timelinewidget.h"
+
+#include "widgets/statusdelegate.h"
+
+#include <QApplication>
+#include <QHelpEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <cmath>
+
+namespace spindle::widgets {
+
+namespace {
+
+constexpr int kLanesPad = 3; // space between the axis and the first lane
+constexpr int kRangeClickSlop = 3; // a shorter drag is a click, not a range
+constexpr double kWheelZoom = 0.8; // per wheel notch
+constexpr double kKeyZoom = 1.5;
+
+} // namespace
+
+TimelineWidget::TimelineWidget(QWidget* parent)
+    : QWidget(parent)
+    , m_scroll(new QScrollBar(Qt::Vertical, this))
+{
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_scroll->hide();
+    connect(m_scroll, &QScrollBar::valueChanged, this, [this] { update(); });
+    const char* names[] = { "success", "error", "descendant_error", "running", "" };
+    for (int i = 0; i < 5; ++i)
+        m_statusColors[i] = StatusDelegate::statusColor(QLatin1String(names[i]));
+}
+
+TimelineWidget::~TimelineWidget() = default;
+
+void TimelineWidget::setSpans(const QVector<TimelineSpan>& spans)
+{
+    TimelineLayout layout;
+    layout.setSpans(spans);
+    setTimelineLayout(std::move(layout));
+}
+
+void TimelineWidget::setSpansInBackground(const QVector<TimelineSpan>& spans)
+{
+    replaceLayout({}); // show the "laying out" placeholder, not the previous trace
+    m_pendingBuild = true;
+    const quint64 generation = m_generation;
+    buildTimelineLayoutAsync(spans, this, [this, generation](TimelineLayout layout) {
+        if (generation == m_generation) // else a newer trace replaced this one meanwhile
+            setTimelineLayout(std::move(layout));
+    });
+}
+
+void TimelineWidget::setTimelineLayout(TimelineLayout layout)
+{
+    replaceLayout(std::move(layout));
+    Q_EMIT layoutReady();
+}
+
+void TimelineWidget::replaceLayout(TimelineLayout layout)
+{
+    ++m_generation;
+    m_pendingBuild = false;
+    m_layout = std::move(layout);
+    m_selectedId = -1;
+    m_hover = -1;
+    m_drag = Drag::None;
+    m_hasRange = false;
+    m_view.setTraceBounds(m_layout.startMs(), m_layout.endMs());
+    updateScrollBar();
+    m_scroll->setValue(0);
+    zoomToFit();
+    update();
+}
+
+void TimelineWidget::setSelectedId(int id)
+{
+    m_selectedId = id;
+    const int index = m_layout.indexOfId(id);
+    if (index >= 0)
+        ensureVisible(index);
+    update();
+}
+
+void TimelineWidget::zoomToFit()
+{
+    viewMoved(m_view.fit());
+}
+
+void TimelineWidget::setViewRange(double startMs, double endMs)
+{
+    viewMoved(m_view.setRange(startMs, endMs));
+}
+
+void TimelineWidget::viewMoved(bool changed)
+{
+    if (!changed)
+        return;
+    update();
+    Q_EMIT viewChanged();
+}
+
+int TimelineWidget::verticalOffset() const
+{
+    return m_scroll->value();
+}
+
+void TimelineWidget::setVerticalOffset(int pixels)
+{
+    m_scroll->setValue(pixels); // clamped to the scroll bar's range
+}
+
+void TimelineWidget::setRange(qint64 t0, qint64 t1)
+{
+    m_hasRange = true;
+    m_rangeStart = std::min(t0, t1);
+    m_rangeEnd = std::max(t0, t1);
+    update();
+    Q_EMIT rangeSelected(m_layout.summarize(m_rangeStart, m_rangeEnd), m_rangeStart, m_rangeEnd);
+}
+
+void TimelineWidget::clearRange()
+{
+    if (!m_hasRange)
+        return;
+    m_hasRange = false;
+    update();
+    Q_EMIT rangeCleared();
+}
+
+QString TimelineWidget::rangeText() const
+{
+    return m_hasRange ? m_layout.rangeText(m_rangeStart, m_rangeEnd) : QString();
+}
+
+QRect TimelineWidget::plotRect() const
+{
+    return QRect(0, 0, width() - (m_scroll->isHidden() ? 0 : m_scroll->width()), height());
+}
+
+QRect TimelineWidget::lanesRect() const
+{
+    return plotRect().adjusted(0, kAxisHeight, 0, 0);
+}
+
+int TimelineWidget::laneTop(int lane) const
+{
+    return kAxisHeight + kLanesPad + lane * kLanePitch - verticalOffset();
+}
+
+QRect TimelineWidget::spanRect(int index) const
+{
+    if (index < 0 || index >= m_layout.spanCount())
+        return {};
+    const double limit = plotRect().width() + 10.0;
+    const double x0 = std::clamp(xForTime(double(m_layout.span(index).startMs)), -10.0, limit);
+    const double x1 = std::clamp(xForTime(double(m_layout.effectiveEnd(index))), x0 + 1, limit + 1);
+    const int left = int(std::floor(x0));
+    const int top = laneTop(m_layout.laneOf(index));
+    const QRect bar(left, top, std::max(1, int(std::ceil(x1)) - left), kLaneHeight);
+    return bar.intersected(lanesRect());
+}
+
+// The lane under pos, then the layout's hit test with a 3-px tolerance for thin spans.
+int TimelineWidget::spanIndexAt(const QPoint& pos) const
+{
+    if (!lanesRect().contains(pos))
+        return -1;
+    const int y = pos.y() - (kAxisHeight + kLanesPad) + verticalOffset();
+    if (y < 0 || y % kLanePitch >= kLaneHeight)
+        return -1;
+    const qint64 time = qint64(std::llround(timeForX(pos.x() + 0.5)));
+    const qint64 tolerance = qint64(std::ceil(3 * m_view.msPerPixel()));
+    return m_layout.spanAt(time, y / kLanePitch, tolerance);
+}
+
+// Scroll bar range and visibility for the lanes, then the plot width it leaves.
+void TimelineWidget::updateScrollBar()
+{
+    const int available = std::max(0, height() - kAxisHeight);
+    const int total = m_layout.laneCount() * kLanePitch + 2 * kLanesPad;
+    const int barWidth = m_scroll->sizeHint().width();
+    m_scroll->setGeometry(width() - barWidth, kAxisHeight, barWidth, available);
+    m_scroll->setRange(0, std::max(0, total - available));
+    m_scroll->setPageStep(std::max(1, available));
+    m_scroll->setSingleStep(kLanePitch);
+    m_scroll->setVisible(total > available);
+    viewMoved(m_view.setWidth(plotRect().width()));
+}
+
+// Scrolls the span's lane into view, and its time into the window (TimelineViewport::reveal).
+void TimelineWidget::ensureVisible(int index)
+{
+    const int top = laneTop(m_layout.laneOf(index)) + verticalOffset() - kAxisHeight;
+    const int viewHeight = lanesRect().height();
+    if (top < verticalOffset())
+        setVerticalOffset(top - kLanesPad);
+    else if (top + kLanePitch > verticalOffset() + viewHeight)
+        setVerticalOffset(top + kLanePitch - viewHeight);
+    viewMoved(m_view.reveal(double(m_layout.span(index).startMs), double(m_layout.effectiveEnd(index))));
+}
+
+void TimelineWidget::setHover(int index)
+{
+    if (index == m_hover)
+        return;
+    update(spanRect(m_hover).adjusted(-3, -3, 3, 3));
+    m_hover = index;
+    update(spanRect(m_hover).adjusted(-3, -3, 3, 3));
+}
+
+QColor TimelineWidget::spanColor(int index) const
+{
+    return m_statusColors[int(m_layout.status(index))];
+}
+
+bool TimelineWidget::event(QEvent* event)
+{
+    if (event->type() != QEvent::ToolTip)
+        return QWidget::event(event);
+    const auto* help = static_cast<QHelpEvent*>(event);
+    const int index = spanIndexAt(help->pos());
+    if (index >= 0)
+        QToolTip::showText(help->globalPos(), toolTipText(index), this, spanRect(index));
+    else
+        QToolTip::hideText();
+    return true;
+}
+
+void TimelineWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    updateScrollBar();
+}
+
+void TimelineWidget::mousePressEvent(QMouseEvent* event)
+{
+    m_pressPos = event->position().toPoint();
+    m_pressViewStart = m_view.startMs();
+    m_pressScroll = verticalOffset();
+    m_pressIndex = -1;
+    if (event->button() == Qt::MiddleButton) {
+        m_drag = Drag::Pan;
+    } else if (event->button() != Qt::LeftButton) {
+        return QWidget::mousePressEvent(event);
+    } else if (m_pressPos.y() < kAxisHeight) {
+        m_drag = Drag::Pan;
+    } else if (event->modifiers() & Qt::ShiftModifier) {
+        m_drag = Drag::Range;
+    } else {
+        m_pressIndex = spanIndexAt(m_pressPos);
+        m_drag = m_pressIndex >= 0 ? Drag::PendingClick : Drag::Range;
+    }
+    if (m_drag == Drag::Pan)
+        setCursor(Qt::ClosedHandCursor);
+}
+
+// Hover without a button; otherwise the drag started in mousePressEvent. A press on a bar that
+// moves past the drag distance becomes a pan.
+void TimelineWidget::mouseMoveEvent(QMouseEvent* event)
+{
+    const QPoint pos = event->position().toPoint();
+    const QPoint delta = pos - m_pressPos;
+    if (m_drag == Drag::PendingClick && delta.manhattanLength() >= QApplication::startDragDistance()) {
+        m_drag = Drag::Pan;
+        setCursor(Qt::ClosedHandCursor);
+    }
+    if (m_drag == Drag::None) {
+        setHover(spanIndexAt(pos));
+    } else if (m_drag == Drag::Pan) {
+        const double start = m_pressViewStart - delta.x() * m_view.msPerPixel();
+        setViewRange(start, start + (m_view.endMs() - m_view.startMs()));
+        setVerticalOffset(m_pressScroll - delta.y());
+    } else if (m_drag == Drag::Range && std::abs(delta.x()) >= kRangeClickSlop) {
+        m_hasRange = true;
+        m_rangeStart = std::llround(timeForX(std::min(pos.x(), m_pressPos.x())));
+        m_rangeEnd = std::llround(timeForX(std::max(pos.x(), m_pressPos.x())));
+        update();
+    }
+}
+
+void TimelineWidget::mouseReleaseEvent(QMouseEvent* event)
+{
+    const Drag drag = std::exchange(m_drag, Drag::None);
+    unsetCursor();
+    const int x = int(event->position().x());
+    if (drag == Drag::PendingClick && m_pressIndex >= 0) {
+        m_selectedId = m_layout.span(m_pressIndex).id;
+        update();
+        Q_EMIT spanClicked(m_selectedId);
+    } else if (drag == Drag::Range && std::abs(x - m_pressPos.x()) < kRangeClickSlop) {
+        clearRange();
+    } else if (drag == Drag::Range) {
+        setRange(std::llround(timeForX(m_pressPos.x())), std::llround(timeForX(x)));
+    }
+}
+
+void TimelineWidget::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    const int index = spanIndexAt(event->position().toPoint());
+    if (index < 0)
+        return QWidget::mouseDoubleClickEvent(event);
+    const double start = double(m_layout.span(index).startMs);
+    const double end = double(m_layout.effectiveEnd(index));
+    const double pad = std::max((end - start) * 0.05, 1.0);
+    setViewRange(start - pad, end + pad);
+}
+
+void TimelineWidget::wheelEvent(QWheelEvent* event)
+{
+    const QPoint d = event->angleDelta();
+    const Qt::KeyboardModifiers mods = event->modifiers();
+    if (mods & Qt::ShiftModifier) {
+        const int steps = d.y() != 0 ? d.y() : d.x();
+        setVerticalOffset(verticalOffset() - steps * 3 * kLanePitch / 120);
+    } else if ((mods & Qt::ControlModifier) || std::abs(d.x()) > std::abs(d.y())) {
+        const int steps = (mods & Qt::ControlModifier) && d.y() != 0 ? d.y() : d.x();
+        viewMoved(m_view.panBy(-steps / 120.0 * m_view.width() / 8));
+    } else if (d.y() != 0) {
+        viewMoved(m_view.zoomBy(std::pow(kWheelZoom, d.y() / 120.0), event->position().x()));
+    }
+    event->accept();
+}
+
+void TimelineWidget::keyPressEvent(QKeyEvent* event)
+{
+    const int key = event->key();
+    const double middle = m_view.width() / 2.0;
+    const int page = m_scroll->pageStep();
+    if (key == Qt::Key_Plus || key == Qt::Key_Equal)
+        viewMoved(m_view.zoomBy(1 / kKeyZoom, middle));
+    else if (key == Qt::Key_Minus || key == Qt::Key_Underscore)
+        viewMoved(m_view.zoomBy(kKeyZoom, middle));
+    else if (key == Qt::Key_Left || key == Qt::Key_Right)
+        viewMoved(m_view.panBy((key == Qt::Key_Left ? -1 : 1) * m_view.width() / 8.0));
+    else if (key == Qt::Key_Up || key == Qt::Key_Down)
+        setVerticalOffset(verticalOffset() + (key == Qt::Key_Up ? -kLanePitch : kLanePitch));
+    else if (key == Qt::Key_PageUp || key == Qt::Key_PageDown)
+        setVerticalOffset(verticalOffset() + (key == Qt::Key_PageUp ? -page : page));
+    else if (key == Qt::Key_0)
+        zoomToFit();
+    else if (key == Qt::Key_Escape && m_hasRange)
+        clearRange();
+    else
+        return QWidget::keyPressEvent(event);
+}
+
+void TimelineWidget::leaveEvent(QEvent* event)
+{
+    setHover(-1);
+    QWidget::leaveEvent(event);
+}
+
+void TimelineWidget::paintEvent(QPaintEvent* event)
+{
+    QPainter p(this);
+    p.fillRect(event->rect(), palette().base());
+    if (m_layout.spanCount() == 0) {
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        p.drawText(
+            rect(), Qt::AlignCenter, m_pendingBuild ? tr("Laying out calls…") : tr("No calls to show"));
+        return;
+    }
+    const int offset = verticalOffset() - kLanesPad;
+    const int first = std::max(0, offset / kLanePitch);
+    const int last = std::min(m_layout.laneCount() - 1, (offset + lanesRect().height()) / kLanePitch);
+    p.save();
+    p.setClipRect(lanesRect().intersected(event->rect()));
+    for (int lane = first; lane <= last; ++lane) { // odd tree depths get a shaded band
+        if (m_layout.laneDepth(lane) % 2)
+            p.fillRect(0, laneTop(lane) - 1, width(), kLanePitch, palette().alternateBase());
+    }
+    p.restore();
+    paintAxis(p);
+    p.save();
+    p.setClipRect(lanesRect().intersected(event->rect()));
+    for (int lane = first; lane <= last; ++lane) {
+        const QRect laneRect(0, laneTop(lane), plotRect().width(), kLaneHeight);
+        if (laneRect.intersects(event->rect()))
+            paintLane(p, lane);
+    }
+    const QColor text = palette().color(QPalette::Text);
+    if (m_hover >= 0)
+        paintOutline(p, m_hover, QColor(text.red(), text.green(), text.blue(), 120), 1);
+    paintOutline(p, m_layout.indexOfId(m_selectedId), text, 2);
+    p.restore();
+    paintRange(p);
+}
+
+void TimelineWidget::paintAxis(QPainter& p) const
+{
+    const QRect plot = plotRect();
+    p.fillRect(QRect(0, 0, width(), kAxisHeight), palette().window());
+    p.setPen(palette().color(QPalette::Mid));
+    p.drawLine(0, kAxisHeight - 1, width(), kAxisHeight - 1);
+    const double step = timelineTickStep(m_view.msPerPixel());
+    const double origin = double(m_layout.startMs());
+    QColor grid = palette().color(QPalette::Mid);
+    grid.setAlpha(70);
+    const QFontMetrics fm = fontMetrics();
+    for (double k = std::ceil((m_view.startMs() - origin) / step);; k += 1) {
+        const double x = std::round(xForTime(origin + k * step));
+        if (x > plot.right())
+            break;
+        p.setPen(palette().color(QPalette::WindowText));
+        p.drawLine(QPointF(x, kAxisHeight - 6), QPointF(x, kAxisHeight - 1));
+        const QString label = timelineTickLabel(k * step, step);
+        if (x + 3 + fm.horizontalAdvance(label) <= plot.right())
+            p.drawText(QPointF(x + 3, kAxisHeight - 8 - fm.descent()), label);
+        p.setPen(grid);
+        p.drawLine(QPointF(x, kAxisHeight), QPointF(x, plot.bottom()));
+    }
+}
+
+// One lane: bars at least a pixel long are drawn as they are; thinner spans become 1-px marks, at
+// most one per pixel column (the layout folds the rest), red if any folded span failed.
+void TimelineWidget::paintLane(QPainter& p, int lane) const
+{
+    const int y = laneTop(lane);
+    const double mpp = m_view.msPerPixel();
+    const double limit = plotRect().width() + 2.0;
+    const qint64 t0 = qint64(std::floor(m_view.startMs()));
+    const qint64 t1 = qint64(std::ceil(m_view.endMs()));
+    double lastMark = -1e9;
+    m_layout.forEachSpanMerged(lane, t0, t1, m_view.startMs(), mpp, [&](int i, bool foldedError) {
+        const qint64 start = m_layout.span(i).startMs;
+        const qint64 end = m_layout.effectiveEnd(i);
+        const double x0 = (double(start) - m_view.startMs()) / mpp;
+        if (foldedError) {
+            p.fillRect(QRectF(std::floor(x0), y, 1, kLaneHeight), m_statusColors[int(TimelineStatus::Error)]);
+        } else if (double(end - start) < mpp) { // thin: the same test the layout folds by
+            if (std::floor(x0) == lastMark)
+                return;
+            lastMark = std::floor(x0);
+            p.fillRect(QRectF(lastMark, y, 1, kLaneHeight), spanColor(i));
+        } else {
+            const double left = std::max(x0, -2.0);
+            const double right = std::min((double(end) - m_view.startMs()) / mpp, limit);
+            paintBar(p, i, QRectF(left, y, right - left, kLaneHeight));
+        }
+    });
+}
+
+void TimelineWidget::paintBar(QPainter& p, int index, const QRectF& bar) const
+{
+    const QColor color = spanColor(index);
+    const bool running = m_layout.isRunning(index);
+    if (running) {
+        p.fillRect(bar, color.lighter(165));
+        p.fillRect(bar, QBrush(color, Qt::BDiagPattern));
+    } else {
+        p.fillRect(bar, color);
+    }
+    if (bar.width() >= 4) // a darker leading edge separates abutting siblings
+        p.fillRect(QRectF(bar.left(), bar.top(), 1, bar.height()), color.darker(140));
+    if (bar.width() < 24)
+        return;
+    const QRectF visible = bar.intersected(QRectF(0, bar.top(), plotRect().width(), bar.height()));
+    const QRectF textRect = visible.adjusted(4, 0, -3, 0);
+    const QString text =
+        fontMetrics().elidedText(m_layout.span(index).label, Qt::ElideRight, int(textRect.width()));
+    if (text.isEmpty() || text == QStringLiteral("…"))
+        return;
+    p.setPen(running ? palette().color(QPalette::Text) : QColor(Qt::white));
+    p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, text);
+}
+
+void TimelineWidget::paintOutline(QPainter& p, int index, const QColor& color, qreal width) const
+{
+    QRectF r = spanRect(index);
+    if (r.isEmpty())
+        return;
+    if (r.width() < 5) // keep the outline of a 1-px span visible
+        r.adjust(-2, 0, 2, 0);
+    p.setPen(QPen(color, width));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(r.adjusted(width / 2, width / 2, -width / 2, -width / 2));
+}
+
+void TimelineWidget::paintRange(QPainter& p) const
+{
+    if (!m_hasRange)
+        return;
+    const QRect plot = plotRect();
+    const double x0 = std::clamp(xForTime(double(m_rangeStart)), -1.0, plot.width() + 1.0);
+    const double x1 = std::clamp(xForTime(double(m_rangeEnd)), -1.0, plot.width() + 1.0);
+    QColor fill = palette().color(QPalette::Highlight);
+    p.setPen(fill);
+    p.drawLine(QPointF(x0, 0), QPointF(x0, plot.bottom()));
+    p.drawLine(QPointF(x1, 0), QPointF(x1, plot.bottom()));
+    fill.setAlpha(45);
+    p.fillRect(QRectF(x0, 0, std::max(1.0, x1 - x0), plot.height()), fill);
+    const QString text = rangeText();
+    const QFontMetrics fm = fontMetrics();
+    const int w = fm.horizontalAdvance(text) + 14;
+    const int left = std::clamp(int((x0 + x1) / 2) - w / 2, 2, std::max(2, plot.width() - w - 2));
+    const QRect box(left, kAxisHeight + 4, w, fm.height() + 8);
+    p.setPen(palette().color(QPalette::Highlight));
+    p.setBrush(palette().toolTipBase());
+    p.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+    p.setPen(palette().color(QPalette::ToolTipText));
+    p.drawText(box, Qt::AlignCenter, text);
+}
+
+} // namespace spindle::widgets
