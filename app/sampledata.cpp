@@ -215,10 +215,14 @@ void appendToolExchange(Arr& messages, const Completion& c, const Obj& result)
 
 // Op objects as the Python SDK saves them. The ref digest is that of the value as Python's
 // json.dumps(sort_keys=True) prints it, so it matches what a Weave-compatible server answers.
+QString opSource(const QString& name)
+{
+    return u"import weave\n\n@weave.op()\ndef %1(*args, **kwargs):\n    ...\n"_s.arg(name);
+}
+
 Obj opValue(const QString& name)
 {
-    const QString source = u"import weave\n\n@weave.op()\ndef %1(*args, **kwargs):\n    ...\n"_s.arg(name);
-    const QString file = QString::fromStdString(weaveDigest(source.toStdString()));
+    const QString file = QString::fromStdString(weaveDigest(opSource(name).toStdString()));
     return { { u"_type"_s, u"CustomWeaveType"_s }, { u"files"_s, Obj { { u"obj.py"_s, file } } },
         { u"load_op"_s, QJsonValue() }, { u"weave_type"_s, Obj { { u"type"_s, u"Op"_s } } } };
 }
@@ -773,6 +777,9 @@ QList<SampleRequest> Generator::build(const QDateTime& now, int traceCount)
 {
     QList<SampleRequest> requests;
     for (const char* op : kOps) {
+        // The op's source file first (uploaded as multipart by the loader), then the op object.
+        requests.append({ u"/file/create"_s,
+            Obj { { u"project_id"_s, m_project }, { u"content"_s, opSource(str(op)) } } });
         const Obj obj { { u"project_id"_s, m_project }, { u"object_id"_s, str(op) },
             { u"val"_s, opValue(str(op)) } };
         requests.append({ u"/obj/create"_s, Obj { { u"obj"_s, obj } } });

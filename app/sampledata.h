@@ -7,7 +7,8 @@
 
 namespace spindle::app {
 
-// One HTTP request of the sample set: POST `path` with JSON `body`.
+// One HTTP request of the sample set: POST `path` with JSON `body`. For "/file/create" the body is
+// {"project_id", "content"}: the loader uploads `content` as the multipart file part.
 struct SampleRequest
 {
     QString path;

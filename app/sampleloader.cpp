@@ -24,6 +24,21 @@ void SampleLoader::sendNext()
         return;
     }
     const SampleRequest& request = m_requests[m_next];
+    const auto onError = [this](const net::ApiError& error) {
+        m_next = m_requests.size();
+        Q_EMIT finished(false, tr("Loading sample traces failed: %1").arg(error.message()));
+    };
+    if (request.path == QLatin1String("/file/create")) {
+        m_client->uploadFile(
+            request.body.value(QLatin1String("project_id")).toString(),
+            request.body.value(QLatin1String("content")).toString().toUtf8(), QStringLiteral("obj.py"),
+            [this](const QJsonObject&) {
+                ++m_next;
+                sendNext();
+            },
+            onError);
+        return;
+    }
     m_client->post(
         request.path, request.body,
         [this](const QJsonObject&) {

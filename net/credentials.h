@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+
 #include <functional>
 
 namespace spindle::net {
@@ -12,6 +13,7 @@ QString apiKeyFromNetrc(const QString& host, const QString& netrcPath = {});
 
 // The OS keychain (QtKeychain), asynchronous: the callback runs on the caller's thread.
 void readKeychainApiKey(const QString& account, std::function<void(const QString& key)> done);
-void writeKeychainApiKey(const QString& account, const QString& key, std::function<void(bool ok, const QString& error)> done);
+void writeKeychainApiKey(
+    const QString& account, const QString& key, std::function<void(bool ok, const QString& error)> done);
 
 } // namespace spindle::net

@@ -1,5 +1,6 @@
 #include "net/httpworker.h"
 
+#include <QHttpMultiPart>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QNetworkRequest>
@@ -94,13 +95,38 @@ void HttpWorker::send(TraceClient::RequestId id)
     if (!request.connection.apiKey.isEmpty())
         http.setRawHeader(
             "Authorization", "Basic " + QByteArray("api:" + request.connection.apiKey.toUtf8()).toBase64());
-    QNetworkReply* reply = request.kind == RequestKind::Health || request.kind == RequestKind::GetJson
-        ? m_network->get(http)
-        : m_network->post(http, request.body);
+    QNetworkReply* reply = nullptr;
+    if (request.kind == RequestKind::Health || request.kind == RequestKind::GetJson)
+        reply = m_network->get(http);
+    else if (request.kind == RequestKind::Upload)
+        reply = postMultipart(http, request);
+    else
+        reply = m_network->post(http, request.body);
     transfer.reply = reply;
     transfer.pending.clear();
     connect(reply, &QNetworkReply::readyRead, this, [this, id] { onReadyRead(id); });
     connect(reply, &QNetworkReply::finished, this, [this, id] { onFinished(id); });
+}
+
+QNetworkReply* HttpWorker::postMultipart(QNetworkRequest& http, const HttpRequest& request)
+{
+    // The SDKs' form: a text part `project_id` and a file part `file`.
+    auto* multipart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
+    QHttpPart project;
+    project.setHeader(
+        QNetworkRequest::ContentDispositionHeader, QStringLiteral("form-data; name=\"project_id\""));
+    project.setBody(request.uploadFields.value(0).toUtf8());
+    QHttpPart file;
+    file.setHeader(QNetworkRequest::ContentDispositionHeader,
+        QStringLiteral("form-data; name=\"file\"; filename=\"%1\"").arg(request.uploadFields.value(1)));
+    file.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/octet-stream"));
+    file.setBody(request.body);
+    multipart->append(project);
+    multipart->append(file);
+    http.setHeader(QNetworkRequest::ContentTypeHeader, QVariant()); // QNAM sets the boundary
+    QNetworkReply* reply = m_network->post(http, multipart);
+    multipart->setParent(reply);
+    return reply;
 }
 
 void HttpWorker::onReadyRead(TraceClient::RequestId id)

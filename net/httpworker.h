@@ -16,6 +16,7 @@ enum class RequestKind
     CallStream,
     Health,
     GetJson,
+    Upload, // multipart /file/create: body = the file's bytes
 };
 
 struct HttpRequest
@@ -27,6 +28,7 @@ struct HttpRequest
     ServerConnection connection;
     int maxRetries = 3;
     int firstDelayMs = 250;
+    QStringList uploadFields; // Upload: { project_id, file name }
 };
 
 // Lives on the client's network thread: owns the QNetworkAccessManager, retries, and parses
@@ -54,6 +56,7 @@ private:
     };
 
     void send(TraceClient::RequestId id);
+    QNetworkReply* postMultipart(QNetworkRequest& http, const HttpRequest& request);
     void onReadyRead(TraceClient::RequestId id);
     void onFinished(TraceClient::RequestId id);
     bool parseLines(Transfer& transfer, bool final);

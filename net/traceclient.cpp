@@ -46,13 +46,13 @@ void TraceClient::setRetryPolicy(int maxRetries, int firstDelayMs)
     m_firstDelayMs = firstDelayMs;
 }
 
-TraceClient::RequestId TraceClient::submit(
-    const QString& path, const QByteArray& body, int kind, Handlers handlers, int maxRetries)
+TraceClient::RequestId TraceClient::submit(const QString& path, const QByteArray& body, int kind,
+    Handlers handlers, int maxRetries, const QStringList& uploadFields)
 {
     const RequestId id = m_nextId++;
     m_pending.insert(id, std::move(handlers));
     HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection,
-        maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs };
+        maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs, uploadFields };
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
     return id;
 }
@@ -95,6 +95,16 @@ TraceClient::RequestId TraceClient::checkHealth(std::function<void(bool)> onResu
     handlers.onJson = [onResult](
                           const QJsonObject& json) { onResult(json.value(QLatin1String("ok")).toBool()); };
     return submit(QStringLiteral("/health"), {}, int(RequestKind::Health), std::move(handlers), 0);
+}
+
+TraceClient::RequestId TraceClient::uploadFile(const QString& projectId, const QByteArray& bytes,
+    const QString& fileName, JsonCallback onResult, ErrorCallback onError)
+{
+    Handlers handlers;
+    handlers.onJson = std::move(onResult);
+    handlers.onError = std::move(onError);
+    return submit(QStringLiteral("/file/create"), bytes, int(RequestKind::Upload), std::move(handlers), -1,
+        { projectId, fileName });
 }
 
 TraceClient::RequestId TraceClient::getJson(const QString& path, JsonCallback onResult, ErrorCallback onError)

@@ -60,6 +60,9 @@ public:
     // /calls/stream_query: rows arrive in batches (the first one early) then onDone.
     RequestId streamCalls(
         const QJsonObject& request, CallsCallback onBatch, DoneCallback onDone, ErrorCallback onError = {});
+    // POST /file/create as multipart/form-data (project_id + the file part); answers {"digest"}.
+    RequestId uploadFile(const QString& projectId, const QByteArray& bytes, const QString& fileName,
+        JsonCallback onResult, ErrorCallback onError = {});
     // GET /health once, without retries: true when the server answers 2xx.
     RequestId checkHealth(std::function<void(bool)> onResult);
     RequestId getJson(const QString& path, JsonCallback onResult, ErrorCallback onError = {});
@@ -84,7 +87,8 @@ private:
         ErrorCallback onError;
         bool quiet = false;
     };
-    RequestId submit(const QString& path, const QByteArray& body, int kind, Handlers handlers, int maxRetries = -1);
+    RequestId submit(const QString& path, const QByteArray& body, int kind, Handlers handlers,
+        int maxRetries = -1, const QStringList& uploadFields = {});
     void deliverJson(RequestId id, const QJsonObject& json);
     void deliverBytes(RequestId id, const QByteArray& bytes);
     void deliverCalls(RequestId id, const QVector<spindle::Call>& calls);

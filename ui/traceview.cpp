@@ -112,6 +112,7 @@ void TraceView::buildHeader(QWidget* bar)
     m_search->setToolTip(
         tr("Op and display names match here; input and output text is searched on the server. "
            "Enter: next hit, Shift+Enter: previous"));
+    m_search->setMinimumWidth(170);
     m_search->setMaximumWidth(260);
     row->addWidget(m_search);
     row->addWidget(m_searchStatus);

@@ -1,0 +1,164 @@
+// GUI test on the offscreen platform: open a sample trace from the table, walk to its errors,
+// and write screenshots of the trace view (tree and timeline) and of every detail tab.
+#include "app/session.h"
+#include "models/callstablemodel.h"
+#include "models/tracetreemodel.h"
+#include "ui/calldetailpanel.h"
+#include "ui/callscontroller.h"
+#include "ui/filterbar.h"
+#include "ui/mainwindow.h"
+#include "ui/tracespage.h"
+#include "ui/traceview.h"
+
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTreeView>
+#include <QtTest>
+
+using namespace spindle;
+
+class TraceViewTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void opensTheTraceOfTheSelectedCall();
+    void walksToTheNextError();
+    void detailTabs();
+    void siblingsAndSameOp();
+    void cleanupTestCase();
+
+private:
+    void screenshot(QWidget* widget, const QString& name);
+    ui::TracesPage* page() const
+    {
+        return m_session->window()->tracesPage();
+    }
+    ui::TraceView* trace() const
+    {
+        return page()->traceView();
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<app::AppSession> m_session;
+};
+
+void TraceViewTest::screenshot(QWidget* widget, const QString& name)
+{
+    QCoreApplication::processEvents();
+    QVERIFY(widget->grab().save(QStringLiteral(SPINDLE_BUILD_DIR "/") + name));
+}
+
+void TraceViewTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("spindle-test"));
+    QSettings::setPath(
+        QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+    app::AppOptions options;
+    options.dataDir = m_dir.filePath(QStringLiteral("data"));
+    options.port = 0;
+    options.projectId = QStringLiteral("trace-test/sample");
+    options.sampleData = true;
+    m_session = std::make_unique<app::AppSession>(options);
+    m_session->window()->resize(1700, 950);
+    m_session->window()->show();
+    QSignalSpy loaded(m_session.get(), &app::AppSession::sampleDataLoaded);
+    m_session->start();
+    QVERIFY(loaded.wait(30000));
+}
+
+void TraceViewTest::opensTheTraceOfTheSelectedCall()
+{
+    // Traces whose calls failed somewhere below the root.
+    page()->filterBar()->addStatus(QStringLiteral("descendant_error"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page()->controller()->isLoading() && page()->model()->isLoaded(0), 15000);
+    QSignalSpy loaded(trace(), &ui::TraceView::loaded);
+    page()->table()->setCurrentIndex(page()->model()->index(0, models::CallsTableModel::NameColumn));
+    QVERIFY(loaded.wait(15000) || !loaded.isEmpty());
+    const models::TraceTree* tree = trace()->traceTree();
+    QVERIFY(tree);
+    QVERIFY2(tree->size() > 3, qPrintable(QString::number(tree->size())));
+    QCOMPARE(tree->calls[trace()->selectedNode()].id, page()->model()->callAt(0)->id);
+    QVERIFY(tree->subtreeErrors[tree->roots.first()] > 0);
+    screenshot(m_session->window(), QStringLiteral("trace-view.png"));
+}
+
+void TraceViewTest::walksToTheNextError()
+{
+    const models::TraceTree* tree = trace()->traceTree();
+    trace()->setFocus();
+    QTest::keyClick(trace(), Qt::Key_N);
+    const int node = trace()->selectedNode();
+    QVERIFY(node >= 0);
+    QVERIFY2(tree->isError(node), qPrintable(tree->calls[node].name()));
+    QTRY_COMPARE_WITH_TIMEOUT(page()->detailPanel()->callId(), tree->calls[node].id, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(page()->detailPanel()->isFullyLoaded(), 5000);
+    QTest::keyClick(trace(), Qt::Key_P); // back to the same (only) error or the previous one
+    QVERIFY(tree->isError(trace()->selectedNode()));
+    auto* tabs = trace()->findChild<QTabWidget*>();
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    screenshot(trace(), QStringLiteral("trace-view-timeline.png"));
+    tabs->setCurrentIndex(0);
+}
+
+void TraceViewTest::detailTabs()
+{
+    ui::CallDetailPanel* detail = page()->detailPanel();
+    const models::TraceTree* tree = trace()->traceTree();
+    // An LLM call: it has a chat, usage, cost and code.
+    int llm = -1;
+    for (int node = 0; node < tree->size() && llm < 0; ++node)
+        if (tree->children[node].isEmpty() && tree->calls[node].totalCost()
+            && tree->calls[node].exception.isEmpty())
+            llm = node;
+    QVERIFY(llm >= 0);
+    trace()->selectNode(llm);
+    QTRY_VERIFY_WITH_TIMEOUT(detail->isFullyLoaded() && detail->callId() == tree->calls[llm].id, 5000);
+    QVERIFY(!detail->call().inputs.isEmpty());
+    const QStringList names { QStringLiteral("call"), QStringLiteral("summary"), QStringLiteral("code"),
+        QStringLiteral("attributes"), QStringLiteral("exception"), QStringLiteral("feedback") };
+    for (int tab = 0; tab < detail->tabs()->count(); ++tab) {
+        if (!detail->tabs()->isTabEnabled(tab))
+            continue;
+        detail->tabs()->setCurrentIndex(tab);
+        if (tab == 2) { // the op's captured source, from obj/read and file/content
+            const auto edits = detail->findChildren<QPlainTextEdit*>();
+            const auto showsSource = [&edits] {
+                return std::any_of(edits.cbegin(), edits.cend(), [](QPlainTextEdit* edit) {
+                    return edit->toPlainText().contains(QStringLiteral("@weave.op"));
+                });
+            };
+            QTRY_VERIFY_WITH_TIMEOUT(showsSource(), 5000);
+        }
+        screenshot(detail, QStringLiteral("detail-%1.png").arg(names.value(tab)));
+    }
+    detail->tabs()->setCurrentIndex(0);
+}
+
+void TraceViewTest::siblingsAndSameOp()
+{
+    const models::TraceTree* tree = trace()->traceTree();
+    const int root = tree->roots.first();
+    QVERIFY(tree->children[root].size() >= 2);
+    trace()->selectNode(tree->children[root][0]);
+    QTest::keyClick(trace(), Qt::Key_BracketRight);
+    QCOMPARE(trace()->selectedNode(), tree->children[root][1]);
+    QTest::keyClick(trace(), Qt::Key_BracketLeft);
+    QCOMPARE(trace()->selectedNode(), tree->children[root][0]);
+    trace()->collapseToErrors();
+    trace()->expandAll();
+    QVERIFY(trace()->tree()->isExpanded(trace()->model()->indexOfNode(root)));
+}
+
+void TraceViewTest::cleanupTestCase()
+{
+    m_session.reset();
+}
+
+QTEST_MAIN(TraceViewTest)
+#include "tst_traceview.moc"
