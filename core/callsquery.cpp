@@ -182,6 +182,8 @@ std::optional<QJsonObject> CallsQuery::queryJson() const
         terms.append(conditionExpr({ QStringLiteral("started_at"), FilterOp::Before, *startedBefore }));
     for (const auto& condition : conditions)
         terms.append(conditionExpr(condition));
+    for (const QJsonValue& term : extraTerms)
+        terms.append(term);
     if (terms.isEmpty())
         return std::nullopt;
     const QJsonValue expr = terms.size() == 1 ? terms.first() : QJsonValue(op("$and", terms));

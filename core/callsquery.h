@@ -70,6 +70,9 @@ struct CallsQuery
     std::optional<QDateTime> startedBefore;
     bool rootsOnly = true;
     QList<FieldCondition> conditions;
+    // $expr terms Spindle's filter bar cannot express (e.g. from a view saved by Weave's UI):
+    // kept verbatim and AND-ed with the rest.
+    QJsonArray extraTerms;
     QList<SortKey> sortBy { SortKey { QStringLiteral("started_at"), true } };
 
     bool operator==(const CallsQuery&) const = default;
@@ -80,6 +83,15 @@ struct CallsQuery
     // The stream_query body without paging: project_id, filter, query, sort_by.
     QJsonObject requestJson() const;
 };
+
+// The inverse of conditionExpr: the condition an $expr term expresses, if it is one of the
+// filter bar's shapes (the way Weave's UI writes them too).
+std::optional<FieldCondition> conditionFromExpr(const QJsonObject& term);
+
+// Reads a request's filter, query and sort back into a CallsQuery (saved views, pasted queries).
+// Terms it cannot map to the filter bar land in extraTerms, so nothing is lost.
+CallsQuery callsQueryFromParts(
+    const QString& projectId, const QJsonObject& filter, const QJsonObject& query, const QJsonArray& sortBy);
 
 // "1h", "1d", "2d", "1w", "1mo", "3mo" → the start of that range before `now`.
 std::optional<QDateTime> parseRelativeRange(const QString& text, const QDateTime& now);

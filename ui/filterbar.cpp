@@ -11,6 +11,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QJsonDocument>
 #include <QMenu>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -110,6 +111,8 @@ FilterBar::FilterBar(QWidget* parent)
     connect(m_chips, &widgets::ChipBar::chipRemoved, this, [this](int index) {
         if (index < m_conditions.size())
             m_conditions.removeAt(index);
+        else if (index - m_conditions.size() < m_extraTerms.size())
+            m_extraTerms.removeAt(index - m_conditions.size());
         refreshChips();
         Q_EMIT changed();
     });
@@ -200,6 +203,10 @@ void FilterBar::refreshChips()
     QStringList labels;
     for (const auto& condition : std::as_const(m_conditions))
         labels.append(describeCondition(condition));
+    for (const QJsonValue& term : std::as_const(m_extraTerms))
+        labels.append(
+            tr("query: %1")
+                .arg(QString::fromUtf8(QJsonDocument(term.toObject()).toJson(QJsonDocument::Compact))));
     m_chips->setChips(labels);
     QStringList statuses;
     for (QAction* action : m_status->menu()->actions())
@@ -228,13 +235,18 @@ void FilterBar::applyTo(spindle::CallsQuery& query) const
     }
     query.rootsOnly = m_rootsOnly->isChecked();
     query.conditions = m_conditions;
+    query.extraTerms = m_extraTerms;
 }
 
 void FilterBar::setFrom(const spindle::CallsQuery& query)
 {
     QSignalBlocker blockOp(m_op), blockRoots(m_rootsOnly), blockTime(m_time);
-    const int op = query.opNames.isEmpty() ? 0 : m_op->findData(query.opNames.first());
-    m_op->setCurrentIndex(op < 0 ? 0 : op);
+    int op = query.opNames.isEmpty() ? 0 : m_op->findData(query.opNames.first());
+    if (op < 0) { // an op the list does not have (yet): keep the filter, it still applies
+        m_op->addItem(spindle::opShortName(query.opNames.first()), query.opNames.first());
+        op = m_op->count() - 1;
+    }
+    m_op->setCurrentIndex(op);
     for (QAction* action : m_status->menu()->actions()) {
         QSignalBlocker blockAction(action);
         action->setChecked(query.statuses.contains(action->data().toString()));
@@ -244,6 +256,7 @@ void FilterBar::setFrom(const spindle::CallsQuery& query)
     m_customBefore = query.startedBefore;
     m_time->setCurrentIndex(query.startedAfter || query.startedBefore ? m_time->count() - 1 : 0);
     m_conditions = query.conditions;
+    m_extraTerms = query.extraTerms;
     refreshChips();
 }
 
@@ -259,7 +272,7 @@ bool FilterBar::hasFilters() const
     spindle::CallsQuery query;
     applyTo(query);
     return !query.opNames.isEmpty() || !query.statuses.isEmpty() || query.startedAfter || query.startedBefore
-        || !query.rootsOnly || !query.conditions.isEmpty();
+        || !query.rootsOnly || !query.conditions.isEmpty() || !query.extraTerms.isEmpty();
 }
 
 } // namespace spindle::ui

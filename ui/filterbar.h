@@ -47,6 +47,7 @@ private:
     QToolButton* m_addFilter;
     widgets::ChipBar* m_chips;
     QList<spindle::FieldCondition> m_conditions;
+    QJsonArray m_extraTerms; // query terms from a saved view that have no chip of their own
     QStringList m_knownFields;
     std::optional<QDateTime> m_customAfter;
     std::optional<QDateTime> m_customBefore;

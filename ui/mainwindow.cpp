@@ -74,6 +74,8 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     });
     connect(
         m_traces, &TracesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
+    connect(m_traces, &TracesPage::viewChanged, this,
+        [this](const QString& label) { setWindowTitle(tr("%1 — %2 — Spindle").arg(label, m_projectId)); });
     connect(m_traces, &TracesPage::sampleDataRequested, this,
         [this] { Q_EMIT sampleDataRequested(m_projectId); });
     statusBar()->showMessage(tr("Ready"));

@@ -5,6 +5,7 @@
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
 #include "ui/filterbar.h"
+#include "ui/savedviewsbar.h"
 #include "ui/traceview.h"
 #include "widgets/frozentableview.h"
 #include "widgets/statusdelegate.h"
@@ -39,6 +40,7 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     , m_filters(new FilterBar(this))
     , m_table(new widgets::FrozenTableView(this))
     , m_trace(new TraceView(client, this))
+    , m_views(nullptr)
     , m_detail(new CallDetailPanel(client, this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_countLabel(new QLabel(this))
@@ -104,6 +106,11 @@ void TracesPage::buildToolbar(QWidget* bar)
     auto* title = new QLabel(tr("<b>Traces</b>"), bar);
     row->addWidget(title);
     row->addWidget(m_countLabel);
+    row->addSpacing(12);
+    m_views = new SavedViewsBar(m_client, this, bar);
+    row->addWidget(m_views);
+    connect(m_views, &SavedViewsBar::currentViewChanged, this, &TracesPage::viewChanged);
+    connect(m_views, &SavedViewsBar::message, this, &TracesPage::statusMessage);
     row->addStretch(1);
     const auto addButton = [&](const QString& text, const QString& tip, auto slot) {
         auto* button = new QToolButton(bar);
@@ -199,6 +206,7 @@ void TracesPage::setProject(const QString& projectId)
     m_detail->clear();
     m_trace->clear();
     applyFilters();
+    m_views->setProject(projectId);
     loadOps();
 }
 
@@ -219,6 +227,40 @@ void TracesPage::sortBy(const QString& field, bool descending)
     spindle::CallsQuery query = m_controller->query();
     query.sortBy = { spindle::SortKey { field, descending } };
     m_controller->setQuery(query);
+    Q_EMIT stateChanged();
+}
+
+spindle::TracesViewState TracesPage::currentState() const
+{
+    spindle::TracesViewState state;
+    state.query = m_controller->query();
+    state.query.projectId.clear();
+    state.visibleColumns = m_visibleDynamic;
+    state.pinned = !m_table->pinnedColumns().isEmpty();
+    state.pageSize = CallsTableModel::kPageSize;
+    return state;
+}
+
+QStringList TracesPage::applyState(const spindle::TracesViewState& state)
+{
+    QStringList dropped;
+    const QStringList discovered = m_controller->discoveredColumns();
+    for (const QString& column : state.visibleColumns)
+        if (!discovered.isEmpty() && !discovered.contains(column))
+            dropped.append(tr("column %1 (not in the data)").arg(column));
+    spindle::CallsQuery query = state.query;
+    query.projectId = m_projectId;
+    m_filters->setFrom(query);
+    m_visibleDynamic = state.visibleColumns;
+    m_columnsChosen = true;
+    m_table->setPinnedColumns(state.pinned
+            ? QList<int> { CallsTableModel::StatusColumn, CallsTableModel::NameColumn }
+            : QList<int> {});
+    m_detail->clear();
+    m_controller->setQuery(query);
+    applyColumnSettings();
+    Q_EMIT stateChanged();
+    return dropped;
 }
 
 void TracesPage::applyFilters()
@@ -228,6 +270,7 @@ void TracesPage::applyFilters()
     m_filters->applyTo(query);
     m_detail->clear();
     m_controller->setQuery(query);
+    Q_EMIT stateChanged();
 }
 
 void TracesPage::onHeaderClicked(int section)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/callsquery.h"
+#include "core/savedview.h"
 #include "net/traceclient.h"
 
 #include <QWidget>
@@ -22,6 +23,7 @@ namespace spindle::ui {
 class CallDetailPanel;
 class CallsController;
 class TraceView;
+class SavedViewsBar;
 class FilterBar;
 
 // The Traces page: filter bar, the windowed calls table (server-side sort and filter), and a
@@ -52,6 +54,10 @@ public:
     {
         return m_trace;
     }
+    SavedViewsBar* savedViews() const
+    {
+        return m_views;
+    }
     CallDetailPanel* detailPanel() const
     {
         return m_detail;
@@ -62,6 +68,11 @@ public:
     }
     void sortBy(const QString& field, bool descending);
 
+    // The page's state as a saved view holds it, and applying one (a view, or the default).
+    spindle::TracesViewState currentState() const;
+    // Returns what could not be applied (e.g. columns the data no longer has).
+    QStringList applyState(const spindle::TracesViewState& state);
+
     void refresh();
     void exportCalls();
     void showCodeSnippets();
@@ -70,6 +81,8 @@ public:
     void copyCurrent(const QString& what); // "id", "ref", "json"
 
 Q_SIGNALS:
+    void stateChanged(); // filters, sort, columns or pinning changed
+    void viewChanged(const QString& label);
     void sampleDataRequested();
     void statusMessage(const QString& message);
 
@@ -96,6 +109,7 @@ private:
     FilterBar* m_filters;
     widgets::FrozenTableView* m_table;
     TraceView* m_trace;
+    SavedViewsBar* m_views;
     CallDetailPanel* m_detail;
     QSplitter* m_splitter;
     QLabel* m_countLabel;

@@ -101,6 +101,7 @@ void TracesPage::chooseColumns()
                 ? QList<int> { models::CallsTableModel::StatusColumn, models::CallsTableModel::NameColumn }
                 : QList<int> {});
         QSettings().setValue(QStringLiteral("columns/pinned"), pinned);
+        Q_EMIT stateChanged();
         return;
     }
     if (chosen->isChecked())
@@ -110,6 +111,7 @@ void TracesPage::chooseColumns()
     m_columnsChosen = true;
     QSettings().setValue(QStringLiteral("columns/visible/") + m_projectId, m_visibleDynamic);
     applyColumnSettings();
+    Q_EMIT stateChanged();
 }
 
 void TracesPage::exportCalls()

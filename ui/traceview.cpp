@@ -158,7 +158,7 @@ void TraceView::clear()
     m_model->setTree(nullptr);
     m_timeline->setSpans({});
     m_breadcrumbs->clear();
-    m_status->clear();
+    m_status->setText(tr("Select a call in the table to see its whole trace here."));
     m_traceId.clear();
 }
 

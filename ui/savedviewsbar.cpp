@@ -1,0 +1,275 @@
+#include "ui/savedviewsbar.h"
+
+#include "ui/tracespage.h"
+
+#include <QDialog>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QKeyEvent>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QShortcut>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace spindle::ui {
+
+SavedViewsBar::SavedViewsBar(net::TraceClient* client, TracesPage* page, QWidget* parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_page(page)
+    , m_button(new QToolButton(this))
+{
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_button->setPopupMode(QToolButton::InstantPopup);
+    m_button->setToolTip(
+        tr("Saved views: save this table's filters, sort and columns (Ctrl+S), switch views (Ctrl+K)"));
+    layout->addWidget(m_button);
+    m_button->setMenu(new QMenu(m_button));
+    connect(m_button->menu(), &QMenu::aboutToShow, this, &SavedViewsBar::buildMenu);
+    connect(m_page, &TracesPage::stateChanged, this, &SavedViewsBar::updateModified);
+    new QShortcut(
+        QKeySequence::Save, m_page, [this] { save(); }, Qt::WidgetWithChildrenShortcut);
+    new QShortcut(
+        QKeySequence(Qt::CTRL | Qt::Key_K), m_page, [this] { openSwitcher(); },
+        Qt::WidgetWithChildrenShortcut);
+    updateModified();
+}
+
+QString SavedViewsBar::currentLabel() const
+{
+    return m_current.objectId.isEmpty() ? tr("Default view") : m_current.label;
+}
+
+void SavedViewsBar::setProject(const QString& projectId)
+{
+    m_projectId = projectId;
+    m_current = {};
+    m_baseline = m_page->currentState();
+    m_views.clear();
+    updateModified();
+    reload();
+}
+
+void SavedViewsBar::reload()
+{
+    if (m_projectId.isEmpty())
+        return;
+    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("filter"),
+            QJsonObject {
+                { QStringLiteral("base_object_classes"), QJsonArray { QStringLiteral("SavedView") } },
+                { QStringLiteral("latest_only"), true } } } };
+    const QString project = m_projectId;
+    m_client->post(QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
+        if (project != m_projectId)
+            return;
+        m_views.clear();
+        for (const QJsonValue& obj : json.value(QLatin1String("objs")).toArray()) {
+            const QJsonObject val = obj.toObject().value(QLatin1String("val")).toObject();
+            if (val.value(QLatin1String("view_type")).toString() == QLatin1String("traces"))
+                m_views.append(savedViewFromObject(obj.toObject()));
+        }
+        std::sort(m_views.begin(), m_views.end(),
+            [](const SavedView& a, const SavedView& b) { return a.label.localeAwareCompare(b.label) < 0; });
+        Q_EMIT listChanged();
+    });
+}
+
+void SavedViewsBar::buildMenu()
+{
+    QMenu* menu = m_button->menu();
+    menu->clear();
+    QAction* fallback = menu->addAction(tr("Default view"), this, &SavedViewsBar::loadDefault);
+    fallback->setCheckable(true);
+    fallback->setChecked(m_current.objectId.isEmpty());
+    for (const SavedView& view : std::as_const(m_views)) {
+        QAction* action = menu->addAction(view.broken ? tr("%1 (broken)").arg(view.label) : view.label, this,
+            [this, id = view.objectId] { loadView(id); });
+        action->setCheckable(true);
+        action->setChecked(view.objectId == m_current.objectId);
+        action->setEnabled(!view.broken);
+        action->setToolTip(view.problems.join(QLatin1Char('\n')));
+    }
+    menu->addSeparator();
+    menu->addAction(tr("Save"), QKeySequence::Save, this, &SavedViewsBar::save);
+    menu->addAction(tr("Save as new view…"), this, [this] { saveAsNew(); });
+    QAction* rename = menu->addAction(tr("Rename…"), this, [this] { this->rename(); });
+    QAction* remove = menu->addAction(tr("Delete…"), this, [this] { this->remove(); });
+    QAction* revert = menu->addAction(tr("Revert changes"), this, &SavedViewsBar::revert);
+    menu->addAction(
+        tr("Switch view…"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &SavedViewsBar::openSwitcher);
+    rename->setEnabled(!m_current.objectId.isEmpty());
+    remove->setEnabled(!m_current.objectId.isEmpty());
+    revert->setEnabled(m_modified);
+}
+
+void SavedViewsBar::setCurrent(const SavedView& view)
+{
+    m_current = view;
+    m_applying = true;
+    const QStringList dropped = m_page->applyState(view.objectId.isEmpty() ? TracesViewState {} : view.state);
+    m_applying = false;
+    m_baseline = m_page->currentState();
+    updateModified();
+    Q_EMIT currentViewChanged(currentLabel());
+    QStringList notes = view.problems + dropped;
+    if (!notes.isEmpty())
+        Q_EMIT message(tr("View “%1”: %2").arg(currentLabel(), notes.join(QStringLiteral("; "))));
+}
+
+void SavedViewsBar::loadView(const QString& objectId)
+{
+    for (const SavedView& view : std::as_const(m_views))
+        if (view.objectId == objectId && !view.broken)
+            setCurrent(view);
+}
+
+void SavedViewsBar::loadDefault()
+{
+    setCurrent(SavedView {});
+}
+
+void SavedViewsBar::revert()
+{
+    setCurrent(m_current);
+}
+
+void SavedViewsBar::updateModified()
+{
+    if (m_applying)
+        return;
+    const TracesViewState now = m_page->currentState();
+    // The default view's columns come from the data, so only its query counts as a change.
+    m_modified = m_current.objectId.isEmpty()
+        ? !(now.query == m_baseline.query) || now.pinned != m_baseline.pinned
+        : !(now == m_baseline);
+    m_button->setText(tr("View: %1%2").arg(currentLabel(), m_modified ? QStringLiteral(" •") : QString()));
+    m_button->setToolTip(m_modified ? tr("This view has unsaved changes: Ctrl+S saves, the menu can revert")
+                                    : tr("Saved views (Ctrl+K to switch)"));
+}
+
+void SavedViewsBar::writeView(const QString& objectId, const QString& label, const QJsonObject& definition)
+{
+    const QJsonObject body = savedViewCreateRequest(m_projectId, objectId, label, definition);
+    m_client->post(
+        QStringLiteral("/obj/create"), body, [this, objectId, label, definition](const QJsonObject& json) {
+            SavedView saved;
+            saved.objectId = objectId;
+            saved.label = label;
+            saved.digest = json.value(QLatin1String("digest")).toString();
+            saved.definition = definition;
+            QStringList problems;
+            saved.state = stateFromDefinition(definition, &problems);
+            m_current = saved;
+            m_baseline = m_page->currentState();
+            updateModified();
+            Q_EMIT currentViewChanged(label);
+            Q_EMIT message(tr("Saved view “%1”").arg(label));
+            reload();
+        });
+}
+
+void SavedViewsBar::save()
+{
+    if (m_current.objectId.isEmpty()) {
+        saveAsNew();
+        return;
+    }
+    writeView(m_current.objectId, m_current.label,
+        definitionFromState(m_page->currentState(), m_current.definition));
+}
+
+void SavedViewsBar::saveAsNew(const QString& label)
+{
+    QString name = label;
+    if (name.isEmpty()) {
+        bool ok = false;
+        name = QInputDialog::getText(
+            m_page, tr("Save view"), tr("Name of the new view:"), QLineEdit::Normal, QString(), &ok)
+                   .trimmed();
+        if (!ok || name.isEmpty())
+            return;
+    }
+    writeView(
+        newSavedViewId(QDateTime::currentDateTimeUtc()), name, definitionFromState(m_page->currentState()));
+}
+
+void SavedViewsBar::rename(const QString& label)
+{
+    if (m_current.objectId.isEmpty())
+        return;
+    QString name = label;
+    if (name.isEmpty()) {
+        bool ok = false;
+        name = QInputDialog::getText(
+            m_page, tr("Rename view"), tr("New name:"), QLineEdit::Normal, m_current.label, &ok)
+                   .trimmed();
+        if (!ok || name.isEmpty())
+            return;
+    }
+    // A rename is a new version of the same object, with the definition as it was saved.
+    writeView(m_current.objectId, name, m_current.definition);
+}
+
+void SavedViewsBar::remove(bool confirm)
+{
+    if (m_current.objectId.isEmpty())
+        return;
+    if (confirm
+        && QMessageBox::question(m_page, tr("Delete view"),
+               tr("Delete the view “%1” and all its versions?").arg(m_current.label))
+            != QMessageBox::Yes)
+        return;
+    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("object_id"), m_current.objectId } };
+    const QString label = m_current.label;
+    m_client->post(QStringLiteral("/obj/delete"), body, [this, label](const QJsonObject&) {
+        Q_EMIT message(tr("Deleted view “%1”").arg(label));
+        loadDefault();
+        reload();
+    });
+}
+
+void SavedViewsBar::openSwitcher()
+{
+    QDialog dialog(m_page);
+    dialog.setWindowTitle(tr("Switch view"));
+    dialog.resize(420, 360);
+    auto* layout = new QVBoxLayout(&dialog);
+    auto* filter = new QLineEdit(&dialog);
+    filter->setPlaceholderText(tr("Type to filter views, Enter to open"));
+    auto* list = new QListWidget(&dialog);
+    layout->addWidget(filter);
+    layout->addWidget(list);
+    const auto fill = [&, this] {
+        list->clear();
+        auto* fallback = new QListWidgetItem(tr("Default view"), list);
+        fallback->setData(Qt::UserRole, QString());
+        for (const SavedView& view : std::as_const(m_views)) {
+            if (!view.label.contains(filter->text(), Qt::CaseInsensitive) || view.broken)
+                continue;
+            auto* item = new QListWidgetItem(view.label, list);
+            item->setData(Qt::UserRole, view.objectId);
+        }
+        list->setCurrentRow(list->count() > 1 && !filter->text().isEmpty() ? 1 : 0);
+    };
+    fill();
+    connect(filter, &QLineEdit::textChanged, &dialog, fill);
+    connect(filter, &QLineEdit::returnPressed, &dialog, &QDialog::accept);
+    connect(list, &QListWidget::itemActivated, &dialog, &QDialog::accept);
+    if (dialog.exec() != QDialog::Accepted || !list->currentItem())
+        return;
+    const QString id = list->currentItem()->data(Qt::UserRole).toString();
+    if (id.isEmpty())
+        loadDefault();
+    else
+        loadView(id);
+}
+
+} // namespace spindle::ui

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "core/savedview.h"
+#include "net/traceclient.h"
+
+#include <QWidget>
+
+class QToolButton;
+class QLabel;
+
+namespace spindle::ui {
+
+class TracesPage;
+
+// Saved views of the Traces page, stored as Weave SavedView objects: a menu button with the list
+// (the default view is built in, never stored), save (Ctrl+S), save as new, rename, delete and
+// revert, a modified marker, and a quick switcher (Ctrl+K).
+class SavedViewsBar : public QWidget
+{
+    Q_OBJECT
+public:
+    SavedViewsBar(net::TraceClient* client, TracesPage* page, QWidget* parent = nullptr);
+
+    void setProject(const QString& projectId);
+    void reload();
+    const QList<spindle::SavedView>& views() const
+    {
+        return m_views;
+    }
+    QString currentLabel() const; // "Default view" when none is loaded
+    QString currentObjectId() const
+    {
+        return m_current.objectId;
+    }
+    bool isModified() const
+    {
+        return m_modified;
+    }
+
+    void loadView(const QString& objectId);
+    void loadDefault();
+    void save(); // update the current view, or save as new when it is the default
+    void saveAsNew(const QString& label = {});
+    void rename(const QString& label = {});
+    void remove(bool confirm = true);
+    void revert();
+    void openSwitcher();
+
+Q_SIGNALS:
+    void currentViewChanged(const QString& label);
+    void listChanged();
+    void message(const QString& text);
+
+private:
+    void buildMenu();
+    void writeView(const QString& objectId, const QString& label, const QJsonObject& definition);
+    void updateModified();
+    void setCurrent(const spindle::SavedView& view);
+
+    net::TraceClient* m_client;
+    TracesPage* m_page;
+    QToolButton* m_button;
+    QString m_projectId;
+    QList<spindle::SavedView> m_views;
+    spindle::SavedView m_current; // objectId empty: the default view
+    spindle::TracesViewState m_baseline; // the state the current view was loaded with
+    bool m_modified = false;
+    bool m_applying = false;
+};
+
+} // namespace spindle::ui
