@@ -7,6 +7,7 @@
 #include "ui/feedbackpanel.h"
 #include "ui/summaryhtml.h"
 #include "widgets/chatview.h"
+#include "widgets/imagestrip.h"
 #include "widgets/jsonview.h"
 #include "widgets/statusdelegate.h"
 
@@ -48,6 +49,7 @@ CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
     , m_playground(new QToolButton(this))
     , m_tabs(new QTabWidget(this))
     , m_chat(new widgets::ChatView(this))
+    , m_images(new widgets::ImageStrip(this))
     , m_inputs(new widgets::JsonView(this))
     , m_output(new widgets::JsonView(this))
     , m_summary(new QTextBrowser(this))
@@ -133,6 +135,7 @@ QWidget* CallDetailPanel::buildHeader()
 QWidget* CallDetailPanel::buildCallTab()
 {
     auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_images);
     splitter->addWidget(m_chat);
     const auto labelled = [&](const QString& title, QWidget* body) {
         auto* box = new QWidget(splitter);

@@ -14,6 +14,7 @@ class QToolButton;
 
 namespace spindle::widgets {
 class ChatView;
+class ImageStrip;
 class JsonView;
 } // namespace spindle::widgets
 
@@ -68,6 +69,7 @@ private:
     void render();
     void loadFullCall();
     void loadCode();
+    void loadImages();
     void copy(const QString& text, const QString& what);
 
     net::TraceClient* m_client;
@@ -84,6 +86,8 @@ private:
     QWidget* m_header;
     QTabWidget* m_tabs;
     widgets::ChatView* m_chat;
+    widgets::ImageStrip* m_images;
+    QString m_imagesLoadedFor;
     widgets::JsonView* m_inputs;
     widgets::JsonView* m_output;
     QTextBrowser* m_summary;

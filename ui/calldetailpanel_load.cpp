@@ -6,11 +6,14 @@
 #include "ui/feedbackpanel.h"
 #include "ui/summaryhtml.h"
 #include "widgets/chatview.h"
+#include "widgets/imagestrip.h"
 #include "widgets/jsonview.h"
 #include "widgets/statusdelegate.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QFutureWatcher>
+#include <QImage>
 #include <QInputDialog>
 #include <QJsonArray>
 #include <QLabel>
@@ -20,8 +23,39 @@
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QToolButton>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace spindle::ui {
+namespace {
+
+constexpr int kMaxImages = 12;
+
+// Weave stores images as custom objects whose `files` map names an image file by digest
+// (PIL.Image.Image → "image.png"); collect (name, digest) pairs, depth-first.
+void findImageFiles(const QJsonValue& value, QList<QPair<QString, QString>>& found, int depth = 0)
+{
+    if (found.size() >= kMaxImages || depth > 32)
+        return;
+    if (value.isArray()) {
+        for (const QJsonValue& item : value.toArray())
+            findImageFiles(item, found, depth + 1);
+        return;
+    }
+    const QJsonObject object = value.toObject();
+    const QJsonObject files = object.value(QLatin1String("files")).toObject();
+    for (auto it = files.begin(); it != files.end(); ++it) {
+        static const QStringList kSuffixes { QStringLiteral(".png"), QStringLiteral(".jpg"),
+            QStringLiteral(".jpeg"), QStringLiteral(".gif"), QStringLiteral(".webp") };
+        if (std::any_of(
+                kSuffixes.cbegin(), kSuffixes.cend(), [&](const QString& s) { return it.key().endsWith(s); }))
+            found.append({ it.key(), it.value().toString() });
+    }
+    for (auto it = object.begin(); it != object.end(); ++it)
+        if (it.key() != QLatin1String("files"))
+            findImageFiles(it.value(), found, depth + 1);
+}
+
+} // namespace
 
 void CallDetailPanel::render()
 {
@@ -77,7 +111,36 @@ void CallDetailPanel::loadFullCall()
         m_call = spindle::Call::fromJson(call);
         m_loaded = true;
         render();
+        loadImages();
     });
+}
+
+void CallDetailPanel::loadImages()
+{
+    if (m_imagesLoadedFor == m_call.id)
+        return;
+    m_imagesLoadedFor = m_call.id;
+    m_images->clear();
+    QList<QPair<QString, QString>> files;
+    findImageFiles(m_call.inputs, files);
+    findImageFiles(m_call.output, files);
+    const QString forCall = m_call.id;
+    for (const auto& [name, digest] : std::as_const(files)) {
+        const auto id = m_client->postForBytes(QStringLiteral("/file/content"),
+            { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("digest"), digest } },
+            [this, forCall, name](const QByteArray& bytes) {
+                // Decoding happens on the thread pool; only the thumbnail is made here.
+                auto* watcher = new QFutureWatcher<QImage>(this);
+                connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, forCall, name] {
+                    watcher->deleteLater();
+                    const QImage image = watcher->result();
+                    if (forCall == m_call.id && !image.isNull())
+                        m_images->addImage(image, name);
+                });
+                watcher->setFuture(QtConcurrent::run([bytes] { return QImage::fromData(bytes); }));
+            });
+        m_client->setQuiet(id);
+    }
 }
 
 void CallDetailPanel::loadCode()

@@ -3,13 +3,16 @@
 #include "app/session.h"
 #include "models/callstablemodel.h"
 #include "models/tracetreemodel.h"
+#include "net/traceclient.h"
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
 #include "ui/traceview.h"
+#include "widgets/imagestrip.h"
 
+#include <QBuffer>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -29,6 +32,7 @@ private Q_SLOTS:
     void walksToTheNextError();
     void detailTabs();
     void siblingsAndSameOp();
+    void showsImagesInline();
     void cleanupTestCase();
 
 private:
@@ -153,6 +157,45 @@ void TraceViewTest::siblingsAndSameOp()
     trace()->collapseToErrors();
     trace()->expandAll();
     QVERIFY(trace()->tree()->isExpanded(trace()->model()->indexOfNode(root)));
+}
+
+void TraceViewTest::showsImagesInline()
+{
+    // An image logged the way the SDKs do: a file, and a custom object naming it by digest.
+    QImage image(64, 48, QImage::Format_RGB32);
+    image.fill(QColor(30, 120, 200));
+    QByteArray png;
+    QBuffer buffer(&png);
+    QVERIFY(image.save(&buffer, "PNG"));
+    net::TraceClient* client = m_session->client();
+    QString digest;
+    client->uploadFile(QStringLiteral("trace-test/sample"), png, QStringLiteral("image.png"),
+        [&](const QJsonObject& json) { digest = json.value(QLatin1String("digest")).toString(); });
+    QTRY_VERIFY_WITH_TIMEOUT(!digest.isEmpty(), 5000);
+    const QJsonObject imageValue { { QStringLiteral("_type"), QStringLiteral("CustomWeaveType") },
+        { QStringLiteral("weave_type"),
+            QJsonObject { { QStringLiteral("type"), QStringLiteral("PIL.Image.Image") } } },
+        { QStringLiteral("files"), QJsonObject { { QStringLiteral("image.png"), digest } } } };
+    const QJsonObject start { { QStringLiteral("project_id"), QStringLiteral("trace-test/sample") },
+        { QStringLiteral("id"), QStringLiteral("image-call") },
+        { QStringLiteral("trace_id"), QStringLiteral("image-trace") },
+        { QStringLiteral("op_name"), QStringLiteral("describe_image") },
+        { QStringLiteral("started_at"), QStringLiteral("2026-01-01T00:00:00Z") },
+        { QStringLiteral("attributes"), QJsonObject() },
+        { QStringLiteral("inputs"), QJsonObject { { QStringLiteral("image"), imageValue } } } };
+    bool stored = false;
+    client->post(QStringLiteral("/call/start"), { { QStringLiteral("start"), start } },
+        [&](const QJsonObject&) { stored = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, 5000);
+    Call call;
+    call.id = QStringLiteral("image-call");
+    call.traceId = QStringLiteral("image-trace");
+    ui::CallDetailPanel* detail = page()->detailPanel();
+    detail->showCall(QStringLiteral("trace-test/sample"), call);
+    auto* strip = detail->findChild<widgets::ImageStrip*>();
+    QVERIFY(strip);
+    QTRY_COMPARE_WITH_TIMEOUT(strip->imageCount(), 1, 5000);
+    screenshot(detail, QStringLiteral("detail-image.png"));
 }
 
 void TraceViewTest::cleanupTestCase()
