@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void exportsEveryFormat();
     void cancelRemovesThePartialFile();
     void snippetsCarryTheQuery();
+    void liveModeKeepsSelection();
     void wrongApiKeyShowsABanner();
     void serverGoingAwayAndComingBack();
     void cleanupTestCase();
@@ -174,6 +176,44 @@ void ExportAndResilienceTest::snippetsCarryTheQuery()
         ui::CallExporter::curlSnippet(query.requestJson(), QUrl(QStringLiteral("http://127.0.0.1:1")));
     QVERIFY(curl.contains(QStringLiteral("http://127.0.0.1:1/calls/stream_query")));
     QVERIFY(curl.contains(QStringLiteral("\"trace_roots_only\":true")));
+}
+
+void ExportAndResilienceTest::liveModeKeepsSelection()
+{
+    ui::MainWindow window(&m_client);
+    window.show();
+    window.setProject(m_project);
+    ui::TracesPage* page = window.tracesPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->rowCount() > 0 && page->model()->isLoaded(0), 10000);
+    const int before = page->model()->rowCount();
+    page->table()->setCurrentIndex(page->model()->index(0, 0));
+    const QString selected = page->model()->callAt(0)->id;
+    page->controller()->setLive(true);
+    // A new root call that is still running: it appears on top, the selection stays on its call.
+    const QString now = QDateTime::currentDateTimeUtc().addSecs(1).toString(Qt::ISODateWithMs);
+    const QJsonObject start { { QStringLiteral("project_id"), m_project },
+        { QStringLiteral("id"), QStringLiteral("live-call") },
+        { QStringLiteral("trace_id"), QStringLiteral("live-trace") },
+        { QStringLiteral("op_name"), QStringLiteral("live_op") }, { QStringLiteral("started_at"), now },
+        { QStringLiteral("attributes"), QJsonObject() }, { QStringLiteral("inputs"), QJsonObject() } };
+    post(QStringLiteral("/call/start"), { { QStringLiteral("start"), start } });
+    QTRY_COMPARE_WITH_TIMEOUT(page->model()->rowCount(), before + 1, 10000);
+    QCOMPARE(page->table()->currentIndex().row(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(1) && page->model()->callAt(1)->id == selected, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        page->model()->isLoaded(0) && page->model()->callAt(0)->status == QLatin1String("running"), 10000);
+    // It finishes: the running row turns into a finished one in place.
+    const QJsonObject end { { QStringLiteral("project_id"), m_project },
+        { QStringLiteral("id"), QStringLiteral("live-call") },
+        { QStringLiteral("ended_at"),
+            QDateTime::currentDateTimeUtc().addSecs(2).toString(Qt::ISODateWithMs) },
+        { QStringLiteral("summary"), QJsonObject() } };
+    post(QStringLiteral("/call/end"), { { QStringLiteral("end"), end } });
+    QTRY_VERIFY_WITH_TIMEOUT(
+        page->model()->isLoaded(0) && page->model()->callAt(0)->status == QLatin1String("success"), 10000);
+    QCOMPARE(page->model()->callAt(1)->id, selected);
+    page->controller()->setLive(false);
+    ++m_calls;
 }
 
 void ExportAndResilienceTest::wrongApiKeyShowsABanner()
