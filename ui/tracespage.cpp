@@ -4,6 +4,7 @@
 #include "models/callstablemodel.h"
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
+#include "ui/comparedialog.h"
 #include "ui/filterbar.h"
 #include "ui/savedviewsbar.h"
 #include "ui/traceview.h"
@@ -132,6 +133,10 @@ void TracesPage::buildToolbar(QWidget* bar)
         &TracesPage::exportCalls);
     addButton(
         tr("Code"), tr("Show the Python and curl equivalents of this query"), &TracesPage::showCodeSnippets);
+    m_compare = addButton(tr("Compare"),
+        tr("Compare the selected calls side by side (Ctrl+D; select two or more rows)"),
+        &TracesPage::compareSelected);
+    m_compare->setEnabled(false);
 }
 
 void TracesPage::buildTable()
@@ -162,6 +167,14 @@ void TracesPage::buildTable()
     connect(m_table, &QTableView::pressed, this, &TracesPage::onCellPressed);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         &TracesPage::showCurrentDetail);
+    const auto updateCompare = [this] {
+        int rows = 0; // summing ranges stays cheap when Ctrl+A selects a million rows
+        for (const QItemSelectionRange& range : m_table->selectionModel()->selection())
+            rows += range.height();
+        m_compare->setEnabled(rows >= 2);
+    };
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, updateCompare);
+    connect(m_model, &QAbstractItemModel::modelReset, this, updateCompare);
     connect(m_model, &QAbstractItemModel::dataChanged, this,
         [this](const QModelIndex& from, const QModelIndex& to) {
             const QModelIndex current = m_table->currentIndex();
@@ -185,6 +198,7 @@ void TracesPage::buildTable()
     addAction(tr("Delete…"), QKeySequence::Delete, &TracesPage::deleteSelected);
     addAction(tr("Refresh"), QKeySequence::Refresh, &TracesPage::refresh);
     addAction(tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), &TracesPage::exportCalls);
+    addAction(tr("Compare selected…"), QKeySequence(Qt::CTRL | Qt::Key_D), &TracesPage::compareSelected);
     m_emptyState->setAlignment(Qt::AlignCenter);
     m_emptyState->setWordWrap(true);
     m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
@@ -466,6 +480,19 @@ void TracesPage::loadOps()
         refs.sort();
         m_filters->setOps(refs);
     });
+}
+
+void TracesPage::compareSelected()
+{
+    const QStringList ids = selectedIds();
+    if (ids.size() < 2) {
+        Q_EMIT statusMessage(tr("Select two or more loaded calls to compare them"));
+        return;
+    }
+    auto* dialog = new CompareDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->compare(m_projectId, ids);
+    dialog->show();
 }
 
 } // namespace spindle::ui

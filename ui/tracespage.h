@@ -77,6 +77,7 @@ public:
     void exportCalls();
     void showCodeSnippets();
     void deleteSelected();
+    void compareSelected(); // opens a CompareDialog on the selected calls (2+)
     void renameCurrent();
     void copyCurrent(const QString& what); // "id", "ref", "json"
 
@@ -115,6 +116,7 @@ private:
     QLabel* m_countLabel;
     QLabel* m_emptyState;
     QToolButton* m_live;
+    QToolButton* m_compare = nullptr;
     QString m_projectId;
     QString m_connectionHint;
     QStringList m_visibleDynamic;

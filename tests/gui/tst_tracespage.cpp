@@ -1,8 +1,10 @@
 // GUI test on the offscreen platform: the whole app on its embedded server with sample data.
 // Sorts, filters, pages to the end, and saves screenshots of the Traces page under the build dir.
 #include "app/session.h"
+#include "models/callcomparison.h"
 #include "models/callstablemodel.h"
 #include "ui/callscontroller.h"
+#include "ui/comparedialog.h"
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void sortsOnTheServer();
     void filtersOnTheServer();
     void pagesToTheEnd();
+    void comparesSelectedCalls();
     void cleanupTestCase();
 
 private:
@@ -133,6 +136,28 @@ void TracesPageTest::pagesToTheEnd()
     QTRY_VERIFY_WITH_TIMEOUT(model()->isLoaded(total - 1), 15000);
     QVERIFY(!model()->callAt(total - 1)->id.isEmpty());
     screenshot(QStringLiteral("traces-page-end.png"));
+}
+
+void TracesPageTest::comparesSelectedCalls()
+{
+    QTableView* table = page()->table();
+    table->scrollToTop();
+    QTRY_VERIFY_WITH_TIMEOUT(model()->isLoaded(0) && model()->isLoaded(1), 10000);
+    table->selectionModel()->select(
+        model()->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    table->selectionModel()->select(
+        model()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    page()->compareSelected();
+    auto* dialog = page()->findChild<ui::CompareDialog*>();
+    QVERIFY(dialog);
+    QSignalSpy loaded(dialog, &ui::CompareDialog::loaded);
+    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    QCOMPARE(dialog->model()->columnCount(), 3); // the field column and one per call
+    QVERIFY(dialog->model()->rowCount() > 3);
+    dialog->resize(1200, 800);
+    QTest::qWait(200); // let the cards lay out
+    QVERIFY(dialog->grab().save(QStringLiteral(SPINDLE_BUILD_DIR "/compare-dialog.png")));
+    dialog->close();
 }
 
 void TracesPageTest::cleanupTestCase()

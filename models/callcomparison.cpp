@@ -1,0 +1,530 @@
+#include "models/callcomparison.h"
+
+#include "models/callstablemodel.h"
+
+#include <QColor>
+#include <QFont>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSet>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace spindle::models {
+
+namespace {
+
+const QChar kMinus(0x2212);
+
+QString signOf(double delta)
+{
+    return delta > 0 ? QStringLiteral("+") : delta < 0 ? QString(kMinus) : QStringLiteral("±");
+}
+
+// The text of one compared value: "" when the call lacks the path, "null" for an explicit null.
+QString valueText(const QJsonValue& value)
+{
+    return value.isUndefined() ? QString() : value.isNull() ? QStringLiteral("null") : jsonCellText(value);
+}
+
+void flatten(const QJsonValue& value, const QString& path, int depth, QHash<QString, QJsonValue>& out)
+{
+    if (depth < kMaxDepth && value.isObject() && !value.toObject().isEmpty()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            flatten(it.value(), path + QLatin1Char('.') + it.key(), depth + 1, out);
+        return;
+    }
+    if (depth < kMaxDepth && value.isArray() && !value.toArray().isEmpty()
+        && value.toArray().size() <= kMaxArrayItems) {
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i)
+            flatten(array.at(i), path + QLatin1Char('.') + QString::number(i), depth + 1, out);
+        return;
+    }
+    out.insert(path, value);
+}
+
+QHash<QString, QJsonValue> flattenCall(const spindle::Call& call)
+{
+    QHash<QString, QJsonValue> leaves;
+    // An empty inputs object is no row of its own: it would only add noise next to inputs.*.
+    for (auto it = call.inputs.begin(); it != call.inputs.end(); ++it)
+        flatten(it.value(), QStringLiteral("inputs.") + it.key(), 1, leaves);
+    if (!call.output.isUndefined())
+        flatten(call.output, QStringLiteral("output"), 0, leaves);
+    if (!call.exception.isEmpty())
+        leaves.insert(QStringLiteral("exception"), call.exception);
+    return leaves;
+}
+
+// Path order: inputs, then output, then exception; within a root segment by segment, with
+// numeric segments (array indexes) in numeric order so "…10" follows "…9".
+struct PathKey
+{
+    QString path;
+    int rank;
+    QStringList segments;
+};
+
+PathKey pathKey(const QString& path)
+{
+    const QStringList segments = path.split(QLatin1Char('.'));
+    const QString& root = segments.first();
+    return { path, root == QLatin1String("inputs") ? 0 : root == QLatin1String("output") ? 1 : 2, segments };
+}
+
+bool pathLess(const PathKey& a, const PathKey& b)
+{
+    if (a.rank != b.rank)
+        return a.rank < b.rank;
+    const qsizetype common = std::min(a.segments.size(), b.segments.size());
+    for (qsizetype i = 0; i < common; ++i) {
+        bool aNumeric = false;
+        bool bNumeric = false;
+        const qlonglong an = a.segments[i].toLongLong(&aNumeric);
+        const qlonglong bn = b.segments[i].toLongLong(&bNumeric);
+        if (aNumeric && bNumeric && an != bn)
+            return an < bn;
+        if (const int c = a.segments[i].compare(b.segments[i]); c != 0)
+            return c < 0;
+    }
+    return a.segments.size() < b.segments.size();
+}
+
+QVector<ComparisonRow> fieldRows(const QVector<spindle::Call>& calls)
+{
+    QVector<QHash<QString, QJsonValue>> leaves;
+    QSet<QString> seen;
+    std::vector<PathKey> keys;
+    for (const auto& call : calls) {
+        leaves.append(flattenCall(call));
+        for (auto it = leaves.last().cbegin(); it != leaves.last().cend(); ++it) {
+            if (!seen.contains(it.key())) {
+                seen.insert(it.key());
+                keys.push_back(pathKey(it.key()));
+            }
+        }
+    }
+    std::sort(keys.begin(), keys.end(), pathLess);
+    QVector<ComparisonRow> rows;
+    rows.reserve(qsizetype(keys.size()));
+    for (const PathKey& key : keys) {
+        const QString& path = key.path;
+        ComparisonRow row;
+        row.path = path;
+        row.label = path;
+        for (const auto& callLeaves : leaves) {
+            const QJsonValue value = callLeaves.value(path, QJsonValue(QJsonValue::Undefined));
+            row.values.append(value);
+            row.texts.append(valueText(value));
+            row.differs = row.differs || value != row.values.first();
+        }
+        rows.append(row);
+    }
+    return rows;
+}
+
+struct MetricSpec
+{
+    const char* path;
+    const char* label;
+    std::optional<double> (*value)(const spindle::Call&);
+    QString (*text)(double);
+    QString (*delta)(double);
+};
+
+const MetricSpec kMetrics[] = {
+    { "latency", "Latency",
+        [](const spindle::Call& c) -> std::optional<double> {
+            return c.latencyMs ? std::optional<double>(double(*c.latencyMs)) : std::nullopt;
+        },
+        [](double v) { return formatLatency(qint64(v)); },
+        [](double d) { return formatLatencyDelta(qint64(d)); } },
+    { "tokens", "Tokens",
+        [](const spindle::Call& c) -> std::optional<double> {
+            return c.costs.isEmpty() ? std::nullopt : std::optional<double>(double(c.totalTokens()));
+        },
+        [](double v) { return QString::number(qint64(v)); },
+        [](double d) { return formatTokenDelta(qint64(d)); } },
+    { "cost", "Cost", [](const spindle::Call& c) { return c.totalCost(); },
+        [](double v) { return formatCost(v); }, [](double d) { return formatCostDelta(d); } },
+};
+
+bool sameNumber(double a, double b)
+{
+    return std::abs(a - b) <= 1e-12 * std::max({ 1.0, std::abs(a), std::abs(b) });
+}
+
+ComparisonRow metricRow(const MetricSpec& spec, const QVector<spindle::Call>& calls)
+{
+    ComparisonRow row;
+    row.kind = ComparisonRow::Kind::Metric;
+    row.path = QLatin1String(spec.path);
+    row.label = QLatin1String(spec.label);
+    std::optional<double> first;
+    for (qsizetype i = 0; i < calls.size(); ++i) {
+        const std::optional<double> value = spec.value(calls[i]);
+        if (i == 0)
+            first = value;
+        row.values.append(value ? QJsonValue(*value) : QJsonValue(QJsonValue::Undefined));
+        row.texts.append(value ? spec.text(*value) : QString());
+        const bool known = i > 0 && value && first;
+        const double delta = known ? *value - *first : 0;
+        row.deltas.append(known ? std::optional<double>(delta) : std::nullopt);
+        row.deltaTexts.append(known ? spec.delta(delta) : QString());
+        if (i > 0)
+            row.differs =
+                row.differs || value.has_value() != first.has_value() || (known && !sameNumber(delta, 0));
+    }
+    return row;
+}
+
+// Tokens for the word diff: a run of word characters, a run of whitespace, or one other
+// character (a surrogate pair counts as one).
+QStringList tokenize(const QString& text)
+{
+    QStringList tokens;
+    const auto kind = [](QChar c) { return c.isSpace() ? 1 : (c.isLetterOrNumber() || c == u'_') ? 2 : 0; };
+    qsizetype i = 0;
+    while (i < text.size()) {
+        const int k = kind(text[i]);
+        qsizetype end = i + 1;
+        if (k == 0) {
+            if (text[i].isHighSurrogate() && end < text.size() && text[end].isLowSurrogate())
+                ++end;
+        } else {
+            while (end < text.size() && kind(text[end]) == k)
+                ++end;
+        }
+        tokens.append(text.mid(i, end - i));
+        i = end;
+    }
+    return tokens;
+}
+
+constexpr qsizetype kMaxLcsCells = 4'000'000;
+
+// Token-level diff of a and b (already without their common prefix and suffix).
+QVector<DiffSegment> lcsDiff(const QStringList& a, const QStringList& b)
+{
+    const qsizetype n = a.size();
+    const qsizetype m = b.size();
+    QVector<DiffSegment> out;
+    if (n == 0 || m == 0 || (n + 1) * (m + 1) > kMaxLcsCells) {
+        if (n)
+            out.append({ DiffSegment::Delete, a.join(QString()) });
+        if (m)
+            out.append({ DiffSegment::Insert, b.join(QString()) });
+        return out;
+    }
+    // lcs[i * (m + 1) + j]: LCS length of a[i..] and b[j..].
+    std::vector<quint32> lcs(size_t((n + 1) * (m + 1)), 0);
+    const auto at = [&](qsizetype i, qsizetype j) -> quint32& { return lcs[size_t(i * (m + 1) + j)]; };
+    for (qsizetype i = n - 1; i >= 0; --i) {
+        for (qsizetype j = m - 1; j >= 0; --j)
+            at(i, j) = a[i] == b[j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+    }
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && a[i] == b[j]) {
+            out.append({ DiffSegment::Equal, a[i++] });
+            ++j;
+        } else if (j == m || (i < n && at(i + 1, j) >= at(i, j + 1))) {
+            out.append({ DiffSegment::Delete, a[i++] });
+        } else {
+            out.append({ DiffSegment::Insert, b[j++] });
+        }
+    }
+    return out;
+}
+
+// Merges runs into one deletion then one insertion, folding whitespace that only separates
+// two changes into both sides.
+QVector<DiffSegment> mergeSegments(const QVector<DiffSegment>& raw)
+{
+    QVector<DiffSegment> out;
+    QString deleted;
+    QString inserted;
+    const auto flush = [&] {
+        if (!deleted.isEmpty())
+            out.append({ DiffSegment::Delete, deleted });
+        if (!inserted.isEmpty())
+            out.append({ DiffSegment::Insert, inserted });
+        deleted.clear();
+        inserted.clear();
+    };
+    for (qsizetype k = 0; k < raw.size(); ++k) {
+        const DiffSegment& seg = raw[k];
+        if (seg.op == DiffSegment::Delete) {
+            deleted += seg.text;
+        } else if (seg.op == DiffSegment::Insert) {
+            inserted += seg.text;
+        } else if ((!deleted.isEmpty() || !inserted.isEmpty()) && seg.text.trimmed().isEmpty()
+            && k + 1 < raw.size() && raw[k + 1].op != DiffSegment::Equal) {
+            deleted += seg.text;
+            inserted += seg.text;
+        } else {
+            flush();
+            if (!out.isEmpty() && out.last().op == DiffSegment::Equal)
+                out.last().text += seg.text;
+            else
+                out.append(seg);
+        }
+    }
+    flush();
+    return out;
+}
+
+} // namespace
+
+bool ComparisonRow::differsFromFirst(int call) const
+{
+    if (call <= 0 || call >= values.size())
+        return false;
+    if (kind == Kind::Metric && deltas.value(call))
+        return !sameNumber(*deltas.value(call), 0);
+    return values[call] != values.first();
+}
+
+QVector<ComparisonRow> buildComparison(const QVector<spindle::Call>& calls)
+{
+    QVector<ComparisonRow> rows;
+    if (calls.isEmpty())
+        return rows;
+    for (const MetricSpec& spec : kMetrics)
+        rows.append(metricRow(spec, calls));
+    rows.append(fieldRows(calls));
+    return rows;
+}
+
+QString formatLatencyDelta(qint64 deltaMs)
+{
+    return signOf(double(deltaMs)) + formatLatency(std::abs(deltaMs));
+}
+
+QString formatTokenDelta(qint64 delta)
+{
+    const qint64 size = std::abs(delta);
+    return signOf(double(delta)) + QString::number(size)
+        + (size == 1 ? QStringLiteral(" token") : QStringLiteral(" tokens"));
+}
+
+QString formatCostDelta(double deltaUsd)
+{
+    const double size = std::abs(deltaUsd);
+    if (size < 1e-9)
+        return QStringLiteral("±$0");
+    const int decimals = size >= 1 ? 2 : size >= 0.0001 ? 4 : 6;
+    return signOf(deltaUsd) + QLatin1Char('$') + QString::number(size, 'f', decimals);
+}
+
+QVector<DiffSegment> wordDiff(const QString& before, const QString& after)
+{
+    QStringList a = tokenize(before);
+    QStringList b = tokenize(after);
+    qsizetype prefix = 0;
+    while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix])
+        ++prefix;
+    qsizetype suffix = 0;
+    while (suffix < a.size() - prefix && suffix < b.size() - prefix
+        && a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix])
+        ++suffix;
+    QVector<DiffSegment> raw;
+    if (prefix)
+        raw.append({ DiffSegment::Equal, a.mid(0, prefix).join(QString()) });
+    raw.append(lcsDiff(a.mid(prefix, a.size() - prefix - suffix), b.mid(prefix, b.size() - prefix - suffix)));
+    if (suffix)
+        raw.append({ DiffSegment::Equal, a.mid(a.size() - suffix).join(QString()) });
+    return mergeSegments(raw);
+}
+
+CallComparisonModel::CallComparisonModel(QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_rowDiffers(QColor(255, 246, 214))
+    , m_cellDiffers(QColor(255, 224, 160))
+    , m_missing(QColor(140, 140, 140))
+    , m_worse(QColor(190, 40, 40))
+    , m_better(QColor(40, 125, 50))
+{
+    m_italic.setItalic(true);
+}
+
+void CallComparisonModel::setCalls(const QVector<spindle::Call>& calls)
+{
+    beginResetModel();
+    m_calls = calls;
+    m_rows = buildComparison(calls);
+    updateVisibleRows();
+    endResetModel();
+}
+
+void CallComparisonModel::setOnlyDifferences(bool only)
+{
+    if (only == m_onlyDifferences)
+        return;
+    m_onlyDifferences = only;
+    refilter();
+}
+
+void CallComparisonModel::setFilterText(const QString& text)
+{
+    if (text == m_filterText)
+        return;
+    m_filterText = text;
+    refilter();
+}
+
+bool CallComparisonModel::rowVisible(const ComparisonRow& row) const
+{
+    if (m_onlyDifferences && !row.differs)
+        return false;
+    const QString needle = m_filterText.trimmed();
+    if (needle.isEmpty() || row.label.contains(needle, Qt::CaseInsensitive)
+        || row.path.contains(needle, Qt::CaseInsensitive))
+        return true;
+    return std::any_of(row.texts.begin(), row.texts.end(),
+        [&](const QString& text) { return text.contains(needle, Qt::CaseInsensitive); });
+}
+
+void CallComparisonModel::refilter()
+{
+    beginResetModel();
+    updateVisibleRows();
+    endResetModel();
+}
+
+void CallComparisonModel::updateVisibleRows()
+{
+    m_visible.clear();
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (rowVisible(m_rows[i]))
+            m_visible.append(i);
+    }
+}
+
+const ComparisonRow* CallComparisonModel::comparisonRow(int row) const
+{
+    return row >= 0 && row < m_visible.size() ? &m_rows[m_visible[row]] : nullptr;
+}
+
+int CallComparisonModel::differingRowCount() const
+{
+    return int(std::count_if(m_rows.begin(), m_rows.end(), [](const ComparisonRow& r) { return r.differs; }));
+}
+
+int CallComparisonModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_visible.size());
+}
+
+int CallComparisonModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_calls.size()) + 1;
+}
+
+QVariant CallComparisonModel::data(const QModelIndex& index, int role) const
+{
+    const ComparisonRow* row =
+        checkIndex(index, CheckIndexOption::IndexIsValid) ? comparisonRow(index.row()) : nullptr;
+    if (!row)
+        return {};
+    const int call = index.column() - 1;
+    switch (role) {
+    case Qt::DisplayRole:
+        return index.column() == FieldColumn ? QVariant(row->label) : cellDisplay(*row, call);
+    case Qt::ToolTipRole:
+        return index.column() == FieldColumn ? QVariant(row->path) : cellToolTip(*row, call);
+    case Qt::BackgroundRole:
+        return cellBackground(*row, index.column());
+    case Qt::ForegroundRole:
+        return cellForeground(*row, index.column());
+    case Qt::FontRole:
+        return index.column() != FieldColumn && row->isMissing(call) ? QVariant(m_italic) : QVariant();
+    case DiffersRole:
+        return row->differs;
+    case PathRole:
+        return row->path;
+    case RawValueRole:
+        return call >= 0 ? QVariant::fromValue(row->values.value(call)) : QVariant();
+    case DeltaRole:
+        return call >= 0 && row->deltas.value(call) ? QVariant(*row->deltas.value(call)) : QVariant();
+    case MissingRole:
+        return call >= 0 && row->isMissing(call);
+    case IsMetricRole:
+        return row->kind == ComparisonRow::Kind::Metric;
+    default:
+        return {};
+    }
+}
+
+QVariant CallComparisonModel::cellDisplay(const ComparisonRow& row, int call) const
+{
+    if (row.isMissing(call))
+        return QStringLiteral("—");
+    QString text = row.texts.value(call);
+    if (text.size() > 300)
+        text = text.left(300) + QStringLiteral("…");
+    text.replace(QLatin1Char('\n'), QStringLiteral("↵ "));
+    const QString delta = row.deltaTexts.value(call);
+    return delta.isEmpty() ? text : QStringLiteral("%1  (%2)").arg(text, delta);
+}
+
+QVariant CallComparisonModel::cellToolTip(const ComparisonRow& row, int call) const
+{
+    if (row.isMissing(call))
+        return tr("Call #%1 has no value at %2").arg(call + 1).arg(row.path);
+    const auto delta = row.deltas.value(call);
+    const double first = row.values.value(0).toDouble();
+    if (delta && first != 0) {
+        return tr("%1 vs call #1 (%2%3%)")
+            .arg(row.deltaTexts.value(call), signOf(*delta))
+            .arg(std::abs(*delta) / std::abs(first) * 100, 0, 'f', 1);
+    }
+    const QString text = row.texts.value(call);
+    return text.size() > 40 || text.contains(QLatin1Char('\n')) ? QVariant(text.left(2000)) : QVariant();
+}
+
+QVariant CallComparisonModel::cellBackground(const ComparisonRow& row, int column) const
+{
+    if (!row.differs)
+        return {};
+    return column > 1 && row.differsFromFirst(column - 1) ? m_cellDiffers : m_rowDiffers;
+}
+
+QVariant CallComparisonModel::cellForeground(const ComparisonRow& row, int column) const
+{
+    const int call = column - 1;
+    if (call < 0)
+        return {};
+    if (row.isMissing(call))
+        return m_missing;
+    // Higher latency, tokens and cost are worse.
+    if (const auto delta = row.deltas.value(call); delta && !sameNumber(*delta, 0))
+        return *delta > 0 ? m_worse : m_better;
+    return {};
+}
+
+QVariant CallComparisonModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section == FieldColumn)
+        return role == Qt::DisplayRole ? QVariant(tr("Field")) : QVariant();
+    const spindle::Call& call = m_calls[section - 1];
+    switch (role) {
+    case Qt::DisplayRole:
+        return QStringLiteral("#%1 %2").arg(section).arg(call.name());
+    case Qt::ToolTipRole:
+        return tr("%1\nid %2\nstatus %3%4")
+            .arg(call.name(), call.id, call.status, section == 1 ? tr("\n(baseline for deltas)") : QString());
+    default:
+        return {};
+    }
+}
+
+} // namespace spindle::models
