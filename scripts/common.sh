@@ -10,7 +10,7 @@ DEBIAN_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools
     libsqlite3-dev sqlite3 libcpp-httplib-dev rapidjson-dev
     libssl-dev zlib1g-dev libbrotli-dev
-    qtkeychain-qt6-dev fonts-dejavu-core
+    qtkeychain-qt6-dev qt6-charts-dev fonts-dejavu-core
 )
 
 install_packages() {
