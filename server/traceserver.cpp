@@ -4,6 +4,7 @@
 #include "server/calls.h"
 #include "server/feedback.h"
 #include "server/objects.h"
+#include "server/stats.h"
 #include "server/tables.h"
 
 #include <QByteArray>
@@ -30,6 +31,9 @@ const Route kJsonRoutes[] = {
     { "/calls/delete", callsDelete },
     { "/calls/query", callsQuery },
     { "/calls/query_stats", callsQueryStats },
+    { "/calls/stats", callsStats }, // stats.h: buckets, usage/call metrics, filter, timezone
+    { "/trace/usage", traceUsage }, // stats.h: per-call usage rolled up over descendants
+    { "/calls/usage", callsUsage }, // stats.h: the same for listed calls and their whole traces
     { "/obj/create", objCreate },
     { "/obj/read", objRead },
     { "/objs/query", objsQuery },
