@@ -83,29 +83,39 @@ void CallsController::refresh()
     setQuery(m_query);
 }
 
-void CallsController::requestCount()
+void CallsController::postCount(std::function<void(int)> onCount, bool reportErrors)
 {
     QJsonObject request = m_query.requestJson();
     request.remove(QStringLiteral("sort_by"));
     const quint64 generation = m_generation;
     m_countRequest = m_client->post(
         QStringLiteral("/calls/query_stats"), request,
-        [this, generation](const QJsonObject& json) {
+        [this, generation, onCount](const QJsonObject& json) {
             if (generation != m_generation)
                 return;
             m_countRequest = 0;
-            m_totalCount = int(json.value(QLatin1String("count")).toInteger());
-            m_model->setTotalCount(generation, m_totalCount);
-            Q_EMIT countChanged(m_totalCount);
-            Q_EMIT loadingChanged(isLoading());
+            onCount(int(json.value(QLatin1String("count")).toInteger()));
         },
-        [this, generation](const net::ApiError& error) {
+        [this, generation, reportErrors](const net::ApiError& error) {
             if (generation != m_generation)
                 return;
             m_countRequest = 0;
-            Q_EMIT queryFailed(error.message());
+            if (reportErrors)
+                Q_EMIT queryFailed(error.message());
             Q_EMIT loadingChanged(isLoading());
         });
+}
+
+void CallsController::requestCount()
+{
+    postCount(
+        [this](int count) {
+            m_totalCount = count;
+            m_model->setTotalCount(m_generation, count);
+            Q_EMIT countChanged(count);
+            Q_EMIT loadingChanged(isLoading());
+        },
+        true);
 }
 
 void CallsController::fetchPages(quint64 generation, const QList<int>& pages)
@@ -181,24 +191,16 @@ void CallsController::pollLive()
 {
     if (m_countRequest || m_totalCount < 0)
         return; // the previous poll or the initial count is still on its way
-    QJsonObject request = m_query.requestJson();
-    request.remove(QStringLiteral("sort_by"));
-    const quint64 generation = m_generation;
-    m_countRequest = m_client->post(
-        QStringLiteral("/calls/query_stats"), request,
-        [this, generation](const QJsonObject& json) {
-            if (generation != m_generation)
-                return;
-            m_countRequest = 0;
-            const int count = int(json.value(QLatin1String("count")).toInteger());
+    postCount(
+        [this](int count) {
             const bool newestFirst = !m_query.sortBy.isEmpty()
                 && m_query.sortBy.first().field == QLatin1String("started_at")
                 && m_query.sortBy.first().descending;
             m_model->setNow(QDateTime::currentDateTimeUtc());
             if (count > m_totalCount && newestFirst)
-                m_model->insertAtTop(generation, count - m_totalCount);
+                m_model->insertAtTop(m_generation, count - m_totalCount);
             else
-                m_model->setTotalCount(generation, count);
+                m_model->setTotalCount(m_generation, count);
             if (count != m_totalCount) {
                 m_totalCount = count;
                 Q_EMIT countChanged(count);
@@ -206,10 +208,7 @@ void CallsController::pollLive()
             // Running calls finish: refetch what is on screen.
             m_model->invalidatePages();
         },
-        [this, generation](const net::ApiError&) {
-            if (generation == m_generation)
-                m_countRequest = 0;
-        });
+        false);
 }
 
 } // namespace spindle::ui

@@ -58,6 +58,7 @@ Q_SIGNALS:
 private:
     void fetchPages(quint64 generation, const QList<int>& pages);
     void requestCount();
+    void postCount(std::function<void(int count)> onCount, bool reportErrors);
     void onPage(quint64 generation, int page, const QVector<spindle::Call>& rows);
     void discoverColumns(const QVector<spindle::Call>& rows);
     void pollLive();
