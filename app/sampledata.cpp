@@ -3,11 +3,8 @@
 // start/end items are emitted in time order into /call/upsert_batch bodies.
 #include "app/sampledata.h"
 
-#include "core/digest.h"
-#include "core/timeformat.h"
+#include "app/sampletext.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -20,102 +17,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-using Micros = qint64;
-using Obj = QJsonObject;
-using Arr = QJsonArray;
-constexpr Micros kMs = 1000;
-constexpr Micros kSec = 1000 * kMs;
+using namespace sample;
+
 constexpr int kMaxBatchItems = 500;
-
-const char* const kOps[] = { "rag_query", "embed_query", "openai.embeddings.create", "vector_search",
-    "rerank", "generate_answer", "openai.chat.completions.create", "anthropic.Messages.create",
-    "support_agent", "lookup_order", "refund_order", "search_kb" };
-// "question|answer"; kQuestions[i] is answered by kDocs[i].
-const char* const kQuestions[] = {
-    "How do I rotate an API key without downtime?|Create a second key, deploy it, revoke the old [kb-0142].",
-    "What is the rate limit on the free tier?|Free projects get 60 requests/min and 10k/day [kb-0307].",
-    "Can I export my traces to Parquet?|Yes: Export > Parquet in the traces view, or /export [kb-0219].",
-    "How long are logs kept on the Pro plan?|Pro keeps logs for 90 days; Enterprise chooses [kb-0388].",
-    "How do I set up SSO with Okta?|Add a SAML app with the ACS URL from Settings > Security [kb-0455].",
-    "Why does my webhook return 401?|The signing secret was likely rotated; update the receiver [kb-0512].",
-    "Does the Python SDK support asyncio?|Yes, every method has an awaitable twin in acme.aio [kb-0160].",
-    "How do I delete a project?|Owners use Settings > Danger zone; data is purged in 30 days [kb-0601].",
-};
-// "id|title|text"
-const char* const kDocs[] = {
-    "kb-0142|Rotating API keys|Keys can overlap: create the new key, roll it out, revoke the old one.",
-    "kb-0307|Rate limits|Free: 60 req/min and 10k/day. Pro: 600 req/min. Enterprise: custom.",
-    "kb-0219|Exporting data|Traces export to CSV, JSONL or Parquet from the UI or the /export API.",
-    "kb-0388|Data retention|Retention is 14 days (Free), 90 days (Pro), configurable on Enterprise.",
-    "kb-0455|SAML SSO with Okta|Create a SAML 2.0 app, paste the ACS URL, upload the IdP metadata.",
-    "kb-0512|Webhook signatures|Each delivery carries an X-Acme-Signature HMAC-SHA256 of the body.",
-    "kb-0160|Python SDK: async usage|Import acme.aio for asyncio-native clients.",
-    "kb-0601|Deleting projects|Deletion becomes permanent after a 30-day grace period.",
-    "kb-0077|Getting started|Install the SDK, create a project and send your first event.",
-    "kb-0333|Billing and invoices|Invoices are monthly; usage above the plan is billed per unit.",
-};
-// "label|system prompt|user message|reply"
-const char* const kTasks[] = {
-    "Summarize ticket|Summarize support tickets in one sentence.|"
-    "Ticket #8812: the app logs me out every few minutes since 4.2 (iOS 17.5).|"
-    "Since 4.2 the user is logged out every few minutes on iOS 17.5, likely a session-token regression.",
-    "Classify sentiment|Classify the review as positive, neutral or negative. One word.|"
-    "The delivery was late but support sorted it out quickly and were lovely.|positive",
-    "Translate release notes|Translate the user's text to French.|Dark mode is now available on all plans.|"
-    "Le mode sombre est désormais disponible sur toutes les offres.",
-    "Write SQL|You write SQLite queries. Reply with SQL only.|Top 5 customers in orders(customer_id, total)|"
-    "SELECT customer_id, SUM(total) AS v FROM orders GROUP BY 1 ORDER BY v DESC LIMIT 5;",
-    "Draft reply|Draft a short, friendly reply.|Can I switch to annual billing mid-cycle?|"
-    "Yes! Switch any time under Settings > Billing; we credit the unused part of this month.",
-};
-const char* const kChatModels[] = { "gpt-4o-mini", "gpt-4o-mini", "gpt-4o", "claude-3-5-haiku-20241022",
-    "llama-3.1-8b-local" };
-const char* const kAgentSystem = "You are Acme Shop's support agent. Use the tools to look up orders, refund "
-                                 "up to $250 and search the help center. Be brief.";
-const char* const kTools[] = { "lookup_order|Look up an order by id: status, items, total, shipping.",
-    "refund_order|Refund all or part of an order.", "search_kb|Search the help-center knowledge base." };
-
-QString str(const char* text)
-{
-    return QString::fromUtf8(text);
-}
-
-QStringList fields(const char* row)
-{
-    return str(row).split(u'|');
-}
-
-QString compact(const Obj& object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-bool isClaude(const QString& model)
-{
-    return model.startsWith(u"claude");
-}
-
-// Numbers add, objects merge recursively: the SDKs' summary rollup.
-void addNumbers(Obj& into, const Obj& from)
-{
-    for (auto it = from.begin(); it != from.end(); ++it) {
-        if (it->isObject()) {
-            Obj nested = into.value(it.key()).toObject();
-            addNumbers(nested, it->toObject());
-            into[it.key()] = nested;
-        } else if (it->isDouble()) {
-            into[it.key()] = into.value(it.key()).toInteger() + it->toInteger();
-        }
-    }
-}
-
-Obj usageEntry(const QString& model, int prompt, int completion)
-{
-    if (isClaude(model)) // Anthropic's keys, and no total_tokens
-        return { { u"requests"_s, 1 }, { u"input_tokens"_s, prompt }, { u"output_tokens"_s, completion } };
-    return { { u"requests"_s, 1 }, { u"prompt_tokens"_s, prompt }, { u"completion_tokens"_s, completion },
-        { u"total_tokens"_s, prompt + completion } };
-}
 
 // An exception raised inside a traced op; it unwinds through the ancestors as it would in the SDK.
 struct Raised
@@ -123,118 +27,6 @@ struct Raised
     QString message;
     Micros at;
 };
-
-struct Span
-{
-    int parent = -1;
-    QString id, op, displayName, exception;
-    Micros start = 0, end = -1; // end < 0: still running
-    Obj inputs, ownUsage, summary;
-    QJsonValue output;
-    bool dropped = false; // started after a running trace's cut-off: never sent
-};
-
-struct Trace
-{
-    QString traceId, threadId;
-    Obj attributes;
-    QList<Span> spans; // spans[0] is the root; children come after their parents
-};
-
-struct Completion
-{
-    QString model, system, reply, failure, toolName, toolCallId;
-    Arr messages; // without the system prompt
-    Obj toolArgs;
-    int extraPromptTokens = 0;
-    bool withTools = false;
-};
-
-struct Step
-{
-    QString tool;
-    Obj args, result;
-};
-
-struct Scenario
-{
-    QString message, reply;
-    QList<Step> steps;
-};
-
-Arr toolSchemas(bool claude)
-{
-    Arr tools;
-    for (const char* row : kTools) {
-        const QStringList tool = fields(row);
-        const Obj schema { { u"type"_s, u"object"_s } };
-        if (claude)
-            tools.append(
-                Obj { { u"name"_s, tool[0] }, { u"description"_s, tool[1] }, { u"input_schema"_s, schema } });
-        else
-            tools.append(Obj { { u"type"_s, u"function"_s },
-                { u"function"_s,
-                    Obj { { u"name"_s, tool[0] }, { u"description"_s, tool[1] },
-                        { u"parameters"_s, schema } } } });
-    }
-    return tools;
-}
-
-Arr openAiToolCalls(const Completion& c)
-{
-    const Obj function { { u"name"_s, c.toolName }, { u"arguments"_s, compact(c.toolArgs) } };
-    return { Obj { { u"id"_s, c.toolCallId }, { u"type"_s, u"function"_s }, { u"function"_s, function } } };
-}
-
-Arr anthropicContent(const Completion& c)
-{
-    Arr content;
-    if (!c.reply.isEmpty())
-        content.append(Obj { { u"type"_s, u"text"_s }, { u"text"_s, c.reply } });
-    if (!c.toolName.isEmpty())
-        content.append(Obj { { u"type"_s, u"tool_use"_s }, { u"id"_s, c.toolCallId },
-            { u"name"_s, c.toolName }, { u"input"_s, c.toolArgs } });
-    return content;
-}
-
-// The assistant's tool request and the tool's answer, appended to an agent's conversation.
-void appendToolExchange(Arr& messages, const Completion& c, const Obj& result)
-{
-    if (isClaude(c.model)) {
-        messages.append(Obj { { u"role"_s, u"assistant"_s }, { u"content"_s, anthropicContent(c) } });
-        const Obj block { { u"type"_s, u"tool_result"_s }, { u"tool_use_id"_s, c.toolCallId },
-            { u"content"_s, compact(result) } };
-        messages.append(Obj { { u"role"_s, u"user"_s }, { u"content"_s, Arr { block } } });
-    } else {
-        messages.append(Obj { { u"role"_s, u"assistant"_s }, { u"content"_s, QJsonValue() },
-            { u"tool_calls"_s, openAiToolCalls(c) } });
-        messages.append(Obj { { u"role"_s, u"tool"_s }, { u"tool_call_id"_s, c.toolCallId },
-            { u"content"_s, compact(result) } });
-    }
-}
-
-// Op objects as the Python SDK saves them. The ref digest is that of the value as Python's
-// json.dumps(sort_keys=True) prints it, so it matches what a Weave-compatible server answers.
-QString opSource(const QString& name)
-{
-    return u"import weave\n\n@weave.op()\ndef %1(*args, **kwargs):\n    ...\n"_s.arg(name);
-}
-
-Obj opValue(const QString& name)
-{
-    const QString file = QString::fromStdString(weaveDigest(opSource(name).toStdString()));
-    return { { u"_type"_s, u"CustomWeaveType"_s }, { u"files"_s, Obj { { u"obj.py"_s, file } } },
-        { u"load_op"_s, QJsonValue() }, { u"weave_type"_s, Obj { { u"type"_s, u"Op"_s } } } };
-}
-
-QString opRef(const QString& project, const QString& name)
-{
-    const QString val =
-        uR"({"_type": "CustomWeaveType", "files": {"obj.py": "%1"}, "load_op": null, )"
-        uR"("weave_type": {"type": "Op"}})"_s.arg(opValue(name)[u"files"_s][u"obj.py"_s].toString());
-    return u"weave:///%1/op/%2:%3"_s.arg(
-        project, name, QString::fromStdString(weaveDigest(val.toStdString())));
-}
 
 class Generator
 {
@@ -284,10 +76,7 @@ private:
     void chatTrace(Micros start, bool failing);
     void makeTrace(int kind, Micros start, bool failing);
     void makeRunning(Micros now);
-    void summarise();
     Arr traceItems();
-    Obj startItem(const Span& span) const;
-    Obj endItem(const Span& span) const;
 
     QString m_project;
     QRandomGenerator m_rng;
@@ -357,45 +146,21 @@ QString Generator::failureFor(const QString& model)
                .arg(between(500, 4000) / 1000.0);
 }
 
+// The response's ids are drawn in the order the SDK payload lists them.
 Obj Generator::llmOutput(const Completion& c, int prompt, int completion, Micros start)
 {
     if (isClaude(c.model))
-        return { { u"id"_s, token(u"msg_01"_s, 22) }, { u"type"_s, u"message"_s },
-            { u"role"_s, u"assistant"_s }, { u"model"_s, c.model }, { u"content"_s, anthropicContent(c) },
-            { u"stop_reason"_s, c.toolName.isEmpty() ? u"end_turn"_s : u"tool_use"_s },
-            { u"stop_sequence"_s, QJsonValue() },
-            { u"usage"_s, Obj { { u"input_tokens"_s, prompt }, { u"output_tokens"_s, completion } } } };
-    Obj message { { u"role"_s, u"assistant"_s },
-        { u"content"_s, c.reply.isEmpty() ? QJsonValue() : QJsonValue(c.reply) },
-        { u"refusal"_s, QJsonValue() } };
-    if (!c.toolName.isEmpty())
-        message[u"tool_calls"_s] = openAiToolCalls(c);
-    const Obj choice { { u"index"_s, 0 }, { u"message"_s, message }, { u"logprobs"_s, QJsonValue() },
-        { u"finish_reason"_s, c.toolName.isEmpty() ? u"stop"_s : u"tool_calls"_s } };
-    Obj usage = usageEntry(c.model, prompt, completion);
-    usage.remove(u"requests"_s);
-    return { { u"id"_s, token(u"chatcmpl-"_s, 29) }, { u"object"_s, u"chat.completion"_s },
-        { u"created"_s, start / kSec }, { u"model"_s, c.model }, { u"choices"_s, Arr { choice } },
-        { u"usage"_s, usage }, { u"system_fingerprint"_s, token(u"fp_"_s, 10).toLower() } };
+        return anthropicMessage(c, prompt, completion, token(u"msg_01"_s, 22));
+    const QString id = token(u"chatcmpl-"_s, 29);
+    const QString fingerprint = token(u"fp_"_s, 10).toLower();
+    return openAiCompletion(c, prompt, completion, start / kSec, id, fingerprint);
 }
 
 // One LLM integration call (a leaf); throws Raised when `c.failure` is set.
 Micros Generator::llmCall(int parent, Micros start, const Completion& c)
 {
     const bool claude = isClaude(c.model);
-    Obj inputs { { u"model"_s, c.model }, { u"messages"_s, c.messages } };
-    if (claude) {
-        inputs[u"max_tokens"_s] = 1024;
-        inputs[u"system"_s] = c.system;
-    } else {
-        Arr messages { Obj { { u"role"_s, u"system"_s }, { u"content"_s, c.system } } };
-        for (const auto& message : c.messages)
-            messages.append(message);
-        inputs[u"messages"_s] = messages;
-        inputs[u"temperature"_s] = 0.2;
-    }
-    if (c.withTools)
-        inputs[u"tools"_s] = toolSchemas(claude);
+    const Obj inputs = llmRequest(c);
     const int index = addSpan(
         parent, claude ? u"anthropic.Messages.create"_s : u"openai.chat.completions.create"_s, start, inputs);
     const int prompt = int(compact(inputs).size() / 4) + c.extraPromptTokens + between(8, 30);
@@ -429,13 +194,8 @@ Micros Generator::embed(int parent, Micros start, const QString& text)
             { { u"model"_s, model }, { u"input"_s, text }, { u"encoding_format"_s, u"float"_s } });
         Span& call = m_trace.spans[leaf];
         call.end = t + ms(60, 280);
-        const Obj data { { u"object"_s, u"embedding"_s }, { u"index"_s, 0 }, { u"embedding"_s, preview } };
-        const Obj usage { { u"prompt_tokens"_s, tokens }, { u"total_tokens"_s, tokens } };
-        call.output = Obj { { u"object"_s, u"list"_s }, { u"model"_s, model }, { u"data"_s, Arr { data } },
-            { u"usage"_s, usage } };
-        Obj entry = usage;
-        entry[u"requests"_s] = 1;
-        call.ownUsage = { { model, entry } };
+        call.output = embeddingResponse(model, preview, tokens);
+        call.ownUsage = embeddingUsage(model, tokens);
         m_trace.spans[self].output = Obj { { u"dimensions"_s, 1536 }, { u"preview"_s, preview } };
         return call.end;
     });
@@ -547,37 +307,8 @@ void Generator::ragTrace(Micros start, bool failing)
 Scenario Generator::scenario(int kind, const QString& order)
 {
     const double amount = between(1500, 24999) / 100.0;
-    const Obj byId { { u"order_id"_s, order } };
-    const Obj info { { u"order_id"_s, order }, { u"status"_s, u"shipped"_s }, { u"carrier"_s, u"UPS"_s },
-        { u"eta"_s, u"Thursday"_s }, { u"total"_s, amount }, { u"currency"_s, u"USD"_s } };
-    const Obj refund { { u"refund_id"_s, token(u"rf_"_s, 14) }, { u"status"_s, u"pending"_s },
-        { u"amount"_s, amount } };
-    const Obj refundArgs { { u"order_id"_s, order }, { u"amount"_s, amount },
-        { u"reason"_s, kind == 1 ? u"duplicate charge"_s : u"arrived damaged"_s } };
-    const auto kb = [](const QString& query, const QString& id, const QString& title) {
-        const Obj article { { u"id"_s, id }, { u"title"_s, title } };
-        return Step { u"search_kb"_s, { { u"query"_s, query } }, { { u"articles"_s, Arr { article } } } };
-    };
-    const QString money = QString::number(amount, 'f', 2);
-    switch (kind) {
-    case 0:
-        return { u"Where is my order %1? It was due Monday."_s.arg(order),
-            u"Order %1 shipped with UPS and is now due Thursday. Sorry for the delay!"_s.arg(order),
-            { { u"lookup_order"_s, byId, info } } };
-    case 1:
-        return { u"I was charged twice for order %1, please refund one."_s.arg(order),
-            u"Done: I refunded $%1 for the duplicate charge. It shows up in 5-10 business days."_s.arg(money),
-            { { u"lookup_order"_s, byId, info }, { u"refund_order"_s, refundArgs, refund } } };
-    case 2:
-        return { u"How do I change the shipping address on an order?"_s,
-            u"You can edit the address under Orders > Edit until the parcel ships."_s,
-            { kb(u"change shipping address"_s, u"kb-0921"_s, u"Changing a shipping address"_s) } };
-    default:
-        return { u"My blender from order %1 arrived broken. Can I return it?"_s.arg(order),
-            u"Sorry it arrived broken! I refunded the full $%1; no need to send it back."_s.arg(money),
-            { { u"lookup_order"_s, byId, info }, kb(u"damaged item"_s, u"kb-0930"_s, u"Returns and damage"_s),
-                { u"refund_order"_s, refundArgs, refund } } };
-    }
+    const QString refundId = token(u"rf_"_s, 14);
+    return supportScenario(kind, order, amount, refundId);
 }
 
 // One agent turn: the LLM asks for a tool, the tool runs (a refund may time out; the agent recovers).
@@ -657,12 +388,10 @@ void Generator::chatTrace(Micros start, bool failing)
 
 void Generator::makeTrace(int kind, Micros start, bool failing)
 {
-    static const char* const apps[] = { "docs-assistant", "support-agent", "playground" };
-    static const char* const tiers[] = { "free", "free", "pro", "pro", "enterprise" };
     m_trace = {};
     const Obj weave { { u"client_version"_s, u"spindle-sample"_s }, { u"source"_s, u"spindle"_s } };
     m_trace.attributes = { { u"weave"_s, weave }, { u"env"_s, chance(0.8) ? u"prod"_s : u"staging"_s },
-        { u"user_tier"_s, choose(tiers) }, { u"app"_s, str(apps[kind]) } };
+        { u"user_tier"_s, choose(kUserTiers) }, { u"app"_s, str(kApps[kind]) } };
     try {
         if (kind == 0)
             ragTrace(start, failing);
@@ -698,58 +427,6 @@ void Generator::makeRunning(Micros now)
     }
 }
 
-// The SDK rollup: a finished call's summary.usage is its own plus its children's, and status_counts
-// (self plus descendants) is written where something in the subtree failed.
-void Generator::summarise()
-{
-    const int n = int(m_trace.spans.size());
-    QList<Obj> usage(n);
-    QList<int> ok(n, 0), failed(n, 0);
-    for (int i = n - 1; i >= 0; --i) {
-        Span& span = m_trace.spans[i];
-        if (span.dropped || span.end < 0)
-            continue;
-        addNumbers(usage[i], span.ownUsage);
-        (span.exception.isEmpty() ? ok[i] : failed[i]) += 1;
-        if (!usage[i].isEmpty())
-            span.summary[u"usage"_s] = usage[i];
-        if (failed[i] > 0)
-            span.summary[u"status_counts"_s] = Obj { { u"success"_s, ok[i] }, { u"error"_s, failed[i] } };
-        if (span.parent >= 0) {
-            addNumbers(usage[span.parent], usage[i]);
-            ok[span.parent] += ok[i];
-            failed[span.parent] += failed[i];
-        }
-    }
-}
-
-Obj Generator::startItem(const Span& span) const
-{
-    Obj start { { u"project_id"_s, m_project }, { u"id"_s, span.id }, { u"trace_id"_s, m_trace.traceId },
-        { u"op_name"_s, opRef(m_project, span.op) },
-        { u"started_at"_s, QString::fromStdString(formatIsoTime(span.start)) },
-        { u"attributes"_s, m_trace.attributes }, { u"inputs"_s, span.inputs } };
-    if (span.parent >= 0)
-        start[u"parent_id"_s] = m_trace.spans[span.parent].id;
-    if (!span.displayName.isEmpty())
-        start[u"display_name"_s] = span.displayName;
-    if (!m_trace.threadId.isEmpty()) {
-        start[u"thread_id"_s] = m_trace.threadId;
-        start[u"turn_id"_s] = m_trace.spans.first().id;
-    }
-    return { { u"mode"_s, u"start"_s }, { u"req"_s, Obj { { u"start"_s, start } } } };
-}
-
-Obj Generator::endItem(const Span& span) const
-{
-    Obj end { { u"project_id"_s, m_project }, { u"id"_s, span.id },
-        { u"ended_at"_s, QString::fromStdString(formatIsoTime(span.end)) }, { u"output"_s, span.output },
-        { u"summary"_s, span.summary } };
-    if (!span.exception.isEmpty())
-        end[u"exception"_s] = span.exception;
-    return { { u"mode"_s, u"end"_s }, { u"req"_s, Obj { { u"end"_s, end } } } };
-}
-
 // Assigns time-based ids, then emits start and end items in time order. Every call lasts at least 1 ms,
 // so sorting ends before starts on ties keeps each start before its own end.
 Arr Generator::traceItems()
@@ -767,7 +444,8 @@ Arr Generator::traceItems()
     std::sort(events.begin(), events.end());
     Arr items;
     for (const auto& [at, isStart, index] : events)
-        items.append(isStart ? startItem(m_trace.spans[index]) : endItem(m_trace.spans[index]));
+        items.append(isStart ? callStartItem(m_project, m_trace, m_trace.spans[index])
+                             : callEndItem(m_project, m_trace.spans[index]));
     return items;
 }
 
@@ -798,7 +476,7 @@ QList<SampleRequest> Generator::build(const QDateTime& now, int traceCount)
         makeTrace(kind, isRunning ? nowMicros - 3600 * kSec : starts[i], !isRunning && i % 10 == 4);
         if (isRunning)
             makeRunning(nowMicros);
-        summarise();
+        rollUpSummaries(m_trace);
         const Arr items = traceItems();
         if (!batch.isEmpty() && batch.size() + items.size() > kMaxBatchItems)
             requests.append({ u"/call/upsert_batch"_s, Obj { { u"batch"_s, std::exchange(batch, {}) } } });
