@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "ui/dashboardpage.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 
@@ -30,6 +31,7 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     , m_nav(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_traces(new TracesPage(client, this))
+    , m_dashboard(new DashboardPage(client, this))
     , m_connection(new QLabel(this))
     , m_copySnippet(new QToolButton(this))
     , m_project(new QComboBox(this))
@@ -43,16 +45,19 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     layout->addWidget(m_banner);
     auto* body = new QHBoxLayout;
     m_nav->addItem(tr("Traces"));
+    m_nav->addItem(tr("Costs"));
     m_nav->setFixedWidth(120);
     m_nav->setCurrentRow(0);
     m_nav->setToolTip(tr("Pages (Ctrl+1 …)"));
     body->addWidget(m_nav);
     m_pages->addWidget(m_traces);
+    m_pages->addWidget(m_dashboard);
     body->addWidget(m_pages, 1);
     layout->addLayout(body, 1);
     setCentralWidget(central);
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { m_nav->setCurrentRow(0); });
+    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { m_nav->setCurrentRow(1); });
     connect(client, &net::TraceClient::requestFailed, this,
         [this](const net::ApiError& error) { m_banner->showMessage(error.message()); });
     // When the server goes away, probe it every few seconds; when it answers again, reload.
@@ -155,6 +160,7 @@ void MainWindow::setProject(const QString& projectId)
     m_project->setCurrentText(projectId);
     setWindowTitle(tr("%1 — Spindle").arg(projectId));
     m_traces->setProject(projectId);
+    m_dashboard->setProject(projectId);
     Q_EMIT projectChanged(projectId);
 }
 

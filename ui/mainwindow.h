@@ -18,6 +18,7 @@ class Banner;
 namespace spindle::ui {
 
 class TracesPage;
+class DashboardPage;
 
 // The application shell: connection and project bar, page navigation, the error banner (the
 // one place server errors surface) and the status bar. Window layout is remembered.
@@ -63,6 +64,7 @@ private:
     QListWidget* m_nav;
     QStackedWidget* m_pages;
     TracesPage* m_traces;
+    DashboardPage* m_dashboard;
     QLabel* m_connection;
     QToolButton* m_copySnippet;
     QComboBox* m_project;

@@ -1,0 +1,403 @@
+#include "models/dashboardmodel.h"
+
+#include "models/callstablemodel.h"
+
+#include <QFont>
+#include <QHash>
+#include <QJsonArray>
+#include <QLocale>
+#include <QMap>
+
+#include <algorithm>
+#include <cmath>
+
+namespace spindle::models {
+
+namespace {
+
+constexpr qint64 kMaxGranularity = 31 * 86400;
+
+QString isoSeconds(const QDateTime& time)
+{
+    return time.toUTC().toString(Qt::ISODate); // whole seconds, "...Z"
+}
+
+QJsonObject metric(const char* name, const QJsonArray& aggregations, const QJsonArray& percentiles = {})
+{
+    QJsonObject spec { { QStringLiteral("metric"), QLatin1String(name) },
+        { QStringLiteral("aggregations"), aggregations } };
+    if (!percentiles.isEmpty())
+        spec.insert(QStringLiteral("percentiles"), percentiles);
+    return spec;
+}
+
+qint64 timestampMs(const QJsonObject& bucket)
+{
+    return QDateTime::fromString(bucket.value(QLatin1String("timestamp")).toString(), Qt::ISODate)
+        .toMSecsSinceEpoch();
+}
+
+qint64 integer(const QJsonObject& bucket, QLatin1String key)
+{
+    return qRound64(bucket.value(key).toDouble());
+}
+
+// Number of calls in a call bucket: sum_call_count when asked for, else the bucket's count.
+qint64 callCount(const QJsonObject& bucket)
+{
+    const QJsonValue sum = bucket.value(QLatin1String("sum_call_count"));
+    return qRound64(sum.isDouble() ? sum.toDouble() : bucket.value(QLatin1String("count")).toDouble());
+}
+
+// Call-weighted mean of the buckets' percentiles (exact when there is one bucket with calls).
+std::optional<double> weightedPercentile(const QJsonArray& buckets, QLatin1String key)
+{
+    double weighted = 0;
+    qint64 weight = 0;
+    for (const QJsonValue& value : buckets) {
+        const QJsonObject bucket = value.toObject();
+        const QJsonValue p = bucket.value(key);
+        const qint64 n = qMax<qint64>(1, integer(bucket, QLatin1String("count")));
+        if (!p.isDouble())
+            continue;
+        weighted += p.toDouble() * double(n);
+        weight += n;
+    }
+    if (weight == 0)
+        return std::nullopt;
+    return weighted / double(weight);
+}
+
+void sortModels(QVector<ModelUsage>& models)
+{
+    std::sort(models.begin(), models.end(), [](const ModelUsage& a, const ModelUsage& b) {
+        if (a.cost != b.cost)
+            return a.cost > b.cost;
+        const qint64 ta = a.inputTokens + a.outputTokens, tb = b.inputTokens + b.outputTokens;
+        return ta != tb ? ta > tb : a.model < b.model;
+    });
+}
+
+} // namespace
+
+std::optional<double> StatsTotals::errorRate() const
+{
+    if (calls <= 0)
+        return std::nullopt;
+    return double(errors) / double(calls);
+}
+
+QJsonObject statsRequest(const QString& projectId, const QDateTime& start, const QDateTime& end,
+    const QJsonObject& filter, const std::optional<QJsonObject>& query, qint64 granularitySeconds)
+{
+    const QJsonArray sum { QStringLiteral("sum") };
+    QJsonObject body { { QStringLiteral("project_id"), projectId },
+        { QStringLiteral("start"), isoSeconds(start) }, { QStringLiteral("end"), isoSeconds(end) },
+        { QStringLiteral("usage_metrics"),
+            QJsonArray {
+                metric("total_cost", sum), metric("input_tokens", sum), metric("output_tokens", sum) } },
+        { QStringLiteral("call_metrics"),
+            QJsonArray { metric("latency_ms", QJsonArray {}, QJsonArray { 50, 95, 99 }),
+                metric("call_count", sum), metric("error_count", sum) } } };
+    if (granularitySeconds > 0)
+        body.insert(QStringLiteral("granularity"), granularitySeconds);
+    if (!filter.isEmpty())
+        body.insert(QStringLiteral("filter"), filter);
+    if (query)
+        body.insert(QStringLiteral("query"), *query);
+    return body;
+}
+
+qint64 singleBucketGranularity(const QDateTime& start, const QDateTime& end)
+{
+    const qint64 s = start.toSecsSinceEpoch();
+    const qint64 e = qMax(end.toSecsSinceEpoch(), s + 1);
+    const qint64 range = e - s;
+    if (s <= 0 || range > kMaxGranularity)
+        return 0;
+    // Bucket [kG, (k+1)G) holds [s, e) when kG <= s and e <= (k+1)G.
+    const qint64 lowestK = qMax<qint64>(1, e / kMaxGranularity - 1);
+    for (qint64 k = s / range; k >= lowestK; --k) {
+        const qint64 low = qMax(range, (e + k) / (k + 1)); // ceil(e / (k + 1))
+        const qint64 high = qMin(kMaxGranularity, s / k);
+        if (low <= high)
+            return low;
+    }
+    return 0;
+}
+
+qint64 chartGranularity(qint64 rangeSeconds)
+{
+    if (rangeSeconds <= 2 * 3600)
+        return 60;
+    if (rangeSeconds <= 2 * 86400)
+        return 900;
+    if (rangeSeconds <= 8 * 86400)
+        return 3600;
+    return 6 * 3600;
+}
+
+StatsSummary parseStatsSummary(const QJsonObject& response)
+{
+    StatsSummary summary;
+    StatsTotals& totals = summary.totals;
+    const QJsonArray callBuckets = response.value(QLatin1String("call_buckets")).toArray();
+    for (const QJsonValue& value : callBuckets) {
+        const QJsonObject bucket = value.toObject();
+        totals.calls += callCount(bucket);
+        totals.errors += integer(bucket, QLatin1String("sum_error_count"));
+    }
+    totals.p50LatencyMs = weightedPercentile(callBuckets, QLatin1String("p50_latency_ms"));
+    totals.p95LatencyMs = weightedPercentile(callBuckets, QLatin1String("p95_latency_ms"));
+
+    QHash<QString, int> index;
+    for (const QJsonValue& value : response.value(QLatin1String("usage_buckets")).toArray()) {
+        const QJsonObject bucket = value.toObject();
+        const QString model = bucket.value(QLatin1String("model")).toString();
+        auto it = index.constFind(model);
+        if (it == index.constEnd()) {
+            it = index.insert(model, int(summary.models.size()));
+            summary.models.append(ModelUsage { model });
+        }
+        ModelUsage& usage = summary.models[*it];
+        usage.requests += integer(bucket, QLatin1String("count"));
+        usage.inputTokens += integer(bucket, QLatin1String("sum_input_tokens"));
+        usage.outputTokens += integer(bucket, QLatin1String("sum_output_tokens"));
+        const QJsonValue cost = bucket.value(QLatin1String("sum_total_cost"));
+        usage.cost += cost.toDouble();
+        totals.hasCost = totals.hasCost || cost.toDouble() > 0;
+    }
+    summary.models.erase(std::remove_if(summary.models.begin(), summary.models.end(),
+                             [](const ModelUsage& m) { return m.requests == 0 && m.cost == 0; }),
+        summary.models.end());
+    sortModels(summary.models);
+    for (const ModelUsage& usage : std::as_const(summary.models)) {
+        totals.cost += usage.cost;
+        totals.requests += usage.requests;
+        totals.inputTokens += usage.inputTokens;
+        totals.outputTokens += usage.outputTokens;
+    }
+    return summary;
+}
+
+namespace {
+
+// Cost per model and bucket on the x grid; models beyond the top N by cost merge into "other".
+QVector<StatsSeries> costSeries(const QJsonArray& usageBuckets, const QVector<qint64>& grid, int topModels)
+{
+    QMap<QString, QHash<qint64, double>> perModel;
+    QHash<QString, double> totals;
+    for (const QJsonValue& value : usageBuckets) {
+        const QJsonObject bucket = value.toObject();
+        const QString model = bucket.value(QLatin1String("model")).toString();
+        const double cost = bucket.value(QLatin1String("sum_total_cost")).toDouble();
+        perModel[model][timestampMs(bucket)] += cost;
+        totals[model] += cost;
+    }
+    QStringList models;
+    for (auto it = totals.cbegin(); it != totals.cend(); ++it)
+        if (it.value() > 0)
+            models.append(it.key());
+    std::sort(models.begin(), models.end(), [&](const QString& a, const QString& b) {
+        return totals[a] != totals[b] ? totals[a] > totals[b] : a < b;
+    });
+    const bool needOther = models.size() > topModels;
+    const QStringList shown = needOther ? models.mid(0, topModels) : models;
+    QVector<StatsSeries> out;
+    for (const QString& model : shown)
+        out.append(StatsSeries { model, {} });
+    if (needOther)
+        out.append(StatsSeries { QStringLiteral("other"), {} });
+    for (const qint64 x : grid) {
+        double other = 0;
+        for (int i = 0; i < models.size(); ++i) {
+            const double cost = perModel[models[i]].value(x);
+            if (i < shown.size())
+                out[i].points.append(QPointF(double(x), cost));
+            else
+                other += cost;
+        }
+        if (needOther)
+            out.back().points.append(QPointF(double(x), other));
+    }
+    return out;
+}
+
+} // namespace
+
+StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
+{
+    StatsTimeSeries out;
+    out.granularitySeconds = qRound64(response.value(QLatin1String("granularity")).toDouble());
+    const QJsonArray callBuckets = response.value(QLatin1String("call_buckets")).toArray();
+    const QJsonArray usageBuckets = response.value(QLatin1String("usage_buckets")).toArray();
+    QVector<qint64> grid;
+    for (const QJsonValue& value : callBuckets)
+        grid.append(timestampMs(value.toObject()));
+    for (const QJsonValue& value : usageBuckets)
+        grid.append(timestampMs(value.toObject()));
+    std::sort(grid.begin(), grid.end());
+    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+
+    out.tokens = { StatsSeries { QStringLiteral("input"), {} },
+        StatsSeries { QStringLiteral("output"), {} } };
+    QHash<qint64, QPointF> tokens; // x → (input, output)
+    for (const QJsonValue& value : usageBuckets) {
+        const QJsonObject bucket = value.toObject();
+        QPointF& sum = tokens[timestampMs(bucket)];
+        sum += QPointF(bucket.value(QLatin1String("sum_input_tokens")).toDouble(),
+            bucket.value(QLatin1String("sum_output_tokens")).toDouble());
+    }
+    for (const qint64 x : grid) {
+        const QPointF sum = tokens.value(x);
+        out.tokens[0].points.append(QPointF(double(x), sum.x()));
+        out.tokens[1].points.append(QPointF(double(x), sum.y()));
+    }
+    out.calls = { StatsSeries { QStringLiteral("calls"), {} }, StatsSeries { QStringLiteral("errors"), {} } };
+    out.latency = { StatsSeries { QStringLiteral("p50"), {} }, StatsSeries { QStringLiteral("p95"), {} },
+        StatsSeries { QStringLiteral("p99"), {} } };
+    const QLatin1String percentileKeys[] = { QLatin1String("p50_latency_ms"), QLatin1String("p95_latency_ms"),
+        QLatin1String("p99_latency_ms") };
+    for (const QJsonValue& value : callBuckets) {
+        const QJsonObject bucket = value.toObject();
+        const double x = double(timestampMs(bucket));
+        const qint64 calls = callCount(bucket);
+        out.hasCalls = out.hasCalls || calls > 0;
+        out.calls[0].points.append(QPointF(x, double(calls)));
+        out.calls[1].points.append(QPointF(x, double(integer(bucket, QLatin1String("sum_error_count")))));
+        for (int i = 0; i < 3; ++i)
+            if (const QJsonValue p = bucket.value(percentileKeys[i]); p.isDouble())
+                out.latency[i].points.append(QPointF(x, p.toDouble()));
+    }
+    out.costByModel = costSeries(usageBuckets, grid, topModels);
+    for (auto* group : { &out.costByModel, &out.tokens, &out.calls, &out.latency })
+        for (StatsSeries& series : *group)
+            series.points = downsample(series.points, 2000);
+    return out;
+}
+
+std::optional<double> relativeChange(double current, std::optional<double> previous)
+{
+    if (!previous || *previous == 0)
+        return std::nullopt;
+    return (current - *previous) / *previous;
+}
+
+QString formatChange(double current, std::optional<double> previous)
+{
+    if (!previous)
+        return {};
+    if (*previous == 0)
+        return current == 0 ? QStringLiteral("±0%") : QStringLiteral("new");
+    const double change = *relativeChange(current, previous) * 100;
+    if (std::abs(change) < 0.05)
+        return QStringLiteral("±0%");
+    const QString sign = change > 0 ? QStringLiteral("+") : QStringLiteral("\u2212");
+    const int decimals = std::abs(change) < 10 ? 1 : 0;
+    return sign + QString::number(std::abs(change), 'f', decimals) + QLatin1Char('%');
+}
+
+QVector<QPointF> downsample(const QVector<QPointF>& points, int maxPoints)
+{
+    if (maxPoints <= 0 || points.size() <= maxPoints)
+        return points;
+    QVector<QPointF> out;
+    out.reserve(maxPoints);
+    const double step = double(points.size()) / maxPoints;
+    for (int i = 0; i < maxPoints; ++i) {
+        const int from = int(i * step), to = qMin(int(points.size()), int((i + 1) * step));
+        QPointF sum;
+        for (int j = from; j < to; ++j)
+            sum += points[j];
+        out.append(sum / double(qMax(1, to - from)));
+    }
+    return out;
+}
+
+QString modelUsageCsv(const QVector<ModelUsage>& models)
+{
+    const auto quote = [](QString text) {
+        if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"'))
+            || text.contains(QLatin1Char('\n')))
+            text = QLatin1Char('"') + text.replace(QLatin1String("\""), QLatin1String("\"\""))
+                + QLatin1Char('"');
+        return text;
+    };
+    QString csv = QStringLiteral("model,requests,input_tokens,output_tokens,total_tokens,total_cost_usd\n");
+    for (const ModelUsage& m : models)
+        csv += quote(m.model) + QLatin1Char(',') + QString::number(m.requests) + QLatin1Char(',')
+            + QString::number(m.inputTokens) + QLatin1Char(',') + QString::number(m.outputTokens)
+            + QLatin1Char(',') + QString::number(m.inputTokens + m.outputTokens) + QLatin1Char(',')
+            + QString::number(m.cost, 'f', 6) + QLatin1Char('\n');
+    return csv;
+}
+
+void ModelCostTableModel::setModels(const QVector<ModelUsage>& models)
+{
+    beginResetModel();
+    m_models = models;
+    m_total = ModelUsage { tr("Total") };
+    for (const ModelUsage& m : models) {
+        m_total.requests += m.requests;
+        m_total.inputTokens += m.inputTokens;
+        m_total.outputTokens += m.outputTokens;
+        m_total.cost += m.cost;
+    }
+    endResetModel();
+}
+
+int ModelCostTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() || m_models.isEmpty() ? 0 : int(m_models.size()) + 1;
+}
+
+int ModelCostTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : 6;
+}
+
+QVariant ModelCostTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    const bool total = index.row() == m_models.size();
+    const ModelUsage& m = total ? m_total : m_models[index.row()];
+    const qint64 tokens = m.inputTokens + m.outputTokens;
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case 0:
+            return m.model.isEmpty() ? tr("(unknown)") : m.model;
+        case 1:
+            return QLocale().toString(m.requests);
+        case 2:
+            return QLocale().toString(m.inputTokens);
+        case 3:
+            return QLocale().toString(m.outputTokens);
+        case 4:
+            return QLocale().toString(tokens);
+        case 5:
+            return formatCost(m.cost);
+        }
+    } else if (role == Qt::TextAlignmentRole) {
+        return int((index.column() == 0 ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter);
+    } else if (role == Qt::FontRole && total) {
+        QFont font;
+        font.setBold(true);
+        return font;
+    } else if (role == Qt::UserRole) { // raw numbers for sorting and tests
+        const QVariant values[] = { m.model, m.requests, m.inputTokens, m.outputTokens, tokens, m.cost };
+        return values[index.column()];
+    }
+    return {};
+}
+
+QVariant ModelCostTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    const char* const names[] = { "Model", "Requests", "Input tokens", "Output tokens", "Total tokens",
+        "Cost" };
+    return section >= 0 && section < 6 ? tr(names[section]) : QVariant();
+}
+
+} // namespace spindle::models

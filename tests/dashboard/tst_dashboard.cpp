@@ -1,0 +1,345 @@
+// The cost dashboard: DashboardModel's /calls/stats parsing (pure), the ChartView wrapper with
+// 2000-point series, and DashboardPage against the real trace server in-process, with screenshots.
+
+#include "app/sampledata.h"
+#include "models/dashboardmodel.h"
+#include "net/traceclient.h"
+#include "server/traceserver.h"
+#include "ui/dashboardpage.h"
+#include "widgets/chartview.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <memory>
+
+using namespace spindle;
+using models::StatsSeries;
+
+namespace {
+
+constexpr int kWaitMs = 20000;
+
+QJsonObject usage(const char* ts, const char* model, double cost, int in, int out, int count)
+{
+    return QJsonObject { { QStringLiteral("timestamp"), QLatin1String(ts) },
+        { QStringLiteral("model"), QLatin1String(model) }, { QStringLiteral("sum_total_cost"), cost },
+        { QStringLiteral("sum_input_tokens"), in }, { QStringLiteral("sum_output_tokens"), out },
+        { QStringLiteral("count"), count } };
+}
+
+QJsonObject callBucket(const char* ts, int calls, int errors, QJsonValue p50, QJsonValue p95)
+{
+    return QJsonObject { { QStringLiteral("timestamp"), QLatin1String(ts) },
+        { QStringLiteral("sum_call_count"), calls }, { QStringLiteral("sum_error_count"), errors },
+        { QStringLiteral("p50_latency_ms"), p50 }, { QStringLiteral("p95_latency_ms"), p95 },
+        { QStringLiteral("p99_latency_ms"), p95 }, { QStringLiteral("count"), calls } };
+}
+
+// Three hourly buckets, the middle one empty (as the server emits it: zeros and null percentiles).
+QJsonObject realisticResponse()
+{
+    return QJsonObject { { QStringLiteral("start"), QStringLiteral("2025-03-01T10:00:00Z") },
+        { QStringLiteral("end"), QStringLiteral("2025-03-01T13:00:00Z") },
+        { QStringLiteral("granularity"), 3600 }, { QStringLiteral("timezone"), QStringLiteral("UTC") },
+        { QStringLiteral("usage_buckets"),
+            QJsonArray { usage("2025-03-01T10:00:00Z", "claude-3-5-haiku", 0.01, 1000, 200, 2),
+                usage("2025-03-01T10:00:00Z", "gpt-4o", 0.5, 20000, 3000, 4),
+                usage("2025-03-01T11:00:00Z", "claude-3-5-haiku", 0, 0, 0, 0),
+                usage("2025-03-01T11:00:00Z", "gpt-4o", 0, 0, 0, 0),
+                usage("2025-03-01T12:00:00Z", "claude-3-5-haiku", 0.02, 2000, 400, 3),
+                usage("2025-03-01T12:00:00Z", "gpt-4o", 0.25, 10000, 1000, 2) } },
+        { QStringLiteral("call_buckets"),
+            QJsonArray { callBucket("2025-03-01T10:00:00Z", 6, 1, 800, 2000),
+                callBucket("2025-03-01T11:00:00Z", 0, 0, QJsonValue::Null, QJsonValue::Null),
+                callBucket("2025-03-01T12:00:00Z", 2, 0, 400, 1000) } } };
+}
+
+QVector<QPointF> wave(int n, double phase)
+{
+    QVector<QPointF> points;
+    for (int i = 0; i < n; ++i)
+        points.append(QPointF(1.74e12 + i * 60e3, 50 + 40 * std::sin(i / 40.0 + phase)));
+    return points;
+}
+
+// Non-background pixels: a cheap "something was drawn" check.
+int inkPixels(const QImage& image)
+{
+    int ink = 0;
+    const QRgb background = image.pixel(1, 1);
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            ink += image.pixel(x, y) != background;
+    return ink;
+}
+
+} // namespace
+
+class TestDashboard : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void parsesSummary();
+    void parsesSeriesWithTopModels();
+    void previousPeriodChanges();
+    void singleBucketGranularity();
+    void downsamplesAndExportsCsv();
+    void chartWith2000Points();
+    void pageAgainstServer();
+    void pageEmptyState();
+
+private:
+    void ingest(const QString& project, const QDateTime& now, int traces, quint32 seed);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<server::TraceServer> m_server;
+    std::unique_ptr<net::TraceClient> m_client;
+    QDateTime m_now;
+};
+
+void TestDashboard::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    server::ServerOptions options;
+    options.port = 0;
+    options.dataDir = m_dir.path().toStdString();
+    m_server = std::make_unique<server::TraceServer>(options);
+    const int port = m_server->startInBackground();
+    m_client = std::make_unique<net::TraceClient>();
+    m_client->setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {} });
+    m_now = QDateTime::currentDateTimeUtc();
+}
+
+void TestDashboard::cleanupTestCase()
+{
+    m_client.reset();
+    if (m_server)
+        m_server->stop();
+}
+
+void TestDashboard::ingest(const QString& project, const QDateTime& now, int traces, quint32 seed)
+{
+    int posted = 0, done = 0, failed = 0;
+    for (const app::SampleRequest& request : app::buildSampleData(project, now, traces, seed)) {
+        if (request.path == QLatin1String("/file/create"))
+            continue; // images need TraceClient::uploadFile; the dashboard does not use them
+        ++posted;
+        m_client->post(
+            request.path, request.body, [&](const QJsonObject&) { ++done; },
+            [&](const net::ApiError& e) {
+                qWarning() << e.message();
+                ++failed;
+            });
+        QTRY_VERIFY_WITH_TIMEOUT(done + failed == posted, kWaitMs); // in order: ops before calls
+    }
+    QCOMPARE(failed, 0);
+}
+
+void TestDashboard::parsesSummary()
+{
+    const models::StatsSummary summary = models::parseStatsSummary(realisticResponse());
+    const models::StatsTotals& t = summary.totals;
+    QCOMPARE(t.calls, 8);
+    QCOMPARE(t.errors, 1);
+    QCOMPARE(*t.errorRate(), 1.0 / 8);
+    QVERIFY(std::abs(t.cost - 0.78) < 1e-9);
+    QVERIFY(t.hasCost);
+    QCOMPARE(t.requests, 11);
+    QCOMPARE(t.inputTokens, 33000);
+    QCOMPARE(t.outputTokens, 4600);
+    // Several buckets: the call-weighted mean of the bucket percentiles; the empty bucket is skipped.
+    QCOMPARE(*t.p50LatencyMs, (800.0 * 6 + 400 * 2) / 8);
+    QCOMPARE(*t.p95LatencyMs, (2000.0 * 6 + 1000 * 2) / 8);
+    QCOMPARE(summary.models.size(), 2);
+    QCOMPARE(summary.models[0].model, QStringLiteral("gpt-4o")); // most expensive first
+    QCOMPARE(summary.models[0].requests, 6);
+    QCOMPARE(summary.models[1].inputTokens, 3000);
+
+    models::ModelCostTableModel table;
+    table.setModels(summary.models);
+    QCOMPARE(table.rowCount(), 3); // two models and the total
+    QCOMPARE(table.data(table.index(2, 0)).toString(), QStringLiteral("Total"));
+    QCOMPARE(table.data(table.index(2, 5), Qt::UserRole).toDouble(), 0.78);
+
+    const models::StatsSummary empty = models::parseStatsSummary(QJsonObject {});
+    QCOMPARE(empty.totals.calls, 0);
+    QVERIFY(!empty.totals.errorRate());
+    QVERIFY(!empty.totals.p50LatencyMs);
+    QVERIFY(empty.models.isEmpty());
+}
+
+void TestDashboard::parsesSeriesWithTopModels()
+{
+    models::StatsTimeSeries s = models::parseStatsSeries(realisticResponse());
+    QCOMPARE(s.granularitySeconds, 3600);
+    QVERIFY(s.hasCalls);
+    QCOMPARE(s.costByModel.size(), 2);
+    QCOMPARE(s.costByModel[0].name, QStringLiteral("gpt-4o"));
+    QCOMPARE(s.costByModel[0].points.size(), 3); // the empty bucket is a zero, not a gap
+    QCOMPARE(s.costByModel[0].points[1].y(), 0.0);
+    QCOMPARE(s.costByModel[1].points[2].y(), 0.02);
+    QCOMPARE(qint64(s.costByModel[0].points[2].x()),
+        QDateTime::fromString(QStringLiteral("2025-03-01T12:00:00Z"), Qt::ISODate).toMSecsSinceEpoch());
+    QCOMPARE(s.tokens[0].points[0].y(), 21000.0);
+    QCOMPARE(s.tokens[1].points[2].y(), 1400.0);
+    QCOMPARE(s.calls[1].points[0].y(), 1.0);
+    QCOMPARE(s.latency[1].points.size(), 2); // null percentiles leave a gap
+
+    // Top one model: the rest becomes "other", summed per bucket.
+    s = models::parseStatsSeries(realisticResponse(), 1);
+    QCOMPARE(s.costByModel.size(), 2);
+    QCOMPARE(s.costByModel[1].name, QStringLiteral("other"));
+    QCOMPARE(s.costByModel[1].points[0].y(), 0.01);
+
+    QVERIFY(!models::parseStatsSeries(QJsonObject {}).hasCalls);
+}
+
+void TestDashboard::previousPeriodChanges()
+{
+    QCOMPARE(models::formatChange(120, 100.0), QStringLiteral("+20%"));
+    QCOMPARE(models::formatChange(95, 100.0), QStringLiteral("\u22125.0%"));
+    QCOMPARE(models::formatChange(5, 0.0), QStringLiteral("new"));
+    QCOMPARE(models::formatChange(0, 0.0), QStringLiteral("±0%"));
+    QCOMPARE(models::formatChange(5, std::nullopt), QString());
+    QVERIFY(!models::relativeChange(5, 0.0));
+    QCOMPARE(*models::relativeChange(50, 100.0), -0.5);
+
+    // The same response as current and halved as previous: every count doubled.
+    const auto current = models::parseStatsSummary(realisticResponse()).totals;
+    QJsonObject half = realisticResponse();
+    half[QStringLiteral("call_buckets")] = QJsonArray { callBucket("2025-03-01T09:00:00Z", 4, 0, 500, 900) };
+    const auto previous = models::parseStatsSummary(half).totals;
+    QCOMPARE(models::formatChange(double(current.calls), double(previous.calls)), QStringLiteral("+100%"));
+    QCOMPARE(*previous.p50LatencyMs, 500.0); // one bucket: the server's exact percentile
+}
+
+void TestDashboard::singleBucketGranularity()
+{
+    const QDateTime end = QDateTime::fromSecsSinceEpoch(1741000123, Qt::UTC);
+    for (const qint64 range : { qint64(3600), qint64(86400), qint64(7 * 86400), qint64(30 * 86400) }) {
+        for (int shift = 0; shift < 5; ++shift) {
+            const QDateTime e = end.addSecs(shift * 7919);
+            const QDateTime s = e.addSecs(-range);
+            const qint64 g = models::singleBucketGranularity(s, e);
+            QVERIFY2(g >= range && g <= 31 * 86400, qPrintable(QString::number(g)));
+            QCOMPARE(s.toSecsSinceEpoch() / g, (e.toSecsSinceEpoch() - 1) / g);
+        }
+    }
+    QCOMPARE(models::chartGranularity(3600), 60);
+    QCOMPARE(models::chartGranularity(30 * 86400), 21600);
+}
+
+void TestDashboard::downsamplesAndExportsCsv()
+{
+    const QVector<QPointF> many = wave(10000, 0);
+    const QVector<QPointF> few = models::downsample(many, 2000);
+    QCOMPARE(few.size(), 2000);
+    QCOMPARE(few.first().x(), (many[0].x() + many[4].x()) / 2);
+    QCOMPARE(models::downsample(few, 2000), few);
+
+    const QString csv = models::modelUsageCsv(
+        { { QStringLiteral("gpt-4o"), 3, 100, 20, 0.5 }, { QStringLiteral("a,b"), 1, 1, 1, 0 } });
+    QCOMPARE(csv,
+        QStringLiteral("model,requests,input_tokens,output_tokens,total_tokens,total_cost_usd\n"
+                       "gpt-4o,3,100,20,120,0.500000\n\"a,b\",1,1,1,2,0.000000\n"));
+}
+
+void TestDashboard::chartWith2000Points()
+{
+    for (const auto kind : { widgets::ChartView::Kind::Line, widgets::ChartView::Kind::StackedBar,
+             widgets::ChartView::Kind::Scatter }) {
+        widgets::ChartView chart(kind);
+        chart.setTitle(QStringLiteral("2000 points"));
+        chart.setValueFormat(QStringLiteral("%.0f"), [](double v) { return QString::number(v, 'f', 1); });
+        QVector<widgets::ChartSeries> series;
+        for (int i = 0; i < 3; ++i)
+            series.append({ QStringLiteral("s%1").arg(i), wave(2000, i), {} });
+        QElapsedTimer timer;
+        timer.start();
+        chart.setSeries(series);
+        chart.resize(800, 300);
+        const QImage image = chart.grab().toImage();
+        qInfo("kind %d: set + paint %lld ms", int(kind), timer.elapsed());
+        QCOMPARE(chart.seriesCount(), kind == widgets::ChartView::Kind::StackedBar ? 1 : 3);
+        QVERIFY(!image.isNull());
+        QVERIFY(inkPixels(image) > 200);
+        QVERIFY(chart.toolTipText(1, 10).contains(QStringLiteral("s1")));
+        if (kind == widgets::ChartView::Kind::Line)
+            image.save(QStringLiteral(DASHBOARD_SHOT_DIR "/chart_line_2000.png"));
+    }
+}
+
+void TestDashboard::pageAgainstServer()
+{
+    const QString project = QStringLiteral("acme/dashboard");
+    ingest(project, m_now, 60, 42);
+    ingest(project, m_now.addDays(-1), 30, 7); // the previous day, for the changes
+
+    ui::DashboardPage page(m_client.get());
+    page.resize(1280, 1100);
+    page.setNow(m_now.addSecs(60));
+    page.show();
+    QSignalSpy loaded(&page, &ui::DashboardPage::loaded);
+    page.setProject(project);
+    QVERIFY(page.isLoading());
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(!page.isLoading());
+    QVERIFY(!page.showsEmptyState());
+
+    const auto& now = page.summary().totals;
+    const auto& before = page.previousSummary().totals;
+    QCOMPARE(now.calls, 60); // roots only: one per trace
+    QCOMPARE(before.calls, 30);
+    QVERIFY(now.requests > 0 && now.inputTokens > 0 && now.outputTokens > 0);
+    QVERIFY(now.hasCost && now.cost > 0);
+    QVERIFY(now.p50LatencyMs && now.p95LatencyMs && *now.p95LatencyMs >= *now.p50LatencyMs);
+    QVERIFY(!page.summary().models.isEmpty());
+    QVERIFY(page.headlineText(4).startsWith(QStringLiteral("Calls|60|+100% vs previous")));
+    QVERIFY(page.series().hasCalls);
+    QVERIFY(!page.series().costByModel.isEmpty());
+    double chartCost = 0;
+    for (const StatsSeries& s : page.series().costByModel)
+        for (const QPointF& p : s.points)
+            chartCost += p.y();
+    QVERIFY(std::abs(chartCost - now.cost) < 1e-6 * qMax(1.0, now.cost));
+
+    auto* table = page.findChild<QTableView*>();
+    QVERIFY(table);
+    QCOMPARE(table->model()->rowCount(), page.summary().models.size() + 1);
+    const QString csvPath = m_dir.filePath(QStringLiteral("costs.csv"));
+    QVERIFY(page.exportCsv(csvPath));
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count('\n'), page.summary().models.size() + 1);
+
+    QTest::qWait(100); // let the charts' scenes lay out (legends, ticks) as they would on screen
+    QVERIFY(page.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_day.png")));
+
+    page.setRangeIndex(0); // last hour
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(page.summary().totals.calls <= 60);
+    QTest::qWait(100);
+    QVERIFY(page.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_hour.png")));
+}
+
+void TestDashboard::pageEmptyState()
+{
+    ui::DashboardPage page(m_client.get());
+    page.resize(1000, 700);
+    page.show();
+    QSignalSpy loaded(&page, &ui::DashboardPage::loaded);
+    page.setProject(QStringLiteral("acme/nothing-here"));
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(page.showsEmptyState());
+    QVERIFY(page.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_empty.png")));
+}
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"

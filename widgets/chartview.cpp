@@ -1,0 +1,317 @@
+#include "widgets/chartview.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QCursor>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QLineSeries>
+#include <QRegularExpression>
+#include <QScatterSeries>
+#include <QStackedBarSeries>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace spindle::widgets {
+
+namespace {
+
+// Tableau 10: distinguishable, calm, and readable on white.
+const QColor kPalette[] = { QColor(0x4e79a7), QColor(0xf28e2b), QColor(0x59a14f), QColor(0xb07aa1),
+    QColor(0x76b7b2), QColor(0xedc948), QColor(0xff9da7), QColor(0x9c755f), QColor(0xe15759),
+    QColor(0xbab0ac) };
+
+QColor colorFor(const ChartSeries& series, int index)
+{
+    if (series.color.isValid())
+        return series.color;
+    if (series.name == QLatin1String("other"))
+        return QColor(0xbab0ac);
+    return kPalette[index % int(std::size(kPalette))];
+}
+
+// A maximum that splits into 4 round steps: 1, 2, 3, 4, 6 or 8 times a power of ten.
+double niceMax(double value)
+{
+    if (value <= 0)
+        return 1;
+    const double power = std::pow(10.0, std::floor(std::log10(value)));
+    for (const double m : { 1.0, 2.0, 3.0, 4.0, 6.0, 8.0 })
+        if (value <= m * power * (1 + 1e-9))
+            return m * power;
+    return 10 * power;
+}
+
+// The caller's printf format with just enough decimals for the tick step ("$%.2f" → "$%.3f" for 0.005).
+QString axisFormatFor(const QString& format, double step)
+{
+    static const QRegularExpression precision(QStringLiteral("%\\.(\\d+)f"));
+    if (step <= 0 || !format.contains(precision))
+        return format;
+    int decimals = 0;
+    while (decimals < 6
+        && std::abs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6)
+        ++decimals;
+    QString out = format;
+    return out.replace(precision, QStringLiteral("%.%1f").arg(decimals));
+}
+
+} // namespace
+
+struct ChartView::Private
+{
+    Kind kind;
+    QChart* chart = nullptr;
+    QChartView* view = nullptr;
+    QVector<ChartSeries> data;
+    QString xTitle, yTitle;
+    QString axisFormat = QStringLiteral("%.0f");
+    std::function<QString(double)> format = [](double v) { return QString::number(v, 'g', 6); };
+    bool timeAxis = true;
+    double xMin = std::nan(""), xMax = std::nan("");
+    // Created once and kept: only the series are replaced (removing axes of a shown chart left stale
+    // ranges painted in Qt 6.4).
+    QValueAxis* yAxis = nullptr;
+    QDateTimeAxis* timeX = nullptr;
+    QValueAxis* valueX = nullptr;
+    QBarCategoryAxis* categories = nullptr; // StackedBar only: hidden, the bars' own x axis
+};
+
+ChartView::ChartView(Kind kind, QWidget* parent)
+    : QWidget(parent)
+    , d(std::make_unique<Private>())
+{
+    d->kind = kind;
+    d->chart = new QChart;
+    d->chart->setAnimationOptions(QChart::NoAnimation);
+    d->chart->setBackgroundRoundness(0);
+    d->chart->setMargins(QMargins(4, 4, 4, 4));
+    d->chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    d->chart->setTitleFont(titleFont);
+    d->yAxis = new QValueAxis(d->chart);
+    d->yAxis->setTickCount(5);
+    d->yAxis->setMinorGridLineVisible(false);
+    d->yAxis->setTruncateLabels(false);
+    d->chart->addAxis(d->yAxis, Qt::AlignLeft);
+    d->timeX = new QDateTimeAxis(d->chart);
+    d->timeX->setTickCount(7);
+    d->timeX->setTruncateLabels(false);
+    d->valueX = new QValueAxis(d->chart);
+    if (kind == Kind::StackedBar) {
+        d->categories = new QBarCategoryAxis(d->chart);
+        d->chart->addAxis(d->categories, Qt::AlignBottom);
+        d->categories->setVisible(false);
+    }
+    d->view = new QChartView(d->chart, this);
+    d->view->setRenderHint(QPainter::Antialiasing);
+    d->view->setMinimumHeight(220);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->view);
+}
+
+ChartView::~ChartView() = default;
+
+void ChartView::setTitle(const QString& title)
+{
+    d->chart->setTitle(title);
+}
+
+void ChartView::setAxisTitles(const QString& x, const QString& y)
+{
+    d->xTitle = x;
+    d->yTitle = y;
+    rebuild();
+}
+
+void ChartView::setTimeAxis(bool time)
+{
+    d->timeAxis = time;
+    rebuild();
+}
+
+void ChartView::setValueFormat(const QString& axisFormat, std::function<QString(double)> tooltip)
+{
+    d->axisFormat = axisFormat;
+    if (tooltip)
+        d->format = std::move(tooltip);
+    rebuild();
+}
+
+void ChartView::setXRange(double min, double max)
+{
+    d->xMin = min;
+    d->xMax = max;
+}
+
+void ChartView::setSeries(const QVector<ChartSeries>& series)
+{
+    d->data = series;
+    rebuild();
+}
+
+int ChartView::seriesCount() const
+{
+    return int(d->chart->series().size());
+}
+
+QString ChartView::toolTipText(int series, int index) const
+{
+    if (series < 0 || series >= d->data.size() || index < 0 || index >= d->data[series].points.size())
+        return {};
+    const QPointF point = d->data[series].points[index];
+    const QString x = d->timeAxis ? QDateTime::fromMSecsSinceEpoch(qint64(point.x()))
+                                        .toLocalTime()
+                                        .toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                                  : QString::number(point.x());
+    QString text = QStringLiteral("<b>%1</b><br>%2: %3")
+                       .arg(d->data[series].name.toHtmlEscaped(), x, d->format(point.y()));
+    if (d->kind == Kind::StackedBar && d->data.size() > 1) {
+        double total = 0;
+        for (const ChartSeries& other : std::as_const(d->data))
+            total += index < other.points.size() ? other.points[index].y() : 0;
+        text += QStringLiteral("<br>all: %1").arg(d->format(total));
+    }
+    return text;
+}
+
+int ChartView::nearestIndex(int series, double x) const
+{
+    const QVector<QPointF>& points = d->data[series].points;
+    if (points.isEmpty())
+        return -1;
+    const auto it = std::lower_bound(
+        points.begin(), points.end(), x, [](const QPointF& p, double v) { return p.x() < v; });
+    int index = int(it - points.begin());
+    if (index >= points.size() || (index > 0 && x - points[index - 1].x() < points[index].x() - x))
+        --index;
+    return qBound(0, index, int(points.size()) - 1);
+}
+
+void ChartView::showToolTip(int series, int index)
+{
+    QToolTip::showText(QCursor::pos(), toolTipText(series, index), d->view);
+}
+
+void ChartView::rebuild()
+{
+    QChart* chart = d->chart;
+    chart->removeAllSeries();
+    double minX = 0, maxX = 1, maxY = 0;
+    bool any = false;
+    for (const ChartSeries& s : std::as_const(d->data))
+        for (const QPointF& p : s.points) {
+            minX = any ? qMin(minX, p.x()) : p.x();
+            maxX = any ? qMax(maxX, p.x()) : p.x();
+            maxY = qMax(maxY, p.y());
+            any = true;
+        }
+    QValueAxis* yAxis = d->yAxis;
+    yAxis->setLabelFormat(d->axisFormat);
+    yAxis->setTitleText(d->yTitle);
+    QAbstractAxis* xAxis = d->timeAxis ? static_cast<QAbstractAxis*>(d->timeX) : d->valueX;
+    for (QAbstractAxis* axis :
+        { static_cast<QAbstractAxis*>(d->timeX), static_cast<QAbstractAxis*>(d->valueX) })
+        if (axis != xAxis && chart->axes(Qt::Horizontal).contains(axis))
+            chart->removeAxis(axis);
+    if (!chart->axes(Qt::Horizontal).contains(xAxis))
+        chart->addAxis(xAxis, Qt::AlignBottom);
+    xAxis->setTitleText(d->xTitle);
+    const double span = maxX - minX;
+    d->timeX->setFormat(span <= 2 * 86400e3 ? QStringLiteral("HH:mm") : QStringLiteral("MMM d"));
+
+    if (d->kind == Kind::StackedBar) {
+        auto* bars = new QStackedBarSeries;
+        bars->setBarWidth(0.85);
+        const QVector<QPointF> grid = d->data.isEmpty() ? QVector<QPointF>() : d->data.first().points;
+        QVector<double> stack(grid.size(), 0);
+        for (int i = 0; i < d->data.size(); ++i) {
+            const ChartSeries& s = d->data[i];
+            auto* set = new QBarSet(s.name);
+            QList<qreal> values;
+            values.reserve(grid.size());
+            for (int k = 0; k < grid.size(); ++k)
+                values.append(k < s.points.size() ? s.points[k].y() : 0);
+            for (int k = 0; k < grid.size(); ++k)
+                stack[k] += values[k];
+            set->append(values);
+            set->setColor(colorFor(s, i));
+            set->setBorderColor(colorFor(s, i));
+            connect(set, &QBarSet::hovered, this,
+                [this, i](bool on, int index) { on ? showToolTip(i, index) : QToolTip::hideText(); });
+            connect(set, &QBarSet::clicked, this, [this, i](int index) {
+                if (index < d->data[i].points.size())
+                    Q_EMIT pointClicked(d->data[i].name, d->data[i].points[index].x());
+            });
+            bars->append(set);
+        }
+        maxY = stack.isEmpty() ? 0 : *std::max_element(stack.begin(), stack.end());
+        chart->addSeries(bars);
+        // Bars sit on a hidden category axis; the visible time axis spans the same bucket edges.
+        QStringList names;
+        for (int k = 0; k < grid.size(); ++k)
+            names.append(QString::number(k));
+        d->categories->clear();
+        d->categories->append(names);
+        bars->attachAxis(d->categories);
+        bars->attachAxis(yAxis);
+        const double step = grid.size() > 1 ? (maxX - minX) / (grid.size() - 1) : 3600e3;
+        minX -= step / 2;
+        maxX += step / 2;
+    } else {
+        for (int i = 0; i < d->data.size(); ++i) {
+            const ChartSeries& s = d->data[i];
+            QXYSeries* series = d->kind == Kind::Scatter ? static_cast<QXYSeries*>(new QScatterSeries)
+                                                         : static_cast<QXYSeries*>(new QLineSeries);
+            series->setName(s.name);
+            series->replace(
+                QList<QPointF>(s.points.begin(), s.points.end())); // one call, no per-point signals
+            if (auto* scatter = qobject_cast<QScatterSeries*>(series)) {
+                scatter->setMarkerSize(7);
+                scatter->setBorderColor(Qt::transparent);
+                scatter->setColor(colorFor(s, i));
+            } else {
+                QPen pen(colorFor(s, i), 2);
+                series->setPen(pen);
+                series->setPointsVisible(s.points.size() <= 40);
+            }
+            connect(series, &QXYSeries::hovered, this, [this, i](const QPointF& point, bool on) {
+                on ? showToolTip(i, nearestIndex(i, point.x())) : QToolTip::hideText();
+            });
+            connect(series, &QXYSeries::clicked, this, [this, i](const QPointF& point) {
+                const int index = nearestIndex(i, point.x());
+                if (index >= 0)
+                    Q_EMIT pointClicked(d->data[i].name, d->data[i].points[index].x());
+            });
+            chart->addSeries(series);
+            series->attachAxis(xAxis);
+            series->attachAxis(yAxis);
+        }
+    }
+    if (minX == maxX)
+        maxX = minX + 1;
+    if (d->kind != Kind::StackedBar && !std::isnan(d->xMin) && !std::isnan(d->xMax)) {
+        minX = qMin(minX, d->xMin);
+        maxX = qMax(maxX, d->xMax);
+    }
+    if (d->timeAxis)
+        static_cast<QDateTimeAxis*>(xAxis)->setRange(
+            QDateTime::fromMSecsSinceEpoch(qint64(minX)), QDateTime::fromMSecsSinceEpoch(qint64(maxX)));
+    else
+        xAxis->setRange(minX, maxX);
+    // A fixed tick count (changing it on a shown chart repaints late in Qt 6.4) and a nice maximum.
+    yAxis->setRange(0, niceMax(maxY * 1.02));
+    yAxis->setLabelFormat(
+        axisFormatFor(d->axisFormat, (yAxis->max() - yAxis->min()) / qMax(1, yAxis->tickCount() - 1)));
+    chart->legend()->setVisible(d->data.size() > 1);
+}
+
+} // namespace spindle::widgets

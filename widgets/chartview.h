@@ -1,0 +1,63 @@
+#pragma once
+
+// The one place Spindle draws charts (design.md "Charts"). Callers hand over plain series; the
+// backend (Qt Charts today, Qt Graphs later) stays inside chartview.cpp.
+
+#include <QColor>
+#include <QPointF>
+#include <QVector>
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+namespace spindle::widgets {
+
+struct ChartSeries
+{
+    QString name;
+    QVector<QPointF> points; // x: epoch ms on a time axis, else a plain number
+    QColor color = {}; // invalid: the next palette colour
+};
+
+class ChartView : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Kind
+    {
+        Line,
+        StackedBar, // all series share the first series' x values (one bar per x)
+        Scatter,
+    };
+
+    explicit ChartView(Kind kind, QWidget* parent = nullptr);
+    ~ChartView() override;
+
+    void setTitle(const QString& title);
+    void setAxisTitles(const QString& x, const QString& y);
+    void setTimeAxis(bool time); // default true
+    // How values read on the y axis (printf style, e.g. "$%.2f") and in tooltips.
+    void setValueFormat(const QString& axisFormat, std::function<QString(double)> tooltip);
+    // The x range to show at least (e.g. the whole requested period); applied by the next setSeries.
+    void setXRange(double min, double max);
+    // Replaces everything shown; series longer than ~2000 points should be downsampled first.
+    void setSeries(const QVector<ChartSeries>& series);
+
+    int seriesCount() const;
+    // The tooltip text for point `index` of series `series` (what hovering shows).
+    QString toolTipText(int series, int index) const;
+
+Q_SIGNALS:
+    void pointClicked(const QString& series, double x);
+
+private:
+    struct Private;
+    void rebuild();
+    void showToolTip(int series, int index);
+    int nearestIndex(int series, double x) const;
+
+    std::unique_ptr<Private> d;
+};
+
+} // namespace spindle::widgets
