@@ -155,6 +155,18 @@ void CallsController::onPage(quint64 generation, int page, const QVector<spindle
             m_model->setTotalCount(generation, int(rows.size()));
     }
     m_model->setPage(generation, page, rows);
+    // A stream cut exactly between two lines looks complete to the HTTP layer; the count tells.
+    const int offset = page * models::CallsTableModel::kPageSize;
+    const int expected =
+        m_totalCount < 0 ? 0 : std::min(models::CallsTableModel::kPageSize, m_totalCount - offset);
+    if (int(rows.size()) < expected) {
+        Q_EMIT dataWarning(
+            tr("The server returned %1 of the %2 rows expected from row %3: the answer was cut short "
+               "or the data changed. Press F5 to reload.")
+                .arg(rows.size())
+                .arg(expected)
+                .arg(offset + 1));
+    }
     if (page == 0 && !m_firstPageReported) {
         m_firstPageReported = true;
         Q_EMIT firstPageShown(QDateTime::currentMSecsSinceEpoch() - m_queryStartedMs);

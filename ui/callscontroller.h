@@ -53,6 +53,8 @@ Q_SIGNALS:
     void loadingChanged(bool loading);
     void columnsDiscovered(const QStringList& columns);
     void queryFailed(const QString& message);
+    // The data arrived but looks wrong (e.g. a page shorter than the count says).
+    void dataWarning(const QString& message);
     void firstPageShown(qint64 elapsedMs);
 
 private:

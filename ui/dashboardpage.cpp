@@ -225,7 +225,20 @@ QWidget* DashboardPage::buildTable()
 void DashboardPage::setProject(const QString& projectId)
 {
     m_projectId = projectId;
-    refresh();
+    // The queries run when the page is on screen: a project switch costs nothing until then.
+    if (isVisible())
+        refresh();
+    else
+        m_stale = true;
+}
+
+void DashboardPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale) {
+        m_stale = false;
+        refresh();
+    }
 }
 
 void DashboardPage::setRangeIndex(int index)

@@ -62,6 +62,9 @@ Q_SIGNALS:
     // A bar or point was clicked: the Traces page can show that bucket's calls.
     void bucketClicked(const QDateTime& from, const QDateTime& to);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     struct Card
     {
@@ -86,6 +89,7 @@ private:
 
     net::TraceClient* m_client;
     QString m_projectId;
+    bool m_stale = false; // the project changed while the page was hidden
     QDateTime m_fixedNow;
     quint64 m_generation = 0;
     int m_pending = 0;

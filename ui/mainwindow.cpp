@@ -79,6 +79,8 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     });
     connect(
         m_traces, &TracesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
+    connect(m_traces, &TracesPage::warning, this,
+        [this](const QString& message) { m_banner->showMessage(message); });
     connect(m_traces, &TracesPage::viewChanged, this,
         [this](const QString& label) { setWindowTitle(tr("%1 — %2 — Spindle").arg(label, m_projectId)); });
     connect(m_traces, &TracesPage::sampleDataRequested, this,

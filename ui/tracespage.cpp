@@ -91,6 +91,7 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
         applyColumnSettings();
     });
     connect(m_controller, &CallsController::queryFailed, this, [this] { updateEmptyState(); });
+    connect(m_controller, &CallsController::dataWarning, this, &TracesPage::warning);
 }
 
 TracesPage::~TracesPage() = default;

@@ -86,6 +86,7 @@ Q_SIGNALS:
     void viewChanged(const QString& label);
     void sampleDataRequested();
     void statusMessage(const QString& message);
+    void warning(const QString& message); // for the banner
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
