@@ -131,6 +131,15 @@ CREATE TABLE llm_token_prices (
 );
 CREATE INDEX prices_llm ON llm_token_prices (llm_id, pricing_level_id);
 )sql",
+    // v2: newest-first pages are the common order: index started_at descending, so a forward scan
+    // serves "started_at DESC, id ASC" exactly; and only live rows, so counts and deep offsets read
+    // the index alone (every calls query carries "deleted_at IS NULL"). See docs/benchmarks.md.
+    R"sql(
+DROP INDEX calls_started;
+CREATE INDEX calls_started ON calls (project_id, started_at DESC, id) WHERE deleted_at IS NULL;
+DROP INDEX calls_roots;
+CREATE INDEX calls_roots ON calls (project_id, started_at DESC, id) WHERE parent_id IS NULL AND deleted_at IS NULL;
+)sql",
 };
 
 } // namespace

@@ -258,6 +258,7 @@ int TraceServer::bind()
     auto& http = m_impl->http;
     http.set_payload_max_length(m_options.maxBodyBytes);
     http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(1000); // the default (5) would reconnect every 5th SDK request
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty())
             return;

@@ -1,0 +1,646 @@
+// bench_ui: the desktop calls table on a large local project (goals U1-U5 of docs/benchmarks.md).
+// The real TracesPage (1600×1000, offscreen raster) on the real in-process server and client:
+// time to first painted rows when the project opens, sort and filter changes against the
+// server's own time for the same request, GUI-thread lag (a 1 ms heartbeat) while scrolling,
+// and resident memory. One process per dataset keeps RSS clean: run it on D3 with --write FILE,
+// then on D1 with --baseline FILE, which prints the goals (bench/run_ui.sh does both).
+#include "bench/common.h"
+#include "models/callstablemodel.h"
+#include "net/traceclient.h"
+#include "server/traceserver.h"
+#include "ui/callscontroller.h"
+#include "ui/tracespage.h"
+
+#include <QApplication>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QMetaEnum>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <sqlite3.h>
+
+using namespace spindle;
+using namespace spindle::bench;
+
+namespace {
+
+using Results = std::map<std::string, double>;
+constexpr double kSlowEventMs = 30;
+constexpr int kReps = 5; // measured repetitions of each UI step, after one warm-up
+
+double msBetween(Clock::time_point from, Clock::time_point to)
+{
+    return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// GUI-thread instrumentation (bench_trace.cpp has the same pieces)
+
+// Times the GUI thread's event deliveries. A frame is a top-level delivery during which the
+// watched viewport painted; rowsLoaded() says whether it showed loaded rows. Deliveries of
+// kSlowEventMs or more are kept by name: that is where event-loop stalls come from.
+class TimedApp : public QApplication
+{
+public:
+    struct Frame
+    {
+        Clock::time_point end;
+        double ms;
+        bool rowsLoaded;
+    };
+    TimedApp(int& argc, char** argv)
+        : QApplication(argc, argv)
+        , m_main(QThread::currentThreadId())
+    {
+    }
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (QThread::currentThreadId() != m_main)
+            return QApplication::notify(receiver, event);
+        const QEvent::Type type = event->type();
+        const char* className = receiver->metaObject()->className();
+        const auto start = Clock::now();
+        ++m_depth;
+        const bool result = QApplication::notify(receiver, event);
+        --m_depth;
+        if (type == QEvent::Paint && receiver == viewport) {
+            m_painted = true;
+            m_paintedLoaded = rowsLoaded();
+        }
+        if (m_depth > 0)
+            return result;
+        const double ms = msSince(start);
+        if (m_painted)
+            frames.push_back({ Clock::now(), ms, m_paintedLoaded });
+        m_painted = false;
+        if (ms >= kSlowEventMs) {
+            const char* name = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
+            slowEvents.emplace_back(std::string(className) + " " + (name ? name : std::to_string(type)), ms);
+        }
+        return result;
+    }
+
+    QWidget* viewport = nullptr;
+    std::function<bool()> rowsLoaded = [] { return false; };
+    std::vector<Frame> frames;
+    std::vector<std::pair<std::string, double>> slowEvents;
+
+private:
+    Qt::HANDLE m_main;
+    int m_depth = 0;
+    bool m_painted = false, m_paintedLoaded = false;
+};
+
+// A 1 ms timer on the GUI thread: the gaps between its ticks are the event-loop lag. Each gap
+// also gets the GUI thread's CPU time in it, which tells work on the thread (CPU ≈ gap) from the
+// thread waiting for a core (CPU ≪ gap).
+class Heartbeat
+{
+public:
+    Heartbeat()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(1);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
+    }
+    void start()
+    {
+        m_gaps.clear();
+        m_last = Clock::now();
+        m_lastCpu = threadCpuMs();
+        m_timer.start();
+    }
+    void stop()
+    {
+        tick();
+        m_timer.stop();
+    }
+    void report(Results& out, const std::string& prefix) const
+    {
+        std::vector<double> walls, cpus;
+        for (const auto& [wall, cpu] : m_gaps) {
+            walls.push_back(wall);
+            cpus.push_back(cpu);
+        }
+        const auto worst = std::max_element(m_gaps.begin(), m_gaps.end());
+        out[prefix + "lag_max_ms"] = worst == m_gaps.end() ? 0 : worst->first;
+        out[prefix + "lag_max_cpu_ms"] = worst == m_gaps.end() ? 0 : worst->second;
+        out[prefix + "lag_p99_ms"] = percentile(walls, 99);
+        out[prefix + "busy_max_ms"] = percentile(cpus, 100);
+    }
+
+private:
+    static double threadCpuMs()
+    {
+        timespec t {};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+    }
+    void tick()
+    {
+        const auto now = Clock::now();
+        const double cpu = threadCpuMs();
+        m_gaps.emplace_back(msBetween(m_last, now), cpu - m_lastCpu);
+        m_last = now;
+        m_lastCpu = cpu;
+    }
+    QTimer m_timer;
+    std::vector<std::pair<double, double>> m_gaps; // wall, GUI-thread CPU
+    Clock::time_point m_last;
+    double m_lastCpu = 0;
+};
+
+// Runs the GUI event loop (as QTest::qWait does) until done() or the timeout; false on timeout.
+bool spinUntil(const std::function<bool()>& done, double timeoutMs)
+{
+    QTimer wake; // WaitForMoreEvents never sleeps past this
+    wake.start(10);
+    const auto start = Clock::now();
+    while (!done()) {
+        if (msSince(start) > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+    return true;
+}
+
+void spinFor(double ms)
+{
+    const auto start = Clock::now();
+    spinUntil([&] { return msSince(start) >= ms; }, ms + 1000);
+}
+
+QtMessageHandler g_standardHandler = nullptr;
+
+void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    if (!message.contains(QLatin1String("propagateSizeHints")) && g_standardHandler) // offscreen, per window
+        g_standardHandler(type, context, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The calls table on one project
+
+struct Timing
+{
+    double modelMs = -1; // first page in the model (CallsController::firstPageShown)
+    double paintMs = -1; // end of the first frame showing loaded rows
+};
+
+class TableBench
+{
+public:
+    TableBench(TimedApp& app, int port, QString project);
+    Timing openProject(); // from an empty project to this one, as a project switch does
+    Timing changeQuery(const CallsQuery& from, const CallsQuery& to);
+    double serverPageMs(const CallsQuery& query, int offset = 0, int reps = 7);
+    double serverCountMs(const CallsQuery& query);
+    void scroll(Results& out, bool settle);
+    void frameCost(Results& out);
+    void waitIdle();
+    CallsQuery query() const
+    {
+        return m_page.controller()->query();
+    }
+    int rowCount() const
+    {
+        return m_model->rowCount();
+    }
+    Heartbeat heartbeat;
+
+private:
+    bool visibleRowsLoaded() const;
+    Timing finish(Clock::time_point start);
+    double waitForRowsPainted(Clock::time_point start, double timeoutMs);
+
+    TimedApp& m_app;
+    int m_port;
+    QString m_project;
+    net::TraceClient m_client;
+    ui::TracesPage m_page { &m_client };
+    QTableView* m_table = m_page.table();
+    models::CallsTableModel* m_model = m_page.model();
+    std::optional<Clock::time_point> m_firstPageAt;
+    int m_pagesRequested = 0;
+};
+
+TableBench::TableBench(TimedApp& app, int port, QString project)
+    : m_app(app)
+    , m_port(port)
+    , m_project(std::move(project))
+{
+    m_client.setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {} });
+    m_page.resize(1600, 1000);
+    // No call is selected, so the trace and detail panes are collapsed: the table gets the width.
+    if (auto* splitter = m_page.findChild<QSplitter*>())
+        splitter->setSizes({ 1600, 0, 0 });
+    m_page.show();
+    m_app.viewport = m_table->viewport();
+    m_app.rowsLoaded = [this] { return visibleRowsLoaded(); };
+    QObject::connect(
+        m_page.controller(), &ui::CallsController::firstPageShown, [this] { m_firstPageAt = Clock::now(); });
+    QObject::connect(m_model, &models::CallsTableModel::pagesNeeded,
+        [this](quint64, const QList<int>& pages) { m_pagesRequested += int(pages.size()); });
+    spinFor(100);
+}
+
+bool TableBench::visibleRowsLoaded() const
+{
+    const int top = m_table->rowAt(0);
+    if (top < 0)
+        return false;
+    int bottom = m_table->rowAt(m_table->viewport()->height() - 1);
+    if (bottom < 0)
+        bottom = m_model->rowCount() - 1;
+    for (int row = top; row <= bottom; ++row)
+        if (!m_model->isLoaded(row))
+            return false;
+    return true;
+}
+
+void TableBench::waitIdle()
+{
+    spinUntil([this] { return !m_page.controller()->isLoading(); }, 60000);
+    spinFor(30);
+}
+
+// From `start` to the end of the first later frame that showed loaded rows; -1 on timeout.
+double TableBench::waitForRowsPainted(Clock::time_point start, double timeoutMs)
+{
+    std::size_t next = m_app.frames.size();
+    double result = -1;
+    spinUntil(
+        [&] {
+            for (; next < m_app.frames.size(); ++next)
+                if (m_app.frames[next].rowsLoaded && m_app.frames[next].end > start) {
+                    result = msBetween(start, m_app.frames[next].end);
+                    return true;
+                }
+            return false;
+        },
+        timeoutMs);
+    return result;
+}
+
+Timing TableBench::finish(Clock::time_point start)
+{
+    Timing timing;
+    timing.paintMs = waitForRowsPainted(start, 20000);
+    if (m_firstPageAt)
+        timing.modelMs = msBetween(start, *m_firstPageAt);
+    waitIdle();
+    return timing;
+}
+
+Timing TableBench::openProject()
+{
+    m_page.setProject(QStringLiteral("bench/empty"));
+    waitIdle();
+    m_firstPageAt.reset();
+    const auto start = Clock::now();
+    m_page.setProject(m_project);
+    return finish(start);
+}
+
+Timing TableBench::changeQuery(const CallsQuery& from, const CallsQuery& to)
+{
+    m_page.controller()->setQuery(from);
+    finish(Clock::now());
+    m_firstPageAt.reset();
+    const auto start = Clock::now();
+    m_page.controller()->setQuery(to);
+    return finish(start);
+}
+
+// The same page request the controller sends for `query`, straight over HTTP (keep-alive).
+double TableBench::serverPageMs(const CallsQuery& query, int offset, int reps)
+{
+    if (!(query == this->query())) {
+        m_page.controller()->setQuery(query);
+        waitIdle();
+    }
+    const QJsonObject request = m_page.controller()->pageRequest(offset, models::CallsTableModel::kPageSize);
+    const std::string body = QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
+    HttpClient http(m_port);
+    std::vector<double> times;
+    for (int i = 0; i <= reps; ++i) {
+        const auto response = http.post("/calls/stream_query", body, false);
+        if (response.status != 200 || response.lines == 0)
+            throw std::runtime_error("stream_query answered " + std::to_string(response.status));
+        if (i > 0)
+            times.push_back(response.totalMs);
+    }
+    return median(times);
+}
+
+// The count request the controller sends with every query (/calls/query_stats), over HTTP.
+double TableBench::serverCountMs(const CallsQuery& query)
+{
+    QJsonObject request = query.requestJson();
+    request.remove(QStringLiteral("sort_by"));
+    const std::string body = QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
+    HttpClient http(m_port);
+    std::vector<double> times;
+    for (int i = 0; i <= 3; ++i)
+        times.push_back(http.post("/calls/query_stats", body, false).totalMs);
+    times.erase(times.begin());
+    return median(times);
+}
+
+// Random jumps over the whole range, each followed by 4 steps (a wheel notch of 3 rows, a page, a
+// notch, a page). Drag: 200 positions, a new one every 16 ms like dragging the thumb, then the
+// time until the last position's rows are painted. Settle: 100 positions, each waiting until its
+// rows are painted (the fill time).
+void TableBench::scroll(Results& out, bool settle)
+{
+    QScrollBar* bar = m_table->verticalScrollBar();
+    const int rowHeight = m_table->verticalHeader()->defaultSectionSize();
+    std::mt19937 rng(settle ? 7 : 11);
+    std::vector<double> fills;
+    int unfilled = 0;
+    waitIdle();
+    m_pagesRequested = 0;
+    const std::size_t firstFrame = m_app.frames.size();
+    heartbeat.start();
+    for (int jump = 0; jump < (settle ? 20 : 40); ++jump) {
+        int position = static_cast<int>(rng() % static_cast<unsigned>(bar->maximum() + 1));
+        for (int step = 0; step < 5; ++step) {
+            if (step > 0)
+                position = std::min(bar->maximum(), position + (step % 2 ? 3 * rowHeight : bar->pageStep()));
+            if (position == bar->value())
+                continue;
+            const auto start = Clock::now();
+            bar->setValue(position);
+            const double fill = settle ? waitForRowsPainted(start, 5000) : (spinFor(16), 0);
+            fill < 0 ? ++unfilled : (fills.push_back(fill), 0);
+        }
+    }
+    if (!settle) { // how long the last position shows placeholders, and until every request is done
+        const auto stop = Clock::now();
+        if (!visibleRowsLoaded() && waitForRowsPainted(stop, 60000) < 0)
+            ++unfilled;
+        out["scroll_drag_fill_after_stop_ms"] = msSince(stop);
+        waitIdle();
+        out["scroll_drag_idle_after_stop_ms"] = msSince(stop);
+    }
+    heartbeat.stop();
+    std::vector<double> frames;
+    for (std::size_t i = firstFrame; i < m_app.frames.size(); ++i)
+        frames.push_back(m_app.frames[i].ms);
+    const std::string p = settle ? "scroll_settle_" : "scroll_drag_";
+    heartbeat.report(out, p);
+    out[p + "pages_requested"] = m_pagesRequested;
+    out[p + "frame_p50_ms"] = percentile(frames, 50);
+    out[p + "frame_p95_ms"] = percentile(frames, 95);
+    out[p + "frame_p99_ms"] = percentile(frames, 99);
+    out[p + "unfilled"] = unfilled;
+    if (settle) {
+        out[p + "fill_p50_ms"] = percentile(fills, 50);
+        out[p + "fill_p95_ms"] = percentile(fills, 95);
+        out[p + "fill_max_ms"] = percentile(fills, 100);
+    }
+}
+
+// Where a frame's time goes: grab() of the table with and without the dynamic (JSON) columns.
+void TableBench::frameCost(Results& out)
+{
+    const auto grabMs = [this] {
+        std::vector<double> times;
+        for (int i = 0; i < 12; ++i) {
+            const auto start = Clock::now();
+            const QPixmap pixmap = m_table->viewport()->grab();
+            times.push_back(msSince(start));
+        }
+        return median(times);
+    };
+    out["frame_grab_ms"] = grabMs();
+    for (int column = models::CallsTableModel::FixedColumnCount; column < m_model->columnCount(); ++column)
+        m_table->setColumnHidden(column, true);
+    spinFor(50);
+    out["frame_grab_fixed_columns_only_ms"] = grabMs();
+    for (int column = models::CallsTableModel::FixedColumnCount; column < m_model->columnCount(); ++column)
+        m_table->setColumnHidden(column, false);
+    out["dynamic_columns"] = m_model->columnCount() - models::CallsTableModel::FixedColumnCount;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+// One warm-up, then kReps measured runs: out[key_model_ms], out[key_paint_ms] are medians.
+template <typename Step> void measure(Results& out, const std::string& key, Step step)
+{
+    std::vector<double> model, paint;
+    out[key + "_first_paint_ms"] = step().paintMs;
+    for (int i = 0; i < kReps; ++i) {
+        const Timing timing = step();
+        model.push_back(timing.modelMs);
+        paint.push_back(timing.paintMs);
+    }
+    out[key + "_model_ms"] = median(model);
+    out[key + "_paint_ms"] = median(paint);
+    out[key + "_paint_max_ms"] = percentile(paint, 100);
+}
+
+// Project open, then on the default view (root calls) and on every call: a sort change (latency,
+// slowest first) and a filter change (status error), then the server's time for each request.
+void measureQueries(TableBench& bench, Results& out)
+{
+    const auto start = Clock::now();
+    bench.heartbeat.start();
+    measure(out, "open", [&] { return bench.openProject(); });
+    const CallsQuery roots = bench.query();
+    out["rows_roots"] = bench.rowCount();
+    CallsQuery all = roots;
+    all.rootsOnly = false;
+    measure(out, "all", [&] { return bench.changeQuery(roots, all); });
+    out["rows_all"] = bench.rowCount();
+    std::map<std::string, CallsQuery> changed { { "open", roots } };
+    for (const auto& [name, base] : { std::pair("roots", roots), std::pair("all", all) }) {
+        CallsQuery sorted = base, errors = base;
+        sorted.sortBy = { SortKey { QStringLiteral("summary.weave.latency_ms"), true } };
+        errors.statuses = { QStringLiteral("error") };
+        measure(out, std::string("sort_") + name, [&] { return bench.changeQuery(base, sorted); });
+        measure(out, std::string("filter_") + name, [&] { return bench.changeQuery(base, errors); });
+        changed[std::string("sort_") + name] = sorted;
+        changed[std::string("filter_") + name] = errors;
+    }
+    bench.heartbeat.stop();
+    bench.heartbeat.report(out, "queries_");
+    out["seconds_ui_queries"] = msSince(start) / 1000;
+    for (const auto& [key, query] : changed) {
+        out[key + "_server_ms"] = bench.serverPageMs(query);
+        out[key + "_count_server_ms"] = bench.serverCountMs(query);
+    }
+    out["all_count_server_ms"] = bench.serverCountMs(all);
+    out["all_server_ms"] = bench.serverPageMs(all); // leaves the table on every call, for scrolling
+    out["all_server_offset_50pct_ms"] = bench.serverPageMs(all, bench.rowCount() / 2, 3);
+    out["all_server_offset_90pct_ms"] = bench.serverPageMs(all, bench.rowCount() * 9 / 10, 3);
+}
+
+double statusKb(const char* field) // a "kB" line of /proc/self/status
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(field, 0) == 0)
+            return std::stod(line.substr(std::strlen(field) + 1));
+    return 0;
+}
+
+// RSS, and the part of it that is the in-process server's SQLite: its page caches (heap) and its
+// memory maps of the database file (one per connection, each counted in RSS).
+void recordMemory(Results& out, const std::string& dbPath)
+{
+    out["rss_mb"] = statusKb("VmRSS:") / 1024;
+    out["rss_anon_mb"] = statusKb("RssAnon:") / 1024;
+    out["rss_file_mb"] = statusKb("RssFile:") / 1024;
+    out["sqlite_heap_mb"] = double(sqlite3_memory_used()) / 1048576;
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool dbMap = false;
+    double mapKb = 0, maps = 0;
+    while (std::getline(smaps, line)) {
+        if (std::isdigit(static_cast<unsigned char>(line[0]))
+            || std::islower(static_cast<unsigned char>(line[0]))) {
+            // a mapping's header line: "start-end perms offset dev inode path"
+            dbMap = line.size() > dbPath.size()
+                && line.compare(line.size() - dbPath.size(), dbPath.size(), dbPath) == 0;
+            maps += dbMap;
+        } else if (dbMap && line.rfind("Rss:", 0) == 0) {
+            mapKb += std::stod(line.substr(4));
+        }
+    }
+    out["sqlite_db_maps"] = maps;
+    out["sqlite_mmap_rss_mb"] = mapKb / 1024;
+    out["rss_without_sqlite_mb"] = out["rss_mb"] - out["sqlite_heap_mb"] - out["sqlite_mmap_rss_mb"];
+}
+
+Results run(TimedApp& app, const std::string& dataDir, const std::string& label, const std::string& project)
+{
+    server::ServerOptions options;
+    options.port = 0;
+    options.dataDir = dataDir;
+    server::TraceServer server(options);
+    const int port = server.startInBackground();
+    Results results;
+    {
+        TableBench bench(app, port, QString::fromStdString(project));
+        auto phase = Clock::now();
+        const auto timed = [&](const char* name, auto step) {
+            step();
+            results[std::string("seconds_") + name] = msSince(phase) / 1000;
+            phase = Clock::now();
+        };
+        timed("queries", [&] { measureQueries(bench, results); });
+        timed("scroll_drag", [&] { bench.scroll(results, false); }); // every call, newest first
+        timed("scroll_settle", [&] { bench.scroll(results, true); });
+        bench.waitIdle();
+        bench.frameCost(results);
+        recordMemory(results, std::filesystem::canonical(dataDir + "/spindle.sqlite").string());
+    }
+    server.stop();
+    std::map<std::string, std::vector<double>> slow;
+    for (const auto& [name, ms] : app.slowEvents)
+        slow[name].push_back(ms);
+    for (const auto& [name, times] : slow)
+        reportInfo(label, "slow GUI-thread event (≥ 30 ms) " + name,
+            std::to_string(times.size()) + "×, max " + fmt(percentile(times, 100), 1) + " ms");
+    for (const auto& [key, value] : results)
+        reportInfo(label, key, fmt(value, 1));
+    return results;
+}
+
+void ratioGoal(const std::string& id, const std::string& metric, double ours, double base, double limit,
+    const std::string& unit = " ms")
+{
+    const double ratio = base > 0 ? ours / base : 0;
+    reportGoal(id, metric, fmt(ours, 1) + unit, fmt(base, 1) + unit, fmt(ratio, 2),
+        "≤ " + fmt(limit, 1) + "×", ours >= 0 && base > 0 && ratio <= limit);
+}
+
+void limitGoal(const std::string& id, const std::string& metric, double ours, double limit)
+{
+    reportGoal(
+        id, metric, fmt(ours, 1) + " ms", "-", "-", "≤ " + fmt(limit, 0) + " ms", ours >= 0 && ours <= limit);
+}
+
+void reportGoals(const std::string& label, const Results& r, const Results& base)
+{
+    limitGoal("U1", label + ": rows painted after the project opens (median)", r.at("open_paint_ms"), 300);
+    ratioGoal("U1", "TTFP(" + label + ")/TTFP(D3), project open", r.at("open_paint_ms"),
+        base.at("open_paint_ms"), 1.2);
+    for (const std::string key : { "sort_roots", "filter_roots", "sort_all", "filter_all" })
+        ratioGoal("U5",
+            label + " " + key + ": first page painted vs the server's time for it (in the model after "
+                + fmt(r.at(key + "_model_ms"), 1)
+                + " ms = " + fmt(r.at(key + "_model_ms") / r.at(key + "_server_ms"), 1) + "×)",
+            r.at(key + "_paint_ms"), r.at(key + "_server_ms"), 1.5);
+    limitGoal("U3", label + ": max GUI-thread lag while scrolling (drag and settle)",
+        std::max(r.at("scroll_drag_lag_max_ms"), r.at("scroll_settle_lag_max_ms")), 50);
+    limitGoal("U3", label + ": max GUI-thread lag, open/sort/filter", r.at("queries_lag_max_ms"), 50);
+    ratioGoal("U4", "RSS(" + label + ")/RSS(D3), table open after scrolling", r.at("rss_mb"),
+        base.at("rss_mb"), 1.5, " MB");
+    ratioGoal("U2", "scroll frame p95 (" + label + ")/(D3)", r.at("scroll_settle_frame_p95_ms"),
+        base.at("scroll_settle_frame_p95_ms"), 1.1);
+}
+
+Results readResults(const std::string& path)
+{
+    Results results;
+    std::ifstream in(path);
+    std::string key;
+    double value;
+    while (in >> key >> value)
+        results[key] = value;
+    return results;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (hasFlag(argc, argv, "--help") || argValue(argc, argv, "--data", "").empty()) {
+        std::cout << "usage: bench_ui --data DIR [--label D1] [--project bench/main] [--write FILE] "
+                     "[--baseline FILE]\n";
+        return 2;
+    }
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    g_standardHandler = qInstallMessageHandler(quietMessages);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1); // before the server opens anything
+    QTemporaryDir settingsDir;
+    QCoreApplication::setOrganizationName(QStringLiteral("spindle-bench-ui"));
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+    TimedApp app(argc, argv);
+    const std::string label = argValue(argc, argv, "--label", "D1");
+    const std::string baselinePath = argValue(argc, argv, "--baseline", "");
+    const std::string writePath = argValue(argc, argv, "--write", "");
+    try {
+        const Results results = run(
+            app, argValue(argc, argv, "--data", ""), label, argValue(argc, argv, "--project", "bench/main"));
+        if (!baselinePath.empty())
+            reportGoals(label, results, readResults(baselinePath));
+        if (!writePath.empty()) {
+            std::ofstream out(writePath);
+            for (const auto& [key, value] : results)
+                out << key << " " << value << "\n";
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "bench_ui: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
