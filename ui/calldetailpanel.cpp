@@ -17,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -123,8 +124,19 @@ QWidget* CallDetailPanel::buildHeader()
     });
     addButton(m_parent, tr("Parent"), tr("Open the parent call"),
         [this] { Q_EMIT openCallRequested(m_call.parentId); });
-    addButton(m_playground, tr("Playground"), tr("Open these messages in the playground"),
-        [this] { Q_EMIT openInPlaygroundRequested(m_call); });
+    addButton(m_playground, tr("Playground"), tr("Open these messages in the playground"), [this] {
+        if (m_playgroundAvailable) {
+            Q_EMIT openInPlaygroundRequested(m_call);
+            return;
+        }
+        QJsonObject request { { QStringLiteral("messages"),
+            m_call.inputs.value(QLatin1String("messages")) } };
+        if (m_call.inputs.contains(QLatin1String("model")))
+            request.insert(QStringLiteral("model"), m_call.inputs.value(QLatin1String("model")));
+        if (m_call.inputs.contains(QLatin1String("system")))
+            request.insert(QStringLiteral("system"), m_call.inputs.value(QLatin1String("system")));
+        copy(QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Indented)), tr("the messages"));
+    });
     column->addLayout(row);
     m_meta->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_meta->setWordWrap(true);

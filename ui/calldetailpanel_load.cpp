@@ -78,7 +78,12 @@ void CallDetailPanel::render()
     m_meta->setText(meta.join(QStringLiteral(" · ")));
     m_parent->setVisible(!call.parentId.isEmpty());
     const auto chat = models::chatFromCall(call);
-    m_playground->setVisible(m_playgroundAvailable && chat.has_value());
+    // Enabled for chats. Until a playground page is attached, it copies the request's messages
+    // (and model) so they can be pasted into any playground.
+    m_playground->setVisible(chat.has_value());
+    m_playground->setToolTip(m_playgroundAvailable
+            ? tr("Open these messages in the playground")
+            : tr("Copy this call's messages and model as JSON, to try them in a playground"));
     m_chat->setVisible(chat.has_value());
     if (chat)
         m_chat->setTranscript(*chat);

@@ -13,11 +13,14 @@
 #include "widgets/imagestrip.h"
 
 #include <QBuffer>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QTreeView>
 #include <QtTest>
 
@@ -124,6 +127,15 @@ void TraceViewTest::detailTabs()
     trace()->selectNode(llm);
     QTRY_VERIFY_WITH_TIMEOUT(detail->isFullyLoaded() && detail->callId() == tree->calls[llm].id, 5000);
     QVERIFY(!detail->call().inputs.isEmpty());
+    // A chat call: the playground action copies its messages (no playground page is attached here).
+    QToolButton* playground = nullptr;
+    for (auto* button : detail->findChildren<QToolButton*>())
+        if (button->text() == QLatin1String("Playground"))
+            playground = button;
+    QVERIFY(playground && playground->isVisible());
+    playground->click();
+    QVERIFY2(QGuiApplication::clipboard()->text().contains(QStringLiteral("\"messages\"")),
+        qPrintable(QGuiApplication::clipboard()->text().left(200)));
     const QStringList names { QStringLiteral("call"), QStringLiteral("summary"), QStringLiteral("code"),
         QStringLiteral("attributes"), QStringLiteral("exception"), QStringLiteral("feedback") };
     for (int tab = 0; tab < detail->tabs()->count(); ++tab) {
