@@ -1,5 +1,6 @@
 #include "ui/dashboardpage.h"
 
+#include "core/savedview.h"
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
 #include "ui/filterbar.h"
@@ -11,7 +12,9 @@
 #include <QFrame>
 #include <QGridLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
@@ -111,8 +114,11 @@ QWidget* DashboardPage::buildHeader()
     m_busy->setMaximumHeight(10);
     m_busy->setTextVisible(false);
     m_busy->setVisible(false);
+    auto* saveView = new QPushButton(tr("Save as view…"));
+    saveView->setToolTip(tr("Save this filter as a saved view of the Traces page (a Weave SavedView)"));
     top->addWidget(m_range);
     top->addWidget(reload);
+    top->addWidget(saveView);
     top->addWidget(m_rangeLabel, 1);
     top->addWidget(m_busy);
     rows->addLayout(top);
@@ -131,6 +137,7 @@ QWidget* DashboardPage::buildHeader()
     connect(m_filters, &FilterBar::changed, debounce, qOverload<>(&QTimer::start));
     connect(m_range, &QComboBox::currentIndexChanged, this, &DashboardPage::refresh);
     connect(reload, &QPushButton::clicked, this, &DashboardPage::refresh);
+    connect(saveView, &QPushButton::clicked, this, [this] { saveFilterAsView(); });
     return header;
 }
 
@@ -415,6 +422,30 @@ void DashboardPage::chooseExportFile()
         this, tr("Export cost by model"), QStringLiteral("cost-by-model.csv"), tr("CSV files (*.csv)"));
     if (!path.isEmpty())
         exportCsv(path);
+}
+
+void DashboardPage::saveFilterAsView(const QString& label)
+{
+    QString name = label;
+    if (name.isEmpty()) {
+        bool ok = false;
+        name = QInputDialog::getText(
+            this, tr("Save view"), tr("Name of the new view:"), QLineEdit::Normal, QString(), &ok)
+                   .trimmed();
+        if (!ok || name.isEmpty())
+            return;
+    }
+    // The dashboard's filter (op, status, roots only, chips) becomes a traces view; the time range
+    // stays with the dashboard's range picker.
+    TracesViewState state;
+    m_filters->applyTo(state.query);
+    state.query.projectId.clear();
+    state.query.startedAfter.reset();
+    state.query.startedBefore.reset();
+    const QJsonObject body = savedViewCreateRequest(
+        m_projectId, newSavedViewId(QDateTime::currentDateTimeUtc()), name, definitionFromState(state));
+    m_client->post(
+        QStringLiteral("/obj/create"), body, [this, name](const QJsonObject&) { Q_EMIT viewSaved(name); });
 }
 
 } // namespace spindle::ui

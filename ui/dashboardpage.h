@@ -31,6 +31,8 @@ public:
     explicit DashboardPage(net::TraceClient* client, QWidget* parent = nullptr);
 
     void setProject(const QString& projectId);
+    // Stores the dashboard's filter as a Traces saved view (asks for a name when none is given).
+    void saveFilterAsView(const QString& label = {});
     // 0 last hour, 1 last day, 2 last week, 3 last month.
     void setRangeIndex(int index);
     // Pins "now" (tests, screenshots); an invalid time follows the clock again.
@@ -59,6 +61,7 @@ public:
 
 Q_SIGNALS:
     void loaded();
+    void viewSaved(const QString& label);
     // A bar or point was clicked: the Traces page can show that bucket's calls.
     void bucketClicked(const QDateTime& from, const QDateTime& to);
 

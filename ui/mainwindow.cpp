@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/dashboardpage.h"
+#include "ui/savedviewsbar.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 
@@ -79,6 +80,10 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     });
     connect(
         m_traces, &TracesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
+    connect(m_dashboard, &DashboardPage::viewSaved, this, [this](const QString& label) {
+        m_traces->savedViews()->reload();
+        showStatus(tr("Saved view “%1”: open it on the Traces page").arg(label));
+    });
     connect(m_traces, &TracesPage::warning, this,
         [this](const QString& message) { m_banner->showMessage(message); });
     connect(m_traces, &TracesPage::viewChanged, this,

@@ -5,6 +5,7 @@
 #include "net/traceclient.h"
 #include "server/traceserver.h"
 #include "ui/callscontroller.h"
+#include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
 #include "ui/savedviewsbar.h"
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void brokenViews();
     void serverLifecycle();
     void viewsBarInTheApp();
+    void dashboardFilterAsView();
     void cleanupTestCase();
 
 private:
@@ -289,6 +291,28 @@ void SavedViewsTest::viewsBarInTheApp()
     QMetaObject::invokeMethod(button->menu(), "aboutToShow");
     button->menu()->adjustSize();
     QVERIFY(button->menu()->grab().save(QStringLiteral(SPINDLE_BUILD_DIR "/saved-views-menu.png")));
+}
+
+void SavedViewsTest::dashboardFilterAsView()
+{
+    const QString project = QStringLiteral("views/dashboard");
+    ui::DashboardPage dashboard(&m_client);
+    dashboard.setProject(project);
+    dashboard.findChild<ui::FilterBar*>()->addStatus(QStringLiteral("error"));
+    QSignalSpy saved(&dashboard, &ui::DashboardPage::viewSaved);
+    dashboard.saveFilterAsView(QStringLiteral("Dashboard errors"));
+    QVERIFY(saved.wait(10000));
+    const QJsonObject list = call(QStringLiteral("/objs/query"),
+        { { QStringLiteral("project_id"), project },
+            { QStringLiteral("filter"),
+                QJsonObject { { QStringLiteral("base_object_classes"),
+                    QJsonArray { QStringLiteral("SavedView") } } } } });
+    const QJsonArray objs = list.value(QLatin1String("objs")).toArray();
+    QCOMPARE(objs.size(), 1);
+    const SavedView view = savedViewFromObject(objs.first().toObject());
+    QCOMPARE(view.label, QStringLiteral("Dashboard errors"));
+    QCOMPARE(view.state.query.statuses, QStringList { QStringLiteral("error") });
+    QVERIFY(!view.state.query.startedAfter); // the range stays with the dashboard
 }
 
 void SavedViewsTest::cleanupTestCase()
