@@ -1,0 +1,64 @@
+// Where API keys come from: WANDB_API_KEY first, then the netrc entry for the W&B host.
+#include "net/credentials.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+class CredentialsTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void environment();
+    void netrc_data();
+    void netrc();
+    void missingNetrc();
+};
+
+void CredentialsTest::environment()
+{
+    qputenv("WANDB_API_KEY", "  env-key \n");
+    QCOMPARE(spindle::net::apiKeyFromEnvironment(), QStringLiteral("env-key"));
+    qunsetenv("WANDB_API_KEY");
+    QVERIFY(spindle::net::apiKeyFromEnvironment().isEmpty());
+}
+
+void CredentialsTest::netrc_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QString>("key");
+    const QByteArray file = "machine example.com login me password other\n"
+                            "machine api.wandb.ai\n  login user\n  password wandb-secret\n"
+                            "default login anon password fallback\n";
+    QTest::newRow("wandb entry") << file << QStringLiteral("api.wandb.ai") << QStringLiteral("wandb-secret");
+    QTest::newRow("another host") << file << QStringLiteral("example.com") << QStringLiteral("other");
+    QTest::newRow("unknown host") << file << QStringLiteral("nowhere.test") << QString();
+    QTest::newRow("one line") << QByteArray("machine api.wandb.ai login api password k1")
+                              << QStringLiteral("api.wandb.ai") << QStringLiteral("k1");
+}
+
+void CredentialsTest::netrc()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QString, host);
+    QFETCH(QString, key);
+    QTemporaryDir dir;
+    QFile netrc(dir.filePath(QStringLiteral("netrc")));
+    QVERIFY(netrc.open(QIODevice::WriteOnly));
+    netrc.write(file);
+    netrc.close();
+    QCOMPARE(spindle::net::apiKeyFromNetrc(host, netrc.fileName()), key);
+    qputenv("NETRC", netrc.fileName().toUtf8()); // the SDKs' override of ~/.netrc
+    QCOMPARE(spindle::net::apiKeyFromNetrc(host), key);
+    qunsetenv("NETRC");
+}
+
+void CredentialsTest::missingNetrc()
+{
+    QVERIFY(
+        spindle::net::apiKeyFromNetrc(QStringLiteral("api.wandb.ai"), QStringLiteral("/nonexistent/netrc"))
+            .isEmpty());
+}
+
+QTEST_GUILESS_MAIN(CredentialsTest)
+#include "tst_credentials.moc"
