@@ -5,26 +5,21 @@
 // and reused. The real TraceView (1000×1000, offscreen raster) opens it through the in-process
 // server and client; a 1 ms heartbeat measures GUI-thread lag during the whole load.
 #include "bench/common.h"
+#include "bench/uibench.h"
 #include "models/tracetree.h"
 #include "models/tracetreemodel.h"
 #include "net/traceclient.h"
 #include "server/traceserver.h"
 #include "ui/traceview.h"
 
-#include <QApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMetaEnum>
 #include <QScrollBar>
-#include <QThread>
-#include <QTimer>
 #include <QTreeView>
 
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <iostream>
-#include <map>
 
 using namespace spindle;
 using namespace spindle::bench;
@@ -32,15 +27,9 @@ using namespace spindle::bench;
 namespace {
 
 constexpr const char* kProject = "bench/trace";
-constexpr double kSlowEventMs = 30;
 constexpr int kLoads = 3; // 100k-call loads measured (the first is also reported alone)
 constexpr int kToggles = 5; // collapse + expand pairs of the 10k-child node
 constexpr int kBigCalls = 100000, kSmallCalls = 1000;
-
-double msBetween(Clock::time_point from, Clock::time_point to)
-{
-    return std::chrono::duration<double, std::milli>(to - from).count();
-}
 
 // ---------------------------------------------------------------------------------------------
 // Dataset D2
@@ -144,131 +133,6 @@ std::pair<std::string, std::string> ensureDataset(const std::string& dir)
 }
 
 // ---------------------------------------------------------------------------------------------
-// GUI-thread instrumentation (as in bench_ui)
-
-// Times the GUI thread's event deliveries: frames (top-level deliveries that painted the watched
-// viewport), deliveries to the trace client (rows and end of stream), and slow deliveries by name.
-class TimedApp : public QApplication
-{
-public:
-    TimedApp(int& argc, char** argv)
-        : QApplication(argc, argv)
-        , m_main(QThread::currentThreadId())
-    {
-    }
-    bool notify(QObject* receiver, QEvent* event) override
-    {
-        if (QThread::currentThreadId() != m_main)
-            return QApplication::notify(receiver, event);
-        const QEvent::Type type = event->type();
-        const char* className = receiver->metaObject()->className();
-        const auto start = Clock::now();
-        if (receiver == client && type == QEvent::MetaCall)
-            deliveries.push_back(start);
-        ++m_depth;
-        const bool result = QApplication::notify(receiver, event);
-        --m_depth;
-        m_painted = m_painted || (type == QEvent::Paint && receiver == viewport);
-        if (m_depth > 0)
-            return result;
-        const double ms = msSince(start);
-        if (m_painted)
-            frames.push_back({ Clock::now(), ms });
-        m_painted = false;
-        if (ms >= kSlowEventMs) {
-            const char* name = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
-            slowEvents.emplace_back(std::string(className) + " " + (name ? name : std::to_string(type)), ms);
-        }
-        return result;
-    }
-
-    QObject* client = nullptr;
-    QWidget* viewport = nullptr;
-    std::vector<Clock::time_point> deliveries;
-    std::vector<std::pair<Clock::time_point, double>> frames; // end, duration
-    std::vector<std::pair<std::string, double>> slowEvents;
-
-private:
-    Qt::HANDLE m_main;
-    int m_depth = 0;
-    bool m_painted = false;
-};
-
-// A 1 ms timer on the GUI thread: the gaps between its ticks are the event-loop lag. Each gap
-// also gets the GUI thread's CPU time in it (work on the thread, not waiting for a core).
-class Heartbeat
-{
-public:
-    Heartbeat()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
-    }
-    void start()
-    {
-        m_last = Clock::now();
-        m_lastCpu = threadCpuMs();
-        m_timer.start();
-    }
-    void stop()
-    {
-        tick();
-        m_timer.stop();
-    }
-    std::vector<double> gaps, cpu; // wall ms, GUI-thread CPU ms
-
-private:
-    static double threadCpuMs()
-    {
-        timespec t {};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-        return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
-    }
-    void tick()
-    {
-        const auto now = Clock::now();
-        const double used = threadCpuMs();
-        gaps.push_back(msBetween(m_last, now));
-        cpu.push_back(used - m_lastCpu);
-        m_last = now;
-        m_lastCpu = used;
-    }
-    QTimer m_timer;
-    Clock::time_point m_last;
-    double m_lastCpu = 0;
-};
-
-// Runs the GUI event loop (as QTest::qWait does) until done() or the timeout; false on timeout.
-bool spinUntil(const std::function<bool()>& done, double timeoutMs)
-{
-    QTimer wake; // WaitForMoreEvents never sleeps past this
-    wake.start(10);
-    const auto start = Clock::now();
-    while (!done()) {
-        if (msSince(start) > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    }
-    return true;
-}
-
-void spinFor(double ms)
-{
-    const auto start = Clock::now();
-    spinUntil([&] { return msSince(start) >= ms; }, ms + 1000);
-}
-
-QtMessageHandler g_standardHandler = nullptr;
-
-void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    if (!message.contains(QLatin1String("propagateSizeHints")) && g_standardHandler) // offscreen, per window
-        g_standardHandler(type, context, message);
-}
-
-// ---------------------------------------------------------------------------------------------
 // The trace view
 
 struct Load
@@ -325,8 +189,8 @@ double TraceBench::waitForFrame(Clock::time_point after, double timeoutMs)
     double result = -1;
     spinUntil(
         [&] {
-            for (auto it = m_app.frames.rbegin(); it != m_app.frames.rend() && it->first > after; ++it)
-                result = msBetween(after, it->first); // ends at the earliest frame after `after`
+            for (auto it = m_app.frames.rbegin(); it != m_app.frames.rend() && it->end > after; ++it)
+                result = msBetween(after, it->end); // ends at the earliest frame after `after`
             return result >= 0;
         },
         timeoutMs);
@@ -361,7 +225,8 @@ Load TraceBench::open(const std::string& traceId, int calls)
     return load;
 }
 
-// Opens the big trace and, at its first loaded(), the small one: does the small one get shown?
+// Opens the big trace and, at its first loaded() (usually a partial tree, with the final build
+// just started on the pool), the small one: is the small one shown within 5 s?
 bool TraceBench::switchesDuringBuild(const std::string& big, const std::string& small, int smallCalls)
 {
     m_loaded.clear();
@@ -369,7 +234,10 @@ bool TraceBench::switchesDuringBuild(const std::string& big, const std::string& 
     spinUntil([&] { return !m_loaded.empty(); }, 30000);
     m_loaded.clear();
     m_view.openTrace(QString::fromLatin1(kProject), QString::fromStdString(small));
-    return spinUntil([&] { return !m_loaded.empty() && m_loaded.back().second == smallCalls; }, 10000);
+    const bool shown =
+        spinUntil([&] { return !m_loaded.empty() && m_loaded.back().second == smallCalls; }, 5000);
+    spinUntil([&] { return !m_view.isLoading(); }, 10000);
+    return shown;
 }
 
 // Collapses and expands the node with the most children (10,000 in the big trace), timing each
@@ -458,8 +326,7 @@ void goal(const std::string& id, const std::string& metric, double ours, double 
 // The worst gap, the GUI thread's CPU time in it, and the p99 gap.
 std::string lagText(const Heartbeat& beat)
 {
-    const auto worst = std::max_element(beat.gaps.begin(), beat.gaps.end()) - beat.gaps.begin();
-    return fmt(beat.gaps[worst], 1) + " ms (GUI-thread CPU in it " + fmt(beat.cpu[worst], 1) + " ms), p99 "
+    return fmt(beat.maxGap(), 1) + " ms (GUI-thread CPU in it " + fmt(beat.cpuInMaxGap(), 1) + " ms), p99 "
         + fmt(percentile(beat.gaps, 99), 1) + " ms";
 }
 
@@ -503,7 +370,7 @@ void measureLoads(TraceBench& bench, const std::string& big, const std::string& 
         std::to_string(partial));
     reportInfo("U3", "lag while loading the 100k trace", lagText(bench.heartbeat));
     reportInfo("U3", "lag while switching from the 100k trace to the 1k one", lagText(switching));
-    goal("U3", "max GUI-thread lag while loading the 100k trace", percentile(bench.heartbeat.gaps, 100), 50);
+    goal("U3", "max GUI-thread lag while loading the 100k trace", bench.heartbeat.maxGap(), 50);
 }
 
 void measureTree(TraceBench& bench, const std::string& small)
@@ -534,16 +401,6 @@ void measureTree(TraceBench& bench, const std::string& small)
         fmt(percentile(bigFrames, 95), 1) + " ms / " + fmt(percentile(smallFrames, 95), 1) + " ms");
 }
 
-void reportSlowEvents(const TimedApp& app)
-{
-    std::map<std::string, std::vector<double>> slow;
-    for (const auto& [name, ms] : app.slowEvents)
-        slow[name].push_back(ms);
-    for (const auto& [name, times] : slow)
-        reportInfo("U3", "slow GUI-thread event (≥ 30 ms) " + name,
-            std::to_string(times.size()) + "×, max " + fmt(percentile(times, 100), 1) + " ms");
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -552,9 +409,7 @@ int main(int argc, char** argv)
         std::cout << "usage: bench_trace [--data DIR]   (D2 goes to DIR/d2, default bench/data)\n";
         return 0;
     }
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    g_standardHandler = qInstallMessageHandler(quietMessages);
+    useOffscreenPlatform();
     TimedApp app(argc, argv);
     try {
         const std::string dir = argValue(argc, argv, "--data", "bench/data") + "/d2";
@@ -568,12 +423,16 @@ int main(int argc, char** argv)
             TraceBench bench(app, port);
             measureLoads(bench, big, small);
             measureTree(bench, small);
-            const bool shown = bench.switchesDuringBuild(big, small, kSmallCalls);
-            reportInfo("U7", "1k trace opened at the 100k trace's first loaded(): shown within 10 s",
-                shown ? "yes" : "NO (its build is dropped; the view stays on 'Loading trace…')");
+            int lost = 0;
+            for (int i = 0; i < 3; ++i)
+                lost += bench.switchesDuringBuild(big, small, kSmallCalls) ? 0 : 1;
+            reportInfo("U7", "1k trace opened at the 100k trace's first loaded(): never shown (of 3)",
+                std::to_string(lost)
+                    + (lost ? " (its build is dropped; the view stays on 'Loading trace…')" : ""));
         }
         server.stop();
-        reportSlowEvents(app);
+        for (const auto& [name, text] : app.slowEventSummary())
+            reportInfo("U3", "slow GUI-thread event (≥ 30 ms) " + name, text);
     } catch (const std::exception& error) {
         std::cerr << "bench_trace: " << error.what() << "\n";
         return 1;

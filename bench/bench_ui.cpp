@@ -5,30 +5,27 @@
 // and resident memory. One process per dataset keeps RSS clean: run it on D3 with --write FILE,
 // then on D1 with --baseline FILE, which prints the goals (bench/run_ui.sh does both).
 #include "bench/common.h"
+#include "bench/uibench.h"
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
 #include "server/traceserver.h"
 #include "ui/callscontroller.h"
 #include "ui/tracespage.h"
 
-#include <QApplication>
 #include <QHeaderView>
 #include <QJsonDocument>
-#include <QMetaEnum>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QThread>
-#include <QTimer>
 
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <sqlite3.h>
+#include <thread>
 
 using namespace spindle;
 using namespace spindle::bench;
@@ -36,159 +33,7 @@ using namespace spindle::bench;
 namespace {
 
 using Results = std::map<std::string, double>;
-constexpr double kSlowEventMs = 30;
 constexpr int kReps = 5; // measured repetitions of each UI step, after one warm-up
-
-double msBetween(Clock::time_point from, Clock::time_point to)
-{
-    return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
-// ---------------------------------------------------------------------------------------------
-// GUI-thread instrumentation (bench_trace.cpp has the same pieces)
-
-// Times the GUI thread's event deliveries. A frame is a top-level delivery during which the
-// watched viewport painted; rowsLoaded() says whether it showed loaded rows. Deliveries of
-// kSlowEventMs or more are kept by name: that is where event-loop stalls come from.
-class TimedApp : public QApplication
-{
-public:
-    struct Frame
-    {
-        Clock::time_point end;
-        double ms;
-        bool rowsLoaded;
-    };
-    TimedApp(int& argc, char** argv)
-        : QApplication(argc, argv)
-        , m_main(QThread::currentThreadId())
-    {
-    }
-    bool notify(QObject* receiver, QEvent* event) override
-    {
-        if (QThread::currentThreadId() != m_main)
-            return QApplication::notify(receiver, event);
-        const QEvent::Type type = event->type();
-        const char* className = receiver->metaObject()->className();
-        const auto start = Clock::now();
-        ++m_depth;
-        const bool result = QApplication::notify(receiver, event);
-        --m_depth;
-        if (type == QEvent::Paint && receiver == viewport) {
-            m_painted = true;
-            m_paintedLoaded = rowsLoaded();
-        }
-        if (m_depth > 0)
-            return result;
-        const double ms = msSince(start);
-        if (m_painted)
-            frames.push_back({ Clock::now(), ms, m_paintedLoaded });
-        m_painted = false;
-        if (ms >= kSlowEventMs) {
-            const char* name = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
-            slowEvents.emplace_back(std::string(className) + " " + (name ? name : std::to_string(type)), ms);
-        }
-        return result;
-    }
-
-    QWidget* viewport = nullptr;
-    std::function<bool()> rowsLoaded = [] { return false; };
-    std::vector<Frame> frames;
-    std::vector<std::pair<std::string, double>> slowEvents;
-
-private:
-    Qt::HANDLE m_main;
-    int m_depth = 0;
-    bool m_painted = false, m_paintedLoaded = false;
-};
-
-// A 1 ms timer on the GUI thread: the gaps between its ticks are the event-loop lag. Each gap
-// also gets the GUI thread's CPU time in it, which tells work on the thread (CPU ≈ gap) from the
-// thread waiting for a core (CPU ≪ gap).
-class Heartbeat
-{
-public:
-    Heartbeat()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
-    }
-    void start()
-    {
-        m_gaps.clear();
-        m_last = Clock::now();
-        m_lastCpu = threadCpuMs();
-        m_timer.start();
-    }
-    void stop()
-    {
-        tick();
-        m_timer.stop();
-    }
-    void report(Results& out, const std::string& prefix) const
-    {
-        std::vector<double> walls, cpus;
-        for (const auto& [wall, cpu] : m_gaps) {
-            walls.push_back(wall);
-            cpus.push_back(cpu);
-        }
-        const auto worst = std::max_element(m_gaps.begin(), m_gaps.end());
-        out[prefix + "lag_max_ms"] = worst == m_gaps.end() ? 0 : worst->first;
-        out[prefix + "lag_max_cpu_ms"] = worst == m_gaps.end() ? 0 : worst->second;
-        out[prefix + "lag_p99_ms"] = percentile(walls, 99);
-        out[prefix + "busy_max_ms"] = percentile(cpus, 100);
-    }
-
-private:
-    static double threadCpuMs()
-    {
-        timespec t {};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-        return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
-    }
-    void tick()
-    {
-        const auto now = Clock::now();
-        const double cpu = threadCpuMs();
-        m_gaps.emplace_back(msBetween(m_last, now), cpu - m_lastCpu);
-        m_last = now;
-        m_lastCpu = cpu;
-    }
-    QTimer m_timer;
-    std::vector<std::pair<double, double>> m_gaps; // wall, GUI-thread CPU
-    Clock::time_point m_last;
-    double m_lastCpu = 0;
-};
-
-// Runs the GUI event loop (as QTest::qWait does) until done() or the timeout; false on timeout.
-bool spinUntil(const std::function<bool()>& done, double timeoutMs)
-{
-    QTimer wake; // WaitForMoreEvents never sleeps past this
-    wake.start(10);
-    const auto start = Clock::now();
-    while (!done()) {
-        if (msSince(start) > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    }
-    return true;
-}
-
-void spinFor(double ms)
-{
-    const auto start = Clock::now();
-    spinUntil([&] { return msSince(start) >= ms; }, ms + 1000);
-}
-
-QtMessageHandler g_standardHandler = nullptr;
-
-void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    if (!message.contains(QLatin1String("propagateSizeHints")) && g_standardHandler) // offscreen, per window
-        g_standardHandler(type, context, message);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The calls table on one project
@@ -205,8 +50,9 @@ public:
     TableBench(TimedApp& app, int port, QString project);
     Timing openProject(); // from an empty project to this one, as a project switch does
     Timing changeQuery(const CallsQuery& from, const CallsQuery& to);
-    double serverPageMs(const CallsQuery& query, int offset = 0, int reps = 7);
+    double serverPageMs(const CallsQuery& query, int offset = 0, int reps = 7, bool withCount = false);
     double serverCountMs(const CallsQuery& query);
+    double clientParseMs() const;
     void scroll(Results& out, bool settle);
     void frameCost(Results& out);
     void waitIdle();
@@ -234,6 +80,8 @@ private:
     models::CallsTableModel* m_model = m_page.model();
     std::optional<Clock::time_point> m_firstPageAt;
     int m_pagesRequested = 0;
+    int m_failures = 0; // CallsController::queryFailed
+    std::string m_lastPageBody;
 };
 
 TableBench::TableBench(TimedApp& app, int port, QString project)
@@ -251,6 +99,10 @@ TableBench::TableBench(TimedApp& app, int port, QString project)
     m_app.rowsLoaded = [this] { return visibleRowsLoaded(); };
     QObject::connect(
         m_page.controller(), &ui::CallsController::firstPageShown, [this] { m_firstPageAt = Clock::now(); });
+    QObject::connect(m_page.controller(), &ui::CallsController::queryFailed, [this](const QString& message) {
+        if (m_failures++ == 0)
+            std::cout << "  first failed request: " << message.toStdString() << "\n";
+    });
     QObject::connect(m_model, &models::CallsTableModel::pagesNeeded,
         [this](quint64, const QList<int>& pages) { m_pagesRequested += int(pages.size()); });
     spinFor(100);
@@ -324,8 +176,17 @@ Timing TableBench::changeQuery(const CallsQuery& from, const CallsQuery& to)
     return finish(start);
 }
 
-// The same page request the controller sends for `query`, straight over HTTP (keep-alive).
-double TableBench::serverPageMs(const CallsQuery& query, int offset, int reps)
+std::string countBody(const CallsQuery& query) // what CallsController::requestCount sends
+{
+    QJsonObject request = query.requestJson();
+    request.remove(QStringLiteral("sort_by"));
+    return QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
+}
+
+// The page request the controller sends for `query`, straight over HTTP (keep-alive). With
+// `withCount`, the count request leaves at the same moment on a second connection, as the
+// controller sends both.
+double TableBench::serverPageMs(const CallsQuery& query, int offset, int reps, bool withCount)
 {
     if (!(query == this->query())) {
         m_page.controller()->setQuery(query);
@@ -333,28 +194,48 @@ double TableBench::serverPageMs(const CallsQuery& query, int offset, int reps)
     }
     const QJsonObject request = m_page.controller()->pageRequest(offset, models::CallsTableModel::kPageSize);
     const std::string body = QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
-    HttpClient http(m_port);
+    const std::string counting = countBody(query);
+    HttpClient http(m_port), countHttp(m_port);
     std::vector<double> times;
     for (int i = 0; i <= reps; ++i) {
-        const auto response = http.post("/calls/stream_query", body, false);
+        std::thread count;
+        if (withCount)
+            count = std::thread([&] { countHttp.post("/calls/query_stats", counting, false); });
+        const auto response = http.post("/calls/stream_query", body, i == reps);
+        if (count.joinable())
+            count.join();
         if (response.status != 200 || response.lines == 0)
             throw std::runtime_error("stream_query answered " + std::to_string(response.status));
         if (i > 0)
             times.push_back(response.totalMs);
+        if (i == reps)
+            m_lastPageBody = response.body;
     }
     return median(times);
 }
 
-// The count request the controller sends with every query (/calls/query_stats), over HTTP.
+// The client's decoding of the last page serverPageMs fetched, as HttpWorker does it per line
+// (QJsonDocument, then Call::fromJson), best of 5.
+double TableBench::clientParseMs() const
+{
+    double best = 1e9;
+    for (int rep = 0; rep < 5; ++rep) {
+        const auto start = Clock::now();
+        QVector<Call> calls;
+        for (const QByteArray& line : QByteArray::fromStdString(m_lastPageBody).split('\n'))
+            if (!line.trimmed().isEmpty())
+                calls.push_back(Call::fromJson(QJsonDocument::fromJson(line).object()));
+        best = std::min(best, msSince(start));
+    }
+    return best;
+}
+
 double TableBench::serverCountMs(const CallsQuery& query)
 {
-    QJsonObject request = query.requestJson();
-    request.remove(QStringLiteral("sort_by"));
-    const std::string body = QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
     HttpClient http(m_port);
     std::vector<double> times;
     for (int i = 0; i <= 3; ++i)
-        times.push_back(http.post("/calls/query_stats", body, false).totalMs);
+        times.push_back(http.post("/calls/query_stats", countBody(query), false).totalMs);
     times.erase(times.begin());
     return median(times);
 }
@@ -372,7 +253,9 @@ void TableBench::scroll(Results& out, bool settle)
     int unfilled = 0;
     waitIdle();
     m_pagesRequested = 0;
+    m_failures = 0;
     const std::size_t firstFrame = m_app.frames.size();
+    heartbeat.clear();
     heartbeat.start();
     for (int jump = 0; jump < (settle ? 20 : 40); ++jump) {
         int position = static_cast<int>(rng() % static_cast<unsigned>(bar->maximum() + 1));
@@ -402,6 +285,7 @@ void TableBench::scroll(Results& out, bool settle)
     const std::string p = settle ? "scroll_settle_" : "scroll_drag_";
     heartbeat.report(out, p);
     out[p + "pages_requested"] = m_pagesRequested;
+    out[p + "failed_requests"] = m_failures;
     out[p + "frame_p50_ms"] = percentile(frames, 50);
     out[p + "frame_p95_ms"] = percentile(frames, 95);
     out[p + "frame_p99_ms"] = percentile(frames, 99);
@@ -458,6 +342,7 @@ template <typename Step> void measure(Results& out, const std::string& key, Step
 void measureQueries(TableBench& bench, Results& out)
 {
     const auto start = Clock::now();
+    bench.heartbeat.clear();
     bench.heartbeat.start();
     measure(out, "open", [&] { return bench.openProject(); });
     const CallsQuery roots = bench.query();
@@ -481,6 +366,8 @@ void measureQueries(TableBench& bench, Results& out)
     out["seconds_ui_queries"] = msSince(start) / 1000;
     for (const auto& [key, query] : changed) {
         out[key + "_server_ms"] = bench.serverPageMs(query);
+        out[key + "_client_parse_ms"] = bench.clientParseMs();
+        out[key + "_server_with_count_ms"] = bench.serverPageMs(query, 0, 7, true);
         out[key + "_count_server_ms"] = bench.serverCountMs(query);
     }
     out["all_count_server_ms"] = bench.serverCountMs(all);
@@ -551,12 +438,8 @@ Results run(TimedApp& app, const std::string& dataDir, const std::string& label,
         recordMemory(results, std::filesystem::canonical(dataDir + "/spindle.sqlite").string());
     }
     server.stop();
-    std::map<std::string, std::vector<double>> slow;
-    for (const auto& [name, ms] : app.slowEvents)
-        slow[name].push_back(ms);
-    for (const auto& [name, times] : slow)
-        reportInfo(label, "slow GUI-thread event (≥ 30 ms) " + name,
-            std::to_string(times.size()) + "×, max " + fmt(percentile(times, 100), 1) + " ms");
+    for (const auto& [name, text] : app.slowEventSummary())
+        reportInfo(label, "slow GUI-thread event (≥ 30 ms) " + name, text);
     for (const auto& [key, value] : results)
         reportInfo(label, key, fmt(value, 1));
     return results;
@@ -616,9 +499,7 @@ int main(int argc, char** argv)
                      "[--baseline FILE]\n";
         return 2;
     }
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    g_standardHandler = qInstallMessageHandler(quietMessages);
+    useOffscreenPlatform();
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1); // before the server opens anything
     QTemporaryDir settingsDir;
     QCoreApplication::setOrganizationName(QStringLiteral("spindle-bench-ui"));

@@ -365,7 +365,8 @@ QVariant CallsTableModel::displayValue(const spindle::Call& call, int column) co
         return call.traceId;
     default: {
         const QString text = jsonCellText(call.valueAt(columnField(column)));
-        return text.size() > 300 ? text.left(300) + QStringLiteral("…") : text;
+        // A cell shows one line: more text only costs layout time on every repaint (the tooltip has it all).
+        return text.size() > 120 ? text.left(120) + QStringLiteral("…") : text;
     }
     }
 }

@@ -223,7 +223,8 @@ void TraceView::rebuild()
         watcher->deleteLater();
         m_building = false;
         applyTree(generation, watcher->result());
-        if (m_rebuildAgain && generation == m_generation) {
+        // Rows that arrived during this build (possibly of a newer trace) get their own build.
+        if (m_rebuildAgain) {
             m_rebuildAgain = false;
             rebuild();
         }
@@ -270,7 +271,8 @@ void TraceView::applyTree(quint64 generation, std::shared_ptr<const models::Trac
     selectNode(it != m_traceTree->indexById.cend()
             ? *it
             : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first()));
-    if (!m_request) {
+    // Only a tree holding every received row, with the stream finished, is the loaded trace.
+    if (!m_request && m_traceTree->size() == m_rows.size()) {
         const int errors = m_traceTree->roots.isEmpty()
             ? 0
             : int(std::count_if(m_traceTree->calls.cbegin(), m_traceTree->calls.cend(),
