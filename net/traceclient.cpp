@@ -60,21 +60,15 @@ TraceClient::RequestId TraceClient::submit(const QString& path, const QByteArray
 TraceClient::RequestId TraceClient::post(
     const QString& path, const QJsonObject& body, JsonCallback onResult, ErrorCallback onError)
 {
-    Handlers handlers;
-    handlers.onJson = std::move(onResult);
-    handlers.onError = std::move(onError);
     return submit(path, QJsonDocument(body).toJson(QJsonDocument::Compact), int(RequestKind::Json),
-        std::move(handlers));
+        Handlers { std::move(onResult), {}, {}, {}, std::move(onError) });
 }
 
 TraceClient::RequestId TraceClient::postForBytes(
     const QString& path, const QJsonObject& body, BytesCallback onResult, ErrorCallback onError)
 {
-    Handlers handlers;
-    handlers.onBytes = std::move(onResult);
-    handlers.onError = std::move(onError);
     return submit(path, QJsonDocument(body).toJson(QJsonDocument::Compact), int(RequestKind::Bytes),
-        std::move(handlers));
+        Handlers { {}, std::move(onResult), {}, {}, std::move(onError) });
 }
 
 TraceClient::RequestId TraceClient::streamCalls(

@@ -1,5 +1,6 @@
 // GUI test on the offscreen platform: the whole app on its embedded server with sample data.
 // Sorts, filters, pages to the end, and saves screenshots of the Traces page under the build dir.
+#include "../support/samplesession.h"
 #include "app/session.h"
 #include "models/callcomparison.h"
 #include "models/callstablemodel.h"
@@ -51,21 +52,8 @@ private:
 void TracesPageTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QCoreApplication::setOrganizationName(QStringLiteral("spindle-test"));
-    QSettings::setPath(
-        QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
-    app::AppOptions options;
-    options.dataDir = m_dir.filePath(QStringLiteral("data"));
-    options.port = 0;
-    options.projectId = QStringLiteral("gui-test/sample");
-    options.sampleData = true;
-    m_session = std::make_unique<app::AppSession>(options);
-    m_session->window()->resize(1500, 900);
-    m_session->window()->show();
-    QSignalSpy loaded(m_session.get(), &app::AppSession::sampleDataLoaded);
-    m_session->start();
-    QVERIFY(loaded.wait(30000));
-    QCOMPARE(loaded.first().first().toBool(), true);
+    m_session = startSampleSession(m_dir, QStringLiteral("gui-test/sample"), QSize(1500, 900));
+    QVERIFY(m_session);
 }
 
 void TracesPageTest::waitForRows()

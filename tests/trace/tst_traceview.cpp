@@ -1,5 +1,6 @@
 // GUI test on the offscreen platform: open a sample trace from the table, walk to its errors,
 // and write screenshots of the trace view (tree and timeline) and of every detail tab.
+#include "../support/samplesession.h"
 #include "app/session.h"
 #include "models/callstablemodel.h"
 #include "models/tracetreemodel.h"
@@ -62,20 +63,8 @@ void TraceViewTest::screenshot(QWidget* widget, const QString& name)
 void TraceViewTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QCoreApplication::setOrganizationName(QStringLiteral("spindle-test"));
-    QSettings::setPath(
-        QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
-    app::AppOptions options;
-    options.dataDir = m_dir.filePath(QStringLiteral("data"));
-    options.port = 0;
-    options.projectId = QStringLiteral("trace-test/sample");
-    options.sampleData = true;
-    m_session = std::make_unique<app::AppSession>(options);
-    m_session->window()->resize(1700, 950);
-    m_session->window()->show();
-    QSignalSpy loaded(m_session.get(), &app::AppSession::sampleDataLoaded);
-    m_session->start();
-    QVERIFY(loaded.wait(30000));
+    m_session = startSampleSession(m_dir, QStringLiteral("trace-test/sample"), QSize(1700, 950));
+    QVERIFY(m_session);
 }
 
 void TraceViewTest::opensTheTraceOfTheSelectedCall()
