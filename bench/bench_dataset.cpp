@@ -1,7 +1,8 @@
 // bench_dataset: writes dataset D1 (default 1 M calls = 50k traces of 20, two projects 90/10)
 // into <out>/spindle.sqlite through the raw-insert path (a database created by server::Database,
 // prepared INSERTs, 1000 rows per transaction). Reuses an existing dataset with the same
-// parameters unless --force is given.
+// parameters unless --force is given. `--days 30 --model-mix` makes D4 (bench_dashboard): the same
+// calls spread over 30 days, five models (one unpriced) and roots carrying their trace's usage.
 #include "bench/common.h"
 
 #include <filesystem>
@@ -14,7 +15,8 @@ using namespace spindle::bench;
 int main(int argc, char** argv)
 {
     if (hasFlag(argc, argv, "--help")) {
-        std::cout << "usage: bench_dataset --out DIR [--traces 50000] [--seed N] [--force]\n";
+        std::cout << "usage: bench_dataset --out DIR [--traces 50000] [--seed N] [--days D] [--model-mix] "
+                     "[--force]\n";
         return 0;
     }
     const std::string out = argValue(argc, argv, "--out", "bench/data/d1");
@@ -23,8 +25,18 @@ int main(int argc, char** argv)
     const std::string dbPath = out + "/spindle.sqlite";
     const std::string markerPath = out + "/dataset.txt";
 
+    GeneratorOptions options;
+    const double days = std::stod(argValue(argc, argv, "--days", "0"));
+    if (days > 0)
+        options.traceSpacingMicros = static_cast<std::int64_t>(days * 86400e6 / static_cast<double>(traces));
+    options.modelMix = hasFlag(argc, argv, "--model-mix");
+
     std::ostringstream wanted;
     wanted << "D1 v1 traces=" << traces << " calls_per_trace=" << kCallsPerTrace << " seed=" << seed;
+    if (days > 0)
+        wanted << " trace_spacing_us=" << options.traceSpacingMicros;
+    if (options.modelMix)
+        wanted << " model_mix=1";
     if (!hasFlag(argc, argv, "--force") && fileSize(dbPath) > 0) {
         std::ifstream marker(markerPath);
         std::string line;
@@ -38,7 +50,7 @@ int main(int argc, char** argv)
     removeTree(out);
     std::filesystem::create_directories(out);
     std::cout << "bench_dataset: writing " << traces * kCallsPerTrace << " calls to " << dbPath << "\n";
-    CallGenerator generator(seed);
+    CallGenerator generator(seed, options);
     std::vector<GenCall> batch;
     double insertMs = 0;
     std::size_t payloadBytes = 0, calls = 0;

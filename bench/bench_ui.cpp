@@ -42,6 +42,8 @@ struct Timing
 {
     double modelMs = -1; // first page in the model (CallsController::firstPageShown)
     double paintMs = -1; // end of the first frame showing loaded rows
+    double frameMs = -1; // that frame's own duration
+    double framesBeforeModelMs = 0; // frames painted (placeholders) before the page was in the model
 };
 
 class TableBench
@@ -69,7 +71,7 @@ public:
 private:
     bool visibleRowsLoaded() const;
     Timing finish(Clock::time_point start);
-    double waitForRowsPainted(Clock::time_point start, double timeoutMs);
+    double waitForRowsPainted(Clock::time_point start, double timeoutMs, double* frameMs = nullptr);
 
     TimedApp& m_app;
     int m_port;
@@ -79,7 +81,12 @@ private:
     QTableView* m_table = m_page.table();
     models::CallsTableModel* m_model = m_page.model();
     std::optional<Clock::time_point> m_firstPageAt;
+    // While a query changes, the previous query's rows stay on screen until the new first page
+    // arrives: rows of this generation do not count as loaded.
+    static constexpr quint64 kNoGeneration = ~quint64(0);
+    quint64 m_oldGeneration = kNoGeneration;
     int m_pagesRequested = 0;
+    int m_pagesCancelled = 0; // requests dropped because the view scrolled far away
     int m_failures = 0; // CallsController::queryFailed
     std::string m_lastPageBody;
 };
@@ -105,11 +112,15 @@ TableBench::TableBench(TimedApp& app, int port, QString project)
     });
     QObject::connect(m_model, &models::CallsTableModel::pagesNeeded,
         [this](quint64, const QList<int>& pages) { m_pagesRequested += int(pages.size()); });
+    QObject::connect(m_model, &models::CallsTableModel::pagesNotNeeded,
+        [this](quint64, const QList<int>& pages) { m_pagesCancelled += int(pages.size()); });
     spinFor(100);
 }
 
 bool TableBench::visibleRowsLoaded() const
 {
+    if (m_model->generation() == m_oldGeneration)
+        return false;
     const int top = m_table->rowAt(0);
     if (top < 0)
         return false;
@@ -129,7 +140,7 @@ void TableBench::waitIdle()
 }
 
 // From `start` to the end of the first later frame that showed loaded rows; -1 on timeout.
-double TableBench::waitForRowsPainted(Clock::time_point start, double timeoutMs)
+double TableBench::waitForRowsPainted(Clock::time_point start, double timeoutMs, double* frameMs)
 {
     std::size_t next = m_app.frames.size();
     double result = -1;
@@ -138,6 +149,8 @@ double TableBench::waitForRowsPainted(Clock::time_point start, double timeoutMs)
             for (; next < m_app.frames.size(); ++next)
                 if (m_app.frames[next].rowsLoaded && m_app.frames[next].end > start) {
                     result = msBetween(start, m_app.frames[next].end);
+                    if (frameMs)
+                        *frameMs = m_app.frames[next].ms;
                     return true;
                 }
             return false;
@@ -149,10 +162,16 @@ double TableBench::waitForRowsPainted(Clock::time_point start, double timeoutMs)
 Timing TableBench::finish(Clock::time_point start)
 {
     Timing timing;
-    timing.paintMs = waitForRowsPainted(start, 20000);
-    if (m_firstPageAt)
+    const std::size_t firstFrame = m_app.frames.size();
+    timing.paintMs = waitForRowsPainted(start, 20000, &timing.frameMs);
+    if (m_firstPageAt) {
         timing.modelMs = msBetween(start, *m_firstPageAt);
+        for (std::size_t i = firstFrame; i < m_app.frames.size(); ++i)
+            if (m_app.frames[i].end > start && m_app.frames[i].end <= *m_firstPageAt)
+                timing.framesBeforeModelMs += m_app.frames[i].ms;
+    }
     waitIdle();
+    m_oldGeneration = kNoGeneration;
     return timing;
 }
 
@@ -161,6 +180,7 @@ Timing TableBench::openProject()
     m_page.setProject(QStringLiteral("bench/empty"));
     waitIdle();
     m_firstPageAt.reset();
+    m_oldGeneration = m_model->generation();
     const auto start = Clock::now();
     m_page.setProject(m_project);
     return finish(start);
@@ -168,9 +188,11 @@ Timing TableBench::openProject()
 
 Timing TableBench::changeQuery(const CallsQuery& from, const CallsQuery& to)
 {
+    m_oldGeneration = m_model->generation();
     m_page.controller()->setQuery(from);
     finish(Clock::now());
     m_firstPageAt.reset();
+    m_oldGeneration = m_model->generation();
     const auto start = Clock::now();
     m_page.controller()->setQuery(to);
     return finish(start);
@@ -253,6 +275,7 @@ void TableBench::scroll(Results& out, bool settle)
     int unfilled = 0;
     waitIdle();
     m_pagesRequested = 0;
+    m_pagesCancelled = 0;
     m_failures = 0;
     const std::size_t firstFrame = m_app.frames.size();
     heartbeat.clear();
@@ -285,6 +308,7 @@ void TableBench::scroll(Results& out, bool settle)
     const std::string p = settle ? "scroll_settle_" : "scroll_drag_";
     heartbeat.report(out, p);
     out[p + "pages_requested"] = m_pagesRequested;
+    out[p + "pages_cancelled"] = m_pagesCancelled;
     out[p + "failed_requests"] = m_failures;
     out[p + "frame_p50_ms"] = percentile(frames, 50);
     out[p + "frame_p95_ms"] = percentile(frames, 95);
@@ -325,16 +349,20 @@ void TableBench::frameCost(Results& out)
 // One warm-up, then kReps measured runs: out[key_model_ms], out[key_paint_ms] are medians.
 template <typename Step> void measure(Results& out, const std::string& key, Step step)
 {
-    std::vector<double> model, paint;
+    std::vector<double> model, paint, frame, before;
     out[key + "_first_paint_ms"] = step().paintMs;
     for (int i = 0; i < kReps; ++i) {
         const Timing timing = step();
         model.push_back(timing.modelMs);
         paint.push_back(timing.paintMs);
+        frame.push_back(timing.frameMs);
+        before.push_back(timing.framesBeforeModelMs);
     }
     out[key + "_model_ms"] = median(model);
     out[key + "_paint_ms"] = median(paint);
     out[key + "_paint_max_ms"] = percentile(paint, 100);
+    out[key + "_rows_frame_ms"] = median(frame); // the frame that showed the rows
+    out[key + "_frames_before_model_ms"] = median(before); // placeholder frames while waiting
 }
 
 // Project open, then on the default view (root calls) and on every call: a sort change (latency,

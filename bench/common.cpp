@@ -114,9 +114,68 @@ std::string opRef(const std::string& project, const char* name, const char* dige
 
 } // namespace
 
-CallGenerator::CallGenerator(std::uint64_t seed)
+CallGenerator::CallGenerator(std::uint64_t seed, GeneratorOptions options)
     : m_rng(seed)
+    , m_options(options)
 {
+}
+
+std::int64_t CallGenerator::epochMicros()
+{
+    return kEpoch;
+}
+
+namespace {
+
+// D4's models by share of calls; picked by a hash of the call's position, so the random stream
+// (and everything else about the calls) stays that of D1.
+const char* mixModel(std::int64_t trace, int i)
+{
+    const std::uint64_t h = (static_cast<std::uint64_t>(trace * kCallsPerTrace + i) * 2654435761ULL) % 100;
+    return h < 50 ? "gpt-4o-mini-2024-07-18"
+        : h < 70  ? "gpt-4o-2024-08-06"
+        : h < 85  ? "claude-3-5-haiku-20241022"
+        : h < 95  ? "claude-3-5-sonnet-20241022"
+                  : "acme-finetune-v2";
+}
+
+std::string usageEntry(
+    const std::string& model, std::int64_t requests, std::int64_t prompt, std::int64_t completion)
+{
+    return "\"" + model + R"(":{"requests":)" + std::to_string(requests) + R"(,"prompt_tokens":)"
+        + std::to_string(prompt) + R"(,"completion_tokens":)" + std::to_string(completion)
+        + R"(,"total_tokens":)" + std::to_string(prompt + completion) + "}";
+}
+
+} // namespace
+
+// The root's usage becomes the sum over its trace, by model (the root's own included).
+void CallGenerator::rollUpUsage(std::vector<GenCall>& out, std::size_t first,
+    const std::vector<std::string>& models, const std::vector<std::int64_t>& prompts,
+    const std::vector<std::int64_t>& completions)
+{
+    std::vector<std::string> names;
+    std::vector<std::int64_t> requests, prompt, completion;
+    for (std::size_t i = 0; i < models.size(); ++i) {
+        const auto at = std::find(names.begin(), names.end(), models[i]) - names.begin();
+        if (at == static_cast<std::ptrdiff_t>(names.size())) {
+            names.push_back(models[i]);
+            requests.push_back(0);
+            prompt.push_back(0);
+            completion.push_back(0);
+        }
+        ++requests[at];
+        prompt[at] += prompts[i];
+        completion[at] += completions[i];
+    }
+    std::string usage;
+    std::int64_t total = 0;
+    for (std::size_t m = 0; m < names.size(); ++m) {
+        usage += (m ? "," : "") + usageEntry(names[m], requests[m], prompt[m], completion[m]);
+        total += prompt[m] + completion[m];
+    }
+    out[first].summary = R"({"usage":{)" + usage + "}}";
+    out[first].totalTokens = total;
 }
 
 std::string CallGenerator::uuid7(std::int64_t micros)
@@ -153,7 +212,9 @@ void CallGenerator::nextTrace(std::vector<GenCall>& out)
 {
     const std::int64_t k = m_trace++;
     const std::string project = k % 10 == 9 ? kSmallProject : kMainProject;
-    const std::int64_t traceStart = kEpoch + k * 1'000'000;
+    const std::int64_t traceStart = kEpoch + k * m_options.traceSpacingMicros;
+    std::vector<std::string> models;
+    std::vector<std::int64_t> prompts, completions;
     const std::size_t first = out.size();
     for (int i = 0; i < kCallsPerTrace; ++i) {
         GenCall call;
@@ -202,11 +263,15 @@ void CallGenerator::nextTrace(std::vector<GenCall>& out)
         }
         // summary ≈ 110 B
         call.totalTokens = prompt + completion;
-        call.summary = R"({"usage":{"gpt-4o-mini-2024-07-18":{"requests":1,"prompt_tokens":)"
-            + std::to_string(prompt) + R"(,"completion_tokens":)" + std::to_string(completion)
-            + R"(,"total_tokens":)" + std::to_string(call.totalTokens) + "}}}";
+        const std::string model = m_options.modelMix ? mixModel(k, i) : "gpt-4o-mini-2024-07-18";
+        call.summary = R"({"usage":{)" + usageEntry(model, 1, prompt, completion) + "}}";
+        models.push_back(model);
+        prompts.push_back(prompt);
+        completions.push_back(completion);
         out.push_back(std::move(call));
     }
+    if (m_options.modelMix)
+        rollUpUsage(out, first, models, prompts, completions);
 }
 
 std::string isoMillis(std::int64_t micros)

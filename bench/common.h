@@ -37,13 +37,24 @@ inline constexpr const char* kMainProject = "bench/main"; // 90 % of the traces
 inline constexpr const char* kSmallProject = "bench/small"; // every 10th trace
 inline constexpr std::uint64_t kDefaultSeed = 20250106;
 
+// What differs between datasets made by the same generator (the defaults make D1).
+struct GeneratorOptions
+{
+    std::int64_t traceSpacingMicros = 1'000'000; // D1: one trace per second of simulated time
+    // D4: each call's usage is for one of five models (one without a price: acme-finetune-v2) and a
+    // root's summary.usage holds its whole trace's usage, as the SDKs roll it up.
+    bool modelMix = false;
+};
+
 // D1: traces of 20 calls (a 3-ary tree: call i's parent is call (i-1)/3), one trace per second
 // of simulated time, UUIDv7 ids derived from started_at, so generation order is time order.
 // Trace k belongs to bench/small when k % 10 == 9, else to bench/main.
 class CallGenerator
 {
 public:
-    explicit CallGenerator(std::uint64_t seed = kDefaultSeed);
+    explicit CallGenerator(std::uint64_t seed = kDefaultSeed, GeneratorOptions options = {});
+    // The simulated time of the first trace (µs since the epoch): 2025-01-06T00:00:00Z.
+    static std::int64_t epochMicros();
     // Appends the 20 calls of the next trace to `out`.
     void nextTrace(std::vector<GenCall>& out);
     std::int64_t tracesGenerated() const
@@ -54,7 +65,10 @@ public:
 private:
     std::string uuid7(std::int64_t micros);
     std::string words(std::size_t length);
+    void rollUpUsage(std::vector<GenCall>& out, std::size_t first, const std::vector<std::string>& models,
+        const std::vector<std::int64_t>& prompts, const std::vector<std::int64_t>& completions);
     std::mt19937_64 m_rng;
+    GeneratorOptions m_options;
     std::int64_t m_trace = 0;
 };
 

@@ -21,12 +21,20 @@ inline double msBetween(Clock::time_point from, Clock::time_point to)
     return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
+// CPU time of the calling thread: tells work on the GUI thread from waiting for a core.
+inline double threadCpuMs()
+{
+    timespec t {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+
 // Times the GUI thread's event deliveries:
 // - a frame is a top-level delivery during which `viewport` painted; `rowsLoaded()` is asked
 //   right after that paint;
 // - deliveries to `client` (queued calls: rows, end of stream) are time-stamped;
-// - top-level deliveries of 30 ms or more are kept by receiver class and event type: that is
-//   where event-loop stalls come from.
+// - top-level deliveries of 30 ms or more are kept by receiver class and event type, with the
+//   GUI thread's CPU time in them: that is where event-loop stalls come from.
 class TimedApp : public QApplication
 {
 public:
@@ -51,6 +59,7 @@ public:
         const auto start = Clock::now();
         if (receiver == client && type == QEvent::MetaCall)
             deliveries.push_back(start);
+        const double cpuStart = m_depth == 0 ? threadCpuMs() : 0;
         ++m_depth;
         const bool result = QApplication::notify(receiver, event);
         --m_depth;
@@ -66,19 +75,24 @@ public:
         m_painted = false;
         if (ms >= kSlowEventMs) {
             const char* name = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
-            slowEvents.emplace_back(std::string(className) + " " + (name ? name : std::to_string(type)), ms);
+            slowEvents.push_back({ std::string(className) + " " + (name ? name : std::to_string(type)), ms,
+                threadCpuMs() - cpuStart });
         }
         return result;
     }
-    // "<class> <event>: N×, max M ms" per kind of slow event.
+    // "<class> <event>: N×, max M ms (most GUI-thread CPU in one: C ms)" per kind of slow event.
     std::map<std::string, std::string> slowEventSummary() const
     {
-        std::map<std::string, std::vector<double>> byName;
-        for (const auto& [name, ms] : slowEvents)
-            byName[name].push_back(ms);
+        std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> byName;
+        for (const auto& event : slowEvents) {
+            byName[event.name].first.push_back(event.ms);
+            byName[event.name].second.push_back(event.cpuMs);
+        }
         std::map<std::string, std::string> summary;
         for (const auto& [name, times] : byName)
-            summary[name] = std::to_string(times.size()) + "×, max " + fmt(percentile(times, 100), 1) + " ms";
+            summary[name] = std::to_string(times.first.size()) + "×, max "
+                + fmt(percentile(times.first, 100), 1)
+                + " ms (most GUI-thread CPU in one: " + fmt(percentile(times.second, 100), 1) + " ms)";
         return summary;
     }
 
@@ -87,7 +101,12 @@ public:
     std::function<bool()> rowsLoaded = [] { return false; };
     std::vector<Clock::time_point> deliveries;
     std::vector<Frame> frames;
-    std::vector<std::pair<std::string, double>> slowEvents;
+    struct SlowEvent
+    {
+        std::string name;
+        double ms, cpuMs;
+    };
+    std::vector<SlowEvent> slowEvents;
 
 private:
     Qt::HANDLE m_main;
@@ -142,12 +161,6 @@ public:
     std::vector<double> gaps, cpu; // wall ms, GUI-thread CPU ms
 
 private:
-    static double threadCpuMs()
-    {
-        timespec t {};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-        return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
-    }
     void tick()
     {
         const auto now = Clock::now();

@@ -109,7 +109,9 @@ CallsTableModel::CallsTableModel(QObject* parent)
     // Rows painted in one pass ask for their pages together: one request per page, once.
     m_requestTimer.setSingleShot(true);
     m_requestTimer.setInterval(0);
-    connect(&m_requestTimer, &QTimer::timeout, this, &CallsTableModel::emitWantedPages);
+    connect(&m_requestTimer, &QTimer::timeout, this, &CallsTableModel::endPass);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &CallsTableModel::retryFailedPages);
 }
 
 void CallsTableModel::beginQuery(quint64 generation)
@@ -122,6 +124,8 @@ void CallsTableModel::beginQuery(quint64 generation)
     m_inFlight.clear();
     m_wanted.clear();
     m_stale.clear();
+    forgetFailures();
+    m_nearFirstPage = m_nearLastPage = -1; // the view goes back to the top
     endResetModel();
 }
 
@@ -130,6 +134,7 @@ void CallsTableModel::refreshQuery(quint64 generation)
     m_generation = generation;
     m_inFlight.clear();
     m_wanted.clear();
+    forgetFailures();
     invalidatePages();
 }
 
@@ -154,6 +159,7 @@ void CallsTableModel::setPage(quint64 generation, int pageIndex, const QVector<s
         return; // a stale answer to an older query
     m_inFlight.remove(pageIndex);
     m_stale.remove(pageIndex);
+    m_failed.remove(pageIndex);
     const int first = pageIndex * kPageSize;
     if (first >= m_rowCount)
         return;
@@ -162,12 +168,6 @@ void CallsTableModel::setPage(quint64 generation, int pageIndex, const QVector<s
     evictIfNeeded(pageIndex);
     const int last = std::min(m_rowCount, first + kPageSize) - 1;
     Q_EMIT dataChanged(index(first, 0), index(last, columnCount() - 1));
-}
-
-void CallsTableModel::pageFailed(quint64 generation, int pageIndex)
-{
-    if (generation == m_generation)
-        m_inFlight.remove(pageIndex);
 }
 
 void CallsTableModel::insertAtTop(quint64 generation, int added)
@@ -194,6 +194,7 @@ void CallsTableModel::insertAtTop(quint64 generation, int added)
         m_pageUse.insert(it.key(), ++m_useTick);
     m_inFlight.clear();
     m_stale.clear();
+    forgetFailures(); // keyed by the old page numbers
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
         m_stale.insert(it.key());
     endInsertRows();
@@ -277,35 +278,14 @@ int CallsTableModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : FixedColumnCount + int(m_dynamicColumns.size());
 }
 
-void CallsTableModel::requestPage(int pageIndex) const
-{
-    if (m_inFlight.contains(pageIndex) || m_wanted.contains(pageIndex))
-        return;
-    m_wanted.insert(pageIndex);
-    m_requestTimer.start();
-}
-
-void CallsTableModel::emitWantedPages()
-{
-    QList<int> pages;
-    for (int page : std::as_const(m_wanted)) {
-        if ((!m_pages.contains(page) || m_stale.contains(page)) && !m_inFlight.contains(page)) {
-            pages.append(page);
-            m_inFlight.insert(page);
-        }
-    }
-    m_wanted.clear();
-    std::sort(pages.begin(), pages.end());
-    if (!pages.isEmpty())
-        Q_EMIT pagesNeeded(m_generation, pages);
-}
-
 QVariant CallsTableModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rowCount)
         return {};
     const spindle::Call* call = callAt(index.row());
     const int page = index.row() / kPageSize;
+    if (role == Qt::DisplayRole)
+        notePainted(index.row());
     if (call) {
         m_pageUse[page] = ++m_useTick;
         if (m_stale.contains(page) && role == Qt::DisplayRole)
@@ -314,8 +294,13 @@ QVariant CallsTableModel::data(const QModelIndex& index, int role) const
     if (!call) {
         if (role == Qt::DisplayRole || role == LoadedRole)
             requestPage(index.row() / kPageSize);
+        if (role == Qt::DisplayRole && index.column() == NameColumn) {
+            const auto failed = m_failed.constFind(page);
+            return failed != m_failed.cend() && failed->permanent ? tr("Could not load (F5 retries)")
+                                                                  : QStringLiteral("Loading…");
+        }
         if (role == Qt::DisplayRole)
-            return index.column() == NameColumn ? QStringLiteral("Loading…") : QVariant();
+            return {};
         if (role == LoadedRole)
             return false;
         return {};
@@ -365,8 +350,9 @@ QVariant CallsTableModel::displayValue(const spindle::Call& call, int column) co
         return call.traceId;
     default: {
         const QString text = jsonCellText(call.valueAt(columnField(column)));
-        // A cell shows one line: more text only costs layout time on every repaint (the tooltip has it all).
-        return text.size() > 120 ? text.left(120) + QStringLiteral("…") : text;
+        // A cell shows one line: every repaint shapes and elides the whole text, so more than a
+        // wide column shows only costs frame time (the tooltip has it all).
+        return text.size() > kCellTextChars ? text.left(kCellTextChars) + QStringLiteral("…") : text;
     }
     }
 }

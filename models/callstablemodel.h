@@ -14,6 +14,9 @@ namespace spindle::models {
 // loaded by page only where the view looks (placeholders meanwhile), and a bounded page cache
 // keeps memory flat on millions of calls. The model is passive: it asks for pages through
 // pagesNeeded() and is fed with setTotalCount()/setPage(); a newer generation drops stale pages.
+// It learns where the view looks from the rows a paint asks for: requests for pages the view has
+// scrolled far away from are dropped (pagesNotNeeded()), and a page that failed for a transient
+// reason is asked again after a backoff while it is still in view.
 class CallsTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -41,7 +44,12 @@ public:
     };
 
     static constexpr int kPageSize = 100;
-    static constexpr int kMaxCachedPages = 200; // 20k rows
+    static constexpr int kMaxCachedPages = 64; // 6,400 rows: about 150 screens
+    static constexpr int kCellTextChars = 64; // JSON cells: about what a 400 px column shows
+    static constexpr int kNearPages = 1; // in-flight pages this close to the painted ones are kept
+    static constexpr int kMinPaintedRows = 8; // a pass over fewer rows is not taken for a paint
+    static constexpr int kFirstRetryMs = 500; // then doubling, up to kMaxRetryMs
+    static constexpr int kMaxRetryMs = 8000;
 
     explicit CallsTableModel(QObject* parent = nullptr);
 
@@ -58,7 +66,10 @@ public:
     void setPage(quint64 generation, int pageIndex, const QVector<spindle::Call>& calls);
     // Live mode: `added` new rows appeared at the top of the current order.
     void insertAtTop(quint64 generation, int added);
-    void pageFailed(quint64 generation, int pageIndex);
+    // A page request failed. A transient failure (no answer, 429, 5xx) is asked again after a
+    // backoff if the page is still in view; a permanent one (other 4xx) waits for the next query
+    // and its rows say so. Until then painting the rows does not ask again.
+    void pageFailed(quint64 generation, int pageIndex, bool transient = true);
 
     void setDynamicColumns(const QStringList& paths);
     QStringList dynamicColumns() const
@@ -82,13 +93,29 @@ public:
 
 Q_SIGNALS:
     void pagesNeeded(quint64 generation, const QList<int>& pageIndexes);
+    // Pages asked for that the view has since scrolled far away from: their requests can go.
+    void pagesNotNeeded(quint64 generation, const QList<int>& pageIndexes);
 
 private:
     QVariant displayValue(const spindle::Call& call, int column) const;
     QVariant toolTip(const spindle::Call& call, int column) const;
     void requestPage(int pageIndex) const;
     void emitWantedPages();
+    void notePainted(int row) const;
+    void endPass();
+    void dropFarRequests();
+    bool isNear(int pageIndex) const;
+    void retryFailedPages();
+    void scheduleRetry();
+    void forgetFailures();
     void evictIfNeeded(int keepPage);
+
+    struct Failure
+    {
+        int attempts = 0;
+        qint64 dueMs = 0; // when a transient failure may be asked again (steady clock)
+        bool permanent = false;
+    };
 
     quint64 m_generation = 0;
     int m_rowCount = 0;
@@ -99,7 +126,17 @@ private:
     mutable QSet<int> m_inFlight;
     mutable QSet<int> m_wanted;
     QSet<int> m_stale; // cached but due for a refresh (live mode)
-    mutable QTimer m_requestTimer;
+    mutable QTimer m_requestTimer; // ends a pass: the data() calls of one event-loop turn
+    // The rows asked for in the current pass (-1: none), and the page window of the last pass
+    // that looked like a paint: that is where the view is.
+    mutable int m_passFirstRow = -1;
+    mutable int m_passLastRow = -1;
+    mutable int m_passRow = -1;
+    mutable int m_passRows = 0; // row changes in this pass: a paint walks row by row
+    int m_nearFirstPage = -1;
+    int m_nearLastPage = -1;
+    QHash<int, Failure> m_failed;
+    QTimer m_retryTimer;
     QDateTime m_now;
 };
 

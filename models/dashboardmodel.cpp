@@ -1,6 +1,8 @@
 #include "models/dashboardmodel.h"
 
+#include "core/call.h"
 #include "models/callstablemodel.h"
+#include "models/costanalysis.h"
 
 #include <QFont>
 #include <QHash>
@@ -10,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace spindle::models {
 
@@ -78,6 +81,26 @@ void sortModels(QVector<ModelUsage>& models)
     });
 }
 
+// One usage bucket (or usage_totals entry) into a model's sums. `count` is entries; count_total_cost
+// the entries that had a price; sum_requests (Spindle) the LLM requests, else one per entry.
+void addUsage(ModelUsage& usage, const QJsonObject& bucket)
+{
+    const qint64 entries = integer(bucket, QLatin1String("count"));
+    usage.entries += entries;
+    const QJsonValue requests = bucket.value(QLatin1String("sum_requests"));
+    usage.requests += requests.isDouble() ? qRound64(requests.toDouble()) : entries;
+    usage.inputTokens += integer(bucket, QLatin1String("sum_input_tokens"));
+    usage.outputTokens += integer(bucket, QLatin1String("sum_output_tokens"));
+    usage.cost += bucket.value(QLatin1String("sum_total_cost")).toDouble();
+    usage.inputCost += bucket.value(QLatin1String("sum_input_cost")).toDouble();
+    usage.outputCost += bucket.value(QLatin1String("sum_output_cost")).toDouble();
+    const QJsonValue priced = bucket.value(QLatin1String("count_total_cost"));
+    // A server without count_total_cost: a positive cost means a price was known.
+    usage.pricedEntries += priced.isDouble()
+        ? qRound64(priced.toDouble())
+        : (bucket.value(QLatin1String("sum_total_cost")).toDouble() > 0 ? entries : 0);
+}
+
 } // namespace
 
 std::optional<double> StatsTotals::errorRate() const
@@ -88,24 +111,66 @@ std::optional<double> StatsTotals::errorRate() const
 }
 
 QJsonObject statsRequest(const QString& projectId, const QDateTime& start, const QDateTime& end,
-    const QJsonObject& filter, const std::optional<QJsonObject>& query, qint64 granularitySeconds)
+    const QJsonObject& filter, const std::optional<QJsonObject>& query, const StatsOptions& options,
+    bool extensions)
 {
     const QJsonArray sum { QStringLiteral("sum") };
+    QJsonArray usage { metric("total_cost", QJsonArray { QStringLiteral("sum"), QStringLiteral("count") }),
+        metric("input_cost", sum), metric("output_cost", sum), metric("input_tokens", sum),
+        metric("output_tokens", sum) };
+    if (extensions)
+        usage.append(metric("requests", sum));
     QJsonObject body { { QStringLiteral("project_id"), projectId },
         { QStringLiteral("start"), isoSeconds(start) }, { QStringLiteral("end"), isoSeconds(end) },
-        { QStringLiteral("usage_metrics"),
-            QJsonArray {
-                metric("total_cost", sum), metric("input_tokens", sum), metric("output_tokens", sum) } },
+        { QStringLiteral("usage_metrics"), usage },
         { QStringLiteral("call_metrics"),
             QJsonArray { metric("latency_ms", QJsonArray {}, QJsonArray { 50, 95, 99 }),
                 metric("call_count", sum), metric("error_count", sum) } } };
-    if (granularitySeconds > 0)
-        body.insert(QStringLiteral("granularity"), granularitySeconds);
+    if (options.granularitySeconds > 0)
+        body.insert(QStringLiteral("granularity"), options.granularitySeconds);
     if (!filter.isEmpty())
         body.insert(QStringLiteral("filter"), filter);
     if (query)
         body.insert(QStringLiteral("query"), *query);
+    if (extensions && options.totals)
+        body.insert(QStringLiteral("include_totals"), true);
+    if (extensions && options.byOp)
+        body.insert(QStringLiteral("usage_group_by"),
+            QJsonArray { QStringLiteral("model"), QStringLiteral("op_name") });
+    if (extensions && options.sample > 0)
+        body.insert(QStringLiteral("usage_sample"), options.sample);
     return body;
+}
+
+bool isRootsOnlyFilter(const CallsQuery& q)
+{
+    return q.rootsOnly && q.opNames.isEmpty() && q.statuses.isEmpty() && q.userIds.isEmpty()
+        && q.traceIds.isEmpty() && q.conditions.isEmpty() && q.extraTerms.isEmpty();
+}
+
+DashboardRequests dashboardRequests(
+    const CallsQuery& query, const QDateTime& end, qint64 rangeSeconds, bool extensions, int samplePoints)
+{
+    CallsQuery filter = query;
+    filter.startedAfter.reset();
+    filter.startedBefore.reset();
+    const QJsonObject filterJson = filter.filterJson();
+    const std::optional<QJsonObject> expr = filter.queryJson();
+    DashboardRequests r;
+    r.end = end;
+    r.start = end.addSecs(-rangeSeconds);
+    r.previousStart = r.start.addSecs(-rangeSeconds);
+    const StatsOptions single { singleBucketGranularity(r.start, r.end), true };
+    const StatsOptions chart { chartGranularity(rangeSeconds), true, true, samplePoints };
+    r.current = statsRequest(query.projectId, r.start, r.end, filterJson, expr, chart, extensions);
+    if (!extensions) // exact totals and percentiles need a one-bucket request without include_totals
+        r.currentTotals = statsRequest(query.projectId, r.start, r.end, filterJson, expr, single, extensions);
+    r.previous = statsRequest(query.projectId, r.previousStart, r.start, filterJson, expr,
+        { singleBucketGranularity(r.previousStart, r.start), true }, extensions);
+    if (!isRootsOnlyFilter(filter)) // the report is over every root call, whatever the filter says
+        r.roots = statsRequest(query.projectId, r.start, r.end,
+            QJsonObject { { QStringLiteral("trace_roots_only"), true } }, std::nullopt, single, extensions);
+    return r;
 }
 
 qint64 singleBucketGranularity(const QDateTime& start, const QDateTime& end)
@@ -141,7 +206,11 @@ StatsSummary parseStatsSummary(const QJsonObject& response)
 {
     StatsSummary summary;
     StatsTotals& totals = summary.totals;
-    const QJsonArray callBuckets = response.value(QLatin1String("call_buckets")).toArray();
+    // Exact range totals when the server sent them (include_totals), else the buckets' sums.
+    const QJsonObject callTotals = response.value(QLatin1String("call_totals")).toObject();
+    const QJsonArray callBuckets = callTotals.isEmpty()
+        ? response.value(QLatin1String("call_buckets")).toArray()
+        : QJsonArray { callTotals };
     for (const QJsonValue& value : callBuckets) {
         const QJsonObject bucket = value.toObject();
         totals.calls += callCount(bucket);
@@ -150,8 +219,10 @@ StatsSummary parseStatsSummary(const QJsonObject& response)
     totals.p50LatencyMs = weightedPercentile(callBuckets, QLatin1String("p50_latency_ms"));
     totals.p95LatencyMs = weightedPercentile(callBuckets, QLatin1String("p95_latency_ms"));
 
+    const QJsonValue usageTotals = response.value(QLatin1String("usage_totals"));
     QHash<QString, int> index;
-    for (const QJsonValue& value : response.value(QLatin1String("usage_buckets")).toArray()) {
+    for (const QJsonValue& value :
+        (usageTotals.isArray() ? usageTotals : response.value(QLatin1String("usage_buckets"))).toArray()) {
         const QJsonObject bucket = value.toObject();
         const QString model = bucket.value(QLatin1String("model")).toString();
         auto it = index.constFind(model);
@@ -159,20 +230,15 @@ StatsSummary parseStatsSummary(const QJsonObject& response)
             it = index.insert(model, int(summary.models.size()));
             summary.models.append(ModelUsage { model });
         }
-        ModelUsage& usage = summary.models[*it];
-        usage.requests += integer(bucket, QLatin1String("count"));
-        usage.inputTokens += integer(bucket, QLatin1String("sum_input_tokens"));
-        usage.outputTokens += integer(bucket, QLatin1String("sum_output_tokens"));
-        const QJsonValue cost = bucket.value(QLatin1String("sum_total_cost"));
-        usage.cost += cost.toDouble();
-        totals.hasCost = totals.hasCost || cost.toDouble() > 0;
+        addUsage(summary.models[*it], bucket);
     }
     summary.models.erase(std::remove_if(summary.models.begin(), summary.models.end(),
-                             [](const ModelUsage& m) { return m.requests == 0 && m.cost == 0; }),
+                             [](const ModelUsage& m) { return m.entries == 0 && m.cost == 0; }),
         summary.models.end());
     sortModels(summary.models);
     for (const ModelUsage& usage : std::as_const(summary.models)) {
         totals.cost += usage.cost;
+        totals.hasCost = totals.hasCost || usage.hasPrice();
         totals.requests += usage.requests;
         totals.inputTokens += usage.inputTokens;
         totals.outputTokens += usage.outputTokens;
@@ -180,16 +246,41 @@ StatsSummary parseStatsSummary(const QJsonObject& response)
     return summary;
 }
 
+QStringList StatsSummary::unpricedModels() const
+{
+    QStringList names;
+    for (const ModelUsage& m : models)
+        if (!m.hasPrice() && m.entries > 0)
+            names.append(m.model);
+    return names;
+}
+
+std::optional<double> ModelUsage::inputPerMillion() const
+{
+    if (!hasPrice() || inputTokens <= 0 || pricedEntries != entries)
+        return std::nullopt;
+    return inputCost / double(inputTokens) * 1e6;
+}
+
+std::optional<double> ModelUsage::outputPerMillion() const
+{
+    if (!hasPrice() || outputTokens <= 0 || pricedEntries != entries)
+        return std::nullopt;
+    return outputCost / double(outputTokens) * 1e6;
+}
+
 namespace {
 
-// Cost per model and bucket on the x grid; models beyond the top N by cost merge into "other".
-QVector<StatsSeries> costSeries(const QJsonArray& usageBuckets, const QVector<qint64>& grid, int topModels)
+// Cost per key (model or op) and bucket on the x grid; keys beyond the top N by cost merge into
+// "other".
+QVector<StatsSeries> costSeries(const QJsonArray& usageBuckets, const QVector<qint64>& grid, int topModels,
+    const std::function<QString(const QJsonObject&)>& keyOf)
 {
     QMap<QString, QHash<qint64, double>> perModel;
     QHash<QString, double> totals;
     for (const QJsonValue& value : usageBuckets) {
         const QJsonObject bucket = value.toObject();
-        const QString model = bucket.value(QLatin1String("model")).toString();
+        const QString model = keyOf(bucket);
         const double cost = bucket.value(QLatin1String("sum_total_cost")).toDouble();
         perModel[model][timestampMs(bucket)] += cost;
         totals[model] += cost;
@@ -205,9 +296,9 @@ QVector<StatsSeries> costSeries(const QJsonArray& usageBuckets, const QVector<qi
     const QStringList shown = needOther ? models.mid(0, topModels) : models;
     QVector<StatsSeries> out;
     for (const QString& model : shown)
-        out.append(StatsSeries { model, {} });
+        out.append(StatsSeries { model, {}, {} });
     if (needOther)
-        out.append(StatsSeries { QStringLiteral("other"), {} });
+        out.append(StatsSeries { QStringLiteral("other"), {}, {} });
     for (const qint64 x : grid) {
         double other = 0;
         for (int i = 0; i < models.size(); ++i) {
@@ -239,8 +330,8 @@ StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
     std::sort(grid.begin(), grid.end());
     grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
 
-    out.tokens = { StatsSeries { QStringLiteral("input"), {} },
-        StatsSeries { QStringLiteral("output"), {} } };
+    out.tokens = { StatsSeries { QStringLiteral("input"), {}, {} },
+        StatsSeries { QStringLiteral("output"), {}, {} } };
     QHash<qint64, QPointF> tokens; // x → (input, output)
     for (const QJsonValue& value : usageBuckets) {
         const QJsonObject bucket = value.toObject();
@@ -253,9 +344,10 @@ StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
         out.tokens[0].points.append(QPointF(double(x), sum.x()));
         out.tokens[1].points.append(QPointF(double(x), sum.y()));
     }
-    out.calls = { StatsSeries { QStringLiteral("calls"), {} }, StatsSeries { QStringLiteral("errors"), {} } };
-    out.latency = { StatsSeries { QStringLiteral("p50"), {} }, StatsSeries { QStringLiteral("p95"), {} },
-        StatsSeries { QStringLiteral("p99"), {} } };
+    out.calls = { StatsSeries { QStringLiteral("calls"), {}, {} },
+        StatsSeries { QStringLiteral("errors"), {}, {} } };
+    out.latency = { StatsSeries { QStringLiteral("p50"), {}, {} },
+        StatsSeries { QStringLiteral("p95"), {}, {} }, StatsSeries { QStringLiteral("p99"), {}, {} } };
     const QLatin1String percentileKeys[] = { QLatin1String("p50_latency_ms"), QLatin1String("p95_latency_ms"),
         QLatin1String("p99_latency_ms") };
     for (const QJsonValue& value : callBuckets) {
@@ -269,8 +361,24 @@ StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
             if (const QJsonValue p = bucket.value(percentileKeys[i]); p.isDouble())
                 out.latency[i].points.append(QPointF(x, p.toDouble()));
     }
-    out.costByModel = costSeries(usageBuckets, grid, topModels);
-    for (auto* group : { &out.costByModel, &out.tokens, &out.calls, &out.latency })
+    out.costByModel = costSeries(usageBuckets, grid, topModels,
+        [](const QJsonObject& bucket) { return bucket.value(QLatin1String("model")).toString(); });
+    out.hasOps =
+        !usageBuckets.isEmpty() && usageBuckets.first().toObject().contains(QLatin1String("op_name"));
+    if (out.hasOps) {
+        // Versions of an op are one series, named by the op; a click filters on every version.
+        out.costByOp = costSeries(usageBuckets, grid, topModels, [&out](const QJsonObject& bucket) {
+            const QString op = bucket.value(QLatin1String("op_name")).toString();
+            const QString name = opShortName(op);
+            if (!out.opFilters.contains(name))
+                out.opFilters.insert(name, opFilterFor(op));
+            return name;
+        });
+    }
+    out.sample = parseUsageSample(response.value(QLatin1String("usage_sample")).toArray());
+    out.sampledFrom = qRound64(response.value(QLatin1String("usage_sample_of")).toDouble());
+    out.scatter = scatterSeries(out.sample, topModels);
+    for (auto* group : { &out.costByModel, &out.costByOp, &out.tokens, &out.calls, &out.latency })
         for (StatsSeries& series : *group)
             series.points = downsample(series.points, 2000);
     return out;
@@ -323,81 +431,19 @@ QString modelUsageCsv(const QVector<ModelUsage>& models)
                 + QLatin1Char('"');
         return text;
     };
-    QString csv = QStringLiteral("model,requests,input_tokens,output_tokens,total_tokens,total_cost_usd\n");
+    // Unknown numbers (no price, or several prices in the range) are empty fields, not zeros.
+    const auto number = [](std::optional<double> value) {
+        return value ? QString::number(*value, 'f', 6) : QString();
+    };
+    QString csv = QStringLiteral("model,requests,input_tokens,output_tokens,total_tokens,"
+                                 "input_usd_per_million,output_usd_per_million,total_cost_usd\n");
     for (const ModelUsage& m : models)
         csv += quote(m.model) + QLatin1Char(',') + QString::number(m.requests) + QLatin1Char(',')
             + QString::number(m.inputTokens) + QLatin1Char(',') + QString::number(m.outputTokens)
             + QLatin1Char(',') + QString::number(m.inputTokens + m.outputTokens) + QLatin1Char(',')
-            + QString::number(m.cost, 'f', 6) + QLatin1Char('\n');
+            + number(m.inputPerMillion()) + QLatin1Char(',') + number(m.outputPerMillion()) + QLatin1Char(',')
+            + number(m.hasPrice() ? std::optional<double>(m.cost) : std::nullopt) + QLatin1Char('\n');
     return csv;
-}
-
-void ModelCostTableModel::setModels(const QVector<ModelUsage>& models)
-{
-    beginResetModel();
-    m_models = models;
-    m_total = ModelUsage { tr("Total") };
-    for (const ModelUsage& m : models) {
-        m_total.requests += m.requests;
-        m_total.inputTokens += m.inputTokens;
-        m_total.outputTokens += m.outputTokens;
-        m_total.cost += m.cost;
-    }
-    endResetModel();
-}
-
-int ModelCostTableModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() || m_models.isEmpty() ? 0 : int(m_models.size()) + 1;
-}
-
-int ModelCostTableModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : 6;
-}
-
-QVariant ModelCostTableModel::data(const QModelIndex& index, int role) const
-{
-    if (!index.isValid())
-        return {};
-    const bool total = index.row() == m_models.size();
-    const ModelUsage& m = total ? m_total : m_models[index.row()];
-    const qint64 tokens = m.inputTokens + m.outputTokens;
-    if (role == Qt::DisplayRole) {
-        switch (index.column()) {
-        case 0:
-            return m.model.isEmpty() ? tr("(unknown)") : m.model;
-        case 1:
-            return QLocale().toString(m.requests);
-        case 2:
-            return QLocale().toString(m.inputTokens);
-        case 3:
-            return QLocale().toString(m.outputTokens);
-        case 4:
-            return QLocale().toString(tokens);
-        case 5:
-            return formatCost(m.cost);
-        }
-    } else if (role == Qt::TextAlignmentRole) {
-        return int((index.column() == 0 ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter);
-    } else if (role == Qt::FontRole && total) {
-        QFont font;
-        font.setBold(true);
-        return font;
-    } else if (role == Qt::UserRole) { // raw numbers for sorting and tests
-        const QVariant values[] = { m.model, m.requests, m.inputTokens, m.outputTokens, tokens, m.cost };
-        return values[index.column()];
-    }
-    return {};
-}
-
-QVariant ModelCostTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    const char* const names[] = { "Model", "Requests", "Input tokens", "Output tokens", "Total tokens",
-        "Cost" };
-    return section >= 0 && section < 6 ? tr(names[section]) : QVariant();
 }
 
 } // namespace spindle::models

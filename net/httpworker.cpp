@@ -1,5 +1,7 @@
 #include "net/httpworker.h"
 
+#include "net/abandonreply.h"
+
 #include <QHttpMultiPart>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -68,13 +70,9 @@ void HttpWorker::cancel(TraceClient::RequestId id)
     auto it = m_transfers.find(id);
     if (it == m_transfers.end())
         return;
-    QPointer<QNetworkReply> reply = it->reply;
+    const QPointer<QNetworkReply> reply = it->reply;
     m_transfers.erase(it);
-    if (reply) {
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
-    }
+    abandonReply(reply, this);
 }
 
 void HttpWorker::send(TraceClient::RequestId id)

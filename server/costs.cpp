@@ -3,6 +3,8 @@
 #include "server/callquery.h"
 #include "server/feedback.h"
 
+#include <cmath>
+
 namespace spindle::server {
 namespace {
 
@@ -14,7 +16,8 @@ double requireCost(const JsonValue& entry, const char* key, const std::string& l
             throw badRequest("costs." + llmId + "." + key + " is required");
         return 0;
     }
-    if (!value->IsNumber() || value->GetDouble() < 0)
+    // The JSON parser accepts NaN and Infinity; neither is a price.
+    if (!value->IsNumber() || !std::isfinite(value->GetDouble()) || value->GetDouble() < 0)
         throw badRequest("costs." + llmId + "." + key + " must be a non-negative number (USD per token)");
     return value->GetDouble();
 }

@@ -22,6 +22,18 @@ struct Route
     JsonRoute handler;
 };
 
+// cpp-httplib compresses "application/json" answers, with brotli at its slowest quality whenever the
+// client accepts "br", as Qt's network stack does: 1.5 s for an 800 KB /calls/stats answer that
+// takes 0.2 s to compute (docs/benchmarks.md, dashboard). A loopback client (the desktop app and
+// its embedded server) gains nothing from compression: the same type with a charset parameter is
+// not compressed.
+const char* jsonContentType(const httplib::Request& req)
+{
+    const bool loopback =
+        req.remote_addr == "127.0.0.1" || req.remote_addr == "::1" || req.remote_addr == "::ffff:127.0.0.1";
+    return loopback ? "application/json; charset=utf-8" : "application/json";
+}
+
 const Route kJsonRoutes[] = {
     { "/call/start", callStart },
     { "/call/end", callEnd },
@@ -157,7 +169,7 @@ void TraceServer::Impl::addRoutes()
                 guarded(req, res, [&] {
                     const JsonDocument body = parseJson(req.body);
                     RequestContext context { db, prices, userId };
-                    res.set_content(handler(body, context), "application/json");
+                    res.set_content(handler(body, context), jsonContentType(req));
                 });
             });
     }

@@ -68,6 +68,7 @@ private slots:
     void priceByEffectiveDate();
     void projectPriceOverDefault();
     void futureProjectPriceDoesNotApplyYet();
+    void priceAddedLaterRepricesFromItsDate();
     void usageNormalisation_data();
     void usageNormalisation();
     void costsShape();
@@ -640,6 +641,27 @@ void TestFeedbackCosts::costCreateRejects_data()
         R"({"m": {"prompt_token_cost": "0.1", "completion_token_cost": 1e-6}})");
     QTest::newRow("bad effective_date") << QByteArray(
         R"({"m": {"prompt_token_cost": 1e-6, "completion_token_cost": 1e-6, "effective_date": "soon"}})");
+    QTest::newRow("negative cost") << QByteArray(
+        R"({"m": {"prompt_token_cost": -1e-6, "completion_token_cost": 1e-6}})");
+    QTest::newRow("negative completion cost")
+        << QByteArray(R"({"m": {"prompt_token_cost": 1e-6, "completion_token_cost": -0.5}})");
+    QTest::newRow("negative cache cost") << QByteArray(
+        R"({"m": {"prompt_token_cost": 1e-6, "completion_token_cost": 1e-6, "cache_read_input_token_cost": -1}})");
+    // The server's JSON parser accepts NaN and Infinity literals; neither is a price.
+    QTest::newRow("NaN cost") << QByteArray(
+        R"({"m": {"prompt_token_cost": NaN, "completion_token_cost": 1e-6}})");
+    QTest::newRow("Infinity cost") << QByteArray(
+        R"({"m": {"prompt_token_cost": 1e-6, "completion_token_cost": Infinity}})");
+    QTest::newRow("cost as bool") << QByteArray(
+        R"({"m": {"prompt_token_cost": true, "completion_token_cost": 1}})");
+    QTest::newRow("cost null") << QByteArray(
+        R"({"m": {"prompt_token_cost": null, "completion_token_cost": 1}})");
+    QTest::newRow("impossible effective_date") << QByteArray(
+        R"({"m": {"prompt_token_cost": 1e-6, "completion_token_cost": 1e-6, "effective_date": "2025-13-45T00:00:00Z"}})");
+    QTest::newRow("effective_date as number") << QByteArray(
+        R"({"m": {"prompt_token_cost": 1e-6, "completion_token_cost": 1e-6, "effective_date": 1735689600}})");
+    QTest::newRow("empty model id") << QByteArray(
+        R"({"": {"prompt_token_cost": 1e-6, "completion_token_cost": 1e-6}})");
     QTest::newRow("entry not an object") << QByteArray(R"({"m": 5})");
     QTest::newRow("costs not an object") << QByteArray(R"([1, 2])");
     QTest::newRow("one bad entry of two") << QByteArray(
@@ -810,6 +832,41 @@ void TestFeedbackCosts::futureProjectPriceDoesNotApplyYet()
     QCOMPARE(after.value(u"prompt_token_cost").toDouble(), 9e-7);
     EXPECT_NEAR(after.value(u"prompt_tokens_total_cost").toDouble(), 9e-4);
     EXPECT_NEAR(after.value(u"completion_tokens_total_cost").toDouble(), 9e-3);
+}
+
+// Relative to today, as a user adds prices: a price dated tomorrow changes nothing yet; one dated
+// yesterday re-prices the calls since yesterday and leaves older ones alone.
+void TestFeedbackCosts::priceAddedLaterRepricesFromItsDate()
+{
+    const QString p = testProject("cost");
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const auto iso = [&](qint64 hours) { return now.addSecs(hours * 3600).toString(Qt::ISODateWithMs); };
+    const QByteArray usage = R"({"gpt-4o-mini": {"prompt_tokens": 1000, "completion_tokens": 100}})";
+    EXPECT_OK(
+        m_server.logCalls(p, { usageCall("old", iso(-48), usage), usageCall("recent", iso(-1), usage) }));
+    const auto promptPrice = [&](const char* call) {
+        return costsOf(p, QString::fromLatin1(call)).value(u"gpt-4o-mini")[u"prompt_token_cost"].toDouble();
+    };
+    QCOMPARE(promptPrice("old"), 1.5e-7); // the shipped default
+    QCOMPARE(promptPrice("recent"), 1.5e-7);
+
+    EXPECT_OK(createPrice(p,
+        "{\"gpt-4o-mini\": {\"prompt_token_cost\": 5e-6, \"completion_token_cost\": 6e-6, "
+        "\"effective_date\": \""
+            + iso(24).toLatin1() + "\"}}"));
+    QCOMPARE(promptPrice("old"), 1.5e-7);
+    QCOMPARE(promptPrice("recent"), 1.5e-7);
+
+    EXPECT_OK(createPrice(p,
+        "{\"gpt-4o-mini\": {\"prompt_token_cost\": 3e-6, \"completion_token_cost\": 4e-6, "
+        "\"effective_date\": \""
+            + iso(-24).toLatin1() + "\"}}"));
+    QCOMPARE(promptPrice("old"), 1.5e-7);
+    QCOMPARE(promptPrice("recent"), 3e-6);
+    const QJsonObject recent = costsOf(p, u"recent"_s).value(u"gpt-4o-mini").toObject();
+    QCOMPARE(recent.value(u"pricing_level").toString(), u"project"_s);
+    EXPECT_NEAR(recent.value(u"prompt_tokens_total_cost").toDouble(), 1000 * 3e-6);
+    EXPECT_NEAR(recent.value(u"completion_tokens_total_cost").toDouble(), 100 * 4e-6);
 }
 
 void TestFeedbackCosts::usageNormalisation_data()

@@ -12,6 +12,10 @@ namespace spindle::ui {
 namespace {
 
 constexpr int kLiveIntervalMs = 3000;
+// How long a new query's first page may take before the old rows give way to placeholders, and
+// before the count starts anyway.
+constexpr int kStaleRowsMs = 100;
+constexpr int kCountDelayMs = 100;
 constexpr int kMaxDiscoveredColumns = 200;
 
 void addKeys(
@@ -34,8 +38,15 @@ CallsController::CallsController(net::TraceClient* client, models::CallsTableMod
     , m_model(model)
 {
     connect(m_model, &models::CallsTableModel::pagesNeeded, this, &CallsController::fetchPages);
+    connect(m_model, &models::CallsTableModel::pagesNotNeeded, this, &CallsController::dropPages);
     m_liveTimer.setInterval(kLiveIntervalMs);
     connect(&m_liveTimer, &QTimer::timeout, this, &CallsController::pollLive);
+    m_resetTimer.setSingleShot(true);
+    m_resetTimer.setInterval(kStaleRowsMs);
+    connect(&m_resetTimer, &QTimer::timeout, this, &CallsController::applyPendingReset);
+    m_countTimer.setSingleShot(true);
+    m_countTimer.setInterval(kCountDelayMs);
+    connect(&m_countTimer, &QTimer::timeout, this, &CallsController::startCount);
 }
 
 QJsonObject CallsController::pageRequest(int offset, int limit) const
@@ -47,11 +58,18 @@ QJsonObject CallsController::pageRequest(int offset, int limit) const
     return request;
 }
 
+CallsController::~CallsController()
+{
+    cancelAll();
+}
+
 void CallsController::cancelAll()
 {
     if (m_countRequest)
         m_client->cancel(m_countRequest);
     m_countRequest = 0;
+    m_countPending = false;
+    m_countTimer.stop();
     for (auto id : std::as_const(m_pageRequests))
         m_client->cancel(id);
     m_pageRequests.clear();
@@ -59,23 +77,52 @@ void CallsController::cancelAll()
 
 void CallsController::setQuery(const spindle::CallsQuery& query)
 {
-    const bool sameQuery = query == m_query && m_totalCount >= 0;
+    // The same query again, with its rows on screen: they stay until fresh ones replace them.
+    const bool sameQuery =
+        m_generation > 0 && !m_resetPending && query == m_query && m_model->generation() == m_generation;
     cancelAll();
     m_query = query;
     ++m_generation;
     m_firstPageReported = false;
     m_queryStartedMs = QDateTime::currentMSecsSinceEpoch();
+    // The first page goes alone; the count follows when it is in (or after kCountDelayMs). On
+    // the server both compete for the same cores: a sort's first page took 100-130 ms with a
+    // 65-135 ms count beside it, 40-47 ms alone (docs/benchmarks.md, U5).
+    fetchPages(m_generation, { 0 });
+    m_countPending = true;
+    m_countTimer.start();
     m_model->setNow(QDateTime::currentDateTimeUtc());
     if (sameQuery) {
         m_model->refreshQuery(m_generation);
     } else {
+        // The old rows stay until the new first page arrives (at most kStaleRowsMs), then the
+        // model resets straight to the new rows: no frames of an empty table and of placeholders
+        // in the way of the first page, and no flicker.
         m_totalCount = -1;
-        m_model->beginQuery(m_generation);
+        m_resetPending = true;
+        m_resetTimer.start();
     }
     Q_EMIT loadingChanged(true);
+}
+
+void CallsController::startCount()
+{
+    if (!m_countPending)
+        return;
+    m_countPending = false;
+    m_countTimer.stop();
     requestCount();
-    // The first page is asked for right away, in parallel with the count.
-    fetchPages(m_generation, { 0 });
+}
+
+void CallsController::applyPendingReset()
+{
+    if (!m_resetPending)
+        return;
+    m_resetPending = false;
+    m_resetTimer.stop();
+    m_model->beginQuery(m_generation);
+    if (m_totalCount >= 0)
+        m_model->setTotalCount(m_generation, m_totalCount);
 }
 
 void CallsController::refresh()
@@ -111,8 +158,11 @@ void CallsController::requestCount()
     postCount(
         [this](int count) {
             m_totalCount = count;
-            m_model->setTotalCount(m_generation, count);
+            if (!m_resetPending) // else it comes with the reset
+                m_model->setTotalCount(m_generation, count);
             Q_EMIT countChanged(count);
+            if (m_firstPageReported) // the first page came before the count
+                checkPageLength(0, m_firstPageRows);
             Q_EMIT loadingChanged(isLoading());
         },
         true);
@@ -136,11 +186,29 @@ void CallsController::fetchPages(quint64 generation, const QList<int>& pages)
                     if (generation != m_generation)
                         return;
                     m_pageRequests.remove(page);
-                    m_model->pageFailed(generation, page);
+                    startCount();
+                    applyPendingReset(); // the old rows must not pass for the new query's
+                    // No answer, 429 and 5xx (after the client's own retries) may pass: the
+                    // model asks again while the page is in view. Other 4xx will not.
+                    const int status = error.httpStatus;
+                    m_model->pageFailed(generation, page, status == 0 || status == 429 || status >= 500);
                     Q_EMIT queryFailed(error.message());
                     Q_EMIT loadingChanged(isLoading());
                 }));
     }
+}
+
+void CallsController::dropPages(quint64 generation, const QList<int>& pages)
+{
+    if (generation != m_generation)
+        return;
+    for (int page : pages) {
+        // Page 0 also discovers the columns and reports the first page: it always finishes.
+        if (page == 0 || !m_pageRequests.contains(page))
+            continue;
+        m_client->cancel(m_pageRequests.take(page));
+    }
+    Q_EMIT loadingChanged(isLoading());
 }
 
 void CallsController::onPage(quint64 generation, int page, const QVector<spindle::Call>& rows)
@@ -149,29 +217,37 @@ void CallsController::onPage(quint64 generation, int page, const QVector<spindle
         return;
     m_pageRequests.remove(page);
     if (page == 0) {
+        startCount();
+        applyPendingReset();
         discoverColumns(rows);
         // Until the count arrives, the first page tells at least how many rows exist.
         if (m_totalCount < 0 && m_model->rowCount() < rows.size())
             m_model->setTotalCount(generation, int(rows.size()));
     }
     m_model->setPage(generation, page, rows);
-    // A stream cut exactly between two lines looks complete to the HTTP layer; the count tells.
-    const int offset = page * models::CallsTableModel::kPageSize;
-    const int expected =
-        m_totalCount < 0 ? 0 : std::min(models::CallsTableModel::kPageSize, m_totalCount - offset);
-    if (int(rows.size()) < expected) {
-        Q_EMIT dataWarning(
-            tr("The server returned %1 of the %2 rows expected from row %3: the answer was cut short "
-               "or the data changed. Press F5 to reload.")
-                .arg(rows.size())
-                .arg(expected)
-                .arg(offset + 1));
-    }
+    checkPageLength(page, int(rows.size()));
     if (page == 0 && !m_firstPageReported) {
+        m_firstPageRows = int(rows.size());
         m_firstPageReported = true;
         Q_EMIT firstPageShown(QDateTime::currentMSecsSinceEpoch() - m_queryStartedMs);
     }
     Q_EMIT loadingChanged(isLoading());
+}
+
+// A stream cut exactly between two lines looks complete to the HTTP layer; the count tells (for
+// the first page, also when the count arrives after it).
+void CallsController::checkPageLength(int page, int rows)
+{
+    const int offset = page * models::CallsTableModel::kPageSize;
+    const int expected =
+        m_totalCount < 0 ? 0 : std::min(models::CallsTableModel::kPageSize, m_totalCount - offset);
+    if (rows >= expected)
+        return;
+    Q_EMIT dataWarning(tr("The server returned %1 of the %2 rows expected from row %3: the answer was cut "
+                          "short or the data changed. Press F5 to reload.")
+                           .arg(rows)
+                           .arg(expected)
+                           .arg(offset + 1));
 }
 
 void CallsController::discoverColumns(const QVector<spindle::Call>& rows)
@@ -201,8 +277,8 @@ void CallsController::setLive(bool live)
 
 void CallsController::pollLive()
 {
-    if (m_countRequest || m_totalCount < 0)
-        return; // the previous poll or the initial count is still on its way
+    if (m_countRequest || m_totalCount < 0 || m_resetPending)
+        return; // the previous poll, the initial count or the first page is still on its way
     postCount(
         [this](int count) {
             const bool newestFirst = !m_query.sortBy.isEmpty()

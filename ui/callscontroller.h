@@ -15,13 +15,17 @@ namespace spindle::ui {
 
 // Feeds the passive calls model from the server: one generation per query (a newer query
 // cancels the older one's requests and its late answers are dropped), pages fetched only when
-// the view asks, the count from /calls/query_stats, dynamic columns discovered from the rows,
-// and an optional live mode that polls for new and finished calls.
+// the view asks (and cancelled when it scrolls far away before they arrive), the count from
+// /calls/query_stats once the first page is in, dynamic columns discovered from the rows, and
+// an optional live mode that polls for new and finished calls. A new query keeps the old rows
+// on screen until its first page arrives (at most 100 ms), then resets the model once.
 class CallsController : public QObject
 {
     Q_OBJECT
 public:
     CallsController(net::TraceClient* client, models::CallsTableModel* model, QObject* parent = nullptr);
+    // The client may outlive the page: no callback of ours may run after this.
+    ~CallsController() override;
 
     void setQuery(const spindle::CallsQuery& query);
     const spindle::CallsQuery& query() const
@@ -44,7 +48,7 @@ public:
     }
     bool isLoading() const
     {
-        return m_countRequest != 0 || !m_pageRequests.isEmpty();
+        return m_countRequest != 0 || m_countPending || !m_pageRequests.isEmpty();
     }
     QJsonObject pageRequest(int offset, int limit) const;
 
@@ -59,9 +63,13 @@ Q_SIGNALS:
 
 private:
     void fetchPages(quint64 generation, const QList<int>& pages);
+    void dropPages(quint64 generation, const QList<int>& pages); // cancels their requests
+    void applyPendingReset(); // the model switches to the current query
+    void startCount(); // the count of the current query, unless it was asked for already
     void requestCount();
     void postCount(std::function<void(int count)> onCount, bool reportErrors);
     void onPage(quint64 generation, int page, const QVector<spindle::Call>& rows);
+    void checkPageLength(int page, int rows);
     void discoverColumns(const QVector<spindle::Call>& rows);
     void pollLive();
     void cancelAll();
@@ -75,8 +83,13 @@ private:
     QHash<int, net::TraceClient::RequestId> m_pageRequests;
     QStringList m_discovered;
     QTimer m_liveTimer;
+    QTimer m_resetTimer;
+    QTimer m_countTimer;
+    bool m_countPending = false; // the count waits for the first page (or kCountDelayMs)
+    bool m_resetPending = false; // the model still shows the previous query's rows
     qint64 m_queryStartedMs = 0;
     bool m_firstPageReported = false;
+    int m_firstPageRows = 0;
 };
 
 } // namespace spindle::ui

@@ -1,20 +1,27 @@
+// The cost dashboard page: layout, the /calls/stats requests and showing their results. The report
+// and what-if panels, click-through, exports and saved views are in dashboardpage_panels.cpp.
+//
+// Requests per refresh, all in parallel and each one scan of the range on the server:
+//  - current period: chart buckets by model and op, exact range totals and a 2000-point usage
+//    sample (Spindle's /calls/stats extensions), so headline, charts, scatter and table share a scan;
+//  - previous period: one bucket, for the changes on the cards;
+//  - root calls of the project (the cost report), only when the filter is not "roots only" alone
+//    (else the current period's totals are the report).
+// Against a server without the extensions (hosted Weave answers 4xx) the page asks again in plain
+// protocol form: a single-bucket request for exact totals plus the chart buckets, no op chart or
+// scatter.
 #include "ui/dashboardpage.h"
 
-#include "core/savedview.h"
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
 #include "ui/filterbar.h"
 #include "widgets/chartview.h"
 
 #include <QComboBox>
-#include <QFile>
-#include <QFileDialog>
 #include <QFrame>
 #include <QGridLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
-#include <QLineEdit>
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
@@ -29,7 +36,6 @@ namespace spindle::ui {
 using models::formatCost;
 using models::formatCount;
 using models::formatLatency;
-using models::StatsSummary;
 using widgets::ChartSeries;
 using widgets::ChartView;
 
@@ -40,6 +46,7 @@ const char* const kRangeNames[] = { "Last hour", "Last day", "Last week", "Last 
 const char* const kPeriodNames[] = { "previous hour", "previous day", "previous week", "previous month" };
 const char* const kCardTitles[] = { "Total cost", "LLM requests", "Prompt tokens", "Completion tokens",
     "Calls", "Error rate", "p50 latency", "p95 latency" };
+constexpr int kScatterPoints = 2000;
 
 QVector<ChartSeries> toChart(const QVector<models::StatsSeries>& series, const QVector<QColor>& colors = {})
 {
@@ -78,6 +85,7 @@ DashboardPage::DashboardPage(net::TraceClient* client, QWidget* parent)
     column->setContentsMargins(0, 0, 4, 0);
     column->setSpacing(10);
     column->addWidget(buildCards());
+    column->addWidget(buildPanels());
     column->addWidget(buildCharts());
     column->addWidget(buildTable());
     column->addStretch(1);
@@ -92,6 +100,13 @@ DashboardPage::DashboardPage(net::TraceClient* client, QWidget* parent)
     m_stack->addWidget(scroll);
     m_stack->addWidget(m_empty);
     layout->addWidget(m_stack, 1);
+    connectClicks();
+}
+
+DashboardPage::~DashboardPage()
+{
+    for (const quint64 id : std::as_const(m_requests))
+        m_client->cancel(id);
 }
 
 QWidget* DashboardPage::buildHeader()
@@ -106,6 +121,8 @@ QWidget* DashboardPage::buildHeader()
     m_range->setCurrentIndex(1);
     m_range->setToolTip(tr("The period the dashboard covers; changes compare with the period before it"));
     auto* reload = new QPushButton(tr("Refresh"));
+    reload->setShortcut(QKeySequence::Refresh);
+    reload->setToolTip(tr("Query the server again (F5)"));
     m_rangeLabel = new QLabel;
     m_rangeLabel->setStyleSheet(QStringLiteral("color: palette(mid);"));
     m_busy = new QProgressBar;
@@ -169,69 +186,10 @@ QWidget* DashboardPage::buildCards()
     return box;
 }
 
-QWidget* DashboardPage::buildCharts()
-{
-    auto* box = new QWidget;
-    auto* grid = new QGridLayout(box);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setSpacing(8);
-    m_costChart = new ChartView(ChartView::Kind::StackedBar);
-    m_costChart->setTitle(tr("Cost by model"));
-    m_costChart->setValueFormat(QStringLiteral("$%.2f"), [](double v) { return formatCost(v); });
-    m_tokenChart = new ChartView(ChartView::Kind::Line);
-    m_tokenChart->setTitle(tr("Tokens"));
-    m_tokenChart->setValueFormat(
-        QStringLiteral("%.0f"), [](double v) { return QLocale().toString(qRound64(v)); });
-    m_callChart = new ChartView(ChartView::Kind::Line);
-    m_callChart->setTitle(tr("Calls and errors"));
-    m_callChart->setValueFormat(
-        QStringLiteral("%.0f"), [](double v) { return QLocale().toString(qRound64(v)); });
-    m_latencyChart = new ChartView(ChartView::Kind::Line);
-    m_latencyChart->setTitle(tr("Latency percentiles (ms)"));
-    m_latencyChart->setValueFormat(
-        QStringLiteral("%.0f"), [](double v) { return formatLatency(qRound64(v)); });
-    const ChartView* charts[] = { m_costChart, m_tokenChart, m_callChart, m_latencyChart };
-    for (int i = 0; i < 4; ++i) {
-        auto* chart = const_cast<ChartView*>(charts[i]);
-        chart->setMinimumHeight(260);
-        grid->addWidget(chart, i / 2, i % 2);
-        connect(chart, &ChartView::pointClicked, this, [this](const QString&, double x) {
-            const QDateTime from = QDateTime::fromMSecsSinceEpoch(qint64(x));
-            Q_EMIT bucketClicked(from, from.addSecs(qMax<qint64>(1, m_series.granularitySeconds)));
-        });
-    }
-    return box;
-}
-
-QWidget* DashboardPage::buildTable()
-{
-    auto* box = new QWidget;
-    auto* v = new QVBoxLayout(box);
-    v->setContentsMargins(0, 0, 0, 0);
-    auto* top = new QHBoxLayout;
-    auto* title = new QLabel(tr("<b>Cost by model</b>"));
-    auto* exportButton = new QPushButton(tr("Export CSV…"));
-    top->addWidget(title);
-    top->addStretch(1);
-    top->addWidget(exportButton);
-    v->addLayout(top);
-    m_tableModel = new models::ModelCostTableModel(this);
-    m_table = new QTableView;
-    m_table->setModel(m_tableModel);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    v->addWidget(m_table);
-    connect(exportButton, &QPushButton::clicked, this, &DashboardPage::chooseExportFile);
-    return box;
-}
-
 void DashboardPage::setProject(const QString& projectId)
 {
     m_projectId = projectId;
+    m_extensions = true; // a new project may be on another server: try the extensions again
     // The queries run when the page is on screen: a project switch costs nothing until then.
     if (isVisible())
         refresh();
@@ -263,6 +221,16 @@ qint64 DashboardPage::rangeSeconds() const
     return kRanges[qBound(0, m_range->currentIndex(), int(std::size(kRanges)) - 1)];
 }
 
+CallsQuery DashboardPage::dashboardQuery() const
+{
+    CallsQuery query;
+    query.projectId = m_projectId;
+    m_filters->applyTo(query);
+    query.startedAfter.reset();
+    query.startedBefore.reset();
+    return query;
+}
+
 void DashboardPage::refresh()
 {
     for (const quint64 id : std::as_const(m_requests))
@@ -270,43 +238,45 @@ void DashboardPage::refresh()
     m_requests.clear();
     ++m_generation;
     m_pending = 0;
-    m_failed = false;
+    m_chartSteps.clear();
+    m_failure.clear();
     if (m_projectId.isEmpty())
         return;
-    CallsQuery query;
-    query.projectId = m_projectId;
-    m_filters->applyTo(query);
-    query.startedAfter.reset();
-    query.startedBefore.reset();
-    const QJsonObject filter = query.filterJson();
-    const std::optional<QJsonObject> expr = query.queryJson();
-
     const QDateTime now = (m_fixedNow.isValid() ? m_fixedNow : QDateTime::currentDateTimeUtc()).toUTC();
-    const QDateTime end = QDateTime::fromSecsSinceEpoch(now.toSecsSinceEpoch(), Qt::UTC);
-    const QDateTime start = end.addSecs(-rangeSeconds());
-    const QDateTime before = start.addSecs(-rangeSeconds());
+    const models::DashboardRequests requests = models::dashboardRequests(dashboardQuery(),
+        QDateTime::fromSecsSinceEpoch(now.toSecsSinceEpoch(), Qt::UTC), rangeSeconds(), m_extensions,
+        kScatterPoints);
+    m_start = requests.start;
+    m_end = requests.end;
     const QLocale locale;
     m_rangeLabel->setText(tr("%1 – %2, compared with the %3")
-                              .arg(locale.toString(start.toLocalTime(), QLocale::ShortFormat),
-                                  locale.toString(end.toLocalTime(), QLocale::ShortFormat),
+                              .arg(locale.toString(m_start.toLocalTime(), QLocale::ShortFormat),
+                                  locale.toString(m_end.toLocalTime(), QLocale::ShortFormat),
                                   tr(kPeriodNames[m_range->currentIndex()])));
 
     m_busy->setVisible(true);
     using namespace models;
-    requestStats(statsRequest(m_projectId, start, end, filter, expr, singleBucketGranularity(start, end)),
-        [this](const QJsonObject& json) { m_current = parseStatsSummary(json); });
+    m_roots = {};
+    m_reportSeparate = requests.roots.has_value();
+    requestStats(requests.current, [this](const QJsonObject& json) {
+        m_series = parseStatsSeries(json);
+        if (m_extensions)
+            m_current = parseStatsSummary(json); // from the exact totals of the same scan
+    });
+    if (requests.currentTotals)
+        requestStats(*requests.currentTotals,
+            [this](const QJsonObject& json) { m_current = parseStatsSummary(json); });
     requestStats(
-        statsRequest(m_projectId, before, start, filter, expr, singleBucketGranularity(before, start)),
-        [this](const QJsonObject& json) { m_previous = parseStatsSummary(json); });
-    requestStats(statsRequest(m_projectId, start, end, filter, expr, chartGranularity(rangeSeconds())),
-        [this](const QJsonObject& json) { m_series = parseStatsSeries(json); });
+        requests.previous, [this](const QJsonObject& json) { m_previous = parseStatsSummary(json); });
+    if (requests.roots)
+        requestStats(*requests.roots, [this](const QJsonObject& json) { m_roots = parseStatsSummary(json); });
 }
 
 void DashboardPage::requestStats(const QJsonObject& body, std::function<void(const QJsonObject&)> onJson)
 {
     ++m_pending;
     const quint64 generation = m_generation;
-    m_requests.append(m_client->post(
+    const quint64 id = m_client->post(
         QStringLiteral("/calls/stats"), body,
         [this, generation, onJson](const QJsonObject& json) {
             if (generation != m_generation)
@@ -314,12 +284,32 @@ void DashboardPage::requestStats(const QJsonObject& body, std::function<void(con
             onJson(json);
             finishOne();
         },
-        [this, generation](const net::ApiError&) { // the banner shows it (requestFailed)
-            if (generation != m_generation)
-                return;
-            m_failed = true;
-            finishOne();
-        }));
+        [this, generation](const net::ApiError& error) {
+            if (generation == m_generation)
+                onRequestFailed(error);
+        });
+    // The page says what went wrong itself (and retries without the extensions on a 4xx).
+    m_client->setQuiet(id);
+    m_requests.append(id);
+}
+
+void DashboardPage::onRequestFailed(const net::ApiError& error)
+{
+    const bool clientError = error.httpStatus >= 400 && error.httpStatus < 500 && error.httpStatus != 401
+        && error.httpStatus != 404;
+    if (m_failure.isEmpty() && m_extensions && clientError) {
+        m_extensions = false; // e.g. hosted Weave: ask again in plain protocol form
+        m_probingPlain = true;
+        refresh();
+        return;
+    }
+    if (m_failure.isEmpty()) { // the first failure of this refresh says why
+        if (m_probingPlain && clientError)
+            m_extensions = true; // the plain form fails too: the request is wrong, not the extensions
+        m_probingPlain = false;
+        m_failure = error.message();
+    }
+    finishOne();
 }
 
 void DashboardPage::finishOne()
@@ -328,27 +318,40 @@ void DashboardPage::finishOne()
         return;
     m_requests.clear();
     m_busy->setVisible(false);
-    if (!m_failed)
-        showResults();
-    Q_EMIT loaded();
+    if (m_failure.isEmpty())
+        m_probingPlain = false; // the plain form worked: this server has no extensions
+    showResults(); // emits loaded() once the charts are drawn too
 }
 
 void DashboardPage::showResults()
 {
+    m_chartSteps.clear();
+    if (!m_failure.isEmpty()) {
+        m_empty->setText(tr("<h3>The dashboard could not be loaded</h3><p>%1</p><p>Change the filters above, "
+                            "or press Refresh (F5) to try "
+                            "again.</p>")
+                             .arg(m_failure.toHtmlEscaped()));
+        m_stack->setCurrentWidget(m_empty);
+        Q_EMIT loaded();
+        return;
+    }
     if (m_current.totals.calls == 0 && !m_series.hasCalls) {
         m_empty->setText(tr("<h3>No calls in this period</h3><p>Nothing matched %1 and the filters above.</p>"
                             "<p>Try a longer range, or clear the filters.</p>")
                              .arg(tr(kRangeNames[m_range->currentIndex()]).toLower()));
         m_stack->setCurrentWidget(m_empty);
+        Q_EMIT loaded();
         return;
     }
     m_stack->setCurrentIndex(0);
     showCards();
-    showCharts();
+    showReport();
     m_tableModel->setModels(m_current.models);
+    updateWhatIf(); // refills the model list and recomputes with the new totals
     const int rows = m_tableModel->rowCount();
     m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height()
         + rows * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth() + 2);
+    showCharts();
 }
 
 void DashboardPage::setCard(
@@ -370,7 +373,22 @@ void DashboardPage::showCards()
     const auto& now = m_current.totals;
     const auto& before = m_previous.totals;
     const auto number = [](qint64 n) { return QLocale().toString(n); };
-    setCard(0, now.hasCost ? formatCost(now.cost) : tr("no prices"), now.cost, before.cost, true);
+    // An unpriced model's cost is unknown, not $0: "—" when nothing is priced, a note when some is.
+    const QStringList unpriced = m_current.unpricedModels();
+    const bool unknown = !now.hasCost && !unpriced.isEmpty();
+    setCard(0, unknown ? QStringLiteral("—") : formatCost(now.cost), now.cost, before.cost, true);
+    Card& cost = m_cards[0];
+    cost.title->setText(unpriced.isEmpty() || unknown
+            ? tr("Total cost")
+            : tr("Total cost (excl. %n unpriced)", nullptr, int(unpriced.size())));
+    const QString addHint = tr("Add a price on the Prices page (Ctrl+3).");
+    cost.value->setToolTip(unpriced.isEmpty()
+            ? QString()
+            : (unknown ? tr("No price is known for %1, so the cost is unknown (not $0). %2")
+                       : tr("Not counted, because no price is known: %1. %2"))
+                  .arg(unpriced.join(QStringLiteral(", ")), addHint));
+    if (unknown)
+        cost.change->clear();
     setCard(1, number(now.requests), double(now.requests), double(before.requests), false);
     setCard(2, formatCount(now.inputTokens), double(now.inputTokens), double(before.inputTokens), false);
     setCard(3, formatCount(now.outputTokens), double(now.outputTokens), double(before.outputTokens), false);
@@ -380,18 +398,46 @@ void DashboardPage::showCards()
     setCard(7, latency(now.p95LatencyMs), now.p95LatencyMs.value_or(0), before.p95LatencyMs, true);
 }
 
+// One chart per event-loop turn: a chart's rebuild costs up to ~20 ms (the scatter's 2000 markers),
+// so the GUI thread paints and answers input between them instead of stalling for all six.
 void DashboardPage::showCharts()
 {
     // Every time chart spans the whole period, also where a series has gaps (no latency without calls).
     const auto& grid = m_series.calls.isEmpty() ? QVector<QPointF>() : m_series.calls.first().points;
     if (!grid.isEmpty())
-        for (ChartView* chart : { m_tokenChart, m_callChart, m_latencyChart })
+        for (ChartView* chart : { chart(QStringLiteral("tokens")), chart(QStringLiteral("calls")),
+                 chart(QStringLiteral("latency")) })
             chart->setXRange(grid.first().x(), grid.last().x());
-    m_costChart->setSeries(toChart(m_series.costByModel));
-    m_tokenChart->setSeries(toChart(m_series.tokens));
-    m_callChart->setSeries(toChart(m_series.calls, { QColor(0x4e79a7), QColor(0xe15759) }));
-    m_latencyChart->setSeries(
-        toChart(m_series.latency, { QColor(0x59a14f), QColor(0xf28e2b), QColor(0xe15759) }));
+    const auto set = [this](const char* name, QVector<ChartSeries> series) {
+        return [this, name, series] { chart(QLatin1String(name))->setSeries(series); };
+    };
+    m_chartSteps = { set("costByModel", toChart(m_series.costByModel)),
+        set("costByOp", toChart(m_series.costByOp)), set("tokens", toChart(m_series.tokens)),
+        set("calls", toChart(m_series.calls, { QColor(0x4e79a7), QColor(0xe15759) })),
+        set("latency", toChart(m_series.latency, { QColor(0x59a14f), QColor(0xf28e2b), QColor(0xe15759) })),
+        set("scatter", toChart(m_series.scatter)) };
+    chart(QStringLiteral("costByOp"))
+        ->setTitle(m_series.hasOps ? tr("Cost by op") : tr("Cost by op (needs a Spindle server)"));
+    chart(QStringLiteral("scatter"))
+        ->setTitle(!m_extensions ? tr("Prompt vs completion tokens (needs a Spindle server)")
+                : m_series.sampledFrom > m_series.sample.size()
+                ? tr("Prompt vs completion tokens (%1 of %2 requests, sampled)")
+                      .arg(QLocale().toString(qint64(m_series.sample.size())),
+                          QLocale().toString(m_series.sampledFrom))
+                : tr("Prompt vs completion tokens"));
+    applyNextChart(m_generation);
+}
+
+void DashboardPage::applyNextChart(quint64 generation)
+{
+    if (generation != m_generation)
+        return; // a newer refresh took over
+    if (m_chartSteps.isEmpty()) {
+        Q_EMIT loaded();
+        return;
+    }
+    m_chartSteps.takeFirst()();
+    QTimer::singleShot(0, this, [this, generation] { applyNextChart(generation); });
 }
 
 QString DashboardPage::headlineText(int index) const
@@ -403,49 +449,22 @@ QString DashboardPage::headlineText(int index) const
         + card.change->text();
 }
 
+QString DashboardPage::headlineToolTip(int index) const
+{
+    return index >= 0 && index < m_cards.size() ? m_cards[index].value->toolTip() : QString();
+}
+
 bool DashboardPage::showsEmptyState() const
 {
     return m_stack->currentWidget() == m_empty;
 }
 
-bool DashboardPage::exportCsv(const QString& path) const
+ChartView* DashboardPage::chart(const QString& objectName) const
 {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    return file.write(models::modelUsageCsv(m_current.models).toUtf8()) >= 0;
-}
-
-void DashboardPage::chooseExportFile()
-{
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export cost by model"), QStringLiteral("cost-by-model.csv"), tr("CSV files (*.csv)"));
-    if (!path.isEmpty())
-        exportCsv(path);
-}
-
-void DashboardPage::saveFilterAsView(const QString& label)
-{
-    QString name = label;
-    if (name.isEmpty()) {
-        bool ok = false;
-        name = QInputDialog::getText(
-            this, tr("Save view"), tr("Name of the new view:"), QLineEdit::Normal, QString(), &ok)
-                   .trimmed();
-        if (!ok || name.isEmpty())
-            return;
-    }
-    // The dashboard's filter (op, status, roots only, chips) becomes a traces view; the time range
-    // stays with the dashboard's range picker.
-    TracesViewState state;
-    m_filters->applyTo(state.query);
-    state.query.projectId.clear();
-    state.query.startedAfter.reset();
-    state.query.startedBefore.reset();
-    const QJsonObject body = savedViewCreateRequest(
-        m_projectId, newSavedViewId(QDateTime::currentDateTimeUtc()), name, definitionFromState(state));
-    m_client->post(
-        QStringLiteral("/obj/create"), body, [this, name](const QJsonObject&) { Q_EMIT viewSaved(name); });
+    for (ChartView* chart : m_charts)
+        if (chart->objectName() == objectName)
+            return chart;
+    return nullptr;
 }
 
 } // namespace spindle::ui

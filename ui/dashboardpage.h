@@ -1,19 +1,25 @@
 #pragma once
 
+#include "core/callsquery.h"
+#include "models/costanalysis.h"
 #include "models/dashboardmodel.h"
 
 #include <QDateTime>
 #include <QWidget>
 
+#include <functional>
+
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QProgressBar;
 class QStackedWidget;
 class QTableView;
 
 namespace spindle::net {
 class TraceClient;
-}
+struct ApiError;
+} // namespace spindle::net
 namespace spindle::widgets {
 class ChartView;
 }
@@ -22,13 +28,17 @@ namespace spindle::ui {
 
 class FilterBar;
 
-// The cost dashboard: headline numbers against the previous period, cost/tokens/calls/latency over
-// time and cost by model, all from /calls/stats for the chosen range and the filter bar's filter.
+// The cost dashboard: headline numbers against the previous period; cost by model and by op,
+// tokens, calls and errors, latency percentiles over time and a prompt-vs-completion scatter; the
+// project cost report (root calls) and a what-if price; cost by model as a table and CSV. All from
+// /calls/stats for the chosen range and the filter bar's filter (dashboardpage.cpp says which
+// requests). Clicking a bar or point asks for the calls table filtered to it (openCallsRequested).
 class DashboardPage : public QWidget
 {
     Q_OBJECT
 public:
     explicit DashboardPage(net::TraceClient* client, QWidget* parent = nullptr);
+    ~DashboardPage() override; // cancels its requests: their callbacks hold `this`
 
     void setProject(const QString& projectId);
     // Stores the dashboard's filter as a Traces saved view (asks for a name when none is given).
@@ -41,7 +51,7 @@ public:
 
     bool isLoading() const
     {
-        return m_pending > 0;
+        return m_pending > 0 || !m_chartSteps.isEmpty();
     }
     const models::StatsSummary& summary() const
     {
@@ -55,15 +65,32 @@ public:
     {
         return m_series;
     }
+    const models::CostReport& costReport() const
+    {
+        return m_report;
+    }
     QString headlineText(int index) const; // "<title>|<value>|<change>", for tests
+    QString headlineToolTip(int index) const;
     bool showsEmptyState() const;
     bool exportCsv(const QString& path) const;
+    bool exportCostReport(const QString& path) const;
+    // The what-if inputs (as a user types them); the result shows at once, nothing is written.
+    void setWhatIf(const QString& model, const QString& inputPerMillion, const QString& outputPerMillion);
+    QString whatIfText() const; // the what-if panel's result line, for tests
+    widgets::ChartView* chart(const QString& objectName) const; // "costByModel", "costByOp", ...
+    // False once the server refused Spindle's /calls/stats extensions (hosted Weave): no op chart,
+    // no scatter, requests counted as usage entries.
+    bool usesExtensions() const
+    {
+        return m_extensions;
+    }
 
 Q_SIGNALS:
-    void loaded();
+    void loaded(); // everything shown, charts included (or the empty or failed state)
     void viewSaved(const QString& label);
-    // A bar or point was clicked: the Traces page can show that bucket's calls.
-    void bucketClicked(const QDateTime& from, const QDateTime& to);
+    // A bar or point was clicked: show these calls (the dashboard's filter, the bucket's time range
+    // and the series' model, op, status or call) on the Traces page.
+    void openCallsRequested(const spindle::CallsQuery& query);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -78,25 +105,41 @@ private:
 
     QWidget* buildHeader();
     QWidget* buildCards();
+    QWidget* buildPanels();
+    QWidget* buildReportPanel();
+    QWidget* buildWhatIfPanel();
     QWidget* buildCharts();
     QWidget* buildTable();
+    widgets::ChartView* addChart(const QString& name, const QString& title, int kind);
+    void connectClicks();
     void requestStats(const QJsonObject& body, std::function<void(const QJsonObject&)> onJson);
+    void onRequestFailed(const net::ApiError& error);
     void finishOne();
     void showResults();
     void showCards();
     void showCharts();
+    void applyNextChart(quint64 generation);
+    void showReport();
+    void updateWhatIf();
     void setCard(
         int index, const QString& value, double current, std::optional<double> previous, bool upIsBad);
     void chooseExportFile();
+    void chooseReportFile();
     qint64 rangeSeconds() const;
+    spindle::CallsQuery dashboardQuery() const; // the filter bar's filter, without a time range
+    void openBucket(qint64 startMs, const std::function<void(spindle::CallsQuery&)>& narrow);
+    QString scatterToolTip(int series, int index) const;
 
     net::TraceClient* m_client;
     QString m_projectId;
     bool m_stale = false; // the project changed while the page was hidden
+    bool m_extensions = true;
+    bool m_probingPlain = false; // asked again without extensions after a 4xx
     QDateTime m_fixedNow;
+    QDateTime m_start, m_end; // the range shown
     quint64 m_generation = 0;
     int m_pending = 0;
-    bool m_failed = false;
+    QString m_failure; // why the last refresh failed, shown instead of the results
     QVector<quint64> m_requests;
 
     QComboBox* m_range;
@@ -106,16 +149,22 @@ private:
     QStackedWidget* m_stack;
     QLabel* m_empty;
     QVector<Card> m_cards;
-    widgets::ChartView* m_costChart;
-    widgets::ChartView* m_tokenChart;
-    widgets::ChartView* m_callChart;
-    widgets::ChartView* m_latencyChart;
+    QLabel* m_reportText;
+    QComboBox* m_whatIfModel;
+    QLineEdit* m_whatIfInput;
+    QLineEdit* m_whatIfOutput;
+    QLabel* m_whatIfResult;
+    QVector<widgets::ChartView*> m_charts;
+    QList<std::function<void()>> m_chartSteps; // charts still to draw for the current results
     QTableView* m_table;
     models::ModelCostTableModel* m_tableModel;
 
     models::StatsSummary m_current;
     models::StatsSummary m_previous;
+    models::StatsSummary m_roots; // root calls only, when the filter shows more than roots
+    bool m_reportSeparate = false; // m_roots (not m_current) is the cost report
     models::StatsTimeSeries m_series;
+    models::CostReport m_report;
 };
 
 } // namespace spindle::ui

@@ -1,6 +1,12 @@
 #include "ui/mainwindow.h"
 
+#include "core/chatrequest.h"
+#include "ui/calldetailpanel.h"
 #include "ui/dashboardpage.h"
+#include "ui/modelcatalogpage.h"
+#include "ui/playgroundpage.h"
+#include "ui/pricespage.h"
+#include "ui/providerstore.h"
 #include "ui/savedviewsbar.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
@@ -33,6 +39,7 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     , m_pages(new QStackedWidget(this))
     , m_traces(new TracesPage(client, this))
     , m_dashboard(new DashboardPage(client, this))
+    , m_prices(new PricesPage(client, this))
     , m_connection(new QLabel(this))
     , m_copySnippet(new QToolButton(this))
     , m_project(new QComboBox(this))
@@ -47,18 +54,22 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     auto* body = new QHBoxLayout;
     m_nav->addItem(tr("Traces"));
     m_nav->addItem(tr("Costs"));
+    m_nav->addItem(tr("Prices"));
     m_nav->setFixedWidth(120);
     m_nav->setCurrentRow(0);
     m_nav->setToolTip(tr("Pages (Ctrl+1 …)"));
     body->addWidget(m_nav);
     m_pages->addWidget(m_traces);
     m_pages->addWidget(m_dashboard);
+    m_pages->addWidget(m_prices);
     body->addWidget(m_pages, 1);
     layout->addLayout(body, 1);
     setCentralWidget(central);
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { m_nav->setCurrentRow(0); });
     new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { m_nav->setCurrentRow(1); });
+    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_3), this, [this] { m_nav->setCurrentRow(2); });
+    addPlayground(client);
     connect(client, &net::TraceClient::requestFailed, this,
         [this](const net::ApiError& error) { m_banner->showMessage(error.message()); });
     // When the server goes away, probe it every few seconds; when it answers again, reload.
@@ -84,6 +95,14 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
         m_traces->savedViews()->reload();
         showStatus(tr("Saved view “%1”: open it on the Traces page").arg(label));
     });
+    // A click on a dashboard bar or point: its calls on the Traces page.
+    connect(m_dashboard, &DashboardPage::openCallsRequested, this, [this](const CallsQuery& query) {
+        m_traces->showCalls(query);
+        m_nav->setCurrentRow(0);
+        showStatus(tr("Calls of the clicked bucket; clear the filters to see all calls"));
+    });
+    connect(
+        m_prices, &PricesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
     connect(m_traces, &TracesPage::warning, this,
         [this](const QString& message) { m_banner->showMessage(message); });
     connect(m_traces, &TracesPage::viewChanged, this,
@@ -168,6 +187,11 @@ void MainWindow::setProject(const QString& projectId)
     setWindowTitle(tr("%1 — Spindle").arg(projectId));
     m_traces->setProject(projectId);
     m_dashboard->setProject(projectId);
+    m_prices->setProject(projectId);
+    m_playground->setProject(projectId);
+    // W&B Inference bills usage to an entity/project of W&B; a local project name means nothing there.
+    const bool hostedWandb = m_client->connection().baseUrl.host().endsWith(QLatin1String("wandb.ai"));
+    m_providers->setWandbProject(hostedWandb ? projectId : QString());
     Q_EMIT projectChanged(projectId);
 }
 
@@ -194,6 +218,48 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     QMainWindow::closeEvent(event);
+}
+
+// The playground (Ctrl+4) and the W&B Inference model catalog (Ctrl+5): the catalog's
+// "Compare N models" fills the playground's panes; a chat call's "Playground" button loads it.
+void MainWindow::addPlayground(net::TraceClient* client)
+{
+    m_providers = new ProviderStore({}, this);
+    auto* inference = new net::InferenceClient(this);
+    m_playground = new PlaygroundPage(client, m_providers, inference, this);
+    m_catalog = new ModelCatalogPage(m_providers, inference, this);
+    m_nav->addItem(tr("Playground"));
+    m_nav->addItem(tr("Models"));
+    const int playgroundRow = m_pages->addWidget(m_playground);
+    const int catalogRow = m_pages->addWidget(m_catalog);
+    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_4), this,
+        [this, playgroundRow] { m_nav->setCurrentRow(playgroundRow); });
+    new QShortcut(
+        QKeySequence(Qt::CTRL | Qt::Key_5), this, [this, catalogRow] { m_nav->setCurrentRow(catalogRow); });
+    connect(m_playground, &PlaygroundPage::catalogRequested, this,
+        [this, catalogRow] { m_nav->setCurrentRow(catalogRow); });
+    connect(m_catalog, &ModelCatalogPage::compareRequested, this,
+        [this, playgroundRow](const QString& provider, const QStringList& models) {
+            m_playground->compareModels(provider, models);
+            m_nav->setCurrentRow(playgroundRow);
+        });
+    // A price added or purged re-prices past calls: the dashboard and estimates follow.
+    connect(m_prices, &PricesPage::pricesChanged, this, [this] {
+        m_dashboard->refresh();
+        m_playground->reloadPrices();
+    });
+    CallDetailPanel* detail = m_traces->detailPanel();
+    detail->setPlaygroundAvailable(true);
+    connect(detail, &CallDetailPanel::openInPlaygroundRequested, this,
+        [this, playgroundRow](const spindle::Call& call) {
+            const auto request = chatRequestFromCallInputs(call.inputs);
+            if (!request) {
+                showStatus(tr("This call's inputs hold no chat messages"));
+                return;
+            }
+            m_playground->openRequest(*request);
+            m_nav->setCurrentRow(playgroundRow);
+        });
 }
 
 } // namespace spindle::ui

@@ -19,6 +19,10 @@ namespace spindle::ui {
 
 class TracesPage;
 class DashboardPage;
+class PricesPage;
+class PlaygroundPage;
+class ModelCatalogPage;
+class ProviderStore;
 
 // The application shell: connection and project bar, page navigation, the error banner (the
 // one place server errors surface) and the status bar. Window layout is remembered.
@@ -40,6 +44,22 @@ public:
     {
         return m_traces;
     }
+    PricesPage* pricesPage() const
+    {
+        return m_prices;
+    }
+    PlaygroundPage* playgroundPage() const
+    {
+        return m_playground;
+    }
+    ModelCatalogPage* modelCatalogPage() const
+    {
+        return m_catalog;
+    }
+    ProviderStore* providerStore() const
+    {
+        return m_providers;
+    }
     widgets::Banner* banner() const
     {
         return m_banner;
@@ -57,6 +77,7 @@ protected:
 
 private:
     QWidget* buildConnectionBar();
+    void addPlayground(net::TraceClient* client);
     void onProjectChosen();
 
     net::TraceClient* m_client;
@@ -65,12 +86,16 @@ private:
     QStackedWidget* m_pages;
     TracesPage* m_traces;
     DashboardPage* m_dashboard;
+    PricesPage* m_prices;
     QLabel* m_connection;
     QToolButton* m_copySnippet;
     QComboBox* m_project;
     QString m_projectId;
     QString m_snippet;
     QTimer m_reconnect;
+    ProviderStore* m_providers = nullptr;
+    PlaygroundPage* m_playground = nullptr;
+    ModelCatalogPage* m_catalog = nullptr;
 };
 
 } // namespace spindle::ui

@@ -1,5 +1,6 @@
 #include "ui/savedviewsbar.h"
 
+#include "core/call.h"
 #include "ui/tracespage.h"
 
 #include <QDialog>
@@ -12,11 +13,41 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QShortcut>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace spindle::ui {
+namespace {
+
+// Column widths of a saved view, in local settings: Weave's SavedView schema has no width field and
+// Weave's server drops definition keys the schema does not name, so the object cannot carry them.
+// Keyed by project and object id (ids are creation timestamps), so they follow every version.
+QString widthsKey(const QString& projectId, const QString& objectId)
+{
+    return QStringLiteral("savedViews/widths/%1/%2").arg(projectId, objectId);
+}
+
+QMap<QString, int> storedWidths(const QString& projectId, const QString& objectId)
+{
+    QMap<QString, int> widths;
+    const QVariantMap stored = QSettings().value(widthsKey(projectId, objectId)).toMap();
+    for (auto it = stored.begin(); it != stored.end(); ++it)
+        if (it.value().toInt() > 0)
+            widths.insert(it.key(), it.value().toInt());
+    return widths;
+}
+
+void storeWidths(const QString& projectId, const QString& objectId, const QMap<QString, int>& widths)
+{
+    QVariantMap stored;
+    for (auto it = widths.begin(); it != widths.end(); ++it)
+        stored.insert(it.key(), it.value());
+    QSettings().setValue(widthsKey(projectId, objectId), stored);
+}
+
+} // namespace
 
 SavedViewsBar::SavedViewsBar(net::TraceClient* client, TracesPage* page, QWidget* parent)
     : QWidget(parent)
@@ -33,6 +64,7 @@ SavedViewsBar::SavedViewsBar(net::TraceClient* client, TracesPage* page, QWidget
     m_button->setMenu(new QMenu(m_button));
     connect(m_button->menu(), &QMenu::aboutToShow, this, &SavedViewsBar::buildMenu);
     connect(m_page, &TracesPage::stateChanged, this, &SavedViewsBar::updateModified);
+    connect(m_page, &TracesPage::viewPartsDropped, this, &SavedViewsBar::onPartsDropped);
     new QShortcut(
         QKeySequence::Save, m_page, [this] { save(); }, Qt::WidgetWithChildrenShortcut);
     new QShortcut(
@@ -52,6 +84,8 @@ void SavedViewsBar::setProject(const QString& projectId)
     m_current = {};
     m_baseline = m_page->currentState();
     m_views.clear();
+    m_loadNotes.clear();
+    m_droppedParts.clear();
     updateModified();
     reload();
 }
@@ -85,6 +119,7 @@ void SavedViewsBar::buildMenu()
 {
     QMenu* menu = m_button->menu();
     menu->clear();
+    menu->setToolTipsVisible(true); // a broken view's tooltip says why
     QAction* fallback = menu->addAction(tr("Default view"), this, &SavedViewsBar::loadDefault);
     fallback->setCheckable(true);
     fallback->setChecked(m_current.objectId.isEmpty());
@@ -112,15 +147,49 @@ void SavedViewsBar::buildMenu()
 void SavedViewsBar::setCurrent(const SavedView& view)
 {
     m_current = view;
+    TracesViewState state = view.objectId.isEmpty() ? TracesViewState {} : view.state;
+    if (!view.objectId.isEmpty())
+        state.columnWidths = storedWidths(m_projectId, view.objectId);
     m_applying = true;
-    const QStringList dropped = m_page->applyState(view.objectId.isEmpty() ? TracesViewState {} : view.state);
+    const DroppedViewParts dropped = m_page->applyState(state);
     m_applying = false;
     m_baseline = m_page->currentState();
     updateModified();
     Q_EMIT currentViewChanged(currentLabel());
-    QStringList notes = view.problems + dropped;
+    m_loadNotes = view.notes + dropped.notes;
+    m_droppedParts.clear();
+    if (!dropped.ops.isEmpty())
+        onPartsDropped({}, dropped.ops);
+    else
+        reportNotes();
+}
+
+// Checks that finish after loading (the op list, which columns any call has) removed these parts
+// from the page: they are not changes of the user's, so the baseline loses them too.
+void SavedViewsBar::onPartsDropped(const QStringList& columns, const QStringList& ops)
+{
+    for (const QString& column : columns) {
+        m_baseline.visibleColumns.removeAll(column);
+        m_droppedParts.append(tr("column %1").arg(column));
+    }
+    for (const QString& op : ops) {
+        m_baseline.query.opNames.removeAll(op);
+        m_droppedParts.append(tr("op %1").arg(spindle::opShortName(op)));
+    }
+    updateModified();
+    if (!columns.isEmpty() || !ops.isEmpty())
+        reportNotes();
+}
+
+// One message for everything the current view could not apply, however many checks found it.
+void SavedViewsBar::reportNotes()
+{
+    QStringList notes = m_loadNotes;
+    if (!m_droppedParts.isEmpty())
+        notes.prepend(
+            tr("dropped %1 (no longer in the project)").arg(m_droppedParts.join(QStringLiteral(", "))));
     if (!notes.isEmpty())
-        Q_EMIT message(tr("View “%1”: %2").arg(currentLabel(), notes.join(QStringLiteral("; "))));
+        Q_EMIT warning(tr("View “%1”: %2").arg(currentLabel(), notes.join(QStringLiteral("; "))));
 }
 
 void SavedViewsBar::loadView(const QString& objectId)
@@ -154,20 +223,26 @@ void SavedViewsBar::updateModified()
                                     : tr("Saved views (Ctrl+K to switch)"));
 }
 
-void SavedViewsBar::writeView(const QString& objectId, const QString& label, const QJsonObject& definition)
+void SavedViewsBar::writeView(const QString& objectId, const QString& label, const QJsonObject& definition,
+    const TracesViewState& state)
 {
     const QJsonObject body = savedViewCreateRequest(m_projectId, objectId, label, definition);
-    m_client->post(
-        QStringLiteral("/obj/create"), body, [this, objectId, label, definition](const QJsonObject& json) {
+    const QString project = m_projectId;
+    m_client->post(QStringLiteral("/obj/create"), body,
+        [this, project, objectId, label, definition, state](const QJsonObject& json) {
+            storeWidths(project, objectId, state.columnWidths);
+            if (project != m_projectId)
+                return;
             SavedView saved;
             saved.objectId = objectId;
             saved.label = label;
             saved.digest = json.value(QLatin1String("digest")).toString();
             saved.definition = definition;
-            QStringList problems;
-            saved.state = stateFromDefinition(definition, &problems);
+            saved.state = state;
             m_current = saved;
-            m_baseline = m_page->currentState();
+            m_baseline = state;
+            m_loadNotes.clear();
+            m_droppedParts.clear();
             updateModified();
             Q_EMIT currentViewChanged(label);
             Q_EMIT message(tr("Saved view “%1”").arg(label));
@@ -181,8 +256,8 @@ void SavedViewsBar::save()
         saveAsNew();
         return;
     }
-    writeView(m_current.objectId, m_current.label,
-        definitionFromState(m_page->currentState(), m_current.definition));
+    const TracesViewState state = m_page->currentState();
+    writeView(m_current.objectId, m_current.label, definitionFromState(state, m_current.definition), state);
 }
 
 void SavedViewsBar::saveAsNew(const QString& label)
@@ -196,8 +271,10 @@ void SavedViewsBar::saveAsNew(const QString& label)
         if (!ok || name.isEmpty())
             return;
     }
-    writeView(
-        newSavedViewId(QDateTime::currentDateTimeUtc()), name, definitionFromState(m_page->currentState()));
+    // Weave's UI starts a copy from the current definition, so keys Spindle does not know survive.
+    const TracesViewState state = m_page->currentState();
+    writeView(newSavedViewId(QDateTime::currentDateTimeUtc()), name,
+        definitionFromState(state, m_current.definition), state);
 }
 
 void SavedViewsBar::rename(const QString& label)
@@ -213,8 +290,9 @@ void SavedViewsBar::rename(const QString& label)
         if (!ok || name.isEmpty())
             return;
     }
-    // A rename is a new version of the same object, with the definition as it was saved.
-    writeView(m_current.objectId, name, m_current.definition);
+    // A rename is a new version of the same object, with the definition as it was saved; unsaved
+    // changes stay unsaved (the baseline is the saved state).
+    writeView(m_current.objectId, name, m_current.definition, m_baseline);
 }
 
 void SavedViewsBar::remove(bool confirm)
@@ -229,7 +307,10 @@ void SavedViewsBar::remove(bool confirm)
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
         { QStringLiteral("object_id"), m_current.objectId } };
     const QString label = m_current.label;
-    m_client->post(QStringLiteral("/obj/delete"), body, [this, label](const QJsonObject&) {
+    const QString objectId = m_current.objectId;
+    const QString project = m_projectId;
+    m_client->post(QStringLiteral("/obj/delete"), body, [this, label, project, objectId](const QJsonObject&) {
+        QSettings().remove(widthsKey(project, objectId));
         Q_EMIT message(tr("Deleted view “%1”").arg(label));
         loadDefault();
         reload();

@@ -14,7 +14,8 @@ class TracesPage;
 
 // Saved views of the Traces page, stored as Weave SavedView objects: a menu button with the list
 // (the default view is built in, never stored), save (Ctrl+S), save as new, rename, delete and
-// revert, a modified marker, and a quick switcher (Ctrl+K).
+// revert, a modified marker, and a quick switcher (Ctrl+K). Column widths are not in Weave's
+// schema, so they are kept in local settings per view object (see TracesViewState).
 class SavedViewsBar : public QWidget
 {
     Q_OBJECT
@@ -49,13 +50,18 @@ public:
 Q_SIGNALS:
     void currentViewChanged(const QString& label);
     void listChanged();
-    void message(const QString& text);
+    void message(const QString& text); // for the status bar
+    void warning(const QString& text); // what a loaded view could not apply, for the banner
 
 private:
     void buildMenu();
-    void writeView(const QString& objectId, const QString& label, const QJsonObject& definition);
+    // Writes a new version; `state` is what the page shows of it once saved.
+    void writeView(const QString& objectId, const QString& label, const QJsonObject& definition,
+        const spindle::TracesViewState& state);
     void updateModified();
     void setCurrent(const spindle::SavedView& view);
+    void onPartsDropped(const QStringList& columns, const QStringList& ops);
+    void reportNotes();
 
     net::TraceClient* m_client;
     TracesPage* m_page;
@@ -64,6 +70,8 @@ private:
     QList<spindle::SavedView> m_views;
     spindle::SavedView m_current; // objectId empty: the default view
     spindle::TracesViewState m_baseline; // the state the current view was loaded with
+    QStringList m_loadNotes; // what the current view could not apply, as reported
+    QStringList m_droppedParts; // "column x", "op y": what it named that the project no longer has
     bool m_modified = false;
     bool m_applying = false;
 };

@@ -113,6 +113,7 @@ void TracesPage::buildToolbar(QWidget* bar)
     row->addWidget(m_views);
     connect(m_views, &SavedViewsBar::currentViewChanged, this, &TracesPage::viewChanged);
     connect(m_views, &SavedViewsBar::message, this, &TracesPage::statusMessage);
+    connect(m_views, &SavedViewsBar::warning, this, &TracesPage::warning);
     row->addStretch(1);
     const auto addButton = [&](const QString& text, const QString& tip, auto slot) {
         auto* button = new QToolButton(bar);
@@ -149,8 +150,12 @@ void TracesPage::buildTable()
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideRight);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    // The pinned overlay draws its own rows: same fixed height and no wrapping, or they drift apart.
+    for (QTableView* view : { static_cast<QTableView*>(m_table), m_table->pinnedView() }) {
+        view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+        view->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+        view->setWordWrap(false);
+    }
     m_table->verticalHeader()->hide();
     QHeaderView* header = m_table->horizontalHeader();
     header->setSectionsMovable(true);
@@ -163,6 +168,7 @@ void TracesPage::buildTable()
     header->setSortIndicator(CallsTableModel::CalledColumn, Qt::DescendingOrder); // the default order
     connect(header, &QHeaderView::sectionClicked, this, &TracesPage::onHeaderClicked);
     connect(header, &QHeaderView::sectionResized, this, &TracesPage::saveColumnWidth);
+    connect(header, &QHeaderView::sectionMoved, this, &TracesPage::onSectionMoved);
     m_table->setItemDelegateForColumn(
         CallsTableModel::StatusColumn, new widgets::StatusDelegate(CallsTableModel::StatusRole, m_table));
     connect(m_table, &QTableView::pressed, this, &TracesPage::onCellPressed);
@@ -218,6 +224,10 @@ void TracesPage::setProject(const QString& projectId)
     m_projectId = projectId;
     m_columnsChosen = false;
     m_visibleDynamic.clear();
+    m_viewWidths.clear();
+    m_projectOps.clear();
+    m_opsLoaded = false;
+    ++m_applyGeneration;
     m_detail->clear();
     m_trace->clear();
     applyFilters();
@@ -245,37 +255,10 @@ void TracesPage::sortBy(const QString& field, bool descending)
     Q_EMIT stateChanged();
 }
 
-spindle::TracesViewState TracesPage::currentState() const
+void TracesPage::showCalls(const spindle::CallsQuery& filter)
 {
-    spindle::TracesViewState state;
-    state.query = m_controller->query();
-    state.query.projectId.clear();
-    state.visibleColumns = m_visibleDynamic;
-    state.pinned = !m_table->pinnedColumns().isEmpty();
-    state.pageSize = CallsTableModel::kPageSize;
-    return state;
-}
-
-QStringList TracesPage::applyState(const spindle::TracesViewState& state)
-{
-    QStringList dropped;
-    const QStringList discovered = m_controller->discoveredColumns();
-    for (const QString& column : state.visibleColumns)
-        if (!discovered.isEmpty() && !discovered.contains(column))
-            dropped.append(tr("column %1 (not in the data)").arg(column));
-    spindle::CallsQuery query = state.query;
-    query.projectId = m_projectId;
-    m_filters->setFrom(query);
-    m_visibleDynamic = state.visibleColumns;
-    m_columnsChosen = true;
-    m_table->setPinnedColumns(state.pinned
-            ? QList<int> { CallsTableModel::StatusColumn, CallsTableModel::NameColumn }
-            : QList<int> {});
-    m_detail->clear();
-    m_controller->setQuery(query);
-    applyColumnSettings();
-    Q_EMIT stateChanged();
-    return dropped;
+    m_filters->setFrom(filter);
+    applyFilters();
 }
 
 void TracesPage::applyFilters()
@@ -479,7 +462,12 @@ void TracesPage::loadOps()
                                 o.value(QLatin1String("digest")).toString()));
         }
         refs.sort();
+        m_projectOps.clear();
+        for (const QString& ref : std::as_const(refs))
+            m_projectOps.insert(spindle::opWildcard(ref));
+        m_opsLoaded = true;
         m_filters->setOps(refs);
+        reconcileOps();
     });
 }
 

@@ -26,6 +26,14 @@ class TraceView;
 class SavedViewsBar;
 class FilterBar;
 
+// Parts of a saved view that did not apply when it was loaded.
+struct DroppedViewParts
+{
+    QStringList columns; // dynamic columns no call in the project has
+    QStringList ops; // op refs the project no longer has
+    QStringList notes; // other parts left out, as sentences
+};
+
 // The Traces page: filter bar, the windowed calls table (server-side sort and filter), and a
 // detail area for the selected call, with rename, delete, copy, export and code snippets.
 class TracesPage : public QWidget
@@ -67,11 +75,15 @@ public:
         return m_filters;
     }
     void sortBy(const QString& field, bool descending);
+    // Shows the calls `filter` selects (its filter part; the sort stays), e.g. a dashboard bucket.
+    void showCalls(const spindle::CallsQuery& filter);
 
     // The page's state as a saved view holds it, and applying one (a view, or the default).
     spindle::TracesViewState currentState() const;
-    // Returns what could not be applied (e.g. columns the data no longer has).
-    QStringList applyState(const spindle::TracesViewState& state);
+    // Returns what was dropped right away (ops the loaded op list lacks, ops beyond the one the
+    // filter takes). What only the server can tell (columns no call has, ops when the op list is
+    // not loaded yet) comes later through viewPartsDropped.
+    DroppedViewParts applyState(const spindle::TracesViewState& state);
 
     void refresh();
     void exportCalls();
@@ -87,6 +99,8 @@ Q_SIGNALS:
     void sampleDataRequested();
     void statusMessage(const QString& message);
     void warning(const QString& message); // for the banner
+    // Parts of the applied state found missing after applyState returned; already removed.
+    void viewPartsDropped(const QStringList& columns, const QStringList& ops);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -103,6 +117,10 @@ private:
     void chooseColumns();
     void applyColumnSettings();
     void saveColumnWidth(int section, int oldSize, int newSize);
+    void onSectionMoved();
+    bool isStretchedSection(int section) const;
+    void checkViewColumns(const QStringList& columns);
+    void reconcileOps();
     QStringList selectedIds() const;
 
     net::TraceClient* m_client;
@@ -122,6 +140,12 @@ private:
     QString m_connectionHint;
     QStringList m_visibleDynamic;
     bool m_columnsChosen = false;
+    bool m_applyingColumns = false; // header signals from our own changes are not user edits
+    QHash<QString, int> m_viewWidths; // column field → width the current view holds
+    int m_pageSize = 100; // the view's page_size, kept for Weave (the table itself scrolls)
+    QSet<QString> m_projectOps; // `...:*` wildcards of the project's ops
+    bool m_opsLoaded = false;
+    quint64 m_applyGeneration = 0; // a newer applyState makes pending column checks stale
 };
 
 } // namespace spindle::ui

@@ -1,7 +1,12 @@
-// TracesPage: columns (chooser, remembered widths) and the export / code-snippet dialogs.
+// TracesPage: its state as a saved view holds it, columns (chooser, remembered widths, order), and
+// the export / code-snippet dialogs.
+#include "core/call.h"
 #include "models/callstablemodel.h"
+#include "ui/calldetailpanel.h"
 #include "ui/callexporter.h"
 #include "ui/callscontroller.h"
+#include "ui/filterbar.h"
+#include "ui/savedviewsbar.h"
 #include "ui/tracespage.h"
 #include "widgets/frozentableview.h"
 
@@ -13,11 +18,13 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -25,6 +32,9 @@
 #include <QVBoxLayout>
 
 namespace spindle::ui {
+
+using models::CallsTableModel;
+
 namespace {
 
 constexpr int kDefaultDynamicColumns = 6;
@@ -36,8 +46,130 @@ QString widthKey(const QString& field)
 
 } // namespace
 
+spindle::TracesViewState TracesPage::currentState() const
+{
+    spindle::TracesViewState state;
+    state.query = m_controller->query();
+    state.query.projectId.clear();
+    state.customColumns = m_columnsChosen;
+    state.visibleColumns = m_visibleDynamic;
+    for (const QString& column : m_controller->discoveredColumns())
+        if (!m_visibleDynamic.contains(column))
+            state.hiddenColumns.append(column);
+    state.pinned = !m_table->pinnedColumns().isEmpty();
+    state.pageSize = m_pageSize;
+    // Every column's width but the stretched last one, whose width is the window's, not the user's.
+    const QHeaderView* header = m_table->horizontalHeader();
+    for (int column = 0; column < m_model->columnCount(); ++column)
+        if (!isStretchedSection(column))
+            state.columnWidths.insert(m_model->columnField(column), header->sectionSize(column));
+    return state;
+}
+
+DroppedViewParts TracesPage::applyState(const spindle::TracesViewState& state)
+{
+    ++m_applyGeneration;
+    DroppedViewParts dropped;
+    spindle::CallsQuery query = state.query;
+    query.projectId = m_projectId;
+    // The filter bar picks one op; Weave's UI does the same, but a hand-written view may list more.
+    for (const QString& op : query.opNames.mid(1))
+        dropped.notes.append(tr("dropped op %1 (the op filter takes one op)").arg(spindle::opShortName(op)));
+    query.opNames = query.opNames.mid(0, 1);
+    if (m_opsLoaded) { // otherwise reconcileOps checks them when the op list arrives
+        dropped.ops = spindle::missingOps(query.opNames, m_projectOps);
+        for (const QString& op : std::as_const(dropped.ops))
+            query.opNames.removeAll(op);
+    }
+    m_filters->setFrom(query);
+    m_visibleDynamic = state.visibleColumns;
+    m_columnsChosen = state.customColumns;
+    m_viewWidths.clear();
+    for (auto it = state.columnWidths.begin(); it != state.columnWidths.end(); ++it)
+        m_viewWidths.insert(it.key(), it.value());
+    m_pageSize = state.pageSize;
+    m_table->setPinnedColumns(state.pinned
+            ? QList<int> { CallsTableModel::StatusColumn, CallsTableModel::NameColumn }
+            : QList<int> {});
+    m_detail->clear();
+    m_controller->setQuery(query);
+    applyColumnSettings();
+    {
+        // The view's column order is the model's: undo columns dragged around before.
+        const QScopedValueRollback guard(m_applyingColumns, true);
+        QHeaderView* header = m_table->horizontalHeader();
+        for (int logical = 0; logical < header->count(); ++logical)
+            if (header->visualIndex(logical) != logical)
+                header->moveSection(header->visualIndex(logical), logical);
+    }
+    if (state.customColumns)
+        checkViewColumns(state.visibleColumns);
+    Q_EMIT stateChanged();
+    return dropped;
+}
+
+// Columns the first page did not show may still exist further down: only a column no call in the
+// project has (its value is empty everywhere) is dropped. One capped count per column.
+void TracesPage::checkViewColumns(const QStringList& columns)
+{
+    const QStringList seen = m_controller->discoveredColumns();
+    const quint64 generation = m_applyGeneration;
+    auto pending = std::make_shared<int>(0);
+    auto missing = std::make_shared<QStringList>();
+    const auto finish = [this, generation, pending, missing] {
+        if (--*pending > 0 || generation != m_applyGeneration || missing->isEmpty())
+            return;
+        for (const QString& column : std::as_const(*missing))
+            m_visibleDynamic.removeAll(column);
+        applyColumnSettings();
+        Q_EMIT stateChanged();
+        Q_EMIT viewPartsDropped(*missing, {});
+    };
+    for (const QString& column : columns) {
+        if (seen.contains(column))
+            continue;
+        const QJsonObject notEmpty { { QStringLiteral("$not"),
+            QJsonArray { QJsonObject { { QStringLiteral("$eq"),
+                QJsonArray { QJsonObject { { QStringLiteral("$getField"), column } },
+                    QJsonObject { { QStringLiteral("$literal"), QString() } } } } } } } };
+        const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+            { QStringLiteral("query"), QJsonObject { { QStringLiteral("$expr"), notEmpty } } },
+            { QStringLiteral("limit"), 1 } };
+        ++*pending;
+        m_client->post(
+            QStringLiteral("/calls/query_stats"), body,
+            [column, missing, finish](const QJsonObject& json) {
+                if (json.value(QLatin1String("count")).toInteger() == 0)
+                    missing->append(column);
+                finish();
+            },
+            [finish](const net::ApiError&) { finish(); }); // unknown: keep the column
+    }
+}
+
+// The op list (re)loaded: the query's op must be one of the project's ops, and the filter bar must
+// show it (its list offers `name:*` wildcards, so a version ref from a view is added back).
+void TracesPage::reconcileOps()
+{
+    spindle::CallsQuery query = m_controller->query();
+    const QStringList missing = spindle::missingOps(query.opNames, m_projectOps);
+    for (const QString& op : missing)
+        query.opNames.removeAll(op);
+    spindle::CallsQuery shown;
+    m_filters->applyTo(shown);
+    if (shown.opNames != query.opNames)
+        m_filters->setFrom(query);
+    if (missing.isEmpty())
+        return;
+    m_detail->clear();
+    m_controller->setQuery(query);
+    Q_EMIT stateChanged();
+    Q_EMIT viewPartsDropped({}, missing);
+}
+
 void TracesPage::applyColumnSettings()
 {
+    const QScopedValueRollback guard(m_applyingColumns, true);
     const QStringList discovered = m_controller->discoveredColumns();
     if (!m_columnsChosen) {
         QSettings settings;
@@ -61,8 +193,10 @@ void TracesPage::applyColumnSettings()
         if (m_model->columnSortField(column) == sort.first().field)
             header->setSortIndicator(
                 column, sort.first().descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    // The current view's widths first, then the default view's remembered ones.
     for (int column = 0; column < m_model->columnCount(); ++column) {
-        const int width = settings.value(widthKey(m_model->columnField(column)), 0).toInt();
+        const QString field = m_model->columnField(column);
+        const int width = m_viewWidths.value(field, settings.value(widthKey(field), 0).toInt());
         if (width > 0)
             header->resizeSection(column, width);
         else if (column == models::CallsTableModel::StatusColumn)
@@ -72,9 +206,49 @@ void TracesPage::applyColumnSettings()
     }
 }
 
+bool TracesPage::isStretchedSection(int section) const
+{
+    const QHeaderView* header = m_table->horizontalHeader();
+    if (!header->stretchLastSection())
+        return false;
+    int last = header->count() - 1;
+    while (last > 0 && header->isSectionHidden(header->logicalIndex(last)))
+        --last;
+    return header->visualIndex(section) == last;
+}
+
+// A width the user set: part of the current view; the default view's widths are also remembered
+// for the next start (a saved view's are stored with it when it is saved).
 void TracesPage::saveColumnWidth(int section, int, int newSize)
 {
-    QSettings().setValue(widthKey(m_model->columnField(section)), newSize);
+    if (m_applyingColumns || isStretchedSection(section))
+        return;
+    const QString field = m_model->columnField(section);
+    m_viewWidths.insert(field, newSize);
+    if (m_views->currentObjectId().isEmpty())
+        QSettings().setValue(widthKey(field), newSize);
+    Q_EMIT stateChanged();
+}
+
+// Dragging a dynamic column's header reorders the view's columns.
+void TracesPage::onSectionMoved()
+{
+    if (m_applyingColumns)
+        return;
+    const QHeaderView* header = m_table->horizontalHeader();
+    QStringList order;
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (logical >= models::CallsTableModel::FixedColumnCount)
+            order.append(m_model->columnField(logical));
+    }
+    if (order == m_visibleDynamic)
+        return;
+    m_visibleDynamic = order;
+    m_columnsChosen = true;
+    if (m_views->currentObjectId().isEmpty())
+        QSettings().setValue(QStringLiteral("columns/visible/") + m_projectId, m_visibleDynamic);
+    Q_EMIT stateChanged();
 }
 
 void TracesPage::chooseColumns()
@@ -109,7 +283,9 @@ void TracesPage::chooseColumns()
     else
         m_visibleDynamic.removeAll(chosen->text());
     m_columnsChosen = true;
-    QSettings().setValue(QStringLiteral("columns/visible/") + m_projectId, m_visibleDynamic);
+    // The default view's columns are remembered per project; a saved view's are saved with it.
+    if (m_views->currentObjectId().isEmpty())
+        QSettings().setValue(QStringLiteral("columns/visible/") + m_projectId, m_visibleDynamic);
     applyColumnSettings();
     Q_EMIT stateChanged();
 }

@@ -5,19 +5,19 @@
 #include "widgets/timelinewidget.h"
 
 #include <QApplication>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QShortcut>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace spindle::ui {
 
@@ -35,6 +35,51 @@ const QStringList& treeColumns()
         QStringLiteral("started_at"), QStringLiteral("ended_at"), QStringLiteral("exception"),
         QStringLiteral("summary") };
     return columns;
+}
+
+// Frees `value` on the background pool: destroying 100k calls (their QJsonObjects) takes 100+ ms.
+template <typename T> void releaseInBackground(T value)
+{
+    widgets::backgroundPool()->start(
+        [value = std::move(value)]() mutable { [[maybe_unused]] T dying = std::move(value); });
+}
+
+} // namespace
+
+// One build: the tree and what is O(calls) to derive from it, made on the pool.
+struct TraceBuild
+{
+    std::shared_ptr<const models::TraceTree> tree;
+    QVector<int> order; // preorder
+    widgets::TimelineLayout timeline;
+    int errors = 0;
+    int received = 0; // rows the build was given
+};
+
+namespace {
+
+std::shared_ptr<TraceBuild> buildTrace(const QVector<QVector<spindle::Call>>& batches, int received)
+{
+    QVector<spindle::Call> calls;
+    calls.reserve(received);
+    for (const auto& batch : batches)
+        calls += batch;
+    auto tree = std::make_shared<const models::TraceTree>(models::TraceTree::build(std::move(calls)));
+    auto build = std::make_shared<TraceBuild>();
+    build->order = tree->preorder();
+    for (int root : tree->roots)
+        build->errors += tree->subtreeErrors[root];
+    QVector<widgets::TimelineSpan> spans;
+    spans.reserve(tree->size());
+    for (int node = 0; node < tree->size(); ++node) {
+        const spindle::Call& call = tree->calls[node];
+        spans.append({ node, tree->parent[node], call.startedAtMs, call.endedAtMs.value_or(-1), call.name(),
+            call.status, call.totalTokens(), call.totalCost().value_or(0) });
+    }
+    build->timeline.setSpans(std::move(spans));
+    build->tree = std::move(tree);
+    build->received = received;
+    return build;
 }
 
 } // namespace
@@ -151,11 +196,15 @@ void TraceView::clear()
         m_client->cancel(m_request);
     m_request = 0;
     ++m_generation;
-    m_rows.clear();
-    m_traceTree.reset();
+    m_rebuildTimer.stop();
+    m_rebuildAgain = false; // a build still running belongs to the old trace; the new one asks anew
+    releaseInBackground(std::exchange(m_batches, {}));
+    m_received = 0;
+    auto oldTree = std::exchange(m_traceTree, {});
     m_order.clear();
     m_hits.clear();
     m_model->setTree(nullptr);
+    releaseInBackground(std::move(oldTree)); // the model held the only other reference
     m_timeline->setSpans({});
     m_breadcrumbs->clear();
     m_status->setText(tr("Select a call in the table to see its whole trace here."));
@@ -204,8 +253,9 @@ void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)
 {
     if (generation != m_generation)
         return;
-    m_rows += rows;
-    m_status->setText(tr("Loading trace… %n call(s)", nullptr, int(m_rows.size())));
+    m_batches.append(rows); // shares the batch: no row is copied here
+    m_received += int(rows.size());
+    m_status->setText(tr("Loading trace… %n call(s)", nullptr, m_received));
     if (!m_rebuildTimer.isActive())
         m_rebuildTimer.start();
 }
@@ -217,68 +267,71 @@ void TraceView::rebuild()
         return;
     }
     m_building = true;
-    const quint64 generation = m_generation;
-    auto* watcher = new QFutureWatcher<std::shared_ptr<const models::TraceTree>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        m_building = false;
-        applyTree(generation, watcher->result());
-        // Rows that arrived during this build (possibly of a newer trace) get their own build.
-        if (m_rebuildAgain) {
-            m_rebuildAgain = false;
-            rebuild();
-        }
+    widgets::backgroundPool()->start([batches = m_batches, received = m_received,
+                                         guard = QPointer<TraceView>(this),
+                                         generation = m_generation]() mutable {
+        auto build = buildTrace(batches, received);
+        batches = {}; // the rows now live in the tree; this copy must not be the last one on the GUI thread
+        // Delivered through the application object; the guard is only read on the GUI thread.
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard = std::move(guard), generation, build = std::move(build)]() mutable {
+                if (guard)
+                    guard->onBuilt(generation, std::move(build));
+                else
+                    releaseInBackground(std::move(build));
+            },
+            Qt::QueuedConnection);
     });
-    watcher->setFuture(QtConcurrent::run([rows = m_rows] {
-        return std::make_shared<const models::TraceTree>(models::TraceTree::build(rows));
-    }));
 }
 
-void TraceView::applyTree(quint64 generation, std::shared_ptr<const models::TraceTree> tree)
+void TraceView::onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build)
 {
-    if (generation != m_generation)
-        return;
+    m_building = false;
+    if (generation == m_generation)
+        applyTree(*build);
+    releaseInBackground(std::move(build)); // a stale build, or the tree this one replaced
+    // Rows that arrived during this build (possibly of a newer trace) get their own build.
+    if (m_rebuildAgain) {
+        m_rebuildAgain = false;
+        rebuild();
+    }
+}
+
+// Swaps a finished build in. What stays on the GUI thread is proportional to the expanded nodes
+// (the view's own layout), not to the calls: everything O(calls) was done on the pool.
+void TraceView::applyTree(TraceBuild& build)
+{
     // Keep what the user expanded and selected across rebuilds while the trace streams in.
     QSet<QString> expanded;
     for (int node = 0; m_traceTree && node < m_traceTree->size(); ++node)
-        if (m_tree->isExpanded(m_model->indexOfNode(node)))
+        if (!m_traceTree->children[node].isEmpty() && m_tree->isExpanded(m_model->indexOfNode(node)))
             expanded.insert(m_traceTree->calls[node].id);
     const int selected = selectedNode();
     const QString selectedId = selected >= 0 ? m_traceTree->calls[selected].id : m_pendingSelection;
     const bool firstBuild = !m_traceTree;
-    m_traceTree = std::move(tree);
-    m_order = m_traceTree->preorder();
+    // The replaced tree goes to `build`, which the caller frees on the pool.
+    std::swap(m_traceTree, build.tree);
+    m_order = std::move(build.order);
     m_model->setTree(m_traceTree);
     for (int node = 0; node < m_traceTree->size(); ++node) {
+        if (m_traceTree->children[node].isEmpty())
+            continue;
         const bool open = firstBuild ? m_traceTree->depth[node] < kExpandedDepth
                                      : expanded.contains(m_traceTree->calls[node].id);
-        if (open && !m_traceTree->children[node].isEmpty())
+        if (open)
             m_tree->setExpanded(m_model->indexOfNode(node), true);
     }
-    QVector<widgets::TimelineSpan> spans;
-    spans.reserve(m_traceTree->size());
-    for (int node = 0; node < m_traceTree->size(); ++node) {
-        const spindle::Call& call = m_traceTree->calls[node];
-        spans.append({ node, m_traceTree->parent[node], call.startedAtMs, call.endedAtMs.value_or(-1),
-            call.name(), call.status, call.totalTokens(), call.totalCost().value_or(0) });
-    }
-    // Big traces lay out on the thread pool: the GUI thread does not wait on 100k spans.
-    if (spans.size() > 5000)
-        m_timeline->setSpansInBackground(spans);
-    else
-        m_timeline->setSpans(spans);
+    m_timeline->setTimelineLayout(std::exchange(build.timeline, {}));
     const auto it = m_traceTree->indexById.constFind(selectedId);
     selectNode(it != m_traceTree->indexById.cend()
             ? *it
             : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first()));
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
-    if (!m_request && m_traceTree->size() == m_rows.size()) {
-        const int errors = m_traceTree->roots.isEmpty()
-            ? 0
-            : int(std::count_if(m_traceTree->calls.cbegin(), m_traceTree->calls.cend(),
-                [](const spindle::Call& c) { return !c.exception.isEmpty(); }));
+    if (!m_request && build.received == m_received) {
+        releaseInBackground(std::exchange(m_batches, {})); // the tree holds every row now
         m_status->setText(tr("%n call(s)", nullptr, m_traceTree->size())
-            + (errors ? tr(", %n error(s)", nullptr, errors) : QString()));
+            + (build.errors ? tr(", %n error(s)", nullptr, build.errors) : QString()));
         Q_EMIT loaded(m_traceTree->size());
     }
 }

@@ -23,8 +23,12 @@ class TimelineWidget;
 
 namespace spindle::ui {
 
+struct TraceBuild; // a tree built on the pool, with what the views need of it (traceview.cpp)
+
 // One trace as a tree and a timeline. The trace streams in with one query for its trace id
-// (only the columns the tree needs) and the tree is rebuilt off the GUI thread as rows arrive.
+// (only the columns the tree needs) and the tree is rebuilt off the GUI thread as rows arrive:
+// the tree, its reading order and the timeline's layout are built on the pool and handed over as
+// values, and replaced trees are freed on the pool too, so the GUI thread never pays O(calls).
 // Keyboard: arrows move through the tree, n/p next/previous error, ]/[ next/previous sibling,
 // o/O next/previous call of the same op, Ctrl+F search (op names here, input/output text on the server).
 class TraceView : public QWidget
@@ -76,7 +80,8 @@ private:
     void buildHeader(QWidget* bar);
     void onRows(quint64 generation, const QVector<spindle::Call>& rows);
     void rebuild();
-    void applyTree(quint64 generation, std::shared_ptr<const models::TraceTree> tree);
+    void onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build);
+    void applyTree(TraceBuild& build);
     void onCurrentChanged();
     void updateBreadcrumbs(int node);
     void runSearch();
@@ -95,7 +100,10 @@ private:
     QString m_projectId;
     QString m_traceId;
     QString m_pendingSelection;
-    QVector<spindle::Call> m_rows;
+    // The rows received so far, as the batches they came in: appending never copies a row, and a
+    // build on the pool shares them. Released once a tree holds every row.
+    QVector<QVector<spindle::Call>> m_batches;
+    int m_received = 0;
     std::shared_ptr<const models::TraceTree> m_traceTree;
     QVector<int> m_order; // preorder of the current tree
     QVector<int> m_hits;

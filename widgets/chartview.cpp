@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace spindle::widgets {
 
@@ -73,6 +74,7 @@ struct ChartView::Private
     QString xTitle, yTitle;
     QString axisFormat = QStringLiteral("%.0f");
     std::function<QString(double)> format = [](double v) { return QString::number(v, 'g', 6); };
+    std::function<QString(int, int)> toolTips;
     bool timeAxis = true;
     double xMin = std::nan(""), xMax = std::nan("");
     // Created once and kept: only the series are replaced (removing axes of a shown chart left stale
@@ -105,6 +107,9 @@ ChartView::ChartView(Kind kind, QWidget* parent)
     d->timeX->setTickCount(7);
     d->timeX->setTruncateLabels(false);
     d->valueX = new QValueAxis(d->chart);
+    d->valueX->setLabelFormat(QStringLiteral("%.0f"));
+    d->valueX->setTickCount(5);
+    d->valueX->setMinorGridLineVisible(false);
     if (kind == Kind::StackedBar) {
         d->categories = new QBarCategoryAxis(d->chart);
         d->chart->addAxis(d->categories, Qt::AlignBottom);
@@ -158,6 +163,19 @@ void ChartView::setSeries(const QVector<ChartSeries>& series)
     rebuild();
 }
 
+void ChartView::setToolTipProvider(std::function<QString(int series, int index)> provider)
+{
+    d->toolTips = std::move(provider);
+}
+
+void ChartView::clickPoint(int series, int index)
+{
+    if (series < 0 || series >= d->data.size() || index < 0 || index >= d->data[series].points.size())
+        return;
+    Q_EMIT pointClicked(d->data[series].name, d->data[series].points[index].x());
+    Q_EMIT pointIndexClicked(series, index);
+}
+
 int ChartView::seriesCount() const
 {
     return int(d->chart->series().size());
@@ -167,6 +185,8 @@ QString ChartView::toolTipText(int series, int index) const
 {
     if (series < 0 || series >= d->data.size() || index < 0 || index >= d->data[series].points.size())
         return {};
+    if (d->toolTips)
+        return d->toolTips(series, index);
     const QPointF point = d->data[series].points[index];
     const QString x = d->timeAxis ? QDateTime::fromMSecsSinceEpoch(qint64(point.x()))
                                         .toLocalTime()
@@ -183,11 +203,27 @@ QString ChartView::toolTipText(int series, int index) const
     return text;
 }
 
-int ChartView::nearestIndex(int series, double x) const
+int ChartView::nearestIndex(int series, const QPointF& point) const
 {
     const QVector<QPointF>& points = d->data[series].points;
     if (points.isEmpty())
         return -1;
+    if (d->kind == Kind::Scatter) {
+        // Points are not ordered by x: the nearest in data units, each axis scaled by its span.
+        const double sx = qMax(1e-9, d->valueX->max() - d->valueX->min());
+        const double sy = qMax(1e-9, d->yAxis->max() - d->yAxis->min());
+        int best = 0;
+        double bestDistance = std::numeric_limits<double>::max();
+        for (int i = 0; i < points.size(); ++i) {
+            const double dx = (points[i].x() - point.x()) / sx, dy = (points[i].y() - point.y()) / sy;
+            if (dx * dx + dy * dy < bestDistance) {
+                bestDistance = dx * dx + dy * dy;
+                best = i;
+            }
+        }
+        return best;
+    }
+    const double x = point.x();
     const auto it = std::lower_bound(
         points.begin(), points.end(), x, [](const QPointF& p, double v) { return p.x() < v; });
     int index = int(it - points.begin());
@@ -247,10 +283,7 @@ void ChartView::rebuild()
             set->setBorderColor(colorFor(s, i));
             connect(set, &QBarSet::hovered, this,
                 [this, i](bool on, int index) { on ? showToolTip(i, index) : QToolTip::hideText(); });
-            connect(set, &QBarSet::clicked, this, [this, i](int index) {
-                if (index < d->data[i].points.size())
-                    Q_EMIT pointClicked(d->data[i].name, d->data[i].points[index].x());
-            });
+            connect(set, &QBarSet::clicked, this, [this, i](int index) { clickPoint(i, index); });
             bars->append(set);
         }
         maxY = stack.isEmpty() ? 0 : *std::max_element(stack.begin(), stack.end());
@@ -275,26 +308,29 @@ void ChartView::rebuild()
             series->replace(
                 QList<QPointF>(s.points.begin(), s.points.end())); // one call, no per-point signals
             if (auto* scatter = qobject_cast<QScatterSeries*>(series)) {
-                scatter->setMarkerSize(7);
+                scatter->setMarkerSize(6);
                 scatter->setBorderColor(Qt::transparent);
-                scatter->setColor(colorFor(s, i));
+                QColor color = colorFor(s, i);
+                color.setAlpha(170); // overlapping points read as denser areas
+                scatter->setColor(color);
             } else {
                 QPen pen(colorFor(s, i), 2);
                 series->setPen(pen);
                 series->setPointsVisible(s.points.size() <= 40);
             }
             connect(series, &QXYSeries::hovered, this, [this, i](const QPointF& point, bool on) {
-                on ? showToolTip(i, nearestIndex(i, point.x())) : QToolTip::hideText();
+                on ? showToolTip(i, nearestIndex(i, point)) : QToolTip::hideText();
             });
-            connect(series, &QXYSeries::clicked, this, [this, i](const QPointF& point) {
-                const int index = nearestIndex(i, point.x());
-                if (index >= 0)
-                    Q_EMIT pointClicked(d->data[i].name, d->data[i].points[index].x());
-            });
+            connect(series, &QXYSeries::clicked, this,
+                [this, i](const QPointF& point) { clickPoint(i, nearestIndex(i, point)); });
             chart->addSeries(series);
             series->attachAxis(xAxis);
             series->attachAxis(yAxis);
         }
+    }
+    if (d->kind == Kind::Scatter && !d->timeAxis) { // token counts: from 0 to a round number
+        minX = 0;
+        maxX = niceMax(maxX * 1.02);
     }
     if (minX == maxX)
         maxX = minX + 1;

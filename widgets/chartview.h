@@ -44,18 +44,24 @@ public:
     // Replaces everything shown; series longer than ~2000 points should be downsampled first.
     void setSeries(const QVector<ChartSeries>& series);
 
+    // Replaces the default tooltip (series, x, value), e.g. for scatter points that stand for calls.
+    void setToolTipProvider(std::function<QString(int series, int index)> provider);
+
     int seriesCount() const;
     // The tooltip text for point `index` of series `series` (what hovering shows).
     QString toolTipText(int series, int index) const;
+    // What a click on point `index` of series `series` emits (tests; the mouse does the same).
+    void clickPoint(int series, int index);
 
 Q_SIGNALS:
     void pointClicked(const QString& series, double x);
+    void pointIndexClicked(int series, int index); // with pointClicked: which point of which series
 
 private:
     struct Private;
     void rebuild();
     void showToolTip(int series, int index);
-    int nearestIndex(int series, double x) const;
+    int nearestIndex(int series, const QPointF& point) const;
 
     std::unique_ptr<Private> d;
 };

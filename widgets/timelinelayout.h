@@ -10,6 +10,7 @@
 #include <limits>
 
 class QObject;
+class QThreadPool;
 
 namespace spindle::widgets {
 
@@ -253,7 +254,14 @@ private:
     qint64 m_traceEnd = 0;
 };
 
-// Builds a layout on the global thread pool and calls done(layout) on the GUI thread, unless
+// The thread pool for the trace views' long background work: layouts, tree builds, freeing big
+// values. Not QThreadPool::globalInstance(): Qt 6.4's raster engine splits large fills over the
+// global pool and the GUI thread waits for those pieces, so a 100 ms job queued there stalls
+// painting (seen as 40-80 ms waits in QRasterPaintEngine::fillRect while a 100k trace loaded).
+// Owned by the application object; call it on the GUI thread.
+QThreadPool* backgroundPool();
+
+// Builds a layout on backgroundPool() and calls done(layout) on the GUI thread, unless
 // `context` (a GUI-thread object) was destroyed meanwhile. The worker never touches `context`.
 void buildTimelineLayoutAsync(
     QVector<TimelineSpan> spans, QObject* context, std::function<void(TimelineLayout)> done);

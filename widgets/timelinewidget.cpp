@@ -7,6 +7,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QThreadPool>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -67,7 +68,10 @@ void TimelineWidget::replaceLayout(TimelineLayout layout)
 {
     ++m_generation;
     m_pendingBuild = false;
-    m_layout = std::move(layout);
+    TimelineLayout old = std::exchange(m_layout, std::move(layout));
+    // A 100k-call layout takes tens of ms to free: the pool does that, not the GUI thread.
+    if (old.spanCount() > kFreeInBackgroundSpans)
+        backgroundPool()->start([old = std::move(old)]() mutable { old.clear(); });
     m_selectedId = -1;
     m_hover = -1;
     m_drag = Drag::None;

@@ -371,7 +371,7 @@ void TestCallsTableModel::cacheStaysBounded()
     constexpr int kPageSize = CallsTableModel::kPageSize;
     constexpr int kExtra = 5;
     constexpr int kRows = (kMax + kExtra) * kPageSize;
-    constexpr int kOnScreen = 150; // a page the "view" keeps painting
+    constexpr int kOnScreen = kMax * 3 / 4; // a page the "view" keeps painting
     const auto loadedRows = [&] {
         int loaded = 0;
         for (int row = 0; row < kRows; ++row)

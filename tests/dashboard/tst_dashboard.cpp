@@ -2,14 +2,24 @@
 // 2000-point series, and DashboardPage against the real trace server in-process, with screenshots.
 
 #include "app/sampledata.h"
+#include "models/callstablemodel.h"
 #include "models/dashboardmodel.h"
 #include "net/traceclient.h"
 #include "server/traceserver.h"
+#include "ui/callscontroller.h"
 #include "ui/dashboardpage.h"
+#include "ui/filterbar.h"
+#include "ui/mainwindow.h"
+#include "ui/tracespage.h"
 #include "widgets/chartview.h"
 
+#include <QCheckBox>
 #include <QFile>
 #include <QJsonArray>
+#include <QLabel>
+#include <QListWidget>
+#include <QScrollArea>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -19,6 +29,7 @@
 
 using namespace spindle;
 using models::StatsSeries;
+using widgets::ChartView;
 
 namespace {
 
@@ -93,15 +104,26 @@ private Q_SLOTS:
     void downsamplesAndExportsCsv();
     void chartWith2000Points();
     void pageAgainstServer();
+    void pageExtensionsAndReport();
+    void clicksSelectTheirCalls();
+    void whatIfOnThePage();
+    void clickOpensTracesPage();
+    void badFilterSaysWhy();
     void pageEmptyState();
 
 private:
     void ingest(const QString& project, const QDateTime& now, int traces, quint32 seed);
+    // The project pageAgainstServer fills (60 traces now, 30 a day earlier), ingested once.
+    QString sampleProject();
+    // A page on sampleProject(), shown and loaded.
+    std::unique_ptr<ui::DashboardPage> loadedPage();
+    qint64 countCalls(const CallsQuery& query);
 
     QTemporaryDir m_dir;
     std::unique_ptr<server::TraceServer> m_server;
     std::unique_ptr<net::TraceClient> m_client;
     QDateTime m_now;
+    bool m_sampleIngested = false;
 };
 
 void TestDashboard::initTestCase()
@@ -166,7 +188,8 @@ void TestDashboard::parsesSummary()
     table.setModels(summary.models);
     QCOMPARE(table.rowCount(), 3); // two models and the total
     QCOMPARE(table.data(table.index(2, 0)).toString(), QStringLiteral("Total"));
-    QCOMPARE(table.data(table.index(2, 5), Qt::UserRole).toDouble(), 0.78);
+    QCOMPARE(
+        table.data(table.index(2, models::ModelCostTableModel::CostColumn), Qt::UserRole).toDouble(), 0.78);
 
     const models::StatsSummary empty = models::parseStatsSummary(QJsonObject {});
     QCOMPARE(empty.totals.calls, 0);
@@ -244,11 +267,14 @@ void TestDashboard::downsamplesAndExportsCsv()
     QCOMPARE(few.first().x(), (many[0].x() + many[4].x()) / 2);
     QCOMPARE(models::downsample(few, 2000), few);
 
-    const QString csv = models::modelUsageCsv(
-        { { QStringLiteral("gpt-4o"), 3, 100, 20, 0.5 }, { QStringLiteral("a,b"), 1, 1, 1, 0 } });
+    // gpt-4o priced on every entry ($2.50 and $10 per million), "a,b" without any price.
+    const QString csv =
+        models::modelUsageCsv({ { QStringLiteral("gpt-4o"), 3, 100, 20, 0.00045, 0.00025, 0.0002, 3, 3 },
+            { QStringLiteral("a,b"), 1, 1, 1, 0, 0, 0, 1, 0 } });
     QCOMPARE(csv,
-        QStringLiteral("model,requests,input_tokens,output_tokens,total_tokens,total_cost_usd\n"
-                       "gpt-4o,3,100,20,120,0.500000\n\"a,b\",1,1,1,2,0.000000\n"));
+        QStringLiteral("model,requests,input_tokens,output_tokens,total_tokens,input_usd_per_million,"
+                       "output_usd_per_million,total_cost_usd\n"
+                       "gpt-4o,3,100,20,120,2.500000,10.000000,0.000450\n\"a,b\",1,1,1,2,,,\n"));
 }
 
 void TestDashboard::chartWith2000Points()
@@ -276,11 +302,58 @@ void TestDashboard::chartWith2000Points()
     }
 }
 
-void TestDashboard::pageAgainstServer()
+QString TestDashboard::sampleProject()
 {
     const QString project = QStringLiteral("acme/dashboard");
-    ingest(project, m_now, 60, 42);
-    ingest(project, m_now.addDays(-1), 30, 7); // the previous day, for the changes
+    if (!m_sampleIngested) {
+        m_sampleIngested = true;
+        ingest(project, m_now, 60, 42);
+        ingest(project, m_now.addDays(-1), 30, 7); // the previous day, for the changes
+    }
+    return project;
+}
+
+std::unique_ptr<ui::DashboardPage> TestDashboard::loadedPage()
+{
+    auto page = std::make_unique<ui::DashboardPage>(m_client.get());
+    page->resize(1280, 1100);
+    page->setNow(m_now.addSecs(60));
+    page->show();
+    QSignalSpy loaded(page.get(), &ui::DashboardPage::loaded);
+    page->setProject(sampleProject());
+    if (!loaded.wait(kWaitMs))
+        return nullptr;
+    return page;
+}
+
+// The calls a query selects, counted by the server (/calls/query_stats).
+qint64 TestDashboard::countCalls(const CallsQuery& query)
+{
+    QJsonObject body { { QStringLiteral("project_id"), query.projectId } };
+    if (!query.filterJson().isEmpty())
+        body.insert(QStringLiteral("filter"), query.filterJson());
+    if (const auto expr = query.queryJson())
+        body.insert(QStringLiteral("query"), *expr);
+    qint64 count = -1;
+    bool done = false;
+    m_client->post(
+        QStringLiteral("/calls/query_stats"), body,
+        [&](const QJsonObject& json) {
+            count = json.value(QStringLiteral("count")).toInteger();
+            done = true;
+        },
+        [&](const net::ApiError& e) {
+            qWarning() << e.message();
+            done = true;
+        });
+    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
+        return -2;
+    return count;
+}
+
+void TestDashboard::pageAgainstServer()
+{
+    const QString project = sampleProject();
 
     ui::DashboardPage page(m_client.get());
     page.resize(1280, 1100);
@@ -327,6 +400,184 @@ void TestDashboard::pageAgainstServer()
     QVERIFY(page.summary().totals.calls <= 60);
     QTest::qWait(100);
     QVERIFY(page.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_hour.png")));
+}
+
+// Spindle's extensions on the page: cost by op, the token scatter (≤ 2000 points), exact totals,
+// the project cost report over root calls (its own request once the filter shows more than roots),
+// an unpriced model shown as unknown, and a tooltip on every chart.
+void TestDashboard::pageExtensionsAndReport()
+{
+    const auto page = loadedPage();
+    QVERIFY(page);
+    QVERIFY(page->usesExtensions());
+    const models::StatsTimeSeries& series = page->series();
+    QVERIFY(series.hasOps);
+    QVERIFY(!series.costByOp.isEmpty());
+    QVERIFY(!series.sample.isEmpty() && series.sample.size() <= 2000);
+    QCOMPARE(series.sampledFrom, page->summary().totals.requests > 0 ? series.sampledFrom : 0);
+    double opCost = 0;
+    for (const StatsSeries& s : series.costByOp)
+        for (const QPointF& p : s.points)
+            opCost += p.y();
+    QVERIFY(std::abs(opCost - page->summary().totals.cost) < 1e-9);
+
+    // Roots only is the default filter: the report is the current totals.
+    const models::CostReport& report = page->costReport();
+    QCOMPARE(report.calls, 60);
+    QCOMPARE(report.requests, page->summary().totals.requests);
+    QVERIFY(std::abs(report.totalCost - page->summary().totals.cost) < 1e-12);
+
+    // The sample data logs a local model without a price: not $0, and said so.
+    QVERIFY(!page->summary().unpricedModels().isEmpty());
+    QVERIFY(page->headlineText(0).contains(QStringLiteral("unpriced")));
+    QVERIFY(page->headlineToolTip(0).contains(QStringLiteral("Prices page (Ctrl+3)")));
+    QVERIFY(page->headlineToolTip(0).contains(page->summary().unpricedModels().first()));
+
+    for (const char* name : { "costByModel", "costByOp", "tokens", "calls", "latency", "scatter" }) {
+        ChartView* chart = page->chart(QLatin1String(name));
+        QVERIFY2(chart && chart->seriesCount() > 0, name);
+        QVERIFY2(!chart->toolTipText(0, 0).isEmpty(), name);
+    }
+    QVERIFY(page->chart(QStringLiteral("scatter"))->toolTipText(0, 0).contains(QStringLiteral("prompt")));
+    const QString reportPath = m_dir.filePath(QStringLiteral("report.csv"));
+    QVERIFY(page->exportCostReport(reportPath));
+    QFile reportFile(reportPath);
+    QVERIFY(reportFile.open(QIODevice::ReadOnly));
+    QVERIFY(reportFile.readAll().contains(",60,"));
+
+    // All calls: many more calls, while the report still counts the 60 root calls.
+    QSignalSpy loaded(page.get(), &ui::DashboardPage::loaded);
+    QCheckBox* roots = nullptr;
+    for (QCheckBox* box : page->findChildren<QCheckBox*>())
+        if (box->text().contains(QStringLiteral("Roots")))
+            roots = box;
+    QVERIFY(roots);
+    roots->click();
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(page->summary().totals.calls > 60);
+    QCOMPARE(page->costReport().calls, 60);
+    QCOMPARE(page->costReport().requests, report.requests);
+}
+
+// Each click asks for a query that the server answers with that bucket's calls of that series.
+void TestDashboard::clicksSelectTheirCalls()
+{
+    const auto page = loadedPage();
+    QVERIFY(page);
+    QSignalSpy opened(page.get(), &ui::DashboardPage::openCallsRequested);
+    const auto click = [&](const char* chart, int series, int index) -> CallsQuery {
+        page->chart(QLatin1String(chart))->clickPoint(series, index);
+        return opened.isEmpty() ? CallsQuery {} : opened.takeLast().first().value<CallsQuery>();
+    };
+    // The busiest bucket of the top model and of the top op.
+    const auto busiest = [](const StatsSeries& s) {
+        int best = 0;
+        for (int i = 0; i < s.points.size(); ++i)
+            if (s.points[i].y() > s.points[best].y())
+                best = i;
+        return best;
+    };
+    const StatsSeries& model = page->series().costByModel.first();
+    CallsQuery query = click("costByModel", 0, busiest(model));
+    QCOMPARE(query.projectId, QStringLiteral("acme/dashboard"));
+    QVERIFY(query.rootsOnly && query.startedAfter && query.startedBefore);
+    QCOMPARE(query.startedBefore->toMSecsSinceEpoch() - query.startedAfter->toMSecsSinceEpoch(),
+        page->series().granularitySeconds * 1000);
+    QCOMPARE(query.conditions.size(), 1);
+    QVERIFY(query.conditions.first().value.toString().contains(model.name));
+    const qint64 modelCalls = countCalls(query);
+    QVERIFY2(modelCalls > 0, qPrintable(QString::number(modelCalls)));
+    CallsQuery bucketOnly = query;
+    bucketOnly.conditions.clear();
+    QVERIFY(countCalls(bucketOnly) >= modelCalls);
+
+    const StatsSeries& op = page->series().costByOp.first();
+    query = click("costByOp", 0, busiest(op));
+    QCOMPARE(query.opNames.size(), 1);
+    QVERIFY(query.opNames.first().endsWith(op.name + QStringLiteral(":*")));
+    QVERIFY(countCalls(query) > 0);
+
+    query = click("calls", 1, 0); // the errors series
+    QCOMPARE(query.statuses, QStringList { QStringLiteral("error") });
+
+    // A scatter point is one call.
+    query = click("scatter", 0, 0);
+    QCOMPARE(query.conditions.size(), 1);
+    QCOMPARE(query.conditions.first().field, QStringLiteral("id"));
+    QCOMPARE(countCalls(query), 1);
+}
+
+void TestDashboard::whatIfOnThePage()
+{
+    const auto page = loadedPage();
+    QVERIFY(page);
+    const models::ModelUsage top = page->summary().models.first();
+    QVERIFY(top.hasPrice());
+    auto* table = page->findChild<QTableView*>();
+    QCOMPARE(table->model()->columnCount(), int(models::ModelCostTableModel::WhatIfColumn));
+    page->setWhatIf(top.model, QStringLiteral("0"), QStringLiteral("0"));
+    // Free: the total drops by exactly that model's cost, shown next to the current total.
+    const double expected = page->summary().totals.cost - top.cost;
+    QVERIFY2(page->whatIfText().contains(models::formatCost(expected)), qPrintable(page->whatIfText()));
+    QVERIFY(page->whatIfText().contains(models::formatCost(page->summary().totals.cost)));
+    QCOMPARE(table->model()->columnCount(), int(models::ModelCostTableModel::WhatIfColumn) + 1);
+    page->setWhatIf(top.model, QStringLiteral("-3"), QStringLiteral("1"));
+    QVERIFY(page->whatIfText().contains(QStringLiteral("negative")));
+    QCOMPARE(table->model()->columnCount(), int(models::ModelCostTableModel::WhatIfColumn));
+    page->setWhatIf(top.model, QStringLiteral("2.5"), QStringLiteral("10"));
+    QTest::qWait(100);
+    QVERIFY(page->grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_whatif.png")));
+    // The whole scrolled content: the table with its What-if column is below the charts.
+    auto* scroll = page->findChild<QScrollArea*>();
+    QVERIFY(scroll && scroll->widget());
+    QVERIFY(scroll->widget()->grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_whatif_full.png")));
+}
+
+// In the main window a click switches to the Traces page with the bucket's filter applied.
+void TestDashboard::clickOpensTracesPage()
+{
+    ui::MainWindow window(m_client.get());
+    window.resize(1280, 900);
+    window.show();
+    window.setProject(sampleProject());
+    auto* dashboard = window.findChild<ui::DashboardPage*>();
+    auto* traces = window.findChild<ui::TracesPage*>();
+    auto* nav = window.findChild<QListWidget*>();
+    QVERIFY(dashboard && traces && nav);
+    nav->setCurrentRow(1);
+    QSignalSpy loaded(dashboard, &ui::DashboardPage::loaded);
+    QVERIFY(loaded.wait(kWaitMs) || !dashboard->isLoading());
+    const StatsSeries& op = dashboard->series().costByOp.first();
+    QSignalSpy shown(traces->controller(), &ui::CallsController::firstPageShown);
+    dashboard->chart(QStringLiteral("costByOp"))->clickPoint(0, int(op.points.size()) - 1);
+    QCOMPARE(nav->currentRow(), 0);
+    CallsQuery filter;
+    traces->filterBar()->applyTo(filter);
+    QCOMPARE(filter.opNames, QStringList { dashboard->series().opFilters.value(op.name) });
+    QVERIFY(filter.startedAfter && filter.startedBefore);
+    QVERIFY(filter.rootsOnly);
+    // The pages' requests must be answered before the window goes: their callbacks hold the pages.
+    QVERIFY(shown.wait(kWaitMs));
+    QTest::qWait(1000);
+}
+
+// A filter the server refuses (422): the page asks once more without its extensions (as it would
+// for hosted Weave), gets the same answer, says why, and keeps the extensions for the next query.
+void TestDashboard::badFilterSaysWhy()
+{
+    const auto page = loadedPage();
+    QVERIFY(page);
+    auto* filters = page->findChild<ui::FilterBar*>();
+    QVERIFY(filters);
+    QSignalSpy loaded(page.get(), &ui::DashboardPage::loaded);
+    filters->addCondition(
+        { QStringLiteral("summary.weave.no_such_field"), FilterOp::Equals, QStringLiteral("x") });
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(page->showsEmptyState());
+    auto* empty = page->findChild<QStackedWidget*>()->currentWidget();
+    QVERIFY(qobject_cast<QLabel*>(empty)->text().contains(QStringLiteral("no_such_field")));
+    QVERIFY(page->usesExtensions());
+    QVERIFY(page->grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_error.png")));
 }
 
 void TestDashboard::pageEmptyState()

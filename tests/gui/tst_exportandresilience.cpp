@@ -184,7 +184,10 @@ void ExportAndResilienceTest::liveModeKeepsSelection()
     window.show();
     window.setProject(m_project);
     ui::TracesPage* page = window.tracesPage();
-    QTRY_VERIFY_WITH_TIMEOUT(page->model()->rowCount() > 0 && page->model()->isLoaded(0), 10000);
+    // The count follows the first page: wait for both before taking the row count.
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->rowCount() > 0 && page->model()->isLoaded(0)
+            && page->controller()->totalCount() >= 0 && !page->controller()->isLoading(),
+        10000);
     const int before = page->model()->rowCount();
     page->table()->setCurrentIndex(page->model()->index(0, 0));
     const QString selected = page->model()->callAt(0)->id;

@@ -9,6 +9,8 @@
 #include "ui/callscontroller.h"
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
+#include "ui/messagelisteditor.h"
+#include "ui/playgroundpage.h"
 #include "ui/tracespage.h"
 #include "ui/traceview.h"
 #include "widgets/imagestrip.h"
@@ -16,6 +18,7 @@
 #include <QBuffer>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -116,15 +119,19 @@ void TraceViewTest::detailTabs()
     trace()->selectNode(llm);
     QTRY_VERIFY_WITH_TIMEOUT(detail->isFullyLoaded() && detail->callId() == tree->calls[llm].id, 5000);
     QVERIFY(!detail->call().inputs.isEmpty());
-    // A chat call: the playground action copies its messages (no playground page is attached here).
+    // A chat call: the playground action loads its messages into the playground page.
     QToolButton* playground = nullptr;
     for (auto* button : detail->findChildren<QToolButton*>())
         if (button->text() == QLatin1String("Playground"))
             playground = button;
     QVERIFY(playground && playground->isVisible());
     playground->click();
-    QVERIFY2(QGuiApplication::clipboard()->text().contains(QStringLiteral("\"messages\"")),
-        qPrintable(QGuiApplication::clipboard()->text().left(200)));
+    ui::PlaygroundPage* playgroundPage = m_session->window()->playgroundPage();
+    QVERIFY(playgroundPage->isVisible());
+    QVERIFY(!playgroundPage->conversation()->messages().isEmpty());
+    QCOMPARE(playgroundPage->panes().first()->model(),
+        detail->call().inputs.value(QLatin1String("model")).toString());
+    m_session->window()->findChild<QListWidget*>()->setCurrentRow(0); // back to the Traces page
     const QStringList names { QStringLiteral("call"), QStringLiteral("summary"), QStringLiteral("code"),
         QStringLiteral("attributes"), QStringLiteral("exception"), QStringLiteral("feedback") };
     for (int tab = 0; tab < detail->tabs()->count(); ++tab) {

@@ -1,0 +1,200 @@
+#include "core/chatrequest.h"
+
+#include <QJsonDocument>
+
+namespace spindle {
+
+using namespace Qt::StringLiterals;
+
+QJsonObject ChatSettings::toJson() const
+{
+    QJsonObject json;
+    if (temperature)
+        json.insert(u"temperature"_s, *temperature);
+    if (maxTokens)
+        json.insert(u"max_tokens"_s, *maxTokens);
+    if (topP)
+        json.insert(u"top_p"_s, *topP);
+    if (frequencyPenalty)
+        json.insert(u"frequency_penalty"_s, *frequencyPenalty);
+    if (presencePenalty)
+        json.insert(u"presence_penalty"_s, *presencePenalty);
+    if (!stop.isEmpty())
+        json.insert(u"stop"_s, QJsonArray::fromStringList(stop));
+    if (seed)
+        json.insert(u"seed"_s, double(*seed));
+    if (n != 1)
+        json.insert(u"n"_s, n);
+    if (responseFormat == ResponseFormat::JsonObject)
+        json.insert(u"response_format"_s, QJsonObject { { u"type"_s, u"json_object"_s } });
+    if (responseFormat == ResponseFormat::JsonSchema)
+        json.insert(u"response_format"_s,
+            QJsonObject { { u"type"_s, u"json_schema"_s }, { u"json_schema"_s, jsonSchema } });
+    if (!tools.isEmpty())
+        json.insert(u"tools"_s, tools);
+    return json;
+}
+
+template <typename T> static std::optional<T> number(const QJsonObject& json, QLatin1String key)
+{
+    const QJsonValue v = json.value(key);
+    if (!v.isDouble())
+        return std::nullopt;
+    return T(v.toDouble());
+}
+
+static QStringList stopSequences(const QJsonValue& value)
+{
+    if (value.isString())
+        return { value.toString() };
+    QStringList list;
+    for (const QJsonValue& v : value.toArray())
+        list.append(v.toString());
+    return list;
+}
+
+ChatSettings ChatSettings::fromJson(const QJsonObject& request)
+{
+    ChatSettings s;
+    s.temperature = number<double>(request, "temperature"_L1);
+    s.maxTokens = number<int>(request, "max_tokens"_L1);
+    if (!s.maxTokens)
+        s.maxTokens = number<int>(request, "max_completion_tokens"_L1);
+    s.topP = number<double>(request, "top_p"_L1);
+    s.frequencyPenalty = number<double>(request, "frequency_penalty"_L1);
+    s.presencePenalty = number<double>(request, "presence_penalty"_L1);
+    s.stop = stopSequences(request.value("stop"_L1));
+    s.seed = number<qint64>(request, "seed"_L1);
+    s.n = number<int>(request, "n"_L1).value_or(1);
+    const QJsonObject format = request.value("response_format"_L1).toObject();
+    const QString type = format.value("type"_L1).toString();
+    if (type == "json_object"_L1)
+        s.responseFormat = ResponseFormat::JsonObject;
+    if (type == "json_schema"_L1) {
+        s.responseFormat = ResponseFormat::JsonSchema;
+        s.jsonSchema = format.value("json_schema"_L1).toObject();
+    }
+    s.tools = request.value("tools"_L1).toArray();
+    return s;
+}
+
+QJsonObject ChatRequest::body() const
+{
+    QJsonObject json = settings.toJson();
+    json.insert(u"model"_s, model);
+    json.insert(u"messages"_s, messages);
+    if (stream) {
+        json.insert(u"stream"_s, true);
+        if (includeUsage)
+            json.insert(u"stream_options"_s, QJsonObject { { u"include_usage"_s, true } });
+    }
+    return json;
+}
+
+// Anthropic content blocks as OpenAI messages: text joined, tool_use as tool_calls, tool_result
+// as role "tool" messages.
+static void appendAnthropicMessage(QJsonArray& out, const QJsonObject& message)
+{
+    const QString role = message.value("role"_L1).toString();
+    const QJsonValue content = message.value("content"_L1);
+    if (content.isString()) {
+        out.append(QJsonObject { { u"role"_s, role }, { u"content"_s, content } });
+        return;
+    }
+    QString text;
+    QJsonArray toolCalls;
+    for (const QJsonValue& value : content.toArray()) {
+        const QJsonObject block = value.toObject();
+        const QString type = block.value("type"_L1).toString();
+        if (type == "text"_L1)
+            text += (text.isEmpty() ? QString() : u"\n"_s) + block.value("text"_L1).toString();
+        else if (type == "tool_use"_L1)
+            toolCalls.append(QJsonObject { { u"id"_s, block.value("id"_L1) }, { u"type"_s, u"function"_s },
+                { u"function"_s,
+                    QJsonObject { { u"name"_s, block.value("name"_L1) },
+                        { u"arguments"_s,
+                            QString::fromUtf8(QJsonDocument(block.value("input"_L1).toObject())
+                                                  .toJson(QJsonDocument::Compact)) } } } });
+        else if (type == "tool_result"_L1) {
+            const QJsonValue result = block.value("content"_L1);
+            out.append(
+                QJsonObject { { u"role"_s, u"tool"_s }, { u"tool_call_id"_s, block.value("tool_use_id"_L1) },
+                    { u"content"_s,
+                        result.isString()
+                            ? result.toString()
+                            : QString::fromUtf8(
+                                QJsonDocument(result.toArray()).toJson(QJsonDocument::Compact)) } });
+        }
+    }
+    if (text.isEmpty() && toolCalls.isEmpty())
+        return;
+    QJsonObject converted { { u"role"_s, role }, { u"content"_s, text } };
+    if (!toolCalls.isEmpty())
+        converted.insert(u"tool_calls"_s, toolCalls);
+    out.append(converted);
+}
+
+static std::optional<ChatRequest> anthropicRequest(const QJsonObject& inputs)
+{
+    ChatRequest request;
+    request.model = inputs.value("model"_L1).toString();
+    const QJsonValue system = inputs.value("system"_L1);
+    QString systemText = system.toString();
+    for (const QJsonValue& block : system.toArray())
+        systemText +=
+            (systemText.isEmpty() ? QString() : u"\n"_s) + block.toObject().value("text"_L1).toString();
+    if (!systemText.isEmpty())
+        request.messages.append(QJsonObject { { u"role"_s, u"system"_s }, { u"content"_s, systemText } });
+    for (const QJsonValue& m : inputs.value("messages"_L1).toArray())
+        appendAnthropicMessage(request.messages, m.toObject());
+    request.settings = ChatSettings::fromJson(inputs);
+    request.settings.stop = stopSequences(inputs.value("stop_sequences"_L1));
+    request.settings.tools = {};
+    for (const QJsonValue& t : inputs.value("tools"_L1).toArray()) {
+        const QJsonObject tool = t.toObject();
+        request.settings.tools.append(QJsonObject { { u"type"_s, u"function"_s },
+            { u"function"_s,
+                QJsonObject { { u"name"_s, tool.value("name"_L1) },
+                    { u"description"_s, tool.value("description"_L1) },
+                    { u"parameters"_s, tool.value("input_schema"_L1) } } } });
+    }
+    return request;
+}
+
+static bool looksAnthropic(const QJsonObject& inputs)
+{
+    if (inputs.contains("system"_L1) || inputs.contains("stop_sequences"_L1))
+        return true;
+    for (const QJsonValue& m : inputs.value("messages"_L1).toArray())
+        for (const QJsonValue& block : m.toObject().value("content"_L1).toArray()) {
+            const QString type = block.toObject().value("type"_L1).toString();
+            if (type == "tool_use"_L1 || type == "tool_result"_L1)
+                return true;
+        }
+    return false;
+}
+
+std::optional<ChatRequest> chatRequestFromCallInputs(const QJsonObject& inputs)
+{
+    QJsonObject kwargs = inputs;
+    if (!kwargs.value("messages"_L1).isArray()) {
+        // The JS SDK logs positional arguments (arg0, ...); the request is the one with messages.
+        kwargs = {};
+        for (auto it = inputs.begin(); it != inputs.end(); ++it)
+            if (it->toObject().value("messages"_L1).isArray()) {
+                kwargs = it->toObject();
+                break;
+            }
+    }
+    if (kwargs.value("messages"_L1).toArray().isEmpty())
+        return std::nullopt;
+    if (looksAnthropic(kwargs))
+        return anthropicRequest(kwargs);
+    ChatRequest request;
+    request.model = kwargs.value("model"_L1).toString();
+    request.messages = kwargs.value("messages"_L1).toArray();
+    request.settings = ChatSettings::fromJson(kwargs);
+    return request;
+}
+
+} // namespace spindle

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "net/inferenceclient.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QTimer>
+
+namespace spindle::net {
+
+struct ChatJob
+{
+    InferenceClient::RequestId id = 0;
+    InferenceProvider provider;
+    ChatRequest request;
+    int maxRetries = 3;
+    int firstDelayMs = 500;
+};
+
+// Lives on the inference client's thread: owns the QNetworkAccessManager, parses the SSE
+// stream into an accumulated response, coalesces text deltas, and decides on retries.
+class InferenceWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit InferenceWorker(InferenceClient* client);
+
+    void startChat(const ChatJob& job);
+    void startModels(InferenceClient::RequestId id, const InferenceProvider& provider);
+    void stop(InferenceClient::RequestId id);
+    void cancel(InferenceClient::RequestId id);
+
+private:
+    struct Transfer
+    {
+        ChatJob job;
+        QPointer<QNetworkReply> reply;
+        int attempt = 0;
+        QElapsedTimer clock;
+        SseParser sse;
+        ChatAccumulator response;
+        QVector<ChatDelta> pending; // deltas not yet delivered
+        qint64 firstTokenMs = -1;
+        QByteArray body; // error or non-streamed body
+        bool sawDone = false;
+        bool stopped = false;
+        bool droppedUsageOption = false;
+        bool queued = false; // waiting for a slot under the provider's concurrency limit
+    };
+    int activeFor(const QString& host) const;
+    void dispatchQueued(const QString& host);
+
+    void send(InferenceClient::RequestId id);
+    void onReadyRead(InferenceClient::RequestId id);
+    void onFinished(InferenceClient::RequestId id);
+    void takeEvents(Transfer& transfer, const QVector<QByteArray>& events);
+    void finishHttpError(Transfer& transfer, int status, const QByteArray& retryAfter);
+    void finishStream(Transfer& transfer, QNetworkReply::NetworkError error, const QString& errorText);
+    bool retryLater(Transfer& transfer, const QByteArray& retryAfter);
+    void complete(Transfer& transfer, ChatOutcome::Status status, std::optional<InferenceError> error);
+    void flushDeltas();
+
+    InferenceClient* m_client;
+    QNetworkAccessManager* m_network = nullptr;
+    QHash<InferenceClient::RequestId, Transfer> m_transfers;
+    QHash<QString, int> m_hostCap; // requests at once a provider accepted after a 429 concurrency
+    QTimer m_flush;
+};
+
+QNetworkRequest inferenceRequest(const InferenceProvider& provider, const QString& path);
+QString providerErrorMessage(const QByteArray& body);
+
+} // namespace spindle::net

@@ -1,0 +1,412 @@
+// CallsTableModel + CallsController paging under a slow or failing server: page requests for rows
+// the view scrolled far away from are cancelled, a page that failed for a transient reason is asked
+// again after a backoff while it is in view (and not when it is out of view), and a permanent
+// failure waits for the next query. A new query sends its count after its first page and keeps
+// the old rows on screen until that page arrives (or 100 ms). The real trace server runs in-process; a small
+// fault-injecting proxy in front of it holds or fails chosen page requests. The model runs under
+// QAbstractItemModelTester; "painting" rows means asking their cells for Qt::DisplayRole in one
+// event-loop turn, as a view does.
+#include "apptestutil.h"
+#include "models/callstablemodel.h"
+#include "net/traceclient.h"
+#include "ui/callscontroller.h"
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+using namespace spindle;
+using namespace spindle::apptest;
+using namespace Qt::StringLiterals;
+using models::CallsTableModel;
+
+namespace {
+
+constexpr int kCalls = 1050;
+constexpr int kWaitMs = 15000;
+const QString kProject = u"paging/main"_s;
+
+// Forwards every request to the real server, except /calls/stream_query pages whose offset the
+// test scripts: held until released, or answered with an error status a number of times.
+class FaultProxy
+{
+public:
+    explicit FaultProxy(int serverPort)
+        : m_serverPort(serverPort)
+    {
+        m_http.Post(".*", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+        m_port = m_http.bind_to_any_port("127.0.0.1");
+        m_thread = std::thread([this] { m_http.listen_after_bind(); });
+        while (!m_http.is_running())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ~FaultProxy()
+    {
+        release();
+        m_http.stop();
+        m_thread.join();
+    }
+    QUrl url() const
+    {
+        return QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
+    }
+    void holdOffset(int offset)
+    {
+        std::lock_guard lock(m_mutex);
+        m_hold = offset;
+    }
+    void release()
+    {
+        std::lock_guard lock(m_mutex);
+        m_hold = -1;
+        m_released.notify_all();
+    }
+    // The next `times` requests for this offset are answered with `status`.
+    void failOffset(int offset, int status, int times)
+    {
+        std::lock_guard lock(m_mutex);
+        m_failOffset = offset;
+        m_failStatus = status;
+        m_failTimes = times;
+    }
+    int requestsFor(int offset) const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_seen.count(offset);
+    }
+    // Every request so far, in arrival order: "page <offset>" or "count".
+    QStringList log() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_log;
+    }
+    bool holding() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_holding > 0;
+    }
+
+private:
+    void handle(const httplib::Request& req, httplib::Response& res)
+    {
+        int offset = -1;
+        if (req.path == "/calls/stream_query") {
+            const auto body = QJsonDocument::fromJson(QByteArray::fromStdString(req.body)).object();
+            offset = body.value(u"offset"_s).toInt(-1);
+        }
+        {
+            std::unique_lock lock(m_mutex);
+            if (offset >= 0)
+                m_seen.append(offset);
+            if (offset >= 0)
+                m_log.append(u"page %1"_s.arg(offset));
+            else if (req.path == "/calls/query_stats")
+                m_log.append(u"count"_s);
+            if (offset >= 0 && offset == m_failOffset && m_failTimes > 0) {
+                --m_failTimes;
+                res.status = m_failStatus;
+                res.set_content(R"({"reason":"injected failure"})", "application/json");
+                return;
+            }
+            if (offset >= 0 && offset == m_hold) {
+                ++m_holding;
+                m_released.wait_for(lock, std::chrono::seconds(10), [&] { return offset != m_hold; });
+                --m_holding;
+            }
+        }
+        httplib::Client server("127.0.0.1", m_serverPort);
+        server.set_read_timeout(30, 0);
+        const auto answer = server.Post(req.path, req.body, "application/json");
+        if (!answer) {
+            res.status = 502;
+            return;
+        }
+        res.status = answer->status;
+        res.set_content(answer->body, answer->get_header_value("Content-Type"));
+    }
+
+    int m_serverPort;
+    httplib::Server m_http;
+    std::thread m_thread;
+    int m_port = 0;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_released;
+    int m_hold = -1;
+    int m_holding = 0;
+    int m_failOffset = -1;
+    int m_failStatus = 0;
+    int m_failTimes = 0;
+    QList<int> m_seen; // offsets of page requests, in order
+    QStringList m_log;
+};
+
+} // namespace
+
+class TestCallsPaging : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void farPagesAreCancelledNearOnesKept();
+    void failedVisiblePageIsRetriedAfterBackoff();
+    void failedPageOutOfViewIsNotRetried();
+    void permanentFailureWaitsForTheNextQuery();
+    void countFollowsTheFirstPage();
+    void newQueryKeepsOldRowsUntilItsFirstPage();
+
+private:
+    bool runQuery();
+    void paint(int firstRow, int rows); // one event-loop turn of DisplayRole asks, like a paint
+    QList<int> neededPages(const QSignalSpy& spy) const;
+
+    InProcessServer m_server;
+    std::unique_ptr<FaultProxy> m_proxy;
+    std::unique_ptr<CallsTableModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    std::unique_ptr<net::TraceClient> m_client;
+    std::unique_ptr<ui::CallsController> m_controller;
+};
+
+void TestCallsPaging::initTestCase()
+{
+    const QString error = m_server.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QList<CallRecord> calls;
+    for (int i = 0; i < kCalls; ++i) {
+        CallRecord call;
+        call.id = u"call-%1"_s.arg(i, 4, 10, QLatin1Char('0'));
+        call.startedMs = kEpoch2025Ms + qint64(i) * 1000;
+        call.endedMs = call.startedMs + 5;
+        calls << call;
+    }
+    QCOMPARE(m_server.logCalls(kProject, calls), 200);
+}
+
+void TestCallsPaging::init()
+{
+    m_proxy = std::make_unique<FaultProxy>(m_server.port());
+    m_model = std::make_unique<CallsTableModel>();
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_client = std::make_unique<net::TraceClient>();
+    m_client->setConnection({ m_proxy->url(), {} });
+    m_client->setRetryPolicy(1, 20); // the client's own retry: 2 attempts per request
+    m_controller = std::make_unique<ui::CallsController>(m_client.get(), m_model.get());
+}
+
+void TestCallsPaging::cleanup()
+{
+    m_controller.reset();
+    m_client.reset();
+    m_tester.reset();
+    m_model.reset();
+    m_proxy.reset();
+}
+
+bool TestCallsPaging::runQuery()
+{
+    CallsQuery query;
+    query.projectId = kProject;
+    m_controller->setQuery(query);
+    return QTest::qWaitFor(
+        [&] {
+            return m_controller->totalCount() == kCalls && !m_controller->isLoading() && m_model->isLoaded(0);
+        },
+        kWaitMs);
+}
+
+void TestCallsPaging::paint(int firstRow, int rows)
+{
+    for (int row = firstRow; row < firstRow + rows; ++row)
+        for (int column = 0; column < CallsTableModel::FixedColumnCount; ++column)
+            m_model->index(row, column).data();
+    QTest::qWait(1); // the pass ends on the next event-loop turn
+}
+
+QList<int> TestCallsPaging::neededPages(const QSignalSpy& spy) const
+{
+    QList<int> pages;
+    for (const auto& args : spy)
+        pages += args.at(1).value<QList<int>>();
+    return pages;
+}
+
+void TestCallsPaging::farPagesAreCancelledNearOnesKept()
+{
+    QVERIFY(runQuery());
+    QSignalSpy needed(m_model.get(), &CallsTableModel::pagesNeeded);
+    QSignalSpy notNeeded(m_model.get(), &CallsTableModel::pagesNotNeeded);
+    m_proxy->holdOffset(500);
+    paint(510, 40);
+    QTRY_VERIFY_WITH_TIMEOUT(m_proxy->holding(), kWaitMs);
+    QCOMPARE(neededPages(needed), QList<int> { 5 });
+    QVERIFY(m_controller->isLoading());
+
+    // Scrolling on to the next page keeps page 5: it is near.
+    paint(580, 40);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(620), kWaitMs);
+    QCOMPARE(notNeeded.count(), 0);
+    QVERIFY(m_controller->isLoading()); // page 5 is still on its way
+
+    // Jumping far away drops page 5's request; the table is idle although the proxy still holds it.
+    paint(900, 40);
+    QTRY_COMPARE_WITH_TIMEOUT(notNeeded.count(), 1, kWaitMs);
+    QCOMPARE(notNeeded.first().at(0).value<quint64>(), m_model->generation());
+    QCOMPARE(notNeeded.first().at(1).value<QList<int>>(), QList<int> { 5 });
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(939) && !m_controller->isLoading(), kWaitMs);
+    QVERIFY(m_proxy->holding());
+
+    // Its late answer is dropped with the cancelled request; painting the rows again asks anew.
+    m_proxy->release();
+    QTest::qWait(200);
+    QVERIFY(!m_model->isLoaded(510));
+    paint(510, 40);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(510) && !m_controller->isLoading(), kWaitMs);
+    QCOMPARE(m_model->index(510, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0539"_s);
+    QCOMPARE(neededPages(needed).count(5), 2);
+    QCOMPARE(m_proxy->requestsFor(500), 2);
+}
+
+void TestCallsPaging::failedVisiblePageIsRetriedAfterBackoff()
+{
+    QVERIFY(runQuery());
+    QSignalSpy needed(m_model.get(), &CallsTableModel::pagesNeeded);
+    QSignalSpy failed(m_controller.get(), &ui::CallsController::queryFailed);
+    m_proxy->failOffset(300, 503, 2); // both of the client's attempts fail
+    QElapsedTimer clock;
+    clock.start();
+    paint(300, 40);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs);
+    const qint64 failedAt = clock.elapsed();
+    QVERIFY(!m_model->isLoaded(300));
+    QCOMPARE(m_model->index(300, CallsTableModel::NameColumn).data().toString(), u"Loading…"_s);
+
+    // Painting during the backoff does not ask again ...
+    paint(300, 40);
+    QTest::qWait(100);
+    QCOMPARE(neededPages(needed), QList<int> { 3 });
+    // ... the model does, by itself, once the backoff is over: nothing paints in the meantime.
+    QTRY_COMPARE_WITH_TIMEOUT(neededPages(needed), (QList<int> { 3, 3 }), kWaitMs);
+    const qint64 retriedAt = clock.elapsed();
+    QVERIFY2(retriedAt - failedAt >= CallsTableModel::kFirstRetryMs - 50,
+        qPrintable(u"retried %1 ms after the failure"_s.arg(retriedAt - failedAt)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(300) && m_model->isLoaded(339), kWaitMs);
+    QCOMPARE(m_model->index(300, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0749"_s);
+    QCOMPARE(m_proxy->requestsFor(300), 3);
+    QCOMPARE(failed.count(), 1);
+}
+
+void TestCallsPaging::failedPageOutOfViewIsNotRetried()
+{
+    QVERIFY(runQuery());
+    m_proxy->failOffset(300, 503, 2);
+    paint(300, 40);
+    QTRY_COMPARE_WITH_TIMEOUT(m_proxy->requestsFor(300), 2, kWaitMs);
+    paint(800, 40); // scrolled away before the retry is due
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(800), kWaitMs);
+    QTest::qWait(CallsTableModel::kFirstRetryMs * 2);
+    QCOMPARE(m_proxy->requestsFor(300), 2);
+    // Back in view: painting asks right away.
+    paint(300, 40);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(300), kWaitMs);
+    QCOMPARE(m_proxy->requestsFor(300), 3);
+}
+
+void TestCallsPaging::permanentFailureWaitsForTheNextQuery()
+{
+    QVERIFY(runQuery());
+    QSignalSpy needed(m_model.get(), &CallsTableModel::pagesNeeded);
+    QSignalSpy changed(m_model.get(), &CallsTableModel::dataChanged);
+    m_proxy->failOffset(300, 400, 1);
+    paint(300, 40);
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->index(300, CallsTableModel::NameColumn).data().toString(),
+        u"Could not load (F5 retries)"_s, kWaitMs);
+    QVERIFY(!changed.isEmpty()); // the view repaints the placeholders with that text
+    {
+        // What a user sees (written next to the test binary): the rows say why they stay empty.
+        QTableView view;
+        view.setModel(m_model.get());
+        view.resize(700, 260);
+        view.horizontalHeader()->resizeSection(CallsTableModel::NameColumn, 220);
+        view.scrollTo(m_model->index(300, 0), QAbstractItemView::PositionAtTop);
+        view.show();
+        QVERIFY(view.grab().save(QCoreApplication::applicationDirPath() + u"/calls-page-failed.png"_s));
+    }
+    paint(300, 40);
+    QTest::qWait(CallsTableModel::kFirstRetryMs * 2);
+    QCOMPARE(m_proxy->requestsFor(300), 1);
+    QCOMPARE(neededPages(needed), QList<int> { 3 });
+
+    m_controller->refresh(); // F5: the same query again
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isLoading(), kWaitMs);
+    paint(300, 40);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(300), kWaitMs);
+    QCOMPARE(m_proxy->requestsFor(300), 2);
+}
+
+void TestCallsPaging::countFollowsTheFirstPage()
+{
+    QVERIFY(runQuery());
+    QCOMPARE(m_proxy->log().mid(0, 2), (QStringList { u"page 0"_s, u"count"_s }));
+    const int before = int(m_proxy->log().size());
+    CallsQuery ascending;
+    ascending.projectId = kProject;
+    ascending.sortBy = { { u"started_at"_s, false } };
+    m_controller->setQuery(ascending);
+    QVERIFY(m_controller->isLoading());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_controller->totalCount() == kCalls && !m_controller->isLoading() && m_model->isLoaded(0), kWaitMs);
+    // On the server the two compete for the same cores: the page goes alone.
+    QCOMPARE(m_proxy->log().mid(before), (QStringList { u"page 0"_s, u"count"_s }));
+    QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0000"_s);
+}
+
+void TestCallsPaging::newQueryKeepsOldRowsUntilItsFirstPage()
+{
+    QVERIFY(runQuery());
+    const quint64 oldGeneration = m_model->generation();
+    QSignalSpy reset(m_model.get(), &CallsTableModel::modelReset);
+    CallsQuery ascending;
+    ascending.projectId = kProject;
+    ascending.sortBy = { { u"started_at"_s, false } };
+
+    // A quick first page: one reset, straight from the old rows to the new ones.
+    m_controller->setQuery(ascending);
+    QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"call-1049"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->generation() != oldGeneration && m_model->isLoaded(0), kWaitMs);
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0000"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isLoading(), kWaitMs);
+
+    // A slow one: after 100 ms the old rows give way to placeholders (and the count goes anyway).
+    reset.clear();
+    m_proxy->holdOffset(0);
+    CallsQuery newestFirst;
+    newestFirst.projectId = kProject;
+    m_controller->setQuery(newestFirst);
+    QTest::qWait(20); // well within the 100 ms
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0000"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(reset.count(), 1, kWaitMs);
+    QVERIFY(!m_model->isLoaded(0));
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(), kCalls, kWaitMs); // the count came first this time
+    QCOMPARE(m_model->index(0, CallsTableModel::NameColumn).data().toString(), u"Loading…"_s);
+    m_proxy->release();
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(0) && !m_controller->isLoading(), kWaitMs);
+    QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"call-1049"_s);
+    QCOMPARE(reset.count(), 1);
+}
+
+QTEST_MAIN(TestCallsPaging)
+#include "tst_callspaging.moc"

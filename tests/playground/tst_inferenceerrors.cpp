@@ -1,0 +1,285 @@
+// InferenceClient errors against the OpenAI-compatible fixture server: the kind of each W&B
+// Inference error and its plain message, retries with backoff where the docs say to retry (429
+// concurrency, 500, 503) and nowhere else (quota, 401, 403, other 4xx), one failing pane beside
+// working ones, an unreachable server, a stream cut mid-answer, stop during a backoff wait.
+
+#include "inferenceharness.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using spindle::ChatRequest;
+using spindle::net::ChatOutcome;
+using spindle::net::InferenceError;
+using spindle::net::InferenceProvider;
+using spindle::test::chatRequest;
+using spindle::test::kindName;
+using spindle::test::kLongPrompt;
+using spindle::test::kWaitMs;
+using spindle::test::OpenAIFixture;
+using spindle::test::Run;
+using Kind = spindle::net::InferenceError::Kind;
+
+Q_DECLARE_METATYPE(spindle::net::InferenceError::Kind)
+
+class TestInferenceErrors : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_h.startFixture());
+    }
+    void init()
+    {
+        m_h.newClient();
+    }
+    void cleanupTestCase()
+    {
+        m_h.stop();
+    }
+    void errorKindForStatus_data();
+    void errorKindForStatus();
+    void errorInOnePaneOnly();
+    void retriesUntilSuccess_data();
+    void retriesUntilSuccess();
+    void errorsAndRetries_data();
+    void errorsAndRetries();
+    void wrongKeyIsInvalidKey();
+    void unreachableServer();
+    void dropMidstreamKeepsPartialAnswer();
+    void stopDuringBackoff();
+    void concurrencyLimitMeansFewerRequestsAtOnce();
+
+private:
+    spindle::test::InferenceHarness m_h;
+};
+
+void TestInferenceErrors::errorKindForStatus_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<Kind>("kind");
+    QTest::newRow("401") << 401 << u"Authentication failed"_s << Kind::InvalidKey;
+    QTest::newRow("403") << 403 << u"Country, region, or territory not supported"_s << Kind::Forbidden;
+    QTest::newRow("429 concurrency") << 429 << u"Concurrency limit reached for requests"_s
+                                     << Kind::ConcurrencyLimit;
+    QTest::newRow("429 quota")
+        << 429 << u"You exceeded your current quota, please check your plan and billing details"_s
+        << Kind::QuotaExceeded;
+    QTest::newRow("402 quota")
+        << 402 << u"You exceeded your current quota, please check your plan and billing details"_s
+        << Kind::QuotaExceeded;
+    QTest::newRow("500") << 500 << u"The server had an error while processing your request"_s
+                         << Kind::Overloaded;
+    QTest::newRow("503") << 503 << u"The engine is currently overloaded, please try again later"_s
+                         << Kind::Overloaded;
+    QTest::newRow("400") << 400 << u"Invalid 'messages'"_s << Kind::BadRequest;
+    QTest::newRow("422") << 422 << u"Unsupported parameter"_s << Kind::BadRequest;
+}
+
+void TestInferenceErrors::errorKindForStatus()
+{
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    QFETCH(Kind, kind);
+    QCOMPARE(kindName(spindle::net::errorKindFor(status, message)), kindName(kind));
+}
+
+void TestInferenceErrors::errorInOnePaneOnly()
+{
+    m_h.client->setRetryPolicy(2, 10);
+    auto good1 = m_h.start(chatRequest(u"fixture-echo:left"_s));
+    auto bad = m_h.start(chatRequest(u"fail-503"_s));
+    auto good2 = m_h.start(chatRequest(u"fixture-echo:right"_s));
+    for (const auto& run : { good1, bad, good2 })
+        QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    QCOMPARE(int(bad->outcome->status), int(ChatOutcome::Status::Failed));
+    QVERIFY(bad->outcome->error);
+    QCOMPARE(kindName(bad->outcome->error->kind), kindName(Kind::Overloaded));
+    QVERIFY(bad->streamed.isEmpty());
+    for (const auto& run : { good1, good2 }) {
+        QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Completed));
+        QVERIFY(!run->outcome->error);
+        QCOMPARE(run->outcome->choices[0].content, OpenAIFixture::replyFor(chatRequest(u"x"_s).messages));
+    }
+}
+
+void TestInferenceErrors::retriesUntilSuccess_data()
+{
+    QTest::addColumn<QString>("model");
+    QTest::newRow("429 concurrency") << u"flaky-429-then-ok:r"_s;
+    QTest::newRow("503 overloaded") << u"flaky-503-then-ok:r"_s;
+}
+
+void TestInferenceErrors::retriesUntilSuccess()
+{
+    QFETCH(QString, model);
+    auto run = m_h.start(chatRequest(model));
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Completed));
+    QVERIFY(!run->outcome->error);
+    QCOMPARE(run->outcome->choices[0].content, OpenAIFixture::replyFor(chatRequest(model).messages));
+    // Two refusals, then the answer: three requests of the same body.
+    QCOMPARE(m_h.fixture.requestCount(model), 3);
+    QCOMPARE(run->outcome->attempts, 3);
+    QVERIFY(run->outcome->usage.known());
+    QVERIFY(run->outcome->timeToFirstTokenMs <= run->outcome->latencyMs);
+}
+
+void TestInferenceErrors::errorsAndRetries_data()
+{
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<Kind>("kind");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<int>("requests"); // with setRetryPolicy(3, ...): 4 when retried
+    QTest::addColumn<QString>("serverMessage");
+    QTest::addColumn<QString>("plainWord"); // the plain message says this (case-insensitive)
+    const QString quota = u"You exceeded your current quota, please check your plan and billing details"_s;
+    QTest::newRow("401") << u"fail-401"_s << Kind::InvalidKey << 401 << 1 << u"Authentication failed"_s
+                         << u"key"_s;
+    QTest::newRow("403 region") << u"fail-403"_s << Kind::Forbidden << 403 << 1
+                                << u"Country, region, or territory not supported"_s << u"region"_s;
+    QTest::newRow("429 quota") << u"fail-429-quota"_s << Kind::QuotaExceeded << 429 << 1 << quota
+                               << u"credits"_s;
+    QTest::newRow("402 quota") << u"fail-402-quota"_s << Kind::QuotaExceeded << 402 << 1 << quota
+                               << u"credits"_s;
+    QTest::newRow("429 concurrency") << u"fail-429-concurrency"_s << Kind::ConcurrencyLimit << 429 << 4
+                                     << u"Concurrency limit reached for requests"_s << u"concurren"_s;
+    QTest::newRow("500") << u"fail-500"_s << Kind::Overloaded << 500 << 4
+                         << u"The server had an error while processing your request"_s << u"try again"_s;
+    QTest::newRow("503") << u"fail-503"_s << Kind::Overloaded << 503 << 4
+                         << u"The engine is currently overloaded, please try again later"_s
+                         << u"overloaded"_s;
+}
+
+void TestInferenceErrors::errorsAndRetries()
+{
+    QFETCH(QString, model);
+    QFETCH(Kind, kind);
+    QFETCH(int, status);
+    QFETCH(int, requests);
+    QFETCH(QString, serverMessage);
+    QFETCH(QString, plainWord);
+    auto run = m_h.start(chatRequest(model));
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    const ChatOutcome& out = *run->outcome;
+    QCOMPARE(int(out.status), int(ChatOutcome::Status::Failed));
+    QVERIFY(out.error);
+    QCOMPARE(kindName(out.error->kind), kindName(kind));
+    QCOMPARE(out.error->httpStatus, status);
+    QCOMPARE(out.error->serverMessage, serverMessage);
+    QCOMPARE(m_h.fixture.requestCount(model), requests);
+    QCOMPARE(out.error->attempts, requests);
+    QCOMPARE(out.error->retryable(), requests > 1);
+    QVERIFY(out.choices.isEmpty() || out.choices[0].content.isEmpty());
+    QVERIFY(run->streamed.isEmpty());
+    // Plain words for the pane: no JSON, and what to do about it.
+    const QString plain = out.error->plainMessage();
+    QVERIFY2(!plain.contains(u"{\""_s) && !plain.contains(u"\"error\""_s), qPrintable(plain));
+    QVERIFY2(plain.contains(plainWord, Qt::CaseInsensitive), qPrintable(plain));
+}
+
+void TestInferenceErrors::wrongKeyIsInvalidKey()
+{
+    auto run = m_h.start(chatRequest(u"fixture-echo"_s), m_h.provider(u"not-the-key"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    QVERIFY(run->outcome->error);
+    QCOMPARE(kindName(run->outcome->error->kind), kindName(Kind::InvalidKey));
+    QCOMPARE(m_h.fixture.requestCount(u"fixture-echo"_s), 1);
+    QCOMPARE(m_h.fixture.lastRequest().header("authorization"), QByteArray("Bearer not-the-key"));
+    // A bad body is the provider's complaint, passed on, and not retried.
+    ChatRequest empty = chatRequest(u"fixture-echo:empty"_s);
+    empty.messages = {};
+    auto bad = m_h.start(empty);
+    QTRY_VERIFY_WITH_TIMEOUT(bad->outcome.has_value(), kWaitMs);
+    QVERIFY(bad->outcome->error);
+    QCOMPARE(kindName(bad->outcome->error->kind), kindName(Kind::BadRequest));
+    QCOMPARE(bad->outcome->error->httpStatus, 400);
+    QVERIFY(bad->outcome->error->serverMessage.contains(u"'messages'"_s));
+    QVERIFY(bad->outcome->error->plainMessage().contains(u"'messages'"_s));
+    QCOMPARE(m_h.fixture.requestCount(u"fixture-echo:empty"_s), 1);
+}
+
+void TestInferenceErrors::unreachableServer()
+{
+    int deadPort = 0;
+    {
+        OpenAIFixture gone; // a port that was just free and is closed again
+        QVERIFY(gone.start());
+        deadPort = gone.port();
+    }
+    InferenceProvider p = m_h.provider();
+    p.baseUrl = QUrl(u"http://127.0.0.1:%1/v1"_s.arg(deadPort));
+    m_h.client->setRetryPolicy(1, 10);
+    auto run = m_h.start(chatRequest(u"fixture-echo"_s), p);
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Failed));
+    QCOMPARE(kindName(run->outcome->error->kind), kindName(Kind::Network));
+    QCOMPARE(run->outcome->error->httpStatus, 0);
+    QCOMPARE(run->outcome->attempts, 2); // retried once, as the policy says
+    QCOMPARE(run->outcome->timeToFirstTokenMs, -1);
+}
+
+void TestInferenceErrors::dropMidstreamKeepsPartialAnswer()
+{
+    const ChatRequest request = chatRequest(u"drop-midstream"_s);
+    auto run = m_h.start(request);
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    const ChatOutcome& out = *run->outcome;
+    QCOMPARE(int(out.status), int(ChatOutcome::Status::Failed));
+    QVERIFY(out.error);
+    QCOMPARE(kindName(out.error->kind), kindName(Kind::Interrupted));
+    const QString partial = OpenAIFixture::partialReplyFor(request.messages, 3);
+    QCOMPARE(out.choices.value(0).content, partial);
+    QCOMPARE(run->streamed, partial);
+    QVERIFY(out.choices[0].finishReason.isEmpty());
+    QVERIFY(!out.usage.known());
+    QVERIFY(out.timeToFirstTokenMs >= 0);
+    // A started answer is not sent again (that would bill twice and show another text).
+    QCOMPARE(m_h.fixture.requestCount(u"drop-midstream"_s), 1);
+    QVERIFY(out.error->plainMessage().contains(u"interrupted"_s, Qt::CaseInsensitive));
+}
+
+void TestInferenceErrors::stopDuringBackoff()
+{
+    // The pane's stop button while the client waits to retry a 503: it stops now, not after the
+    // wait (which Retry-After can stretch to a minute), and sends nothing more.
+    const int backoffMs = 20000;
+    m_h.client->setRetryPolicy(3, backoffMs);
+    auto run = m_h.start(chatRequest(u"fail-503:backoff"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(m_h.fixture.requestCount(u"fail-503:backoff"_s), 1, kWaitMs);
+    QTest::qWait(200); // the 503 reaches the client, which schedules the retry
+    m_h.client->stop(run->id);
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), backoffMs / 4);
+    QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Stopped));
+    QCOMPARE(m_h.fixture.requestCount(u"fail-503:backoff"_s), 1);
+}
+
+// After "Concurrency limit reached" the client sends fewer requests at once to that provider:
+// the refused requests are retried one by one, and later requests wait for a free slot.
+void TestInferenceErrors::concurrencyLimitMeansFewerRequestsAtOnce()
+{
+    QVector<std::shared_ptr<Run>> refused;
+    for (const QString& tag : { u"a"_s, u"b"_s, u"c"_s })
+        refused << m_h.start(chatRequest(u"flaky-429-then-ok:"_s + tag));
+    for (const auto& run : refused) {
+        QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+        QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Completed));
+    }
+    // Every refused request got its answer; now the provider gets one request at a time.
+    auto first = m_h.start(chatRequest(u"fixture-echo:one"_s));
+    auto second = m_h.start(chatRequest(u"fixture-echo:two"_s));
+    for (const auto& run : { first, second })
+        QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    const bool firstEnded = first->finishedAt <= second->finishedAt;
+    const auto& earlier = firstEnded ? first : second;
+    const auto& later = firstEnded ? second : first;
+    QVERIFY2(later->firstDeltaAt >= earlier->finishedAt,
+        qPrintable(u"overlapping: one started at %1, the other finished at %2"_s.arg(later->firstDeltaAt)
+                       .arg(earlier->finishedAt)));
+}
+
+QTEST_GUILESS_MAIN(TestInferenceErrors)
+#include "tst_inferenceerrors.moc"

@@ -1,0 +1,243 @@
+// The playground inside the whole app: a 3-model comparison streamed from the OpenAI-compatible
+// fixture, each run logged into the embedded trace server with its usage and the server's cost,
+// an error in one pane that leaves the others alone, and "open in playground" from a logged call.
+#include "core/call.h"
+#include "core/chatrequest.h"
+#include "support/openaifixture.h"
+#include "support/samplesession.h"
+#include "ui/calldetailpanel.h"
+#include "ui/messagelisteditor.h"
+#include "ui/playgroundpage.h"
+#include "ui/providerstore.h"
+#include "ui/tracespage.h"
+
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QTableWidget>
+
+using namespace Qt::StringLiterals;
+using spindle::test::OpenAIFixture;
+using spindle::ui::PlaygroundPage;
+using spindle::ui::PlaygroundPane;
+
+namespace {
+const QString kProject = u"spindle/playground"_s;
+const QString kProvider = u"Fixture"_s;
+
+QJsonObject readCall(spindle::net::TraceClient* client, const QString& id)
+{
+    QJsonObject result;
+    bool done = false;
+    client->post(
+        u"/call/read"_s,
+        QJsonObject { { u"project_id"_s, kProject }, { u"id"_s, id }, { u"include_costs"_s, true } },
+        [&](const QJsonObject& answer) {
+            result = answer.value("call"_L1).toObject();
+            done = true;
+        },
+        [&](const spindle::net::ApiError&) { done = true; });
+    QElapsedTimer clock;
+    clock.start();
+    while (!done && clock.elapsed() < 10000)
+        QTest::qWait(10);
+    return result;
+}
+} // namespace
+
+class PlaygroundPageTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void threeModelsSideBySide();
+    void errorInOnePaneLeavesTheOthers();
+    void openInPlaygroundFromALoggedCall();
+    void runNTimesAndPresets();
+    void stopKeepsThePartialAnswer();
+    void cleanupTestCase();
+
+private:
+    void runAndWait(const QString& message);
+
+    QTemporaryDir m_dir;
+    OpenAIFixture m_fixture;
+    std::unique_ptr<spindle::app::AppSession> m_session;
+    PlaygroundPage* m_page = nullptr;
+    QStringList m_loggedIds;
+};
+
+void PlaygroundPageTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    OpenAIFixture::Options options;
+    options.chunkDelayMs = 15;
+    QVERIFY(m_fixture.start(options));
+    m_session = startSampleSession(m_dir, kProject, QSize(1500, 900));
+    QVERIFY(m_session);
+    auto* window = m_session->window();
+    window->providerStore()->addTransient({ kProvider, m_fixture.baseUrl(), m_fixture.apiKey(), {} });
+    m_page = window->playgroundPage();
+    QVERIFY(m_page);
+    connect(m_page, &PlaygroundPage::runLogged, this, [this](const QString& id) { m_loggedIds << id; });
+}
+
+void PlaygroundPageTest::runAndWait(const QString& message)
+{
+    m_page->setComposerText(message);
+    m_page->send();
+    QVERIFY(m_page->busy());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 20000);
+}
+
+void PlaygroundPageTest::threeModelsSideBySide()
+{
+    auto* window = m_session->window();
+    window->show();
+    m_page->compareModels(kProvider, { u"gpt-4o-mini"_s, u"fixture-reasoning"_s, u"no-usage"_s });
+    QCOMPARE(m_page->panes().size(), 3);
+    // The nav shows the playground, as the catalog's "Compare" does.
+    QMetaObject::invokeMethod(window, [window] { window->findChild<QListWidget*>()->setCurrentRow(3); });
+    m_page->conversation()->setSystemPrompt(u"Answer briefly."_s);
+    runAndWait(u"Compare the three of you"_s);
+
+    const QString expected = u"Echo: Compare the three of you"_s;
+    for (PlaygroundPane* pane : m_page->panes()) {
+        QCOMPARE(pane->answerText(), expected);
+        QVERIFY2(pane->lastResult().error.isEmpty(), qPrintable(pane->lastResult().error));
+        QVERIFY(pane->lastResult().timeToFirstTokenMs >= 0);
+        QVERIFY(pane->lastResult().timeToFirstTokenMs <= pane->lastResult().latencyMs);
+    }
+    // Usage as the fixture counts it; the no-usage server leaves it unknown.
+    const auto usage = OpenAIFixture::usageFor(m_fixture.lastRequest(u"gpt-4o-mini"_s).body);
+    QCOMPARE(m_page->panes()[0]->lastResult().usage.promptTokens, usage.promptTokens);
+    QCOMPARE(m_page->panes()[0]->lastResult().usage.completionTokens, usage.completionTokens);
+    QVERIFY(!m_page->panes()[2]->lastResult().usage.known());
+    // The request carried the shared system prompt first and asked for usage in the stream.
+    const QJsonObject body = m_fixture.lastRequest(u"gpt-4o-mini"_s).body;
+    QCOMPARE(body.value("messages"_L1).toArray().first().toObject().value("role"_L1).toString(), u"system"_s);
+    QCOMPARE(body.value("stream_options"_L1).toObject().value("include_usage"_L1).toBool(), true);
+    // Reasoning models show their reasoning apart from the answer.
+    QVERIFY(
+        m_page->panes()[1]->findChildren<QPlainTextEdit*>().first()->toPlainText().startsWith(u"Thinking"_s));
+
+    // Each run is a call in the project, with its usage; the priced model gets the server's cost.
+    QTRY_COMPARE_WITH_TIMEOUT(m_loggedIds.size(), 3, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->panes()[0]->lastResult().costFromServer, 10000);
+    const spindle::Call logged = spindle::Call::fromJson(readCall(m_session->client(), m_loggedIds.first()));
+    QVERIFY(logged.opName.contains(u"openai.chat.completions.create"_s));
+    QVERIFY(logged.output.toObject().value("choices"_L1).isArray());
+    const auto priced = std::find_if(m_loggedIds.begin(), m_loggedIds.end(), [&](const QString& id) {
+        return readCall(m_session->client(), id).value("inputs"_L1).toObject().value("model"_L1).toString()
+            == u"gpt-4o-mini"_s;
+    });
+    QVERIFY(priced != m_loggedIds.end());
+    const spindle::Call pricedCall = spindle::Call::fromJson(readCall(m_session->client(), *priced));
+    const QJsonObject modelUsage =
+        pricedCall.summary.value("usage"_L1).toObject().value("gpt-4o-mini"_L1).toObject();
+    QCOMPARE(qint64(modelUsage.value("prompt_tokens"_L1).toDouble()), usage.promptTokens);
+    QVERIFY(pricedCall.totalCost().value_or(0) > 0);
+    QCOMPARE(*m_page->panes()[0]->lastResult().costUsd, *pricedCall.totalCost());
+
+    QTableWidget* summary = m_page->summaryTable();
+    QCOMPARE(summary->rowCount(), 3);
+    QCOMPARE(summary->item(0, 6)->text(), QString::number(usage.promptTokens));
+    window->grab().save(QStringLiteral(SHOT_DIR "/playground_three.png"));
+
+    // The conversation goes on per pane: each model sees its own earlier answer.
+    runAndWait(u"And now?"_s);
+    const QJsonArray sent = m_fixture.lastRequest(u"fixture-reasoning"_s).body.value("messages"_L1).toArray();
+    QCOMPARE(sent.size(), 4); // system, user, its own assistant answer, user
+    QCOMPARE(sent.at(2).toObject().value("role"_L1).toString(), u"assistant"_s);
+    QCOMPARE(sent.at(2).toObject().value("content"_L1).toString(), expected);
+    QCOMPARE(m_page->panes()[1]->answerText(), u"Echo: And now?"_s);
+}
+
+void PlaygroundPageTest::errorInOnePaneLeavesTheOthers()
+{
+    m_fixture.reset();
+    m_page->compareModels(kProvider, { u"gpt-4o-mini"_s, u"fail-429-quota"_s, u"flaky-503-then-ok"_s });
+    runAndWait(u"Again please"_s);
+    const auto panes = m_page->panes();
+    QCOMPARE(panes[0]->answerText(), u"Echo: Again please"_s);
+    QVERIFY(panes[1]->answerText().isEmpty());
+    QVERIFY2(panes[1]->lastResult().error.contains(u"quota"_s), qPrintable(panes[1]->lastResult().error));
+    QCOMPARE(m_fixture.requestCount(u"fail-429-quota"_s), 1); // quota: never retried
+    QCOMPARE(panes[2]->answerText(), u"Echo: Again please"_s); // 503s retried, then answered
+    QCOMPARE(m_fixture.requestCount(u"flaky-503-then-ok"_s), m_fixture.options().flakyFailures + 1);
+    m_session->window()->grab().save(QStringLiteral(SHOT_DIR "/playground_error.png"));
+}
+
+void PlaygroundPageTest::openInPlaygroundFromALoggedCall()
+{
+    QVERIFY(!m_loggedIds.isEmpty());
+    const spindle::Call call = spindle::Call::fromJson(readCall(m_session->client(), m_loggedIds.first()));
+    auto* detail = m_session->window()->tracesPage()->detailPanel();
+    m_page->compareModels(kProvider, { u"fixture-echo"_s });
+    Q_EMIT detail->openInPlaygroundRequested(call);
+    const QString model = call.inputs.value("model"_L1).toString();
+    QCOMPARE(m_page->panes().first()->model(), model);
+    QCOMPARE(m_page->conversation()->systemPrompt(), u"Answer briefly."_s);
+    const QJsonArray messages = m_page->conversation()->messages();
+    QCOMPARE(messages.last().toObject().value("content"_L1).toString(), u"Compare the three of you"_s);
+    // A call whose inputs hold no messages is refused with a message, not loaded.
+    spindle::Call plain = call;
+    plain.inputs = QJsonObject { { u"x"_s, 1 } };
+    Q_EMIT detail->openInPlaygroundRequested(plain);
+    QCOMPARE(m_page->conversation()->messages(), messages);
+}
+
+void PlaygroundPageTest::runNTimesAndPresets()
+{
+    m_fixture.reset();
+    m_page->compareModels(kProvider, { u"gpt-4o-mini"_s, u"fixture-echo"_s });
+    m_page->setRepeatCount(3);
+    runAndWait(u"Variance?"_s);
+    m_page->setRepeatCount(1);
+    QCOMPARE(m_fixture.requestCount(u"gpt-4o-mini"_s), 3);
+    QCOMPARE(m_fixture.requestCount(u"fixture-echo"_s), 3);
+    QCOMPARE(m_page->summaryTable()->item(0, 2)->text(), u"3 runs ok"_s);
+    QVERIFY2(m_page->summaryTable()->item(0, 4)->text().contains(u'–'), // mean (min–max)
+        qPrintable(m_page->summaryTable()->item(0, 4)->text()));
+
+    // A preset is stored in the project and survives a reload of the page's project.
+    PlaygroundPane* pane = m_page->panes().first();
+    spindle::ChatSettings settings;
+    settings.temperature = 0.25;
+    settings.maxTokens = 64;
+    pane->setSettings(settings);
+    QSignalSpy saved(m_page, &PlaygroundPage::presetsChanged);
+    m_page->savePresetAs(pane, u"cheap and cool"_s);
+    QVERIFY(saved.wait(10000));
+    m_page->setProject(u"spindle/elsewhere"_s);
+    QVERIFY(m_page->presetNames().isEmpty());
+    m_page->setProject(kProject);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->presetNames().contains(u"cheap and cool"_s), 10000);
+    PlaygroundPane* other = m_page->panes().last();
+    m_page->applyPreset(other, u"cheap and cool"_s);
+    QCOMPARE(other->model(), u"gpt-4o-mini"_s);
+    QCOMPARE(other->settings(), settings);
+}
+
+void PlaygroundPageTest::stopKeepsThePartialAnswer()
+{
+    m_page->compareModels(kProvider, { u"slow"_s, u"fixture-echo"_s });
+    m_page->setComposerText(u"one two three four five six seven eight"_s);
+    m_page->send();
+    PlaygroundPane* slow = m_page->panes().first();
+    QTRY_VERIFY_WITH_TIMEOUT(!slow->answerText().isEmpty(), 10000); // streamed live, before the end
+    m_page->stopAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 10000);
+    QCOMPARE(slow->lastResult().status, spindle::net::ChatOutcome::Status::Stopped);
+    QVERIFY(!slow->answerText().isEmpty());
+    QVERIFY(slow->answerText().size() < u"Echo: one two three four five six seven eight"_s.size());
+}
+
+void PlaygroundPageTest::cleanupTestCase()
+{
+    m_session.reset();
+    m_fixture.stop();
+}
+
+QTEST_MAIN(PlaygroundPageTest)
+#include "tst_playgroundpage.moc"

@@ -1,0 +1,382 @@
+// ProviderStore (settings round trip, validation, key resolution order, secrets never in the
+// settings file) and ProvidersDialog (editing, "Test connection" against a /v1/models double,
+// screenshot) on the offscreen platform. The offscreen session has no keychain service, so keys
+// are given through the environment, ~/.netrc or addTransient(), and keychain writes must fail
+// without the key landing anywhere else.
+
+#include "modelsserver.h"
+#include "ui/providersdialog.h"
+#include "ui/providerstore.h"
+
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace spindle;
+using spindle::ui::ProviderConfig;
+using spindle::ui::ProviderStore;
+
+namespace {
+
+struct Resolved
+{
+    net::InferenceProvider provider;
+    QString source;
+};
+
+Resolved resolveNow(ProviderStore& store, const QString& name)
+{
+    Resolved result;
+    bool done = false;
+    store.resolve(name, [&](const net::InferenceProvider& provider, const QString& source) {
+        result = { provider, source };
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        qWarning("resolve did not call back");
+    return result;
+}
+
+QByteArray fileText(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+ProviderConfig compatible(const QString& name, const QString& url, const QString& headers = {})
+{
+    ProviderConfig config;
+    config.name = name;
+    config.baseUrl = QUrl(url);
+    config.extraHeaders = ProviderStore::parseHeaderLines(headers);
+    return config;
+}
+
+} // namespace
+
+class ProviderStoreTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void builtInsComeFirst();
+    void settingsRoundTrip();
+    void validationMessages();
+    void headerLines();
+    void renameAndRemove();
+    void wandbKeyOrderAndProjectHeader();
+    void openAiKeyFromEnvironment();
+    void transientShadowsAndNeverSaves();
+    void secretsNeverInSettingsFile();
+    void dialogTestConnection();
+    void dialogKeepsInvalidDraftAndScreenshot();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_settings;
+};
+
+void ProviderStoreTest::init()
+{
+    QVERIFY(m_dir.isValid());
+    m_settings =
+        m_dir.filePath(QStringLiteral("%1.ini").arg(QString::fromLatin1(QTest::currentTestFunction())));
+    QFile::remove(m_settings);
+    // Keys must come only from what each test sets up.
+    qunsetenv("WANDB_API_KEY");
+    qunsetenv("OPENAI_API_KEY");
+    qputenv("NETRC", m_dir.filePath(QStringLiteral("no-netrc")).toLocal8Bit());
+}
+
+void ProviderStoreTest::builtInsComeFirst()
+{
+    ProviderStore store(m_settings);
+    const QVector<ProviderConfig> providers = store.providers();
+    QCOMPARE(providers.size(), 2);
+    QCOMPARE(providers[0].name, QStringLiteral("W&B Inference"));
+    QCOMPARE(providers[0].baseUrl, QUrl(QStringLiteral("https://api.inference.wandb.ai/v1")));
+    QCOMPARE(providers[1].name, QStringLiteral("OpenAI"));
+    QCOMPARE(providers[1].baseUrl, QUrl(QStringLiteral("https://api.openai.com/v1")));
+    QVERIFY(providers[0].isBuiltIn() && providers[1].isBuiltIn());
+    QCOMPARE(store.keychainAccount(QStringLiteral("W&B Inference")), QStringLiteral("api.wandb.ai"));
+    QCOMPARE(store.keychainAccount(QStringLiteral("OpenAI")), QStringLiteral("spindle-provider/OpenAI"));
+}
+
+void ProviderStoreTest::settingsRoundTrip()
+{
+    {
+        ProviderStore store(m_settings);
+        QSignalSpy changed(&store, &ProviderStore::changed);
+        // A pasted full endpoint is cut back to the base URL.
+        QCOMPARE(store.save(compatible(QStringLiteral("Ollama"),
+                     QStringLiteral("http://127.0.0.1:11434/v1/chat/completions/"),
+                     QStringLiteral("X-Team: research\nOpenAI-Organization: org-1"))),
+            QString());
+        QCOMPARE(
+            store.save(compatible(QStringLiteral("vLLM box"), QStringLiteral("http://10.0.0.5:8000/v1"))),
+            QString());
+        ProviderConfig openai = *store.provider(QStringLiteral("OpenAI"));
+        openai.extraHeaders = ProviderStore::parseHeaderLines(QStringLiteral("OpenAI-Organization: org-9"));
+        QCOMPARE(store.save(openai), QString());
+        QCOMPARE(changed.size(), 3);
+    }
+    ProviderStore reloaded(m_settings);
+    QCOMPARE(reloaded.names(),
+        QStringList({ QStringLiteral("W&B Inference"), QStringLiteral("OpenAI"), QStringLiteral("Ollama"),
+            QStringLiteral("vLLM box") }));
+    const ProviderConfig ollama =
+        *reloaded.provider(QStringLiteral("ollama")); // names match case-insensitively
+    QCOMPARE(ollama.name, QStringLiteral("Ollama"));
+    QCOMPARE(ollama.kind, ProviderConfig::Kind::Compatible);
+    QCOMPARE(ollama.baseUrl, QUrl(QStringLiteral("http://127.0.0.1:11434/v1")));
+    QCOMPARE(ProviderStore::headerLines(ollama.extraHeaders),
+        QStringLiteral("X-Team: research\nOpenAI-Organization: org-1"));
+    QVERIFY(!ollama.hasStoredKey);
+    QCOMPARE(ProviderStore::headerLines(reloaded.provider(QStringLiteral("OpenAI"))->extraHeaders),
+        QStringLiteral("OpenAI-Organization: org-9"));
+    // The built-in's address is not configurable, whatever is saved.
+    QCOMPARE(reloaded.provider(QStringLiteral("OpenAI"))->baseUrl, ProviderStore::kOpenAIBaseUrl);
+    QVERIFY(fileText(m_settings).contains("playground\\providers")
+        || fileText(m_settings).contains("[playground]"));
+}
+
+void ProviderStoreTest::validationMessages()
+{
+    ProviderStore store(m_settings);
+    QVERIFY(store.save(compatible(QStringLiteral("  "), QStringLiteral("http://a/v1")))
+                .contains(QStringLiteral("name")));
+    QVERIFY(store.save(compatible(QStringLiteral("W&B inference"), QStringLiteral("http://a/v1")))
+                .contains(QStringLiteral("already exists")));
+    QVERIFY(store.save(compatible(QStringLiteral("Bad"), QStringLiteral("ftp://a/v1")))
+                .contains(QStringLiteral("http://")));
+    QVERIFY(store.save(compatible(QStringLiteral("Bad"), QString())).contains(QStringLiteral("base URL")));
+    const QString secret = store.save(compatible(QStringLiteral("Leaky"), QStringLiteral("http://a/v1"),
+        QStringLiteral("Authorization: Bearer sk-123")));
+    QVERIFY2(secret.contains(QStringLiteral("keychain")), qPrintable(secret));
+    QVERIFY(!store
+                 .save(compatible(
+                     QStringLiteral("Leaky"), QStringLiteral("http://a/v1"), QStringLiteral("X-Api-Key: k")))
+                 .isEmpty());
+    QCOMPARE(store.names().size(), 2); // nothing invalid was added
+    QCOMPARE(store.save(compatible(QStringLiteral("Fine"), QStringLiteral("https://gpu.example.com/v1"))),
+        QString());
+    QVERIFY(store.save(compatible(QStringLiteral("fine"), QStringLiteral("http://b/v1")))
+                .contains(QStringLiteral("already")));
+}
+
+void ProviderStoreTest::headerLines()
+{
+    QString error;
+    const auto headers = ProviderStore::parseHeaderLines(
+        QStringLiteral("  X-A:  1 \n\n# comment\nOpenAI-Project: team/proj\nnot a header\nX-B:"), &error);
+    QCOMPARE(headers.size(), 3);
+    QCOMPARE(headers[0], qMakePair(QByteArray("X-A"), QByteArray("1")));
+    QCOMPARE(headers[1], qMakePair(QByteArray("OpenAI-Project"), QByteArray("team/proj")));
+    QCOMPARE(headers[2], qMakePair(QByteArray("X-B"), QByteArray()));
+    QVERIFY2(error.contains(QStringLiteral("line 5")), qPrintable(error));
+    QString none;
+    ProviderStore::parseHeaderLines(QStringLiteral("X-A: 1"), &none);
+    QVERIFY(none.isEmpty());
+}
+
+void ProviderStoreTest::renameAndRemove()
+{
+    ProviderStore store(m_settings);
+    QCOMPARE(store.save(compatible(QStringLiteral("Local"), QStringLiteral("http://127.0.0.1:8080/v1"))),
+        QString());
+    QCOMPARE(store.save(compatible(QStringLiteral("llama.cpp"), QStringLiteral("http://127.0.0.1:8081/v1")),
+                 QStringLiteral("Local")),
+        QString());
+    QVERIFY(!store.provider(QStringLiteral("Local")));
+    QCOMPARE(store.provider(QStringLiteral("llama.cpp"))->baseUrl,
+        QUrl(QStringLiteral("http://127.0.0.1:8081/v1")));
+    QVERIFY(!store.remove(QStringLiteral("OpenAI"))); // built-ins stay
+    QVERIFY(store.remove(QStringLiteral("llama.cpp")));
+    QVERIFY(!store.remove(QStringLiteral("llama.cpp")));
+    QCOMPARE(ProviderStore(m_settings).names().size(), 2);
+}
+
+void ProviderStoreTest::wandbKeyOrderAndProjectHeader()
+{
+    ProviderStore store(m_settings);
+    store.setWandbProject(QStringLiteral("my-team/my-project"));
+    // ~/.netrc for the W&B API host (what `wandb login` writes).
+    const QString netrc = m_dir.filePath(QStringLiteral("netrc"));
+    QFile file(netrc);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("machine example.com login x password other\nmachine api.wandb.ai\n  login user\n  password "
+               "netrc-key\n");
+    file.close();
+    qputenv("NETRC", netrc.toLocal8Bit());
+    Resolved r = resolveNow(store, QStringLiteral("W&B Inference"));
+    QCOMPARE(r.provider.apiKey, QStringLiteral("netrc-key"));
+    QCOMPARE(r.source, QStringLiteral("~/.netrc"));
+    QCOMPARE(r.provider.baseUrl, ProviderStore::kWandbBaseUrl);
+    QVERIFY(r.provider.extraHeaders.contains(
+        qMakePair(QByteArray("OpenAI-Project"), QByteArray("my-team/my-project"))));
+    // The environment wins over ~/.netrc, as in the W&B SDKs.
+    qputenv("WANDB_API_KEY", "env-key");
+    r = resolveNow(store, QStringLiteral("W&B Inference"));
+    QCOMPARE(r.provider.apiKey, QStringLiteral("env-key"));
+    QCOMPARE(r.source, QStringLiteral("WANDB_API_KEY"));
+    // A header the user set explicitly is not doubled.
+    ProviderConfig wandb = *store.provider(QStringLiteral("W&B Inference"));
+    wandb.extraHeaders = ProviderStore::parseHeaderLines(QStringLiteral("OpenAI-Project: other/proj"));
+    QCOMPARE(store.save(wandb), QString());
+    r = resolveNow(store, QStringLiteral("W&B Inference"));
+    QCOMPARE(r.provider.extraHeaders.size(), 1);
+    QCOMPARE(r.provider.extraHeaders.first().second, QByteArray("other/proj"));
+    QVERIFY(store.keyHelp(QStringLiteral("W&B Inference")).contains(QStringLiteral("WANDB_API_KEY")));
+}
+
+void ProviderStoreTest::openAiKeyFromEnvironment()
+{
+    ProviderStore store(m_settings);
+    qputenv("OPENAI_API_KEY", " sk-env \n");
+    const Resolved r = resolveNow(store, QStringLiteral("OpenAI"));
+    QCOMPARE(r.provider.apiKey, QStringLiteral("sk-env"));
+    QCOMPARE(r.source, QStringLiteral("OPENAI_API_KEY"));
+    QVERIFY(r.provider.extraHeaders.isEmpty()); // the W&B project header is for W&B only
+    // A local server without a stored key resolves at once, without asking the keychain.
+    QCOMPARE(store.save(compatible(QStringLiteral("Ollama"), QStringLiteral("http://127.0.0.1:11434/v1"))),
+        QString());
+    const Resolved local = resolveNow(store, QStringLiteral("Ollama"));
+    QCOMPARE(local.provider.baseUrl, QUrl(QStringLiteral("http://127.0.0.1:11434/v1")));
+    QVERIFY(local.provider.apiKey.isEmpty());
+    QVERIFY(local.source.isEmpty());
+    const Resolved unknown = resolveNow(store, QStringLiteral("Nope"));
+    QVERIFY(unknown.provider.baseUrl.isEmpty());
+}
+
+void ProviderStoreTest::transientShadowsAndNeverSaves()
+{
+    ProviderStore store(m_settings);
+    store.setWandbProject(QStringLiteral("t/p"));
+    store.addTransient({ QStringLiteral("W&B Inference"), QUrl(QStringLiteral("http://127.0.0.1:9/v1")),
+        QStringLiteral("transient-key"), {} });
+    QCOMPARE(store.names(), QStringList({ QStringLiteral("OpenAI"), QStringLiteral("W&B Inference") }));
+    QCOMPARE(store.provider(QStringLiteral("W&B Inference"))->kind, ProviderConfig::Kind::Transient);
+    const Resolved r = resolveNow(store, QStringLiteral("W&B Inference"));
+    QCOMPARE(r.provider.apiKey, QStringLiteral("transient-key"));
+    QCOMPARE(r.provider.baseUrl, QUrl(QStringLiteral("http://127.0.0.1:9/v1")));
+    QVERIFY(r.provider.extraHeaders.contains(qMakePair(QByteArray("OpenAI-Project"), QByteArray("t/p"))));
+    QVERIFY(!fileText(m_settings).contains("transient-key"));
+    QVERIFY(!fileText(m_settings).contains("127.0.0.1:9"));
+    QVERIFY(store.remove(QStringLiteral("W&B Inference"))); // the transient goes, the built-in is back
+    QCOMPARE(store.provider(QStringLiteral("W&B Inference"))->kind, ProviderConfig::Kind::WandbInference);
+}
+
+void ProviderStoreTest::secretsNeverInSettingsFile()
+{
+    ProviderStore store(m_settings);
+    QCOMPARE(store.save(compatible(QStringLiteral("Ollama"), QStringLiteral("http://127.0.0.1:11434/v1"))),
+        QString());
+    bool done = false;
+    bool stored = false;
+    store.setKey(QStringLiteral("Ollama"), QStringLiteral("sk-SECRET-store"), [&](bool ok, const QString&) {
+        stored = ok;
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    qInfo("keychain available: %s", stored ? "yes" : "no");
+    // Typed in the dialog too: saved through the same path.
+    ui::ProvidersDialog dialog(&store);
+    QVERIFY(dialog.selectProvider(QStringLiteral("Ollama")));
+    dialog.findChild<QLineEdit*>(QStringLiteral("apiKey"))->setText(QStringLiteral("sk-SECRET-dialog"));
+    QCOMPARE(dialog.saveCurrent(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().contains(QStringLiteral("key")), 20000);
+    QVERIFY(dialog.findChild<QLineEdit*>(QStringLiteral("apiKey"))->text().isEmpty()); // not kept in the form
+    const QByteArray text = fileText(m_settings);
+    QVERIFY(!text.isEmpty());
+    QVERIFY2(!text.contains("SECRET"), text.constData());
+    // Only the fact that a key exists may be saved, and only when the keychain took it.
+    QCOMPARE(ProviderStore(m_settings).provider(QStringLiteral("Ollama"))->hasStoredKey, stored);
+    if (!stored)
+        QVERIFY2(dialog.statusText().contains(QStringLiteral("could not be stored")),
+            qPrintable(dialog.statusText()));
+}
+
+void ProviderStoreTest::dialogTestConnection()
+{
+    test::ModelsServer server(
+        { QStringLiteral("llama3.2:3b"), QStringLiteral("qwen2.5:7b") }, QStringLiteral("local-key"));
+    ProviderStore store(m_settings);
+    net::InferenceClient client;
+    ui::ProvidersDialog dialog(&store, &client);
+    QSignalSpy tested(&dialog, &ui::ProvidersDialog::connectionTested);
+    dialog.addProvider(QStringLiteral("Ollama"), server.baseUrl().toString());
+    dialog.findChild<QPlainTextEdit*>(QStringLiteral("headers"))->setPlainText(QStringLiteral("X-Test: yes"));
+    // Without the key: the server's 401 in plain words.
+    dialog.testConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 1, 15000);
+    QCOMPARE(tested[0][0].toBool(), false);
+    QVERIFY2(tested[0][1].toString().contains(QStringLiteral("401")), qPrintable(tested[0][1].toString()));
+    QVERIFY(server.lastAuthorization().isEmpty());
+    // With the typed (unsaved) key and the header lines.
+    dialog.findChild<QLineEdit*>(QStringLiteral("apiKey"))->setText(QStringLiteral("local-key"));
+    dialog.testConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 2, 15000);
+    QVERIFY2(tested[1][0].toBool(), qPrintable(tested[1][1].toString()));
+    QCOMPARE(tested[1][2].toStringList(),
+        QStringList({ QStringLiteral("llama3.2:3b"), QStringLiteral("qwen2.5:7b") }));
+    QVERIFY2(dialog.statusText().contains(QStringLiteral("2 models")), qPrintable(dialog.statusText()));
+    QCOMPARE(server.lastAuthorization(), QByteArray("Bearer local-key"));
+    QCOMPARE(server.lastCustomHeader(), QByteArray("yes"));
+    // Nothing listens: the network error, not a hang.
+    dialog.findChild<QLineEdit*>(QStringLiteral("baseUrl"))->setText(QStringLiteral("http://127.0.0.1:1/v1"));
+    dialog.testConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 3, 30000);
+    QCOMPARE(tested[2][0].toBool(), false);
+    QVERIFY2(tested[2][1].toString().contains(QStringLiteral("Cannot reach")),
+        qPrintable(tested[2][1].toString()));
+}
+
+void ProviderStoreTest::dialogKeepsInvalidDraftAndScreenshot()
+{
+    test::ModelsServer server(
+        { QStringLiteral("llama3.2:3b"), QStringLiteral("qwen2.5:7b"), QStringLiteral("phi4-mini") }, {});
+    ProviderStore store(m_settings);
+    QCOMPARE(store.save(compatible(QStringLiteral("vLLM box"), QStringLiteral("http://10.0.0.5:8000/v1"))),
+        QString());
+    ui::ProvidersDialog dialog(&store);
+    dialog.show();
+    // A draft with a bad URL cannot be left for another provider; it stays with its message.
+    dialog.addProvider(QStringLiteral("Ollama"), QStringLiteral("not a url"));
+    dialog.findChild<QLineEdit*>(QStringLiteral("baseUrl"))->setText(QStringLiteral("ftp://x"));
+    QVERIFY(!dialog.selectProvider(QStringLiteral("OpenAI")));
+    QVERIFY(dialog.currentName().isEmpty());
+    QVERIFY(dialog.statusText().contains(QStringLiteral("http://")));
+    // Fixed, it is saved on leaving.
+    dialog.findChild<QLineEdit*>(QStringLiteral("baseUrl"))->setText(server.baseUrl().toString());
+    QVERIFY(dialog.selectProvider(QStringLiteral("OpenAI")));
+    QVERIFY(store.provider(QStringLiteral("Ollama")));
+    QVERIFY(dialog.selectProvider(QStringLiteral("Ollama")));
+    dialog.findChild<QPlainTextEdit*>(QStringLiteral("headers"))
+        ->setPlainText(QStringLiteral("X-Team: research"));
+    QSignalSpy tested(&dialog, &ui::ProvidersDialog::connectionTested);
+    dialog.testConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 1, 15000);
+    QVERIFY(tested[0][0].toBool());
+    QVERIFY(dialog.grab().save(QStringLiteral(PLAYGROUNDUI_SHOT_DIR "/providers_dialog.png")));
+    QVERIFY(dialog.selectProvider(QStringLiteral("W&B Inference")));
+    const auto* keySource = dialog.findChild<QLabel*>(QStringLiteral("keySource"));
+    QTRY_VERIFY_WITH_TIMEOUT(!keySource->text().startsWith(QStringLiteral("Checking")), 20000);
+    QVERIFY2(keySource->text().contains(QStringLiteral("WANDB_API_KEY")), qPrintable(keySource->text()));
+    QVERIFY(dialog.grab().save(QStringLiteral(PLAYGROUNDUI_SHOT_DIR "/providers_dialog_wandb.png")));
+    // Built-ins cannot be removed; a server without a stored key goes without a question.
+    QVERIFY(!dialog.findChild<QToolButton*>(QStringLiteral("remove"))->isEnabled());
+    QVERIFY(dialog.selectProvider(QStringLiteral("vLLM box")));
+    QVERIFY(dialog.findChild<QToolButton*>(QStringLiteral("remove"))->isEnabled());
+    dialog.removeCurrent();
+    QVERIFY(!store.provider(QStringLiteral("vLLM box")));
+    QVERIFY(!ProviderStore(m_settings).provider(QStringLiteral("vLLM box")));
+    QCOMPARE(dialog.currentName(), QStringLiteral("W&B Inference"));
+}
+
+QTEST_MAIN(ProviderStoreTest)
+#include "tst_providerstore.moc"

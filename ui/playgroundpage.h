@@ -1,0 +1,151 @@
+#pragma once
+
+#include "core/chatrequest.h"
+#include "core/chattrace.h"
+#include "core/pricetable.h"
+#include "net/inferenceclient.h"
+#include "net/traceclient.h"
+#include "ui/playgroundpane.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QMap>
+#include <QPointer>
+#include <QWidget>
+
+class QCheckBox;
+class QGridLayout;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QToolButton;
+
+namespace spindle::ui {
+
+class MessageListEditor;
+class PlaygroundLogger;
+class ProviderStore;
+
+// The playground: one prompt sent to 1–6 models side by side. Each pane streams its answer from
+// its provider (W&B Inference, OpenAI, any OpenAI-compatible server) through the InferenceClient;
+// every run is logged as a call in the open project unless logging is switched off; a summary
+// table compares latency, tokens and cost, also over "Run N times".
+class PlaygroundPage : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int kMaxPanes = 6;
+
+    PlaygroundPage(net::TraceClient* traceClient, ProviderStore* providers,
+        net::InferenceClient* inference = nullptr, QWidget* parent = nullptr);
+    ~PlaygroundPage() override;
+
+    void setProject(const QString& projectId);
+    // Panes for `models` of one provider (the catalog's "Compare N models").
+    void compareModels(const QString& provider, const QStringList& models);
+    // "Open in playground": the call's model, messages and settings into the first pane.
+    void openRequest(const ChatRequest& request);
+
+    PlaygroundPane* addPane(const QString& provider = {}, const QString& model = {});
+    void removePane(PlaygroundPane* pane);
+    QVector<PlaygroundPane*> panes() const
+    {
+        return m_panes;
+    }
+    MessageListEditor* conversation() const
+    {
+        return m_messages;
+    }
+    void setComposerText(const QString& text);
+    // Sends the composer's text (if any) as a user message to every pane; Ctrl+Enter.
+    void send();
+    void stopAll();
+    void setLoggingEnabled(bool enabled);
+    bool busy() const
+    {
+        return !m_runs.isEmpty();
+    }
+    QTableWidget* summaryTable() const
+    {
+        return m_summary;
+    }
+    void setRepeatCount(int runs); // "Run × N"
+    void reloadPrices(); // after the project's prices changed (estimates when logging is off)
+    // Stores the pane's provider, model, settings and system prompt under `name` in the project
+    // (one object, SpindlePlaygroundPresets, a new version per save).
+    void savePresetAs(PlaygroundPane* pane, const QString& name);
+    void applyPreset(PlaygroundPane* pane, const QString& name);
+    QStringList presetNames() const
+    {
+        return m_presets.keys();
+    }
+
+Q_SIGNALS:
+    void roundFinished(); // every pane of a round ended (for "Run N times" and tests)
+    void runLogged(const QString& callId);
+    void presetsChanged();
+    void catalogRequested();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    struct ActiveRun
+    {
+        net::InferenceClient::RequestId request = 0;
+        PlaygroundRun log;
+        bool logging = false;
+        int sharedCount = 0; // shared messages the run answered
+    };
+    QJsonArray conversationFor(PlaygroundPane* pane) const;
+    QWidget* buildToolbar();
+    QWidget* buildComposer();
+    void layoutPanes();
+    void startRound();
+    void startPaneRun(PlaygroundPane* pane, const net::InferenceProvider& provider);
+    void finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outcome);
+    void stopPane(PlaygroundPane* pane);
+    void refreshModels(PlaygroundPane* pane);
+    void updateSummary();
+    void updateActions();
+    void syncScrolling(bool on);
+    void showDiff();
+    void editProviders();
+    void loadPresets();
+    void savePreset(PlaygroundPane* pane);
+    void loadPrices();
+
+    net::TraceClient* m_traceClient;
+    ProviderStore* m_providers;
+    net::InferenceClient* m_inference;
+    PlaygroundLogger* m_logger;
+    MessageListEditor* m_messages;
+    QWidget* m_paneArea;
+    QGridLayout* m_grid;
+    QVector<PlaygroundPane*> m_panes;
+    QPlainTextEdit* m_composer;
+    QPushButton* m_send;
+    QPushButton* m_stop;
+    QToolButton* m_addPane;
+    QToolButton* m_diff;
+    QCheckBox* m_sync;
+    QCheckBox* m_logRuns;
+    QSpinBox* m_repeat;
+    QLabel* m_note;
+    QTableWidget* m_summary;
+    QString m_projectId;
+    QHash<PlaygroundPane*, ActiveRun> m_runs;
+    QHash<PlaygroundPane*, QVector<PaneRunResult>> m_history; // results of the current series
+    // Each pane's own answers, keyed by the number of shared messages they answered: a pane's
+    // conversation goes on with its own replies until one is "used" for all.
+    QHash<PlaygroundPane*, QMap<int, QJsonObject>> m_replies;
+    int m_roundsLeft = 0;
+    QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
+    PriceTable m_prices;
+    QList<QMetaObject::Connection> m_syncConnections;
+};
+
+} // namespace spindle::ui

@@ -1,0 +1,419 @@
+#include "ui/providerstore.h"
+
+#include "net/credentials.h"
+
+#include <QPointer>
+#include <QRegularExpression>
+#include <QSettings>
+
+namespace spindle::ui {
+namespace {
+
+const QString kGroup = QStringLiteral("playground/providers");
+// The W&B profile stores its key under the API host (ui/connectiondialog.cpp); share it.
+const QString kWandbAccount = QStringLiteral("api.wandb.ai");
+
+QUrl normalizedBaseUrl(QUrl url)
+{
+    // People paste the full endpoint; the client appends /chat/completions and /models itself.
+    QString path = url.path();
+    const auto chopSlashes = [&path] {
+        while (path.endsWith(u'/'))
+            path.chop(1);
+    };
+    chopSlashes();
+    for (const QString& tail : { QStringLiteral("/chat/completions"), QStringLiteral("/models") }) {
+        if (path.endsWith(tail))
+            path.chop(tail.size());
+    }
+    chopSlashes();
+    url.setPath(path);
+    return url;
+}
+
+bool looksSecret(const QByteArray& headerName)
+{
+    // Such headers would land in the plain settings file; keys belong in the keychain.
+    const QByteArray lower = headerName.toLower();
+    return lower == "authorization" || lower.contains("api-key") || lower.contains("apikey")
+        || lower.contains("token") || lower.contains("secret");
+}
+
+QString trimmed(const QString& name)
+{
+    return name.simplified();
+}
+
+} // namespace
+
+const QString ProviderStore::kWandbName = QStringLiteral("W&B Inference");
+const QString ProviderStore::kOpenAIName = QStringLiteral("OpenAI");
+const QUrl ProviderStore::kWandbBaseUrl = QUrl(QStringLiteral("https://api.inference.wandb.ai/v1"));
+const QUrl ProviderStore::kOpenAIBaseUrl = QUrl(QStringLiteral("https://api.openai.com/v1"));
+const QString ProviderStore::kKeychainSource = QStringLiteral("the keychain");
+
+ProviderStore::ProviderStore(const QString& settingsFile, QObject* parent)
+    : QObject(parent)
+    , m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
+                                        : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat))
+{
+    ProviderConfig wandb;
+    wandb.kind = ProviderConfig::Kind::WandbInference;
+    wandb.name = kWandbName;
+    wandb.baseUrl = kWandbBaseUrl;
+    ProviderConfig openai;
+    openai.kind = ProviderConfig::Kind::OpenAI;
+    openai.name = kOpenAIName;
+    openai.baseUrl = kOpenAIBaseUrl;
+    m_builtIns = { wandb, openai };
+    load();
+}
+
+ProviderStore::~ProviderStore() = default;
+
+void ProviderStore::load()
+{
+    m_settings->beginGroup(kGroup);
+    m_builtIns[0].extraHeaders =
+        parseHeaderLines(m_settings->value(QStringLiteral("wandb/headers")).toString());
+    m_builtIns[1].extraHeaders =
+        parseHeaderLines(m_settings->value(QStringLiteral("openai/headers")).toString());
+    const int count = m_settings->beginReadArray(QStringLiteral("custom"));
+    m_custom.clear();
+    for (int i = 0; i < count; ++i) {
+        m_settings->setArrayIndex(i);
+        ProviderConfig config;
+        config.kind = ProviderConfig::Kind::Compatible;
+        config.name = m_settings->value(QStringLiteral("name")).toString();
+        config.baseUrl = QUrl(m_settings->value(QStringLiteral("baseUrl")).toString());
+        config.extraHeaders = parseHeaderLines(m_settings->value(QStringLiteral("headers")).toString());
+        config.hasStoredKey = m_settings->value(QStringLiteral("hasKey"), false).toBool();
+        if (!config.name.isEmpty() && config.baseUrl.isValid())
+            m_custom.append(config);
+    }
+    m_settings->endArray();
+    m_settings->endGroup();
+}
+
+void ProviderStore::store() const
+{
+    m_settings->remove(kGroup);
+    m_settings->beginGroup(kGroup);
+    m_settings->setValue(QStringLiteral("wandb/headers"), headerLines(m_builtIns[0].extraHeaders));
+    m_settings->setValue(QStringLiteral("openai/headers"), headerLines(m_builtIns[1].extraHeaders));
+    m_settings->beginWriteArray(QStringLiteral("custom"), int(m_custom.size()));
+    for (int i = 0; i < m_custom.size(); ++i) {
+        m_settings->setArrayIndex(i);
+        const ProviderConfig& config = m_custom[i];
+        m_settings->setValue(QStringLiteral("name"), config.name);
+        m_settings->setValue(QStringLiteral("baseUrl"), config.baseUrl.toString());
+        m_settings->setValue(QStringLiteral("headers"), headerLines(config.extraHeaders));
+        m_settings->setValue(QStringLiteral("hasKey"), config.hasStoredKey);
+    }
+    m_settings->endArray();
+    m_settings->endGroup();
+    m_settings->sync();
+}
+
+QVector<ProviderConfig> ProviderStore::providers() const
+{
+    QVector<ProviderConfig> all;
+    const auto shadowed = [this](const QString& name) {
+        return std::any_of(m_transient.cbegin(), m_transient.cend(),
+            [&](const net::InferenceProvider& t) { return t.name.compare(name, Qt::CaseInsensitive) == 0; });
+    };
+    for (const ProviderConfig& config : m_builtIns + m_custom) {
+        if (!shadowed(config.name))
+            all.append(config);
+    }
+    for (const net::InferenceProvider& t : m_transient) {
+        ProviderConfig config;
+        config.kind = ProviderConfig::Kind::Transient;
+        config.name = t.name;
+        config.baseUrl = t.baseUrl;
+        config.extraHeaders = t.extraHeaders;
+        config.hasStoredKey = !t.apiKey.isEmpty();
+        all.append(config);
+    }
+    return all;
+}
+
+std::optional<ProviderConfig> ProviderStore::provider(const QString& name) const
+{
+    for (const ProviderConfig& config : providers()) {
+        if (config.name.compare(trimmed(name), Qt::CaseInsensitive) == 0)
+            return config;
+    }
+    return std::nullopt;
+}
+
+QStringList ProviderStore::names() const
+{
+    QStringList names;
+    for (const ProviderConfig& config : providers())
+        names.append(config.name);
+    return names;
+}
+
+QString ProviderStore::validate(const ProviderConfig& config, const QString& oldName) const
+{
+    const QString name = trimmed(config.name);
+    if (name.isEmpty())
+        return tr("Give the provider a name.");
+    if (name.size() > 60)
+        return tr("The name is too long (at most 60 characters).");
+    const bool renaming = name.compare(oldName, Qt::CaseInsensitive) != 0;
+    if (renaming && provider(name))
+        return tr("A provider named \"%1\" already exists.").arg(name);
+    if (!config.isBuiltIn()) {
+        const QUrl url = config.baseUrl;
+        if (!url.isValid() || url.host().isEmpty()
+            || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+            return tr("The base URL must be an http:// or https:// address, e.g. http://127.0.0.1:11434/v1.");
+    }
+    for (const auto& header : config.extraHeaders) {
+        if (looksSecret(header.first))
+            return tr("\"%1\" looks like a secret: put the key in the API key field, which is kept in the "
+                      "system keychain, not in a header.")
+                .arg(QString::fromLatin1(header.first));
+    }
+    return {};
+}
+
+QString ProviderStore::save(const ProviderConfig& input, const QString& oldName)
+{
+    ProviderConfig config = input;
+    config.name = trimmed(config.name);
+    // A built-in keeps its name; for the others an empty oldName means "new", which must not clash.
+    const QString editing = config.isBuiltIn() ? config.name : oldName;
+    if (const QString error = validate(config, editing); !error.isEmpty())
+        return error;
+    if (config.isBuiltIn()) {
+        for (ProviderConfig& builtIn : m_builtIns) {
+            if (builtIn.kind == config.kind)
+                builtIn.extraHeaders = config.extraHeaders;
+        }
+        store();
+        Q_EMIT changed();
+        return {};
+    }
+    config.kind = ProviderConfig::Kind::Compatible;
+    config.baseUrl = normalizedBaseUrl(config.baseUrl);
+    const QString previous = oldName.isEmpty() ? config.name : oldName;
+    auto it = std::find_if(m_custom.begin(), m_custom.end(),
+        [&](const ProviderConfig& c) { return c.name.compare(previous, Qt::CaseInsensitive) == 0; });
+    if (it == m_custom.end()) {
+        m_custom.append(config);
+    } else {
+        config.hasStoredKey = it->hasStoredKey;
+        const QString oldAccount = keychainAccount(it->name);
+        *it = config;
+        const QString newAccount = keychainAccount(config.name);
+        if (config.hasStoredKey && oldAccount != newAccount) {
+            // The key follows the provider to its new keychain account.
+            net::readKeychainApiKey(oldAccount, [oldAccount, newAccount](const QString& key) {
+                net::writeKeychainApiKey(newAccount, key, [](bool, const QString&) {});
+                net::writeKeychainApiKey(oldAccount, QString(), [](bool, const QString&) {});
+            });
+        }
+    }
+    store();
+    Q_EMIT changed();
+    return {};
+}
+
+bool ProviderStore::remove(const QString& name)
+{
+    const auto matches = [&](const QString& other) { return other.compare(name, Qt::CaseInsensitive) == 0; };
+    const auto transientCount = m_transient.size();
+    m_transient.removeIf([&](const net::InferenceProvider& t) { return matches(t.name); });
+    if (m_transient.size() != transientCount) {
+        Q_EMIT changed();
+        return true;
+    }
+    auto it = std::find_if(
+        m_custom.begin(), m_custom.end(), [&](const ProviderConfig& c) { return matches(c.name); });
+    if (it == m_custom.end())
+        return false;
+    if (it->hasStoredKey) // credentials.h has no delete: an empty entry reads as "no key"
+        net::writeKeychainApiKey(keychainAccount(it->name), QString(), [](bool, const QString&) {});
+    m_custom.erase(it);
+    store();
+    Q_EMIT changed();
+    return true;
+}
+
+void ProviderStore::setKey(
+    const QString& name, const QString& key, std::function<void(bool ok, const QString& error)> done)
+{
+    const std::optional<ProviderConfig> config = provider(name);
+    if (!config || config->kind == ProviderConfig::Kind::Transient) {
+        auto it = std::find_if(m_transient.begin(), m_transient.end(),
+            [&](const net::InferenceProvider& t) { return t.name.compare(name, Qt::CaseInsensitive) == 0; });
+        if (it != m_transient.end())
+            it->apiKey = key.trimmed();
+        QMetaObject::invokeMethod(
+            this,
+            [done, found = config.has_value()] { done(found, found ? QString() : tr("No such provider.")); },
+            Qt::QueuedConnection);
+        return;
+    }
+    const QString providerName = config->name;
+    const bool clearing = key.trimmed().isEmpty();
+    net::writeKeychainApiKey(keychainAccount(providerName), key.trimmed(),
+        [self = QPointer(this), providerName, clearing, done](bool ok, const QString& error) {
+            if (self && ok) {
+                for (ProviderConfig& c : self->m_custom) {
+                    if (c.name == providerName)
+                        c.hasStoredKey = !clearing;
+                }
+                self->store();
+                Q_EMIT self->changed();
+            }
+            done(ok, error);
+        });
+}
+
+void ProviderStore::addTransient(const net::InferenceProvider& provider)
+{
+    m_transient.removeIf([&](const net::InferenceProvider& t) { return t.name == provider.name; });
+    m_transient.append(provider);
+    Q_EMIT changed();
+}
+
+void ProviderStore::setWandbProject(const QString& entityProject)
+{
+    m_wandbProject = entityProject.trimmed();
+}
+
+QString ProviderStore::keychainAccount(const QString& name) const
+{
+    const std::optional<ProviderConfig> config = provider(name);
+    if (config && config->kind == ProviderConfig::Kind::WandbInference)
+        return kWandbAccount;
+    return QStringLiteral("spindle-provider/") + (config ? config->name : trimmed(name));
+}
+
+QString ProviderStore::keyHelp(const QString& name) const
+{
+    const std::optional<ProviderConfig> config = provider(name);
+    if (!config)
+        return tr("There is no provider named \"%1\".").arg(name);
+    // A transient stand-in for a built-in (tests, scripted sessions) gets the built-in's advice.
+    ProviderConfig::Kind kind = config->kind;
+    if (config->name == kWandbName)
+        kind = ProviderConfig::Kind::WandbInference;
+    else if (config->name == kOpenAIName)
+        kind = ProviderConfig::Kind::OpenAI;
+    switch (kind) {
+    case ProviderConfig::Kind::WandbInference:
+        return tr("W&B Inference uses your W&B API key (from https://wandb.ai/authorize). Set WANDB_API_KEY, "
+                  "run \"wandb login\" (it writes ~/.netrc), or type the key in Playground ▸ Providers…, "
+                  "which keeps it in the system keychain.");
+    case ProviderConfig::Kind::OpenAI:
+        return tr("Set OPENAI_API_KEY, or type your OpenAI key in Playground ▸ Providers…, which keeps it in "
+                  "the system keychain.");
+    case ProviderConfig::Kind::Compatible:
+    case ProviderConfig::Kind::Transient:
+        break;
+    }
+    return tr("Local servers usually need no key. If \"%1\" does, type it in Playground ▸ Providers…; it is "
+              "kept in the system keychain.")
+        .arg(config->name);
+}
+
+void ProviderStore::resolve(const QString& name, ResolveCallback done)
+{
+    for (const net::InferenceProvider& t : m_transient) {
+        if (t.name.compare(trimmed(name), Qt::CaseInsensitive) == 0) {
+            ProviderConfig config;
+            config.kind = ProviderConfig::Kind::Transient;
+            config.name = t.name;
+            config.baseUrl = t.baseUrl;
+            config.extraHeaders = t.extraHeaders;
+            finishResolve(config, t.apiKey, t.apiKey.isEmpty() ? QString() : QStringLiteral("memory"), done);
+            return;
+        }
+    }
+    const std::optional<ProviderConfig> found = provider(name);
+    if (!found) {
+        finishResolve({}, {}, {}, done);
+        return;
+    }
+    const ProviderConfig config = *found;
+    QString key;
+    QString source;
+    if (config.kind == ProviderConfig::Kind::WandbInference) {
+        key = net::apiKeyFromEnvironment();
+        source = QStringLiteral("WANDB_API_KEY");
+        if (key.isEmpty()) {
+            key = net::apiKeyFromNetrc(kWandbAccount);
+            source = QStringLiteral("~/.netrc");
+        }
+    } else if (config.kind == ProviderConfig::Kind::OpenAI) {
+        key = qEnvironmentVariable("OPENAI_API_KEY").trimmed();
+        source = QStringLiteral("OPENAI_API_KEY");
+    }
+    const bool askKeychain = key.isEmpty() && (config.isBuiltIn() || config.hasStoredKey);
+    if (!askKeychain) {
+        finishResolve(config, key, key.isEmpty() ? QString() : source, done);
+        return;
+    }
+    net::readKeychainApiKey(
+        keychainAccount(config.name), [self = QPointer(this), config, done](const QString& found) {
+            if (self)
+                self->finishResolve(
+                    config, found.trimmed(), found.trimmed().isEmpty() ? QString() : kKeychainSource, done);
+        });
+}
+
+void ProviderStore::finishResolve(
+    const ProviderConfig& config, const QString& key, const QString& source, const ResolveCallback& done)
+{
+    net::InferenceProvider provider;
+    provider.name = config.name;
+    provider.baseUrl = config.baseUrl;
+    provider.apiKey = key;
+    provider.extraHeaders = config.extraHeaders;
+    const bool wandb = config.kind == ProviderConfig::Kind::WandbInference
+        || (config.kind == ProviderConfig::Kind::Transient && config.name == kWandbName);
+    const bool hasProjectHeader = std::any_of(provider.extraHeaders.cbegin(), provider.extraHeaders.cend(),
+        [](const auto& h) { return h.first.compare("OpenAI-Project", Qt::CaseInsensitive) == 0; });
+    if (wandb && !m_wandbProject.isEmpty() && !hasProjectHeader)
+        provider.extraHeaders.append({ QByteArrayLiteral("OpenAI-Project"), m_wandbProject.toUtf8() });
+    // Always later, so callers see one order whether or not the keychain was asked.
+    QMetaObject::invokeMethod(
+        this, [done, provider, source] { done(provider, source); }, Qt::QueuedConnection);
+}
+
+QList<QPair<QByteArray, QByteArray>> ProviderStore::parseHeaderLines(const QString& text, QString* error)
+{
+    static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
+    QList<QPair<QByteArray, QByteArray>> headers;
+    const QStringList lines = text.split(u'\n');
+    for (int i = 0; i < lines.size(); ++i) {
+        const QString line = lines[i].trimmed();
+        if (line.isEmpty() || line.startsWith(u'#'))
+            continue;
+        const qsizetype colon = line.indexOf(u':');
+        const QString name = colon < 0 ? line : line.left(colon).trimmed();
+        if (colon <= 0 || !token.match(name).hasMatch()) {
+            if (error && error->isEmpty())
+                *error = tr("Header line %1 is not \"Name: value\": %2").arg(i + 1).arg(line);
+            continue;
+        }
+        headers.append({ name.toLatin1(), line.mid(colon + 1).trimmed().toUtf8() });
+    }
+    return headers;
+}
+
+QString ProviderStore::headerLines(const QList<QPair<QByteArray, QByteArray>>& headers)
+{
+    QStringList lines;
+    for (const auto& header : headers)
+        lines.append(
+            QString::fromLatin1(header.first) + QStringLiteral(": ") + QString::fromUtf8(header.second));
+    return lines.join(u'\n');
+}
+
+} // namespace spindle::ui
