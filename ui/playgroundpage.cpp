@@ -121,7 +121,7 @@ QWidget* PlaygroundPage::buildToolbar()
     new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, [this] { addPane(); });
     m_diff->setText(tr("Diff…"));
     m_diff->setToolTip(tr("Word diff of two panes' answers"));
-    connect(m_diff, &QToolButton::clicked, this, &PlaygroundPage::showDiff);
+    connect(m_diff, &QToolButton::clicked, this, &PlaygroundPage::chooseDiff);
     m_sync->setToolTip(tr("Scroll all answers together"));
     connect(m_sync, &QCheckBox::toggled, this, &PlaygroundPage::syncScrolling);
     m_repeat->setRange(1, 20);
@@ -268,7 +268,7 @@ void PlaygroundPage::syncScrolling(bool on)
     }
 }
 
-void PlaygroundPage::showDiff()
+void PlaygroundPage::chooseDiff()
 {
     if (m_panes.size() < 2)
         return;
@@ -282,8 +282,15 @@ void PlaygroundPage::showDiff()
     const QString second = QInputDialog::getItem(this, tr("Diff"), tr("Second pane"), names, 1, false, &ok);
     if (!ok)
         return;
-    const auto* a = m_panes[names.indexOf(first)];
-    const auto* b = m_panes[names.indexOf(second)];
+    showDiff(int(names.indexOf(first)), int(names.indexOf(second)));
+}
+
+QDialog* PlaygroundPage::showDiff(int first, int second)
+{
+    if (first < 0 || second < 0 || first >= m_panes.size() || second >= m_panes.size())
+        return nullptr;
+    const auto* a = m_panes[first];
+    const auto* b = m_panes[second];
     QString html;
     for (const auto& segment : models::wordDiff(a->answerText(), b->answerText())) {
         const QString text = segment.text.toHtmlEscaped().replace(u'\n', u"<br>"_s);
@@ -305,6 +312,7 @@ void PlaygroundPage::showDiff()
     layout->addWidget(view);
     dialog->resize(700, 500);
     dialog->show();
+    return dialog;
 }
 
 void PlaygroundPage::editProviders()

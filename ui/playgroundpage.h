@@ -15,6 +15,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QDialog;
 class QGridLayout;
 class QLabel;
 class QPlainTextEdit;
@@ -72,6 +73,8 @@ public:
     {
         return m_summary;
     }
+    // A word diff of two panes' answers (by index) in a non-modal window, which it returns.
+    QDialog* showDiff(int first, int second);
     void setRepeatCount(int runs); // "Run × N"
     void reloadPrices(); // after the project's prices changed (estimates when logging is off)
     // Stores the pane's provider, model, settings and system prompt under `name` in the project
@@ -112,7 +115,7 @@ private:
     void updateSummary();
     void updateActions();
     void syncScrolling(bool on);
-    void showDiff();
+    void chooseDiff();
     void editProviders();
     void loadPresets();
     void savePreset(PlaygroundPane* pane);

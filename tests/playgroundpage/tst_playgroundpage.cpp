@@ -11,9 +11,11 @@
 #include "ui/providerstore.h"
 #include "ui/tracespage.h"
 
+#include <QDialog>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QTableWidget>
+#include <QTextBrowser>
 
 using namespace Qt::StringLiterals;
 using spindle::test::OpenAIFixture;
@@ -231,6 +233,16 @@ void PlaygroundPageTest::stopKeepsThePartialAnswer()
     QCOMPARE(slow->lastResult().status, spindle::net::ChatOutcome::Status::Stopped);
     QVERIFY(!slow->answerText().isEmpty());
     QVERIFY(slow->answerText().size() < u"Echo: one two three four five six seven eight"_s.size());
+
+    // The word diff of the stopped answer against the whole one: what is missing shows inserted.
+    QDialog* diff = m_page->showDiff(0, 1);
+    QVERIFY(diff);
+    auto* view = diff->findChild<QTextBrowser*>();
+    QVERIFY(view);
+    QVERIFY2(view->toHtml().contains(u"eight"_s), qPrintable(view->toPlainText()));
+    QVERIFY(view->toHtml().contains(u"#ddffdd"_s, Qt::CaseInsensitive)); // the inserted words' background
+    diff->grab().save(QStringLiteral(SHOT_DIR "/playground_diff.png"));
+    diff->close();
 }
 
 void PlaygroundPageTest::cleanupTestCase()
