@@ -14,6 +14,7 @@
 
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
+#include "ui/customrangedialog.h"
 #include "ui/filterbar.h"
 #include "widgets/chartview.h"
 
@@ -42,8 +43,10 @@ using widgets::ChartView;
 namespace {
 
 constexpr qint64 kRanges[] = { 3600, 86400, 7 * 86400, 30 * 86400 };
-const char* const kRangeNames[] = { "Last hour", "Last day", "Last week", "Last month" };
-const char* const kPeriodNames[] = { "previous hour", "previous day", "previous week", "previous month" };
+const char* const kRangeNames[] = { "Last hour", "Last day", "Last week", "Last month", "Custom…" };
+const char* const kPeriodNames[] = { "previous hour", "previous day", "previous week", "previous month",
+    "period before it" };
+constexpr int kCustomRange = 4;
 const char* const kCardTitles[] = { "Total cost", "LLM requests", "Prompt tokens", "Completion tokens",
     "Calls", "Error rate", "p50 latency", "p95 latency" };
 constexpr int kScatterPoints = 2000;
@@ -152,7 +155,7 @@ QWidget* DashboardPage::buildHeader()
     debounce->setInterval(300);
     connect(debounce, &QTimer::timeout, this, &DashboardPage::refresh);
     connect(m_filters, &FilterBar::changed, debounce, qOverload<>(&QTimer::start));
-    connect(m_range, &QComboBox::currentIndexChanged, this, &DashboardPage::refresh);
+    connect(m_range, &QComboBox::currentIndexChanged, this, &DashboardPage::onRangeChosen);
     connect(reload, &QPushButton::clicked, this, &DashboardPage::refresh);
     connect(saveView, &QPushButton::clicked, this, [this] { saveFilterAsView(); });
     return header;
@@ -216,8 +219,39 @@ void DashboardPage::setNow(const QDateTime& now)
     m_fixedNow = now;
 }
 
+void DashboardPage::setCustomRange(const QDateTime& start, const QDateTime& end)
+{
+    m_customStart = start.toUTC();
+    m_customEnd = end.toUTC();
+    const QSignalBlocker block(m_range);
+    m_range->setCurrentIndex(kCustomRange);
+    refresh();
+}
+
+// A preset range refreshes at once; "Custom…" asks for the range first, and going back to the
+// previous choice when the question is cancelled.
+void DashboardPage::onRangeChosen(int index)
+{
+    if (index != kCustomRange) {
+        m_presetIndex = index;
+        refresh();
+        return;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const auto range = CustomRangeDialog::ask(m_customStart.isValid() ? m_customStart : now.addDays(-1),
+        m_customEnd.isValid() ? m_customEnd : now, this);
+    if (!range) {
+        const QSignalBlocker block(m_range);
+        m_range->setCurrentIndex(m_presetIndex);
+        return;
+    }
+    setCustomRange(range->first, range->second);
+}
+
 qint64 DashboardPage::rangeSeconds() const
 {
+    if (m_range->currentIndex() == kCustomRange)
+        return m_customStart.secsTo(m_customEnd);
     return kRanges[qBound(0, m_range->currentIndex(), int(std::size(kRanges)) - 1)];
 }
 
@@ -242,7 +276,9 @@ void DashboardPage::refresh()
     m_failure.clear();
     if (m_projectId.isEmpty())
         return;
-    const QDateTime now = (m_fixedNow.isValid() ? m_fixedNow : QDateTime::currentDateTimeUtc()).toUTC();
+    const bool custom = m_range->currentIndex() == kCustomRange;
+    const QDateTime now =
+        custom ? m_customEnd : (m_fixedNow.isValid() ? m_fixedNow : QDateTime::currentDateTimeUtc()).toUTC();
     const models::DashboardRequests requests = models::dashboardRequests(dashboardQuery(),
         QDateTime::fromSecsSinceEpoch(now.toSecsSinceEpoch(), Qt::UTC), rangeSeconds(), m_extensions,
         kScatterPoints);
@@ -338,7 +374,9 @@ void DashboardPage::showResults()
     if (m_current.totals.calls == 0 && !m_series.hasCalls) {
         m_empty->setText(tr("<h3>No calls in this period</h3><p>Nothing matched %1 and the filters above.</p>"
                             "<p>Try a longer range, or clear the filters.</p>")
-                             .arg(tr(kRangeNames[m_range->currentIndex()]).toLower()));
+                             .arg(m_range->currentIndex() == kCustomRange
+                                     ? tr("the chosen range")
+                                     : tr(kRangeNames[m_range->currentIndex()]).toLower()));
         m_stack->setCurrentWidget(m_empty);
         Q_EMIT loaded();
         return;

@@ -45,6 +45,8 @@ public:
     void saveFilterAsView(const QString& label = {});
     // 0 last hour, 1 last day, 2 last week, 3 last month.
     void setRangeIndex(int index);
+    // A custom range (UTC), compared with the period of the same length before it.
+    void setCustomRange(const QDateTime& start, const QDateTime& end);
     // Pins "now" (tests, screenshots); an invalid time follows the clock again.
     void setNow(const QDateTime& now);
     void refresh();
@@ -126,6 +128,7 @@ private:
     void chooseExportFile();
     void chooseReportFile();
     qint64 rangeSeconds() const;
+    void onRangeChosen(int index);
     spindle::CallsQuery dashboardQuery() const; // the filter bar's filter, without a time range
     void openBucket(qint64 startMs, const std::function<void(spindle::CallsQuery&)>& narrow);
     QString scatterToolTip(int series, int index) const;
@@ -137,6 +140,8 @@ private:
     bool m_probingPlain = false; // asked again without extensions after a 4xx
     QDateTime m_fixedNow;
     QDateTime m_start, m_end; // the range shown
+    QDateTime m_customStart, m_customEnd; // "Custom…"
+    int m_presetIndex = 1; // the last preset range, to return to when "Custom…" is cancelled
     quint64 m_generation = 0;
     int m_pending = 0;
     QString m_failure; // why the last refresh failed, shown instead of the results

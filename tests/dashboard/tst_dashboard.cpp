@@ -7,6 +7,7 @@
 #include "net/traceclient.h"
 #include "server/traceserver.h"
 #include "ui/callscontroller.h"
+#include "ui/customrangedialog.h"
 #include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
@@ -110,6 +111,7 @@ private Q_SLOTS:
     void clickOpensTracesPage();
     void badFilterSaysWhy();
     void pageEmptyState();
+    void customRange();
 
 private:
     void ingest(const QString& project, const QDateTime& now, int traces, quint32 seed);
@@ -590,6 +592,29 @@ void TestDashboard::pageEmptyState()
     QVERIFY(loaded.wait(kWaitMs));
     QVERIFY(page.showsEmptyState());
     QVERIFY(page.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_empty.png")));
+}
+
+// A custom range covers exactly the calls it spans, compared with the same length before it;
+// a range over the maximum or backwards is refused with a reason.
+void TestDashboard::customRange()
+{
+    const auto page = loadedPage();
+    QVERIFY(page);
+    const qint64 lastDay = page->summary().totals.calls; // "Last day" ends at m_now + 60 s
+    QSignalSpy loaded(page.get(), &ui::DashboardPage::loaded);
+    page->setCustomRange(m_now.addSecs(60).addDays(-1), m_now.addSecs(60));
+    QVERIFY(loaded.wait(kWaitMs));
+    QCOMPARE(page->summary().totals.calls, lastDay);
+    QVERIFY(page->previousSummary().totals.calls > 0); // the 30 traces a day earlier
+    page->setCustomRange(m_now.addSecs(60).addDays(-3), m_now.addSecs(60).addDays(-2));
+    QVERIFY(loaded.wait(kWaitMs));
+    QCOMPARE(page->summary().totals.calls, 0);
+    QVERIFY(!ui::CustomRangeDialog::validate(m_now.addDays(-40), m_now).isEmpty());
+    QVERIFY(!ui::CustomRangeDialog::validate(m_now, m_now.addDays(-1)).isEmpty());
+    QVERIFY(ui::CustomRangeDialog::validate(m_now.addDays(-31), m_now).isEmpty());
+    ui::CustomRangeDialog dialog(m_now.addDays(-1), m_now);
+    dialog.show();
+    dialog.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_custom_range.png"));
 }
 
 QTEST_MAIN(TestDashboard)
