@@ -1,0 +1,98 @@
+// The OS keychain for real: QtKeychain against gnome-keyring's Secret Service in a private D-Bus
+// session (ctest runs this test through tests/support/with-keyring.sh). W&B profile keys and the
+// playground providers' keys live only there; nothing of them reaches the settings file.
+#include "net/credentials.h"
+#include "ui/providerstore.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+struct WriteResult
+{
+    bool done = false;
+    bool ok = false;
+    QString error;
+};
+
+WriteResult writeKey(const QString& account, const QString& key)
+{
+    WriteResult result;
+    spindle::net::writeKeychainApiKey(account, key, [&](bool ok, const QString& error) {
+        result = { true, ok, error };
+    });
+    QTest::qWaitFor([&] { return result.done; }, 10000);
+    return result;
+}
+
+QString readKey(const QString& account)
+{
+    bool done = false;
+    QString key;
+    spindle::net::readKeychainApiKey(account, [&](const QString& value) {
+        key = value;
+        done = true;
+    });
+    QTest::qWaitFor([&] { return done; }, 10000);
+    return key;
+}
+} // namespace
+
+class TestKeychain : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTrip();
+    void providerKeyOnlyInTheKeychain();
+};
+
+void TestKeychain::roundTrip()
+{
+    const QString account = u"spindle-test/round-trip"_s;
+    const WriteResult written = writeKey(account, u"first-key"_s);
+    QVERIFY2(written.ok, qPrintable(written.error));
+    QCOMPARE(readKey(account), u"first-key"_s);
+    QVERIFY(writeKey(account, u"second-key"_s).ok); // a new key replaces the old one
+    QCOMPARE(readKey(account), u"second-key"_s);
+    QCOMPARE(readKey(u"spindle-test/never-written"_s), QString());
+}
+
+void TestKeychain::providerKeyOnlyInTheKeychain()
+{
+    QTemporaryDir dir;
+    const QString settings = dir.filePath(u"providers.ini"_s);
+    const QString secret = u"sk-local-0123456789"_s;
+    spindle::ui::ProviderStore store(settings);
+    spindle::ui::ProviderConfig local;
+    local.name = u"My vLLM"_s;
+    local.baseUrl = QUrl(u"http://127.0.0.1:8000/v1"_s);
+    QCOMPARE(store.save(local), QString());
+    bool stored = false;
+    store.setKey(local.name, secret, [&](bool ok, const QString& error) {
+        QVERIFY2(ok, qPrintable(error));
+        stored = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, 10000);
+
+    // A new store (the next start of the app) finds the key in the keychain.
+    spindle::ui::ProviderStore reopened(settings);
+    bool resolved = false;
+    reopened.resolve(local.name, [&](const spindle::net::InferenceProvider& provider, const QString& source) {
+        QCOMPARE(provider.apiKey, secret);
+        QCOMPARE(source, spindle::ui::ProviderStore::kKeychainSource);
+        resolved = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(resolved, 10000);
+    QFile file(settings);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.contains("My vLLM") || text.contains("My%20vLLM"));
+    QVERIFY(!text.contains(secret.toUtf8()));
+}
+
+QTEST_MAIN(TestKeychain)
+#include "tst_keychain.moc"
