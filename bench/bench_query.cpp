@@ -19,36 +19,6 @@ namespace {
 
 const std::string kLive = "project_id = 'bench/main' AND deleted_at IS NULL AND started_at IS NOT NULL";
 
-// Sql with its parameters written inline, for the CLI. The server's SQL text only ever holds `?`
-// placeholders (client values are always bound), so every '?' is a parameter.
-std::string inlineSql(const spindle::server::Sql& sql)
-{
-    std::string out;
-    std::size_t next = 0;
-    for (char c : sql.text) {
-        if (c != '?') {
-            out.push_back(c);
-            continue;
-        }
-        std::visit(
-            [&](const auto& v) {
-                using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::nullptr_t>) {
-                    out += "NULL";
-                } else if constexpr (std::is_same_v<T, std::string>) {
-                    out.push_back('\'');
-                    for (char ch : v)
-                        out += ch == '\'' ? std::string("''") : std::string(1, ch);
-                    out.push_back('\'');
-                } else {
-                    out += fmt(static_cast<double>(v), std::is_same_v<T, double> ? 17 : 0);
-                }
-            },
-            sql.params.at(next++));
-    }
-    return out;
-}
-
 // The statement /calls/stream_query prepares for `body` (as CallStream's selectSql builds it),
 // with `selectList` in place of the server's column list when given.
 std::string streamSql(

@@ -3,6 +3,8 @@
 // docs/benchmarks.md), the raw-insert baseline, a minimal keep-alive HTTP/1.1 client, the
 // sqlite3 CLI runner and result reporting. Benchmarks are not tests: they are never run by ctest.
 
+#include "server/querycompiler.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -169,6 +171,11 @@ void reportGoal(const std::string& id, const std::string& metric, const std::str
     const std::string& baseline, const std::string& ratio, const std::string& goal, bool pass);
 void reportInfo(const std::string& id, const std::string& metric, const std::string& value);
 std::string fmt(double value, int decimals = 2);
+
+// A server statement with its parameters written inline, for the sqlite3 CLI baseline. The
+// server's SQL text only ever holds `?` placeholders (client values are always bound), so every
+// '?' is a parameter.
+std::string inlineSql(const server::Sql& sql);
 
 // Tiny argument helper: --name value.
 std::string argValue(int argc, char** argv, const std::string& name, const std::string& fallback);

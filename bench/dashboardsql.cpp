@@ -12,34 +12,6 @@
 
 namespace spindle::bench {
 
-std::string inlineSql(const server::Sql& sql)
-{
-    std::string out;
-    std::size_t next = 0;
-    for (char c : sql.text) {
-        if (c != '?') {
-            out.push_back(c);
-            continue;
-        }
-        std::visit(
-            [&](const auto& v) {
-                using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::nullptr_t>) {
-                    out += "NULL";
-                } else if constexpr (std::is_same_v<T, std::string>) {
-                    out.push_back('\'');
-                    for (char ch : v)
-                        out += ch == '\'' ? std::string("''") : std::string(1, ch);
-                    out.push_back('\'');
-                } else {
-                    out += fmt(static_cast<double>(v), std::is_same_v<T, double> ? 17 : 0);
-                }
-            },
-            sql.params.at(next++));
-    }
-    return out;
-}
-
 namespace {
 
 std::int64_t micros(const QJsonValue& iso)

@@ -27,7 +27,4 @@ struct StatsSql
 // `request` is a /calls/stats body as the dashboard sends it (granularity given, UTC).
 StatsSql equivalentSql(const QJsonObject& request);
 
-// A server statement with its parameters written inline (its text only holds `?` placeholders).
-std::string inlineSql(const server::Sql& sql);
-
 } // namespace spindle::bench

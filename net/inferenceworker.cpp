@@ -228,13 +228,11 @@ void InferenceWorker::finishStream(
             transfer.response.applyCompletion(json);
             transfer.firstTokenMs = transfer.clock.elapsed();
             complete(transfer, ChatOutcome::Status::Completed, std::nullopt);
-            return;
+        } else { // a 200 that carries an error instead of an answer
+            complete(transfer, ChatOutcome::Status::Failed,
+                InferenceError { InferenceError::Kind::BadRequest, 200, providerErrorMessage(transfer.body),
+                    transfer.attempt });
         }
-    }
-    if (!transfer.body.isEmpty() && started == false && error == QNetworkReply::NoError) {
-        const QString message = providerErrorMessage(transfer.body);
-        complete(transfer, ChatOutcome::Status::Failed,
-            InferenceError { InferenceError::Kind::BadRequest, 200, message, transfer.attempt });
         return;
     }
     if (error != QNetworkReply::NoError && !started) {

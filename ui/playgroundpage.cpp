@@ -90,6 +90,7 @@ PlaygroundPage::PlaygroundPage(
             replies.removeIf([shared](const auto& entry) { return entry.key() > shared; });
     });
     connect(m_providers, &ProviderStore::changed, this, [this] {
+        m_modelLists.clear(); // a provider's URL or key may have changed
         for (PlaygroundPane* pane : m_panes)
             pane->setProviders(m_providers->names());
     });

@@ -119,7 +119,6 @@ private:
     void editProviders();
     void loadPresets();
     void savePreset(PlaygroundPane* pane);
-    void loadPrices();
 
     net::TraceClient* m_traceClient;
     ProviderStore* m_providers;
@@ -149,6 +148,8 @@ private:
     QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
     PriceTable m_prices;
     QList<QMetaObject::Connection> m_syncConnections;
+    QHash<QString, QStringList> m_modelLists; // by provider name, from GET /models
+    QHash<QString, QVector<QPointer<PlaygroundPane>>> m_modelWaiters; // panes waiting for a list
 };
 
 } // namespace spindle::ui

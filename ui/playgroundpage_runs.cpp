@@ -36,7 +36,7 @@ void PlaygroundPage::setProject(const QString& projectId)
         return;
     m_projectId = projectId;
     loadPresets();
-    loadPrices();
+    reloadPrices();
 }
 
 void PlaygroundPage::send()
@@ -214,29 +214,42 @@ void PlaygroundPage::stopAll()
         stopPane(pane);
 }
 
+// One GET /models per provider, however many panes use it: panes that ask while the list is
+// on its way wait for the same answer; later panes get the kept list.
 void PlaygroundPage::refreshModels(PlaygroundPane* pane)
 {
-    QPointer<PlaygroundPane> guard(pane);
-    m_providers->resolve(
-        pane->providerName(), [this, guard](const net::InferenceProvider& provider, const QString&) {
-            if (!guard || provider.baseUrl.isEmpty())
-                return;
-            m_inference->listModels(
-                provider,
-                [guard](const QVector<net::ModelInfo>& models) {
-                    QStringList ids;
-                    for (const auto& model : models)
-                        ids << model.id;
-                    ids.sort(Qt::CaseInsensitive);
-                    if (guard)
-                        guard->setModelChoices(ids);
-                },
-                [guard](const net::InferenceError& error) {
-                    if (guard) // the model can still be typed; say why the list is empty
-                        guard->setToolTip(
-                            QObject::tr("Model list unavailable: %1").arg(error.plainMessage()));
-                });
-        });
+    const QString name = pane->providerName();
+    if (m_modelLists.contains(name)) {
+        pane->setModelChoices(m_modelLists.value(name));
+        return;
+    }
+    auto& waiting = m_modelWaiters[name];
+    waiting.append(pane);
+    if (waiting.size() > 1)
+        return;
+    m_providers->resolve(name, [this, name](const net::InferenceProvider& provider, const QString&) {
+        if (provider.baseUrl.isEmpty()) {
+            m_modelWaiters.remove(name);
+            return;
+        }
+        m_inference->listModels(
+            provider,
+            [this, name](const QVector<net::ModelInfo>& models) {
+                QStringList ids;
+                for (const auto& model : models)
+                    ids << model.id;
+                ids.sort(Qt::CaseInsensitive);
+                m_modelLists.insert(name, ids);
+                for (const QPointer<PlaygroundPane>& waiter : m_modelWaiters.take(name))
+                    if (waiter)
+                        waiter->setModelChoices(ids);
+            },
+            [this, name](const net::InferenceError& error) {
+                for (const QPointer<PlaygroundPane>& waiter : m_modelWaiters.take(name))
+                    if (waiter) // the model can still be typed; say why the list is empty
+                        waiter->setToolTip(tr("Model list unavailable: %1").arg(error.plainMessage()));
+            });
+    });
 }
 
 // "12.3" for one run; "12.3 (10.1–15.0)" as mean (min–max) over several.
@@ -347,11 +360,6 @@ void PlaygroundPage::openRequest(const ChatRequest& request)
 }
 
 void PlaygroundPage::reloadPrices()
-{
-    loadPrices();
-}
-
-void PlaygroundPage::loadPrices()
 {
     m_prices.setCustomPrices({});
     if (m_projectId.isEmpty())
