@@ -84,6 +84,7 @@ CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
     m_summary->setOpenLinks(false);
     layout->addWidget(m_tabs, 1);
     m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true); // its width must not widen the detail pane
     m_empty->setStyleSheet(QStringLiteral("color: #777;"));
     layout->addWidget(m_empty, 1);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {

@@ -151,6 +151,9 @@ void TraceView::buildHeader(QWidget* bar)
 {
     auto* row = new QHBoxLayout(bar);
     row->setContentsMargins(4, 2, 4, 2);
+    // Wrapped, so a long status never sets the trace pane's minimum width (it squeezed the table).
+    m_status->setWordWrap(true);
+    m_status->setMinimumWidth(120);
     row->addWidget(m_status, 1);
     m_search->setPlaceholderText(tr("Search this trace (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
