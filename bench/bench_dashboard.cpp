@@ -256,7 +256,9 @@ int main(int argc, char** argv)
     useOffscreenPlatform();
     TimedApp app(argc, argv);
     if (hasFlag(argc, argv, "--help")) {
-        std::cout << "usage: bench_dashboard [--data bench/data/d4] [--runs 5] [--no-gui | --gui-only]\n";
+        std::cout << "usage: bench_dashboard [--data bench/data/d4] [--runs 5] [--no-gui | --gui-only]"
+                     " [--together-only]\n"
+                     "  --together-only: S2 alone (no CLI baselines, no page), for quick re-measuring\n";
         return 0;
     }
     const std::string dataDir = argValue(argc, argv, "--data", "bench/data/d4");
@@ -292,12 +294,13 @@ int main(int argc, char** argv)
                 break;
             const auto requests = requestsFor(view.name, view.rootsOnly, view.range, end);
             double sequential = 0;
-            for (const Request& request : requests)
-                sequential += timeRequest(request, db, client, runs, end.toMSecsSinceEpoch() * 1000);
+            if (!hasFlag(argc, argv, "--together-only"))
+                for (const Request& request : requests)
+                    sequential += timeRequest(request, db, client, runs, end.toMSecsSinceEpoch() * 1000);
             timeTogether(
                 view.name + (view.range == kMonth ? ", month" : ", week"), requests, port, runs, sequential);
         }
-        if (!hasFlag(argc, argv, "--no-gui"))
+        if (!hasFlag(argc, argv, "--no-gui") && !hasFlag(argc, argv, "--together-only"))
             timePage(port, end, runs);
         server.stop();
     } catch (const std::exception& e) {

@@ -127,14 +127,30 @@ TokenCounts normaliseUsage(const JsonValue& entry)
     TokenCounts counts;
     if (!entry.IsObject())
         return counts;
-    counts.requests = numberOr(entry, "requests", 0);
-    counts.prompt = numberOr(entry, "prompt_tokens", 0) + numberOr(entry, "input_tokens", 0);
-    counts.completion = numberOr(entry, "completion_tokens", 0) + numberOr(entry, "output_tokens", 0);
-    counts.total = numberOr(entry, "total_tokens", 0);
-    if (counts.total == 0)
-        counts.total = counts.prompt + counts.completion;
-    counts.cacheRead = numberOr(entry, "cache_read_input_tokens", 0);
-    counts.cacheCreation = numberOr(entry, "cache_creation_input_tokens", 0);
+    // One pass over the members: this runs for every usage entry a /calls/stats scan reads. The first
+    // of repeated keys counts, as FindMember would have it.
+    static constexpr std::string_view kNames[] = { "requests", "prompt_tokens", "input_tokens",
+        "completion_tokens", "output_tokens", "total_tokens", "cache_read_input_tokens",
+        "cache_creation_input_tokens" };
+    double values[std::size(kNames)] = {};
+    unsigned seen = 0;
+    for (const auto& member : entry.GetObject()) {
+        const std::string_view name = stringView(member.name);
+        for (std::size_t i = 0; i < std::size(kNames); ++i) {
+            if (name != kNames[i])
+                continue;
+            if (!(seen & (1u << i)) && member.value.IsNumber())
+                values[i] = member.value.GetDouble();
+            seen |= 1u << i;
+            break;
+        }
+    }
+    counts.requests = values[0];
+    counts.prompt = values[1] + values[2];
+    counts.completion = values[3] + values[4];
+    counts.total = values[5] != 0 ? values[5] : counts.prompt + counts.completion;
+    counts.cacheRead = values[6];
+    counts.cacheCreation = values[7];
     return counts;
 }
 

@@ -33,16 +33,6 @@
 //  each call's start (hosted: the newest price); total_tokens falls back to input + output (hosted:
 //  null); timestamps are UTC rather than in `timezone`; percentiles are exact (hosted: approximate).
 //
-// How it runs: one SQL statement over the (project_id, started_at) index; the bucket number is
-// integer arithmetic on started_at (a CASE over the UTC-offset changes for day buckets in a zone
-// with daylight saving). The scan returns (bucket, latency_ms, has exception, started_at, and summary
-// for calls whose total_tokens is set) in index order and the aggregation happens here, so one pass
-// serves call and usage metrics. That beats a SQL GROUP BY on the same rows, whose sorter costs more
-// than the aggregation (900k calls over 30 days, warm: call metrics 0.56 s here against 0.69 s for the
-// GROUP BY in the sqlite3 CLI; usage by model 0.8 s against 1.3 s for json_each + json_extract + GROUP
-// BY). RapidJSON parses summary in situ, prices come from a per-model timeline of effective dates,
-// and each bucket's latencies are sorted once when percentiles are asked for.
-//
 //  Spindle extensions (the desktop dashboard's; hosted Weave has none of them):
 //  - usage metric `requests`: the entry's `requests` (LLM requests, as the SDK rolled them up).
 //  - `usage_group_by`: ["model"] (default, hosted's shape), ["op_name"] or ["model", "op_name"]:
@@ -67,13 +57,17 @@
 // aggregation (docs/benchmarks.md, bench_dashboard: each request against the sqlite3 CLI running
 // equivalent GROUP BY / json_each SQL). RapidJSON parses summary in situ, prices come from a per-model
 // timeline of effective dates, and each bucket's latencies are sorted once when percentiles are asked
-// for.
+// for. A range of 6 hours or more is cut into equal slices of time (one per core, 2 to 4) scanned at
+// once on their own connections and added up: a month of every call is mostly reading table rows, which
+// one core does at ~1 GB/s (docs/benchmarks.md, dashboard D2).
 #include "server/stats.h"
 
 #include "core/timeformat.h"
 #include "server/statsdetail.h"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 namespace spindle::server {
 
@@ -81,14 +75,41 @@ using namespace statsdetail;
 
 namespace {
 
+// The two ranks (0-based) a percentile of n values interpolates between.
+std::pair<std::int64_t, std::int64_t> closestRanks(std::int64_t n, double percentile)
+{
+    const auto lower = static_cast<std::int64_t>(std::floor(percentile / 100.0 * static_cast<double>(n - 1)));
+    return { lower, std::min(lower + 1, n - 1) };
+}
+
 // Linear interpolation between the closest ranks (numpy's default) of n sorted values.
 template <typename ValueAt> double interpolate(std::int64_t n, double percentile, ValueAt at)
 {
     const double position = percentile / 100.0 * static_cast<double>(n - 1);
-    const auto lower = static_cast<std::int64_t>(std::floor(position));
-    const auto upper = std::min(lower + 1, n - 1);
+    const auto [lower, upper] = closestRanks(n, percentile);
     const double a = at(lower), b = at(upper);
     return a + (b - a) * (position - static_cast<double>(lower));
+}
+
+// Puts the values the percentiles need at their sorted places without sorting them all: a month of
+// calls is ~1M latencies, and three percentiles need six ranks.
+void placeRanks(std::vector<double>& values, const std::vector<double>& percentiles)
+{
+    std::vector<std::int64_t> ranks;
+    for (const double percentile : percentiles) {
+        const auto [lower, upper] = closestRanks(std::int64_t(values.size()), percentile);
+        ranks.push_back(lower);
+        ranks.push_back(upper);
+    }
+    std::sort(ranks.begin(), ranks.end());
+    auto from = values.begin(); // everything before `from` is in place
+    for (const std::int64_t rank : ranks) {
+        const auto at = values.begin() + rank;
+        if (at < from)
+            continue;
+        std::nth_element(from, at, values.end());
+        from = at + 1;
+    }
 }
 
 std::string percentileLabel(double percentile)
@@ -137,8 +158,8 @@ void statsdetail::appendSeries(std::string& out, const MetricSpec& spec, Series&
     }
     if (spec.percentiles.empty())
         return;
-    if (!series.binary)
-        std::sort(series.values.begin(), series.values.end());
+    if (!series.binary && !series.values.empty())
+        placeRanks(series.values, spec.percentiles);
     for (const double percentile : spec.percentiles) {
         out += ",\"p" + percentileLabel(percentile) + "_" + spec.name + "\":";
         if (series.count == 0)
@@ -252,12 +273,116 @@ std::vector<Sql> callsStatsSql(const JsonValue& body, std::int64_t nowMicros)
     return { std::move(plan.sql) };
 }
 
+namespace {
+
+// Ranges from this long on are scanned in slices on several connections at once.
+constexpr std::int64_t kSplitRangeMicros = 6 * 3600 * kMicros;
+
+// What one slice [from, to) of the range adds up to.
+struct ScanPart
+{
+    std::int64_t from = 0, to = 0;
+    std::vector<CallCell> cells;
+    CallCell totals;
+    std::unique_ptr<UsageStats> usage;
+};
+
+// Equal slices of time, one per core (at least two, so one machine's answers do not depend on its
+// cores); a short range is one slice.
+std::vector<ScanPart> sliceRange(const StatsPlan& plan)
+{
+    const std::int64_t span = plan.endUs - plan.startUs;
+    const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
+    const std::int64_t count = span < kSplitRangeMicros ? 1 : std::clamp<std::int64_t>(cores, 2, 4);
+    std::vector<ScanPart> parts(static_cast<std::size_t>(count));
+    for (std::int64_t i = 0; i < count; ++i) {
+        parts[std::size_t(i)].from = plan.startUs + span * i / count;
+        parts[std::size_t(i)].to = i + 1 == count ? plan.endUs : plan.startUs + span * (i + 1) / count;
+    }
+    return parts;
+}
+
+void scanPart(Connection& reader, const StatsPlan& plan, const PriceBook* book, ScanPart& part)
+{
+    CostFunctionScope costFunction(reader, book, plan.sql);
+    // The dates statement dies with this call; `usage` reads it only in add().
+    const auto dates = plan.needsPrices ? reader.prepare(kPriceDatesSql) : nullptr;
+    if (!plan.usage.empty() || plan.sampleLimit > 0)
+        part.usage = std::make_unique<UsageStats>(plan, book, dates.get());
+    part.cells.resize(plan.calls.empty() ? 0 : plan.grid->size());
+    std::vector<SqlValue> params = plan.sql.params;
+    params[plan.rangeParam] = part.from;
+    params[plan.rangeParam + 1] = part.to;
+    auto stmt = reader.prepareAdHoc(plan.sql.text);
+    stmt->bindAll(params);
+    const bool calls = !plan.calls.empty();
+    while (stmt->step()) {
+        const std::size_t bucket = plan.grid->clamp(stmt->columnInt(0));
+        if (calls) {
+            addCall(part.cells[bucket], *stmt, plan.latencyValues);
+            if (plan.totals)
+                addCall(part.totals, *stmt, plan.latencyValues);
+        }
+        if (part.usage && !stmt->isNull(4))
+            part.usage->add(bucket, stmt->columnInt(3), stmt->columnText(4),
+                plan.opColumn >= 0 ? stmt->columnText(plan.opColumn) : std::string_view(),
+                plan.rowidColumn >= 0 ? stmt->columnInt(plan.rowidColumn) : 0);
+    }
+}
+
+void mergeCallCell(CallCell& into, const CallCell& from)
+{
+    into.calls += from.calls;
+    into.errors += from.errors;
+    into.latency.merge(from.latency);
+}
+
+// Scans every slice but the first on its own connection and thread, the first on `reader`, and
+// adds them all into the first. Each slice reads its own snapshot: the slices hold disjoint calls
+// (by started_at), so a call written meanwhile is counted once or not at all, never twice.
+ScanPart scanInSlices(Connection& reader, Database& db, const StatsPlan& plan, const PriceBook* book)
+{
+    std::vector<ScanPart> parts = sliceRange(plan);
+    std::vector<std::exception_ptr> errors(parts.size());
+    {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 1; i < parts.size(); ++i)
+            threads.emplace_back([&, i] {
+                try {
+                    auto sliceReader = db.read();
+                    ReadSnapshot snapshot(*sliceReader);
+                    scanPart(*sliceReader, plan, book, parts[i]);
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                }
+            });
+        try {
+            scanPart(reader, plan, book, parts[0]);
+        } catch (...) {
+            errors[0] = std::current_exception();
+        }
+    } // joins the threads
+    for (const auto& error : errors)
+        if (error)
+            std::rethrow_exception(error);
+    ScanPart& all = parts[0];
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        for (std::size_t bucket = 0; bucket < all.cells.size(); ++bucket)
+            mergeCallCell(all.cells[bucket], parts[i].cells[bucket]);
+        mergeCallCell(all.totals, parts[i].totals);
+        if (all.usage)
+            all.usage->merge(std::move(*parts[i].usage));
+    }
+    return std::move(all);
+}
+
+} // namespace
+
 std::string callsStats(const JsonValue& body, RequestContext& context)
 {
     const StatsPlan plan = planStats(body, nowMicros());
-    std::vector<CallCell> callCells(plan.calls.empty() ? 0 : plan.grid->size());
-    CallCell callTotals;
-    std::unique_ptr<UsageStats> usage;
+    ScanPart scanned;
+    scanned.cells.resize(plan.calls.empty() ? 0 : plan.grid->size());
     std::unordered_map<std::int64_t, SampledCall> sampled;
     if (!plan.sql.text.empty() && plan.grid->size() > 0) {
         auto reader = context.db.read();
@@ -265,29 +390,13 @@ std::string callsStats(const JsonValue& body, RequestContext& context)
         std::unique_ptr<PriceBook> book;
         if (plan.needsPrices || plan.sql.text.find("wv_cost(") != std::string::npos)
             book = std::make_unique<PriceBook>(context.prices.forProject(*reader, plan.projectId));
-        CostFunctionScope costFunction(*reader, book.get(), plan.sql);
-        // The price book and this statement die with this block; `usage` only reads them in add().
-        const auto dates = plan.needsPrices ? reader->prepare(kPriceDatesSql) : nullptr;
-        if (!plan.usage.empty() || plan.sampleLimit > 0)
-            usage = std::make_unique<UsageStats>(plan, book.get(), dates.get());
-        auto stmt = reader->prepareAdHoc(plan.sql.text);
-        stmt->bindAll(plan.sql.params);
-        const bool calls = !plan.calls.empty();
-        while (stmt->step()) {
-            const std::size_t bucket = plan.grid->clamp(stmt->columnInt(0));
-            if (calls) {
-                addCall(callCells[bucket], *stmt, plan.latencyValues);
-                if (plan.totals)
-                    addCall(callTotals, *stmt, plan.latencyValues);
-            }
-            if (usage && !stmt->isNull(4))
-                usage->add(bucket, stmt->columnInt(3), stmt->columnText(4),
-                    plan.opColumn >= 0 ? stmt->columnText(plan.opColumn) : std::string_view(),
-                    plan.rowidColumn >= 0 ? stmt->columnInt(plan.rowidColumn) : 0);
-        }
-        if (usage && plan.sampleLimit > 0)
-            sampled = nameSampledCalls(*reader, usage->sampledRowids());
+        scanned = scanInSlices(*reader, context.db, plan, book.get());
+        if (scanned.usage && plan.sampleLimit > 0)
+            sampled = nameSampledCalls(*reader, scanned.usage->sampledRowids());
     }
+    std::vector<CallCell>& callCells = scanned.cells;
+    CallCell& callTotals = scanned.totals;
+    UsageStats* usage = scanned.usage.get();
 
     std::string out = "{\"start\":\"" + formatIsoTime(plan.startUs) + "\",\"end\":\""
         + formatIsoTime(plan.endUs) + "\",\"granularity\":" + std::to_string(plan.granularity)
@@ -299,7 +408,7 @@ std::string callsStats(const JsonValue& body, RequestContext& context)
     out += "],\"call_buckets\":[";
     appendCallBuckets(out, plan, callCells);
     out += ']';
-    appendExtensions(out, plan, callTotals, usage.get(), sampled);
+    appendExtensions(out, plan, callTotals, usage, sampled);
     return out + '}';
 }
 

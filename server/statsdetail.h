@@ -240,6 +240,9 @@ struct StatsPlan
     int opColumn = -1;
     int rowidColumn = -1;
     Sql sql;
+    // sql.params[rangeParam] and [rangeParam + 1] are the scan's start and end (µs): a slice of the
+    // range is scanned by binding other values to them.
+    std::size_t rangeParam = 0;
 };
 
 StatsPlan planStats(const JsonValue& body, std::int64_t now);
@@ -268,6 +271,20 @@ struct Series
         ones += value == 1;
         if (keep)
             values.push_back(value);
+    }
+
+    // Adds another slice's values of the same metric (values are kept in both or in neither).
+    void merge(const Series& other)
+    {
+        if (other.count == 0)
+            return;
+        min = count == 0 ? other.min : std::min(min, other.min);
+        max = count == 0 ? other.max : std::max(max, other.max);
+        count += other.count;
+        sum += other.sum;
+        zeros += other.zeros;
+        ones += other.ones;
+        values.insert(values.end(), other.values.begin(), other.values.end());
     }
 
     static Series binaryOf(std::int64_t count, std::int64_t ones)
@@ -326,6 +343,9 @@ public:
     // One scanned row that has a summary; `op` and `rowid` only matter when grouped or sampled.
     void add(std::size_t bucket, std::int64_t startedAt, std::string_view summary, std::string_view op,
         std::int64_t rowid);
+
+    // Adds what `other` gathered from another slice of the range (same plan).
+    void merge(UsageStats&& other);
 
     void appendBuckets(std::string& out); // usage_buckets items
     void appendTotals(std::string& out); // usage_totals items

@@ -306,6 +306,7 @@ StatsPlan planStats(const JsonValue& body, std::int64_t now)
 
     // Implicit conditions, `filter` and `query` exactly as /calls/stream_query applies them.
     plan.where = parseCallsQuery(body).where;
+    const std::size_t rangeParamInWhere = plan.where.params.size();
     plan.where.append(" AND started_at >= ").bind(plan.startUs).append(" AND started_at < ").bind(plan.endUs);
 
     const bool scanUsage = !plan.usage.empty() || plan.sampleLimit > 0;
@@ -330,7 +331,9 @@ StatsPlan planStats(const JsonValue& body, std::int64_t now)
         plan.sql.append(", rowid");
         plan.rowidColumn = column++;
     }
-    plan.sql.append(" FROM calls WHERE ").append(plan.where);
+    plan.sql.append(" FROM calls WHERE ");
+    plan.rangeParam = plan.sql.params.size() + rangeParamInWhere;
+    plan.sql.append(plan.where);
     // Only calls with summary.usage matter for usage alone (total_tokens is set exactly for those).
     if (plan.calls.empty())
         plan.sql.append(" AND total_tokens IS NOT NULL");

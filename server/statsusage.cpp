@@ -139,6 +139,39 @@ void UsageStats::add(std::size_t bucket, std::int64_t startedAt, std::string_vie
         offerSample(std::move(candidate));
 }
 
+void UsageStats::merge(UsageStats&& other)
+{
+    // Other's model and op numbers are its own: translate them through the names.
+    std::vector<std::uint32_t> models, ops;
+    for (const Model& model : other.m_models)
+        models.push_back(modelIndex(model.name));
+    for (const std::string& op : other.m_ops)
+        ops.push_back(opIndex(op));
+    const auto translate = [](const std::vector<std::uint32_t>& to, std::uint32_t index) {
+        return index == kNone ? kNone : to[index];
+    };
+    std::vector<std::size_t> groups;
+    for (const Group& group : other.m_groups)
+        groups.push_back(groupOf(translate(models, group.model), translate(ops, group.op)));
+    const auto mergeCell = [](UsageCell& into, const UsageCell& from) {
+        into.entries += from.entries;
+        for (std::size_t i = 0; i < into.series.size(); ++i)
+            into.series[i].merge(from.series[i]);
+    };
+    for (const auto& [key, index] : other.m_cellIndex)
+        mergeCell(cellOf(groups[key >> 32], key & 0xFFFFFFFFULL), other.m_cells[index]);
+    for (std::size_t group = 0; group < other.m_totals.size(); ++group)
+        mergeCell(m_totals[groups[group]], other.m_totals[group]);
+    m_sampledFrom += other.m_sampledFrom;
+    for (SampleCall& call : other.m_sample) {
+        if (m_sample.size() >= m_plan.sampleLimit && !(call < m_sample.front()))
+            continue;
+        for (SamplePoint& point : call.points)
+            point.model = models[point.model];
+        offerSample(std::move(call));
+    }
+}
+
 void UsageStats::addValues(UsageCell& cell, const double* values, bool priced)
 {
     ++cell.entries;
