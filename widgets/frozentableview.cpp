@@ -79,6 +79,8 @@ void FrozenTableView::syncColumns()
         if (visual != i && visual >= 0)
             horizontalHeader()->moveSection(visual, i);
     }
+    if (m_frozen->itemDelegate() != itemDelegate())
+        m_frozen->setItemDelegate(itemDelegate()); // pinned columns paint like the others
     for (int column = 0; column < model()->columnCount(); ++column) {
         m_frozen->setColumnHidden(column, !m_pinned.contains(column));
         if (m_pinned.contains(column)) {
