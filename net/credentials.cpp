@@ -66,4 +66,17 @@ void writeKeychainApiKey(
     job->start();
 }
 
+void deleteKeychainApiKey(const QString& account, std::function<void(bool ok, const QString& error)> done)
+{
+    auto* job = new QKeychain::DeletePasswordJob(kKeychainService);
+    job->setAutoDelete(true);
+    job->setKey(account);
+    QObject::connect(job, &QKeychain::Job::finished, [done](QKeychain::Job* finished) {
+        const bool ok =
+            finished->error() == QKeychain::NoError || finished->error() == QKeychain::EntryNotFound;
+        done(ok, ok ? QString() : finished->errorString());
+    });
+    job->start();
+}
+
 } // namespace spindle::net

@@ -15,5 +15,7 @@ QString apiKeyFromNetrc(const QString& host, const QString& netrcPath = {});
 void readKeychainApiKey(const QString& account, std::function<void(const QString& key)> done);
 void writeKeychainApiKey(
     const QString& account, const QString& key, std::function<void(bool ok, const QString& error)> done);
+// Removes the entry; an account that has none is not an error.
+void deleteKeychainApiKey(const QString& account, std::function<void(bool ok, const QString& error)> done);
 
 } // namespace spindle::net

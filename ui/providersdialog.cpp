@@ -341,6 +341,10 @@ void ProvidersDialog::showKeySource()
                     ? tr("A key is in use, from %1. Type a new one to replace it.").arg(source)
                     : noKeyText(self->m_kind));
             self->m_forgetKey->setVisible(hasKey && source == ProviderStore::kKeychainSource);
+            // W&B Inference has no key of its own: it is the W&B profile's, and goes for both.
+            self->m_forgetKey->setToolTip(self->m_kind == ProviderConfig::Kind::WandbInference
+                    ? tr("Remove the W&B API key from the system keychain (the W&B profile uses it too)")
+                    : tr("Remove the key from the system keychain"));
         });
 }
 

@@ -213,7 +213,7 @@ QString ProviderStore::save(const ProviderConfig& input, const QString& oldName)
             // The key follows the provider to its new keychain account.
             net::readKeychainApiKey(oldAccount, [oldAccount, newAccount](const QString& key) {
                 net::writeKeychainApiKey(newAccount, key, [](bool, const QString&) {});
-                net::writeKeychainApiKey(oldAccount, QString(), [](bool, const QString&) {});
+                net::deleteKeychainApiKey(oldAccount, [](bool, const QString&) {});
             });
         }
     }
@@ -235,8 +235,8 @@ bool ProviderStore::remove(const QString& name)
         m_custom.begin(), m_custom.end(), [&](const ProviderConfig& c) { return matches(c.name); });
     if (it == m_custom.end())
         return false;
-    if (it->hasStoredKey) // credentials.h has no delete: an empty entry reads as "no key"
-        net::writeKeychainApiKey(keychainAccount(it->name), QString(), [](bool, const QString&) {});
+    if (it->hasStoredKey)
+        net::deleteKeychainApiKey(keychainAccount(it->name), [](bool, const QString&) {});
     m_custom.erase(it);
     store();
     Q_EMIT changed();
@@ -260,18 +260,21 @@ void ProviderStore::setKey(
     }
     const QString providerName = config->name;
     const bool clearing = key.trimmed().isEmpty();
-    net::writeKeychainApiKey(keychainAccount(providerName), key.trimmed(),
-        [self = QPointer(this), providerName, clearing, done](bool ok, const QString& error) {
-            if (self && ok) {
-                for (ProviderConfig& c : self->m_custom) {
-                    if (c.name == providerName)
-                        c.hasStoredKey = !clearing;
-                }
-                self->store();
-                Q_EMIT self->changed();
+    auto finished = [self = QPointer(this), providerName, clearing, done](bool ok, const QString& error) {
+        if (self && ok) {
+            for (ProviderConfig& c : self->m_custom) {
+                if (c.name == providerName)
+                    c.hasStoredKey = !clearing;
             }
-            done(ok, error);
-        });
+            self->store();
+            Q_EMIT self->changed();
+        }
+        done(ok, error);
+    };
+    if (clearing)
+        net::deleteKeychainApiKey(keychainAccount(providerName), std::move(finished));
+    else
+        net::writeKeychainApiKey(keychainAccount(providerName), key.trimmed(), std::move(finished));
 }
 
 void ProviderStore::addTransient(const net::InferenceProvider& provider)

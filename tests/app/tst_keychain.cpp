@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <qt6keychain/keychain.h>
 
 using namespace Qt::StringLiterals;
 
@@ -26,6 +27,33 @@ WriteResult writeKey(const QString& account, const QString& key)
     });
     QTest::qWaitFor([&] { return result.done; }, 10000);
     return result;
+}
+
+// Whether the keychain holds an entry at all (an empty one counts): "forget" must remove it.
+bool hasEntry(const QString& account)
+{
+    bool done = false;
+    bool found = false;
+    auto* job = new QKeychain::ReadPasswordJob(u"spindle"_s);
+    job->setAutoDelete(true);
+    job->setKey(account);
+    QObject::connect(job, &QKeychain::Job::finished, [&](QKeychain::Job* finished) {
+        found = finished->error() == QKeychain::NoError;
+        done = true;
+    });
+    job->start();
+    QTest::qWaitFor([&] { return done; }, 10000);
+    return found;
+}
+
+bool deleteKey(const QString& account)
+{
+    WriteResult result;
+    spindle::net::deleteKeychainApiKey(account, [&](bool ok, const QString& error) {
+        result = { true, ok, error };
+    });
+    QTest::qWaitFor([&] { return result.done; }, 10000);
+    return result.ok;
 }
 
 QString readKey(const QString& account)
@@ -59,6 +87,11 @@ void TestKeychain::roundTrip()
     QVERIFY(writeKey(account, u"second-key"_s).ok); // a new key replaces the old one
     QCOMPARE(readKey(account), u"second-key"_s);
     QCOMPARE(readKey(u"spindle-test/never-written"_s), QString());
+    QVERIFY(hasEntry(account));
+    QVERIFY(deleteKey(account));
+    QVERIFY(!hasEntry(account));
+    QCOMPARE(readKey(account), QString());
+    QVERIFY(deleteKey(u"spindle-test/never-written"_s)); // nothing to delete is not an error
 }
 
 void TestKeychain::providerKeyOnlyInTheKeychain()
@@ -92,6 +125,24 @@ void TestKeychain::providerKeyOnlyInTheKeychain()
     const QByteArray text = file.readAll();
     QVERIFY(text.contains("My vLLM") || text.contains("My%20vLLM"));
     QVERIFY(!text.contains(secret.toUtf8()));
+
+    // "Forget key" removes the keychain entry, and so does removing a provider that has a key.
+    const QString account = u"spindle-provider/My vLLM"_s;
+    QVERIFY(hasEntry(account));
+    bool forgotten = false;
+    reopened.setKey(local.name, QString(), [&](bool ok, const QString& error) {
+        QVERIFY2(ok, qPrintable(error));
+        forgotten = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(forgotten, 10000);
+    QVERIFY(!hasEntry(account));
+    QVERIFY(!reopened.provider(local.name)->hasStoredKey);
+    stored = false;
+    reopened.setKey(local.name, secret, [&](bool ok, const QString&) { stored = ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, 10000);
+    QVERIFY(hasEntry(account));
+    QVERIFY(reopened.remove(local.name));
+    QTRY_VERIFY_WITH_TIMEOUT(!hasEntry(account), 10000);
 }
 
 QTEST_MAIN(TestKeychain)
