@@ -15,53 +15,13 @@
 # every program runs under `timeout` and the limits add up to 8.5 minutes.
 set -euo pipefail
 
-if [[ $# -ne 1 || "$1" == -h || "$1" == --help ]]; then
-    echo "usage: $0 <build-dir>" >&2
-    exit 2
-fi
-build=$(cd "$1" && pwd)
-repo=$(cd "$(dirname "$0")/.." && pwd)
-data=${BENCH_DATA:-$repo/bench/data}
-bin=$build/bench
-for program in bench_dataset bench_ui bench_trace; do
-    if [[ ! -x $bin/$program ]]; then
-        echo "missing $bin/$program: build the bench targets first (see the top of this script)" >&2
-        exit 2
-    fi
-done
-mkdir -p "$data"
-log=$data/ui-results-$(date +%Y%m%d-%H%M%S).log
+source "$(dirname "$0")/lib.sh"
+bench_init "${1:-}" ui-results bench_dataset bench_ui bench_trace
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export QT_QPA_PLATFORM=offscreen
-started=$(date +%s)
-
-{
-    echo "# Spindle desktop benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "commit:   $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$repo" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
-    echo "cpu:      $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    echo "memory:   $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-    echo "kernel:   $(uname -sr)"
-    echo "qt:       $(qtpaths6 --qt-version 2>/dev/null || echo '?'), QT_QPA_PLATFORM=offscreen (software raster)"
-    echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
-    if awk '{ exit !($1 > 0.5) }' /proc/loadavg; then
-        echo "warning:  other processes are using the CPU; lag and frame times will be noisy"
-    fi
-    echo "data:     $data"
-    echo
-} | tee "$log"
-
-status=0
-run() { # <seconds> <program> <args...>
-    local limit=$1
-    shift
-    echo "## ${*#$bin/}" | tee -a "$log"
-    if ! (cd "$repo" && timeout "$limit" "$@") 2>&1 | tee -a "$log"; then
-        echo "!! $1 failed or timed out" | tee -a "$log"
-        status=1
-    fi
-    echo | tee -a "$log"
-}
+bench_header "Spindle desktop benchmarks" \
+    "qt:       $(qtpaths6 --qt-version 2>/dev/null || echo '?'), QT_QPA_PLATFORM=offscreen (software raster)"
 
 run 150 "$bin/bench_dataset" --out "$data/d1"
 run 30 "$bin/bench_dataset" --out "$data/d3" --traces 555
@@ -69,20 +29,11 @@ run 60 "$bin/bench_ui" --data "$data/d3" --label D3 --write "$work/d3.txt"
 run 180 "$bin/bench_ui" --data "$data/d1" --label D1 --baseline "$work/d3.txt"
 run 90 "$bin/bench_trace" --data "$data"
 
-{
-    echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg) (at end); wall time $(( $(date +%s) - started )) s"
-    echo
-    echo "## Results"
-    echo
-    echo "| goal | metric | ours | baseline | ratio | target | result |"
-    echo "|---|---|---|---|---|---|---|"
-    { grep '^RESULT|' "$log" || true; } | cut -d'|' -f2- |
-        awk -F'|' '{ line = "|"; for (i = 1; i <= NF; ++i) line = line " " $i " |"; print line }'
-    echo
+summary() {
+    bench_results "Results"
     echo "## Other measurements"
     echo
-    { grep '^INFO|' "$log" | grep -v '^INFO|D[13]|' || true; } | cut -d'|' -f2- |
-        awk -F'|' '{printf "- [%s] %s: %s\n", $1, $2, $3}'
+    bench_infos '^INFO|D[13]|'
     { grep '^INFO|D[13]|slow' "$log" || true; } | cut -d'|' -f2- | awk -F'|' '{printf "- [%s] %s: %s\n", $1, $2, $3}'
     echo
     echo "## Calls table, D3 and D1 side by side"
@@ -92,10 +43,5 @@ run 90 "$bin/bench_trace" --data "$data"
     side() { { grep "^INFO|$1|" "$log" | grep -v '|slow' || true; } | cut -d'|' -f3- | LC_ALL=C sort -t'|' -k1,1; }
     LC_ALL=C join -t'|' <(side D3) <(side D1) | awk -F'|' '{printf "| %s | %s | %s |\n", $1, $2, $3}'
     echo
-    pass=$(grep -c '^RESULT|.*|PASS$' "$log" || true)
-    fail=$(grep -c '^RESULT|.*|FAIL$' "$log" || true)
-    echo "$pass PASS, $fail FAIL. Full log: $log"
-} | tee -a "$log.summary"
-cat "$log.summary" >> "$log"
-rm -f "$log.summary"
-exit $status
+}
+bench_finish summary

@@ -33,6 +33,12 @@ enum class FilterOp
     IsNotEmpty,
 };
 
+// Every FilterOp, in declaration order (the condition dialog lists them; tests cover each).
+inline constexpr FilterOp kAllFilterOps[] = { FilterOp::Contains, FilterOp::Equals, FilterOp::NotEquals,
+    FilterOp::In, FilterOp::NumEquals, FilterOp::NumNotEquals, FilterOp::Less, FilterOp::LessOrEqual,
+    FilterOp::Greater, FilterOp::GreaterOrEqual, FilterOp::Is, FilterOp::After, FilterOp::Before,
+    FilterOp::IsEmpty, FilterOp::IsNotEmpty };
+
 struct FieldCondition
 {
     QString field; // a $getField path: inputs.x, output.score, summary.weave.latency_ms, started_at ...

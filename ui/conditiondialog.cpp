@@ -23,24 +23,6 @@ const char* const kFixedFields[] = {
     "wb_user_id",
 };
 
-const FilterOp kOps[] = {
-    FilterOp::Contains,
-    FilterOp::Equals,
-    FilterOp::NotEquals,
-    FilterOp::In,
-    FilterOp::NumEquals,
-    FilterOp::NumNotEquals,
-    FilterOp::Less,
-    FilterOp::LessOrEqual,
-    FilterOp::Greater,
-    FilterOp::GreaterOrEqual,
-    FilterOp::Is,
-    FilterOp::After,
-    FilterOp::Before,
-    FilterOp::IsEmpty,
-    FilterOp::IsNotEmpty,
-};
-
 bool isNumericOp(FilterOp op)
 {
     return op == FilterOp::NumEquals || op == FilterOp::NumNotEquals || op == FilterOp::Less
@@ -114,7 +96,7 @@ ConditionDialog::ConditionDialog(const QStringList& fields, QWidget* parent)
     m_field->addItems(fields);
     m_field->setToolTip(
         tr("Any column path: inputs.x, output.y.z, attributes.env, summary.usage.gpt-4o.total_tokens"));
-    for (FilterOp op : kOps)
+    for (FilterOp op : kAllFilterOps)
         m_op->addItem(filterOpSymbol(op), int(op));
     m_value->setPlaceholderText(tr("value"));
     m_error->setStyleSheet(QStringLiteral("color: #b3261e;"));

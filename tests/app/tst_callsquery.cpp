@@ -57,24 +57,6 @@ QDateTime utc(const char* iso)
     return t.toUTC();
 }
 
-const FilterOp kAllOps[] = {
-    FilterOp::Contains,
-    FilterOp::Equals,
-    FilterOp::NotEquals,
-    FilterOp::In,
-    FilterOp::NumEquals,
-    FilterOp::NumNotEquals,
-    FilterOp::Less,
-    FilterOp::LessOrEqual,
-    FilterOp::Greater,
-    FilterOp::GreaterOrEqual,
-    FilterOp::Is,
-    FilterOp::After,
-    FilterOp::Before,
-    FilterOp::IsEmpty,
-    FilterOp::IsNotEmpty,
-};
-
 } // namespace
 
 Q_DECLARE_METATYPE(spindle::FilterOp)
@@ -227,7 +209,7 @@ void TestCallsQueryJson::conditionExpr()
 void TestCallsQueryJson::everyOpIsCovered()
 {
     // Every operator yields a non-empty single-operator expression on the given field.
-    for (FilterOp op : kAllOps) {
+    for (FilterOp op : kAllFilterOps) {
         const QJsonObject expr = spindle::conditionExpr({ QStringLiteral("inputs.q"), op, QVariant(1) });
         QVERIFY2(expr.size() == 1, qPrintable(filterOpSymbol(op)));
         QVERIFY2(expr.begin().key().startsWith(QLatin1Char('$')), qPrintable(filterOpSymbol(op)));
@@ -578,7 +560,7 @@ void TestCallsQueryJson::symbols()
 void TestCallsQueryJson::symbolRoundTrip()
 {
     QSet<QString> seen;
-    for (FilterOp op : kAllOps) {
+    for (FilterOp op : kAllFilterOps) {
         const QString symbol = filterOpSymbol(op);
         QVERIFY(!symbol.isEmpty());
         QVERIFY2(!seen.contains(symbol), qPrintable(QStringLiteral("duplicate symbol ") + symbol));
@@ -587,7 +569,7 @@ void TestCallsQueryJson::symbolRoundTrip()
         QVERIFY2(back.has_value(), qPrintable(symbol));
         QCOMPARE(*back, op);
     }
-    QCOMPARE(seen.size(), qsizetype(std::size(kAllOps)));
+    QCOMPARE(seen.size(), qsizetype(std::size(kAllFilterOps)));
 }
 
 void TestCallsQueryJson::unknownSymbol_data()
@@ -610,7 +592,7 @@ void TestCallsQueryJson::takesValue_data()
 {
     QTest::addColumn<FilterOp>("op");
     QTest::addColumn<bool>("takesValue");
-    for (FilterOp op : kAllOps) {
+    for (FilterOp op : kAllFilterOps) {
         const bool none = op == FilterOp::IsEmpty || op == FilterOp::IsNotEmpty;
         QTest::addRow("%s", qPrintable(filterOpSymbol(op))) << op << !none;
     }
