@@ -60,7 +60,8 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_trace);
     m_splitter->addWidget(m_detail);
-    m_splitter->setSizes({ 700, 380, 420 });
+    // The table first; the trace pane wide enough for call names beside its latency bars.
+    m_splitter->setSizes({ 600, 500, 400 });
     m_splitter->restoreState(QSettings().value(QStringLiteral("traces/splitter")).toByteArray());
     connect(m_splitter, &QSplitter::splitterMoved, this,
         [this] { QSettings().setValue(QStringLiteral("traces/splitter"), m_splitter->saveState()); });

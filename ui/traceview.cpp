@@ -15,7 +15,7 @@
 #include <QShortcut>
 #include <QTabWidget>
 #include <QThreadPool>
-#include <QToolButton>
+#include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -149,12 +149,17 @@ TraceView::~TraceView()
 
 void TraceView::buildHeader(QWidget* bar)
 {
-    auto* row = new QHBoxLayout(bar);
-    row->setContentsMargins(4, 2, 4, 2);
-    // Wrapped, so a long status never sets the trace pane's minimum width (it squeezed the table).
+    auto* rows = new QVBoxLayout(bar);
+    rows->setContentsMargins(4, 2, 4, 0);
+    rows->setSpacing(0);
+    // The status on a line of its own, wrapped: a long one never sets the pane's minimum width.
     m_status->setWordWrap(true);
-    m_status->setMinimumWidth(120);
-    row->addWidget(m_status, 1);
+    rows->addWidget(m_status);
+    // The tools in a tool bar: on a narrow pane they fold into its ">>" menu instead of widening the
+    // pane (a row of them held the trace pane at ~600 px and squeezed the calls table).
+    auto* tools = new QToolBar(bar);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    rows->addWidget(tools);
     m_search->setPlaceholderText(tr("Search this trace (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setToolTip(
@@ -162,8 +167,8 @@ void TraceView::buildHeader(QWidget* bar)
            "Enter: next hit, Shift+Enter: previous"));
     m_search->setMinimumWidth(170);
     m_search->setMaximumWidth(260);
-    row->addWidget(m_search);
-    row->addWidget(m_searchStatus);
+    tools->addWidget(m_search);
+    tools->addWidget(m_searchStatus);
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         if (m_hits.isEmpty() || m_search->isModified())
             runSearch();
@@ -178,18 +183,14 @@ void TraceView::buildHeader(QWidget* bar)
             m_search->selectAll();
         },
         Qt::WidgetWithChildrenShortcut);
-    const auto addButton = [&](const QString& text, const QString& tip, auto slot) {
-        auto* button = new QToolButton(bar);
-        button->setText(text);
-        button->setToolTip(tip);
-        button->setAutoRaise(true);
-        connect(button, &QToolButton::clicked, this, slot);
-        row->addWidget(button);
+    const auto addTool = [&](const QString& text, const QString& tip, auto slot) {
+        QAction* action = tools->addAction(text, this, slot);
+        action->setToolTip(tip);
     };
-    addButton(tr("◀ Error"), tr("Previous error (p)"), [this] { nextError(false); });
-    addButton(tr("Error ▶"), tr("Next error (n)"), [this] { nextError(true); });
-    addButton(tr("Expand all"), tr("Expand every node"), &TraceView::expandAll);
-    addButton(
+    addTool(tr("◀ Error"), tr("Previous error (p)"), [this] { nextError(false); });
+    addTool(tr("Error ▶"), tr("Next error (n)"), [this] { nextError(true); });
+    addTool(tr("Expand all"), tr("Expand every node"), &TraceView::expandAll);
+    addTool(
         tr("Errors only"), tr("Collapse everything but the paths to errors"), &TraceView::collapseToErrors);
 }
 
