@@ -392,6 +392,20 @@ void TestStats::filterAndQuery()
                          QJsonArray { QJsonObject { { u"$getField"_s, u"summary.weave.status"_s } },
                              QJsonObject { { u"$literal"_s, u"error"_s } } } } } } } } }),
         expected([](const RawCall& c) { return c.error; }));
+    // A query on the cost: wv_cost(), which every connection that scans a slice of the range needs.
+    const QList<Price>& prices = projectPrices(startMs + 7 * 3'600'000);
+    createPrices(p, prices);
+    QCOMPARE(total({ { u"query"_s,
+                 QJsonObject { { u"$expr"_s,
+                     QJsonObject { { u"$gt"_s,
+                         QJsonArray { QJsonObject { { u"$getField"_s, u"summary.weave.total_cost"_s } },
+                             QJsonObject { { u"$literal"_s, 0 } } } } } } } } }),
+        expected([&](const RawCall& c) {
+            return std::any_of(c.usage.begin(), c.usage.end(), [&](const Use& use) {
+                const Price* price = priceFor(prices, use.model, c.startMs);
+                return price && use.prompt * price->prompt + use.completion * price->completion > 0;
+            });
+        }));
 }
 
 QTEST_GUILESS_MAIN(TestStats)
