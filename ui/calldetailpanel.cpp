@@ -11,6 +11,7 @@
 #include "widgets/jsonview.h"
 #include "widgets/statusdelegate.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
@@ -20,15 +21,48 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTextBrowser>
-#include <QToolButton>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace spindle::ui {
+
+namespace {
+
+// The call's name: elided (the full name is in the tool tip) when the pane is narrower than it,
+// so a long op name does not widen the detail pane and squeeze the table.
+class ElidedTitle : public QLabel
+{
+public:
+    using QLabel::QLabel;
+    QSize minimumSizeHint() const override
+    {
+        // Up to ~24 characters stay in sight; the tool bar beside it folds first.
+        const int width =
+            std::min(fontMetrics().horizontalAdvance(text()), fontMetrics().averageCharWidth() * 24);
+        return { width, QLabel::minimumSizeHint().height() };
+    }
+
+protected:
+    void paintEvent(QPaintEvent* event) override
+    {
+        const QRect rect = contentsRect();
+        if (fontMetrics().horizontalAdvance(text()) <= rect.width()) {
+            QLabel::paintEvent(event); // fits: the label draws it (and its selection)
+            return;
+        }
+        QPainter painter(this);
+        painter.drawText(rect, Qt::AlignLeft | Qt::AlignVCenter,
+            fontMetrics().elidedText(text(), Qt::ElideRight, rect.width()));
+    }
+};
+
+} // namespace
 
 enum Tab
 {
@@ -43,11 +77,9 @@ enum Tab
 CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
     : QWidget(parent)
     , m_client(client)
-    , m_title(new QLabel(this))
+    , m_title(new ElidedTitle(this))
     , m_meta(new QLabel(this))
     , m_empty(new QLabel(tr("Select a call to see its inputs, output, cost and code."), this))
-    , m_parent(new QToolButton(this))
-    , m_playground(new QToolButton(this))
     , m_tabs(new QTabWidget(this))
     , m_chat(new widgets::ChatView(this))
     , m_images(new widgets::ImageStrip(this))
@@ -105,27 +137,24 @@ QWidget* CallDetailPanel::buildHeader()
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    row->addWidget(m_title, 1);
-    const auto addButton = [&](QToolButton* button, const QString& text, const QString& tip, auto slot) {
-        button->setText(text);
-        button->setToolTip(tip);
-        button->setAutoRaise(true);
-        connect(button, &QToolButton::clicked, this, slot);
-        row->addWidget(button);
+    row->addWidget(m_title);
+    // The actions in a tool bar: on a narrow pane the ones that do not fit fold into its ">>" menu
+    // instead of widening the pane (a row of six buttons held it at ~640 px).
+    auto* tools = new QToolBar(header);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    // The name takes what it needs first (down to ~24 characters); the tool bar gets the rest.
+    tools->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    row->addWidget(tools, 1);
+    const auto addAction = [&](const QString& text, const QString& tip, auto slot) {
+        QAction* action = tools->addAction(text);
+        action->setToolTip(tip);
+        connect(action, &QAction::triggered, this, slot);
+        return action;
     };
-    addButton(new QToolButton(header), tr("Rename"), tr("Set the display name (F2 in the table)"),
-        &CallDetailPanel::rename);
-    addButton(new QToolButton(header), tr("Delete"), tr("Delete this call and its descendants"),
-        &CallDetailPanel::deleteWithDescendants);
-    addButton(new QToolButton(header), tr("Copy ID"), tr("Copy the call id"),
-        [this] { copy(m_call.id, tr("call id")); });
-    addButton(new QToolButton(header), tr("Copy ref"), tr("Copy the weave:/// ref of this call"), [this] {
-        copy(QString::fromStdString(callRefUri(m_projectId.toStdString(), m_call.id.toStdString())),
-            tr("call ref"));
-    });
-    addButton(m_parent, tr("Parent"), tr("Open the parent call"),
-        [this] { Q_EMIT openCallRequested(m_call.parentId); });
-    addButton(m_playground, tr("Playground"), tr("Open these messages in the playground"), [this] {
+    // Actions fold from the end: the ones only some calls have come first.
+    m_parent = addAction(
+        tr("Parent"), tr("Open the parent call"), [this] { Q_EMIT openCallRequested(m_call.parentId); });
+    m_playground = addAction(tr("Playground"), tr("Open these messages in the playground"), [this] {
         if (m_playgroundAvailable) {
             Q_EMIT openInPlaygroundRequested(m_call);
             return;
@@ -138,6 +167,15 @@ QWidget* CallDetailPanel::buildHeader()
             request.insert(QStringLiteral("system"), m_call.inputs.value(QLatin1String("system")));
         copy(QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Indented)), tr("the messages"));
     });
+    addAction(tr("Rename"), tr("Set the display name (F2 in the table)"), &CallDetailPanel::rename);
+    addAction(
+        tr("Delete"), tr("Delete this call and its descendants"), &CallDetailPanel::deleteWithDescendants);
+    addAction(tr("Copy ID"), tr("Copy the call id"), [this] { copy(m_call.id, tr("call id")); });
+    addAction(tr("Copy ref"), tr("Copy the weave:/// ref of this call"), [this] {
+        copy(QString::fromStdString(callRefUri(m_projectId.toStdString(), m_call.id.toStdString())),
+            tr("call ref"));
+    });
+    tools->setMinimumWidth(tools->minimumSizeHint().width()); // its ">>" stays reachable
     column->addLayout(row);
     m_meta->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_meta->setWordWrap(true);

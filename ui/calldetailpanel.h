@@ -10,7 +10,7 @@ class QPlainTextEdit;
 class QSplitter;
 class QTabWidget;
 class QTextBrowser;
-class QToolButton;
+class QAction;
 
 namespace spindle::widgets {
 class ChatView;
@@ -81,8 +81,8 @@ private:
     QLabel* m_title;
     QLabel* m_meta;
     QLabel* m_empty;
-    QToolButton* m_parent;
-    QToolButton* m_playground;
+    QAction* m_parent = nullptr; // header actions, in a tool bar that folds on a narrow pane
+    QAction* m_playground = nullptr;
     QWidget* m_header;
     QTabWidget* m_tabs;
     widgets::ChatView* m_chat;

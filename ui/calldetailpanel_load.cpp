@@ -10,6 +10,7 @@
 #include "widgets/jsonview.h"
 #include "widgets/statusdelegate.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QFutureWatcher>
@@ -22,7 +23,6 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTextBrowser>
-#include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace spindle::ui {

@@ -75,6 +75,8 @@ FilterBar::FilterBar(QWidget* parent)
     m_op->addItem(tr("All ops"), QString());
     m_status->setText(tr("Status"));
     m_status->setPopupMode(QToolButton::InstantPopup);
+    // Room for the menu arrow, which the style draws in the corner over the text otherwise.
+    m_status->setStyleSheet(QStringLiteral("QToolButton { padding-right: 10px; }"));
     m_status->setToolTip(tr("Show only calls with these statuses"));
     auto* statusMenu = new QMenu(m_status);
     for (const auto& status : kStatuses) {

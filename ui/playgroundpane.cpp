@@ -133,6 +133,8 @@ QWidget* PlaygroundPane::buildHeader()
     tool(m_presets, tr("Presets"),
         tr("Save or apply a named model + settings preset (stored in the project)"));
     m_presets->setPopupMode(QToolButton::InstantPopup);
+    // Room for the menu arrow, which the style draws in the corner over the text otherwise.
+    m_presets->setStyleSheet(u"QToolButton { padding-right: 10px; }"_s);
     tool(m_stop, tr("Stop"), tr("Stop this pane's answer (Esc stops all)"));
     tool(m_use, tr("Use"), tr("Continue the conversation with this answer"));
     m_remove->setText(u"✕"_s);

@@ -58,6 +58,8 @@ SavedViewsBar::SavedViewsBar(net::TraceClient* client, TracesPage* page, QWidget
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_button->setPopupMode(QToolButton::InstantPopup);
+    // Room for the menu arrow, which the style draws in the corner over the text otherwise.
+    m_button->setStyleSheet(QStringLiteral("QToolButton { padding-right: 10px; }"));
     m_button->setToolTip(
         tr("Saved views: save this table's filters, sort and columns (Ctrl+S), switch views (Ctrl+K)"));
     layout->addWidget(m_button);

@@ -26,36 +26,40 @@ QString perMillion(double perToken)
     return QStringLiteral("$%1 / 1M").arg(perToken * 1e6, 0, 'g', 6);
 }
 
+// One block per model (a heading and label/value rows) rather than one eight-column table: the
+// detail pane is often under 400 px wide, where such a table broke its headers and numbers mid-word.
 QString usageTable(const spindle::Call& call)
 {
     const QJsonObject priced =
         call.summary.value(QLatin1String("weave")).toObject().value(QLatin1String("costs")).toObject();
-    QString html =
-        QStringLiteral("<h3>Usage and cost</h3><table cellspacing='0' cellpadding='3' border='0'>"
-                       "<tr style='background:#eef1f5'><th align='left'>Model</th><th>Requests</th>"
-                       "<th>Prompt</th><th>Completion</th><th>Total</th><th>Cost</th>"
-                       "<th align='left'>Unit prices</th><th align='left'>Effective</th></tr>");
+    QString html = QStringLiteral("<h3>Usage and cost</h3>");
     for (const auto& cost : call.costs) {
         const QJsonObject price = priced.value(cost.model).toObject();
-        const QString prices = price.isEmpty()
-            ? QStringLiteral("<i>no price for this model</i>")
-            : QStringLiteral("%1 in, %2 out (%3)")
-                  .arg(perMillion(price.value(QLatin1String("prompt_token_cost")).toDouble()),
-                      perMillion(price.value(QLatin1String("completion_token_cost")).toDouble()),
-                      price.value(QLatin1String("pricing_level")).toString().toHtmlEscaped());
-        html += QStringLiteral("<tr><td>%1</td><td align='right'>%2</td><td align='right'>%3</td>"
-                               "<td align='right'>%4</td><td align='right'>%5</td><td align='right'>%6</td>"
-                               "<td>%7</td><td>%8</td></tr>")
-                    .arg(cost.model.toHtmlEscaped())
-                    .arg(cost.requests)
-                    .arg(cost.promptTokens)
-                    .arg(cost.completionTokens)
-                    .arg(cost.totalTokens)
-                    .arg(cost.priced ? models::formatCost(cost.cost) : QStringLiteral("—"))
-                    .arg(prices)
-                    .arg(price.value(QLatin1String("effective_date")).toString().toHtmlEscaped());
+        html += QStringLiteral("<p style='margin-bottom:2px'><b>%1</b></p>"
+                               "<table cellspacing='0' cellpadding='2'>")
+                    .arg(cost.model.toHtmlEscaped());
+        html += row(QStringLiteral("Requests"), QString::number(cost.requests));
+        html += row(QStringLiteral("Tokens"),
+            QStringLiteral("%1 prompt + %2 completion = %3")
+                .arg(cost.promptTokens)
+                .arg(cost.completionTokens)
+                .arg(cost.totalTokens));
+        html +=
+            row(QStringLiteral("Cost"), cost.priced ? models::formatCost(cost.cost) : QStringLiteral("—"));
+        if (price.isEmpty()) {
+            html += row(QStringLiteral("Unit prices"), QStringLiteral("<i>no price for this model</i>"));
+        } else {
+            html += row(QStringLiteral("Unit prices"),
+                QStringLiteral("%1 in, %2 out (%3)")
+                    .arg(perMillion(price.value(QLatin1String("prompt_token_cost")).toDouble()),
+                        perMillion(price.value(QLatin1String("completion_token_cost")).toDouble()),
+                        price.value(QLatin1String("pricing_level")).toString().toHtmlEscaped()));
+            html += row(QStringLiteral("Effective"),
+                price.value(QLatin1String("effective_date")).toString().toHtmlEscaped());
+        }
+        html += QStringLiteral("</table>");
     }
-    return html + QStringLiteral("</table>");
+    return html;
 }
 
 } // namespace

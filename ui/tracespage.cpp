@@ -61,7 +61,7 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     m_splitter->addWidget(m_trace);
     m_splitter->addWidget(m_detail);
     // The table first; the trace pane wide enough for call names beside its latency bars.
-    m_splitter->setSizes({ 600, 500, 400 });
+    m_splitter->setSizes({ 520, 460, 420 });
     m_splitter->restoreState(QSettings().value(QStringLiteral("traces/splitter")).toByteArray());
     connect(m_splitter, &QSplitter::splitterMoved, this,
         [this] { QSettings().setValue(QStringLiteral("traces/splitter"), m_splitter->saveState()); });
@@ -307,10 +307,14 @@ void TracesPage::updateEmptyState()
         m_emptyState->setText(tr("<p><b>No calls match these filters.</b></p>"
                                  "<p><a href='clear'>Clear all filters</a></p>"));
     } else {
+        // One variable a line (a shell continuation), so the snippet fits a narrow table.
+        QString hint = m_connectionHint;
+        hint.replace(QStringLiteral(" WANDB_API_KEY="), QStringLiteral(" \\\nWANDB_API_KEY="));
         m_emptyState->setText(tr("<p><b>No calls in %1 yet.</b></p>"
                                  "<p>Point your app at this server and run it:</p><pre>%2</pre>"
                                  "<p>or <a href='sample'>load sample traces</a> to look around.</p>")
-                                  .arg(m_projectId.toHtmlEscaped(), m_connectionHint.toHtmlEscaped()));
+                                  .arg(m_projectId.toHtmlEscaped(), hint.toHtmlEscaped()));
+        m_emptyState->setToolTip(m_connectionHint);
     }
     m_emptyState->setGeometry(m_table->viewport()->rect().adjusted(40, 40, -40, -40));
     m_emptyState->show();

@@ -27,6 +27,11 @@ namespace {
 
 constexpr int kRebuildIntervalMs = 200;
 constexpr int kExpandedDepth = 2;
+// The tree's fixed columns (the call name stretches): fitColumns() hides some on a narrow pane.
+constexpr int kLatencyWidth = 130;
+constexpr int kTokensWidth = 60;
+constexpr int kCostWidth = 70;
+constexpr int kChildrenWidth = 60;
 
 const QStringList& treeColumns()
 {
@@ -116,10 +121,11 @@ TraceView::TraceView(net::TraceClient* client, QWidget* parent)
     m_tree->setItemDelegateForColumn(TraceTreeModel::LatencyColumn,
         new widgets::LatencyBarDelegate(TraceTreeModel::OffsetFractionRole,
             TraceTreeModel::LatencyFractionRole, TraceTreeModel::StatusRole, m_tree));
-    m_tree->setColumnWidth(TraceTreeModel::LatencyColumn, 130);
-    m_tree->setColumnWidth(TraceTreeModel::TokensColumn, 60);
-    m_tree->setColumnWidth(TraceTreeModel::CostColumn, 70);
-    m_tree->setColumnWidth(TraceTreeModel::ChildrenColumn, 60);
+    m_tree->setColumnWidth(TraceTreeModel::LatencyColumn, kLatencyWidth);
+    m_tree->setColumnWidth(TraceTreeModel::TokensColumn, kTokensWidth);
+    m_tree->setColumnWidth(TraceTreeModel::CostColumn, kCostWidth);
+    m_tree->setColumnWidth(TraceTreeModel::ChildrenColumn, kChildrenWidth);
+    m_tree->viewport()->installEventFilter(this); // fitColumns() on every resize
     m_tabs->addTab(m_tree, tr("Tree"));
     m_tabs->addTab(m_timeline, tr("Timeline"));
     layout->addWidget(m_tabs, 1);
@@ -145,6 +151,27 @@ TraceView::~TraceView()
 {
     if (m_request)
         m_client->cancel(m_request);
+}
+
+bool TraceView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_tree->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+// Call names first (they take what the other columns leave): on a narrow pane the tree drops
+// Children, then Cost, then Tokens, each of which the detail panel shows for the selected call.
+void TraceView::fitColumns()
+{
+    constexpr int kNameWidth = 180;
+    const int width = m_tree->viewport()->width();
+    int needed = kNameWidth + kLatencyWidth + kTokensWidth + kCostWidth + kChildrenWidth;
+    m_tree->setColumnHidden(TraceTreeModel::ChildrenColumn, width < needed);
+    needed -= kChildrenWidth;
+    m_tree->setColumnHidden(TraceTreeModel::CostColumn, width < needed);
+    needed -= kCostWidth;
+    m_tree->setColumnHidden(TraceTreeModel::TokensColumn, width < needed);
 }
 
 void TraceView::buildHeader(QWidget* bar)

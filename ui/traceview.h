@@ -75,8 +75,10 @@ Q_SIGNALS:
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void fitColumns();
     void buildHeader(QWidget* bar);
     void onRows(quint64 generation, const QVector<spindle::Call>& rows);
     void rebuild();

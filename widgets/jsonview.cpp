@@ -20,6 +20,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScopedValueRollback>
 #include <QStackedWidget>
 #include <QStyle>
 #include <QToolButton>
@@ -172,8 +173,15 @@ void JsonView::setUpTree()
     QHeaderView* header = m_tree->header();
     header->setStretchLastSection(false);
     header->setSectionResizeMode(JsonTreeModel::ValueColumn, QHeaderView::Stretch);
-    header->resizeSection(JsonTreeModel::KeyColumn, 180);
-    header->resizeSection(JsonTreeModel::TypeColumn, 90);
+    header->resizeSection(JsonTreeModel::KeyColumn, m_keyWidth);
+    header->resizeSection(
+        JsonTreeModel::TypeColumn, m_tree->fontMetrics().horizontalAdvance(QStringLiteral("boolean")) + 24);
+    // A drag of the key column is what the user wants; it is kept (within the cap) on resizes.
+    connect(header, &QHeaderView::sectionResized, this, [this](int section, int, int size) {
+        if (section == JsonTreeModel::KeyColumn && !m_settingKeyWidth)
+            m_keyWidth = size;
+    });
+    m_tree->viewport()->installEventFilter(this); // resizes: keep room for the values
 
     m_tree->installEventFilter(this); // Space: the item view would take it for selection
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -228,10 +236,22 @@ void JsonView::expandFirstLevel()
 
 void JsonView::fitKeyColumn(bool allowShrink)
 {
-    const int before = m_tree->columnWidth(JsonTreeModel::KeyColumn);
+    const int before = m_keyWidth;
+    m_settingKeyWidth = true;
     m_tree->resizeColumnToContents(JsonTreeModel::KeyColumn);
+    m_settingKeyWidth = false;
     const int wanted = qBound(120, m_tree->columnWidth(JsonTreeModel::KeyColumn) + 12, 320);
-    m_tree->setColumnWidth(JsonTreeModel::KeyColumn, allowShrink ? wanted : std::max(before, wanted));
+    m_keyWidth = allowShrink ? wanted : std::max(before, wanted);
+    applyKeyWidth();
+}
+
+// The key column takes at most 40% of a narrow view, so the (stretched) values stay readable.
+void JsonView::applyKeyWidth()
+{
+    const int viewport = m_tree->viewport()->width();
+    const int cap = std::max(80, viewport * 2 / 5);
+    const QScopedValueRollback guard(m_settingKeyWidth, true);
+    m_tree->setColumnWidth(JsonTreeModel::KeyColumn, std::min(m_keyWidth, cap));
 }
 
 void JsonView::setSearchText(const QString& text)
@@ -309,6 +329,8 @@ void JsonView::updateHitLabel()
 
 bool JsonView::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_tree->viewport() && event->type() == QEvent::Resize)
+        applyKeyWidth();
     if (watched == m_tree && event->type() == QEvent::KeyPress) {
         const auto* key = static_cast<QKeyEvent*>(event);
         if (key->key() == Qt::Key_Space && key->modifiers() == Qt::NoModifier) {

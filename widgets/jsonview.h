@@ -79,6 +79,7 @@ private:
     void updateHitLabel();
     void expandFirstLevel();
     void fitKeyColumn(bool allowShrink);
+    void applyKeyWidth();
 
     models::JsonTreeModel* m_model;
     QStackedWidget* m_stack;
@@ -92,6 +93,8 @@ private:
     QVector<models::JsonSearchHit> m_hits;
     int m_currentHit = -1;
     QString m_searchedText;
+    int m_keyWidth = 180; // what the keys (or the user's drag) want; a narrow view shows less
+    bool m_settingKeyWidth = false;
 };
 
 // The whole of one value, read-only: plain text (wrapped or not) or rendered Markdown, with Copy
