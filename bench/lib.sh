@@ -81,6 +81,15 @@ bench_infos() {
         awk -F'|' '{printf "- [%s] %s: %s\n", $1, $2, $3}'
 }
 
+# bench_summary: the summary of run.sh and run_dashboard.sh, the RESULT table and every INFO line.
+bench_summary() {
+    bench_results "Results (median of $runs runs after 1 warm-up)"
+    echo "## Other measurements"
+    echo
+    bench_infos
+    echo
+}
+
 # bench_finish <function>: prints the function's summary, then the PASS/FAIL count, onto the
 # screen and at the end of the log, and exits with the run's status.
 bench_finish() {

@@ -26,11 +26,4 @@ run 180 "$bin/bench_dataset" --out "$data/d1"
 run 360 "$bin/bench_ingest" --data "$data" --calls "$ingest_calls" --runs "$runs"
 run 300 "$bin/bench_query" --data "$data/d1" --runs "$runs"
 
-summary() {
-    bench_results "Results (median of $runs runs after 1 warm-up)"
-    echo "## Other measurements"
-    echo
-    bench_infos
-    echo
-}
-bench_finish summary
+bench_finish bench_summary

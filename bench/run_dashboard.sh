@@ -24,11 +24,4 @@ bench_header "Spindle dashboard benchmark" "sqlite3:  $(sqlite3 --version | cut 
 run 180 "$bin/bench_dataset" --out "$data/d4" --days 30 --model-mix
 run 1200 "$bin/bench_dashboard" --data "$data/d4" --runs "$runs"
 
-summary() {
-    bench_results "Results (median of $runs runs after 1 warm-up)"
-    echo "## Other measurements"
-    echo
-    bench_infos
-    echo
-}
-bench_finish summary
+bench_finish bench_summary

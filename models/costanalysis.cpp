@@ -18,14 +18,6 @@ double hypotheticalCost(const ModelUsage& m, const WhatIfPrice& price)
         / 1e6;
 }
 
-QString csvField(QString text)
-{
-    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"'))
-        || text.contains(QLatin1Char('\n')))
-        text = QLatin1Char('"') + text.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
-    return text;
-}
-
 } // namespace
 
 WhatIfResult whatIf(const QVector<ModelUsage>& models, const WhatIfPrice& price)

@@ -422,15 +422,16 @@ QVector<QPointF> downsample(const QVector<QPointF>& points, int maxPoints)
     return out;
 }
 
+QString csvField(QString text)
+{
+    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"'))
+        || text.contains(QLatin1Char('\n')))
+        text = QLatin1Char('"') + text.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
+    return text;
+}
+
 QString modelUsageCsv(const QVector<ModelUsage>& models)
 {
-    const auto quote = [](QString text) {
-        if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"'))
-            || text.contains(QLatin1Char('\n')))
-            text = QLatin1Char('"') + text.replace(QLatin1String("\""), QLatin1String("\"\""))
-                + QLatin1Char('"');
-        return text;
-    };
     // Unknown numbers (no price, or several prices in the range) are empty fields, not zeros.
     const auto number = [](std::optional<double> value) {
         return value ? QString::number(*value, 'f', 6) : QString();
@@ -438,7 +439,7 @@ QString modelUsageCsv(const QVector<ModelUsage>& models)
     QString csv = QStringLiteral("model,requests,input_tokens,output_tokens,total_tokens,"
                                  "input_usd_per_million,output_usd_per_million,total_cost_usd\n");
     for (const ModelUsage& m : models)
-        csv += quote(m.model) + QLatin1Char(',') + QString::number(m.requests) + QLatin1Char(',')
+        csv += csvField(m.model) + QLatin1Char(',') + QString::number(m.requests) + QLatin1Char(',')
             + QString::number(m.inputTokens) + QLatin1Char(',') + QString::number(m.outputTokens)
             + QLatin1Char(',') + QString::number(m.inputTokens + m.outputTokens) + QLatin1Char(',')
             + number(m.inputPerMillion()) + QLatin1Char(',') + number(m.outputPerMillion()) + QLatin1Char(',')

@@ -9,6 +9,8 @@ namespace spindle::net {
 // Where a W&B API key comes from, in the SDKs' order: WANDB_API_KEY, then ~/.netrc (or $NETRC)
 // for the W&B host, then the OS keychain. Keys are never written to plain settings.
 QString apiKeyFromEnvironment();
+// The W&B API host: the ~/.netrc machine and the keychain account of every W&B key.
+inline constexpr char kWandbApiHost[] = "api.wandb.ai";
 QString apiKeyFromNetrc(const QString& host, const QString& netrcPath = {});
 
 // The OS keychain (QtKeychain), asynchronous: the callback runs on the caller's thread.

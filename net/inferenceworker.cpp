@@ -201,7 +201,6 @@ void InferenceWorker::finishHttpError(Transfer& transfer, int status, const QByt
     // Servers that predate stream_options reject it; ask again without (usage then unknown).
     if (status == 400 && message.contains("stream_options"_L1) && transfer.job.request.includeUsage) {
         transfer.job.request.includeUsage = false;
-        transfer.droppedUsageOption = true;
         --transfer.attempt;
         send(transfer.job.id);
         return;

@@ -46,7 +46,6 @@ private:
         QByteArray body; // error or non-streamed body
         bool sawDone = false;
         bool stopped = false;
-        bool droppedUsageOption = false;
         bool queued = false; // waiting for a slot under the provider's concurrency limit
     };
     int activeFor(const QString& host) const;

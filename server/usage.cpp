@@ -144,18 +144,18 @@ void appendUsageMap(std::string& out, const UsageByModel& usage, bool costs)
             out += ',';
         first = false;
         appendJsonString(out, model);
-        out += ":{\"requests\":";
-        appendNumber(out, u.requests);
-        out += ",\"prompt_tokens\":";
-        appendNumber(out, u.prompt);
-        out += ",\"completion_tokens\":";
-        appendNumber(out, u.completion);
-        out += ",\"total_tokens\":";
-        appendNumber(out, u.total);
-        out += ",\"cache_read_input_tokens\":";
-        appendNumber(out, u.cacheRead);
-        out += ",\"cache_creation_input_tokens\":";
-        appendNumber(out, u.cacheCreation);
+        const std::pair<const char*, double> tokenFields[] = {
+            { ":{\"requests\":", u.requests },
+            { ",\"prompt_tokens\":", u.prompt },
+            { ",\"completion_tokens\":", u.completion },
+            { ",\"total_tokens\":", u.total },
+            { ",\"cache_read_input_tokens\":", u.cacheRead },
+            { ",\"cache_creation_input_tokens\":", u.cacheCreation },
+        };
+        for (const auto& [key, value] : tokenFields) {
+            out += key;
+            appendNumber(out, value);
+        }
         const std::pair<const char*, double> costFields[] = {
             { ",\"prompt_tokens_total_cost\":", u.promptCost },
             { ",\"completion_tokens_total_cost\":", u.completionCost },

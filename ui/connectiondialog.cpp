@@ -1,5 +1,7 @@
 #include "ui/connectiondialog.h"
 
+#include "net/credentials.h"
+
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -35,7 +37,7 @@ QString ConnectionProfile::keychainAccount() const
 {
     // W&B keys belong to the API host (as in ~/.netrc), whatever trace host is used.
     if (kind == Kind::Wandb && url.host() == QLatin1String("trace.wandb.ai"))
-        return QStringLiteral("api.wandb.ai");
+        return QLatin1String(net::kWandbApiHost);
     return url.host();
 }
 

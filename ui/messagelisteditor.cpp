@@ -108,17 +108,6 @@ void MessageListEditor::appendMessage(const QString& role, const QString& conten
     Q_EMIT changed();
 }
 
-QJsonArray MessageListEditor::conversation(const QString& paneSystemPrompt) const
-{
-    QJsonArray all;
-    const QString system = paneSystemPrompt.isEmpty() ? systemPrompt() : paneSystemPrompt;
-    if (!system.isEmpty())
-        all.append(QJsonObject { { u"role"_s, u"system"_s }, { u"content"_s, system } });
-    for (const QJsonValue& message : m_messages)
-        all.append(message);
-    return all;
-}
-
 void MessageListEditor::refreshRow(int row)
 {
     const QJsonObject message = m_messages.at(row).toObject();

@@ -23,8 +23,6 @@ public:
     QJsonArray messages() const; // without the system prompt
     void setMessages(const QJsonArray& messages);
     void appendMessage(const QString& role, const QString& content);
-    // The system prompt (the pane's own when given) followed by the messages.
-    QJsonArray conversation(const QString& paneSystemPrompt = {}) const;
 
 Q_SIGNALS:
     void retryFromRequested(); // the list was cut after the chosen message; send again

@@ -33,7 +33,6 @@ private:
     struct Pending
     {
         bool started = false;
-        bool failed = false;
         std::optional<PlaygroundRun> endedRun;
         CostCallback onCost;
     };

@@ -146,7 +146,6 @@ void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outc
     ActiveRun run = m_runs.take(pane);
     PaneRunResult result;
     result.model = pane->model();
-    result.provider = pane->providerName();
     result.status = outcome.status;
     result.error = outcome.error ? outcome.error->plainMessage() : QString();
     result.timeToFirstTokenMs = outcome.timeToFirstTokenMs;

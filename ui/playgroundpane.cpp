@@ -230,7 +230,6 @@ void PlaygroundPane::setSystemPrompt(const QString& prompt)
 
 void PlaygroundPane::beginRun()
 {
-    m_running = true;
     m_answer->clear();
     m_reasoning->clear();
     m_reasoning->setVisible(false);
@@ -284,7 +283,6 @@ void PlaygroundPane::showChoices(const ChatOutcome& outcome)
 
 void PlaygroundPane::finishRun(const ChatOutcome& outcome, const PaneRunResult& result)
 {
-    m_running = false;
     m_result = result;
     m_stop->setEnabled(false);
     showChoices(outcome);

@@ -19,7 +19,6 @@ using net::ChatOutcome;
 struct PaneRunResult
 {
     QString model;
-    QString provider;
     ChatOutcome::Status status = ChatOutcome::Status::Completed;
     QString error; // plain words; empty when the run completed
     qint64 timeToFirstTokenMs = -1;
@@ -61,10 +60,6 @@ public:
     void appendDeltas(const QVector<ChatDelta>& deltas);
     void finishRun(const ChatOutcome& outcome, const PaneRunResult& result);
     void updateCost(const PaneRunResult& result);
-    bool running() const
-    {
-        return m_running;
-    }
     QString answerText() const;
     QScrollBar* answerScrollBar() const;
     const PaneRunResult& lastResult() const
@@ -100,7 +95,6 @@ private:
     ChatSettings m_settings;
     QString m_systemPrompt;
     PaneRunResult m_result;
-    bool m_running = false;
 };
 
 QString formatRunMetrics(const PaneRunResult& result);

@@ -1,5 +1,6 @@
 // The Prices page's editing: the "Add price" dialog (/cost/create) and delete with confirmation
 // (/cost/purge). Loading and display are in pricespage.cpp.
+#include "core/callsquery.h"
 #include "models/pricelistmodel.h"
 #include "net/traceclient.h"
 #include "ui/pricedialog.h"
@@ -95,9 +96,7 @@ void PricesPage::deleteSelectedPrice()
 void PricesPage::purge(const TokenPrice& price)
 {
     const QJsonObject query { { u"$expr"_s,
-        QJsonObject { { u"$eq"_s,
-            QJsonArray { QJsonObject { { u"$getField"_s, u"id"_s } },
-                QJsonObject { { u"$literal"_s, price.id } } } } } } };
+        conditionExpr(FieldCondition { u"id"_s, FilterOp::Equals, price.id }) } };
     m_client->post(u"/cost/purge"_s, QJsonObject { { u"project_id"_s, m_projectId }, { u"query"_s, query } },
         [this, model = price.model](const QJsonObject&) {
             Q_EMIT statusMessage(tr("Deleted a price for %1").arg(model));

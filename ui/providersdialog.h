@@ -38,10 +38,6 @@ public:
     void testConnection();
 
     QString statusText() const; // the line under the form (errors, test results)
-    bool isTesting() const
-    {
-        return m_testId != 0;
-    }
 
 Q_SIGNALS:
     // A finished "Test connection": ok with the model ids, or the plain error.

@@ -11,7 +11,7 @@ namespace {
 
 const QString kGroup = QStringLiteral("playground/providers");
 // The W&B profile stores its key under the API host (ui/connectiondialog.cpp); share it.
-const QString kWandbAccount = QStringLiteral("api.wandb.ai");
+const QString kWandbAccount = QLatin1String(net::kWandbApiHost);
 
 QUrl normalizedBaseUrl(QUrl url)
 {

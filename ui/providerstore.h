@@ -81,10 +81,6 @@ public:
     // "entity/project" sent as OpenAI-Project to W&B Inference (usage is attributed there). Set it
     // from the open hosted project; empty sends none.
     void setWandbProject(const QString& entityProject);
-    QString wandbProject() const
-    {
-        return m_wandbProject;
-    }
 
     // The provider with its key and headers, ready for InferenceClient. The key comes from, in
     // order: transient, environment (WANDB_API_KEY / OPENAI_API_KEY), ~/.netrc (W&B), keychain.

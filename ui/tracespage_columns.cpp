@@ -1,6 +1,7 @@
 // TracesPage: its state as a saved view holds it, columns (chooser, remembered widths, order), and
 // the export / code-snippet dialogs.
 #include "core/call.h"
+#include "core/callsquery.h"
 #include "models/callstablemodel.h"
 #include "ui/calldetailpanel.h"
 #include "ui/callexporter.h"
@@ -128,10 +129,7 @@ void TracesPage::checkViewColumns(const QStringList& columns)
     for (const QString& column : columns) {
         if (seen.contains(column))
             continue;
-        const QJsonObject notEmpty { { QStringLiteral("$not"),
-            QJsonArray { QJsonObject { { QStringLiteral("$eq"),
-                QJsonArray { QJsonObject { { QStringLiteral("$getField"), column } },
-                    QJsonObject { { QStringLiteral("$literal"), QString() } } } } } } } };
+        const QJsonObject notEmpty = conditionExpr(FieldCondition { column, FilterOp::IsNotEmpty, {} });
         const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
             { QStringLiteral("query"), QJsonObject { { QStringLiteral("$expr"), notEmpty } } },
             { QStringLiteral("limit"), 1 } };

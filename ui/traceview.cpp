@@ -42,13 +42,6 @@ const QStringList& treeColumns()
     return columns;
 }
 
-// Frees `value` on the background pool: destroying 100k calls (their QJsonObjects) takes 100+ ms.
-template <typename T> void releaseInBackground(T value)
-{
-    widgets::backgroundPool()->start(
-        [value = std::move(value)]() mutable { [[maybe_unused]] T dying = std::move(value); });
-}
-
 } // namespace
 
 // One build: the tree and what is O(calls) to derive from it, made on the pool.
@@ -229,13 +222,13 @@ void TraceView::clear()
     ++m_generation;
     m_rebuildTimer.stop();
     m_rebuildAgain = false; // a build still running belongs to the old trace; the new one asks anew
-    releaseInBackground(std::exchange(m_batches, {}));
+    widgets::releaseInBackground(std::exchange(m_batches, {}));
     m_received = 0;
     auto oldTree = std::exchange(m_traceTree, {});
     m_order.clear();
     m_hits.clear();
     m_model->setTree(nullptr);
-    releaseInBackground(std::move(oldTree)); // the model held the only other reference
+    widgets::releaseInBackground(std::move(oldTree)); // the model held the only other reference
     m_timeline->setSpans({});
     m_breadcrumbs->clear();
     m_status->setText(tr("Select a call in the table to see its whole trace here."));
@@ -310,7 +303,7 @@ void TraceView::rebuild()
                 if (guard)
                     guard->onBuilt(generation, std::move(build));
                 else
-                    releaseInBackground(std::move(build));
+                    widgets::releaseInBackground(std::move(build));
             },
             Qt::QueuedConnection);
     });
@@ -321,7 +314,7 @@ void TraceView::onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build)
     m_building = false;
     if (generation == m_generation)
         applyTree(*build);
-    releaseInBackground(std::move(build)); // a stale build, or the tree this one replaced
+    widgets::releaseInBackground(std::move(build)); // a stale build, or the tree this one replaced
     // Rows that arrived during this build (possibly of a newer trace) get their own build.
     if (m_rebuildAgain) {
         m_rebuildAgain = false;
@@ -360,7 +353,7 @@ void TraceView::applyTree(TraceBuild& build)
             : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first()));
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
     if (!m_request && build.received == m_received) {
-        releaseInBackground(std::exchange(m_batches, {})); // the tree holds every row now
+        widgets::releaseInBackground(std::exchange(m_batches, {})); // the tree holds every row now
         m_status->setText(tr("%n call(s)", nullptr, m_traceTree->size())
             + (build.errors ? tr(", %n error(s)", nullptr, build.errors) : QString()));
         Q_EMIT loaded(m_traceTree->size());

@@ -259,7 +259,7 @@ const CellTextDelegate::TextLayout* CellTextDelegate::layoutFor(const QString& t
     if (isMultiLine(text))
         return nullptr;
     if (!viewFont) {
-        scratch = layoutText(text, font, width, alignment, mode, viewFont ? &m_facts : nullptr);
+        scratch = layoutText(text, font, width, alignment, mode, nullptr); // m_facts are the view font's
         return &scratch;
     }
     auto* layout = new TextLayout(layoutText(text, font, width, alignment, mode, &m_facts));

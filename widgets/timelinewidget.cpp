@@ -71,7 +71,7 @@ void TimelineWidget::replaceLayout(TimelineLayout layout)
     TimelineLayout old = std::exchange(m_layout, std::move(layout));
     // A 100k-call layout takes tens of ms to free: the pool does that, not the GUI thread.
     if (old.spanCount() > kFreeInBackgroundSpans)
-        backgroundPool()->start([old = std::move(old)]() mutable { old.clear(); });
+        releaseInBackground(std::move(old));
     m_selectedId = -1;
     m_hover = -1;
     m_drag = Drag::None;

@@ -1,6 +1,7 @@
 // The cost dashboard: DashboardModel's /calls/stats parsing (pure), the ChartView wrapper with
 // 2000-point series, and DashboardPage against the real trace server in-process, with screenshots.
 
+#include "../app/apptestutil.h"
 #include "app/sampledata.h"
 #include "models/callstablemodel.h"
 #include "models/dashboardmodel.h"
@@ -121,8 +122,8 @@ private:
     std::unique_ptr<ui::DashboardPage> loadedPage();
     qint64 countCalls(const CallsQuery& query);
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<server::TraceServer> m_server;
+    QTemporaryDir m_dir; // exported files
+    apptest::InProcessServer m_server;
     std::unique_ptr<net::TraceClient> m_client;
     QDateTime m_now;
     bool m_sampleIngested = false;
@@ -131,21 +132,17 @@ private:
 void TestDashboard::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    server::ServerOptions options;
-    options.port = 0;
-    options.dataDir = m_dir.path().toStdString();
-    m_server = std::make_unique<server::TraceServer>(options);
-    const int port = m_server->startInBackground();
+    const QString error = m_server.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     m_client = std::make_unique<net::TraceClient>();
-    m_client->setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {} });
+    m_client->setConnection({ m_server.url(), {} });
     m_now = QDateTime::currentDateTimeUtc();
 }
 
 void TestDashboard::cleanupTestCase()
 {
     m_client.reset();
-    if (m_server)
-        m_server->stop();
+    m_server.stop();
 }
 
 void TestDashboard::ingest(const QString& project, const QDateTime& now, int traces, quint32 seed)

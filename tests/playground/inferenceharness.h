@@ -1,7 +1,7 @@
 #pragma once
 
 // Shared by the InferenceClient tests: the OpenAI-compatible fixture server, a client per test
-// function, and a recorder of what the callbacks of one chat saw.
+// function, a recorder of what the callbacks of one chat saw, and the test classes' base.
 
 #include "net/inferenceclient.h"
 #include "support/openaifixture.h"
@@ -14,6 +14,10 @@
 namespace spindle::test {
 
 using namespace Qt::StringLiterals;
+using net::ChatOutcome;
+using net::InferenceError;
+using net::InferenceProvider;
+using Kind = net::InferenceError::Kind;
 
 inline constexpr int kWaitMs = 15000;
 inline const QString kLongPrompt = u"Please repeat these words back to me one at a time so that the answer "
@@ -124,4 +128,30 @@ private:
     QElapsedTimer m_clock;
 };
 
+// The base of both test classes: QtTest finds the inherited slots by name, so every test function
+// gets a fresh client on the one fixture.
+class InferenceTestCase : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_h.startFixture());
+    }
+    void init()
+    {
+        m_h.newClient();
+    }
+    void cleanupTestCase()
+    {
+        m_h.stop();
+    }
+
+protected:
+    InferenceHarness m_h;
+};
+
 } // namespace spindle::test
+
+Q_DECLARE_METATYPE(spindle::net::InferenceError::Kind)

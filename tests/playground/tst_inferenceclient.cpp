@@ -8,37 +8,14 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using namespace spindle::test;
 using spindle::ChatRequest;
-using spindle::net::ChatOutcome;
-using spindle::net::InferenceError;
-using spindle::net::InferenceProvider;
-using spindle::test::chatRequest;
-using spindle::test::kindName;
-using spindle::test::kLongPrompt;
-using spindle::test::kWaitMs;
-using spindle::test::OpenAIFixture;
-using spindle::test::Run;
-using Kind = spindle::net::InferenceError::Kind;
 
-Q_DECLARE_METATYPE(spindle::net::InferenceError::Kind)
-
-class TestInferenceClient : public QObject
+class TestInferenceClient : public InferenceTestCase
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_h.startFixture());
-    }
-    void init()
-    {
-        m_h.newClient();
-    }
-    void cleanupTestCase()
-    {
-        m_h.stop();
-    }
     void streamsDeltasInOrder();
     void threeConcurrentStreams();
     void stopKeepsPartialAnswer();
@@ -50,9 +27,6 @@ private Q_SLOTS:
     void reasoningDeltas();
     void listModels();
     void sendsKeyAndExtraHeaders();
-
-private:
-    spindle::test::InferenceHarness m_h;
 };
 
 void TestInferenceClient::streamsDeltasInOrder()

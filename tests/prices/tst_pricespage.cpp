@@ -4,6 +4,7 @@
 // the empty states, and the page as the main window's third page (Ctrl+3). Screenshots are saved
 // next to the test binary.
 
+#include "../app/apptestutil.h"
 #include "app/sampledata.h"
 #include "models/pricelistmodel.h"
 #include "net/traceclient.h"
@@ -75,30 +76,24 @@ private:
     QJsonObject post(const QString& path, const QJsonObject& body);
     QLineEdit* field(ui::PriceDialog* dialog, const QString& placeholder);
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<server::TraceServer> m_server;
+    apptest::InProcessServer m_server;
     std::unique_ptr<net::TraceClient> m_client;
     const QString m_project = u"acme/prices"_s;
 };
 
 void TestPricesPage::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    server::ServerOptions options;
-    options.port = 0;
-    options.dataDir = m_dir.path().toStdString();
-    m_server = std::make_unique<server::TraceServer>(options);
-    const int port = m_server->startInBackground();
+    const QString error = m_server.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     m_client = std::make_unique<net::TraceClient>();
-    m_client->setConnection({ QUrl(u"http://127.0.0.1:%1"_s.arg(port)), {} });
+    m_client->setConnection({ m_server.url(), {} });
     ingest(m_project);
 }
 
 void TestPricesPage::cleanupTestCase()
 {
     m_client.reset();
-    if (m_server)
-        m_server->stop();
+    m_server.stop();
 }
 
 void TestPricesPage::ingest(const QString& project)
