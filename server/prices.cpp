@@ -166,7 +166,7 @@ bool PriceBook::buildCosts(
         if (!price)
             continue;
         const TokenCounts n = normaliseUsage(model.value);
-        const double uncachedPrompt = std::max(0.0, n.prompt - n.cacheRead - n.cacheCreation);
+        const EntryCost parts = costOf(n, *price);
         JsonValue cost(rapidjson::kObjectType);
         cost.AddMember("prompt_tokens", count(n.prompt), alloc);
         cost.AddMember("completion_tokens", count(n.completion), alloc);
@@ -174,12 +174,10 @@ bool PriceBook::buildCosts(
         cost.AddMember("total_tokens", count(n.total), alloc);
         cost.AddMember("cache_read_input_tokens", count(n.cacheRead), alloc);
         cost.AddMember("cache_creation_input_tokens", count(n.cacheCreation), alloc);
-        cost.AddMember("prompt_tokens_total_cost", uncachedPrompt * price->promptTokenCost, alloc);
-        cost.AddMember("completion_tokens_total_cost", n.completion * price->completionTokenCost, alloc);
-        cost.AddMember(
-            "cache_read_input_tokens_total_cost", n.cacheRead * price->cacheReadInputTokenCost, alloc);
-        cost.AddMember("cache_creation_input_tokens_total_cost",
-            n.cacheCreation * price->cacheCreationInputTokenCost, alloc);
+        cost.AddMember("prompt_tokens_total_cost", parts.prompt, alloc);
+        cost.AddMember("completion_tokens_total_cost", parts.completion, alloc);
+        cost.AddMember("cache_read_input_tokens_total_cost", parts.cacheRead, alloc);
+        cost.AddMember("cache_creation_input_tokens_total_cost", parts.cacheCreation, alloc);
         cost.AddMember("prompt_token_cost", price->promptTokenCost, alloc);
         cost.AddMember("completion_token_cost", price->completionTokenCost, alloc);
         cost.AddMember("cache_read_input_token_cost", price->cacheReadInputTokenCost, alloc);
@@ -238,11 +236,8 @@ std::optional<double> PriceBook::totalCost(const JsonValue& usage, std::int64_t 
         const PriceRow* price = select(std::string(stringView(model.name)), startedAt);
         if (!price)
             continue;
-        const TokenCounts n = normaliseUsage(model.value);
-        const double uncachedPrompt = std::max(0.0, n.prompt - n.cacheRead - n.cacheCreation);
-        total = total.value_or(0) + uncachedPrompt * price->promptTokenCost
-            + n.completion * price->completionTokenCost + n.cacheRead * price->cacheReadInputTokenCost
-            + n.cacheCreation * price->cacheCreationInputTokenCost;
+        const EntryCost c = costOf(normaliseUsage(model.value), *price);
+        total = total.value_or(0) + c.prompt + c.completion + c.cacheRead + c.cacheCreation;
     }
     return total;
 }

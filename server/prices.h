@@ -3,6 +3,7 @@
 #include "server/json.h"
 #include "server/sqlite.h"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,5 +79,24 @@ struct TokenCounts
     double requests = 0, prompt = 0, completion = 0, total = 0, cacheRead = 0, cacheCreation = 0;
 };
 TokenCounts normaliseUsage(const JsonValue& entry);
+
+// One usage entry's cost at one price, in the parts summary.weave.costs lists (4.4): the prompt
+// tokens that were not read from or written to the cache, the completion, the cache read and the
+// cache creation. The one place the formula is written: include_costs, wv_cost(), /calls/stats and
+// the usage rollups all use it.
+struct EntryCost
+{
+    double prompt = 0, completion = 0, cacheRead = 0, cacheCreation = 0;
+    double input() const
+    {
+        return prompt + cacheRead + cacheCreation;
+    }
+};
+inline EntryCost costOf(const TokenCounts& n, const PriceRow& price)
+{
+    return { std::max(0.0, n.prompt - n.cacheRead - n.cacheCreation) * price.promptTokenCost,
+        n.completion * price.completionTokenCost, n.cacheRead * price.cacheReadInputTokenCost,
+        n.cacheCreation * price.cacheCreationInputTokenCost };
+}
 
 } // namespace spindle::server

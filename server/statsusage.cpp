@@ -113,13 +113,8 @@ void UsageStats::add(std::size_t bucket, std::int64_t startedAt, std::string_vie
         const std::uint32_t model = modelIndex(stringView(entry.name));
         const TokenCounts n = normaliseUsage(entry.value);
         const PriceRow* price = m_plan.needsPrices ? priceOf(model, startedAt) : nullptr;
-        double inputCost = 0, outputCost = 0;
-        if (price) {
-            const double uncached = std::max(0.0, n.prompt - n.cacheRead - n.cacheCreation);
-            inputCost = uncached * price->promptTokenCost + n.cacheRead * price->cacheReadInputTokenCost
-                + n.cacheCreation * price->cacheCreationInputTokenCost;
-            outputCost = n.completion * price->completionTokenCost;
-        }
+        const EntryCost cost = price ? costOf(n, *price) : EntryCost {};
+        const double inputCost = cost.input(), outputCost = cost.completion;
         if (!m_plan.usage.empty()) {
             for (std::size_t i = 0; i < m_plan.usage.size(); ++i)
                 values[i] = metricValue(m_plan.usage[i].metric, n, inputCost, outputCost);

@@ -89,10 +89,11 @@ UsageCall readUsageCall(const Statement& row, SummaryParser& parser, const Price
         std::string model(stringView(entry.name));
         // The call's own summary.weave.costs (4.4): the same price and formulas as include_costs.
         if (const PriceRow* price = book ? book->select(model, startedAt) : nullptr) {
-            own.promptCost = std::max(0.0, n.prompt - n.cacheRead - n.cacheCreation) * price->promptTokenCost;
-            own.completionCost = n.completion * price->completionTokenCost;
-            own.cacheReadCost = n.cacheRead * price->cacheReadInputTokenCost;
-            own.cacheCreationCost = n.cacheCreation * price->cacheCreationInputTokenCost;
+            const EntryCost cost = costOf(n, *price);
+            own.promptCost = cost.prompt;
+            own.completionCost = cost.completion;
+            own.cacheReadCost = cost.cacheRead;
+            own.cacheCreationCost = cost.cacheCreation;
         }
         if (own.hasUsage(book != nullptr))
             call.usage[std::move(model)].add(own);
