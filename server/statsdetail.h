@@ -407,7 +407,6 @@ private:
     std::unordered_map<std::uint64_t, std::size_t> m_cellIndex;
     UsageCell* m_lastCell = nullptr;
     std::uint64_t m_lastKey = 0;
-    std::deque<UsageCell> m_totals; // per group
     std::vector<SampleCall> m_sample; // a max-heap on (key, rowid) of at most sampleLimit calls
     std::int64_t m_sampledFrom = 0; // usage entries the sample was drawn from
 };

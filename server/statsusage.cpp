@@ -57,6 +57,13 @@ std::uint64_t sampleKey(std::int64_t rowid)
     return (static_cast<std::uint64_t>(rowid) * 2654435761ULL) & 0xFFFFFFFFULL;
 }
 
+void mergeCell(UsageCell& into, const UsageCell& from)
+{
+    into.entries += from.entries;
+    for (std::size_t i = 0; i < into.series.size(); ++i)
+        into.series[i].merge(from.series[i]);
+}
+
 double metricValue(int metric, const TokenCounts& n, double inputCost, double outputCost)
 {
     switch (metric) {
@@ -120,8 +127,6 @@ void UsageStats::add(std::size_t bucket, std::int64_t startedAt, std::string_vie
                 values[i] = metricValue(m_plan.usage[i].metric, n, inputCost, outputCost);
             const std::size_t group = groupOf(m_plan.groupByModel ? model : kNone, opIdx);
             addValues(cellOf(group, bucket), values, price != nullptr);
-            if (m_plan.totals)
-                addValues(m_totals[group], values, price != nullptr);
         }
         if (m_plan.sampleLimit > 0) {
             ++m_sampledFrom;
@@ -148,15 +153,8 @@ void UsageStats::merge(UsageStats&& other)
     std::vector<std::size_t> groups;
     for (const Group& group : other.m_groups)
         groups.push_back(groupOf(translate(models, group.model), translate(ops, group.op)));
-    const auto mergeCell = [](UsageCell& into, const UsageCell& from) {
-        into.entries += from.entries;
-        for (std::size_t i = 0; i < into.series.size(); ++i)
-            into.series[i].merge(from.series[i]);
-    };
     for (const auto& [key, index] : other.m_cellIndex)
         mergeCell(cellOf(groups[key >> 32], key & 0xFFFFFFFFULL), other.m_cells[index]);
-    for (std::size_t group = 0; group < other.m_totals.size(); ++group)
-        mergeCell(m_totals[groups[group]], other.m_totals[group]);
     m_sampledFrom += other.m_sampledFrom;
     for (SampleCall& call : other.m_sample) {
         if (m_sample.size() >= m_plan.sampleLimit && !(call < m_sample.front()))
@@ -217,11 +215,8 @@ std::size_t UsageStats::groupOf(std::uint32_t model, std::uint32_t op)
 {
     const std::uint64_t key = (std::uint64_t(model) << 32) | op;
     const auto [it, inserted] = m_groupIndex.try_emplace(key, m_groups.size());
-    if (inserted) {
+    if (inserted)
         m_groups.push_back(Group { model, op });
-        if (m_plan.totals)
-            m_totals.push_back(UsageCell { 0, std::vector<Series>(m_plan.usage.size()) });
-    }
     return it->second;
 }
 
@@ -312,9 +307,13 @@ void UsageStats::appendBuckets(std::string& out)
 
 void UsageStats::appendTotals(std::string& out)
 {
+    // Each group's cells added up: cheaper than a second series per entry in the scan.
+    std::vector<UsageCell> totals(m_groups.size(), UsageCell { 0, std::vector<Series>(m_plan.usage.size()) });
+    for (const auto& [key, index] : m_cellIndex)
+        mergeCell(totals[key >> 32], m_cells[index]);
     bool first = true;
     for (const std::size_t group : groupOrder()) {
-        UsageCell& cell = m_totals[group];
+        UsageCell& cell = totals[group];
         out += first ? "{" : ",{";
         first = false;
         std::string keys;
