@@ -40,7 +40,7 @@ constexpr int kReps = 5; // measured repetitions of each UI step, after one warm
 
 struct Timing
 {
-    double modelMs = -1; // first page in the model (CallsController::firstPageShown)
+    double modelMs = -1; // first rows in the model (CallsController::firstRowsShown)
     double paintMs = -1; // end of the first frame showing loaded rows
     double frameMs = -1; // that frame's own duration
     double framesBeforeModelMs = 0; // frames painted (placeholders) before the page was in the model
@@ -52,7 +52,9 @@ public:
     TableBench(TimedApp& app, int port, QString project);
     Timing openProject(); // from an empty project to this one, as a project switch does
     Timing changeQuery(const CallsQuery& from, const CallsQuery& to);
-    double serverPageMs(const CallsQuery& query, int offset = 0, int reps = 7, bool withCount = false);
+    // The median time of the whole page; `screenfulMs`: of its first 50 rows (the table's first batch).
+    double serverPageMs(const CallsQuery& query, int offset = 0, int reps = 7, bool withCount = false,
+        double* screenfulMs = nullptr);
     double serverCountMs(const CallsQuery& query);
     double clientParseMs() const;
     void scroll(Results& out, bool settle);
@@ -80,7 +82,7 @@ private:
     ui::TracesPage m_page { &m_client };
     QTableView* m_table = m_page.table();
     models::CallsTableModel* m_model = m_page.model();
-    std::optional<Clock::time_point> m_firstPageAt;
+    std::optional<Clock::time_point> m_firstRowsAt;
     // While a query changes, the previous query's rows stay on screen until the new first page
     // arrives: rows of this generation do not count as loaded.
     static constexpr quint64 kNoGeneration = ~quint64(0);
@@ -105,7 +107,7 @@ TableBench::TableBench(TimedApp& app, int port, QString project)
     m_app.viewport = m_table->viewport();
     m_app.rowsLoaded = [this] { return visibleRowsLoaded(); };
     QObject::connect(
-        m_page.controller(), &ui::CallsController::firstPageShown, [this] { m_firstPageAt = Clock::now(); });
+        m_page.controller(), &ui::CallsController::firstRowsShown, [this] { m_firstRowsAt = Clock::now(); });
     QObject::connect(m_page.controller(), &ui::CallsController::queryFailed, [this](const QString& message) {
         if (m_failures++ == 0)
             std::cout << "  first failed request: " << message.toStdString() << "\n";
@@ -164,10 +166,10 @@ Timing TableBench::finish(Clock::time_point start)
     Timing timing;
     const std::size_t firstFrame = m_app.frames.size();
     timing.paintMs = waitForRowsPainted(start, 20000, &timing.frameMs);
-    if (m_firstPageAt) {
-        timing.modelMs = msBetween(start, *m_firstPageAt);
+    if (m_firstRowsAt) {
+        timing.modelMs = msBetween(start, *m_firstRowsAt);
         for (std::size_t i = firstFrame; i < m_app.frames.size(); ++i)
-            if (m_app.frames[i].end > start && m_app.frames[i].end <= *m_firstPageAt)
+            if (m_app.frames[i].end > start && m_app.frames[i].end <= *m_firstRowsAt)
                 timing.framesBeforeModelMs += m_app.frames[i].ms;
     }
     waitIdle();
@@ -179,7 +181,7 @@ Timing TableBench::openProject()
 {
     m_page.setProject(QStringLiteral("bench/empty"));
     waitIdle();
-    m_firstPageAt.reset();
+    m_firstRowsAt.reset();
     m_oldGeneration = m_model->generation();
     const auto start = Clock::now();
     m_page.setProject(m_project);
@@ -191,7 +193,7 @@ Timing TableBench::changeQuery(const CallsQuery& from, const CallsQuery& to)
     m_oldGeneration = m_model->generation();
     m_page.controller()->setQuery(from);
     finish(Clock::now());
-    m_firstPageAt.reset();
+    m_firstRowsAt.reset();
     m_oldGeneration = m_model->generation();
     const auto start = Clock::now();
     m_page.controller()->setQuery(to);
@@ -208,7 +210,8 @@ std::string countBody(const CallsQuery& query) // what CallsController::requestC
 // The page request the controller sends for `query`, straight over HTTP (keep-alive). With
 // `withCount`, the count request leaves at the same moment on a second connection, as the
 // controller sends both.
-double TableBench::serverPageMs(const CallsQuery& query, int offset, int reps, bool withCount)
+double TableBench::serverPageMs(
+    const CallsQuery& query, int offset, int reps, bool withCount, double* screenfulMs)
 {
     if (!(query == this->query())) {
         m_page.controller()->setQuery(query);
@@ -218,7 +221,7 @@ double TableBench::serverPageMs(const CallsQuery& query, int offset, int reps, b
     const std::string body = QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
     const std::string counting = countBody(query);
     HttpClient http(m_port), countHttp(m_port);
-    std::vector<double> times;
+    std::vector<double> times, screenfuls;
     for (int i = 0; i <= reps; ++i) {
         std::thread count;
         if (withCount)
@@ -228,11 +231,15 @@ double TableBench::serverPageMs(const CallsQuery& query, int offset, int reps, b
             count.join();
         if (response.status != 200 || response.lines == 0)
             throw std::runtime_error("stream_query answered " + std::to_string(response.status));
-        if (i > 0)
+        if (i > 0) {
             times.push_back(response.totalMs);
+            screenfuls.push_back(response.screenfulMs >= 0 ? response.screenfulMs : response.totalMs);
+        }
         if (i == reps)
             m_lastPageBody = response.body;
     }
+    if (screenfulMs)
+        *screenfulMs = median(screenfuls);
     return median(times);
 }
 
@@ -393,7 +400,9 @@ void measureQueries(TableBench& bench, Results& out)
     bench.heartbeat.report(out, "queries_");
     out["seconds_ui_queries"] = msSince(start) / 1000;
     for (const auto& [key, query] : changed) {
-        out[key + "_server_ms"] = bench.serverPageMs(query);
+        double screenful = -1;
+        out[key + "_server_ms"] = bench.serverPageMs(query, 0, 7, false, &screenful);
+        out[key + "_server_first50_ms"] = screenful;
         out[key + "_client_parse_ms"] = bench.clientParseMs();
         out[key + "_server_with_count_ms"] = bench.serverPageMs(query, 0, 7, true);
         out[key + "_count_server_ms"] = bench.serverCountMs(query);
@@ -494,9 +503,10 @@ void reportGoals(const std::string& label, const Results& r, const Results& base
         base.at("open_paint_ms"), 1.2);
     for (const std::string key : { "sort_roots", "filter_roots", "sort_all", "filter_all" })
         ratioGoal("U5",
-            label + " " + key + ": first page painted vs the server's time for it (in the model after "
-                + fmt(r.at(key + "_model_ms"), 1)
-                + " ms = " + fmt(r.at(key + "_model_ms") / r.at(key + "_server_ms"), 1) + "×)",
+            label + " " + key
+                + ": first page's rows painted vs the server's time for the page (its first 50 rows "
+                + fmt(r.at(key + "_server_first50_ms"), 1) + " ms; rows in the model after "
+                + fmt(r.at(key + "_model_ms"), 1) + " ms)",
             r.at(key + "_paint_ms"), r.at(key + "_server_ms"), 1.5);
     limitGoal("U3", label + ": max GUI-thread lag while scrolling (drag and settle)",
         std::max(r.at("scroll_drag_lag_max_ms"), r.at("scroll_settle_lag_max_ms")), 50);

@@ -557,6 +557,8 @@ HttpClient::Response HttpClient::post(const std::string& path, const std::string
                 const std::size_t newlines = static_cast<std::size_t>(std::count(data, data + k, '\n'));
                 if (newlines && response.lines == 0)
                     response.firstLineMs = msSince(start);
+                if (response.lines < kScreenfulLines && response.lines + newlines >= kScreenfulLines)
+                    response.screenfulMs = msSince(start);
                 response.lines += newlines;
                 response.bodyBytes += k;
                 if (keepBody)

@@ -108,6 +108,7 @@ public:
     explicit HttpClient(int port);
     ~HttpClient();
 
+    static constexpr std::size_t kScreenfulLines = 50; // what HttpWorker hands the table first
     struct Response
     {
         int status = 0;
@@ -116,6 +117,7 @@ public:
         std::size_t lines = 0; // '\n' count in the body
         double firstByteMs = 0; // request sent → first response byte
         double firstLineMs = -1; // request sent → first '\n' of the body (JSONL)
+        double screenfulMs = -1; // request sent → the kScreenfulLines-th '\n' (a table's first screen)
         double totalMs = 0; // request sent → last body byte
         bool serverClosed = false; // the response said Connection: close
     };

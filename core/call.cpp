@@ -47,7 +47,13 @@ std::optional<double> Call::totalCost() const
 
 QJsonValue Call::valueAt(const QString& path) const
 {
-    const QStringList parts = path.split(QLatin1Char('.'));
+    return valueAt(path.split(QLatin1Char('.')));
+}
+
+QJsonValue Call::valueAt(const QStringList& parts) const
+{
+    if (parts.isEmpty())
+        return {};
     QJsonValue node;
     const QString& root = parts.first();
     if (root == QLatin1String("inputs"))

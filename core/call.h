@@ -53,6 +53,8 @@ struct Call
     }
     // Value at a dotted column path such as "inputs.question" or "output.score".
     QJsonValue valueAt(const QString& path) const;
+    // The same with the path already split at its dots (a table cell asks on every repaint).
+    QJsonValue valueAt(const QStringList& parts) const;
 
     static Call fromJson(const QJsonObject& json);
     QJsonObject toJson() const; // the CallSchema fields this value carries

@@ -1,9 +1,12 @@
 #include "models/callstablemodel.h"
 
+#include <QCborValue>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 namespace spindle::models {
 namespace {
@@ -102,6 +105,117 @@ QString jsonCellText(const QJsonValue& value)
     return {};
 }
 
+namespace {
+
+void appendJsonPrefix(QString& out, const QJsonValue& value, qsizetype limit);
+
+// A string as QJsonDocument::toJson writes it (qjsonwriter.cpp): quotes, backslashes and control
+// characters escaped, lone surrogates as \uXXXX, everything else as it is. `room`: how many more
+// characters are wanted; the string is cut after that many.
+void appendJsonString(QString& out, QStringView text, qsizetype room)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    const auto escapeHex = [&](char16_t c) {
+        out += QLatin1String("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4)
+            out += QLatin1Char(kHex[(c >> shift) & 0xf]);
+    };
+    out += QLatin1Char('"');
+    const qsizetype stop = out.size() + room;
+    for (qsizetype i = 0; i < text.size() && out.size() < stop; ++i) {
+        const char16_t c = text[i].unicode();
+        if (c == u'"' || c == u'\\') {
+            out += QLatin1Char('\\');
+            out += QChar(c);
+        } else if (c < 0x20) {
+            static constexpr char kShort[] = "btnvfr"; // \b \t \n (\v is written as \u000b) \f \r
+            if (c >= 0x8 && c <= 0xd && c != 0xb) {
+                out += QLatin1Char('\\');
+                out += QLatin1Char(kShort[c - 0x8]);
+            } else {
+                escapeHex(c);
+            }
+        } else if (QChar::isHighSurrogate(c) && i + 1 < text.size()
+            && QChar::isLowSurrogate(text[i + 1].unicode())) {
+            out += text[i];
+            out += text[++i];
+        } else if (QChar::isSurrogate(c)) {
+            escapeHex(c);
+        } else {
+            out += QChar(c);
+        }
+    }
+    out += QLatin1Char('"');
+}
+
+// A scalar as QJsonDocument::toJson writes it inside a container.
+void appendJsonScalar(QString& out, const QJsonValue& value, qsizetype limit)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool:
+        out += value.toBool() ? QLatin1String("true") : QLatin1String("false");
+        return;
+    case QJsonValue::Double: {
+        const QCborValue number = QCborValue::fromJsonValue(value);
+        if (number.isInteger())
+            out += QString::number(number.toInteger());
+        else if (std::isfinite(number.toDouble()))
+            out += QString::number(number.toDouble(), 'g', QLocale::FloatingPointShortest);
+        else
+            out += QLatin1String("null");
+        return;
+    }
+    case QJsonValue::String:
+        appendJsonString(out, value.toString(), limit + 1 - out.size());
+        return;
+    default:
+        out += QLatin1String("null");
+    }
+}
+
+template <typename Container, typename Write>
+void appendJsonContainer(
+    QString& out, const Container& items, char open, char close, qsizetype limit, Write write)
+{
+    out += QLatin1Char(open);
+    bool first = true;
+    for (auto it = items.begin(); it != items.end() && out.size() <= limit; ++it) {
+        if (!first)
+            out += QLatin1Char(',');
+        first = false;
+        write(it);
+    }
+    if (out.size() <= limit)
+        out += QLatin1Char(close);
+}
+
+void appendJsonPrefix(QString& out, const QJsonValue& value, qsizetype limit)
+{
+    if (value.isObject()) {
+        appendJsonContainer(out, value.toObject(), '{', '}', limit, [&](QJsonObject::const_iterator it) {
+            appendJsonString(out, it.key(), limit + 1 - out.size());
+            out += QLatin1Char(':');
+            appendJsonPrefix(out, it.value(), limit);
+        });
+    } else if (value.isArray()) {
+        appendJsonContainer(out, value.toArray(), '[', ']', limit,
+            [&](QJsonArray::const_iterator it) { appendJsonPrefix(out, *it, limit); });
+    } else if (out.size() <= limit) {
+        appendJsonScalar(out, value, limit);
+    }
+}
+
+} // namespace
+
+QString jsonCellText(const QJsonValue& value, qsizetype maxChars)
+{
+    if (!value.isObject() && !value.isArray())
+        return jsonCellText(value);
+    QString out;
+    appendJsonPrefix(out, value, maxChars);
+    return out;
+}
+
 CallsTableModel::CallsTableModel(QObject* parent)
     : QAbstractTableModel(parent)
     , m_now(QDateTime::currentDateTimeUtc())
@@ -116,17 +230,42 @@ CallsTableModel::CallsTableModel(QObject* parent)
 
 void CallsTableModel::beginQuery(quint64 generation)
 {
+    [[maybe_unused]] const auto old = beginQueryWithRows(generation, {}, 0, true);
+}
+
+CallsTableModel::Pages CallsTableModel::beginQueryWithRows(
+    quint64 generation, const QVector<spindle::Call>& firstRows, int rowCount, bool complete)
+{
+    // A reset to no rows, then the rows inserted: QHeaderView::reset keeps the old sections and
+    // removes them one by one down to the new count (3.5 ms from 900k rows to 50), while a reset
+    // to none clears them at once.
     beginResetModel();
+    Pages old = std::exchange(m_pages, {});
     m_generation = generation;
     m_rowCount = 0;
-    m_pages.clear();
     m_pageUse.clear();
     m_inFlight.clear();
     m_wanted.clear();
     m_stale.clear();
+    m_partial.clear();
     forgetFailures();
     m_nearFirstPage = m_nearLastPage = -1; // the view goes back to the top
     endResetModel();
+    const int rows = std::max(rowCount, int(firstRows.size()));
+    if (rows == 0)
+        return old;
+    beginInsertRows({}, 0, rows - 1);
+    m_rowCount = rows;
+    if (!firstRows.isEmpty()) {
+        m_pages.insert(0, firstRows);
+        m_pageUse.insert(0, ++m_useTick);
+        if (!complete) {
+            m_partial.insert(0);
+            m_inFlight.insert(0);
+        }
+    }
+    endInsertRows();
+    return old;
 }
 
 void CallsTableModel::refreshQuery(quint64 generation)
@@ -158,16 +297,22 @@ void CallsTableModel::setPage(quint64 generation, int pageIndex, const QVector<s
     if (generation != m_generation)
         return; // a stale answer to an older query
     m_inFlight.remove(pageIndex);
-    m_stale.remove(pageIndex);
+    const bool wasStale = m_stale.remove(pageIndex);
     m_failed.remove(pageIndex);
     const int first = pageIndex * kPageSize;
-    if (first >= m_rowCount)
-        return;
+    // Completing a page whose first rows are on screen: those rows are the same, and repainting
+    // them would cost a whole frame for nothing.
+    const auto cached = m_pages.constFind(pageIndex);
+    const int unchanged =
+        m_partial.remove(pageIndex) && !wasStale && cached != m_pages.cend() ? int(cached->size()) : 0;
+    // Kept even when it starts past the rows counted so far: the first page arrives before its
+    // rows are counted in (the rows then appear with their data), or before the count.
     m_pages.insert(pageIndex, calls);
     m_pageUse.insert(pageIndex, ++m_useTick);
     evictIfNeeded(pageIndex);
     const int last = std::min(m_rowCount, first + kPageSize) - 1;
-    Q_EMIT dataChanged(index(first, 0), index(last, columnCount() - 1));
+    if (first + unchanged <= last)
+        Q_EMIT dataChanged(index(first + unchanged, 0), index(last, columnCount() - 1));
 }
 
 void CallsTableModel::insertAtTop(quint64 generation, int added)
@@ -194,6 +339,7 @@ void CallsTableModel::insertAtTop(quint64 generation, int added)
         m_pageUse.insert(it.key(), ++m_useTick);
     m_inFlight.clear();
     m_stale.clear();
+    m_partial.clear();
     forgetFailures(); // keyed by the old page numbers
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
         m_stale.insert(it.key());
@@ -224,6 +370,7 @@ void CallsTableModel::evictIfNeeded(int keepPage)
             return;
         m_pages.remove(oldest);
         m_pageUse.remove(oldest);
+        m_partial.remove(oldest);
     }
 }
 
@@ -233,6 +380,9 @@ void CallsTableModel::setDynamicColumns(const QStringList& paths)
         return;
     beginResetModel();
     m_dynamicColumns = paths;
+    m_dynamicPaths.clear();
+    for (const QString& path : paths)
+        m_dynamicPaths.append(path.split(QLatin1Char('.')));
     endResetModel();
 }
 
@@ -349,7 +499,8 @@ QVariant CallsTableModel::displayValue(const spindle::Call& call, int column) co
     case TraceIdColumn:
         return call.traceId;
     default: {
-        const QString text = jsonCellText(call.valueAt(columnField(column)));
+        const QString text =
+            jsonCellText(call.valueAt(m_dynamicPaths.value(column - FixedColumnCount)), kCellTextChars);
         // A cell shows one line: every repaint shapes and elides the whole text, so more than a
         // wide column shows only costs frame time (the tooltip has it all).
         return text.size() > kCellTextChars ? text.left(kCellTextChars) + QStringLiteral("…") : text;

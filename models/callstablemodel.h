@@ -55,6 +55,13 @@ public:
 
     // A new query starts: everything cached belongs to the old one.
     void beginQuery(quint64 generation);
+    // A new query starts with its first rows at hand, so the view paints neither an empty table
+    // nor placeholders first. While `complete` is false the rest of page 0 is still streaming
+    // in: its missing rows show as loading and are not asked for again; setPage() completes it.
+    // Returns the old query's rows, for the caller to free where that holds up no frame.
+    using Pages = QHash<int, QVector<spindle::Call>>;
+    [[nodiscard]] Pages beginQueryWithRows(
+        quint64 generation, const QVector<spindle::Call>& firstRows, int rowCount, bool complete);
     // The same query again: rows stay on screen (stale) until fresh pages replace them, so a
     // failed refresh loses nothing.
     void refreshQuery(quint64 generation);
@@ -120,12 +127,14 @@ private:
     quint64 m_generation = 0;
     int m_rowCount = 0;
     QStringList m_dynamicColumns;
-    QHash<int, QVector<spindle::Call>> m_pages;
+    QList<QStringList> m_dynamicPaths; // m_dynamicColumns split at their dots
+    Pages m_pages;
     mutable QHash<int, quint64> m_pageUse; // last use tick, for LRU eviction
     mutable quint64 m_useTick = 0;
     mutable QSet<int> m_inFlight;
     mutable QSet<int> m_wanted;
     QSet<int> m_stale; // cached but due for a refresh (live mode)
+    QSet<int> m_partial; // cached with only its first rows, the rest still streaming in
     mutable QTimer m_requestTimer; // ends a pass: the data() calls of one event-loop turn
     // The rows asked for in the current pass (-1: none), and the page window of the last pass
     // that looked like a paint: that is where the view is.
@@ -145,5 +154,9 @@ QString formatLatency(qint64 ms);
 QString formatCost(double usd);
 QString formatCount(qint64 n);
 QString jsonCellText(const QJsonValue& value);
+// jsonCellText(value) when that has at most maxChars characters; else a text longer than maxChars
+// that starts with its first maxChars, without writing the rest (a cell shows one line of a value
+// that may be megabytes of JSON).
+QString jsonCellText(const QJsonValue& value, qsizetype maxChars);
 
 } // namespace spindle::models

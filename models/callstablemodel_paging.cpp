@@ -22,6 +22,7 @@ void CallsTableModel::pageFailed(quint64 generation, int pageIndex, bool transie
     if (generation != m_generation)
         return;
     m_inFlight.remove(pageIndex);
+    m_partial.remove(pageIndex); // its retry may bring other rows
     Failure& failure = m_failed[pageIndex];
     ++failure.attempts;
     failure.permanent = !transient;

@@ -11,7 +11,7 @@
 namespace spindle::net {
 namespace {
 
-constexpr int kFirstBatchRows = 50; // show the first page as soon as it arrives
+constexpr int kFirstBatchRows = 50; // a screenful: the table shows it while the page streams on
 constexpr int kBatchRows = 500;
 constexpr int kTransferTimeoutMs = 30000;
 

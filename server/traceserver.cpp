@@ -16,6 +16,11 @@
 namespace spindle::server {
 namespace {
 
+// /calls/stream_query writes its first 50 rows (a screenful and more) 10 at a time, then 500.
+constexpr int kSmallChunks = 5;
+constexpr int kSmallChunkRows = 10;
+constexpr int kLargeChunkRows = 500;
+
 struct Route
 {
     const char* path;
@@ -228,14 +233,16 @@ void TraceServer::Impl::addStreamRoute()
             const JsonDocument body = parseJson(req.body);
             RequestContext context { db, prices, userId };
             auto stream = std::make_shared<CallStream>(context, body);
-            // The first lines leave quickly; later batches grow to amortise the writes (50 → 500).
-            auto batch = std::make_shared<int>(50);
+            // The first screenful leaves in small chunks, so the client decodes them while the
+            // server looks for the next ones and can show them early; later chunks are large to
+            // amortise the writes.
+            auto chunks = std::make_shared<int>(0);
             res.set_chunked_content_provider(
-                "application/jsonl", [stream, batch](std::size_t, httplib::DataSink& sink) {
+                "application/jsonl", [stream, chunks](std::size_t, httplib::DataSink& sink) {
                     try {
                         std::string out;
-                        const bool more = stream->next(out, *batch);
-                        *batch = std::min(500, *batch * 10);
+                        const int rows = (*chunks)++ < kSmallChunks ? kSmallChunkRows : kLargeChunkRows;
+                        const bool more = stream->next(out, rows);
                         if (!out.empty() && !sink.write(out.data(), out.size()))
                             return false;
                         if (!more)

@@ -1,6 +1,7 @@
 #include "ui/callscontroller.h"
 
 #include "models/callstablemodel.h"
+#include "widgets/timelinelayout.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -43,7 +44,7 @@ CallsController::CallsController(net::TraceClient* client, models::CallsTableMod
     connect(&m_liveTimer, &QTimer::timeout, this, &CallsController::pollLive);
     m_resetTimer.setSingleShot(true);
     m_resetTimer.setInterval(kStaleRowsMs);
-    connect(&m_resetTimer, &QTimer::timeout, this, &CallsController::applyPendingReset);
+    connect(&m_resetTimer, &QTimer::timeout, this, [this] { applyPendingReset(); });
     m_countTimer.setSingleShot(true);
     m_countTimer.setInterval(kCountDelayMs);
     connect(&m_countTimer, &QTimer::timeout, this, &CallsController::startCount);
@@ -84,6 +85,7 @@ void CallsController::setQuery(const spindle::CallsQuery& query)
     m_query = query;
     ++m_generation;
     m_firstPageReported = false;
+    m_firstRowsReported = false;
     m_queryStartedMs = QDateTime::currentMSecsSinceEpoch();
     // The first page goes alone; the count follows when it is in (or after kCountDelayMs). On
     // the server both compete for the same cores: a sort's first page took 100-130 ms with a
@@ -91,8 +93,8 @@ void CallsController::setQuery(const spindle::CallsQuery& query)
     fetchPages(m_generation, { 0 });
     m_countPending = true;
     m_countTimer.start();
-    m_model->setNow(QDateTime::currentDateTimeUtc());
     if (sameQuery) {
+        m_model->setNow(QDateTime::currentDateTimeUtc());
         m_model->refreshQuery(m_generation);
     } else {
         // The old rows stay until the new first page arrives (at most kStaleRowsMs), then the
@@ -114,15 +116,39 @@ void CallsController::startCount()
     requestCount();
 }
 
-void CallsController::applyPendingReset()
+void CallsController::applyPendingReset(const QVector<spindle::Call>& firstRows, bool complete)
 {
     if (!m_resetPending)
         return;
     m_resetPending = false;
     m_resetTimer.stop();
-    m_model->beginQuery(m_generation);
-    if (m_totalCount >= 0)
-        m_model->setTotalCount(m_generation, m_totalCount);
+    // Relative times ("3 min ago") count from now. Set before the reset, it repaints nothing
+    // extra; set when the query changed, it repainted the old rows while the new ones were due.
+    m_model->setNow(QDateTime::currentDateTimeUtc());
+    // Freeing the old query's cached rows takes ~1 ms per few pages: not before this frame.
+    widgets::releaseInBackground(
+        m_model->beginQueryWithRows(m_generation, firstRows, std::max(m_totalCount, 0), complete));
+    if (!firstRows.isEmpty())
+        reportFirstRows();
+}
+
+void CallsController::reportFirstRows()
+{
+    if (m_firstRowsReported)
+        return;
+    m_firstRowsReported = true;
+    Q_EMIT firstRowsShown(QDateTime::currentMSecsSinceEpoch() - m_queryStartedMs);
+}
+
+// The first rows of a new query's first page go on screen while the rest of the page streams
+// in: they fill the view, and the server's last rows of the page and their decoding no longer
+// stand between a filter change and its rows (docs/benchmarks.md, U5).
+void CallsController::onFirstRows(quint64 generation, const QVector<spindle::Call>& rows)
+{
+    if (generation != m_generation || !m_resetPending)
+        return; // a refresh keeps its old rows until the whole page is in
+    discoverColumns(rows);
+    applyPendingReset(rows, false);
 }
 
 void CallsController::refresh()
@@ -180,7 +206,11 @@ void CallsController::fetchPages(quint64 generation, const QList<int>& pages)
         m_pageRequests.insert(page,
             m_client->streamCalls(
                 pageRequest(offset, models::CallsTableModel::kPageSize),
-                [rows](const QVector<spindle::Call>& batch) { *rows += batch; },
+                [this, generation, page, rows](const QVector<spindle::Call>& batch) {
+                    *rows += batch;
+                    if (page == 0)
+                        onFirstRows(generation, *rows);
+                },
                 [this, generation, page, rows] { onPage(generation, page, *rows); },
                 [this, generation, page](const net::ApiError& error) {
                     if (generation != m_generation)
@@ -218,15 +248,17 @@ void CallsController::onPage(quint64 generation, int page, const QVector<spindle
     m_pageRequests.remove(page);
     if (page == 0) {
         startCount();
-        applyPendingReset();
         discoverColumns(rows);
-        // Until the count arrives, the first page tells at least how many rows exist.
-        if (m_totalCount < 0 && m_model->rowCount() < rows.size())
-            m_model->setTotalCount(generation, int(rows.size()));
+        applyPendingReset(rows, true);
     }
+    // The page goes in before its rows are counted in: rows appear with their data.
     m_model->setPage(generation, page, rows);
+    // Until the count arrives, the first page tells at least how many rows exist.
+    if (page == 0 && m_totalCount < 0 && m_model->rowCount() < rows.size())
+        m_model->setTotalCount(generation, int(rows.size()));
     checkPageLength(page, int(rows.size()));
     if (page == 0 && !m_firstPageReported) {
+        reportFirstRows(); // a refresh's rows are replaced when the whole page is in
         m_firstPageRows = int(rows.size());
         m_firstPageReported = true;
         Q_EMIT firstPageShown(QDateTime::currentMSecsSinceEpoch() - m_queryStartedMs);

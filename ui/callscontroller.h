@@ -59,12 +59,17 @@ Q_SIGNALS:
     void queryFailed(const QString& message);
     // The data arrived but looks wrong (e.g. a page shorter than the count says).
     void dataWarning(const QString& message);
-    void firstPageShown(qint64 elapsedMs);
+    void firstPageShown(qint64 elapsedMs); // the whole first page is in the model
+    // The query's first rows are in the model (a screenful, while the rest of the page streams in).
+    void firstRowsShown(qint64 elapsedMs);
 
 private:
     void fetchPages(quint64 generation, const QList<int>& pages);
     void dropPages(quint64 generation, const QList<int>& pages); // cancels their requests
-    void applyPendingReset(); // the model switches to the current query
+    // The model switches to the current query, straight to its first rows when they are here.
+    void applyPendingReset(const QVector<spindle::Call>& firstRows = {}, bool complete = true);
+    void onFirstRows(quint64 generation, const QVector<spindle::Call>& rows);
+    void reportFirstRows();
     void startCount(); // the count of the current query, unless it was asked for already
     void requestCount();
     void postCount(std::function<void(int count)> onCount, bool reportErrors);
@@ -89,6 +94,7 @@ private:
     bool m_resetPending = false; // the model still shows the previous query's rows
     qint64 m_queryStartedMs = 0;
     bool m_firstPageReported = false;
+    bool m_firstRowsReported = false;
     int m_firstPageRows = 0;
 };
 

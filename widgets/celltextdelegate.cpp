@@ -93,9 +93,7 @@ QRect placeIcon(const QStyleOptionViewItem& option, int margin, QRect* display)
 void paintPanel(QPainter* painter, const QStyleOptionViewItem& option, const QRect& display, bool selectWhole,
     const QVariant& background)
 {
-    const QWidget* widget = option.widget;
-    const QPalette::ColorGroup group =
-        colorGroup(widget ? widget->isEnabled() : bool(option.state & QStyle::State_Enabled), option.state);
+    const QPalette::ColorGroup group = CellTextDelegate::panelColorGroup(option);
     if (selectWhole) {
         painter->fillRect(option.rect, option.palette.brush(group, QPalette::Highlight));
         return;
@@ -180,6 +178,13 @@ CellTextDelegate::~CellTextDelegate() = default;
 
 // Whether QCommonStyle's CE_ItemViewItem paints this view's items: Fusion and Windows do; other
 // styles (Breeze, macOS, Windows Vista) add hover and rounded selections of their own.
+QPalette::ColorGroup CellTextDelegate::panelColorGroup(const QStyleOptionViewItem& option)
+{
+    const QWidget* widget = option.widget;
+    return colorGroup(
+        widget ? widget->isEnabled() : bool(option.state & QStyle::State_Enabled), option.state);
+}
+
 bool CellTextDelegate::styleIsPlain(const QWidget* widget) const
 {
     QStyle* style = widget ? widget->style() : QApplication::style();

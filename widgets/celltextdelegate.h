@@ -40,6 +40,9 @@ public:
     }
     static constexpr int kCacheSize = 2048;
 
+    // The colour group the style paints a cell's panel (its selection) with.
+    static QPalette::ColorGroup panelColorGroup(const QStyleOptionViewItem& option);
+
 private:
     struct Key
     {

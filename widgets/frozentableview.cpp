@@ -7,8 +7,8 @@
 namespace spindle::widgets {
 
 FrozenTableView::FrozenTableView(QWidget* parent)
-    : QTableView(parent)
-    , m_frozen(new QTableView(this))
+    : FastGridTableView(parent)
+    , m_frozen(new FastGridTableView(this))
 {
     m_frozen->setFocusPolicy(Qt::NoFocus);
     m_frozen->verticalHeader()->hide();

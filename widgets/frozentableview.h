@@ -1,14 +1,15 @@
 #pragma once
 
+#include "widgets/fastgridtableview.h"
+
 #include <QList>
-#include <QTableView>
 
 namespace spindle::widgets {
 
 // A table whose first columns stay put while the rest scroll sideways (the pinned Status and
 // Name columns of the calls table). A second view overlays the left edge, sharing the model,
 // the selection and the vertical scroll position (Qt's frozen-column pattern).
-class FrozenTableView : public QTableView
+class FrozenTableView : public FastGridTableView
 {
     Q_OBJECT
 public:
@@ -37,7 +38,7 @@ private:
     void updateFrozenGeometry();
     int pinnedWidth() const;
 
-    QTableView* m_frozen;
+    FastGridTableView* m_frozen;
     QList<int> m_pinned;
     bool m_syncing = false;
 };

@@ -4,8 +4,16 @@
 
 namespace spindle::widgets {
 
+namespace {
+
+constexpr int kDotDiameter = 9;
+constexpr int kDotBox = kDotDiameter + 1; // room for the anti-aliased edge
+constexpr int kLabelIndent = 18; // the label starts 21 px in: this plus the text margin
+
+} // namespace
+
 StatusDelegate::StatusDelegate(int statusRole, QObject* parent)
-    : QStyledItemDelegate(parent)
+    : CellTextDelegate(parent)
     , m_statusRole(statusRole)
 {
 }
@@ -23,32 +31,44 @@ QColor StatusDelegate::statusColor(const QString& status)
     return QColor(0x9a, 0x9a, 0x9a);
 }
 
+QPixmap StatusDelegate::dot(const QColor& color, qreal devicePixelRatio) const
+{
+    if (devicePixelRatio != m_dotsRatio) {
+        m_dots.clear();
+        m_dotsRatio = devicePixelRatio;
+    }
+    auto it = m_dots.find(color.rgba());
+    if (it != m_dots.end())
+        return *it;
+    QPixmap pixmap(QSize(kDotBox, kDotBox) * devicePixelRatio);
+    pixmap.setDevicePixelRatio(devicePixelRatio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(color);
+    painter.drawEllipse(QRect(0, 0, kDotDiameter, kDotDiameter));
+    painter.end();
+    return *m_dots.insert(color.rgba(), pixmap);
+}
+
 void StatusDelegate::paint(
     QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
 {
     const QString status = index.data(m_statusRole).toString();
-    QStyleOptionViewItem opt = option;
-    initStyleOption(&opt, index);
-    const QString text = opt.text;
-    opt.text.clear();
-    QStyle* style = opt.widget ? opt.widget->style() : nullptr;
-    if (style)
-        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
-    if (status.isEmpty())
+    if (status.isEmpty()) {
+        CellTextDelegate::paint(painter, option, index);
         return;
-    painter->save();
-    painter->setRenderHint(QPainter::Antialiasing);
-    const int diameter = 9;
-    const QRect dot(opt.rect.left() + 6, opt.rect.center().y() - diameter / 2, diameter, diameter);
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(statusColor(status));
-    painter->drawEllipse(dot);
-    painter->setPen(
-        opt.palette.color(opt.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text));
-    const QRect textRect = opt.rect.adjusted(diameter + 12, 0, -2, 0);
-    painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
-        opt.fontMetrics.elidedText(text, Qt::ElideRight, textRect.width()));
-    painter->restore();
+    }
+    // The label right of the dot, then the strip under the dot with the same selection.
+    QStyleOptionViewItem label = option;
+    label.rect.setLeft(option.rect.left() + kLabelIndent);
+    CellTextDelegate::paint(painter, label, index);
+    if (option.state & QStyle::State_Selected)
+        painter->fillRect(QRect(option.rect.left(), option.rect.top(), kLabelIndent, option.rect.height()),
+            option.palette.brush(panelColorGroup(option), QPalette::Highlight));
+    const QPoint at(option.rect.left() + 6, option.rect.center().y() - kDotDiameter / 2);
+    painter->drawPixmap(at, dot(statusColor(status), painter->device()->devicePixelRatioF()));
 }
 
 } // namespace spindle::widgets

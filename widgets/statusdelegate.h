@@ -1,11 +1,16 @@
 #pragma once
 
-#include <QStyledItemDelegate>
+#include "widgets/celltextdelegate.h"
+
+#include <QHash>
+#include <QPixmap>
 
 namespace spindle::widgets {
 
-// Paints a call's status as a coloured dot plus its label; the colour comes from StatusRole.
-class StatusDelegate : public QStyledItemDelegate
+// Paints a call's status as a coloured dot plus its label; the colour comes from StatusRole. The
+// label is painted by CellTextDelegate and the dot is a cached pixmap: the style's item painting
+// and an anti-aliased ellipse per cell were a tenth of a calls-table frame (docs/benchmarks.md, C7).
+class StatusDelegate : public CellTextDelegate
 {
     Q_OBJECT
 public:
@@ -16,7 +21,11 @@ public:
     static QColor statusColor(const QString& status);
 
 private:
+    QPixmap dot(const QColor& color, qreal devicePixelRatio) const;
+
     int m_statusRole;
+    mutable QHash<QRgb, QPixmap> m_dots; // at m_dotsRatio
+    mutable qreal m_dotsRatio = 0;
 };
 
 } // namespace spindle::widgets

@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QString>
+#include <QThreadPool>
 #include <QVector>
 
 #include <algorithm>
@@ -10,7 +11,6 @@
 #include <limits>
 
 class QObject;
-class QThreadPool;
 
 namespace spindle::widgets {
 

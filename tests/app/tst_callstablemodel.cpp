@@ -8,6 +8,8 @@
 #include "ui/callscontroller.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -95,6 +97,10 @@ private Q_SLOTS:
     void invalidatePagesRefetchesWithoutFlicker();
     void sortingFollowsServer_data();
     void sortingFollowsServer();
+    void firstRowsShowBeforeTheirPageEnds();
+    void completingAPageRepaintsOnlyNewRows();
+    void boundedJsonCellText_data();
+    void boundedJsonCellText();
 
 private:
     // setQuery() then wait until the count and the first page are in.
@@ -509,4 +515,104 @@ void TestCallsTableModel::sortingFollowsServer()
 }
 
 QTEST_GUILESS_MAIN(TestCallsTableModel)
+// A new query's first rows (the client's first batch of 50) are on screen while the rest of the
+// page streams in; then the page completes and the count arrives.
+void TestCallsTableModel::firstRowsShowBeforeTheirPageEnds()
+{
+    QVERIFY(runQuery(baseQuery()));
+    QList<int> loadedAtInsert; // rows loaded when rows were inserted
+    connect(m_model.get(), &CallsTableModel::rowsInserted, this, [&] {
+        int loaded = 0;
+        while (loaded < m_model->rowCount() && m_model->isLoaded(loaded))
+            ++loaded;
+        loadedAtInsert << m_model->rowCount() << loaded;
+    });
+    QSignalSpy reset(m_model.get(), &CallsTableModel::modelReset);
+    QElapsedTimer sinceQuery;
+    qint64 resetAfterMs = -1;
+    connect(m_model.get(), &CallsTableModel::modelReset, this, [&] { resetAfterMs = sinceQuery.elapsed(); });
+    CallsQuery errors = baseQuery();
+    errors.statuses = QStringList { u"error"_s }; // 105 calls: a full first page and more
+    sinceQuery.start();
+    QVERIFY(runQuery(errors));
+    if (resetAfterMs >= 100) // CallsController's kStaleRowsMs
+        QSKIP("the first rows took over 100 ms here, so the old rows gave way to placeholders first");
+    QCOMPARE(reset.count(), 1);
+    // 50 rows, all loaded; then the rest of the page (rows 50-99); then the count (105).
+    QCOMPARE(loadedAtInsert, (QList<int> { 50, 50, 100, 100, 105, 100 }));
+    QCOMPARE(m_model->rowCount(), 105);
+    QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), callId(kCalls - 10));
+}
+
+void TestCallsTableModel::completingAPageRepaintsOnlyNewRows()
+{
+    QVERIFY(runQuery(baseQuery()));
+    const quint64 generation = m_model->generation() + 1;
+    const auto old = m_model->beginQueryWithRows(generation, fakePage(u"a-"_s, 30), 300, false);
+    QVERIFY(!old.isEmpty()); // the previous query's rows, handed back to be freed
+    QCOMPARE(m_model->rowCount(), 300);
+    QVERIFY(m_model->isLoaded(29));
+    QVERIFY(!m_model->isLoaded(30));
+    QSignalSpy wanted(m_model.get(), &CallsTableModel::pagesNeeded);
+    m_model->index(60, CallsTableModel::NameColumn).data(); // a placeholder of the streaming page
+    QTest::qWait(20);
+    QCOMPARE(wanted.count(), 0); // page 0 is on its way: not asked for again
+
+    QSignalSpy changed(m_model.get(), &CallsTableModel::dataChanged);
+    m_model->setPage(generation, 0, fakePage(u"a-"_s, CallsTableModel::kPageSize));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed[0][0].toModelIndex().row(), 30);
+    QCOMPARE(changed[0][1].toModelIndex().row(), CallsTableModel::kPageSize - 1);
+    QVERIFY(m_model->isLoaded(99));
+    // A page that was complete already is all new when it comes again.
+    m_model->setPage(generation, 0, fakePage(u"b-"_s, CallsTableModel::kPageSize));
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(changed[1][0].toModelIndex().row(), 0);
+}
+
+void TestCallsTableModel::boundedJsonCellText_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("object") << QByteArray(R"({"b":[1,2.5,true,null],"a":"x\"y\n","c":{"d":1e300}})");
+    QTest::newRow("long string inside")
+        << QByteArray(R"({"prompt":")" + QByteArray(5000, 'p') + R"(","n":3})");
+    QTest::newRow("escapes near the cut") << QByteArray(R"(["\u0001\t\"\\)" + QByteArray(60, 'e') + R"("])");
+    QTest::newRow("non-ASCII") << QByteArray(
+        R"({"text":"naïve café – 日本語 😀 )" + QByteArray(80, 'z') + R"("})");
+    QTest::newRow("deep") << QByteArray(R"({"a":{"b":{"c":{"d":[[[[{"e":"f"}]]]]}}}})");
+    QTest::newRow("many keys") << []() -> QByteArray { // not a QStringBuilder over a local
+        QByteArray json = "{";
+        for (int i = 0; i < 300; ++i)
+            json += (i ? "," : "") + QByteArray("\"k") + QByteArray::number(i)
+                + "\":" + QByteArray::number(i * 1.5);
+        return json + "}";
+    }();
+    QTest::newRow("short") << QByteArray(R"({"a":1})");
+    QTest::newRow("numbers") << QByteArray(
+        R"([0,-1,9007199254740993,0.1,-0.0,1e-7,123456789.125,1.5e300,-2.5,3.0,4294967296])");
+    QTest::newRow("control characters") << QByteArray(R"({"\u000b\b\f\r\u001f":"\u0000\u007f\u0080"})");
+    QTest::newRow("lone surrogates") << QByteArray(R"(["\ud800x","\udc00","\ud83d\ude00"])");
+    QTest::newRow("empty containers") << QByteArray(R"({"a":[],"b":{}})");
+}
+
+void TestCallsTableModel::boundedJsonCellText()
+{
+    QFETCH(QByteArray, json);
+    QJsonParseError error {};
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    const QJsonValue value = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
+    const QString whole = models::jsonCellText(value);
+    for (int limit : { 1, 7, 20, 64, 65, 200, 100000 }) {
+        const QString cut = models::jsonCellText(value, limit);
+        if (whole.size() <= limit) {
+            QCOMPARE(cut, whole);
+        } else {
+            QVERIFY2(cut.size() > limit, qPrintable(u"limit %1: %2 characters"_s.arg(limit).arg(cut.size())));
+            QCOMPARE(cut.left(limit), whole.left(limit));
+            QVERIFY(cut.size() < limit + 5000); // the rest was not written
+        }
+    }
+}
+
 #include "tst_callstablemodel.moc"

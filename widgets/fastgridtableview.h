@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QTableView>
+
+namespace spindle::widgets {
+
+// A QTableView whose grid costs next to nothing to paint. QTableView draws its grid with a
+// cosmetic pen, which the raster engine steps pixel by pixel: a sixth of a calls-table frame on a
+// software raster (docs/benchmarks.md, C7). This view keeps the grid's 1 px gaps between cells
+// (the grid pen is Qt::NoPen), then fills the same lines with solid rectangles: the same pixels,
+// as tests/delegate/tst_fastgrid checks. A grid colour with alpha, or a grid style other than a
+// solid line, is left to QTableView (rectangles drawn over each other would blend twice).
+class FastGridTableView : public QTableView
+{
+    Q_OBJECT
+public:
+    explicit FastGridTableView(QWidget* parent = nullptr);
+
+    // The grid style the view shows; QTableView's own is Qt::NoPen while the fast grid is on.
+    void setGridLineStyle(Qt::PenStyle style);
+    bool fastGrid() const
+    {
+        return m_fast;
+    }
+    // Off: QTableView paints the grid itself (the tests compare both).
+    void setFastGridEnabled(bool enabled);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    QColor gridColor() const;
+    void updateGridMode();
+    void paintGrid(QPainter& painter, const QRect& dirty, const QColor& color) const;
+
+    Qt::PenStyle m_style = Qt::SolidLine;
+    bool m_enabled = true;
+    bool m_fast = false;
+};
+
+} // namespace spindle::widgets
