@@ -238,6 +238,8 @@ void MainWindow::addPlayground(net::TraceClient* client)
         QKeySequence(Qt::CTRL | Qt::Key_5), this, [this, catalogRow] { m_nav->setCurrentRow(catalogRow); });
     connect(m_playground, &PlaygroundPage::catalogRequested, this,
         [this, catalogRow] { m_nav->setCurrentRow(catalogRow); });
+    // The catalog prices models as the playground estimates them: with the project's own prices.
+    connect(m_playground, &PlaygroundPage::pricesLoaded, m_catalog, &ModelCatalogPage::setPriceTable);
     connect(m_catalog, &ModelCatalogPage::compareRequested, this,
         [this, playgroundRow](const QString& provider, const QStringList& models) {
             m_playground->compareModels(provider, models);

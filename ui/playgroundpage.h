@@ -91,6 +91,8 @@ Q_SIGNALS:
     void runLogged(const QString& callId);
     void presetsChanged();
     void catalogRequested();
+    // The prices its estimates use changed: the project's custom prices arrived or were cleared.
+    void pricesLoaded(const spindle::PriceTable& prices);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

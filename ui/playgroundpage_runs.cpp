@@ -361,13 +361,16 @@ void PlaygroundPage::openRequest(const ChatRequest& request)
 void PlaygroundPage::reloadPrices()
 {
     m_prices.setCustomPrices({});
+    Q_EMIT pricesLoaded(m_prices);
     if (m_projectId.isEmpty())
         return;
     const QString project = m_projectId;
     const auto request = m_traceClient->post(u"/cost/query"_s, QJsonObject { { u"project_id"_s, project } },
         [this, project](const QJsonObject& answer) {
-            if (project == m_projectId)
-                m_prices.setCustomPrices(PriceTable::parseCostQuery(answer));
+            if (project != m_projectId)
+                return;
+            m_prices.setCustomPrices(PriceTable::parseCostQuery(answer));
+            Q_EMIT pricesLoaded(m_prices);
         });
     m_traceClient->setQuiet(request); // estimates then use the default table only
 }

@@ -7,6 +7,7 @@
 #include "support/samplesession.h"
 #include "ui/calldetailpanel.h"
 #include "ui/messagelisteditor.h"
+#include "ui/modelcatalogpage.h"
 #include "ui/playgroundpage.h"
 #include "ui/providerstore.h"
 #include "ui/tracespage.h"
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void openInPlaygroundFromALoggedCall();
     void runNTimesAndPresets();
     void stopKeepsThePartialAnswer();
+    void catalogPricesWithTheProjectsPrices();
     void cleanupTestCase();
 
 private:
@@ -243,6 +245,28 @@ void PlaygroundPageTest::stopKeepsThePartialAnswer()
     QVERIFY(view->toHtml().contains(u"#ddffdd"_s, Qt::CaseInsensitive)); // the inserted words' background
     diff->grab().save(QStringLiteral(SHOT_DIR "/playground_diff.png"));
     diff->close();
+}
+
+// A price the project sets for a model reaches the model catalog (through the playground's price
+// reload, which the Prices page triggers when a price is added).
+void PlaygroundPageTest::catalogPricesWithTheProjectsPrices()
+{
+    auto* catalog = m_session->window()->findChild<spindle::ui::ModelCatalogPage*>();
+    QVERIFY(catalog);
+    const QString model = u"meta-llama/Llama-3.1-8B-Instruct"_s;
+    QVERIFY(catalog->priceToolTip(model).contains(u"From the price table"_s));
+    bool done = false;
+    m_session->client()->post(
+        u"/cost/create"_s,
+        QJsonObject { { u"project_id"_s, kProject },
+            { u"costs"_s,
+                QJsonObject { { model,
+                    QJsonObject {
+                        { u"prompt_token_cost"_s, 1e-06 }, { u"completion_token_cost"_s, 3e-06 } } } } } },
+        [&](const QJsonObject&) { done = true; }, [&](const spindle::net::ApiError&) { done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+    m_page->reloadPrices();
+    QTRY_VERIFY_WITH_TIMEOUT(catalog->priceToolTip(model).contains(u"custom price"_s), 10000);
 }
 
 void PlaygroundPageTest::cleanupTestCase()
