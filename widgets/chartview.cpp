@@ -2,11 +2,11 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QCursor>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLineSeries>
 #include <QRegularExpression>
 #include <QScatterSeries>
@@ -50,6 +50,23 @@ double niceMax(double value)
 }
 
 // The caller's printf format with just enough decimals for the tick step ("$%.2f" → "$%.3f" for 0.005).
+// The first round local time at or after `fromMs`: minutes, hours and days count from local midnight.
+qint64 firstRoundTime(qint64 fromMs, qint64 stepMs)
+{
+    const QDateTime from = QDateTime::fromMSecsSinceEpoch(fromMs);
+    const qint64 midnight = QDateTime(from.date(), QTime(0, 0)).toMSecsSinceEpoch();
+    return midnight + (fromMs - midnight + stepMs - 1) / stepMs * stepMs;
+}
+
+void setTimeTicks(QCategoryAxis* axis, double minMs, double maxMs)
+{
+    for (const QString& label : axis->categoriesLabels())
+        axis->remove(label);
+    axis->setStartValue(minMs);
+    for (const TimeTick& tick : timeAxisTicks(qint64(minMs), qint64(maxMs)))
+        axis->append(tick.label, double(tick.ms));
+}
+
 QString axisFormatFor(const QString& format, double step)
 {
     static const QRegularExpression precision(QStringLiteral("%\\.(\\d+)f"));
@@ -64,6 +81,34 @@ QString axisFormatFor(const QString& format, double step)
 }
 
 } // namespace
+
+QVector<TimeTick> timeAxisTicks(qint64 minMs, qint64 maxMs, int maxTicks)
+{
+    constexpr qint64 kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
+    static constexpr qint64 kSteps[] = { kMinute, 2 * kMinute, 5 * kMinute, 10 * kMinute, 15 * kMinute,
+        30 * kMinute, kHour, 2 * kHour, 3 * kHour, 6 * kHour, 12 * kHour, kDay, 2 * kDay, 7 * kDay };
+    const qint64 span = maxMs - minMs;
+    if (span <= 0 || maxTicks < 2)
+        return {};
+    qint64 step = kSteps[std::size(kSteps) - 1];
+    for (qint64 candidate : kSteps)
+        if (span / candidate + 1 <= maxTicks) {
+            step = candidate;
+            break;
+        }
+    // A quarter of a day of slack: bar charts pad their range by half a bar on each side.
+    const QString format = span > 2 * kDay + kDay / 4 ? QStringLiteral("MMM d")
+        : span > kDay + kDay / 4                      ? QStringLiteral("ddd HH:mm")
+                                                      : QStringLiteral("HH:mm");
+    QVector<TimeTick> ticks;
+    // Days step in local time, so that they stay whole across a daylight-saving change.
+    QDateTime at = QDateTime::fromMSecsSinceEpoch(firstRoundTime(minMs, std::min(step, kDay)));
+    while (at.toMSecsSinceEpoch() <= maxMs && ticks.size() < 4 * maxTicks) {
+        ticks.append({ at.toMSecsSinceEpoch(), QLocale::c().toString(at, format) });
+        at = step >= kDay ? at.addDays(step / kDay) : at.addMSecs(step);
+    }
+    return ticks;
+}
 
 struct ChartView::Private
 {
@@ -80,7 +125,7 @@ struct ChartView::Private
     // Created once and kept: only the series are replaced (removing axes of a shown chart left stale
     // ranges painted in Qt 6.4).
     QValueAxis* yAxis = nullptr;
-    QDateTimeAxis* timeX = nullptr;
+    QCategoryAxis* timeX = nullptr; // labels at round times (timeAxisTicks), x in epoch ms
     QValueAxis* valueX = nullptr;
     QBarCategoryAxis* categories = nullptr; // StackedBar only: hidden, the bars' own x axis
 };
@@ -103,8 +148,8 @@ ChartView::ChartView(Kind kind, QWidget* parent)
     d->yAxis->setMinorGridLineVisible(false);
     d->yAxis->setTruncateLabels(false);
     d->chart->addAxis(d->yAxis, Qt::AlignLeft);
-    d->timeX = new QDateTimeAxis(d->chart);
-    d->timeX->setTickCount(7);
+    d->timeX = new QCategoryAxis(d->chart);
+    d->timeX->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     d->timeX->setTruncateLabels(false);
     d->valueX = new QValueAxis(d->chart);
     d->valueX->setLabelFormat(QStringLiteral("%.0f"));
@@ -261,8 +306,6 @@ void ChartView::rebuild()
     if (!chart->axes(Qt::Horizontal).contains(xAxis))
         chart->addAxis(xAxis, Qt::AlignBottom);
     xAxis->setTitleText(d->xTitle);
-    const double span = maxX - minX;
-    d->timeX->setFormat(span <= 2 * 86400e3 ? QStringLiteral("HH:mm") : QStringLiteral("MMM d"));
 
     if (d->kind == Kind::StackedBar) {
         auto* bars = new QStackedBarSeries;
@@ -338,11 +381,9 @@ void ChartView::rebuild()
         minX = qMin(minX, d->xMin);
         maxX = qMax(maxX, d->xMax);
     }
+    xAxis->setRange(minX, maxX);
     if (d->timeAxis)
-        static_cast<QDateTimeAxis*>(xAxis)->setRange(
-            QDateTime::fromMSecsSinceEpoch(qint64(minX)), QDateTime::fromMSecsSinceEpoch(qint64(maxX)));
-    else
-        xAxis->setRange(minX, maxX);
+        setTimeTicks(d->timeX, minX, maxX);
     // A fixed tick count (changing it on a shown chart repaints late in Qt 6.4) and a nice maximum.
     yAxis->setRange(0, niceMax(maxY * 1.02));
     yAxis->setLabelFormat(

@@ -20,6 +20,16 @@ struct ChartSeries
     QColor color = {}; // invalid: the next palette colour
 };
 
+// A time axis's ticks over [minMs, maxMs]: round local times, every 1, 2, 5, 10, 15 or 30 minutes,
+// 1, 2, 3, 6 or 12 hours, or 1, 2 or 7 days, at most `maxTicks` of them, each with its label: the
+// time ("HH:mm"), with the weekday when the range is well over a day, the date past two days.
+struct TimeTick
+{
+    qint64 ms = 0;
+    QString label;
+};
+QVector<TimeTick> timeAxisTicks(qint64 minMs, qint64 maxMs, int maxTicks = 7);
+
 class ChartView : public QWidget
 {
     Q_OBJECT

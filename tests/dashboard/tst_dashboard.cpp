@@ -105,6 +105,8 @@ private Q_SLOTS:
     void singleBucketGranularity();
     void downsamplesAndExportsCsv();
     void chartWith2000Points();
+    void timeAxisTicksAreRound_data();
+    void timeAxisTicksAreRound();
     void pageAgainstServer();
     void pageExtensionsAndReport();
     void clicksSelectTheirCalls();
@@ -299,6 +301,50 @@ void TestDashboard::chartWith2000Points()
         if (kind == widgets::ChartView::Kind::Line)
             image.save(QStringLiteral(DASHBOARD_SHOT_DIR "/chart_line_2000.png"));
     }
+}
+
+void TestDashboard::timeAxisTicksAreRound_data()
+{
+    QTest::addColumn<QDateTime>("from");
+    QTest::addColumn<QDateTime>("to");
+    QTest::addColumn<QStringList>("labels");
+    const QDate day(2026, 11, 22); // a Sunday
+    QTest::newRow("last hour") << QDateTime(day, QTime(17, 51, 30)) << QDateTime(day, QTime(18, 51, 30))
+                               << QStringList { QStringLiteral("18:00"), QStringLiteral("18:10"),
+                                      QStringLiteral("18:20"), QStringLiteral("18:30"),
+                                      QStringLiteral("18:40"), QStringLiteral("18:50") };
+    QTest::newRow("last day") << QDateTime(day, QTime(18, 51, 30))
+                              << QDateTime(day.addDays(1), QTime(18, 51, 30))
+                              << QStringList { QStringLiteral("00:00"), QStringLiteral("06:00"),
+                                     QStringLiteral("12:00"), QStringLiteral("18:00") };
+    QTest::newRow("36 hours: weekday with the time")
+        << QDateTime(day, QTime(7, 0)) << QDateTime(day.addDays(1), QTime(19, 0))
+        << QStringList { QStringLiteral("Sun 12:00"), QStringLiteral("Sun 18:00"),
+               QStringLiteral("Mon 00:00"), QStringLiteral("Mon 06:00"), QStringLiteral("Mon 12:00"),
+               QStringLiteral("Mon 18:00") };
+    QTest::newRow("a week: days") << QDateTime(day, QTime(9, 30)) << QDateTime(day.addDays(7), QTime(9, 30))
+                                  << QStringList { QStringLiteral("Nov 23"), QStringLiteral("Nov 25"),
+                                         QStringLiteral("Nov 27"), QStringLiteral("Nov 29") };
+    QTest::newRow("three minutes") << QDateTime(day, QTime(10, 0, 10)) << QDateTime(day, QTime(10, 3, 10))
+                                   << QStringList { QStringLiteral("10:01"), QStringLiteral("10:02"),
+                                          QStringLiteral("10:03") };
+}
+
+// The dashboard's time axes label round local times, not the range's start plus even steps
+// (17:51, 18:01, ... and bars at 18:21, 18:31 before).
+void TestDashboard::timeAxisTicksAreRound()
+{
+    QFETCH(QDateTime, from);
+    QFETCH(QDateTime, to);
+    QFETCH(QStringList, labels);
+    const auto ticks = widgets::timeAxisTicks(from.toMSecsSinceEpoch(), to.toMSecsSinceEpoch());
+    QStringList got;
+    for (const auto& tick : ticks) {
+        got << tick.label;
+        QVERIFY(tick.ms >= from.toMSecsSinceEpoch() && tick.ms <= to.toMSecsSinceEpoch());
+    }
+    QCOMPARE(got, labels);
+    QVERIFY(got.size() <= 7);
 }
 
 QString TestDashboard::sampleProject()
