@@ -95,6 +95,11 @@ void InferenceClient::setRetryPolicy(int maxRetries, int firstDelayMs)
     m_firstDelayMs = firstDelayMs;
 }
 
+void InferenceClient::setConcurrencyMemory(int ms)
+{
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, ms] { worker->setConcurrencyMemory(ms); });
+}
+
 InferenceClient::RequestId InferenceClient::startChat(const InferenceProvider& provider,
     const ChatRequest& request, DeltaCallback onDelta, FinishedCallback onFinished)
 {

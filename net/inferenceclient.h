@@ -90,6 +90,9 @@ public:
     ~InferenceClient() override;
 
     void setRetryPolicy(int maxRetries, int firstDelayMs);
+    // How long the fewer requests at once learnt from a provider's 429 "concurrency limit" last
+    // after the last such 429 (default 60 s); then all requests go at once again.
+    void setConcurrencyMemory(int ms);
 
     RequestId startChat(const InferenceProvider& provider, const ChatRequest& request, DeltaCallback onDelta,
         FinishedCallback onFinished);

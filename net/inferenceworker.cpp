@@ -85,10 +85,22 @@ int InferenceWorker::activeFor(const QString& host) const
     return active;
 }
 
+int InferenceWorker::capFor(const QString& host)
+{
+    const auto it = m_hostCap.find(host);
+    if (it == m_hostCap.end())
+        return INT_MAX;
+    if (it->since.elapsed() > m_capMemoryMs) {
+        m_hostCap.erase(it);
+        return INT_MAX;
+    }
+    return it->requests;
+}
+
 // Sends queued requests of `host` while it is under the concurrency it accepted.
 void InferenceWorker::dispatchQueued(const QString& host)
 {
-    const int cap = m_hostCap.value(host, INT_MAX);
+    const int cap = capFor(host);
     for (auto it = m_transfers.begin(); it != m_transfers.end() && activeFor(host) < cap; ++it)
         if (it->queued && hostKey(it->job.provider) == host) {
             it->queued = false;
@@ -100,7 +112,7 @@ void InferenceWorker::send(InferenceClient::RequestId id)
 {
     Transfer& transfer = m_transfers[id];
     const QString host = hostKey(transfer.job.provider);
-    if (activeFor(host) >= m_hostCap.value(host, INT_MAX)) {
+    if (activeFor(host) >= capFor(host)) {
         transfer.queued = true; // the provider said "concurrency limit": wait for a free slot
         return;
     }
@@ -209,7 +221,10 @@ void InferenceWorker::finishHttpError(Transfer& transfer, int status, const QByt
     if (error.kind == InferenceError::Kind::ConcurrencyLimit) {
         // Fewer requests at once to this provider from now on: as many as it still serves.
         const QString host = hostKey(transfer.job.provider);
-        m_hostCap[host] = qMax(1, qMin(m_hostCap.value(host, INT_MAX), activeFor(host)));
+        const int requests = qMax(1, qMin(capFor(host), activeFor(host)));
+        HostCap& cap = m_hostCap[host];
+        cap.requests = requests;
+        cap.since.start();
     }
     if (error.retryable() && retryLater(transfer, retryAfter))
         return;

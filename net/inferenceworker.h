@@ -30,6 +30,10 @@ public:
     void startChat(const ChatJob& job);
     void startModels(InferenceClient::RequestId id, const InferenceProvider& provider);
     void stop(InferenceClient::RequestId id);
+    void setConcurrencyMemory(int ms)
+    {
+        m_capMemoryMs = ms;
+    }
     void cancel(InferenceClient::RequestId id);
 
 private:
@@ -64,7 +68,17 @@ private:
     InferenceClient* m_client;
     QNetworkAccessManager* m_network = nullptr;
     QHash<InferenceClient::RequestId, Transfer> m_transfers;
-    QHash<QString, int> m_hostCap; // requests at once a provider accepted after a 429 concurrency
+    // Requests at once a provider accepted after a 429 "concurrency limit", learnt when the 429 came
+    // and forgotten after m_capMemoryMs without another one: the limit may have been the account's
+    // other work, and a session should not stay throttled for it.
+    struct HostCap
+    {
+        int requests = 1;
+        QElapsedTimer since;
+    };
+    int capFor(const QString& host);
+    QHash<QString, HostCap> m_hostCap;
+    int m_capMemoryMs = 60000;
     QTimer m_flush;
 };
 

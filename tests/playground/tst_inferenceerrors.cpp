@@ -28,6 +28,7 @@ private Q_SLOTS:
     void dropMidstreamKeepsPartialAnswer();
     void stopDuringBackoff();
     void concurrencyLimitMeansFewerRequestsAtOnce();
+    void concurrencyLimitIsForgottenWhenQuiet();
 };
 
 void TestInferenceErrors::errorKindForStatus_data()
@@ -253,6 +254,33 @@ void TestInferenceErrors::concurrencyLimitMeansFewerRequestsAtOnce()
     QVERIFY2(later->firstDeltaAt >= earlier->finishedAt,
         qPrintable(u"overlapping: one started at %1, the other finished at %2"_s.arg(later->firstDeltaAt)
                        .arg(earlier->finishedAt)));
+}
+
+// The fewer requests at once last while the provider keeps refusing: after a quiet period (300 ms
+// here, 60 s by default) requests go out together again.
+void TestInferenceErrors::concurrencyLimitIsForgottenWhenQuiet()
+{
+    m_h.client->setConcurrencyMemory(300);
+    QVector<std::shared_ptr<Run>> refused;
+    for (const QString& tag : { u"d"_s, u"e"_s, u"f"_s })
+        refused << m_h.start(chatRequest(u"flaky-429-then-ok:"_s + tag));
+    for (const auto& run : refused) {
+        QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+        QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Completed));
+    }
+    QTest::qWait(400);
+    // Two slow answers (200 ms between events) stream at the same time.
+    auto first = m_h.start(chatRequest(u"slow:one"_s));
+    auto second = m_h.start(chatRequest(u"slow:two"_s));
+    for (const auto& run : { first, second }) {
+        QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+        QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Completed));
+    }
+    QVERIFY2(second->firstDeltaAt < first->finishedAt && first->firstDeltaAt < second->finishedAt,
+        qPrintable(u"one after the other: %1-%2 ms and %3-%4 ms"_s.arg(first->firstDeltaAt)
+                       .arg(first->finishedAt)
+                       .arg(second->firstDeltaAt)
+                       .arg(second->finishedAt)));
 }
 
 QTEST_GUILESS_MAIN(TestInferenceErrors)
