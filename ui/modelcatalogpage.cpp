@@ -1,5 +1,6 @@
 #include "ui/modelcatalogpage.h"
 
+#include "ui/defaultprices.h"
 #include "ui/providerstore.h"
 
 #include <QAction>
@@ -24,7 +25,6 @@ ModelCatalogPage::ModelCatalogPage(ProviderStore* store, net::InferenceClient* c
     , m_store(store)
     , m_client(client)
     , m_providerName(ProviderStore::kWandbName)
-    , m_prices(PriceTable::defaults())
     , m_model(new QStandardItemModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
@@ -71,6 +71,12 @@ ModelCatalogPage::ModelCatalogPage(ProviderStore* store, net::InferenceClient* c
         showState(tr("The built-in model catalog could not be read. Press Refresh from server to list the "
                      "models the server offers."),
             true);
+    loadDefaultPrices(this, [this](const PriceTable& defaults) {
+        if (m_pricesGiven)
+            return;
+        m_prices = defaults;
+        rebuildRows();
+    });
 }
 
 ModelCatalogPage::~ModelCatalogPage()
@@ -174,6 +180,7 @@ bool ModelCatalogPage::loadCatalog(const QByteArray& json)
 
 void ModelCatalogPage::setPriceTable(const PriceTable& prices)
 {
+    m_pricesGiven = true;
     m_prices = prices;
     rebuildRows();
 }

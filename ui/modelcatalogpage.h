@@ -63,7 +63,8 @@ public:
         ColumnCount
     };
 
-    // Loads the shipped catalog; prices from PriceTable::defaults() until setPriceTable().
+    // Loads the shipped catalog; prices from the shipped price table (loaded on a worker thread)
+    // until setPriceTable().
     ModelCatalogPage(ProviderStore* store, net::InferenceClient* client, QWidget* parent = nullptr);
     ~ModelCatalogPage() override;
 
@@ -117,6 +118,7 @@ private:
     net::InferenceClient* m_client;
     QString m_providerName;
     PriceTable m_prices;
+    bool m_pricesGiven = false; // setPriceTable() was called: the shipped table no longer applies
     QVector<CatalogModel> m_models;
     QStringList m_served; // ids of the last successful refresh; empty before one
     QStringList m_checkOrder;

@@ -1,6 +1,7 @@
 #include "ui/playgroundpage.h"
 
 #include "models/callcomparison.h"
+#include "ui/defaultprices.h"
 #include "ui/messagelisteditor.h"
 #include "ui/playgroundlogger.h"
 #include "ui/providersdialog.h"
@@ -50,8 +51,14 @@ PlaygroundPage::PlaygroundPage(
     , m_repeat(new QSpinBox(this))
     , m_note(new QLabel(this))
     , m_summary(new QTableWidget(this))
-    , m_prices(PriceTable::defaults())
 {
+    loadDefaultPrices(this, [this](const PriceTable& defaults) {
+        PriceTable table = defaults;
+        table.setCustomPrices(m_prices.customPrices()); // they may have come first
+        m_prices = table;
+        m_defaultPricesLoaded = true;
+        Q_EMIT pricesLoaded(m_prices);
+    });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(buildToolbar());

@@ -148,7 +148,8 @@ private:
     QHash<PlaygroundPane*, QMap<int, QJsonObject>> m_replies;
     int m_roundsLeft = 0;
     QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
-    PriceTable m_prices;
+    PriceTable m_prices; // the shipped table once loaded (on a worker), with the project's prices
+    bool m_defaultPricesLoaded = false;
     QList<QMetaObject::Connection> m_syncConnections;
     QHash<QString, QStringList> m_modelLists; // by provider name, from GET /models
     QHash<QString, QVector<QPointer<PlaygroundPane>>> m_modelWaiters; // panes waiting for a list

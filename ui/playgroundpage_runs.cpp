@@ -361,7 +361,8 @@ void PlaygroundPage::openRequest(const ChatRequest& request)
 void PlaygroundPage::reloadPrices()
 {
     m_prices.setCustomPrices({});
-    Q_EMIT pricesLoaded(m_prices);
+    if (m_defaultPricesLoaded)
+        Q_EMIT pricesLoaded(m_prices);
     if (m_projectId.isEmpty())
         return;
     const QString project = m_projectId;
@@ -370,7 +371,8 @@ void PlaygroundPage::reloadPrices()
             if (project != m_projectId)
                 return;
             m_prices.setCustomPrices(PriceTable::parseCostQuery(answer));
-            Q_EMIT pricesLoaded(m_prices);
+            if (m_defaultPricesLoaded)
+                Q_EMIT pricesLoaded(m_prices);
         });
     m_traceClient->setQuiet(request); // estimates then use the default table only
 }

@@ -2,9 +2,9 @@
 
 #include "models/pricelistmodel.h"
 #include "net/traceclient.h"
+#include "ui/defaultprices.h"
 #include "ui/pricedialog.h"
 
-#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -21,7 +21,6 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace spindle::ui {
 
@@ -275,13 +274,10 @@ void PricesPage::refresh()
 
 void PricesPage::loadDefaults()
 {
-    // ~0.6 MB of JSON: parsed on a worker thread once per process (PriceTable caches it).
     ++m_pending;
     const quint64 generation = m_generation;
-    auto* watcher = new QFutureWatcher<PriceTable>(this);
-    connect(watcher, &QFutureWatcher<PriceTable>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        PriceTable defaults = watcher->result();
+    loadDefaultPrices(this, [this, generation](const PriceTable& loaded) {
+        PriceTable defaults = loaded;
         defaults.setCustomPrices(m_table.customPrices());
         m_table = defaults;
         m_defaultsLoaded = true;
@@ -289,7 +285,6 @@ void PricesPage::loadDefaults()
         showCustomPrices();
         finishOne(generation);
     });
-    watcher->setFuture(QtConcurrent::run([] { return PriceTable::defaults(); }));
 }
 
 void PricesPage::loadCustomPrices(quint64 generation)

@@ -183,7 +183,9 @@ void ModelCatalogTest::tickingEnablesCompare()
 void ModelCatalogTest::pricesSayWhereTheyComeFrom()
 {
     ModelCatalogPage page(m_store.get(), &m_client);
-    // The shipped price table has W&B's Llama 3.1 8B price: $0.22 per 1M both ways.
+    // The shipped price table (loaded on a worker thread) has W&B's Llama 3.1 8B price: $0.22 per
+    // 1M both ways.
+    QTRY_VERIFY(page.priceToolTip(kLlama8B).contains(QStringLiteral("price table")));
     QCOMPARE(cellText(page, kLlama8B, ModelCatalogPage::InputPriceColumn), QStringLiteral("$0.22"));
     QCOMPARE(cellText(page, kR1, ModelCatalogPage::OutputPriceColumn), QStringLiteral("$5.40"));
     QVERIFY(page.priceToolTip(kLlama8B).contains(QStringLiteral("price table")));
