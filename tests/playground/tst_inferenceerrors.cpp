@@ -270,8 +270,8 @@ void TestInferenceErrors::concurrencyLimitIsForgottenWhenQuiet()
     }
     QTest::qWait(400);
     // Two slow answers (200 ms between events) stream at the same time.
-    auto first = m_h.start(chatRequest(u"slow:one"_s));
-    auto second = m_h.start(chatRequest(u"slow:two"_s));
+    auto first = m_h.start(chatRequest(u"slow:one"_s, u"a short answer"_s));
+    auto second = m_h.start(chatRequest(u"slow:two"_s, u"a short answer"_s));
     for (const auto& run : { first, second }) {
         QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
         QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Completed));
