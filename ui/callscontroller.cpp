@@ -1,7 +1,7 @@
 #include "ui/callscontroller.h"
 
 #include "models/callstablemodel.h"
-#include "widgets/timelinelayout.h"
+#include "widgets/backgroundpool.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -116,10 +116,10 @@ void CallsController::startCount()
     requestCount();
 }
 
-void CallsController::applyPendingReset(const QVector<spindle::Call>& firstRows, bool complete)
+bool CallsController::applyPendingReset(const QVector<spindle::Call>& firstRows, bool complete)
 {
     if (!m_resetPending)
-        return;
+        return false;
     m_resetPending = false;
     m_resetTimer.stop();
     // Relative times ("3 min ago") count from now. Set before the reset, it repaints nothing
@@ -130,6 +130,7 @@ void CallsController::applyPendingReset(const QVector<spindle::Call>& firstRows,
         m_model->beginQueryWithRows(m_generation, firstRows, std::max(m_totalCount, 0), complete));
     if (!firstRows.isEmpty())
         reportFirstRows();
+    return true;
 }
 
 void CallsController::reportFirstRows()
@@ -246,13 +247,15 @@ void CallsController::onPage(quint64 generation, int page, const QVector<spindle
     if (generation != m_generation)
         return;
     m_pageRequests.remove(page);
+    bool resetToThese = false; // the model switched to the query with these very rows
     if (page == 0) {
         startCount();
         discoverColumns(rows);
-        applyPendingReset(rows, true);
+        resetToThese = applyPendingReset(rows, true);
     }
     // The page goes in before its rows are counted in: rows appear with their data.
-    m_model->setPage(generation, page, rows);
+    if (!resetToThese)
+        m_model->setPage(generation, page, rows);
     // Until the count arrives, the first page tells at least how many rows exist.
     if (page == 0 && m_totalCount < 0 && m_model->rowCount() < rows.size())
         m_model->setTotalCount(generation, int(rows.size()));

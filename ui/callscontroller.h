@@ -66,8 +66,9 @@ Q_SIGNALS:
 private:
     void fetchPages(quint64 generation, const QList<int>& pages);
     void dropPages(quint64 generation, const QList<int>& pages); // cancels their requests
-    // The model switches to the current query, straight to its first rows when they are here.
-    void applyPendingReset(const QVector<spindle::Call>& firstRows = {}, bool complete = true);
+    // The model switches to the current query, straight to its first rows when they are here;
+    // false when it had switched already.
+    bool applyPendingReset(const QVector<spindle::Call>& firstRows = {}, bool complete = true);
     void onFirstRows(quint64 generation, const QVector<spindle::Call>& rows);
     void reportFirstRows();
     void startCount(); // the count of the current query, unless it was asked for already

@@ -1,5 +1,7 @@
 #include "ui/defaultprices.h"
 
+#include "widgets/backgroundpool.h"
+
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -12,7 +14,8 @@ void loadDefaultPrices(QObject* context, std::function<void(const PriceTable&)> 
         watcher->deleteLater();
         done(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([] { return PriceTable::defaults(); }));
+    // Not the global pool, which Qt's raster engine shares with the GUI thread (backgroundpool.h).
+    watcher->setFuture(QtConcurrent::run(widgets::backgroundPool(), [] { return PriceTable::defaults(); }));
 }
 
 } // namespace spindle::ui

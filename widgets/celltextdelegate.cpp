@@ -176,8 +176,6 @@ CellTextDelegate::CellTextDelegate(QObject* parent)
 
 CellTextDelegate::~CellTextDelegate() = default;
 
-// Whether QCommonStyle's CE_ItemViewItem paints this view's items: Fusion and Windows do; other
-// styles (Breeze, macOS, Windows Vista) add hover and rounded selections of their own.
 QPalette::ColorGroup CellTextDelegate::panelColorGroup(const QStyleOptionViewItem& option)
 {
     const QWidget* widget = option.widget;
@@ -185,6 +183,8 @@ QPalette::ColorGroup CellTextDelegate::panelColorGroup(const QStyleOptionViewIte
         widget ? widget->isEnabled() : bool(option.state & QStyle::State_Enabled), option.state);
 }
 
+// Whether QCommonStyle's CE_ItemViewItem paints this view's items: Fusion and Windows do; other
+// styles (Breeze, macOS, Windows Vista) add hover and rounded selections of their own.
 bool CellTextDelegate::styleIsPlain(const QWidget* widget) const
 {
     QStyle* style = widget ? widget->style() : QApplication::style();

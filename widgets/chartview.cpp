@@ -49,7 +49,6 @@ double niceMax(double value)
     return 10 * power;
 }
 
-// The caller's printf format with just enough decimals for the tick step ("$%.2f" → "$%.3f" for 0.005).
 // The first round local time at or after `fromMs`: minutes, hours and days count from local midnight.
 qint64 firstRoundTime(qint64 fromMs, qint64 stepMs)
 {
@@ -67,6 +66,7 @@ void setTimeTicks(QCategoryAxis* axis, double minMs, double maxMs)
         axis->append(tick.label, double(tick.ms));
 }
 
+// The caller's printf format with just enough decimals for the tick step ("$%.2f" → "$%.3f" for 0.005).
 QString axisFormatFor(const QString& format, double step)
 {
     static const QRegularExpression precision(QStringLiteral("%\\.(\\d+)f"));

@@ -1,8 +1,9 @@
 #pragma once
 
+#include "widgets/backgroundpool.h"
+
 #include <QHash>
 #include <QString>
-#include <QThreadPool>
 #include <QVector>
 
 #include <algorithm>
@@ -253,20 +254,6 @@ private:
     qint64 m_traceStart = 0;
     qint64 m_traceEnd = 0;
 };
-
-// The thread pool for the trace views' long background work: layouts, tree builds, freeing big
-// values. Not QThreadPool::globalInstance(): Qt 6.4's raster engine splits large fills over the
-// global pool and the GUI thread waits for those pieces, so a 100 ms job queued there stalls
-// painting (seen as 40-80 ms waits in QRasterPaintEngine::fillRect while a 100k trace loaded).
-// Owned by the application object; call it on the GUI thread.
-QThreadPool* backgroundPool();
-
-// Frees `value` on backgroundPool(): destroying a 100k-call trace or layout takes tens of ms.
-template <typename T> void releaseInBackground(T value)
-{
-    backgroundPool()->start(
-        [value = std::move(value)]() mutable { [[maybe_unused]] T dying = std::move(value); });
-}
 
 // Builds a layout on backgroundPool() and calls done(layout) on the GUI thread, unless
 // `context` (a GUI-thread object) was destroyed meanwhile. The worker never touches `context`.
