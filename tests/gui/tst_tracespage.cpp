@@ -29,6 +29,7 @@ private Q_SLOTS:
     void showsSampleData();
     void sortsOnTheServer();
     void filtersOnTheServer();
+    void newRowsArePaintedAtOnce();
     void pagesToTheEnd();
     void comparesSelectedCalls();
     void cleanupTestCase();
@@ -112,6 +113,50 @@ void TracesPageTest::filtersOnTheServer()
     page()->filterBar()->clearAll();
     waitForRows();
     QCOMPARE(page()->controller()->totalCount(), before);
+}
+
+// Records the model generation each paint of a widget showed.
+class PaintWatcher : public QObject
+{
+public:
+    PaintWatcher(QWidget* widget, const CallsTableModel* model)
+        : m_model(model)
+    {
+        widget->installEventFilter(this);
+    }
+    quint64 lastPaintedGeneration = 0;
+
+protected:
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint)
+            lastPaintedGeneration = m_model->generation();
+        return false;
+    }
+
+private:
+    const CallsTableModel* m_model;
+};
+
+// The first rows of a new query are on screen when the controller reports them, without waiting
+// for the event loop's next round (which may run the table's layout first).
+void TracesPageTest::newRowsArePaintedAtOnce()
+{
+    waitForRows();
+    PaintWatcher watcher(page()->table()->viewport(), model());
+    quint64 paintedWhenShown = 0;
+    quint64 generationWhenShown = 0;
+    const auto connection = connect(page()->controller(), &ui::CallsController::firstRowsShown, this, [&] {
+        paintedWhenShown = watcher.lastPaintedGeneration;
+        generationWhenShown = model()->generation();
+    });
+    page()->filterBar()->addStatus(QStringLiteral("success"));
+    QTRY_VERIFY_WITH_TIMEOUT(generationWhenShown != 0, 15000);
+    disconnect(connection);
+    QCOMPARE(paintedWhenShown, generationWhenShown);
+    waitForRows();
+    page()->filterBar()->clearAll();
+    waitForRows();
 }
 
 void TracesPageTest::pagesToTheEnd()
