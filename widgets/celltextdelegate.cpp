@@ -1,5 +1,7 @@
 #include "widgets/celltextdelegate.h"
 
+#include "widgets/leanrowstyle.h"
+
 #include <QApplication>
 #include <QFontMetrics>
 #include <QPainter>
@@ -194,6 +196,8 @@ bool CellTextDelegate::styleIsPlain(const QWidget* widget) const
         // A view with its own style sheet gets a QStyleSheetStyle over the application's style.
         if (style->inherits("QStyleSheetStyle"))
             base = qApp->styleSheet().isEmpty() ? QApplication::style() : nullptr;
+        if (const auto* lean = qobject_cast<const LeanRowStyle*>(base)) // item painting unchanged
+            base = lean->baseStyle();
         const QString name = base ? base->name() : QString();
         m_plainStyle = name == "fusion"_L1 || name == "windows"_L1;
         m_textMargin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1;

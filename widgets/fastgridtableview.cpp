@@ -1,5 +1,8 @@
 #include "widgets/fastgridtableview.h"
 
+#include "widgets/leanrowstyle.h"
+
+#include <QApplication>
 #include <QEvent>
 #include <QHeaderView>
 #include <QPaintEvent>
@@ -23,6 +26,7 @@ FastGridTableView::FastGridTableView(QWidget* parent)
     : QTableView(parent)
 {
     updateGridMode();
+    updateRowStyle();
 }
 
 void FastGridTableView::setGridLineStyle(Qt::PenStyle style)
@@ -31,10 +35,29 @@ void FastGridTableView::setGridLineStyle(Qt::PenStyle style)
     updateGridMode();
 }
 
-void FastGridTableView::setFastGridEnabled(bool enabled)
+void FastGridTableView::setLeanPaintingEnabled(bool enabled)
 {
     m_enabled = enabled;
     updateGridMode();
+    updateRowStyle();
+}
+
+// The view gets a style of its own over the application's, which it keeps if the application
+// later switches styles (Spindle never does).
+void FastGridTableView::updateRowStyle()
+{
+    const bool wanted = m_enabled && (m_rowStyle || LeanRowStyle::suits(QApplication::style()));
+    if (wanted == (m_rowStyle != nullptr))
+        return;
+    if (wanted) {
+        m_rowStyle = new LeanRowStyle(QApplication::style()->name());
+        m_rowStyle->setParent(this);
+        setStyle(m_rowStyle);
+    } else {
+        setStyle(nullptr); // the application's style again
+        delete m_rowStyle;
+        m_rowStyle = nullptr;
+    }
 }
 
 // The colour QTableView::paintEvent gives its grid pen.

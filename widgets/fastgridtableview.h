@@ -4,12 +4,15 @@
 
 namespace spindle::widgets {
 
+class LeanRowStyle;
+
 // A QTableView whose grid costs next to nothing to paint. QTableView draws its grid with a
 // cosmetic pen, which the raster engine steps pixel by pixel: a sixth of a calls-table frame on a
 // software raster (docs/benchmarks.md, C7). This view keeps the grid's 1 px gaps between cells
 // (the grid pen is Qt::NoPen), then fills the same lines with solid rectangles: the same pixels,
 // as tests/delegate/tst_fastgrid checks. A grid colour with alpha, or a grid style other than a
 // solid line, is left to QTableView (rectangles drawn over each other would blend twice).
+// Over Fusion or Windows it also paints the panel under each cell through LeanRowStyle.
 class FastGridTableView : public QTableView
 {
     Q_OBJECT
@@ -22,8 +25,12 @@ public:
     {
         return m_fast;
     }
-    // Off: QTableView paints the grid itself (the tests compare both).
-    void setFastGridEnabled(bool enabled);
+    bool leanRowPanels() const
+    {
+        return m_rowStyle != nullptr;
+    }
+    // Off: QTableView paints the grid and the style the row panels (the tests compare both).
+    void setLeanPaintingEnabled(bool enabled);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -32,11 +39,13 @@ protected:
 private:
     QColor gridColor() const;
     void updateGridMode();
+    void updateRowStyle();
     void paintGrid(QPainter& painter, const QRect& dirty, const QColor& color) const;
 
     Qt::PenStyle m_style = Qt::SolidLine;
     bool m_enabled = true;
     bool m_fast = false;
+    LeanRowStyle* m_rowStyle = nullptr; // the view's own style while it paints the row panels
 };
 
 } // namespace spindle::widgets

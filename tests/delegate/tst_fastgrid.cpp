@@ -3,6 +3,7 @@
 // the layouts a table can be in (scrolled by pixel and by item, headers shown and hidden, rows
 // and columns that end before the viewport does, hidden sections, right to left, a selection)
 // and for a repaint of part of the viewport (each dirty rectangle draws its own lines).
+#include "widgets/celltextdelegate.h"
 #include "widgets/fastgridtableview.h"
 
 #include <QHeaderView>
@@ -52,11 +53,11 @@ QString difference(const QImage& a, const QImage& b)
 std::pair<QImage, QImage> grabBoth(FastGridTableView& view, const QRect& part = {})
 {
     const QRect rect = part.isNull() ? view.viewport()->rect() : part;
-    view.setFastGridEnabled(true);
+    view.setLeanPaintingEnabled(true);
     const QImage fast = view.viewport()->grab(rect).toImage();
-    view.setFastGridEnabled(false);
+    view.setLeanPaintingEnabled(false);
     const QImage native = view.viewport()->grab(rect).toImage();
-    view.setFastGridEnabled(true);
+    view.setLeanPaintingEnabled(true);
     return { fast, native };
 }
 
@@ -69,6 +70,9 @@ private Q_SLOTS:
     void samePixels_data();
     void samePixels();
     void gridIsActuallyPainted();
+    void rowPanelsMatchQtInEveryState_data();
+    void rowPanelsMatchQtInEveryState();
+    void cellDelegateKeepsItsFastPath();
     void translucentGridIsLeftToQt();
     void otherPenStylesAreLeftToQt();
 };
@@ -142,6 +146,7 @@ void TestFastGrid::samePixels()
     view.verticalScrollBar()->setValue(scrollY);
     view.horizontalScrollBar()->setValue(scrollX);
     QVERIFY(view.fastGrid());
+    QVERIFY(view.leanRowPanels());
 
     const auto [fast, native] = grabBoth(view, part);
     const QString differs = difference(fast, native);
@@ -168,6 +173,85 @@ void TestFastGrid::gridIsActuallyPainted()
     QCOMPARE(image.pixelColor(x, 5).rgb(), grid.rgb());
     QCOMPARE(image.pixelColor(100, y).rgb(), grid.rgb());
     QVERIFY(image.pixelColor(x - 3, 5).rgb() != grid.rgb()); // a cell, not a line
+}
+
+// LeanRowStyle's row panels (alternate rows, selected rows) in the colour group QCommonStyle
+// picks: an active or inactive window, a disabled view (the palette gives each group its own
+// colours, so a wrong group shows), and colours from a style sheet.
+void TestFastGrid::rowPanelsMatchQtInEveryState_data()
+{
+    QTest::addColumn<bool>("enabled");
+    QTest::addColumn<bool>("active");
+    QTest::addColumn<QString>("sheet");
+    QTest::newRow("active window") << true << true << QString();
+    QTest::newRow("inactive window") << true << false << QString();
+    QTest::newRow("disabled view") << false << true << QString();
+    QTest::newRow("style sheet colours")
+        << true << true
+        << QStringLiteral("QTableView { alternate-background-color: #ffe0e0; "
+                          "selection-background-color: #204a87; }");
+}
+
+void TestFastGrid::rowPanelsMatchQtInEveryState()
+{
+    QFETCH(bool, enabled);
+    QFETCH(bool, active);
+    QFETCH(QString, sheet);
+
+    QWidget other; // takes the activation away when the table's window must be inactive
+    FastGridTableView view;
+    view.setModel(makeModel(60, 5, &view));
+    QPalette palette = view.palette();
+    palette.setColor(QPalette::Active, QPalette::AlternateBase, QColor(0xe0, 0xf0, 0xe0));
+    palette.setColor(QPalette::Inactive, QPalette::AlternateBase, QColor(0xf0, 0xe0, 0xe0));
+    palette.setColor(QPalette::Disabled, QPalette::AlternateBase, QColor(0xe0, 0xe0, 0xf0));
+    palette.setColor(QPalette::Active, QPalette::Highlight, QColor(0x20, 0x60, 0x20));
+    palette.setColor(QPalette::Inactive, QPalette::Highlight, QColor(0x60, 0x20, 0x20));
+    palette.setColor(QPalette::Disabled, QPalette::Highlight, QColor(0x20, 0x20, 0x60));
+    view.setPalette(palette);
+    view.setAlternatingRowColors(true);
+    view.setSelectionBehavior(QAbstractItemView::SelectRows);
+    view.selectRow(3);
+    view.setEnabled(enabled);
+    view.setStyleSheet(sheet);
+    view.resize(520, 360);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    if (active) {
+        view.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+    } else {
+        other.show();
+        other.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&other));
+        QVERIFY(!view.isActiveWindow());
+    }
+    QVERIFY(view.leanRowPanels());
+
+    const auto [lean, native] = grabBoth(view);
+    const QString differs = difference(lean, native);
+    QVERIFY2(differs.isEmpty(), qPrintable(differs));
+    // Not vacuous: an alternate row and the selected row show their panels beside the text.
+    const int x = view.columnViewportPosition(0) + view.columnWidth(0) - 4;
+    const QColor plain = lean.pixelColor(x, view.rowViewportPosition(2) + 3);
+    QVERIFY(lean.pixelColor(x, view.rowViewportPosition(1) + 3) != plain);
+    QVERIFY(lean.pixelColor(x, view.rowViewportPosition(3) + 3) != plain);
+}
+
+// The view's own style must not make CellTextDelegate take the style's slower path.
+void TestFastGrid::cellDelegateKeepsItsFastPath()
+{
+    FastGridTableView view;
+    view.setModel(makeModel(30, 4, &view));
+    auto* delegate = new spindle::widgets::CellTextDelegate(&view);
+    view.setItemDelegate(delegate);
+    view.setWordWrap(false); // as the calls table: wrapped text is the style's to lay out
+    view.resize(400, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(view.leanRowPanels());
+    view.viewport()->grab();
+    QVERIFY(delegate->cachedTexts() > 0); // only the delegate's own path caches layouts
 }
 
 void TestFastGrid::translucentGridIsLeftToQt()

@@ -1,0 +1,43 @@
+#include "widgets/leanrowstyle.h"
+
+#include <QPainter>
+#include <QStyleOptionViewItem>
+
+using namespace Qt::StringLiterals;
+
+namespace spindle::widgets {
+
+bool LeanRowStyle::suits(const QStyle* style)
+{
+    if (!style || qobject_cast<const LeanRowStyle*>(style))
+        return false;
+    const QString name = style->name();
+    return name == "fusion"_L1 || name == "windows"_L1;
+}
+
+LeanRowStyle::LeanRowStyle(const QString& key)
+    : QProxyStyle(key)
+{
+}
+
+void LeanRowStyle::drawPrimitive(
+    PrimitiveElement element, const QStyleOption* option, QPainter* painter, const QWidget* widget) const
+{
+    const auto* item = qstyleoption_cast<const QStyleOptionViewItem*>(option);
+    if (element != PE_PanelItemViewRow || !item) {
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+        return;
+    }
+    // QCommonStyle's PE_PanelItemViewRow.
+    const bool enabled = widget ? widget->isEnabled() : bool(item->state & State_Enabled);
+    QPalette::ColorGroup group = enabled ? QPalette::Normal : QPalette::Disabled;
+    if (group == QPalette::Normal && !(item->state & State_Active))
+        group = QPalette::Inactive;
+    if ((item->state & State_Selected)
+        && proxy()->styleHint(SH_ItemView_ShowDecorationSelected, option, widget))
+        painter->fillRect(item->rect, item->palette.brush(group, QPalette::Highlight));
+    else if (item->features & QStyleOptionViewItem::Alternate)
+        painter->fillRect(item->rect, item->palette.brush(group, QPalette::AlternateBase));
+}
+
+} // namespace spindle::widgets
