@@ -5,6 +5,7 @@
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
 #include "ui/comparedialog.h"
+#include "ui/countlabel.h"
 #include "ui/filterbar.h"
 #include "ui/savedviewsbar.h"
 #include "ui/traceview.h"
@@ -45,7 +46,7 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     , m_views(nullptr)
     , m_detail(new CallDetailPanel(client, this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
-    , m_countLabel(new QLabel(this))
+    , m_countLabel(new CountLabel(this))
     , m_emptyState(new QLabel(m_table->viewport()))
     , m_live(new QToolButton(this))
 {
@@ -80,12 +81,15 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     layout->addWidget(m_splitter, 1);
     connect(m_filters, &FilterBar::changed, this, &TracesPage::applyFilters);
     connect(m_controller, &CallsController::countChanged, this, [this](int count) {
-        m_countLabel->setText(tr("%n call(s)", nullptr, count));
+        m_countLabel->setCount(count);
         updateEmptyState();
     });
     connect(m_controller, &CallsController::loadingChanged, this, [this](bool loading) {
-        if (loading && m_controller->totalCount() < 0)
-            m_countLabel->setText(tr("Loading…"));
+        const bool counting = m_controller->totalCount() < 0; // a new query, its count not in yet
+        if (counting && loading)
+            m_countLabel->queryStarted();
+        else if (counting)
+            m_countLabel->queryEnded();
         updateEmptyState();
     });
     connect(m_controller, &CallsController::columnsDiscovered, this, [this](const QStringList& columns) {

@@ -21,6 +21,7 @@ class CallsTableModel;
 namespace spindle::ui {
 
 class CallDetailPanel;
+class CountLabel;
 class CallsController;
 class TraceView;
 class SavedViewsBar;
@@ -132,7 +133,7 @@ private:
     SavedViewsBar* m_views;
     CallDetailPanel* m_detail;
     QSplitter* m_splitter;
-    QLabel* m_countLabel;
+    CountLabel* m_countLabel;
     QLabel* m_emptyState;
     QToolButton* m_live;
     QToolButton* m_compare = nullptr;
