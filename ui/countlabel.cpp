@@ -1,5 +1,7 @@
 #include "ui/countlabel.h"
 
+#include "ui/counttext.h"
+
 namespace spindle::ui {
 
 CountLabel::CountLabel(QWidget* parent)
@@ -22,7 +24,7 @@ void CountLabel::setCount(int count)
 {
     m_loadingText.stop();
     setStale(false);
-    setText(tr("%n call(s)", nullptr, count));
+    setText(countText(count, tr("1 call"), tr("%L1 calls")));
 }
 
 void CountLabel::queryEnded()

@@ -6,6 +6,7 @@
 #include "ui/callscontroller.h"
 #include "ui/comparedialog.h"
 #include "ui/countlabel.h"
+#include "ui/counttext.h"
 #include "ui/filterbar.h"
 #include "ui/savedviewsbar.h"
 #include "ui/traceview.h"
@@ -441,8 +442,9 @@ void TracesPage::deleteSelected()
     if (ids.isEmpty())
         return;
     QMessageBox confirm(QMessageBox::Warning, tr("Delete calls"),
-        tr("Delete %n call(s) and all their descendants? This cannot be undone from Spindle.", nullptr,
-            int(ids.size())),
+        countText(ids.size(),
+            tr("Delete 1 call and all its descendants? This cannot be undone from Spindle."),
+            tr("Delete %L1 calls and all their descendants? This cannot be undone from Spindle.")),
         QMessageBox::Cancel, this);
     QPushButton* remove = confirm.addButton(tr("Delete"), QMessageBox::DestructiveRole);
     confirm.setDefaultButton(QMessageBox::Cancel);
@@ -453,8 +455,8 @@ void TracesPage::deleteSelected()
         const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
             { QStringLiteral("call_ids"), QJsonArray::fromStringList(ids.mid(start, 1000)) } };
         m_client->post(QStringLiteral("/calls/delete"), body, [this](const QJsonObject& json) {
-            Q_EMIT statusMessage(
-                tr("Deleted %n call(s)", nullptr, json.value(QLatin1String("num_deleted")).toInt()));
+            Q_EMIT statusMessage(countText(json.value(QLatin1String("num_deleted")).toInteger(),
+                tr("Deleted 1 call"), tr("Deleted %L1 calls")));
             m_controller->refresh();
         });
     }

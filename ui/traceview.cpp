@@ -1,6 +1,7 @@
 #include "ui/traceview.h"
 
 #include "models/tracetreemodel.h"
+#include "ui/counttext.h"
 #include "widgets/latencybardelegate.h"
 #include "widgets/timelinewidget.h"
 
@@ -279,7 +280,7 @@ void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)
         return;
     m_batches.append(rows); // shares the batch: no row is copied here
     m_received += int(rows.size());
-    m_status->setText(tr("Loading trace… %n call(s)", nullptr, m_received));
+    m_status->setText(countText(m_received, tr("Loading trace… 1 call"), tr("Loading trace… %L1 calls")));
     if (!m_rebuildTimer.isActive())
         m_rebuildTimer.start();
 }
@@ -354,8 +355,8 @@ void TraceView::applyTree(TraceBuild& build)
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
     if (!m_request && build.received == m_received) {
         widgets::releaseInBackground(std::exchange(m_batches, {})); // the tree holds every row now
-        m_status->setText(tr("%n call(s)", nullptr, m_traceTree->size())
-            + (build.errors ? tr(", %n error(s)", nullptr, build.errors) : QString()));
+        m_status->setText(countText(m_traceTree->size(), tr("1 call"), tr("%L1 calls"))
+            + (build.errors ? countText(build.errors, tr(", 1 error"), tr(", %L1 errors")) : QString()));
         Q_EMIT loaded(m_traceTree->size());
     }
 }

@@ -1,5 +1,6 @@
 // TraceView: keyboard navigation, expand/collapse helpers and search.
 #include "models/tracetreemodel.h"
+#include "ui/counttext.h"
 #include "ui/traceview.h"
 
 #include <QApplication>
@@ -122,7 +123,7 @@ void TraceView::runSearch()
             if (found.contains(node))
                 m_hits.append(node);
         m_searchStatus->setText(
-            m_hits.isEmpty() ? tr("no hits") : tr("%n hit(s)", nullptr, int(m_hits.size())));
+            m_hits.isEmpty() ? tr("no hits") : countText(m_hits.size(), tr("1 hit"), tr("%L1 hits")));
         stepSearch(true);
     };
     finish(hits);

@@ -27,7 +27,7 @@ void TestCountLabel::quickCountShowsNoLoadingText()
     QVERIFY(label.isStale());
     QVERIFY(!label.isEnabled());
     label.setCount(45);
-    QVERIFY(label.text().contains(QStringLiteral("45")));
+    QCOMPARE(label.text(), QStringLiteral("45 calls"));
     QVERIFY(label.isEnabled());
     QTest::qWait(CountLabel::kLoadingDelayMs + 100);
     QVERIFY(label.text().contains(QStringLiteral("45"))); // the pending "Loading…" was cancelled
@@ -40,8 +40,8 @@ void TestCountLabel::slowCountShowsLoadingText()
     label.queryStarted();
     QTRY_COMPARE_WITH_TIMEOUT(label.text(), QStringLiteral("Loading…"), CountLabel::kLoadingDelayMs + 500);
     QVERIFY(!label.isEnabled());
-    label.setCount(3);
-    QVERIFY(label.text().contains(QStringLiteral("3")));
+    label.setCount(1);
+    QCOMPARE(label.text(), QStringLiteral("1 call"));
     QVERIFY(label.isEnabled());
 }
 
