@@ -65,6 +65,7 @@ Q_SIGNALS:
 
 private:
     void fetchPages(quint64 generation, const QList<int>& pages);
+    void fetchRun(quint64 generation, const QList<int>& run); // consecutive pages, one request
     void dropPages(quint64 generation, const QList<int>& pages); // cancels their requests
     // The model switches to the current query, straight to its first rows when they are here;
     // false when it had switched already.

@@ -159,6 +159,8 @@ private Q_SLOTS:
     void cleanup();
 
     void farPagesAreCancelledNearOnesKept();
+    void adjacentPagesShareOneRequest();
+    void failedSharedRequestFailsEachPage();
     void failedVisiblePageIsRetriedAfterBackoff();
     void failedPageOutOfViewIsNotRetried();
     void permanentFailureWaitsForTheNextQuery();
@@ -276,6 +278,52 @@ void TestCallsPaging::farPagesAreCancelledNearOnesKept()
     QCOMPARE(m_model->index(510, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0539"_s);
     QCOMPARE(neededPages(needed).count(5), 2);
     QCOMPARE(m_proxy->requestsFor(500), 2);
+}
+
+// A view straddling two pages gets both from one request (the server walks the offset once);
+// scrolled far away, that request is cancelled as a whole.
+void TestCallsPaging::adjacentPagesShareOneRequest()
+{
+    QVERIFY(runQuery());
+    QSignalSpy needed(m_model.get(), &CallsTableModel::pagesNeeded);
+    paint(350, 100);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_model->isLoaded(350) && m_model->isLoaded(449) && !m_controller->isLoading(), kWaitMs);
+    QCOMPARE(neededPages(needed), (QList<int> { 3, 4 }));
+    QCOMPARE(m_proxy->requestsFor(300), 1);
+    QCOMPARE(m_proxy->requestsFor(400), 0);
+    QCOMPARE(m_model->index(350, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0699"_s);
+    QCOMPARE(m_model->index(399, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0650"_s);
+    QCOMPARE(m_model->index(400, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0649"_s);
+    QCOMPARE(m_model->index(449, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0600"_s);
+
+    m_proxy->holdOffset(600);
+    paint(650, 100); // pages 6 and 7, held by the proxy
+    QTRY_VERIFY_WITH_TIMEOUT(m_proxy->holding(), kWaitMs);
+    QCOMPARE(m_proxy->requestsFor(700), 0);
+    paint(1000, 40); // far from both
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(1000) && !m_controller->isLoading(), kWaitMs);
+    m_proxy->release();
+    QTest::qWait(200);
+    QVERIFY(!m_model->isLoaded(650)); // the cancelled answer was dropped
+    QVERIFY(!m_model->isLoaded(749));
+}
+
+// Both pages of a failed request are marked failed, reported once, and asked again together.
+void TestCallsPaging::failedSharedRequestFailsEachPage()
+{
+    QVERIFY(runQuery());
+    QSignalSpy failed(m_controller.get(), &ui::CallsController::queryFailed);
+    m_proxy->failOffset(300, 503, 2); // both of the client's attempts fail
+    paint(350, 100);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs);
+    QVERIFY(!m_model->isLoaded(350));
+    QVERIFY(!m_model->isLoaded(449));
+    QVERIFY(!m_controller->isLoading());
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(350) && m_model->isLoaded(449), kWaitMs); // the retry
+    QCOMPARE(m_proxy->requestsFor(300), 3);
+    QCOMPARE(m_proxy->requestsFor(400), 0);
+    QCOMPARE(failed.count(), 1);
 }
 
 void TestCallsPaging::failedVisiblePageIsRetriedAfterBackoff()
