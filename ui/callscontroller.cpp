@@ -72,8 +72,9 @@ void CallsController::cancelAll()
     m_countRequest = 0;
     m_countPending = false;
     m_countTimer.stop();
-    for (auto id : std::as_const(m_pageRequests))
+    for (auto id : std::as_const(m_pageStreams))
         m_client->cancel(id);
+    m_pageStreams.clear();
     m_pageRequests.clear();
 }
 
@@ -223,11 +224,16 @@ void CallsController::fetchRun(quint64 generation, const QList<int>& run)
     constexpr int pageSize = models::CallsTableModel::kPageSize;
     auto rows = std::make_shared<QVector<spindle::Call>>();
     auto done = std::make_shared<int>(0); // pages of the run handed to the model
-    const auto completePages = [this, generation, run, rows, done](bool all) {
+    auto self = std::make_shared<net::TraceClient::RequestId>(0);
+    // Whether `page` still waits for this request (it may have been dropped, and asked for anew).
+    const auto carries = [this, self](int page) { return m_pageRequests.value(page) == *self; };
+    const auto completePages = [this, generation, run, rows, done, carries](bool all) {
         // A page is complete once the next one's rows begin, or when the stream ends.
         while (*done < run.size() && (all || rows->size() > (*done + 1) * pageSize)) {
             const int page = run.at(*done);
             ++*done;
+            if (carries(page))
+                m_pageRequests.remove(page);
             onPage(generation, page, rows->mid((*done - 1) * pageSize, pageSize));
         }
     };
@@ -239,8 +245,12 @@ void CallsController::fetchRun(quint64 generation, const QList<int>& run)
                 onFirstRows(generation, *rows);
             completePages(false);
         },
-        [completePages] { completePages(true); },
-        [this, generation, run, done](const net::ApiError& error) {
+        [this, self, completePages] {
+            m_pageStreams.remove(*self);
+            completePages(true);
+        },
+        [this, generation, run, done, self, carries](const net::ApiError& error) {
+            m_pageStreams.remove(*self);
             if (generation != m_generation)
                 return;
             startCount();
@@ -248,12 +258,17 @@ void CallsController::fetchRun(quint64 generation, const QList<int>& run)
             // No answer, 429 and 5xx (after the client's own retries) may pass: the model asks
             // again while the page is in view. Other 4xx will not.
             const int status = error.httpStatus;
-            for (int i = *done; i < run.size(); ++i)
-                if (m_pageRequests.remove(run.at(i)))
-                    m_model->pageFailed(generation, run.at(i), status == 0 || status == 429 || status >= 500);
+            for (int i = *done; i < run.size(); ++i) {
+                if (!carries(run.at(i)))
+                    continue;
+                m_pageRequests.remove(run.at(i));
+                m_model->pageFailed(generation, run.at(i), status == 0 || status == 429 || status >= 500);
+            }
             Q_EMIT queryFailed(error.message());
             Q_EMIT loadingChanged(isLoading());
         });
+    *self = id;
+    m_pageStreams.insert(id);
     for (int page : run)
         m_pageRequests.insert(page, id);
 }
@@ -268,8 +283,10 @@ void CallsController::dropPages(quint64 generation, const QList<int>& pages)
             continue;
         const auto id = m_pageRequests.take(page);
         // A request for several pages goes on while one of them is still wanted.
-        if (std::find(m_pageRequests.cbegin(), m_pageRequests.cend(), id) == m_pageRequests.cend())
+        if (std::find(m_pageRequests.cbegin(), m_pageRequests.cend(), id) == m_pageRequests.cend()) {
             m_client->cancel(id);
+            m_pageStreams.remove(id);
+        }
     }
     Q_EMIT loadingChanged(isLoading());
 }
@@ -278,7 +295,6 @@ void CallsController::onPage(quint64 generation, int page, const QVector<spindle
 {
     if (generation != m_generation)
         return;
-    m_pageRequests.remove(page);
     bool resetToThese = false; // the model switched to the query with these very rows
     if (page == 0) {
         startCount();

@@ -48,7 +48,7 @@ public:
     }
     bool isLoading() const
     {
-        return m_countRequest != 0 || m_countPending || !m_pageRequests.isEmpty();
+        return m_countRequest != 0 || m_countPending || !m_pageStreams.isEmpty();
     }
     QJsonObject pageRequest(int offset, int limit) const;
 
@@ -87,7 +87,9 @@ private:
     quint64 m_generation = 0;
     int m_totalCount = -1;
     net::TraceClient::RequestId m_countRequest = 0;
-    QHash<int, net::TraceClient::RequestId> m_pageRequests;
+    QHash<int, net::TraceClient::RequestId> m_pageRequests; // wanted pages: the request carrying each
+    QSet<net::TraceClient::RequestId>
+        m_pageStreams; // page requests still streaming (cancelled with the query)
     QStringList m_discovered;
     QTimer m_liveTimer;
     QTimer m_resetTimer;

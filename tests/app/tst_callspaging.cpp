@@ -161,6 +161,7 @@ private Q_SLOTS:
     void farPagesAreCancelledNearOnesKept();
     void adjacentPagesShareOneRequest();
     void failedSharedRequestFailsEachPage();
+    void droppingOnePageKeepsTheSharedRequest();
     void failedVisiblePageIsRetriedAfterBackoff();
     void failedPageOutOfViewIsNotRetried();
     void permanentFailureWaitsForTheNextQuery();
@@ -324,6 +325,27 @@ void TestCallsPaging::failedSharedRequestFailsEachPage()
     QCOMPARE(m_proxy->requestsFor(300), 3);
     QCOMPARE(m_proxy->requestsFor(400), 0);
     QCOMPARE(failed.count(), 1);
+}
+
+// Scrolled so that one page of a shared request is far and the other near: the request goes on
+// for the near one (and counts as loading), and nothing is asked for again.
+void TestCallsPaging::droppingOnePageKeepsTheSharedRequest()
+{
+    QVERIFY(runQuery());
+    QSignalSpy notNeeded(m_model.get(), &CallsTableModel::pagesNotNeeded);
+    m_proxy->holdOffset(600);
+    paint(650, 100); // pages 6 and 7 in one request, held
+    QTRY_VERIFY_WITH_TIMEOUT(m_proxy->holding(), kWaitMs);
+    paint(850, 40); // page 8: page 7 is near, page 6 is not
+    QTRY_COMPARE_WITH_TIMEOUT(notNeeded.count(), 1, kWaitMs);
+    QCOMPARE(notNeeded.first().at(1).value<QList<int>>(), QList<int> { 6 });
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(850), kWaitMs);
+    QVERIFY(m_controller->isLoading()); // page 7 is still on its way
+    m_proxy->release();
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(749) && !m_controller->isLoading(), kWaitMs);
+    QCOMPARE(m_model->index(749, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0300"_s);
+    QCOMPARE(m_proxy->requestsFor(600), 1);
+    QCOMPARE(m_proxy->requestsFor(700), 0);
 }
 
 void TestCallsPaging::failedVisiblePageIsRetriedAfterBackoff()
