@@ -124,7 +124,8 @@ void TraceViewTest::detailTabs()
     for (auto* button : detail->findChildren<QToolButton*>())
         if (button->text() == QLatin1String("Playground"))
             playground = button;
-    QVERIFY(playground && playground->isVisible());
+    // The tool bar shows the action's button when it next lays itself out (a posted event).
+    QTRY_VERIFY_WITH_TIMEOUT(playground && playground->isVisible(), 5000);
     playground->click();
     ui::PlaygroundPage* playgroundPage = m_session->window()->playgroundPage();
     QVERIFY(playgroundPage->isVisible());
