@@ -88,8 +88,8 @@ private:
     int m_totalCount = -1;
     net::TraceClient::RequestId m_countRequest = 0;
     QHash<int, net::TraceClient::RequestId> m_pageRequests; // wanted pages: the request carrying each
-    QSet<net::TraceClient::RequestId>
-        m_pageStreams; // page requests still streaming (cancelled with the query)
+    // Page requests still streaming (cancelled with the query), wanted pages or not.
+    QSet<net::TraceClient::RequestId> m_pageStreams;
     QStringList m_discovered;
     QTimer m_liveTimer;
     QTimer m_resetTimer;

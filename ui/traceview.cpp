@@ -2,6 +2,7 @@
 
 #include "models/tracetreemodel.h"
 #include "ui/counttext.h"
+#include "widgets/backgroundpool.h"
 #include "widgets/latencybardelegate.h"
 #include "widgets/timelinewidget.h"
 

@@ -1,5 +1,7 @@
 #include "widgets/leanrowstyle.h"
 
+#include "widgets/celltextdelegate.h"
+
 #include <QPainter>
 #include <QStyleOptionViewItem>
 
@@ -28,11 +30,8 @@ void LeanRowStyle::drawPrimitive(
         QProxyStyle::drawPrimitive(element, option, painter, widget);
         return;
     }
-    // QCommonStyle's PE_PanelItemViewRow.
-    const bool enabled = widget ? widget->isEnabled() : bool(item->state & State_Enabled);
-    QPalette::ColorGroup group = enabled ? QPalette::Normal : QPalette::Disabled;
-    if (group == QPalette::Normal && !(item->state & State_Active))
-        group = QPalette::Inactive;
+    // QCommonStyle's PE_PanelItemViewRow, in the colour group the cell's own panel uses.
+    const QPalette::ColorGroup group = CellTextDelegate::panelColorGroup(*item);
     if ((item->state & State_Selected)
         && proxy()->styleHint(SH_ItemView_ShowDecorationSelected, option, widget))
         painter->fillRect(item->rect, item->palette.brush(group, QPalette::Highlight));

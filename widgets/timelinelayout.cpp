@@ -1,6 +1,7 @@
 #include "widgets/timelinelayout.h"
 
 #include "models/callstablemodel.h"
+#include "widgets/backgroundpool.h"
 
 #include <QCoreApplication>
 #include <QPointer>

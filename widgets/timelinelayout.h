@@ -1,7 +1,5 @@
 #pragma once
 
-#include "widgets/backgroundpool.h"
-
 #include <QHash>
 #include <QString>
 #include <QVector>

@@ -1,5 +1,6 @@
 #include "widgets/timelinewidget.h"
 
+#include "widgets/backgroundpool.h"
 #include "widgets/statusdelegate.h"
 
 #include <QApplication>
