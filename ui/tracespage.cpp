@@ -161,16 +161,21 @@ void TracesPage::buildTable()
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideRight);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    // The pinned overlay draws its own rows: same fixed height and no wrapping, or they drift apart.
+    // The pinned overlay draws its own rows: same fixed height, stripes and eliding, or they drift
+    // apart.
     for (QTableView* view : { static_cast<QTableView*>(m_table), m_table->pinnedView() }) {
         view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
         view->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
         view->setWordWrap(false);
+        view->setAlternatingRowColors(true);
+        view->setTextElideMode(Qt::ElideRight);
+        view->horizontalHeader()->setHighlightSections(false);
     }
+    // Status and Name stay pinned unless the user unpinned them (the pin of the default view,
+    // spindle::SavedView; a saved view brings its own).
+    if (QSettings().value(QStringLiteral("columns/pinned"), true).toBool())
+        m_table->setPinnedColumns({ CallsTableModel::StatusColumn, CallsTableModel::NameColumn });
     m_table->verticalHeader()->hide();
     QHeaderView* header = m_table->horizontalHeader();
     header->setSectionsMovable(true);

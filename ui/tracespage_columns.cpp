@@ -202,6 +202,7 @@ void TracesPage::applyColumnSettings()
         else if (column == models::CallsTableModel::NameColumn)
             header->resizeSection(column, 220);
     }
+    m_table->syncColumns(); // the pinned overlay missed the resizes
 }
 
 bool TracesPage::isStretchedSection(int section) const

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QHeaderView>
+#include <QPaintEvent>
 #include <QScrollBar>
 
 namespace spindle::widgets {
@@ -113,6 +114,22 @@ bool FrozenTableView::eventFilter(QObject* watched, QEvent* event)
         return true;
     }
     return QTableView::eventFilter(watched, event);
+}
+
+// The overlay hides the viewport's left edge: cells wholly beneath it are left to the overlay
+// rather than painted twice (the pinned Name column is the table's widest text).
+void FrozenTableView::paintEvent(QPaintEvent* event)
+{
+    const int covered = m_frozen->isVisible() && !isRightToLeft() ? pinnedWidth() : 0;
+    const QRegion shown = event->region() - QRect(0, 0, covered, viewport()->height());
+    if (covered <= 0 || shown == event->region()) {
+        FastGridTableView::paintEvent(event);
+        return;
+    }
+    if (shown.isEmpty())
+        return;
+    QPaintEvent narrowed(shown);
+    FastGridTableView::paintEvent(&narrowed);
 }
 
 void FrozenTableView::resizeEvent(QResizeEvent* event)

@@ -26,15 +26,18 @@ public:
     {
         return m_frozen;
     }
+    // Brings the overlay's columns (order, widths, delegates) and geometry in line with the main
+    // view's: needed after sections were resized with the header's signals blocked.
+    void syncColumns();
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
     QModelIndex moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers) override;
     void scrollTo(const QModelIndex& index, ScrollHint hint = EnsureVisible) override;
 
 private:
-    void syncColumns();
     void updateFrozenGeometry();
     int pinnedWidth() const;
 

@@ -9,10 +9,12 @@
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
+#include "widgets/frozentableview.h"
 
 #include <QCheckBox>
 #include <QHeaderView>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -26,10 +28,12 @@ class TracesPageTest : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void pinnedOverlayMatchesTheTable(); // first: the first load sizes the columns
     void showsSampleData();
     void sortsOnTheServer();
     void filtersOnTheServer();
     void newRowsArePaintedAtOnce();
+    void pinIsRemembered();
     void pagesToTheEnd();
     void comparesSelectedCalls();
     void cleanupTestCase();
@@ -140,20 +144,66 @@ private:
 
 // The first rows of a new query are on screen when the controller reports them, without waiting
 // for the event loop's next round (which may run the table's layout first).
+// Status and Name are pinned by default, and stay unpinned once the user unpinned them.
+void TracesPageTest::pinIsRemembered()
+{
+    net::TraceClient client;
+    const auto pinned = [](const ui::TracesPage& page) {
+        return qobject_cast<const widgets::FrozenTableView*>(page.table())->pinnedColumns();
+    };
+    QSettings().remove(QStringLiteral("columns/pinned"));
+    {
+        const ui::TracesPage fresh(&client);
+        QCOMPARE(pinned(fresh), (QList<int> { CallsTableModel::StatusColumn, CallsTableModel::NameColumn }));
+    }
+    QSettings().setValue(QStringLiteral("columns/pinned"), false);
+    {
+        const ui::TracesPage unpinned(&client);
+        QVERIFY(pinned(unpinned).isEmpty());
+    }
+    QSettings().remove(QStringLiteral("columns/pinned"));
+}
+
+// The overlay's pinned columns are as wide as the table's beneath them (the page sizes its
+// columns with the header's signals blocked), and its header does not turn bold on a selection.
+void TracesPageTest::pinnedOverlayMatchesTheTable()
+{
+    waitForRows();
+    const auto* table = qobject_cast<const widgets::FrozenTableView*>(page()->table());
+    const QTableView* overlay = table->pinnedView();
+    QVERIFY(overlay->isVisible());
+    int width = 0;
+    for (int column : table->pinnedColumns()) {
+        QCOMPARE(overlay->columnWidth(column), table->columnWidth(column));
+        width += table->columnWidth(column);
+    }
+    QCOMPARE(table->columnWidth(CallsTableModel::NameColumn), 220);
+    QCOMPARE(overlay->width(), width);
+    QVERIFY(!overlay->horizontalHeader()->highlightSections());
+}
+
 void TracesPageTest::newRowsArePaintedAtOnce()
 {
     waitForRows();
+    // The pinned Status and Name columns are an overlay with a viewport of its own: it shows the
+    // new rows in the same frame as the rest of the row (the repaint paints every dirty widget).
+    const auto* table = qobject_cast<const widgets::FrozenTableView*>(page()->table());
+    QVERIFY(table && !table->pinnedColumns().isEmpty() && table->pinnedView()->isVisible());
     PaintWatcher watcher(page()->table()->viewport(), model());
+    PaintWatcher pinnedWatcher(table->pinnedView()->viewport(), model());
     quint64 paintedWhenShown = 0;
+    quint64 pinnedPaintedWhenShown = 0;
     quint64 generationWhenShown = 0;
     const auto connection = connect(page()->controller(), &ui::CallsController::firstRowsShown, this, [&] {
         paintedWhenShown = watcher.lastPaintedGeneration;
+        pinnedPaintedWhenShown = pinnedWatcher.lastPaintedGeneration;
         generationWhenShown = model()->generation();
     });
     page()->filterBar()->addStatus(QStringLiteral("success"));
     QTRY_VERIFY_WITH_TIMEOUT(generationWhenShown != 0, 15000);
     disconnect(connection);
     QCOMPARE(paintedWhenShown, generationWhenShown);
+    QCOMPARE(pinnedPaintedWhenShown, generationWhenShown);
     waitForRows();
     page()->filterBar()->clearAll();
     waitForRows();

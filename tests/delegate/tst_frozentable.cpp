@@ -1,0 +1,124 @@
+// FrozenTableView on the offscreen platform: the pinned overlay and the main view beneath it.
+// A delegate counts the cells each view paints.
+#include "widgets/frozentableview.h"
+
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QStandardItemModel>
+#include <QStyledItemDelegate>
+#include <QtTest>
+
+using spindle::widgets::FrozenTableView;
+
+namespace {
+
+QStandardItemModel* makeModel(int rows, int columns, QObject* parent)
+{
+    auto* model = new QStandardItemModel(rows, columns, parent);
+    for (int row = 0; row < rows; ++row)
+        for (int column = 0; column < columns; ++column)
+            model->setItem(row, column, new QStandardItem(QStringLiteral("r%1 c%2").arg(row).arg(column)));
+    return model;
+}
+
+// Counts the cells painted, per painting view's viewport and column.
+class CountingDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        ++painted[{ option.widget, index.column() }];
+        QStyledItemDelegate::paint(painter, option, index);
+    }
+    int count(const QWidget* view, int column) const
+    {
+        return painted.value({ view, column });
+    }
+    mutable QHash<QPair<const QWidget*, int>, int> painted;
+};
+
+} // namespace
+
+class TestFrozenTable : public QObject
+{
+    Q_OBJECT
+private slots:
+    void mainViewLeavesPinnedCellsToTheOverlay();
+    void partlyCoveredCellsArePainted();
+    void unpinnedViewPaintsEverything();
+};
+
+void TestFrozenTable::mainViewLeavesPinnedCellsToTheOverlay()
+{
+    FrozenTableView view;
+    auto* model = makeModel(40, 6, &view);
+    view.setModel(model);
+    auto* delegate = new CountingDelegate(&view);
+    view.setItemDelegate(delegate);
+    view.setPinnedColumns({ 0, 1 });
+    view.resize(600, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(view.pinnedView()->isVisible());
+
+    delegate->painted.clear();
+    view.viewport()->repaint();
+    QCOMPARE(delegate->count(&view, 0), 0);
+    QCOMPARE(delegate->count(&view, 1), 0);
+    QVERIFY(delegate->count(&view, 2) > 0);
+
+    // The overlay still shows the pinned cells, over the main view's rows.
+    delegate->painted.clear();
+    view.pinnedView()->viewport()->repaint();
+    QVERIFY(delegate->count(view.pinnedView(), 0) > 0);
+    QVERIFY(delegate->count(view.pinnedView(), 1) > 0);
+    QCOMPARE(delegate->count(view.pinnedView(), 2), 0);
+}
+
+// Scrolled sideways by part of a column: the cell half under the overlay shows its other half.
+void TestFrozenTable::partlyCoveredCellsArePainted()
+{
+    FrozenTableView view;
+    auto* model = makeModel(40, 8, &view);
+    view.setModel(model);
+    auto* delegate = new CountingDelegate(&view);
+    view.setItemDelegate(delegate);
+    view.setPinnedColumns({ 0 });
+    view.resize(400, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.horizontalScrollBar()->setValue(view.columnWidth(1) + view.columnWidth(0) / 2);
+    QCoreApplication::processEvents();
+
+    delegate->painted.clear();
+    view.viewport()->repaint();
+    const int pinnedRight = view.columnWidth(0);
+    const int columnTwoLeft = view.columnViewportPosition(2);
+    QVERIFY(columnTwoLeft < pinnedRight); // column 2 starts under the overlay
+    QVERIFY(columnTwoLeft + view.columnWidth(2) > pinnedRight); // and ends beside it
+    QVERIFY(delegate->count(&view, 2) > 0);
+    QCOMPARE(delegate->count(&view, 1), 0); // wholly under the overlay
+}
+
+void TestFrozenTable::unpinnedViewPaintsEverything()
+{
+    FrozenTableView view;
+    auto* model = makeModel(40, 6, &view);
+    view.setModel(model);
+    auto* delegate = new CountingDelegate(&view);
+    view.setItemDelegate(delegate);
+    view.setPinnedColumns({ 0, 1 });
+    view.setPinnedColumns({});
+    view.resize(600, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(!view.pinnedView()->isVisible());
+    delegate->painted.clear();
+    view.viewport()->repaint();
+    QVERIFY(delegate->count(&view, 0) > 0);
+    QVERIFY(delegate->count(&view, 1) > 0);
+}
+
+QTEST_MAIN(TestFrozenTable)
+#include "tst_frozentable.moc"
