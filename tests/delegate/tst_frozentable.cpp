@@ -38,6 +38,18 @@ public:
     mutable QHash<QPair<const QWidget*, int>, int> painted;
 };
 
+// A shown table of 40 rows, `columns` wide, with `pinned` pinned and a counting delegate.
+CountingDelegate* showTable(FrozenTableView& view, int columns, const QList<int>& pinned, int width)
+{
+    view.setModel(makeModel(40, columns, &view));
+    auto* delegate = new CountingDelegate(&view);
+    view.setItemDelegate(delegate);
+    view.setPinnedColumns(pinned);
+    view.resize(width, 300);
+    view.show();
+    return QTest::qWaitForWindowExposed(&view) ? delegate : nullptr;
+}
+
 } // namespace
 
 class TestFrozenTable : public QObject
@@ -52,14 +64,8 @@ private slots:
 void TestFrozenTable::mainViewLeavesPinnedCellsToTheOverlay()
 {
     FrozenTableView view;
-    auto* model = makeModel(40, 6, &view);
-    view.setModel(model);
-    auto* delegate = new CountingDelegate(&view);
-    view.setItemDelegate(delegate);
-    view.setPinnedColumns({ 0, 1 });
-    view.resize(600, 300);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    CountingDelegate* delegate = showTable(view, 6, { 0, 1 }, 600);
+    QVERIFY(delegate);
     QVERIFY(view.pinnedView()->isVisible());
 
     delegate->painted.clear();
@@ -80,14 +86,8 @@ void TestFrozenTable::mainViewLeavesPinnedCellsToTheOverlay()
 void TestFrozenTable::partlyCoveredCellsArePainted()
 {
     FrozenTableView view;
-    auto* model = makeModel(40, 8, &view);
-    view.setModel(model);
-    auto* delegate = new CountingDelegate(&view);
-    view.setItemDelegate(delegate);
-    view.setPinnedColumns({ 0 });
-    view.resize(400, 300);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    CountingDelegate* delegate = showTable(view, 8, { 0 }, 400);
+    QVERIFY(delegate);
     view.horizontalScrollBar()->setValue(view.columnWidth(1) + view.columnWidth(0) / 2);
     QCoreApplication::processEvents();
 
@@ -104,15 +104,10 @@ void TestFrozenTable::partlyCoveredCellsArePainted()
 void TestFrozenTable::unpinnedViewPaintsEverything()
 {
     FrozenTableView view;
-    auto* model = makeModel(40, 6, &view);
-    view.setModel(model);
-    auto* delegate = new CountingDelegate(&view);
-    view.setItemDelegate(delegate);
-    view.setPinnedColumns({ 0, 1 });
-    view.setPinnedColumns({});
-    view.resize(600, 300);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    CountingDelegate* delegate = showTable(view, 6, { 0, 1 }, 600);
+    QVERIFY(delegate);
+    view.setPinnedColumns({}); // unpinned after being pinned
+    QCoreApplication::processEvents();
     QVERIFY(!view.pinnedView()->isVisible());
     delegate->painted.clear();
     view.viewport()->repaint();
