@@ -142,8 +142,6 @@ private:
     const CallsTableModel* m_model;
 };
 
-// The first rows of a new query are on screen when the controller reports them, without waiting
-// for the event loop's next round (which may run the table's layout first).
 // Status and Name are pinned by default, and stay unpinned once the user unpinned them.
 void TracesPageTest::pinIsRemembered()
 {
@@ -170,6 +168,7 @@ void TracesPageTest::pinnedOverlayMatchesTheTable()
 {
     waitForRows();
     const auto* table = qobject_cast<const widgets::FrozenTableView*>(page()->table());
+    QVERIFY(table);
     const QTableView* overlay = table->pinnedView();
     QVERIFY(overlay->isVisible());
     int width = 0;
@@ -182,6 +181,8 @@ void TracesPageTest::pinnedOverlayMatchesTheTable()
     QVERIFY(!overlay->horizontalHeader()->highlightSections());
 }
 
+// The first rows of a new query are on screen when the controller reports them, without waiting
+// for the event loop's next round (which may run the table's layout first).
 void TracesPageTest::newRowsArePaintedAtOnce()
 {
     waitForRows();
