@@ -172,10 +172,7 @@ void TracesPage::buildTable()
         view->setTextElideMode(Qt::ElideRight);
         view->horizontalHeader()->setHighlightSections(false);
     }
-    // Status and Name stay pinned unless the user unpinned them (the pin of the default view,
-    // spindle::SavedView; a saved view brings its own).
-    if (QSettings().value(QStringLiteral("columns/pinned"), true).toBool())
-        m_table->setPinnedColumns({ CallsTableModel::StatusColumn, CallsTableModel::NameColumn });
+    restoreColumnsPinned();
     m_table->verticalHeader()->hide();
     QHeaderView* header = m_table->horizontalHeader();
     header->setSectionsMovable(true);

@@ -117,6 +117,8 @@ private:
     void loadOps();
     void chooseColumns();
     void applyColumnSettings();
+    void setColumnsPinned(bool pinned); // Status and Name
+    void restoreColumnsPinned(); // as the user last left them
     void saveColumnWidth(int section, int oldSize, int newSize);
     void onSectionMoved();
     bool isStretchedSection(int section) const;

@@ -39,6 +39,7 @@ using models::CallsTableModel;
 namespace {
 
 constexpr int kDefaultDynamicColumns = 6;
+constexpr QLatin1String kPinnedSetting("columns/pinned");
 
 QString widthKey(const QString& field)
 {
@@ -89,9 +90,7 @@ DroppedViewParts TracesPage::applyState(const spindle::TracesViewState& state)
     for (auto it = state.columnWidths.begin(); it != state.columnWidths.end(); ++it)
         m_viewWidths.insert(it.key(), it.value());
     m_pageSize = state.pageSize;
-    m_table->setPinnedColumns(state.pinned
-            ? QList<int> { CallsTableModel::StatusColumn, CallsTableModel::NameColumn }
-            : QList<int> {});
+    setColumnsPinned(state.pinned);
     m_detail->clear();
     m_controller->setQuery(query);
     applyColumnSettings();
@@ -184,8 +183,9 @@ void TracesPage::applyColumnSettings()
     }
     m_model->setDynamicColumns(m_visibleDynamic);
     QSettings settings;
+    // Not blocked: the table and its pinned overlay follow the header's resizes (saveColumnWidth
+    // and onSectionMoved ignore them while m_applyingColumns).
     QHeaderView* header = m_table->horizontalHeader();
-    const QSignalBlocker blocker(header);
     const auto& sort = m_controller->query().sortBy;
     for (int column = 0; !sort.isEmpty() && column < m_model->columnCount(); ++column)
         if (m_model->columnSortField(column) == sort.first().field)
@@ -202,7 +202,19 @@ void TracesPage::applyColumnSettings()
         else if (column == models::CallsTableModel::NameColumn)
             header->resizeSection(column, 220);
     }
-    m_table->syncColumns(); // the pinned overlay missed the resizes
+}
+
+void TracesPage::setColumnsPinned(bool pinned)
+{
+    m_table->setPinnedColumns(
+        pinned ? QList<int> { CallsTableModel::StatusColumn, CallsTableModel::NameColumn } : QList<int> {});
+}
+
+// Status and Name stay pinned unless the user unpinned them (the pin of the default view,
+// spindle::SavedView; a saved view brings its own).
+void TracesPage::restoreColumnsPinned()
+{
+    setColumnsPinned(QSettings().value(kPinnedSetting, true).toBool());
 }
 
 bool TracesPage::isStretchedSection(int section) const
@@ -269,11 +281,8 @@ void TracesPage::chooseColumns()
     if (!chosen || !chosen->isCheckable())
         return;
     if (chosen == pin) {
-        const bool pinned = pin->isChecked();
-        m_table->setPinnedColumns(pinned
-                ? QList<int> { models::CallsTableModel::StatusColumn, models::CallsTableModel::NameColumn }
-                : QList<int> {});
-        QSettings().setValue(QStringLiteral("columns/pinned"), pinned);
+        setColumnsPinned(pin->isChecked());
+        QSettings().setValue(kPinnedSetting, pin->isChecked());
         Q_EMIT stateChanged();
         return;
     }

@@ -26,9 +26,6 @@ public:
     {
         return m_frozen;
     }
-    // Brings the overlay's columns (order, widths, delegates) and geometry in line with the main
-    // view's: needed after sections were resized with the header's signals blocked.
-    void syncColumns();
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -38,6 +35,7 @@ protected:
     void scrollTo(const QModelIndex& index, ScrollHint hint = EnsureVisible) override;
 
 private:
+    void syncColumns();
     void updateFrozenGeometry();
     int pinnedWidth() const;
 
