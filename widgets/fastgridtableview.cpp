@@ -1,6 +1,8 @@
 #include "widgets/fastgridtableview.h"
 
+#include "widgets/celltextdelegate.h"
 #include "widgets/leanrowstyle.h"
+#include "widgets/stableheaderview.h"
 
 #include <QApplication>
 #include <QEvent>
@@ -20,13 +22,25 @@ QRect horizontalLine(int x1, int x2, int y)
     return QRect(QPoint(std::min(x1, x2), y), QPoint(std::max(x1, x2), y));
 }
 
+bool solidInEveryGroup(const QPalette& palette, QPalette::ColorRole role)
+{
+    for (const auto group : { QPalette::Active, QPalette::Inactive, QPalette::Disabled }) {
+        const QBrush& brush = palette.brush(group, role);
+        if (brush.style() != Qt::SolidPattern || !brush.isOpaque())
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 FastGridTableView::FastGridTableView(QWidget* parent)
     : QTableView(parent)
 {
+    setHorizontalHeader(new StableHeaderView(this));
     updateGridMode();
     updateRowStyle();
+    updateBackgroundMode();
 }
 
 void FastGridTableView::setGridLineStyle(Qt::PenStyle style)
@@ -40,6 +54,7 @@ void FastGridTableView::setLeanPaintingEnabled(bool enabled)
     m_enabled = enabled;
     updateGridMode();
     updateRowStyle();
+    updateBackgroundMode();
 }
 
 // The view gets a style of its own over the application's, which it keeps if the application
@@ -77,22 +92,124 @@ void FastGridTableView::updateGridMode()
         setGridStyle(wanted);
 }
 
+// Qt fills the viewport with its background before each paint event, and the row panels fill the
+// alternate rows' cells again. With a plain opaque background the view fills each pixel once
+// instead; anything else (a texture, a translucent colour, a style sheet's background) stays Qt's.
+void FastGridTableView::updateBackgroundMode()
+{
+    QWidget* area = viewport();
+    const bool own = m_enabled && !area->testAttribute(Qt::WA_StyledBackground)
+        && solidInEveryGroup(area->palette(), area->backgroundRole());
+    if (own == m_ownBackground)
+        return;
+    m_ownBackground = own;
+    area->setAutoFillBackground(!own);
+    area->setAttribute(Qt::WA_OpaquePaintEvent, own);
+}
+
 void FastGridTableView::changeEvent(QEvent* event)
 {
     QTableView::changeEvent(event);
-    if (event->type() == QEvent::StyleChange || event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::StyleChange || event->type() == QEvent::PaletteChange) {
         updateGridMode();
+        updateBackgroundMode();
+    }
+}
+
+// A style sheet marks the viewport as styled when it polishes it, before this event.
+bool FastGridTableView::viewportEvent(QEvent* event)
+{
+    if (event->type() == QEvent::StyleChange || event->type() == QEvent::PaletteChange)
+        updateBackgroundMode();
+    return QTableView::viewportEvent(event);
 }
 
 void FastGridTableView::paintEvent(QPaintEvent* event)
 {
+    if (m_ownBackground)
+        paintBackground(event->region());
     QTableView::paintEvent(event);
+    m_alternatePainted = false;
     if (!m_fast || !showGrid() || horizontalHeader()->count() == 0 || verticalHeader()->count() == 0)
         return;
     QPainter painter(viewport());
     const QColor color = gridColor();
     for (const QRect& dirty : event->region())
         paintGrid(painter, dirty, color);
+}
+
+// The viewport's background, and the alternate rows' panels where the cells will be: the panel
+// covers the grid's pixels too, which the grid then paints over (only an opaque grid, or none).
+void FastGridTableView::paintBackground(const QRegion& region)
+{
+    QPainter painter(viewport());
+    QStyleOptionViewItem option;
+    initViewItemOption(&option);
+    m_alternateBrush =
+        option.palette.brush(CellTextDelegate::panelColorGroup(option), QPalette::AlternateBase);
+    m_alternatePainted = m_rowStyle && alternatingRowColors() && (m_fast || !showGrid())
+        && m_alternateBrush.style() == Qt::SolidPattern && m_alternateBrush.isOpaque() && itemDelegate()
+        && horizontalHeader()->count() > 0 && verticalHeader()->count() > 0;
+    QRegion alternate;
+    if (m_alternatePainted)
+        for (const QRect& dirty : region)
+            alternate += alternateRowBands(dirty);
+    const QBrush base = viewport()->palette().brush(viewport()->backgroundRole());
+    for (const QRect& rect : region - alternate)
+        painter.fillRect(rect, base);
+    for (const QRect& rect : alternate)
+        painter.fillRect(rect, m_alternateBrush);
+}
+
+// The part of `rect` the table's rows and columns cover, as QTableView::paintEvent clips it.
+QRect FastGridTableView::contentPart(const QRect& rect) const
+{
+    const QHeaderView* rows = verticalHeader();
+    const QHeaderView* columns = horizontalHeader();
+    const bool rightToLeft = isRightToLeft();
+    const int contentRight = columns->length() - columns->offset() - (rightToLeft ? 0 : 1);
+    const int contentBottom = rows->length() - rows->offset() - 1;
+    QRect part = rect;
+    part.setBottom(std::min(part.bottom(), contentBottom));
+    if (rightToLeft)
+        part.setLeft(std::max(part.left(), viewport()->width() - contentRight));
+    else
+        part.setRight(std::min(part.right(), contentRight));
+    return part;
+}
+
+// The rows QTableView::paintEvent gives the Alternate feature within `rect`, as whole bands: the
+// same first row and the same count of shown rows (from the viewport's top when rows are hidden).
+QRegion FastGridTableView::alternateRowBands(const QRect& rect) const
+{
+    const QRect dirty = contentPart(rect);
+    QRegion bands;
+    if (!dirty.isValid())
+        return bands;
+    const QHeaderView* rows = verticalHeader();
+    int bottom = rows->visualIndexAt(dirty.bottom());
+    if (bottom == -1)
+        bottom = rows->count() - 1;
+    int top = 0;
+    bool alternate = false;
+    if (rows->sectionsHidden()) {
+        for (int y = 0; (y += rows->sectionSize(top)) <= rows->offset() && top < bottom; ++top)
+            alternate ^= !rows->isSectionHidden(rows->logicalIndex(top));
+    } else {
+        top = rows->visualIndexAt(dirty.top());
+        alternate = top & 1;
+    }
+    if (top == -1 || top > bottom)
+        return bands;
+    for (int visual = top; visual <= bottom; ++visual) {
+        const int row = rows->logicalIndex(visual);
+        if (rows->isSectionHidden(row))
+            continue;
+        if (alternate)
+            bands += QRect(dirty.left(), rowViewportPosition(row), dirty.width(), rowHeight(row)) & dirty;
+        alternate = !alternate;
+    }
+    return bands;
 }
 
 // QTableView::paintEvent's grid, line for line: a row's line under its last pixel row across the
@@ -103,14 +220,7 @@ void FastGridTableView::paintGrid(QPainter& painter, const QRect& rect, const QC
     const QHeaderView* rows = verticalHeader();
     const QHeaderView* columns = horizontalHeader();
     const bool rightToLeft = isRightToLeft();
-    const int contentRight = columns->length() - columns->offset() - (rightToLeft ? 0 : 1);
-    const int contentBottom = rows->length() - rows->offset() - 1;
-    QRect dirty = rect;
-    dirty.setBottom(std::min(dirty.bottom(), contentBottom));
-    if (rightToLeft)
-        dirty.setLeft(std::max(dirty.left(), viewport()->width() - contentRight));
-    else
-        dirty.setRight(std::min(dirty.right(), contentRight));
+    const QRect dirty = contentPart(rect);
 
     int left = columns->visualIndexAt(dirty.left());
     int right = columns->visualIndexAt(dirty.right());

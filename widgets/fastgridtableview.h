@@ -12,7 +12,10 @@ class LeanRowStyle;
 // (the grid pen is Qt::NoPen), then fills the same lines with solid rectangles: the same pixels,
 // as tests/delegate/tst_fastgrid checks. A grid colour with alpha, or a grid style other than a
 // solid line, is left to QTableView (rectangles drawn over each other would blend twice).
-// Over Fusion or Windows it also paints the panel under each cell through LeanRowStyle.
+// Over Fusion or Windows it also paints the panel under each cell through LeanRowStyle, and
+// paints the viewport's background itself, each pixel once: Qt fills the whole viewport with Base
+// before every paint, then each alternate row's cells again (docs/benchmarks.md, C10). Its
+// horizontal header is a StableHeaderView. The view does not support spans.
 class FastGridTableView : public QTableView
 {
     Q_OBJECT
@@ -31,21 +34,35 @@ public:
     }
     // Off: QTableView paints the grid and the style the row panels (the tests compare both).
     void setLeanPaintingEnabled(bool enabled);
+    // While the view paints: the brush it has already given the alternate rows' cells, which
+    // LeanRowStyle then leaves alone (null when it has not).
+    const QBrush* paintedAlternateBrush() const
+    {
+        return m_alternatePainted ? &m_alternateBrush : nullptr;
+    }
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void changeEvent(QEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
 
 private:
     QColor gridColor() const;
     void updateGridMode();
     void updateRowStyle();
+    void updateBackgroundMode();
+    void paintBackground(const QRegion& region);
+    QRegion alternateRowBands(const QRect& dirty) const;
+    QRect contentPart(const QRect& dirty) const;
     void paintGrid(QPainter& painter, const QRect& dirty, const QColor& color) const;
 
     Qt::PenStyle m_style = Qt::SolidLine;
     bool m_enabled = true;
     bool m_fast = false;
     LeanRowStyle* m_rowStyle = nullptr; // the view's own style while it paints the row panels
+    bool m_ownBackground = false; // the viewport's background is painted here, not by Qt
+    bool m_alternatePainted = false;
+    QBrush m_alternateBrush;
 };
 
 } // namespace spindle::widgets

@@ -1,6 +1,7 @@
 #include "widgets/leanrowstyle.h"
 
 #include "widgets/celltextdelegate.h"
+#include "widgets/fastgridtableview.h"
 
 #include <QPainter>
 #include <QStyleOptionViewItem>
@@ -36,7 +37,18 @@ void LeanRowStyle::drawPrimitive(
         && proxy()->styleHint(SH_ItemView_ShowDecorationSelected, option, widget))
         painter->fillRect(item->rect, item->palette.brush(group, QPalette::Highlight));
     else if (item->features & QStyleOptionViewItem::Alternate)
-        painter->fillRect(item->rect, item->palette.brush(group, QPalette::AlternateBase));
+        paintAlternate(*item, group, painter, widget);
+}
+
+// The view may have painted the alternate rows already, with this very brush.
+void LeanRowStyle::paintAlternate(const QStyleOptionViewItem& item, QPalette::ColorGroup group,
+    QPainter* painter, const QWidget* widget) const
+{
+    const QBrush& brush = item.palette.brush(group, QPalette::AlternateBase);
+    const auto* view = qobject_cast<const FastGridTableView*>(widget);
+    const QBrush* painted = view ? view->paintedAlternateBrush() : nullptr;
+    if (!painted || *painted != brush)
+        painter->fillRect(item.rect, brush);
 }
 
 } // namespace spindle::widgets

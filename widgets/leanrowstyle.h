@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QProxyStyle>
+#include <QStyleOptionViewItem>
 
 namespace spindle::widgets {
 
@@ -20,6 +21,10 @@ public:
 
     void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
         const QWidget* widget = nullptr) const override;
+
+private:
+    void paintAlternate(const QStyleOptionViewItem& item, QPalette::ColorGroup group, QPainter* painter,
+        const QWidget* widget) const;
 };
 
 } // namespace spindle::widgets

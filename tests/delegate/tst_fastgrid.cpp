@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QScrollBar>
 #include <QStandardItemModel>
+#include <QStyledItemDelegate>
 #include <QtTest>
 
 using spindle::widgets::FastGridTableView;
@@ -61,6 +62,24 @@ std::pair<QImage, QImage> grabBoth(FastGridTableView& view, const QRect& part = 
     return { fast, native };
 }
 
+// Counts the alternate rows' cells, and those the view had already given their panel.
+class PanelProbe : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        if (option.features & QStyleOptionViewItem::Alternate) {
+            ++alternateCells;
+            const auto* view = qobject_cast<const FastGridTableView*>(option.widget);
+            overPaintedBands += view && view->paintedAlternateBrush();
+        }
+        QStyledItemDelegate::paint(painter, option, index);
+    }
+    mutable int alternateCells = 0;
+    mutable int overPaintedBands = 0;
+};
+
 } // namespace
 
 class TestFastGrid : public QObject
@@ -73,6 +92,8 @@ private Q_SLOTS:
     void rowPanelsMatchQtInEveryState_data();
     void rowPanelsMatchQtInEveryState();
     void cellDelegateKeepsItsFastPath();
+    void backgroundIsPaintedOnce();
+    void texturedBackgroundIsLeftToQt();
     void translucentGridIsLeftToQt();
     void otherPenStylesAreLeftToQt();
 };
@@ -190,6 +211,9 @@ void TestFastGrid::rowPanelsMatchQtInEveryState_data()
         << true << true
         << QStringLiteral("QTableView { alternate-background-color: #ffe0e0; "
                           "selection-background-color: #204a87; }");
+    QTest::newRow("style sheet background")
+        << true << true
+        << QStringLiteral("QTableView { background-color: #f4f8ff; alternate-background-color: #ffe0e0; }");
 }
 
 void TestFastGrid::rowPanelsMatchQtInEveryState()
@@ -252,6 +276,51 @@ void TestFastGrid::cellDelegateKeepsItsFastPath()
     QVERIFY(view.leanRowPanels());
     view.viewport()->grab();
     QVERIFY(delegate->cachedTexts() > 0); // only the delegate's own path caches layouts
+}
+
+// The view fills the viewport's background and the alternate rows' bands itself, each pixel
+// once (Qt's fill before the paint event is off), and the row panels leave those bands alone.
+void TestFastGrid::backgroundIsPaintedOnce()
+{
+    FastGridTableView view;
+    view.setModel(makeModel(30, 4, &view));
+    view.setAlternatingRowColors(true);
+    auto* probe = new PanelProbe(&view);
+    view.setItemDelegate(probe);
+    view.resize(400, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(!view.viewport()->autoFillBackground());
+    QVERIFY(view.viewport()->testAttribute(Qt::WA_OpaquePaintEvent));
+    view.viewport()->grab();
+    QVERIFY(probe->alternateCells > 0);
+    QCOMPARE(probe->overPaintedBands, probe->alternateCells);
+    QVERIFY(!view.paintedAlternateBrush()); // only while the view paints
+
+    view.setLeanPaintingEnabled(false);
+    QVERIFY(view.viewport()->autoFillBackground());
+    QVERIFY(!view.viewport()->testAttribute(Qt::WA_OpaquePaintEvent));
+}
+
+// A texture (or a translucent colour) is Qt's to fill, with its origin and blending.
+void TestFastGrid::texturedBackgroundIsLeftToQt()
+{
+    FastGridTableView view;
+    view.setModel(makeModel(30, 4, &view));
+    view.setAlternatingRowColors(true);
+    view.resize(400, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(!view.viewport()->autoFillBackground());
+    QPixmap tile(8, 8);
+    tile.fill(QColor(0xf0, 0xf4, 0xff));
+    QPalette palette = view.palette();
+    palette.setBrush(QPalette::Base, QBrush(tile));
+    view.setPalette(palette);
+    QVERIFY(view.viewport()->autoFillBackground());
+    const auto [lean, native] = grabBoth(view);
+    const QString differs = difference(lean, native);
+    QVERIFY2(differs.isEmpty(), qPrintable(differs));
 }
 
 void TestFastGrid::translucentGridIsLeftToQt()
