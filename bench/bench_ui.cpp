@@ -43,6 +43,7 @@ struct Timing
     double modelMs = -1; // the first loaded rows inserted into the model
     double paintMs = -1; // end of the first frame showing loaded rows
     double frameMs = -1; // that frame's own duration
+    double frameCpuMs = -1; // the GUI thread's CPU time in that frame
     double framesBeforeModelMs = 0; // frames painted (placeholders) before the page was in the model
 };
 
@@ -73,7 +74,8 @@ public:
 private:
     bool visibleRowsLoaded() const;
     Timing finish(Clock::time_point start);
-    double waitForRowsPainted(Clock::time_point start, double timeoutMs, double* frameMs = nullptr);
+    double waitForRowsPainted(
+        Clock::time_point start, double timeoutMs, double* frameMs = nullptr, double* frameCpuMs = nullptr);
 
     TimedApp& m_app;
     int m_port;
@@ -87,6 +89,12 @@ private:
     // arrives: rows of this generation do not count as loaded.
     static constexpr quint64 kNoGeneration = ~quint64(0);
     quint64 m_oldGeneration = kNoGeneration;
+    // Each query's row count once it has loaded: a view the rows do not fill shows all of them.
+    std::map<QByteArray, int> m_finalRows;
+    QByteArray queryKey() const
+    {
+        return QJsonDocument(query().requestJson()).toJson(QJsonDocument::Compact);
+    }
     int m_pagesRequested = 0;
     int m_pagesCancelled = 0; // requests dropped because the view scrolled far away
     int m_failures = 0; // CallsController::queryFailed
@@ -131,8 +139,14 @@ bool TableBench::visibleRowsLoaded() const
     if (top < 0)
         return false;
     int bottom = m_table->rowAt(m_table->viewport()->height() - 1);
-    if (bottom < 0)
+    if (bottom < 0) {
+        // The rows end above the viewport's bottom: only all of the query's rows count, not a first
+        // batch shorter than the screen.
+        const auto expected = m_finalRows.find(queryKey());
+        if (expected == m_finalRows.end() || m_model->rowCount() != expected->second)
+            return false;
         bottom = m_model->rowCount() - 1;
+    }
     for (int row = top; row <= bottom; ++row)
         if (!m_model->isLoaded(row))
             return false;
@@ -146,7 +160,8 @@ void TableBench::waitIdle()
 }
 
 // From `start` to the end of the first later frame that showed loaded rows; -1 on timeout.
-double TableBench::waitForRowsPainted(Clock::time_point start, double timeoutMs, double* frameMs)
+double TableBench::waitForRowsPainted(
+    Clock::time_point start, double timeoutMs, double* frameMs, double* frameCpuMs)
 {
     std::size_t next = m_app.frames.size();
     double result = -1;
@@ -157,6 +172,8 @@ double TableBench::waitForRowsPainted(Clock::time_point start, double timeoutMs,
                     result = msBetween(start, m_app.frames[next].end);
                     if (frameMs)
                         *frameMs = m_app.frames[next].ms;
+                    if (frameCpuMs)
+                        *frameCpuMs = m_app.frames[next].cpuMs;
                     return true;
                 }
             return false;
@@ -169,7 +186,7 @@ Timing TableBench::finish(Clock::time_point start)
 {
     Timing timing;
     const std::size_t firstFrame = m_app.frames.size();
-    timing.paintMs = waitForRowsPainted(start, 20000, &timing.frameMs);
+    timing.paintMs = waitForRowsPainted(start, 20000, &timing.frameMs, &timing.frameCpuMs);
     if (m_firstRowsAt) {
         timing.modelMs = msBetween(start, *m_firstRowsAt);
         for (std::size_t i = firstFrame; i < m_app.frames.size(); ++i)
@@ -177,6 +194,7 @@ Timing TableBench::finish(Clock::time_point start)
                 timing.framesBeforeModelMs += m_app.frames[i].ms;
     }
     waitIdle();
+    m_finalRows[queryKey()] = m_model->rowCount();
     m_oldGeneration = kNoGeneration;
     return timing;
 }
@@ -352,6 +370,8 @@ void TableBench::frameCost(Results& out)
     for (int column = models::CallsTableModel::FixedColumnCount; column < m_model->columnCount(); ++column)
         m_table->setColumnHidden(column, false);
     out["dynamic_columns"] = m_model->columnCount() - models::CallsTableModel::FixedColumnCount;
+    out["viewport_rows"] =
+        double(m_table->viewport()->height()) / m_table->verticalHeader()->defaultSectionSize();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,19 +380,21 @@ void TableBench::frameCost(Results& out)
 // One warm-up, then kReps measured runs: out[key_model_ms], out[key_paint_ms] are medians.
 template <typename Step> void measure(Results& out, const std::string& key, Step step)
 {
-    std::vector<double> model, paint, frame, before;
+    std::vector<double> model, paint, frame, frameCpu, before;
     out[key + "_first_paint_ms"] = step().paintMs;
     for (int i = 0; i < kReps; ++i) {
         const Timing timing = step();
         model.push_back(timing.modelMs);
         paint.push_back(timing.paintMs);
         frame.push_back(timing.frameMs);
+        frameCpu.push_back(timing.frameCpuMs);
         before.push_back(timing.framesBeforeModelMs);
     }
     out[key + "_model_ms"] = median(model);
     out[key + "_paint_ms"] = median(paint);
     out[key + "_paint_max_ms"] = percentile(paint, 100);
     out[key + "_rows_frame_ms"] = median(frame); // the frame that showed the rows
+    out[key + "_rows_frame_cpu_ms"] = median(frameCpu);
     out[key + "_frames_before_model_ms"] = median(before); // placeholder frames while waiting
 }
 

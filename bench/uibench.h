@@ -44,6 +44,7 @@ public:
         Clock::time_point end;
         double ms;
         bool rowsLoaded;
+        double cpuMs; // the GUI thread's CPU time in it: its work, without waits for a core
     };
     TimedApp(int& argc, char** argv)
         : QApplication(argc, argv)
@@ -71,7 +72,7 @@ public:
             return result;
         const double ms = msSince(start);
         if (m_painted)
-            frames.push_back({ Clock::now(), ms, m_paintedLoaded });
+            frames.push_back({ Clock::now(), ms, m_paintedLoaded, threadCpuMs() - cpuStart });
         m_painted = false;
         if (ms >= kSlowEventMs) {
             const char* name = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
