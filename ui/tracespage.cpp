@@ -4,9 +4,7 @@
 #include "models/callstablemodel.h"
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
-#include "ui/comparedialog.h"
 #include "ui/countlabel.h"
-#include "ui/counttext.h"
 #include "ui/filterbar.h"
 #include "ui/savedviewsbar.h"
 #include "ui/traceview.h"
@@ -16,16 +14,11 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QClipboard>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QMenu>
-#include <QMessageBox>
-#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
@@ -48,7 +41,7 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     , m_detail(new CallDetailPanel(client, this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_countLabel(new CountLabel(this))
-    , m_emptyState(new QLabel(m_table->viewport()))
+    , m_emptyState(new QLabel(m_table)) // over the viewport and the pinned columns' overlay
     , m_live(new QToolButton(this))
 {
     auto* layout = new QVBoxLayout(this);
@@ -226,7 +219,8 @@ void TracesPage::buildTable()
     m_emptyState->setAlignment(Qt::AlignCenter);
     m_emptyState->setWordWrap(true);
     m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
-    m_emptyState->setStyleSheet(QStringLiteral("color: #555; background: transparent;"));
+    // Opaque: the pinned columns' edge runs beneath it and would strike through the text.
+    m_emptyState->setStyleSheet(QStringLiteral("color: #555; background: palette(base);"));
     connect(m_emptyState, &QLabel::linkActivated, this, [this](const QString& link) {
         if (link == QLatin1String("sample"))
             Q_EMIT sampleDataRequested();
@@ -303,8 +297,8 @@ void TracesPage::onHeaderClicked(int section)
 
 bool TracesPage::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
-        m_emptyState->setGeometry(m_table->viewport()->rect().adjusted(40, 40, -40, -40));
+    if (watched == m_table->viewport() && (event->type() == QEvent::Resize || event->type() == QEvent::Move))
+        placeEmptyState();
     return QWidget::eventFilter(watched, event);
 }
 
@@ -328,8 +322,14 @@ void TracesPage::updateEmptyState()
                                   .arg(m_projectId.toHtmlEscaped(), hint.toHtmlEscaped()));
         m_emptyState->setToolTip(m_connectionHint);
     }
-    m_emptyState->setGeometry(m_table->viewport()->rect().adjusted(40, 40, -40, -40));
+    placeEmptyState();
     m_emptyState->show();
+}
+
+void TracesPage::placeEmptyState()
+{
+    m_emptyState->setGeometry(m_table->viewport()->geometry().adjusted(40, 40, -40, -40));
+    m_emptyState->raise(); // the pinned columns are a view stacked over the viewport
 }
 
 void TracesPage::onCellPressed(const QModelIndex& index)
@@ -394,76 +394,6 @@ void TracesPage::showCurrentDetail()
     m_trace->openTrace(m_projectId, call->traceId, call->id);
 }
 
-QStringList TracesPage::selectedIds() const
-{
-    QStringList ids;
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
-        if (const spindle::Call* call = m_model->callAt(index.row()))
-            ids.append(call->id);
-    }
-    return ids;
-}
-
-void TracesPage::copyCurrent(const QString& what)
-{
-    const QModelIndex current = m_table->currentIndex();
-    const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
-    if (!call)
-        return;
-    QString text = call->id;
-    if (what == QLatin1String("ref"))
-        text = QString::fromStdString(spindle::callRefUri(m_projectId.toStdString(), call->id.toStdString()));
-    else if (what == QLatin1String("json"))
-        text = QString::fromUtf8(QJsonDocument(call->toJson()).toJson(QJsonDocument::Indented));
-    QApplication::clipboard()->setText(text);
-    Q_EMIT statusMessage(tr("Copied %1").arg(what == QLatin1String("json") ? tr("call JSON") : text));
-}
-
-void TracesPage::renameCurrent()
-{
-    const QModelIndex current = m_table->currentIndex();
-    const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
-    if (!call)
-        return;
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename call"),
-        tr("Display name (empty to show the op name again):"), QLineEdit::Normal, call->displayName, &ok);
-    if (!ok)
-        return;
-    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
-        { QStringLiteral("call_id"), call->id }, { QStringLiteral("display_name"), name } };
-    m_client->post(QStringLiteral("/call/update"), body, [this](const QJsonObject&) {
-        m_model->invalidatePages();
-        Q_EMIT statusMessage(tr("Renamed"));
-    });
-}
-
-void TracesPage::deleteSelected()
-{
-    const QStringList ids = selectedIds();
-    if (ids.isEmpty())
-        return;
-    QMessageBox confirm(QMessageBox::Warning, tr("Delete calls"),
-        countText(ids.size(),
-            tr("Delete 1 call and all its descendants? This cannot be undone from Spindle."),
-            tr("Delete %L1 calls and all their descendants? This cannot be undone from Spindle.")),
-        QMessageBox::Cancel, this);
-    QPushButton* remove = confirm.addButton(tr("Delete"), QMessageBox::DestructiveRole);
-    confirm.setDefaultButton(QMessageBox::Cancel);
-    confirm.exec();
-    if (confirm.clickedButton() != remove)
-        return;
-    for (qsizetype start = 0; start < ids.size(); start += 1000) {
-        const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
-            { QStringLiteral("call_ids"), QJsonArray::fromStringList(ids.mid(start, 1000)) } };
-        m_client->post(QStringLiteral("/calls/delete"), body, [this](const QJsonObject& json) {
-            Q_EMIT statusMessage(countText(json.value(QLatin1String("num_deleted")).toInteger(),
-                tr("Deleted 1 call"), tr("Deleted %L1 calls")));
-            m_controller->refresh();
-        });
-    }
-}
-
 void TracesPage::loadOps()
 {
     if (m_projectId.isEmpty())
@@ -491,19 +421,6 @@ void TracesPage::loadOps()
         m_filters->setOps(refs);
         reconcileOps();
     });
-}
-
-void TracesPage::compareSelected()
-{
-    const QStringList ids = selectedIds();
-    if (ids.size() < 2) {
-        Q_EMIT statusMessage(tr("Select two or more loaded calls to compare them"));
-        return;
-    }
-    auto* dialog = new CompareDialog(m_client, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->compare(m_projectId, ids);
-    dialog->show();
 }
 
 } // namespace spindle::ui

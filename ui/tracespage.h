@@ -114,6 +114,7 @@ private:
     void onCellPressed(const QModelIndex& index);
     void showCurrentDetail();
     void updateEmptyState();
+    void placeEmptyState();
     void loadOps();
     void chooseColumns();
     void applyColumnSettings();

@@ -13,6 +13,7 @@
 
 #include <QCheckBox>
 #include <QHeaderView>
+#include <QLabel>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void showsSampleData();
     void sortsOnTheServer();
     void filtersOnTheServer();
+    void emptyStateIsAboveThePinnedColumns();
     void newRowsArePaintedAtOnce();
     void pinIsRemembered();
     void pagesToTheEnd();
@@ -117,6 +119,28 @@ void TracesPageTest::filtersOnTheServer()
     page()->filterBar()->clearAll();
     waitForRows();
     QCOMPARE(page()->controller()->totalCount(), before);
+}
+
+// A query with no calls says so over the whole table, the pinned columns' overlay included: a
+// label inside the viewport was hidden beneath it, left half and all.
+void TracesPageTest::emptyStateIsAboveThePinnedColumns()
+{
+    page()->filterBar()->addCondition(
+        { QStringLiteral("op_name"), FilterOp::Equals, QStringLiteral("no-such-op") });
+    waitForRows();
+    QCOMPARE(page()->controller()->totalCount(), 0);
+    const auto* table = qobject_cast<const widgets::FrozenTableView*>(page()->table());
+    QVERIFY(table && table->pinnedView()->isVisible());
+    const auto* empty = table->findChild<QLabel*>();
+    QVERIFY(empty && empty->isVisible() && empty->text().contains(QStringLiteral("No calls match")));
+    // The topmost widget where the label and the overlay overlap is the label.
+    const QRect overlap = empty->geometry() & table->pinnedView()->geometry();
+    QVERIFY(!overlap.isEmpty());
+    QCOMPARE(table->childAt(overlap.center()), empty);
+    screenshot(QStringLiteral("traces-page-empty.png"));
+    page()->filterBar()->clearAll();
+    waitForRows();
+    QVERIFY(!empty->isVisible());
 }
 
 // Records the model generation each paint of a widget showed.

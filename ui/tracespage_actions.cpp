@@ -1,0 +1,104 @@
+// The Traces page's actions on the selected calls: copy, rename, delete, compare.
+#include "core/weaveref.h"
+#include "models/callstablemodel.h"
+#include "ui/callscontroller.h"
+#include "ui/comparedialog.h"
+#include "ui/counttext.h"
+#include "widgets/frozentableview.h"
+#include "ui/tracespage.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+
+namespace spindle::ui {
+
+QStringList TracesPage::selectedIds() const
+{
+    QStringList ids;
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
+        if (const spindle::Call* call = m_model->callAt(index.row()))
+            ids.append(call->id);
+    }
+    return ids;
+}
+
+void TracesPage::copyCurrent(const QString& what)
+{
+    const QModelIndex current = m_table->currentIndex();
+    const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
+    if (!call)
+        return;
+    QString text = call->id;
+    if (what == QLatin1String("ref"))
+        text = QString::fromStdString(spindle::callRefUri(m_projectId.toStdString(), call->id.toStdString()));
+    else if (what == QLatin1String("json"))
+        text = QString::fromUtf8(QJsonDocument(call->toJson()).toJson(QJsonDocument::Indented));
+    QApplication::clipboard()->setText(text);
+    Q_EMIT statusMessage(tr("Copied %1").arg(what == QLatin1String("json") ? tr("call JSON") : text));
+}
+
+void TracesPage::renameCurrent()
+{
+    const QModelIndex current = m_table->currentIndex();
+    const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
+    if (!call)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename call"),
+        tr("Display name (empty to show the op name again):"), QLineEdit::Normal, call->displayName, &ok);
+    if (!ok)
+        return;
+    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("call_id"), call->id }, { QStringLiteral("display_name"), name } };
+    m_client->post(QStringLiteral("/call/update"), body, [this](const QJsonObject&) {
+        m_model->invalidatePages();
+        Q_EMIT statusMessage(tr("Renamed"));
+    });
+}
+
+void TracesPage::deleteSelected()
+{
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    QMessageBox confirm(QMessageBox::Warning, tr("Delete calls"),
+        countText(ids.size(),
+            tr("Delete 1 call and all its descendants? This cannot be undone from Spindle."),
+            tr("Delete %L1 calls and all their descendants? This cannot be undone from Spindle.")),
+        QMessageBox::Cancel, this);
+    QPushButton* remove = confirm.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    confirm.setDefaultButton(QMessageBox::Cancel);
+    confirm.exec();
+    if (confirm.clickedButton() != remove)
+        return;
+    for (qsizetype start = 0; start < ids.size(); start += 1000) {
+        const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
+            { QStringLiteral("call_ids"), QJsonArray::fromStringList(ids.mid(start, 1000)) } };
+        m_client->post(QStringLiteral("/calls/delete"), body, [this](const QJsonObject& json) {
+            Q_EMIT statusMessage(countText(json.value(QLatin1String("num_deleted")).toInteger(),
+                tr("Deleted 1 call"), tr("Deleted %L1 calls")));
+            m_controller->refresh();
+        });
+    }
+}
+
+void TracesPage::compareSelected()
+{
+    const QStringList ids = selectedIds();
+    if (ids.size() < 2) {
+        Q_EMIT statusMessage(tr("Select two or more loaded calls to compare them"));
+        return;
+    }
+    auto* dialog = new CompareDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->compare(m_projectId, ids);
+    dialog->show();
+}
+
+} // namespace spindle::ui
