@@ -40,7 +40,30 @@ FrozenTableView::FrozenTableView(QWidget* parent)
     connect(horizontalHeader(), &QHeaderView::sectionMoved, this, [this] { syncColumns(); });
     connect(verticalHeader(), &QHeaderView::sectionResized, this,
         [this](int logical, int, int size) { m_frozen->setRowHeight(logical, size); });
+    forwardOverlayInput();
     m_frozen->hide();
+}
+
+// The overlay's cells and header sections stand for the table's own: their clicks reach whoever
+// listens to the table (an Alt+click filter on a pinned cell, a sort by a pinned column), and the
+// table's sort indicator shows on a pinned section.
+void FrozenTableView::forwardOverlayInput()
+{
+    for (const auto signal : { &QAbstractItemView::pressed, &QAbstractItemView::clicked,
+             &QAbstractItemView::doubleClicked, &QAbstractItemView::activated })
+        connect(m_frozen, signal, this, signal);
+    connect(m_frozen->horizontalHeader(), &QHeaderView::sectionClicked, horizontalHeader(),
+        &QHeaderView::sectionClicked);
+    connect(
+        horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, &FrozenTableView::syncSortIndicator);
+}
+
+void FrozenTableView::syncSortIndicator()
+{
+    const QHeaderView* table = horizontalHeader();
+    QHeaderView* pinned = m_frozen->horizontalHeader();
+    pinned->setSortIndicatorShown(table->isSortIndicatorShown());
+    pinned->setSortIndicator(table->sortIndicatorSection(), table->sortIndicatorOrder());
 }
 
 void FrozenTableView::setModel(QAbstractItemModel* model)
@@ -94,7 +117,7 @@ void FrozenTableView::syncColumns()
         }
     }
     m_frozen->setVisible(!m_pinned.isEmpty());
-    m_frozen->horizontalHeader()->setSortIndicatorShown(false);
+    syncSortIndicator();
     m_syncing = false;
     updateFrozenGeometry();
 }

@@ -36,6 +36,8 @@ protected:
 
 private:
     void syncColumns();
+    void forwardOverlayInput();
+    void syncSortIndicator();
     void updateFrozenGeometry();
     int pinnedWidth() const;
 

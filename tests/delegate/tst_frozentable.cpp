@@ -4,6 +4,7 @@
 
 #include <QHeaderView>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStyledItemDelegate>
 #include <QtTest>
@@ -59,6 +60,8 @@ private slots:
     void mainViewLeavesPinnedCellsToTheOverlay();
     void partlyCoveredCellsArePainted();
     void unpinnedViewPaintsEverything();
+    void overlayClicksReachTheTable();
+    void overlayShowsTheSortIndicator();
 };
 
 void TestFrozenTable::mainViewLeavesPinnedCellsToTheOverlay()
@@ -113,6 +116,43 @@ void TestFrozenTable::unpinnedViewPaintsEverything()
     view.viewport()->repaint();
     QVERIFY(delegate->count(&view, 0) > 0);
     QVERIFY(delegate->count(&view, 1) > 0);
+}
+
+// A click on a pinned cell or on a pinned column's header section is the table's: the Traces
+// page filters on Alt+click and sorts on a section click through the table's own signals.
+void TestFrozenTable::overlayClicksReachTheTable()
+{
+    FrozenTableView view;
+    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
+    QSignalSpy pressed(&view, &QAbstractItemView::pressed);
+    QSignalSpy sections(view.horizontalHeader(), &QHeaderView::sectionClicked);
+    const QTableView* overlay = view.pinnedView();
+    const QModelIndex cell = view.model()->index(3, 1);
+    QTest::mouseClick(
+        overlay->viewport(), Qt::LeftButton, Qt::AltModifier, overlay->visualRect(cell).center());
+    QCOMPARE(pressed.count(), 1);
+    QCOMPARE(pressed.first().first().value<QModelIndex>(), cell);
+    const QHeaderView* header = overlay->horizontalHeader();
+    const QPoint onSection(header->sectionViewportPosition(1) + 5, header->height() / 2);
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, onSection);
+    QCOMPARE(sections.count(), 1);
+    QCOMPARE(sections.first().first().toInt(), 1);
+}
+
+// Sorted by a pinned column, the indicator shows on the overlay's section (the table's own is
+// beneath the overlay).
+void TestFrozenTable::overlayShowsTheSortIndicator()
+{
+    FrozenTableView view;
+    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
+    view.horizontalHeader()->setSortIndicatorShown(true);
+    view.horizontalHeader()->setSortIndicator(1, Qt::AscendingOrder);
+    const QHeaderView* pinned = view.pinnedView()->horizontalHeader();
+    QVERIFY(pinned->isSortIndicatorShown());
+    QCOMPARE(pinned->sortIndicatorSection(), 1);
+    QCOMPARE(pinned->sortIndicatorOrder(), Qt::AscendingOrder);
+    view.horizontalHeader()->setSortIndicator(4, Qt::DescendingOrder);
+    QCOMPARE(pinned->sortIndicatorSection(), 4); // hidden in the overlay: no indicator there
 }
 
 QTEST_MAIN(TestFrozenTable)

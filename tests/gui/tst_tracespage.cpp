@@ -34,6 +34,7 @@ private Q_SLOTS:
     void sortsOnTheServer();
     void filtersOnTheServer();
     void emptyStateIsAboveThePinnedColumns();
+    void pinnedColumnsFilterAndSort();
     void newRowsArePaintedAtOnce();
     void pinIsRemembered();
     void pagesToTheEnd();
@@ -141,6 +142,38 @@ void TracesPageTest::emptyStateIsAboveThePinnedColumns()
     page()->filterBar()->clearAll();
     waitForRows();
     QVERIFY(!empty->isVisible());
+}
+
+// Status and Name are pinned by default: Alt+click on a Name cell filters by its op, and a click on
+// the Name header sorts, as they do on the table's other columns.
+void TracesPageTest::pinnedColumnsFilterAndSort()
+{
+    waitForRows();
+    const auto* table = qobject_cast<const widgets::FrozenTableView*>(page()->table());
+    QVERIFY(table && table->pinnedColumns().contains(CallsTableModel::NameColumn));
+    const QTableView* overlay = table->pinnedView();
+    const QModelIndex name = model()->index(0, CallsTableModel::NameColumn);
+    const QString op = model()->callAt(0)->opName;
+    QTest::mouseClick(
+        overlay->viewport(), Qt::LeftButton, Qt::AltModifier, overlay->visualRect(name).center());
+    const QList<FieldCondition> conditions = page()->controller()->query().conditions;
+    QCOMPARE(conditions.size(), 1);
+    QCOMPARE(conditions.first().field, QStringLiteral("op_name"));
+    QCOMPARE(conditions.first().value.toString(), op);
+    waitForRows();
+    page()->filterBar()->clearAll();
+    waitForRows();
+
+    const QHeaderView* header = overlay->horizontalHeader();
+    const int x = header->sectionViewportPosition(CallsTableModel::NameColumn) + 5;
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    QCOMPARE(page()->controller()->query().sortBy.first().field, QStringLiteral("summary.weave.trace_name"));
+    QVERIFY(header->isSortIndicatorShown());
+    QCOMPARE(header->sortIndicatorSection(), int(CallsTableModel::NameColumn));
+    waitForRows();
+    screenshot(QStringLiteral("traces-page-sorted-by-name.png"));
+    page()->sortBy(QStringLiteral("started_at"), true); // back to the default order
+    waitForRows();
 }
 
 // Records the model generation each paint of a widget showed.
