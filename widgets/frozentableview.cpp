@@ -161,6 +161,25 @@ void FrozenTableView::resizeEvent(QResizeEvent* event)
     updateFrozenGeometry();
 }
 
+// Qt moves a scrolled viewport's pixels instead of repainting it only where no sibling overlaps
+// it, and the overlay does: every scroll step repainted the whole table. A vertical step moves the
+// part right of the overlay and repaints the rows it uncovers; the overlay scrolls its own.
+void FrozenTableView::scrollContentsBy(int dx, int dy)
+{
+    const int covered = m_frozen->isVisible() && !isRightToLeft() ? pinnedWidth() : 0;
+    if (covered <= 0 || covered >= viewport()->width() || dx != 0 || dy == 0
+        || verticalScrollMode() != ScrollPerPixel) {
+        FastGridTableView::scrollContentsBy(dx, dy);
+        return;
+    }
+    FastGridTableView::scrollContentsBy(0, 0); // its other duty: cancel a pending scroll to a click
+    verticalHeader()->setOffset(verticalScrollBar()->value()); // as QTableView does per pixel
+    scrollDirtyRegion(0, dy);
+    viewport()->scroll(0, dy, QRect(covered, 0, viewport()->width() - covered, viewport()->height()));
+    if (showGrid() && dy > 0 && horizontalHeader()->isHidden()) // QTableView's grid line at the top
+        viewport()->update(0, dy, viewport()->width(), dy);
+}
+
 QModelIndex FrozenTableView::moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers)
 {
     QModelIndex current = QTableView::moveCursor(cursorAction, modifiers);

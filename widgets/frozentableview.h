@@ -33,6 +33,7 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     QModelIndex moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers) override;
     void scrollTo(const QModelIndex& index, ScrollHint hint = EnsureVisible) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
     void syncColumns();

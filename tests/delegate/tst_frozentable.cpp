@@ -3,6 +3,8 @@
 #include "widgets/frozentableview.h"
 
 #include <QHeaderView>
+#include <QPaintEvent>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -51,6 +53,33 @@ CountingDelegate* showTable(FrozenTableView& view, int columns, const QList<int>
     return QTest::qWaitForWindowExposed(&view) ? delegate : nullptr;
 }
 
+// The region of a widget's last paint event, and how many it had.
+class RegionSpy : public QObject
+{
+public:
+    explicit RegionSpy(QWidget* widget)
+    {
+        widget->installEventFilter(this);
+    }
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            last = static_cast<QPaintEvent*>(event)->region();
+            ++paints;
+        }
+        return false;
+    }
+    QRegion last;
+    int paints = 0;
+};
+
+// What the window shows: the backing store's pixels, not a fresh render as QWidget::grab() makes.
+QImage shown(QWidget& window)
+{
+    QCoreApplication::processEvents();
+    return window.screen()->grabWindow(window.winId()).toImage();
+}
+
 } // namespace
 
 class TestFrozenTable : public QObject
@@ -62,6 +91,8 @@ private slots:
     void unpinnedViewPaintsEverything();
     void overlayClicksReachTheTable();
     void overlayShowsTheSortIndicator();
+    void scrollRepaintsOnlyTheUncoveredRows();
+    void scrolledPixelsMatchAFullRepaint();
 };
 
 void TestFrozenTable::mainViewLeavesPinnedCellsToTheOverlay()
@@ -153,6 +184,42 @@ void TestFrozenTable::overlayShowsTheSortIndicator()
     QCOMPARE(pinned->sortIndicatorOrder(), Qt::AscendingOrder);
     view.horizontalHeader()->setSortIndicator(4, Qt::DescendingOrder);
     QCOMPARE(pinned->sortIndicatorSection(), 4); // hidden in the overlay: no indicator there
+}
+
+// A scroll step moves the pixels right of the overlay and repaints only the rows it uncovers, as
+// Qt does for a table without an overlay (a sibling over the viewport made Qt repaint all of it).
+void TestFrozenTable::scrollRepaintsOnlyTheUncoveredRows()
+{
+    FrozenTableView view;
+    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
+    QTest::qWait(30);
+    RegionSpy table(view.viewport());
+    view.verticalScrollBar()->setValue(view.verticalScrollBar()->value() + 60);
+    QTest::qWait(30);
+    QCOMPARE(table.paints, 1);
+    const QRect painted = table.last.boundingRect();
+    QCOMPARE(painted.height(), 60);
+    QCOMPARE(painted.bottom(), view.viewport()->height() - 1);
+}
+
+// The moved pixels are the ones a full repaint paints, after steps both ways.
+void TestFrozenTable::scrolledPixelsMatchAFullRepaint()
+{
+    FrozenTableView view;
+    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
+    view.setAlternatingRowColors(true);
+    view.pinnedView()->setAlternatingRowColors(true);
+    QTest::qWait(30);
+    for (const int step : { 37, 53, -20, 100, -7 }) {
+        view.verticalScrollBar()->setValue(view.verticalScrollBar()->value() + step);
+        QTest::qWait(10);
+    }
+    const QImage scrolled = shown(view);
+    view.viewport()->repaint();
+    view.pinnedView()->viewport()->repaint();
+    const QImage repainted = shown(view);
+    QVERIFY(!scrolled.isNull());
+    QCOMPARE(scrolled, repainted);
 }
 
 QTEST_MAIN(TestFrozenTable)
