@@ -22,13 +22,17 @@ QRect horizontalLine(int x1, int x2, int y)
     return QRect(QPoint(std::min(x1, x2), y), QPoint(std::max(x1, x2), y));
 }
 
+// A brush that paints every pixel the same whatever lies beneath: filling once is filling twice.
+bool isSolidOpaque(const QBrush& brush)
+{
+    return brush.style() == Qt::SolidPattern && brush.isOpaque();
+}
+
 bool solidInEveryGroup(const QPalette& palette, QPalette::ColorRole role)
 {
-    for (const auto group : { QPalette::Active, QPalette::Inactive, QPalette::Disabled }) {
-        const QBrush& brush = palette.brush(group, role);
-        if (brush.style() != Qt::SolidPattern || !brush.isOpaque())
+    for (const auto group : { QPalette::Active, QPalette::Inactive, QPalette::Disabled })
+        if (!isSolidOpaque(palette.brush(group, role)))
             return false;
-    }
     return true;
 }
 
@@ -148,8 +152,8 @@ void FastGridTableView::paintBackground(const QRegion& region)
     m_alternateBrush =
         option.palette.brush(CellTextDelegate::panelColorGroup(option), QPalette::AlternateBase);
     m_alternatePainted = m_rowStyle && alternatingRowColors() && (m_fast || !showGrid())
-        && m_alternateBrush.style() == Qt::SolidPattern && m_alternateBrush.isOpaque() && itemDelegate()
-        && horizontalHeader()->count() > 0 && verticalHeader()->count() > 0;
+        && isSolidOpaque(m_alternateBrush) && itemDelegate() && horizontalHeader()->count() > 0
+        && verticalHeader()->count() > 0;
     QRegion alternate;
     if (m_alternatePainted)
         for (const QRect& dirty : region)

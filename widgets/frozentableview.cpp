@@ -84,6 +84,12 @@ void FrozenTableView::setPinnedColumns(const QList<int>& columns)
     syncColumns();
 }
 
+// How much of the viewport's left edge the overlay hides (none right to left: it is not mirrored).
+int FrozenTableView::coveredWidth() const
+{
+    return m_frozen->isVisible() && !isRightToLeft() ? pinnedWidth() : 0;
+}
+
 int FrozenTableView::pinnedWidth() const
 {
     int width = 0;
@@ -143,7 +149,7 @@ bool FrozenTableView::eventFilter(QObject* watched, QEvent* event)
 // rather than painted twice (the pinned Name column is the table's widest text).
 void FrozenTableView::paintEvent(QPaintEvent* event)
 {
-    const int covered = m_frozen->isVisible() && !isRightToLeft() ? pinnedWidth() : 0;
+    const int covered = coveredWidth();
     const QRegion shown = event->region() - QRect(0, 0, covered, viewport()->height());
     if (covered <= 0 || shown == event->region()) {
         FastGridTableView::paintEvent(event);
@@ -166,7 +172,7 @@ void FrozenTableView::resizeEvent(QResizeEvent* event)
 // part right of the overlay and repaints the rows it uncovers; the overlay scrolls its own.
 void FrozenTableView::scrollContentsBy(int dx, int dy)
 {
-    const int covered = m_frozen->isVisible() && !isRightToLeft() ? pinnedWidth() : 0;
+    const int covered = coveredWidth();
     if (covered <= 0 || covered >= viewport()->width() || dx != 0 || dy == 0
         || verticalScrollMode() != ScrollPerPixel) {
         FastGridTableView::scrollContentsBy(dx, dy);

@@ -41,6 +41,7 @@ private:
     void syncSortIndicator();
     void updateFrozenGeometry();
     int pinnedWidth() const;
+    int coveredWidth() const;
 
     FastGridTableView* m_frozen;
     QList<int> m_pinned;
