@@ -173,15 +173,21 @@ void FrozenTableView::resizeEvent(QResizeEvent* event)
 void FrozenTableView::scrollContentsBy(int dx, int dy)
 {
     const int covered = coveredWidth();
-    if (covered <= 0 || covered >= viewport()->width() || dx != 0 || dy == 0
-        || verticalScrollMode() != ScrollPerPixel) {
+    const bool perPixel = (dx == 0 || horizontalScrollMode() == ScrollPerPixel)
+        && (dy == 0 || verticalScrollMode() == ScrollPerPixel);
+    if (covered <= 0 || covered >= viewport()->width() || (dx == 0 && dy == 0) || !perPixel) {
         FastGridTableView::scrollContentsBy(dx, dy);
         return;
     }
     FastGridTableView::scrollContentsBy(0, 0); // its other duty: cancel a pending scroll to a click
-    verticalHeader()->setOffset(verticalScrollBar()->value()); // as QTableView does per pixel
-    scrollDirtyRegion(0, dy);
-    viewport()->scroll(0, dy, QRect(covered, 0, viewport()->width() - covered, viewport()->height()));
+    // The headers follow the scroll bars as QTableView has them do per pixel (left to right:
+    // coveredWidth() is 0 right to left).
+    if (dx != 0)
+        horizontalHeader()->setOffset(horizontalScrollBar()->value());
+    if (dy != 0)
+        verticalHeader()->setOffset(verticalScrollBar()->value());
+    scrollDirtyRegion(dx, dy);
+    viewport()->scroll(dx, dy, QRect(covered, 0, viewport()->width() - covered, viewport()->height()));
     if (showGrid() && dy > 0 && horizontalHeader()->isHidden()) // QTableView's grid line at the top
         viewport()->update(0, dy, viewport()->width(), dy);
 }

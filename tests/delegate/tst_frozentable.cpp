@@ -92,6 +92,8 @@ private slots:
     void overlayClicksReachTheTable();
     void overlayShowsTheSortIndicator();
     void scrollRepaintsOnlyTheUncoveredRows();
+    void sidewaysScrollRepaintsOnlyTheUncoveredColumns();
+    void scrolledPixelsMatchAFullRepaint_data();
     void scrolledPixelsMatchAFullRepaint();
 };
 
@@ -202,18 +204,49 @@ void TestFrozenTable::scrollRepaintsOnlyTheUncoveredRows()
     QCOMPARE(painted.bottom(), view.viewport()->height() - 1);
 }
 
+// A sideways step moves the pixels right of the overlay too: only the columns it uncovers at the
+// right edge are painted.
+void TestFrozenTable::sidewaysScrollRepaintsOnlyTheUncoveredColumns()
+{
+    FrozenTableView view;
+    QVERIFY(showTable(view, 12, { 0, 1 }, 600));
+    QTest::qWait(30);
+    RegionSpy table(view.viewport());
+    view.horizontalScrollBar()->setValue(view.horizontalScrollBar()->value() + 30);
+    QTest::qWait(30);
+    QCOMPARE(table.paints, 1);
+    const QRect painted = table.last.boundingRect();
+    QCOMPARE(painted.width(), 30);
+    QCOMPARE(painted.right(), view.viewport()->width() - 1);
+    QCOMPARE(view.horizontalHeader()->offset(), view.horizontalScrollBar()->value());
+}
+
+void TestFrozenTable::scrolledPixelsMatchAFullRepaint_data()
+{
+    QTest::addColumn<bool>("sideways");
+    QTest::addColumn<bool>("verticalHeader");
+    QTest::newRow("down and up") << false << true;
+    QTest::newRow("sideways") << true << true;
+    QTest::newRow("sideways, no row header") << true << false;
+}
+
 // The moved pixels are the ones a full repaint paints, after steps both ways.
 void TestFrozenTable::scrolledPixelsMatchAFullRepaint()
 {
+    QFETCH(bool, sideways);
+    QFETCH(bool, verticalHeader);
     FrozenTableView view;
-    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
+    QVERIFY(showTable(view, 12, { 0, 1 }, 600));
     view.setAlternatingRowColors(true);
     view.pinnedView()->setAlternatingRowColors(true);
+    view.verticalHeader()->setVisible(verticalHeader);
     QTest::qWait(30);
+    QScrollBar* bar = sideways ? view.horizontalScrollBar() : view.verticalScrollBar();
     for (const int step : { 37, 53, -20, 100, -7 }) {
-        view.verticalScrollBar()->setValue(view.verticalScrollBar()->value() + step);
+        bar->setValue(bar->value() + step);
         QTest::qWait(10);
     }
+    QVERIFY(bar->value() > 0);
     const QImage scrolled = shown(view);
     view.viewport()->repaint();
     view.pinnedView()->viewport()->repaint();
