@@ -91,6 +91,7 @@ private slots:
     void unpinnedViewPaintsEverything();
     void overlayClicksReachTheTable();
     void overlayShowsTheSortIndicator();
+    void pinnedEdgeIsALine();
     void scrollRepaintsOnlyTheUncoveredRows();
     void sidewaysScrollRepaintsOnlyTheUncoveredColumns();
     void scrolledPixelsMatchAFullRepaint_data();
@@ -186,6 +187,23 @@ void TestFrozenTable::overlayShowsTheSortIndicator()
     QCOMPARE(pinned->sortIndicatorOrder(), Qt::AscendingOrder);
     view.horizontalHeader()->setSortIndicator(4, Qt::DescendingOrder);
     QCOMPARE(pinned->sortIndicatorSection(), 4); // hidden in the overlay: no indicator there
+}
+
+// The overlay ends in a line down its rows, drawn without a style sheet: one sent every style call
+// of the overlay's cells through QStyleSheetStyle (docs/benchmarks.md, C12).
+void TestFrozenTable::pinnedEdgeIsALine()
+{
+    FrozenTableView view;
+    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
+    QTest::qWait(30);
+    const QTableView* overlay = view.pinnedView();
+    QVERIFY(!overlay->style()->inherits("QStyleSheetStyle"));
+    const QImage window = shown(view);
+    const QWidget* rows = overlay->viewport();
+    const QPoint edge = rows->mapTo(&view, QPoint(rows->width() - 1, 0));
+    QCOMPARE(edge.x(), overlay->geometry().right());
+    for (const int y : { 0, rows->height() / 2, rows->height() - 1 })
+        QCOMPARE(QColor(window.pixel(edge.x(), edge.y() + y)), QColor(0xc8, 0xcc, 0xd2));
 }
 
 // A scroll step moves the pixels right of the overlay and repaints only the rows it uncovers, as
