@@ -92,6 +92,7 @@ private slots:
     void overlayClicksReachTheTable();
     void overlayShowsTheSortIndicator();
     void pinnedEdgeIsALine();
+    void currentPinnedCellKeepsTheOverlayAligned();
     void scrollRepaintsOnlyTheUncoveredRows();
     void sidewaysScrollRepaintsOnlyTheUncoveredColumns();
     void scrolledPixelsMatchAFullRepaint_data();
@@ -204,6 +205,20 @@ void TestFrozenTable::pinnedEdgeIsALine()
     QCOMPARE(edge.x(), overlay->geometry().right());
     for (const int y : { 0, rows->height() / 2, rows->height() - 1 })
         QCOMPARE(QColor(window.pixel(edge.x(), edge.y() + y)), QColor(0xc8, 0xcc, 0xd2));
+}
+
+// Making a pinned cell current scrolls nothing sideways: the overlay shows its columns whole, in
+// line with the table's header. (Its viewport was a pixel narrower than its columns while a style
+// sheet drew the edge, and a current Name cell shifted the overlay a pixel to the left.)
+void TestFrozenTable::currentPinnedCellKeepsTheOverlayAligned()
+{
+    FrozenTableView view;
+    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
+    view.setCurrentIndex(view.model()->index(3, 1));
+    QTest::qWait(30);
+    const QTableView* overlay = view.pinnedView();
+    QCOMPARE(overlay->horizontalHeader()->offset(), 0);
+    QCOMPARE(overlay->columnViewportPosition(0), 0);
 }
 
 // A scroll step moves the pixels right of the overlay and repaints only the rows it uncovers, as
