@@ -1,6 +1,5 @@
 #include "ui/tracespage.h"
 
-#include "core/weaveref.h"
 #include "models/callstablemodel.h"
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
@@ -16,9 +15,7 @@
 #include <QApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QLabel>
-#include <QMenu>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>

@@ -9,6 +9,8 @@
 namespace spindle::widgets {
 namespace {
 
+const QColor kPinnedEdge(0xc8, 0xcc, 0xd2);
+
 // The pinned columns' view, with a line down its right edge where the scrolling columns begin.
 // The line was a style sheet on the view, which sent every style call of its cells through
 // QStyleSheetStyle: a tenth of its paint time (docs/benchmarks.md, C12).
@@ -26,7 +28,7 @@ protected:
         if (dirty.right() < edge)
             return;
         QPainter painter(viewport());
-        painter.fillRect(QRect(edge, dirty.top(), 1, dirty.height()), QColor(0xc8, 0xcc, 0xd2));
+        painter.fillRect(QRect(edge, dirty.top(), 1, dirty.height()), kPinnedEdge);
     }
 };
 
@@ -193,8 +195,9 @@ void FrozenTableView::resizeEvent(QResizeEvent* event)
 }
 
 // Qt moves a scrolled viewport's pixels instead of repainting it only where no sibling overlaps
-// it, and the overlay does: every scroll step repainted the whole table. A vertical step moves the
-// part right of the overlay and repaints the rows it uncovers; the overlay scrolls its own.
+// it, and the overlay does: every scroll step repainted the whole table. A per-pixel step, down or
+// sideways, moves the part right of the overlay and repaints what it uncovers; the overlay scrolls
+// its own rows.
 void FrozenTableView::scrollContentsBy(int dx, int dy)
 {
     const int covered = coveredWidth();

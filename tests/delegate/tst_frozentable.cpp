@@ -93,8 +93,8 @@ private slots:
     void overlayShowsTheSortIndicator();
     void pinnedEdgeIsALine();
     void currentPinnedCellKeepsTheOverlayAligned();
-    void scrollRepaintsOnlyTheUncoveredRows();
-    void sidewaysScrollRepaintsOnlyTheUncoveredColumns();
+    void scrollRepaintsOnlyWhatItUncovers_data();
+    void scrollRepaintsOnlyWhatItUncovers();
     void scrolledPixelsMatchAFullRepaint_data();
     void scrolledPixelsMatchAFullRepaint();
 };
@@ -221,37 +221,34 @@ void TestFrozenTable::currentPinnedCellKeepsTheOverlayAligned()
     QCOMPARE(overlay->columnViewportPosition(0), 0);
 }
 
-// A scroll step moves the pixels right of the overlay and repaints only the rows it uncovers, as
-// Qt does for a table without an overlay (a sibling over the viewport made Qt repaint all of it).
-void TestFrozenTable::scrollRepaintsOnlyTheUncoveredRows()
+void TestFrozenTable::scrollRepaintsOnlyWhatItUncovers_data()
 {
-    FrozenTableView view;
-    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
-    QTest::qWait(30);
-    RegionSpy table(view.viewport());
-    view.verticalScrollBar()->setValue(view.verticalScrollBar()->value() + 60);
-    QTest::qWait(30);
-    QCOMPARE(table.paints, 1);
-    const QRect painted = table.last.boundingRect();
-    QCOMPARE(painted.height(), 60);
-    QCOMPARE(painted.bottom(), view.viewport()->height() - 1);
+    QTest::addColumn<bool>("sideways");
+    QTest::newRow("down") << false;
+    QTest::newRow("sideways") << true;
 }
 
-// A sideways step moves the pixels right of the overlay too: only the columns it uncovers at the
-// right edge are painted.
-void TestFrozenTable::sidewaysScrollRepaintsOnlyTheUncoveredColumns()
+// A scroll step moves the pixels right of the overlay and repaints only the rows (or, sideways,
+// the columns) it uncovers, as Qt does for a table without an overlay (a sibling over the viewport
+// made Qt repaint all of it).
+void TestFrozenTable::scrollRepaintsOnlyWhatItUncovers()
 {
+    QFETCH(bool, sideways);
     FrozenTableView view;
-    QVERIFY(showTable(view, 12, { 0, 1 }, 600));
+    QVERIFY(showTable(view, sideways ? 12 : 8, { 0, 1 }, 600));
     QTest::qWait(30);
     RegionSpy table(view.viewport());
-    view.horizontalScrollBar()->setValue(view.horizontalScrollBar()->value() + 30);
+    QScrollBar* bar = sideways ? view.horizontalScrollBar() : view.verticalScrollBar();
+    const int step = sideways ? 30 : 60;
+    bar->setValue(bar->value() + step);
     QTest::qWait(30);
     QCOMPARE(table.paints, 1);
     const QRect painted = table.last.boundingRect();
-    QCOMPARE(painted.width(), 30);
-    QCOMPARE(painted.right(), view.viewport()->width() - 1);
-    QCOMPARE(view.horizontalHeader()->offset(), view.horizontalScrollBar()->value());
+    QCOMPARE(sideways ? painted.width() : painted.height(), step);
+    QCOMPARE(sideways ? painted.right() : painted.bottom(),
+        (sideways ? view.viewport()->width() : view.viewport()->height()) - 1);
+    if (sideways)
+        QCOMPARE(view.horizontalHeader()->offset(), view.horizontalScrollBar()->value());
 }
 
 void TestFrozenTable::scrolledPixelsMatchAFullRepaint_data()
