@@ -23,12 +23,17 @@ protected:
     void paintEvent(QPaintEvent* event) override
     {
         FastGridTableView::paintEvent(event);
-        const QRect dirty = event->rect();
-        const int edge = viewport()->width() - 1;
-        if (dirty.right() < edge)
+        // The line ends with the last row, as the grid's lines do: an empty table shows none
+        // (it stuck out above and below the empty state's message).
+        const int rows = model() ? model()->rowCount(rootIndex()) : 0;
+        if (rows == 0)
+            return;
+        const int rowsBottom = rowViewportPosition(rows - 1) + rowHeight(rows - 1);
+        const QRect line = QRect(viewport()->width() - 1, 0, 1, rowsBottom).intersected(event->rect());
+        if (line.isEmpty())
             return;
         QPainter painter(viewport());
-        painter.fillRect(QRect(edge, dirty.top(), 1, dirty.height()), kPinnedEdge);
+        painter.fillRect(line, kPinnedEdge);
     }
 };
 

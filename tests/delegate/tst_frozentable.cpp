@@ -92,6 +92,7 @@ private slots:
     void overlayClicksReachTheTable();
     void overlayShowsTheSortIndicator();
     void pinnedEdgeIsALine();
+    void pinnedEdgeEndsWithTheRows();
     void currentPinnedCellKeepsTheOverlayAligned();
     void scrollRepaintsOnlyWhatItUncovers_data();
     void scrollRepaintsOnlyWhatItUncovers();
@@ -205,6 +206,36 @@ void TestFrozenTable::pinnedEdgeIsALine()
     QCOMPARE(edge.x(), overlay->geometry().right());
     for (const int y : { 0, rows->height() / 2, rows->height() - 1 })
         QCOMPARE(QColor(window.pixel(edge.x(), edge.y() + y)), QColor(0xc8, 0xcc, 0xd2));
+}
+
+// Below the last row there is no edge, as there is no grid: a short or empty table shows no line
+// through its empty space (nor around the empty state's message).
+void TestFrozenTable::pinnedEdgeEndsWithTheRows()
+{
+    FrozenTableView view;
+    QVERIFY(showTable(view, 8, { 0, 1 }, 600));
+    auto* model = static_cast<QStandardItemModel*>(view.model());
+    model->removeRows(3, model->rowCount() - 3);
+    QTest::qWait(30); // the views' delayed layouts repaint them
+    const QTableView* overlay = view.pinnedView();
+    const QWidget* rows = overlay->viewport();
+    const QPoint edge = rows->mapTo(&view, QPoint(rows->width() - 1, 0));
+    const int rowsBottom = overlay->rowViewportPosition(2) + overlay->rowHeight(2);
+    QVERIFY(rowsBottom < rows->height() - 20);
+    const QColor line(0xc8, 0xcc, 0xd2);
+    QImage window = shown(view);
+    QCOMPARE(QColor(window.pixel(edge.x(), edge.y() + 1)), line);
+    QCOMPARE(QColor(window.pixel(edge.x(), edge.y() + rowsBottom - 1)), line);
+    QCOMPARE(
+        QColor(window.pixel(edge.x(), edge.y() + rowsBottom + 1)), rows->palette().color(QPalette::Base));
+    QCOMPARE(
+        QColor(window.pixel(edge.x(), edge.y() + rows->height() - 1)), rows->palette().color(QPalette::Base));
+
+    model->removeRows(0, model->rowCount());
+    QTest::qWait(30);
+    window = shown(view);
+    for (const int y : { 0, rows->height() / 2, rows->height() - 1 })
+        QCOMPARE(QColor(window.pixel(edge.x(), edge.y() + y)), rows->palette().color(QPalette::Base));
 }
 
 // Making a pinned cell current scrolls nothing sideways: the overlay shows its columns whole, in
