@@ -521,7 +521,8 @@ QVariant CallComparisonModel::headerData(int section, Qt::Orientation orientatio
         return QStringLiteral("#%1 %2").arg(section).arg(call.name());
     case Qt::ToolTipRole:
         return tr("%1\nid %2\nstatus %3%4")
-            .arg(call.name(), call.id, call.status, section == 1 ? tr("\n(baseline for deltas)") : QString());
+            .arg(call.name(), call.id, statusText(call.status),
+                section == 1 ? tr("\n(baseline for deltas)") : QString());
     default:
         return {};
     }

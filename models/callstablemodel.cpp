@@ -29,6 +29,8 @@ const FixedInfo kFixed[] = {
     { "Trace ID", "trace_id", "trace_id" },
 };
 
+} // namespace
+
 QString statusText(const QString& status)
 {
     if (status == QLatin1String("descendant_error"))
@@ -37,8 +39,6 @@ QString statusText(const QString& status)
         return {};
     return status.at(0).toUpper() + status.mid(1);
 }
-
-} // namespace
 
 QString formatRelativeTime(qint64 epochMs, const QDateTime& now)
 {

@@ -149,6 +149,9 @@ private:
     QDateTime m_now;
 };
 
+// What people read for a call's summary.weave.status: "Success", "Error", "Running", "Child error"
+// (descendant_error). Exports keep the protocol's value.
+QString statusText(const QString& status);
 QString formatRelativeTime(qint64 epochMs, const QDateTime& now);
 QString formatLatency(qint64 ms);
 QString formatCost(double usd);

@@ -65,7 +65,7 @@ void CallDetailPanel::render()
     const QColor color = widgets::StatusDelegate::statusColor(call.status);
     QStringList meta;
     meta << QStringLiteral("<span style='color:%1'>●</span> %2")
-                .arg(color.name(), call.status.toHtmlEscaped());
+                .arg(color.name(), models::statusText(call.status).toHtmlEscaped());
     meta << QDateTime::fromMSecsSinceEpoch(call.startedAtMs)
                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
     if (call.latencyMs)

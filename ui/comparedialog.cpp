@@ -1,6 +1,7 @@
 #include "ui/comparedialog.h"
 
 #include "models/callcomparison.h"
+#include "models/callstablemodel.h"
 #include "widgets/banner.h"
 #include "widgets/statusdelegate.h"
 
@@ -369,7 +370,8 @@ QWidget* CompareDialog::callCard(int call)
     status->setTextFormat(Qt::RichText);
     status->setText(
         QStringLiteral("<span style='color:%1'>●</span> %2%3")
-            .arg(widgets::StatusDelegate::statusColor(c.status).name(), c.status.toHtmlEscaped(),
+            .arg(widgets::StatusDelegate::statusColor(c.status).name(),
+                models::statusText(c.status).toHtmlEscaped(),
                 call == 0 ? tr(" · <span style='color:#4a78b5'>baseline for deltas</span>") : QString()));
     grid->addWidget(status, 1, 0, 1, 3);
     auto* id = smallLabel(c.id, card);

@@ -67,7 +67,7 @@ QString usageTable(const spindle::Call& call)
 QString summaryHtml(const spindle::Call& call)
 {
     QString html = QStringLiteral("<table cellspacing='0' cellpadding='2'>");
-    html += row(QStringLiteral("Status"), call.status.toHtmlEscaped());
+    html += row(QStringLiteral("Status"), models::statusText(call.status).toHtmlEscaped());
     html += row(QStringLiteral("Started"), time(call.startedAtMs));
     html += row(
         QStringLiteral("Ended"), call.endedAtMs ? time(*call.endedAtMs) : QStringLiteral("still running"));

@@ -18,12 +18,14 @@
 #include <QBuffer>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextEdit>
 #include <QToolButton>
 #include <QTreeView>
 #include <QtTest>
@@ -83,6 +85,18 @@ void TraceViewTest::opensTheTraceOfTheSelectedCall()
     QVERIFY2(tree->size() > 3, qPrintable(QString::number(tree->size())));
     QCOMPARE(tree->calls[trace()->selectedNode()].id, page()->model()->callAt(0)->id);
     QVERIFY(tree->subtreeErrors[tree->roots.first()] > 0);
+    // The detail panel names the status as the table does, not by its protocol value.
+    ui::CallDetailPanel* detail = page()->detailPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        detail->callId() == page()->model()->callAt(0)->id && detail->isFullyLoaded(), 5000);
+    QCOMPARE(detail->call().status, QStringLiteral("descendant_error"));
+    QStringList shown;
+    for (const QLabel* label : detail->findChildren<QLabel*>())
+        shown << label->text();
+    for (const QTextEdit* edit : detail->findChildren<QTextEdit*>())
+        shown << edit->toPlainText();
+    QVERIFY(shown.join(u'\n').contains(QStringLiteral("Child error")));
+    QVERIFY(!shown.join(u'\n').contains(QStringLiteral("descendant_error")));
     screenshot(m_session->window(), QStringLiteral("trace-view.png"));
 }
 
