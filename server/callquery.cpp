@@ -110,12 +110,11 @@ void addRefFilter(
     if (values.empty())
         return;
     where.append(inJsonList ? " AND EXISTS (SELECT 1 FROM json_each(" + column + ") r WHERE " : " AND (");
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i)
-            where.append(" OR ");
-        where.append(refMatch(inJsonList ? "r.value" : column, values[i]));
-    }
-    where.append(")");
+    std::vector<Sql> matches;
+    matches.reserve(values.size());
+    for (const std::string& value : values)
+        matches.push_back(refMatch(inJsonList ? "r.value" : column, value));
+    where.append(joinBalanced(std::move(matches), " OR ")).append(")");
 }
 
 std::vector<std::string> filterList(const JsonValue& filter, const char* key)

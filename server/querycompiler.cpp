@@ -141,13 +141,14 @@ Sql Compiler::logical(std::string_view name, const JsonValue& args)
     }
     if (args.Empty())
         return raw(name == "$and" ? "1" : "0");
-    Sql sql = raw("(");
-    for (rapidjson::SizeType i = 0; i < args.Size(); ++i) {
-        if (i)
-            sql.append(name == "$and" ? " AND " : " OR ");
-        sql.append(boolean(args[i]));
-    }
-    return sql.append(")");
+    if (args.Size() > kMaxListSize)
+        throw badRequest(
+            std::string(name) + " takes at most " + std::to_string(kMaxListSize) + " operations");
+    std::vector<Sql> terms;
+    terms.reserve(args.Size());
+    for (const JsonValue& arg : args.GetArray())
+        terms.push_back(boolean(arg));
+    return raw("(").append(joinBalanced(std::move(terms), name == "$and" ? " AND " : " OR ")).append(")");
 }
 
 Operand Compiler::operand(const JsonValue& value)
@@ -375,6 +376,23 @@ Sql compileExpr(const JsonValue& expr, const FieldResolver& fields)
 {
     Compiler compiler(fields);
     return compiler.boolean(expr);
+}
+
+Sql joinBalanced(std::vector<Sql> terms, std::string_view op)
+{
+    if (terms.empty())
+        return {};
+    // Pairs neighbours until one term is left: each round halves the count, so the depth is log2(n).
+    while (terms.size() > 1) {
+        std::vector<Sql> joined;
+        joined.reserve((terms.size() + 1) / 2);
+        for (std::size_t i = 0; i + 1 < terms.size(); i += 2)
+            joined.push_back(raw("(").append(terms[i]).append(op).append(terms[i + 1]).append(")"));
+        if (terms.size() % 2)
+            joined.push_back(std::move(terms.back()));
+        terms = std::move(joined);
+    }
+    return std::move(terms.front());
 }
 
 Sql compileQuery(const JsonValue& query, const FieldResolver& fields)

@@ -69,6 +69,11 @@ public:
     }
 };
 
+// `terms` joined by `op` (" AND ", " OR ") as a balanced tree of parentheses. SQLite parses a flat
+// chain of n terms into an expression tree n deep and refuses more than 1000: a 999-item $or, or
+// 500 refs in a filter list, failed with a 500.
+Sql joinBalanced(std::vector<Sql> terms, std::string_view op);
+
 // Compiles `{"$expr": ...}` (weave-protocol.md 3.2) into a boolean SQL expression.
 Sql compileQuery(const JsonValue& query, const FieldResolver& fields);
 Sql compileExpr(const JsonValue& expr, const FieldResolver& fields);

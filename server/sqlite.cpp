@@ -1,5 +1,7 @@
 #include "server/sqlite.h"
 
+#include "server/apierror.h"
+
 namespace spindle::server {
 namespace {
 
@@ -8,12 +10,26 @@ namespace {
     throw SqlError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "no connection"));
 }
 
+// SQLite's limits on one statement (bound values, expression depth, terms, length). A statement
+// over them was built from a request too large to run: the client's error, not the server's.
+bool overStatementLimits(sqlite3* db, int code)
+{
+    const std::string_view message = sqlite3_errmsg(db);
+    return code == SQLITE_TOOBIG || message.find("too many SQL variables") != message.npos
+        || message.find("Expression tree is too large") != message.npos
+        || message.find("too many terms") != message.npos
+        || message.find("parser stack overflow") != message.npos;
+}
+
 sqlite3_stmt* prepareRaw(sqlite3* db, const std::string& sql, unsigned flags)
 {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), flags, &stmt, nullptr) != SQLITE_OK)
-        fail(db, "prepare");
-    return stmt;
+    const int code = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), flags, &stmt, nullptr);
+    if (code == SQLITE_OK)
+        return stmt;
+    if (overStatementLimits(db, code))
+        throw ApiError(400, std::string("the query is too large to run: ") + sqlite3_errmsg(db));
+    fail(db, "prepare");
 }
 
 } // namespace

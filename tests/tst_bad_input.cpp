@@ -70,6 +70,8 @@ private slots:
     void feedbackBatchIsAllOrNothing();
     void listLimits_data();
     void listLimits();
+    void longListsWithinTheLimitsWork_data();
+    void longListsWithinTheLimitsWork();
     void unknownEndpoint_data();
     void unknownEndpoint();
     void deepNestingDoesNotCrash_data();
@@ -575,6 +577,15 @@ void TestBadInput::listLimits_data()
     QTest::newRow("refs/read_batch 1001 refs")
         << QByteArray("/refs/read_batch")
         << QByteArray(R"({"refs": )" + strings(1001, "weave:///bad/main/object/kept:") + "}");
+    const auto idTerms = [](int count) -> QByteArray {
+        QByteArrayList terms;
+        for (int i = 0; i < count; ++i)
+            terms << R"({"$eq": [{"$getField": "id"}, {"$literal": "x)" + QByteArray::number(i) + "\"}]}";
+        return "[" + terms.join(", ") + "]";
+    };
+    QTest::newRow("$or of 10001 operations")
+        << QByteArray("/calls/query_stats")
+        << QByteArray(R"({"project_id": "bad/main", "query": {"$expr": {"$or": )" + idTerms(10001) + "}}}");
     QTest::newRow("obj/delete 101 digests")
         << QByteArray("/obj/delete")
         << QByteArray(
@@ -589,6 +600,47 @@ void TestBadInput::listLimits()
     QCOMPARE(callCount(kProject), 3);
     EXPECT_OK(m_server.post(
         "/obj/read", R"({"project_id": "bad/main", "object_id": "kept", "digest": "latest"})", {}));
+}
+
+// Lists up to the documented limits run: SQLite parsed a chain of n ORs as a tree n deep and
+// refused 1000, so a 999-item $or, or 500 refs in a filter list, failed with a 500.
+void TestBadInput::longListsWithinTheLimitsWork_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("count");
+    const auto repeated = [](int count, const QByteArray& item, const QByteArray& last) -> QByteArray {
+        QByteArrayList items;
+        for (int i = 0; i + 1 < count; ++i)
+            items << QByteArray(item).replace("#", QByteArray::number(i));
+        items << last;
+        return "[" + items.join(", ") + "]";
+    };
+    const QByteArray idIs = R"({"$eq": [{"$getField": "id"}, {"$literal": "x#"}]})";
+    const QByteArray idIsNot = R"({"$not": [{"$eq": [{"$getField": "id"}, {"$literal": "x#"}]}]})";
+    QTest::newRow("$or of 5000, one matching")
+        << QByteArray(R"({"project_id": "bad/main", "query": {"$expr": {"$or": )"
+               + repeated(5000, idIs, R"({"$eq": [{"$getField": "id"}, {"$literal": "r1"}]})") + "}}}")
+        << 1;
+    QTest::newRow("$and of 10000, all true")
+        << QByteArray(R"({"project_id": "bad/main", "query": {"$expr": {"$and": )"
+               + repeated(10000, idIsNot, QByteArray(idIsNot).replace("#", "last")) + "}}}")
+        << 3;
+    QTest::newRow("1000 op_names with versions")
+        << QByteArray(R"({"project_id": "bad/main", "filter": {"op_names": )"
+               + repeated(1000, R"("weave:///bad/main/op/g#:*")", R"("weave:///bad/main/op/f:*")") + "}}")
+        << 1;
+    QTest::newRow("1000 input_refs") << QByteArray(R"({"project_id": "bad/main", "filter": {"input_refs": )"
+        + repeated(1000, R"("weave:///bad/main/object/o#:d")", R"("weave:///bad/main/object/kept:d")") + "}}")
+                                     << 0;
+}
+
+void TestBadInput::longListsWithinTheLimitsWork()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, count);
+    const Reply reply = m_server.post("/calls/query_stats", body);
+    EXPECT_OK(reply);
+    QCOMPARE(reply.value(u"count").toInt(), count);
 }
 
 void TestBadInput::unknownEndpoint_data()
