@@ -20,8 +20,18 @@ struct StringSink
     void Flush() { }
 };
 
-using CompactWriter = rapidjson::Writer<StringSink, rapidjson::UTF8<>, rapidjson::UTF8<>,
-    rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>;
+// JSON has no NaN or infinities. Requests may carry them (Python's json.dumps writes them), but
+// stored and answered they would break every strict reader: Qt's, browsers', the weave JS SDK's.
+// They are written as null, which is what pydantic and JSON.stringify send for them.
+class CompactWriter : public rapidjson::Writer<StringSink>
+{
+public:
+    using Writer::Writer;
+    bool Double(double value)
+    {
+        return std::isfinite(value) ? Writer::Double(value) : Writer::Null();
+    }
+};
 
 std::string fieldName(std::string_view where, const char* key)
 {

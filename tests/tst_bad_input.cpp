@@ -3,6 +3,7 @@
 // to listen on a public address without an API key.
 #include "support/testserver.h"
 
+#include <QJsonArray>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -72,6 +73,7 @@ private slots:
     void listLimits();
     void longListsWithinTheLimitsWork_data();
     void longListsWithinTheLimitsWork();
+    void nonFiniteNumbersAreStoredAsNull();
     void unknownEndpoint_data();
     void unknownEndpoint();
     void deepNestingDoesNotCrash_data();
@@ -641,6 +643,29 @@ void TestBadInput::longListsWithinTheLimitsWork()
     const Reply reply = m_server.post("/calls/query_stats", body);
     EXPECT_OK(reply);
     QCOMPARE(reply.value(u"count").toInt(), count);
+}
+
+// Python's json.dumps writes NaN and ±Infinity, which JSON does not have: answered as they came,
+// they broke strict readers (the desktop's whole page of rows failed as "malformed JSON Lines").
+void TestBadInput::nonFiniteNumbersAreStoredAsNull()
+{
+    EXPECT_OK(m_server.post("/call/start",
+        R"({"start": {"project_id": "bad/nan", "id": "n1", "trace_id": "n1", "op_name": "f",
+            "started_at": "2026-01-01T00:00:00Z", "attributes": {},
+            "inputs": {"a": NaN, "b": Infinity, "c": [-Infinity, 1.5]}}})"));
+    const LinesReply rows = m_server.postLines("/calls/stream_query", R"({"project_id": "bad/nan"})");
+    QCOMPARE(rows.status, 200);
+    QVERIFY2(rows.badLines.isEmpty(), qPrintable(rows.badLines.join(u'\n')));
+    QCOMPARE(rows.lines.size(), 1);
+    const QJsonObject inputs = rows.lines.first().value(u"inputs").toObject();
+    QVERIFY(inputs.value(u"a").isNull());
+    QVERIFY(inputs.value(u"b").isNull());
+    QCOMPARE(inputs.value(u"c").toArray(), QJsonArray({ QJsonValue(), 1.5 }));
+    // The stored value is JSON that SQLite's functions read: a filter on it runs.
+    const Reply count = m_server.post("/calls/query_stats",
+        R"({"project_id": "bad/nan", "query": {"$expr": {"$eq": [{"$getField": "inputs.c"}, {"$literal": "x"}]}}})");
+    EXPECT_OK(count);
+    QCOMPARE(count.value(u"count").toInt(), 0);
 }
 
 void TestBadInput::unknownEndpoint_data()
