@@ -118,8 +118,8 @@ void applyBuiltinClass(const std::string& className, JsonValue& val, JsonAllocat
         throw badRequest(
             "builtin_object_class '" + className + "' is not supported by this server (SavedView is)");
     validateSavedView(val, alloc);
-    setMember(val, "_type", JsonValue(className.c_str(), alloc), alloc);
-    setMember(val, "_class_name", JsonValue(className.c_str(), alloc), alloc);
+    setMember(val, "_type", jsonText(className, alloc), alloc);
+    setMember(val, "_class_name", jsonText(className, alloc), alloc);
     JsonValue bases(rapidjson::kArrayType);
     bases.PushBack("BaseObject", alloc).PushBack("BaseModel", alloc);
     setMember(val, "_bases", std::move(bases), alloc);

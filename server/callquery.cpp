@@ -262,7 +262,7 @@ std::string requireProjectId(const JsonValue& body, const char* key)
     bool printable = true;
     for (unsigned char c : id)
         printable = printable && c > 0x20 && c != 0x7F;
-    if (!wellFormed || !printable)
+    if (!wellFormed || !printable || !isValidUtf8(id)) // multipart parts are not checked as JSON is
         throw badRequest("project_id must look like 'entity/project', not '" + id + "'");
     return id;
 }

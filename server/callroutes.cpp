@@ -76,9 +76,9 @@ std::string callRead(const JsonValue& body, RequestContext& context)
     requireObjectBody(body);
     JsonDocument request(rapidjson::kObjectType);
     auto& alloc = request.GetAllocator();
-    request.AddMember("project_id", JsonValue(requireProjectId(body).c_str(), alloc), alloc);
+    request.AddMember("project_id", jsonText(requireProjectId(body), alloc), alloc);
     JsonValue ids(rapidjson::kArrayType);
-    ids.PushBack(JsonValue(requireString(body, "id", "").c_str(), alloc), alloc);
+    ids.PushBack(jsonText(requireString(body, "id", ""), alloc), alloc);
     JsonValue filter(rapidjson::kObjectType);
     filter.AddMember("call_ids", ids, alloc);
     request.AddMember("filter", filter, alloc);

@@ -148,7 +148,7 @@ std::string costQuery(const JsonValue& body, RequestContext& context)
             if (fields.empty() || std::find(fields.begin(), fields.end(), key) != fields.end())
                 item.AddMember(JsonValue(rapidjson::StringRef(key)), value, alloc);
         };
-        const auto text = [&](const std::string& s) { return JsonValue(s.c_str(), alloc); };
+        const auto text = [&](const std::string& s) { return jsonText(s, alloc); };
         add("id", text(row.id));
         add("llm_id", text(row.llmId));
         add("prompt_token_cost", JsonValue(row.promptTokenCost));

@@ -86,9 +86,9 @@ void validateType(const std::string& type, JsonValue& payload, const FeedbackRow
         payload.RemoveMember("detoned");
         payload.RemoveMember("detoned_alias");
         payload.RemoveMember("alias");
-        payload.AddMember("detoned", JsonValue(detoned.c_str(), alloc), alloc);
-        payload.AddMember("detoned_alias", JsonValue(emojiAlias(detoned).c_str(), alloc), alloc);
-        payload.AddMember("alias", JsonValue(tonedAlias(emoji, detoned).c_str(), alloc), alloc);
+        payload.AddMember("detoned", jsonText(detoned, alloc), alloc);
+        payload.AddMember("detoned_alias", jsonText(emojiAlias(detoned), alloc), alloc);
+        payload.AddMember("alias", jsonText(tonedAlias(emoji, detoned), alloc), alloc);
     } else if (type == "wandb.note.1") {
         const std::string note = requireString(payload, "note", "payload");
         if (codePoints(note) < 1 || codePoints(note) > 1024)

@@ -160,6 +160,64 @@ std::string toJson(const JsonValue& value)
     return out;
 }
 
+// The length of the valid UTF-8 sequence at text[i], or 0 (overlong forms, surrogates and code
+// points past U+10FFFF are invalid).
+static std::size_t utf8SequenceAt(std::string_view text, std::size_t i)
+{
+    const auto at = [&](std::size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
+    const unsigned c = at(i);
+    const auto continuation = [&](std::size_t k) { return (at(k) & 0xC0) == 0x80; };
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return continuation(i + 1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        const unsigned next = at(i + 1);
+        const bool ok = (c == 0xE0          ? next >= 0xA0
+                                : c == 0xED ? next < 0xA0
+                                            : true)
+            && continuation(i + 1) && continuation(i + 2);
+        return ok ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        const unsigned next = at(i + 1);
+        const bool ok = (c == 0xF0          ? next >= 0x90
+                                : c == 0xF4 ? next < 0x90
+                                            : true)
+            && continuation(i + 1) && continuation(i + 2) && continuation(i + 3);
+        return ok ? 4 : 0;
+    }
+    return 0;
+}
+
+bool isValidUtf8(std::string_view text)
+{
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8SequenceAt(text, i);
+        if (!length)
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+std::string withValidUtf8(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8SequenceAt(text, i);
+        if (length) {
+            out.append(text.substr(i, length));
+            i += length;
+        } else {
+            out += "\xEF\xBF\xBD"; // U+FFFD
+            ++i;
+        }
+    }
+    return out;
+}
+
 void appendJsonString(std::string& out, std::string_view text)
 {
     StringSink sink { out };

@@ -36,6 +36,17 @@ inline std::string_view stringView(const JsonValue& value)
     return { value.GetString(), value.GetStringLength() };
 }
 
+// A JSON string of all of `text`, NULs included (JsonValue(const char*) stops at the first NUL:
+// "c1\0x" read call c1).
+inline JsonValue jsonText(std::string_view text, JsonAllocator& allocator)
+{
+    return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
+}
+
+bool isValidUtf8(std::string_view text);
+// `text` with each invalid UTF-8 sequence replaced by U+FFFD: for messages that quote the request.
+std::string withValidUtf8(std::string_view text);
+
 // Typed access to request fields. `where` names the field in the error message.
 // Missing or null optional fields give std::nullopt / nullptr; wrong types throw a 400.
 const JsonValue* optionalMember(const JsonValue& object, const char* key);

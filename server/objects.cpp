@@ -135,7 +135,7 @@ void insertVersion(Connection& db, const JsonValue& obj, const std::string& proj
     collectWeaveRefs(val, refs);
     JsonDocument refList(rapidjson::kArrayType);
     for (const auto& ref : refs)
-        refList.PushBack(JsonValue(ref.c_str(), refList.GetAllocator()), refList.GetAllocator());
+        refList.PushBack(jsonText(ref, refList.GetAllocator()), refList.GetAllocator());
     auto insert = db.prepare(
         "INSERT INTO objects (project_id, object_id, digest, kind, base_object_class, leaf_object_class, "
         "refs, "
@@ -424,7 +424,7 @@ void expandRefAt(
         return;
     node->CopyFrom(*value, alloc);
     if (node->IsObject() && !node->HasMember("_ref"))
-        node->AddMember("_ref", JsonValue(uri.c_str(), alloc), alloc);
+        node->AddMember("_ref", jsonText(uri, alloc), alloc);
 }
 
 } // namespace spindle::server

@@ -73,7 +73,7 @@ const Route kJsonRoutes[] = {
 std::string errorBody(const ApiError& error)
 {
     std::string out = "{\"reason\":";
-    appendJsonString(out, error.reason);
+    appendJsonString(out, withValidUtf8(error.reason)); // it may quote the request's bytes
     if (!error.extraMembers.empty())
         out += "," + error.extraMembers;
     return out + "}";
@@ -198,8 +198,7 @@ void TraceServer::Impl::addFileRoutes()
                 throw badRequest("file/create takes multipart/form-data with 'project_id' and 'file' parts");
             JsonDocument fields(rapidjson::kObjectType);
             const std::string project = req.get_file_value("project_id").content;
-            fields.AddMember(
-                "project_id", JsonValue(project.c_str(), fields.GetAllocator()), fields.GetAllocator());
+            fields.AddMember("project_id", jsonText(project, fields.GetAllocator()), fields.GetAllocator());
             const std::string projectId = requireProjectId(fields);
             const std::string& bytes = req.get_file_value("file").content;
             const std::string digest = storeFile(db, projectId, bytes);

@@ -74,6 +74,7 @@ private slots:
     void longListsWithinTheLimitsWork_data();
     void longListsWithinTheLimitsWork();
     void nonFiniteNumbersAreStoredAsNull();
+    void nulBytesAndInvalidUtf8();
     void unknownEndpoint_data();
     void unknownEndpoint();
     void deepNestingDoesNotCrash_data();
@@ -666,6 +667,28 @@ void TestBadInput::nonFiniteNumbersAreStoredAsNull()
         R"({"project_id": "bad/nan", "query": {"$expr": {"$eq": [{"$getField": "inputs.c"}, {"$literal": "x"}]}}})");
     EXPECT_OK(count);
     QCOMPARE(count.value(u"count").toInt(), 0);
+}
+
+// A NUL cut strings short where the server made JSON of them: "r1\0x" read call r1, and a multipart
+// project "bad/nul\0x" stored a file under bad/nul. Error messages quoted invalid UTF-8 as it came,
+// which made their bodies invalid JSON.
+void TestBadInput::nulBytesAndInvalidUtf8()
+{
+    const Reply read = m_server.post("/call/read", R"({"project_id": "bad/main", "id": "r1\u0000x"})");
+    EXPECT_OK(read);
+    QVERIFY2(read.value(u"call").isNull(), qPrintable(read.describe()));
+    const auto upload = [this](const QByteArray& project) {
+        const QByteArray body = "--b0\r\nContent-Disposition: form-data; name=\"project_id\"\r\n\r\n"
+            + project
+            + "\r\n--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n"
+              "Content-Type: application/octet-stream\r\n\r\nbytes\r\n--b0--\r\n";
+        return m_server.send("POST", "/file/create", body, "multipart/form-data; boundary=b0");
+    };
+    EXPECT_OK(upload("bad/main"));
+    EXPECT_CLIENT_ERROR(upload(QByteArray("bad/nul\0x", 9)));
+    EXPECT_CLIENT_ERROR(upload("bad/\xff\xfe"));
+    EXPECT_CLIENT_ERROR(upload("bad/\xc3"));
+    EXPECT_API_ERROR(m_server.send("POST", "/%ff%fe", "{}", "application/json"), 404);
 }
 
 void TestBadInput::unknownEndpoint_data()
