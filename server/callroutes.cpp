@@ -24,7 +24,7 @@ CallStream::CallStream(RequestContext& context, const JsonValue& request)
     const Sql sql = selectSql(m_query);
     if (sql.text.find("wv_cost(") != std::string::npos) {
         m_costBook = std::make_unique<PriceBook>(context.prices.forProject(*m_reader, m_query.projectId));
-        registerCostFunction(m_reader->handle(), m_costBook.get());
+        m_costFunction.emplace(*m_reader, m_costBook.get(), sql.text);
     }
     m_statement = m_reader->prepareAdHoc(sql.text);
     m_statement->bindAll(sql.params);
@@ -36,8 +36,6 @@ CallStream::~CallStream()
     // The statement and writer use the reader connection: drop them before it goes back to the pool.
     m_writer.reset();
     m_statement.reset();
-    if (m_costBook)
-        registerCostFunction(m_reader->handle(), nullptr);
 }
 
 bool CallStream::next(std::string& out, int maxRows)
@@ -166,17 +164,15 @@ std::string callsQueryStats(const JsonValue& body, RequestContext& context)
     sql.append(query.where).append(" LIMIT ").bind(limit ? *limit + 1 : -1).append(")");
     auto reader = context.db.read();
     std::unique_ptr<PriceBook> costBook;
-    if (sql.text.find("wv_cost(") != std::string::npos) {
+    if (sql.text.find("wv_cost(") != std::string::npos)
         costBook = std::make_unique<PriceBook>(context.prices.forProject(*reader, query.projectId));
-        registerCostFunction(reader->handle(), costBook.get());
-    }
+    // Both statements below filter on the query: the size too needs wv_cost() (it summed 0 bytes).
+    const CostFunctionScope costFunction(*reader, costBook.get(), sql.text);
     auto stmt = reader->prepareAdHoc(sql.text);
     stmt->bindAll(sql.params);
     stmt->step();
     const std::int64_t count = stmt->columnInt(0);
     stmt.reset();
-    if (costBook)
-        registerCostFunction(reader->handle(), nullptr);
     std::string out = "{\"count\":" + std::to_string(limit ? std::min(count, *limit) : count);
     if (limit)
         out += count > *limit ? ",\"has_more\":true" : ",\"has_more\":false";

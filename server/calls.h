@@ -3,8 +3,10 @@
 #include "server/callquery.h"
 #include "server/callrows.h"
 #include "server/context.h"
+#include "server/prices.h"
 
 #include <memory>
+#include <optional>
 
 namespace spindle::server {
 
@@ -33,6 +35,7 @@ private:
     CallsQuery m_query;
     Database::Reader m_reader;
     std::unique_ptr<PriceBook> m_costBook; // backs wv_cost() while this stream's statement runs
+    std::optional<CostFunctionScope> m_costFunction; // destroyed after the statement, before the book
     std::unique_ptr<Statement> m_statement;
     std::unique_ptr<CallRowWriter> m_writer;
     bool m_done = false;

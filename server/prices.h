@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -72,6 +73,31 @@ private:
 // `book` (NULL when no model is priced). Pass nullptr to unregister the book before it dies.
 // Lets the server filter and sort by cost, which hosted Weave cannot.
 void registerCostFunction(sqlite3* db, const PriceBook* book);
+
+// Backs wv_cost() (a `query` on summary.weave.total_cost) while the statements of `sql` run, and
+// takes it back on the way out, exceptions included: the function must not outlive `book`.
+class CostFunctionScope
+{
+public:
+    CostFunctionScope(Connection& connection, const PriceBook* book, std::string_view sql)
+        : m_connection(connection)
+        , m_active(book && sql.find("wv_cost(") != std::string::npos)
+    {
+        if (m_active)
+            registerCostFunction(m_connection.handle(), book);
+    }
+    ~CostFunctionScope()
+    {
+        if (m_active)
+            registerCostFunction(m_connection.handle(), nullptr);
+    }
+    CostFunctionScope(const CostFunctionScope&) = delete;
+    CostFunctionScope& operator=(const CostFunctionScope&) = delete;
+
+private:
+    Connection& m_connection;
+    bool m_active;
+};
 
 // Normalised token counts of one usage entry (4.3).
 struct TokenCounts

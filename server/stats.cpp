@@ -303,7 +303,7 @@ std::vector<ScanPart> sliceRange(const StatsPlan& plan)
 
 void scanPart(Connection& reader, const StatsPlan& plan, const PriceBook* book, ScanPart& part)
 {
-    CostFunctionScope costFunction(reader, book, plan.sql);
+    CostFunctionScope costFunction(reader, book, plan.sql.text);
     // The dates statement dies with this call; `usage` reads it only in add().
     const auto dates = plan.needsPrices ? reader.prepare(kPriceDatesSql) : nullptr;
     if (!plan.usage.empty() || plan.sampleLimit > 0)

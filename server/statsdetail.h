@@ -79,30 +79,6 @@ private:
     Connection& m_connection;
 };
 
-// Backs wv_cost() (a `query` on summary.weave.total_cost) while a statement runs.
-class CostFunctionScope
-{
-public:
-    CostFunctionScope(Connection& connection, const PriceBook* book, const Sql& sql)
-        : m_connection(connection)
-        , m_active(book && sql.text.find("wv_cost(") != std::string::npos)
-    {
-        if (m_active)
-            registerCostFunction(m_connection.handle(), book);
-    }
-    ~CostFunctionScope()
-    {
-        if (m_active)
-            registerCostFunction(m_connection.handle(), nullptr);
-    }
-    CostFunctionScope(const CostFunctionScope&) = delete;
-    CostFunctionScope& operator=(const CostFunctionScope&) = delete;
-
-private:
-    Connection& m_connection;
-    bool m_active;
-};
-
 // Reusable parser for many small summary texts: one pool, cleared per document.
 class SummaryParser
 {

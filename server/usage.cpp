@@ -217,7 +217,7 @@ std::string traceUsage(const JsonValue& body, RequestContext& context)
         std::unique_ptr<PriceBook> book;
         if (includeCosts || sql.text.find("wv_cost(") != std::string::npos)
             book = std::make_unique<PriceBook>(context.prices.forProject(*reader, query.projectId));
-        CostFunctionScope costFunction(*reader, book.get(), sql);
+        CostFunctionScope costFunction(*reader, book.get(), sql.text);
         calls = loadUsageCalls(*reader, sql, includeCosts ? book.get() : nullptr);
     }
     rollUp(calls);

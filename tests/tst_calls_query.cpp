@@ -40,6 +40,7 @@ private slots:
     void otherProjectIsSeparate();
     void queryStats_data();
     void queryStats();
+    void storageSizeFollowsACostQuery();
 
     void filter_data();
     void filter();
@@ -321,6 +322,24 @@ void TestCallsQuery::queryStats()
         QVERIFY2(reply.value(u"has_more").isBool(), reply.body.constData());
         QCOMPARE(reply.value(u"has_more").toBool(), hasMore == 1);
     }
+}
+
+// The storage size is summed over the query's calls, a query on the cost included (it summed 0
+// bytes: the cost function was taken back after the count).
+void TestCallsQuery::storageSizeFollowsACostQuery()
+{
+    const Reply byCost = m_server.post(
+        "/calls/query_stats", fillVars(R"({"project_id": "{{P}}", "include_total_storage_size": true,
+            "query": {"$expr": {"$gt": [{"$getField": "summary.weave.total_cost"}, {"$literal": 0}]}}})"));
+    EXPECT_OK(byCost);
+    QCOMPARE(byCost.value(u"count").toInt(), 1); // c1, the only call on a priced model
+    const Reply byId = m_server.post("/calls/query_stats",
+        fillVars(
+            R"({"project_id": "{{P}}", "include_total_storage_size": true, "filter": {"call_ids": ["c1"]}})"));
+    EXPECT_OK(byId);
+    QVERIFY(byId.value(u"total_storage_size_bytes").toInt() > 0);
+    QCOMPARE(
+        byCost.value(u"total_storage_size_bytes").toInt(), byId.value(u"total_storage_size_bytes").toInt());
 }
 
 void TestCallsQuery::filter_data()
