@@ -43,6 +43,14 @@ inline JsonValue jsonText(std::string_view text, JsonAllocator& allocator)
     return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
 }
 
+// Whether `value` is a whole number a 64-bit integer holds: casting any other double to one is
+// undefined (1e25 tokens became a negative cost).
+inline bool isWholeInt64(double value)
+{
+    return value >= -0x1p63 && value < 0x1p63
+        && value == static_cast<double>(static_cast<std::int64_t>(value));
+}
+
 bool isValidUtf8(std::string_view text);
 // `text` with each invalid UTF-8 sequence replaced by U+FFFD: for messages that quote the request.
 std::string withValidUtf8(std::string_view text);

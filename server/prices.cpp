@@ -20,7 +20,7 @@ double numberOr(const JsonValue& object, const char* key, double fallback)
 // Token counts are integers on the wire; keep them so when they are whole.
 JsonValue count(double value)
 {
-    if (value == static_cast<double>(static_cast<std::int64_t>(value)))
+    if (isWholeInt64(value))
         return JsonValue(static_cast<std::int64_t>(value));
     return JsonValue(value);
 }

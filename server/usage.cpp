@@ -167,7 +167,7 @@ void appendUsageMap(std::string& out, const UsageByModel& usage, bool costs)
             out += key;
             if (costs) {
                 // Costs stay JSON floats, as hosted returns them.
-                if (value == std::trunc(value) && std::isfinite(value))
+                if (isWholeInt64(value))
                     out += std::to_string(static_cast<long long>(value)) + ".0";
                 else
                     appendNumber(out, value);

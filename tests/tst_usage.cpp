@@ -16,6 +16,7 @@ private slots:
     void traceUsageRollsUp();
     void traceUsageCosts();
     void callsUsage();
+    void hugeCountsStayPositive();
     void usageBadRequests_data();
     void usageBadRequests();
 };
@@ -146,6 +147,22 @@ void TestUsage::traceUsageCosts()
     const QJsonObject rolled = reply.value(u"call_usage")[u"grandchild"][u"spindle-use-a"].toObject();
     EXPECT_NUMBER(rolled[u"prompt_tokens_total_cost"], own[u"prompt_tokens_total_cost"].toDouble(),
         u"own prompt cost"_s);
+}
+
+// Counts and costs past 64-bit integers stay the doubles they are (1e25 tokens of a priced model
+// came back as a cost of -9223372036854775808).
+void TestUsage::hugeCountsStayPositive()
+{
+    const QString p = testProject("huge");
+    CallSpec call { .id = u"h"_s, .traceId = u"h"_s, .startedAt = isoAt(0), .endedAt = isoAt(10) };
+    call.summary = R"({"usage": {"gpt-4o": {"requests": 1, "prompt_tokens": 1e25, "completion_tokens": 1}}})";
+    EXPECT_OK(m_server.logCalls(p, { call }));
+    const Reply reply = m_server.post("/calls/usage",
+        fill(R"({"project_id": "{{p}}", "call_ids": ["h"], "include_costs": true})", { { "p", p } }));
+    EXPECT_OK(reply);
+    const QJsonObject usage = reply.value(u"call_usage")[u"h"][u"gpt-4o"].toObject();
+    QCOMPARE(usage.value(u"prompt_tokens").toDouble(), 1e25);
+    QVERIFY2(usage.value(u"prompt_tokens_total_cost").toDouble() > 1e18, reply.body.constData());
 }
 
 void TestUsage::callsUsage()
