@@ -164,14 +164,6 @@ Sql orderBy(const JsonValue& request, const FieldResolver& fields)
     return sql;
 }
 
-std::int64_t nonNegative(const JsonValue& request, const char* key)
-{
-    const auto value = optionalInt(request, key, "");
-    if (value && *value < 0)
-        throw badRequest(std::string(key) + " must not be negative");
-    return value.value_or(0);
-}
-
 } // namespace
 
 const char* const kCallSelectColumns =
@@ -284,7 +276,7 @@ CallsQuery parseCallsQuery(const JsonValue& request)
             throw badRequest("limit must not be negative");
         query.limit = *limit;
     }
-    query.offset = nonNegative(request, "offset");
+    query.offset = optionalCount(request, "offset", "").value_or(0);
     query.includeCosts = optionalBool(request, "include_costs", "").value_or(false);
     query.includeFeedback = optionalBool(request, "include_feedback", "").value_or(false);
     query.includeStorageSize = optionalBool(request, "include_storage_size", "").value_or(false);

@@ -133,8 +133,8 @@ std::string costQuery(const JsonValue& body, RequestContext& context)
     sql.append(" ORDER BY ");
     for (const auto& term : parseSortBy(body))
         sql.append(compileSortTerm(term.field, term.descending, priceColumns())).append(", ");
-    sql.append("effective_date DESC, id ASC LIMIT ").bind(optionalInt(body, "limit", "").value_or(-1));
-    sql.append(" OFFSET ").bind(optionalInt(body, "offset", "").value_or(0));
+    sql.append("effective_date DESC, id ASC LIMIT ").bind(optionalCount(body, "limit", "").value_or(-1));
+    sql.append(" OFFSET ").bind(optionalCount(body, "offset", "").value_or(0));
     const auto fields = optionalStringList(body, "fields", "");
     auto reader = context.db.read();
     auto stmt = reader->prepareAdHoc(sql.text);

@@ -242,8 +242,8 @@ std::string feedbackQuery(const JsonValue& body, RequestContext& context)
     sql.append(" ORDER BY ");
     for (const auto& term : parseSortBy(body))
         sql.append(compileSortTerm(term.field, term.descending, feedbackColumns())).append(", ");
-    sql.append("created_at ASC, id ASC LIMIT ").bind(optionalInt(body, "limit", "").value_or(-1));
-    sql.append(" OFFSET ").bind(optionalInt(body, "offset", "").value_or(0));
+    sql.append("created_at ASC, id ASC LIMIT ").bind(optionalCount(body, "limit", "").value_or(-1));
+    sql.append(" OFFSET ").bind(optionalCount(body, "offset", "").value_or(0));
     const auto fields = optionalStringList(body, "fields", "");
     const auto wanted = [&](std::string_view name) {
         return fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end();

@@ -428,6 +428,14 @@ std::optional<std::int64_t> optionalInt(const JsonValue& object, const char* key
     return value->GetInt64();
 }
 
+std::optional<std::int64_t> optionalCount(const JsonValue& object, const char* key, std::string_view where)
+{
+    const auto value = optionalInt(object, key, where);
+    if (value && *value < 0)
+        throw badRequest("field '" + fieldName(where, key) + "' must not be negative");
+    return value;
+}
+
 std::vector<std::string> optionalStringList(const JsonValue& object, const char* key, std::string_view where)
 {
     std::vector<std::string> list;

@@ -65,6 +65,8 @@ std::string requireString(const JsonValue& object, const char* key, std::string_
 std::optional<std::string> optionalString(const JsonValue& object, const char* key, std::string_view where);
 std::optional<bool> optionalBool(const JsonValue& object, const char* key, std::string_view where);
 std::optional<std::int64_t> optionalInt(const JsonValue& object, const char* key, std::string_view where);
+// An optional `limit` or `offset`: an integer, not negative.
+std::optional<std::int64_t> optionalCount(const JsonValue& object, const char* key, std::string_view where);
 std::vector<std::string> optionalStringList(const JsonValue& object, const char* key, std::string_view where);
 void requireObjectBody(const JsonValue& body);
 

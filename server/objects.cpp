@@ -259,11 +259,11 @@ std::string objsQuery(const JsonValue& body, RequestContext& context)
     }
     sql.append(
         " ORDER BY " + (order.empty() ? std::string("created_at ASC, ") : order) + "version_index ASC");
-    const auto limit = optionalInt(body, "limit", "");
+    const auto limit = optionalCount(body, "limit", "");
     sql.append(" LIMIT ")
         .bind(limit.value_or(-1))
         .append(" OFFSET ")
-        .bind(optionalInt(body, "offset", "").value_or(0));
+        .bind(optionalCount(body, "offset", "").value_or(0));
     auto reader = context.db.read();
     auto stmt = reader->prepareAdHoc(sql.text);
     stmt->bindAll(sql.params);

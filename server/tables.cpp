@@ -110,8 +110,8 @@ std::string tableQuery(const JsonValue& body, RequestContext& context)
     sql.append(" ORDER BY ");
     for (const auto& term : parseSortBy(body))
         sql.append(compileSortTerm(term.field, term.descending, fields)).append(", ");
-    sql.append("e.idx ASC LIMIT ").bind(optionalInt(body, "limit", "").value_or(-1));
-    sql.append(" OFFSET ").bind(optionalInt(body, "offset", "").value_or(0));
+    sql.append("e.idx ASC LIMIT ").bind(optionalCount(body, "limit", "").value_or(-1));
+    sql.append(" OFFSET ").bind(optionalCount(body, "offset", "").value_or(0));
     auto reader = context.db.read();
     if (!tableExists(*reader, projectId, digest))
         throw notFound("table " + digest + " not found in " + projectId);

@@ -167,6 +167,11 @@ void TestBadInput::wrongTypes_data()
     row("limit huge", q, R"({"project_id": "bad/main", "limit": 1e30})");
     row("offset negative", q, R"({"project_id": "bad/main", "offset": -1})");
     row("offset as string", q, R"({"project_id": "bad/main", "offset": "2"})");
+    // Every listing route refuses a negative page, not only the calls' ones.
+    row("objs/query limit negative", "/objs/query", R"({"project_id": "bad/main", "limit": -1})");
+    row("objs/query offset negative", "/objs/query", R"({"project_id": "bad/main", "offset": -3})");
+    row("feedback/query limit negative", "/feedback/query", R"({"project_id": "bad/main", "limit": -2})");
+    row("cost/query offset negative", "/cost/query", R"({"project_id": "bad/main", "offset": -1})");
     row("filter not an object", q, R"({"project_id": "bad/main", "filter": "r1"})");
     row("call_ids not a list", q, R"({"project_id": "bad/main", "filter": {"call_ids": "r1"}})");
     row("call_ids of numbers", q, R"({"project_id": "bad/main", "filter": {"call_ids": [1]}})");
