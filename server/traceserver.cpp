@@ -70,6 +70,10 @@ const Route kJsonRoutes[] = {
     { "/spindle/projects", spindleProjects },
 };
 
+// Enough for the desktop app's six connections, SDK connection pools and an export at once. Idle
+// threads cost a stack each and nothing else.
+constexpr std::size_t kHttpThreads = 64;
+
 std::string errorBody(const ApiError& error)
 {
     std::string out = "{\"reason\":";
@@ -277,6 +281,9 @@ int TraceServer::bind()
     http.set_payload_max_length(m_options.maxBodyBytes);
     http.set_tcp_nodelay(true);
     http.set_keep_alive_max_count(1000); // the default (5) would reconnect every 5th SDK request
+    // A thread serves one connection for as long as it is kept alive (up to 5 s idle): with the
+    // library's 8, eight SDK or idle connections locked every other client out, the desktop app too.
+    http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty())
             return;

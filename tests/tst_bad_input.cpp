@@ -4,7 +4,14 @@
 #include "support/testserver.h"
 
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace spindle::test;
@@ -75,6 +82,7 @@ private slots:
     void longListsWithinTheLimitsWork();
     void nonFiniteNumbersAreStoredAsNull();
     void nulBytesAndInvalidUtf8();
+    void idleConnectionsDoNotLockOthersOut();
     void unknownEndpoint_data();
     void unknownEndpoint();
     void deepNestingDoesNotCrash_data();
@@ -704,6 +712,41 @@ void TestBadInput::nulBytesAndInvalidUtf8()
     EXPECT_CLIENT_ERROR(upload("bad/\xff\xfe"));
     EXPECT_CLIENT_ERROR(upload("bad/\xc3"));
     EXPECT_API_ERROR(m_server.send("POST", "/%ff%fe", "{}", "application/json"), 404);
+}
+
+// Connections kept alive and idle, as SDKs and the desktop app leave them, each hold a server
+// thread until they close. With eight threads, sixteen of them locked a new client out until the
+// server dropped some of them (after 5 s idle): a reply then means some idle connection was closed.
+void TestBadInput::idleConnectionsDoNotLockOthersOut()
+{
+    std::vector<int> idle;
+    const auto closeAll = qScopeGuard([&idle] {
+        for (int fd : idle)
+            ::close(fd);
+    });
+    const QByteArray request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    for (int i = 0; i < 16; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(quint16(m_server.port()));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QVERIFY(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        idle.push_back(fd);
+        QCOMPARE(::write(fd, request.constData(), size_t(request.size())), ssize_t(request.size()));
+    }
+    // Each got its answer and stays open.
+    for (int fd : idle) {
+        char buffer[512];
+        QVERIFY(::read(fd, buffer, sizeof buffer) > 0);
+    }
+    EXPECT_OK(m_server.post("/calls/query_stats", R"({"project_id": "bad/main"})"));
+    for (int fd : idle) {
+        pollfd state { fd, POLLIN, 0 };
+        char byte = 0;
+        const bool closed = ::poll(&state, 1, 0) == 1 && ::recv(fd, &byte, 1, MSG_PEEK) == 0;
+        QVERIFY2(!closed, "the server closed an idle connection to serve the new one");
+    }
 }
 
 void TestBadInput::unknownEndpoint_data()
