@@ -121,12 +121,15 @@ void insertVersion(Connection& db, const JsonValue& obj, const std::string& proj
     const std::string& objectId, const std::string& digest, const std::string& valText, const JsonValue& val,
     const std::string& userId)
 {
-    auto count = db.prepare("SELECT count(*) FROM objects WHERE project_id = ? AND object_id = ?");
-    count->bind(1, std::string_view(projectId));
-    count->bind(2, std::string_view(objectId));
-    count->step();
-    const std::int64_t versionIndex = count->columnInt(0);
-    count->reset();
+    // One past the highest index, deleted versions included: that is the count of versions (0, 1,
+    // 2, ...) until a deleted one comes back with a new index, after which a count would repeat one.
+    auto next = db.prepare(
+        "SELECT ifnull(max(version_index) + 1, 0) FROM objects WHERE project_id = ? AND object_id = ?");
+    next->bind(1, std::string_view(projectId));
+    next->bind(2, std::string_view(objectId));
+    next->step();
+    const std::int64_t versionIndex = next->columnInt(0);
+    next->reset();
     auto clear = db.prepare("UPDATE objects SET is_latest = 0 WHERE project_id = ? AND object_id = ?");
     clear->bind(1, std::string_view(projectId));
     clear->bind(2, std::string_view(objectId));

@@ -59,6 +59,7 @@ private slots:
     void querySortAndPaging();
     void queryMetadataOnly();
     void deleteMovesLatestBack();
+    void recreatedVersionGetsAFreshIndex();
     void deleteAllVersions();
 
     void fileRoundTrip_data();
@@ -566,6 +567,25 @@ void TestObjects::queryMetadataOnly()
     EXPECT_OK(reply);
     QCOMPARE(reply.value(u"objs")[0][u"val"], QJsonValue(QJsonObject()));
     QCOMPARE(reply.value(u"objs")[0][u"object_id"].toString(), u"m"_s);
+}
+
+// A deleted version created again is a new version with its own index. Its index used to be the
+// count of rows, which the next version got too: A 0, B 2, C 2 (latest), and "v2" read B.
+void TestObjects::recreatedVersionGetsAFreshIndex()
+{
+    const QString project = testProject("objects");
+    const QString a = createObject(project, u"r"_s, R"({"v": "A"})").value(u"digest").toString();
+    const QString b = createObject(project, u"r"_s, R"({"v": "B"})").value(u"digest").toString();
+    EXPECT_OK(
+        m_server.post("/obj/delete", R"({"project_id": "{{p}}", "object_id": "r", "digests": ["{{d}}"]})",
+            { { "p", project }, { "d", b } }));
+    QCOMPARE(createObject(project, u"r"_s, R"({"v": "B"})").value(u"digest").toString(), b);
+    const QString c = createObject(project, u"r"_s, R"({"v": "C"})").value(u"digest").toString();
+    QCOMPARE(versionDigests(project, u"r"_s), (QStringList { u"0:0:"_s + a, u"2:0:"_s + b, u"3:1:"_s + c }));
+    const Reply v3 = m_server.post(
+        "/obj/read", R"({"project_id": "{{p}}", "object_id": "r", "digest": "v3"})", { { "p", project } });
+    EXPECT_OK(v3);
+    QCOMPARE(v3.value(u"obj")[u"digest"].toString(), c);
 }
 
 void TestObjects::deleteMovesLatestBack()
