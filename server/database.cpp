@@ -144,11 +144,17 @@ CREATE INDEX calls_roots ON calls (project_id, started_at DESC, id) WHERE parent
 
 } // namespace
 
+constexpr std::int64_t kWalSizeLimitBytes = 64 * 1024 * 1024;
+
 Database::Database(std::string path)
     : m_path(std::move(path))
 {
     m_writer = std::make_unique<Connection>(m_path, false);
     m_writer->exec("PRAGMA journal_mode=WAL");
+    // A stream keeps its read transaction open while it is read, and SQLite cannot restart the log
+    // under a reader: a slow export beside busy writers grew it by gigabytes. Once it restarts, the
+    // file is cut back to this size instead of keeping its peak on disk.
+    m_writer->exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimitBytes));
     migrate();
 }
 
