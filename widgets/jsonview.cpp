@@ -23,6 +23,7 @@
 #include <QScopedValueRollback>
 #include <QStackedWidget>
 #include <QStyle>
+#include <QStyledItemDelegate>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -35,6 +36,21 @@ namespace {
 
 constexpr int kSearchDelayMs = 250;
 constexpr int kMaxAutoExpandedRows = 50;
+
+// Keys are cut at the right. The view's middle elision, kept for values (their "… (N chars)" stays
+// in sight), turned the group key "[10000 … 10999]" into a wrong-looking "[1000…0999]".
+class KeyDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->textElideMode = Qt::ElideRight;
+    }
+};
 
 // Qt lays out a line with no break opportunity in quadratic time when wrapping at word
 // boundaries (a 2 MB base64 line takes minutes), so such text wraps anywhere instead.
@@ -170,6 +186,7 @@ void JsonView::setUpTree()
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setAllColumnsShowFocus(true);
     m_tree->setTextElideMode(Qt::ElideMiddle); // keeps the "… (N chars)" of long strings in sight
+    m_tree->setItemDelegateForColumn(JsonTreeModel::KeyColumn, new KeyDelegate(m_tree));
     QHeaderView* header = m_tree->header();
     header->setStretchLastSection(false);
     header->setSectionResizeMode(JsonTreeModel::ValueColumn, QHeaderView::Stretch);

@@ -16,6 +16,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
+#include <QPainter>
+#include <QStyledItemDelegate>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -33,6 +35,7 @@ class TestDetailWidgets : public QObject
 private Q_SLOTS:
     void jsonViewEmptyState();
     void jsonViewTree();
+    void jsonViewKeysElideAtTheRight();
     void jsonViewSearch();
     void jsonViewSearchTyped();
     void jsonViewSearchBigValue();
@@ -162,6 +165,39 @@ void TestDetailWidgets::jsonViewTree()
     JsonView output;
     output.setValue(call.output, u"output"_s);
     saveShot(output, u"jsonview_output"_s);
+}
+
+// The view elides in the middle (for long values); a key cut in the middle read as another key:
+// the group "[10000 … 10999]" showed as "[1000…0999]". Keys are cut at the right.
+void TestDetailWidgets::jsonViewKeysElideAtTheRight()
+{
+    JsonView view;
+    QJsonArray items;
+    for (int i = 0; i < 20000; ++i)
+        items.append(i);
+    view.setValue(QJsonObject { { u"chunks"_s, items } }, u"inputs"_s);
+    const QModelIndex chunks = rowByKey(view.model(), {}, u"chunks"_s);
+    const QModelIndex group = view.model()->index(10, JsonTreeModel::KeyColumn, chunks);
+    QCOMPARE(group.data().toString(), u"[10000 … 10999]"_s);
+    const auto paint = [&](QAbstractItemDelegate* delegate, Qt::TextElideMode viewMode) {
+        QStyleOptionViewItem option;
+        option.initFrom(view.treeView());
+        option.rect = QRect(0, 0, view.treeView()->fontMetrics().horizontalAdvance(u"[10000 … 1"_s), 20);
+        option.textElideMode = viewMode; // what the view hands every cell
+        option.features |= QStyleOptionViewItem::HasDisplay;
+        QImage image(option.rect.size(), QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        delegate->paint(&painter, option, group);
+        return image;
+    };
+    QAbstractItemDelegate* keys = view.treeView()->itemDelegateForColumn(JsonTreeModel::KeyColumn);
+    QVERIFY(keys);
+    QStyledItemDelegate plain;
+    const QImage shown = paint(keys, view.treeView()->textElideMode());
+    QCOMPARE(view.treeView()->textElideMode(), Qt::ElideMiddle);
+    QCOMPARE(shown, paint(&plain, Qt::ElideRight));
+    QVERIFY(shown != paint(&plain, Qt::ElideMiddle));
 }
 
 void TestDetailWidgets::jsonViewSearch()
