@@ -2,6 +2,7 @@
 
 #include "ui/defaultprices.h"
 #include "ui/providerstore.h"
+#include "ui/searchtext.h"
 
 #include <QAction>
 #include <QFile>
@@ -93,7 +94,7 @@ void ModelCatalogPage::buildSearch(QWidget* parent)
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(260);
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString& text) {
-        m_proxy->setFilterFixedString(text.trimmed());
+        m_proxy->setFilterFixedString(searchText(text));
         updateEmptyState();
     });
     auto* find = new QAction(this);

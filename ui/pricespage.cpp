@@ -4,6 +4,7 @@
 #include "net/traceclient.h"
 #include "ui/defaultprices.h"
 #include "ui/pricedialog.h"
+#include "ui/searchtext.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -414,7 +415,7 @@ void PricesPage::setDefaultsFilter(const QString& text)
 {
     if (m_filter->text() != text)
         m_filter->setText(text); // comes back here through textChanged
-    m_defaultsProxy->setFilterFixedString(text.trimmed());
+    m_defaultsProxy->setFilterFixedString(searchText(text));
     const int shown = m_defaultsProxy->rowCount();
     const int total = m_defaultsModel->rowCount();
     const QLocale locale;
