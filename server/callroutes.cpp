@@ -22,7 +22,7 @@ CallStream::CallStream(RequestContext& context, const JsonValue& request)
     , m_reader(context.db.read())
 {
     const Sql sql = selectSql(m_query);
-    if (sql.text.find("wv_cost(") != std::string::npos) {
+    if (usesCostFunction(sql.text)) {
         m_costBook = std::make_unique<PriceBook>(context.prices.forProject(*m_reader, m_query.projectId));
         m_costFunction.emplace(*m_reader, m_costBook.get(), sql.text);
     }
@@ -164,7 +164,7 @@ std::string callsQueryStats(const JsonValue& body, RequestContext& context)
     sql.append(query.where).append(" LIMIT ").bind(limit ? *limit + 1 : -1).append(")");
     auto reader = context.db.read();
     std::unique_ptr<PriceBook> costBook;
-    if (sql.text.find("wv_cost(") != std::string::npos)
+    if (usesCostFunction(sql.text))
         costBook = std::make_unique<PriceBook>(context.prices.forProject(*reader, query.projectId));
     // Both statements below filter on the query: the size too needs wv_cost() (it summed 0 bytes).
     const CostFunctionScope costFunction(*reader, costBook.get(), sql.text);

@@ -95,7 +95,7 @@ std::optional<std::int64_t> totalTokens(const JsonValue& summary)
     double total = 0;
     for (const auto& model : usage->value.GetObject())
         total += normaliseUsage(model.value).total;
-    if (!(total >= -0x1p63 && total < 0x1p63)) // NaN or beyond 64 bits: no count to store
+    if (!fitsInt64(total)) // NaN or beyond 64 bits: no count to store
         return std::nullopt;
     return static_cast<std::int64_t>(total);
 }

@@ -43,12 +43,17 @@ inline JsonValue jsonText(std::string_view text, JsonAllocator& allocator)
     return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
 }
 
-// Whether `value` is a whole number a 64-bit integer holds: casting any other double to one is
-// undefined (1e25 tokens became a negative cost).
+// Whether a 64-bit integer holds `value` (truncated): casting any other double to one is undefined
+// (1e25 tokens became a negative cost). False for NaN.
+inline bool fitsInt64(double value)
+{
+    return value >= -0x1p63 && value < 0x1p63;
+}
+
+// Whether `value` is a whole number a 64-bit integer holds.
 inline bool isWholeInt64(double value)
 {
-    return value >= -0x1p63 && value < 0x1p63
-        && value == static_cast<double>(static_cast<std::int64_t>(value));
+    return fitsInt64(value) && value == static_cast<double>(static_cast<std::int64_t>(value));
 }
 
 bool isValidUtf8(std::string_view text);

@@ -25,11 +25,6 @@ JsonValue count(double value)
     return JsonValue(value);
 }
 
-JsonValue text(std::string_view value, JsonAllocator& alloc)
-{
-    return JsonValue(value.data(), static_cast<rapidjson::SizeType>(value.size()), alloc);
-}
-
 } // namespace
 
 const char* const kPriceSelectColumns =
@@ -182,15 +177,15 @@ bool PriceBook::buildCosts(
         cost.AddMember("completion_token_cost", price->completionTokenCost, alloc);
         cost.AddMember("cache_read_input_token_cost", price->cacheReadInputTokenCost, alloc);
         cost.AddMember("cache_creation_input_token_cost", price->cacheCreationInputTokenCost, alloc);
-        cost.AddMember("prompt_token_cost_unit", text(price->promptTokenCostUnit, alloc), alloc);
-        cost.AddMember("completion_token_cost_unit", text(price->completionTokenCostUnit, alloc), alloc);
-        cost.AddMember("effective_date", text(formatSqlTime(price->effectiveDate), alloc), alloc);
-        cost.AddMember("provider_id", text(price->providerId, alloc), alloc);
-        cost.AddMember("pricing_level", text(price->pricingLevel, alloc), alloc);
-        cost.AddMember("pricing_level_id", text(price->pricingLevelId, alloc), alloc);
-        cost.AddMember("created_at", text(formatSqlTime(price->createdAt), alloc), alloc);
-        cost.AddMember("created_by", text(price->createdBy, alloc), alloc);
-        costs.AddMember(text(llmId, alloc), cost, alloc);
+        cost.AddMember("prompt_token_cost_unit", jsonText(price->promptTokenCostUnit, alloc), alloc);
+        cost.AddMember("completion_token_cost_unit", jsonText(price->completionTokenCostUnit, alloc), alloc);
+        cost.AddMember("effective_date", jsonText(formatSqlTime(price->effectiveDate), alloc), alloc);
+        cost.AddMember("provider_id", jsonText(price->providerId, alloc), alloc);
+        cost.AddMember("pricing_level", jsonText(price->pricingLevel, alloc), alloc);
+        cost.AddMember("pricing_level_id", jsonText(price->pricingLevelId, alloc), alloc);
+        cost.AddMember("created_at", jsonText(formatSqlTime(price->createdAt), alloc), alloc);
+        cost.AddMember("created_by", jsonText(price->createdBy, alloc), alloc);
+        costs.AddMember(jsonText(llmId, alloc), cost, alloc);
     }
     return costs.MemberCount() > 0;
 }

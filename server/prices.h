@@ -74,6 +74,13 @@ private:
 // Lets the server filter and sort by cost, which hosted Weave cannot.
 void registerCostFunction(sqlite3* db, const PriceBook* book);
 
+// Whether `sql` calls wv_cost(), the cost of a `query` on summary.weave.total_cost: then it needs
+// the project's price book, and a CostFunctionScope while it runs.
+inline bool usesCostFunction(std::string_view sql)
+{
+    return sql.find("wv_cost(") != std::string_view::npos;
+}
+
 // Backs wv_cost() (a `query` on summary.weave.total_cost) while the statements of `sql` run, and
 // takes it back on the way out, exceptions included: the function must not outlive `book`.
 class CostFunctionScope
@@ -81,7 +88,7 @@ class CostFunctionScope
 public:
     CostFunctionScope(Connection& connection, const PriceBook* book, std::string_view sql)
         : m_connection(connection)
-        , m_active(book && sql.find("wv_cost(") != std::string::npos)
+        , m_active(book && usesCostFunction(sql))
     {
         if (m_active)
             registerCostFunction(m_connection.handle(), book);

@@ -384,7 +384,7 @@ std::string callsStats(const JsonValue& body, RequestContext& context)
         auto reader = context.db.read();
         ReadSnapshot snapshot(*reader);
         std::unique_ptr<PriceBook> book;
-        if (plan.needsPrices || plan.sql.text.find("wv_cost(") != std::string::npos)
+        if (plan.needsPrices || usesCostFunction(plan.sql.text))
             book = std::make_unique<PriceBook>(context.prices.forProject(*reader, plan.projectId));
         scanned = scanInSlices(*reader, context.db, plan, book.get());
         if (scanned.usage && plan.sampleLimit > 0)

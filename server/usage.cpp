@@ -215,7 +215,7 @@ std::string traceUsage(const JsonValue& body, RequestContext& context)
         auto reader = context.db.read();
         ReadSnapshot snapshot(*reader);
         std::unique_ptr<PriceBook> book;
-        if (includeCosts || sql.text.find("wv_cost(") != std::string::npos)
+        if (includeCosts || usesCostFunction(sql.text))
             book = std::make_unique<PriceBook>(context.prices.forProject(*reader, query.projectId));
         CostFunctionScope costFunction(*reader, book.get(), sql.text);
         calls = loadUsageCalls(*reader, sql, includeCosts ? book.get() : nullptr);

@@ -1,6 +1,7 @@
 #include "ui/filterbar.h"
 
 #include "core/call.h"
+#include "models/callstablemodel.h"
 #include "ui/conditiondialog.h"
 #include "widgets/chipbar.h"
 
@@ -19,12 +20,7 @@
 namespace spindle::ui {
 namespace {
 
-const char* const kStatuses[][2] = {
-    { "success", "Success" },
-    { "error", "Error" },
-    { "running", "Running" },
-    { "descendant_error", "Child error" },
-};
+const char* const kStatuses[] = { "success", "error", "running", "descendant_error" };
 
 const char* const kRanges[][2] = {
     { "", "Any time" },
@@ -80,9 +76,9 @@ FilterBar::FilterBar(QWidget* parent)
     m_status->setToolTip(tr("Show only calls with these statuses"));
     auto* statusMenu = new QMenu(m_status);
     for (const auto& status : kStatuses) {
-        QAction* action = statusMenu->addAction(tr(status[1]));
+        QAction* action = statusMenu->addAction(models::statusText(QString::fromLatin1(status)));
         action->setCheckable(true);
-        action->setData(QString::fromLatin1(status[0]));
+        action->setData(QString::fromLatin1(status));
         connect(action, &QAction::toggled, this, [this] {
             refreshChips();
             Q_EMIT changed();
