@@ -49,6 +49,8 @@ AppSession::AppSession(AppOptions options, QObject* parent)
 AppSession::~AppSession()
 {
     m_window.reset();
+    // The client's kept-alive connections close first: the embedded server then need not end them.
+    m_client.reset();
     m_embedded->stop();
 }
 

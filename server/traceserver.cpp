@@ -2,6 +2,7 @@
 
 #include "core/digest.h"
 #include "server/calls.h"
+#include "server/connections.h"
 #include "server/feedback.h"
 #include "server/objects.h"
 #include "server/stats.h"
@@ -9,9 +10,11 @@
 
 #include <QByteArray>
 
+#include <condition_variable>
 #include <filesystem>
 #include <httplib.h>
 #include <iostream>
+#include <mutex>
 
 namespace spindle::server {
 namespace {
@@ -20,6 +23,10 @@ namespace {
 constexpr int kSmallChunks = 5;
 constexpr int kSmallChunkRows = 10;
 constexpr int kLargeChunkRows = 500;
+
+// How long stop() lets connections end on their own (an upload that is still arriving) before it
+// ends their reading side.
+constexpr std::chrono::milliseconds kStopGrace(250);
 
 struct Route
 {
@@ -168,6 +175,9 @@ struct TraceServer::Impl
     PriceCatalog prices;
     std::string userId;
     httplib::Server http;
+    std::mutex servingMutex;
+    std::condition_variable servingEnded;
+    bool served = false; // serve() has returned: every connection is closed
 };
 
 void TraceServer::Impl::addRoutes()
@@ -308,6 +318,9 @@ int TraceServer::bind()
 void TraceServer::serve()
 {
     m_impl->http.listen_after_bind();
+    const std::lock_guard lock(m_impl->servingMutex);
+    m_impl->served = true;
+    m_impl->servingEnded.notify_all();
 }
 
 int TraceServer::startInBackground()
@@ -322,8 +335,16 @@ int TraceServer::startInBackground()
 
 void TraceServer::stop()
 {
-    if (m_impl)
+    if (m_impl) {
+        const bool serving = m_impl->http.is_running();
         m_impl->http.stop();
+        // serve() returns once every connection's thread is done, and an idle kept-alive
+        // connection holds its thread for 5 s: closing the desktop app waited for the SDKs' and
+        // its own connections, and for a trickling client without end.
+        std::unique_lock lock(m_impl->servingMutex);
+        if (serving && !m_impl->servingEnded.wait_for(lock, kStopGrace, [this] { return m_impl->served; }))
+            endReadsOfAcceptedConnections(m_port);
+    }
     if (m_thread.joinable())
         m_thread.join();
 }

@@ -34,7 +34,8 @@ public:
     void serve();
     // bind() + serve() on a background thread; returns the bound port.
     int startInBackground();
-    // Stops accepting, lets in-flight requests finish, and joins the background thread.
+    // Stops accepting, lets in-flight requests finish, ends idle and trickling connections (after a
+    // short grace), and joins the background thread. Safe from any thread while serve() runs.
     void stop();
 
     int port() const

@@ -1,0 +1,12 @@
+#pragma once
+
+namespace spindle::server {
+
+// Ends the reading side of every connection this process accepted on `port` (Linux; elsewhere it
+// does nothing). A server thread that waits on a kept-alive connection, or on a client that
+// trickles its request, then sees the end of the stream at once instead of after its 5 s timeout
+// (per read: never, for a trickle). Requests already received are still read and answered: the
+// writing side stays open.
+void endReadsOfAcceptedConnections(int port);
+
+} // namespace spindle::server
