@@ -152,9 +152,13 @@ void AppSession::useServer(const QUrl& url, const QString& description, const QS
     m_url = url;
     m_apiKey = apiKey;
     m_client->setConnection({ url, apiKey });
-    const QString snippet = QStringLiteral("WF_TRACE_SERVER_URL=%1 WANDB_API_KEY=%2")
-                                .arg(url.toString(QUrl::StripTrailingSlash),
-                                    apiKey.isEmpty() ? QStringLiteral("any") : QStringLiteral("<your key>"));
+    const QString base = url.toString(QUrl::StripTrailingSlash);
+    QString snippet = QStringLiteral("WF_TRACE_SERVER_URL=%1 WANDB_API_KEY=%2")
+                          .arg(base, apiKey.isEmpty() ? QStringLiteral("any") : QStringLiteral("<your key>"));
+    // The Python SDK's weave.init asks the W&B API about the user and the project first: a local
+    // Spindle server answers those too (server/wandbapi.h).
+    if (m_profileKind == int(ui::ConnectionProfile::Kind::Local))
+        snippet = QStringLiteral("WANDB_BASE_URL=%1 ").arg(base) + snippet;
     m_window->setConnectionInfo(description, snippet);
     m_window->showStatus(tr("Connected to %1").arg(url.toString()));
     m_window->loadProjects();

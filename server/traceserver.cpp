@@ -7,6 +7,7 @@
 #include "server/objects.h"
 #include "server/stats.h"
 #include "server/tables.h"
+#include "server/wandbapi.h"
 
 #include <QByteArray>
 
@@ -47,34 +48,20 @@ const char* jsonContentType(const httplib::Request& req)
 }
 
 const Route kJsonRoutes[] = {
-    { "/call/start", callStart },
-    { "/call/end", callEnd },
-    { "/call/upsert_batch", callUpsertBatch },
-    { "/call/read", callRead },
-    { "/call/update", callUpdate },
-    { "/calls/delete", callsDelete },
-    { "/calls/query", callsQuery },
-    { "/calls/query_stats", callsQueryStats },
+    { "/call/start", callStart }, { "/call/end", callEnd }, { "/call/upsert_batch", callUpsertBatch },
+    { "/call/read", callRead }, { "/call/update", callUpdate }, { "/calls/delete", callsDelete },
+    { "/calls/query", callsQuery }, { "/calls/query_stats", callsQueryStats },
     { "/calls/stats", callsStats }, // stats.h: buckets, usage/call metrics, filter, timezone
     { "/trace/usage", traceUsage }, // stats.h: per-call usage rolled up over descendants
     { "/calls/usage", callsUsage }, // stats.h: the same for listed calls and their whole traces
-    { "/obj/create", objCreate },
-    { "/obj/read", objRead },
-    { "/objs/query", objsQuery },
-    { "/obj/delete", objDelete },
-    { "/table/create", tableCreate },
-    { "/table/query", tableQuery },
-    { "/table/query_stats", tableQueryStats },
-    { "/refs/read_batch", refsReadBatch },
-    { "/feedback/create", feedbackCreate },
-    { "/feedback/batch/create", feedbackBatchCreate },
-    { "/feedback/query", feedbackQuery },
-    { "/feedback/purge", feedbackPurge },
-    { "/feedback/replace", feedbackReplace },
-    { "/cost/create", costCreate },
-    { "/cost/query", costQuery },
-    { "/cost/purge", costPurge },
-    { "/spindle/projects", spindleProjects },
+    { "/obj/create", objCreate }, { "/obj/read", objRead }, { "/objs/query", objsQuery },
+    { "/obj/delete", objDelete }, { "/table/create", tableCreate }, { "/table/query", tableQuery },
+    { "/table/query_stats", tableQueryStats }, { "/refs/read_batch", refsReadBatch },
+    { "/feedback/create", feedbackCreate }, { "/feedback/batch/create", feedbackBatchCreate },
+    { "/feedback/query", feedbackQuery }, { "/feedback/purge", feedbackPurge },
+    { "/feedback/replace", feedbackReplace }, { "/cost/create", costCreate }, { "/cost/query", costQuery },
+    { "/cost/purge", costPurge }, { "/spindle/projects", spindleProjects },
+    { "/graphql", wandbGraphql }, // wandbapi.h: what weave.init asks the W&B API
 };
 
 // Enough for the desktop app's six connections, SDK connection pools and an export at once. Idle
@@ -196,8 +183,8 @@ void TraceServer::Impl::addRoutes()
         res.set_content("{\"status\":\"ok\"}", "application/json");
     });
     http.Get("/server_info", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content(
-            "{\"min_required_weave_python_version\":\"0.0.0\",\"trace_server_version\":\"spindle-0.1.0\"}",
+        res.set_content("{\"min_required_weave_python_version\":\"0.0.0\",\"trace_server_version\":\"0.1.0\","
+                        "\"server\":\"spindle\"}",
             "application/json");
     });
     addFileRoutes();

@@ -613,6 +613,9 @@ void TestCallsIngest::serviceRoutes()
     // The Python SDK compares this with its own version: it must be a low x.y.z.
     const QString minimum = info.value(u"min_required_weave_python_version").toString();
     QVERIFY2(QRegularExpression(u"^0\\.\\d+\\.\\d+$"_s).match(minimum).hasMatch(), qPrintable(minimum));
+    // It parses this with packaging.version once it has a minimum: "spindle-0.1.0" would raise.
+    const QString version = info.value(u"trace_server_version").toString();
+    QVERIFY2(QRegularExpression(u"^\\d+\\.\\d+\\.\\d+$"_s).match(version).hasMatch(), qPrintable(version));
 }
 
 QTEST_GUILESS_MAIN(TestCallsIngest)

@@ -16,6 +16,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
@@ -311,11 +312,13 @@ void TracesPage::updateEmptyState()
                                  "<p><a href='clear'>Clear all filters</a></p>"));
     } else {
         // One variable a line (a shell continuation), so the snippet fits a narrow table.
+        static const QRegularExpression beforeVariable(QStringLiteral(" (?=[A-Z_]+=)"));
         QString hint = m_connectionHint;
-        hint.replace(QStringLiteral(" WANDB_API_KEY="), QStringLiteral(" \\\nWANDB_API_KEY="));
+        hint.replace(beforeVariable, QStringLiteral(" \\\n"));
         m_emptyState->setText(tr("<p><b>No calls in %1 yet.</b></p>"
                                  "<p>Point your app at this server and run it:</p><pre>%2</pre>"
-                                 "<p>or <a href='sample'>load sample traces</a> to look around.</p>")
+                                 "<p>with <code>weave.init(\"%1\")</code>, "
+                                 "or <a href='sample'>load sample traces</a> to look around.</p>")
                                   .arg(m_projectId.toHtmlEscaped(), hint.toHtmlEscaped()));
         m_emptyState->setToolTip(m_connectionHint);
     }

@@ -668,7 +668,7 @@ void TestTraceClient::getJson()
     m_client->getJson(u"/server_info"_s, info.json(), info.error());
     WAIT_FINISHED(info);
     QVERIFY2(info.out->json.has_value(), qPrintable(describe(info.out->error)));
-    QCOMPARE(info.out->json->value(u"trace_server_version"_s).toString(), u"spindle-0.1.0"_s);
+    QCOMPARE(info.out->json->value(u"server"_s).toString(), u"spindle"_s);
 
     m_fault->setHandler([](const httplib::Request&, httplib::Response& res, int) {
         res.set_content(R"({"ok":1})", "application/json");

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void sortsOnTheServer();
     void filtersOnTheServer();
     void emptyStateIsAboveThePinnedColumns();
+    void emptyProjectSaysHowToLogToIt();
     void pinnedColumnsFilterAndSort();
     void newRowsArePaintedAtOnce();
     void pinIsRemembered();
@@ -140,6 +141,26 @@ void TracesPageTest::emptyStateIsAboveThePinnedColumns()
     QCOMPARE(table->childAt(overlap.center()), empty);
     screenshot(QStringLiteral("traces-page-empty.png"));
     page()->filterBar()->clearAll();
+    waitForRows();
+    QVERIFY(!empty->isVisible());
+}
+
+// A project without calls shows the variables that point an SDK at this server, one a line, and
+// the weave.init call for this very project. The Python SDK needs WANDB_BASE_URL as well.
+void TracesPageTest::emptyProjectSaysHowToLogToIt()
+{
+    m_session->window()->setProject(QStringLiteral("gui-test/empty"));
+    waitForRows();
+    QCOMPARE(page()->controller()->totalCount(), 0);
+    const auto* empty = page()->table()->findChild<QLabel*>();
+    QVERIFY(empty && empty->isVisible());
+    const QString url = m_session->client()->connection().baseUrl.toString(QUrl::StripTrailingSlash);
+    for (const QString& line : { QStringLiteral("WANDB_BASE_URL=%1 \\\n").arg(url),
+             QStringLiteral("\nWF_TRACE_SERVER_URL=%1 \\\n").arg(url), QStringLiteral("\nWANDB_API_KEY=any"),
+             QStringLiteral("weave.init(\"gui-test/empty\")") })
+        QVERIFY2(empty->text().contains(line), qPrintable(empty->text()));
+    screenshot(QStringLiteral("traces-page-no-calls.png"));
+    m_session->window()->setProject(QStringLiteral("gui-test/sample"));
     waitForRows();
     QVERIFY(!empty->isVisible());
 }
