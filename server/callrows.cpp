@@ -140,8 +140,15 @@ void CallRowWriter::append(const Statement& row, std::string& out)
 
 void CallRowWriter::appendJsonColumn(const Statement& row, int column, const char* name, std::string& out)
 {
-    if (!wants(name))
+    if (!wants(name)) {
+        // The Python SDK's CallSchema requires attributes and inputs; Weave's server sends them
+        // empty when they are not among the columns.
+        if (column != ColOutput) {
+            appendKey(out, name);
+            out += "{}";
+        }
         return;
+    }
     appendKey(out, name);
     if (row.isNull(column)) {
         out += column == ColOutput ? "null" : "{}";

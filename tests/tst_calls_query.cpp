@@ -713,6 +713,15 @@ void TestCallsQuery::columnsProjection()
     QCOMPARE(c2.value(u"exception").toString(), u"boom"_s);
     QVERIFY(!c2.value(u"ended_at").isNull());
     QVERIFY(c2.contains(u"display_name"));
+
+    // The Python SDK's CallSchema requires attributes and inputs: they come empty when not asked
+    // for (as Weave's server sends them); output is optional and stays out.
+    const Reply idOnly = m_server.post("/calls/query",
+        fillVars(R"({"project_id": "{{P}}", "filter": {"call_ids": ["c1"]}, "columns": ["id"]})"));
+    const QJsonObject c1 = idOnly.value(u"calls").toArray().first().toObject();
+    QCOMPARE(c1.value(u"inputs"), QJsonValue(QJsonObject()));
+    QCOMPARE(c1.value(u"attributes"), QJsonValue(QJsonObject()));
+    QVERIFY(!c1.contains(u"output"));
 }
 
 void TestCallsQuery::includeCosts()
