@@ -13,6 +13,8 @@ namespace spindle::server {
 std::string callStart(const JsonValue& body, RequestContext& context);
 std::string callEnd(const JsonValue& body, RequestContext& context);
 std::string callUpsertBatch(const JsonValue& body, RequestContext& context);
+// /v2/{entity}/{project}/calls/complete: {"batch": [call]}, each call with its start and end fields.
+std::string callsComplete(const JsonValue& body, RequestContext& context);
 std::string callRead(const JsonValue& body, RequestContext& context);
 std::string callUpdate(const JsonValue& body, RequestContext& context);
 std::string callsDelete(const JsonValue& body, RequestContext& context);

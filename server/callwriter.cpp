@@ -149,6 +149,24 @@ public:
         entry(projectId, id).end = parseEnd(end);
         return "{}";
     }
+    // A call sent whole, its start and end fields in one record: the SDKs' calls-complete mode.
+    std::string addComplete(const JsonValue& call)
+    {
+        if (!call.IsObject())
+            throw badRequest("each batch item must be a call object");
+        const std::string projectId = requireProjectId(call);
+        requireString(call, "id", "call"); // a finished call names itself
+        std::string id;
+        StartHalf start = parseStart(call, id);
+        std::string response = "{\"id\":";
+        appendJsonString(response, id);
+        response += ",\"trace_id\":";
+        appendJsonString(response, start.traceId);
+        CallWrite& write = entry(projectId, id);
+        write.start = std::move(start);
+        write.end = parseEnd(call);
+        return response + "}";
+    }
     std::vector<CallWrite>& writes()
     {
         return m_writes;
@@ -282,31 +300,53 @@ std::string callEnd(const JsonValue& body, RequestContext& context)
     return response;
 }
 
-std::string callUpsertBatch(const JsonValue& body, RequestContext& context)
+namespace {
+
+// The items of a batch request, each through `add`; an error names the item it is about.
+template <typename Add> std::string addBatch(const JsonValue& body, Add&& add)
 {
     requireObjectBody(body);
     const JsonValue* batch = optionalArray(body, "batch", "");
     if (!batch)
         throw badRequest("missing required list 'batch'");
-    BatchBuilder builder;
     std::string response = "{\"res\":[";
     rapidjson::SizeType index = 0;
     for (const auto& item : batch->GetArray()) {
         try {
-            const std::string mode = item.IsObject() ? requireString(item, "mode", "") : std::string();
-            const JsonValue* req = item.IsObject() ? optionalObject(item, "req", "") : nullptr;
-            if (!req || (mode != "start" && mode != "end"))
-                throw badRequest("each batch item must be {\"mode\": \"start\"|\"end\", \"req\": {...}}");
             response += index ? "," : "";
-            response += mode == "start" ? builder.addStart(*req) : builder.addEnd(*req);
+            response += add(item);
         } catch (ApiError& error) {
             error.reason = "batch[" + std::to_string(index) + "]: " + error.reason;
             throw;
         }
         ++index;
     }
-    ingest(builder, context);
     return response + "]}";
+}
+
+} // namespace
+
+std::string callUpsertBatch(const JsonValue& body, RequestContext& context)
+{
+    BatchBuilder builder;
+    const std::string response = addBatch(body, [&builder](const JsonValue& item) {
+        const std::string mode = item.IsObject() ? requireString(item, "mode", "") : std::string();
+        const JsonValue* req = item.IsObject() ? optionalObject(item, "req", "") : nullptr;
+        if (!req || (mode != "start" && mode != "end"))
+            throw badRequest("each batch item must be {\"mode\": \"start\"|\"end\", \"req\": {...}}");
+        return mode == "start" ? builder.addStart(*req) : builder.addEnd(*req);
+    });
+    ingest(builder, context);
+    return response;
+}
+
+std::string callsComplete(const JsonValue& body, RequestContext& context)
+{
+    BatchBuilder builder;
+    const std::string response =
+        addBatch(body, [&builder](const JsonValue& item) { return builder.addComplete(item); });
+    ingest(builder, context);
+    return response;
 }
 
 } // namespace spindle::server

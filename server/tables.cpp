@@ -31,6 +31,156 @@ bool tableExists(Connection& connection, const std::string& projectId, const std
     return stmt->step();
 }
 
+// A table row's digest and its stored text.
+struct NewRow
+{
+    std::string digest;
+    std::string text;
+};
+
+NewRow newRow(const JsonValue& row)
+{
+    if (!row.IsObject())
+        throw badRequest("table rows must be JSON objects");
+    return { weaveDigest(pythonJson(row)), toJson(row) };
+}
+
+// Weave's table digest: of its row digests in order.
+std::string tableDigest(const std::vector<std::string>& rowDigests)
+{
+    std::string concatenated;
+    for (const auto& digest : rowDigests)
+        concatenated += digest;
+    return sha256Hex(concatenated);
+}
+
+// Stores the table `digest` of `rowDigests` (unless it exists) and the rows it does not hold yet.
+void writeTable(Connection& db, const std::string& projectId, const std::string& digest,
+    const std::vector<std::string>& rowDigests, const std::vector<NewRow>& newRows)
+{
+    if (tableExists(db, projectId, digest))
+        return;
+    auto insertRow =
+        db.prepare("INSERT OR IGNORE INTO table_rows (project_id, digest, val) VALUES (?, ?, ?)");
+    for (const NewRow& row : newRows) {
+        insertRow->bind(1, std::string_view(projectId));
+        insertRow->bind(2, std::string_view(row.digest));
+        insertRow->bind(3, std::string_view(row.text));
+        insertRow->run();
+    }
+    auto insertEntry = db.prepare(
+        "INSERT INTO table_entries (project_id, table_digest, idx, row_digest) VALUES (?, ?, ?, ?)");
+    for (std::size_t i = 0; i < rowDigests.size(); ++i) {
+        insertEntry->bind(1, std::string_view(projectId));
+        insertEntry->bind(2, std::string_view(digest));
+        insertEntry->bind(3, static_cast<std::int64_t>(i));
+        insertEntry->bind(4, std::string_view(rowDigests[i]));
+        insertEntry->run();
+    }
+    auto insertTable =
+        db.prepare("INSERT INTO tables (project_id, digest, row_count, created_at) VALUES (?, ?, ?, ?)");
+    insertTable->bind(1, std::string_view(projectId));
+    insertTable->bind(2, std::string_view(digest));
+    insertTable->bind(3, static_cast<std::int64_t>(rowDigests.size()));
+    insertTable->bind(4, nowMicros());
+    insertTable->run();
+}
+
+std::vector<std::string> rowDigestsOf(Connection& db, const std::string& projectId, const std::string& digest)
+{
+    if (!tableExists(db, projectId, digest))
+        throw notFound("table " + digest + " not found in " + projectId);
+    auto stmt = db.prepare(
+        "SELECT row_digest FROM table_entries WHERE project_id = ? AND table_digest = ? ORDER BY idx");
+    stmt->bind(1, std::string_view(projectId));
+    stmt->bind(2, std::string_view(digest));
+    std::vector<std::string> digests;
+    while (stmt->step())
+        digests.emplace_back(stmt->columnText(0));
+    return digests;
+}
+
+std::string digestsJson(const char* key, const std::vector<std::string>& digests)
+{
+    std::string out = std::string(",\"") + key + "\":[";
+    for (std::size_t i = 0; i < digests.size(); ++i) {
+        if (i)
+            out.push_back(',');
+        appendJsonString(out, digests[i]);
+    }
+    return out + "]";
+}
+
+void checkRowCount(std::size_t rows)
+{
+    if (rows > kMaxTableRows)
+        throw ApiError(413, "a table holds at most " + std::to_string(kMaxTableRows) + " rows");
+}
+
+// One change of /table/update: {"append": {"row"}}, {"pop": {"index"}} or {"insert": {"index", "row"}}.
+struct TableChange
+{
+    enum class Kind
+    {
+        Append,
+        Pop,
+        Insert
+    } kind;
+    std::int64_t index = 0;
+    NewRow row;
+};
+
+TableChange parseChange(const JsonValue& update)
+{
+    const char* const shapes = "each update must be one of {\"append\"}, {\"pop\"} or {\"insert\"}";
+    if (!update.IsObject() || update.MemberCount() != 1)
+        throw badRequest(shapes);
+    const auto& [name, spec] = *update.MemberBegin();
+    const std::string kind(stringView(name));
+    if (!spec.IsObject() || (kind != "append" && kind != "pop" && kind != "insert"))
+        throw badRequest(shapes);
+    TableChange change { kind == "append" ? TableChange::Kind::Append
+            : kind == "pop"               ? TableChange::Kind::Pop
+                                          : TableChange::Kind::Insert };
+    if (change.kind != TableChange::Kind::Pop)
+        change.row = newRow(requireObject(spec, "row", kind));
+    if (change.kind != TableChange::Kind::Append) {
+        const auto index = optionalInt(spec, "index", kind);
+        if (!index)
+            throw badRequest("missing required integer '" + kind + ".index'");
+        change.index = *index;
+    }
+    return change;
+}
+
+// Applies `change` to the rows; returns the digest of the row it added or removed.
+std::string applyChange(std::vector<std::string>& rows, const TableChange& change)
+{
+    const auto size = static_cast<std::int64_t>(rows.size());
+    const auto outOfRange = [size](const char* what, std::int64_t index) {
+        return badRequest(std::string(what) + " index " + std::to_string(index) + " is out of range ("
+            + std::to_string(size) + " rows)");
+    };
+    switch (change.kind) {
+    case TableChange::Kind::Append:
+        rows.push_back(change.row.digest);
+        return change.row.digest;
+    case TableChange::Kind::Pop: {
+        if (change.index < 0 || change.index >= size)
+            throw outOfRange("pop", change.index);
+        std::string popped = std::move(rows[std::size_t(change.index)]);
+        rows.erase(rows.begin() + change.index);
+        return popped;
+    }
+    case TableChange::Kind::Insert:
+        if (change.index < 0 || change.index > size)
+            throw outOfRange("insert", change.index);
+        rows.insert(rows.begin() + change.index, change.row.digest);
+        return change.row.digest;
+    }
+    return {};
+}
+
 } // namespace
 
 std::string tableCreate(const JsonValue& body, RequestContext& context)
@@ -41,53 +191,64 @@ std::string tableCreate(const JsonValue& body, RequestContext& context)
     const JsonValue* rows = optionalArray(table, "rows", "table");
     if (!rows)
         throw badRequest("missing required list 'table.rows'");
-    if (rows->Size() > kMaxTableRows)
-        throw ApiError(413, "a table holds at most " + std::to_string(kMaxTableRows) + " rows");
-    std::vector<std::string> rowDigests, rowTexts;
-    std::string concatenated;
+    checkRowCount(rows->Size());
+    std::vector<std::string> rowDigests;
+    std::vector<NewRow> newRows;
     for (const auto& row : rows->GetArray()) {
-        if (!row.IsObject())
-            throw badRequest("table rows must be JSON objects");
-        rowDigests.push_back(weaveDigest(pythonJson(row)));
-        rowTexts.push_back(toJson(row));
-        concatenated += rowDigests.back();
+        newRows.push_back(newRow(row));
+        rowDigests.push_back(newRows.back().digest);
     }
-    const std::string digest = sha256Hex(concatenated);
-    context.db.write([&](Connection& db) {
-        if (tableExists(db, projectId, digest))
-            return;
-        auto insertRow =
-            db.prepare("INSERT OR IGNORE INTO table_rows (project_id, digest, val) VALUES (?, ?, ?)");
-        auto insertEntry = db.prepare(
-            "INSERT INTO table_entries (project_id, table_digest, idx, row_digest) VALUES (?, ?, ?, ?)");
-        for (std::size_t i = 0; i < rowDigests.size(); ++i) {
-            insertRow->bind(1, std::string_view(projectId));
-            insertRow->bind(2, std::string_view(rowDigests[i]));
-            insertRow->bind(3, std::string_view(rowTexts[i]));
-            insertRow->run();
-            insertEntry->bind(1, std::string_view(projectId));
-            insertEntry->bind(2, std::string_view(digest));
-            insertEntry->bind(3, static_cast<std::int64_t>(i));
-            insertEntry->bind(4, std::string_view(rowDigests[i]));
-            insertEntry->run();
+    const std::string digest = tableDigest(rowDigests);
+    context.db.write([&](Connection& db) { writeTable(db, projectId, digest, rowDigests, newRows); });
+    std::string out = "{\"digest\":";
+    appendJsonString(out, digest);
+    return out + digestsJson("row_digests", rowDigests) + "}";
+}
+
+// Applies the changes in order to the base table's rows and stores the result as a new table, as
+// the Python SDK does to publish a dataset too large for one request. updated_row_digests has one
+// digest per change: the row it appended or inserted, or the row it popped.
+std::string tableUpdate(const JsonValue& body, RequestContext& context)
+{
+    requireObjectBody(body);
+    const std::string projectId = requireProjectId(body);
+    const std::string base = requireString(body, "base_digest", "");
+    const JsonValue* updates = optionalArray(body, "updates", "");
+    if (!updates)
+        throw badRequest("missing required list 'updates'");
+    checkRowCount(updates->Size());
+    std::vector<TableChange> changes;
+    std::vector<NewRow> newRows;
+    for (rapidjson::SizeType i = 0; i < updates->Size(); ++i) {
+        try {
+            changes.push_back(parseChange((*updates)[i]));
+        } catch (ApiError& error) {
+            error.reason = "updates[" + std::to_string(i) + "]: " + error.reason;
+            throw;
         }
-        auto insertTable =
-            db.prepare("INSERT INTO tables (project_id, digest, row_count, created_at) VALUES (?, ?, ?, ?)");
-        insertTable->bind(1, std::string_view(projectId));
-        insertTable->bind(2, std::string_view(digest));
-        insertTable->bind(3, static_cast<std::int64_t>(rowDigests.size()));
-        insertTable->bind(4, nowMicros());
-        insertTable->run();
+        if (changes.back().kind != TableChange::Kind::Pop)
+            newRows.push_back(changes.back().row);
+    }
+    std::string digest;
+    std::vector<std::string> changed;
+    context.db.write([&](Connection& db) {
+        std::vector<std::string> rows = rowDigestsOf(db, projectId, base);
+        changed.clear(); // a retried write starts again
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            try {
+                changed.push_back(applyChange(rows, changes[i]));
+            } catch (ApiError& error) {
+                error.reason = "updates[" + std::to_string(i) + "]: " + error.reason;
+                throw;
+            }
+        }
+        checkRowCount(rows.size());
+        digest = tableDigest(rows);
+        writeTable(db, projectId, digest, rows, newRows);
     });
     std::string out = "{\"digest\":";
     appendJsonString(out, digest);
-    out += ",\"row_digests\":[";
-    for (std::size_t i = 0; i < rowDigests.size(); ++i) {
-        if (i)
-            out.push_back(',');
-        appendJsonString(out, rowDigests[i]);
-    }
-    return out + "]}";
+    return out + digestsJson("updated_row_digests", changed) + "}";
 }
 
 std::string tableQuery(const JsonValue& body, RequestContext& context)

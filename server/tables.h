@@ -5,6 +5,7 @@
 namespace spindle::server {
 
 std::string tableCreate(const JsonValue& body, RequestContext& context);
+std::string tableUpdate(const JsonValue& body, RequestContext& context);
 std::string tableQuery(const JsonValue& body, RequestContext& context);
 std::string tableQueryStats(const JsonValue& body, RequestContext& context);
 std::string fileContentDigest(const JsonValue& body, std::string& projectId);

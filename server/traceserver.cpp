@@ -47,22 +47,45 @@ const char* jsonContentType(const httplib::Request& req)
     return loopback ? "application/json; charset=utf-8" : "application/json";
 }
 
+// One route a line.
+// clang-format off
 const Route kJsonRoutes[] = {
-    { "/call/start", callStart }, { "/call/end", callEnd }, { "/call/upsert_batch", callUpsertBatch },
-    { "/call/read", callRead }, { "/call/update", callUpdate }, { "/calls/delete", callsDelete },
-    { "/calls/query", callsQuery }, { "/calls/query_stats", callsQueryStats },
+    { "/call/start", callStart },
+    { "/call/end", callEnd },
+    { "/call/upsert_batch", callUpsertBatch },
+    // The Python SDK's calls-complete mode. Each call names its project, as Weave's server reads it.
+    { "/v2/[^/]+/[^/]+/calls/complete", callsComplete },
+    { "/v2/[^/]+/[^/]+/call/start", callStart },
+    { "/v2/[^/]+/[^/]+/call/end", callEnd },
+    { "/call/read", callRead },
+    { "/call/update", callUpdate },
+    { "/calls/delete", callsDelete },
+    { "/calls/query", callsQuery },
+    { "/calls/query_stats", callsQueryStats },
     { "/calls/stats", callsStats }, // stats.h: buckets, usage/call metrics, filter, timezone
     { "/trace/usage", traceUsage }, // stats.h: per-call usage rolled up over descendants
     { "/calls/usage", callsUsage }, // stats.h: the same for listed calls and their whole traces
-    { "/obj/create", objCreate }, { "/obj/read", objRead }, { "/objs/query", objsQuery },
-    { "/obj/delete", objDelete }, { "/table/create", tableCreate }, { "/table/query", tableQuery },
-    { "/table/query_stats", tableQueryStats }, { "/refs/read_batch", refsReadBatch },
-    { "/feedback/create", feedbackCreate }, { "/feedback/batch/create", feedbackBatchCreate },
-    { "/feedback/query", feedbackQuery }, { "/feedback/purge", feedbackPurge },
-    { "/feedback/replace", feedbackReplace }, { "/cost/create", costCreate }, { "/cost/query", costQuery },
-    { "/cost/purge", costPurge }, { "/spindle/projects", spindleProjects },
+    { "/obj/create", objCreate },
+    { "/obj/read", objRead },
+    { "/objs/query", objsQuery },
+    { "/obj/delete", objDelete },
+    { "/table/create", tableCreate },
+    { "/table/update", tableUpdate },
+    { "/table/query", tableQuery },
+    { "/table/query_stats", tableQueryStats },
+    { "/refs/read_batch", refsReadBatch },
+    { "/feedback/create", feedbackCreate },
+    { "/feedback/batch/create", feedbackBatchCreate },
+    { "/feedback/query", feedbackQuery },
+    { "/feedback/purge", feedbackPurge },
+    { "/feedback/replace", feedbackReplace },
+    { "/cost/create", costCreate },
+    { "/cost/query", costQuery },
+    { "/cost/purge", costPurge },
+    { "/spindle/projects", spindleProjects },
     { "/graphql", wandbGraphql }, // wandbapi.h: what weave.init asks the W&B API
 };
+// clang-format on
 
 // Enough for the desktop app's six connections, SDK connection pools and an export at once. Idle
 // threads cost a stack each and nothing else.

@@ -24,6 +24,9 @@ const char* const kJsonRoutes[] = {
     "/call/start",
     "/call/end",
     "/call/upsert_batch",
+    "/v2/bad/main/calls/complete",
+    "/v2/bad/main/call/start",
+    "/v2/bad/main/call/end",
     "/call/read",
     "/call/update",
     "/calls/delete",
@@ -35,6 +38,7 @@ const char* const kJsonRoutes[] = {
     "/objs/query",
     "/obj/delete",
     "/table/create",
+    "/table/update",
     "/table/query",
     "/table/query_stats",
     "/refs/read_batch",
@@ -47,6 +51,7 @@ const char* const kJsonRoutes[] = {
     "/cost/query",
     "/cost/purge",
     "/file/content",
+    "/graphql",
 };
 
 } // namespace

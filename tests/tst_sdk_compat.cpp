@@ -12,6 +12,31 @@ using namespace spindle::test;
 
 namespace {
 
+// A CompletedCallSchemaForInsert as pydantic writes it: every optional field present, null.
+QJsonObject completedCall(const QString& project, const QString& id, const QString& parent)
+{
+    const QJsonObject usage { { u"gpt-4o"_s,
+        QJsonObject { { u"requests"_s, 1 }, { u"prompt_tokens"_s, 12 }, { u"completion_tokens"_s, 3 },
+            { u"total_tokens"_s, 15 } } } };
+    return { { u"project_id"_s, project }, { u"id"_s, id }, { u"trace_id"_s, u"trace-1"_s },
+        { u"parent_id"_s, parent.isEmpty() ? QJsonValue() : QJsonValue(parent) },
+        { u"thread_id"_s, QJsonValue() }, { u"turn_id"_s, QJsonValue() },
+        { u"op_name"_s, u"weave:///e/p/op/answer:abc"_s }, { u"display_name"_s, QJsonValue() },
+        { u"started_at"_s, u"2026-11-23T08:00:00.000000Z"_s },
+        { u"ended_at"_s, u"2026-11-23T08:00:01.250000Z"_s },
+        { u"attributes"_s, QJsonObject { { u"weave"_s, QJsonObject { { u"source"_s, u"python-sdk"_s } } } } },
+        { u"inputs"_s, QJsonObject { { u"question"_s, u"why"_s } } }, { u"otel_dump"_s, QJsonValue() },
+        { u"exception"_s, QJsonValue() }, { u"output"_s, QJsonObject { { u"answer"_s, 42 } } },
+        { u"summary"_s, QJsonObject { { u"usage"_s, usage } } }, { u"wb_user_id"_s, QJsonValue() },
+        { u"wb_run_id"_s, QJsonValue() }, { u"wb_run_step"_s, QJsonValue() },
+        { u"wb_run_step_end"_s, QJsonValue() } };
+}
+
+QByteArray json(const QJsonObject& object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
 QByteArray graphql(const QByteArray& query, const QJsonObject& variables = {})
 {
     QJsonObject body { { u"query"_s, QString::fromUtf8(query) } };
@@ -32,6 +57,12 @@ private slots:
     void graphqlSelectsOnlyWhatIsAsked();
     void graphqlRefusals_data();
     void graphqlRefusals();
+    void callsCompleteStoresWholeCalls();
+    void callsCompleteIsAllOrNothing();
+    void v2StartAndEnd();
+    void tableUpdateAppliesChangesInOrder();
+    void tableUpdateRefusals_data();
+    void tableUpdateRefusals();
 
 private:
     TestServer m_server;
@@ -146,6 +177,150 @@ void TestSdkCompat::graphqlRefusals()
     QCOMPARE(errors.size(), 1);
     QVERIFY2(errors[0][u"message"_s].toString().contains(u"runs"_s), qPrintable(reply.describe()));
     QCOMPARE(errors[0][u"path"_s].toArray(), QJsonArray({ u"runs"_s }));
+}
+
+// The SDK's calls-complete mode sends each finished call once, start and end fields together, to
+// a URL that names the project (the server reads each call's own project_id).
+void TestSdkCompat::callsCompleteStoresWholeCalls()
+{
+    QJsonObject failed = completedCall(u"compat/complete"_s, u"c-child"_s, u"c-root"_s);
+    failed.insert(u"exception"_s, u"ValueError: no"_s);
+    failed.insert(u"output"_s, QJsonValue());
+    const Reply reply = m_server.post("/v2/compat/complete/calls/complete",
+        json(
+            { { u"batch"_s, QJsonArray { completedCall(u"compat/complete"_s, u"c-root"_s, {}), failed } } }));
+    EXPECT_OK(reply);
+    QCOMPARE(reply.value(u"res").toArray().size(), 2);
+    QCOMPARE(reply.value(u"res").toArray()[0][u"id"_s].toString(), u"c-root"_s);
+
+    const Reply root = m_server.post("/call/read", R"({"project_id": "compat/complete", "id": "c-root"})");
+    EXPECT_OK(root);
+    const QJsonObject call = root.value(u"call").toObject();
+    QCOMPARE(call.value(u"output"_s)[u"answer"_s].toInt(), 42);
+    QCOMPARE(call.value(u"inputs"_s)[u"question"_s].toString(), u"why"_s);
+    QCOMPARE(call.value(u"summary"_s)[u"weave"_s][u"status"_s].toString(), u"success"_s);
+    QCOMPARE(call.value(u"summary"_s)[u"weave"_s][u"latency_ms"_s].toInt(), 1250);
+    QCOMPARE(call.value(u"summary"_s)[u"usage"_s][u"gpt-4o"_s][u"total_tokens"_s].toInt(), 15);
+    const Reply child = m_server.post("/call/read", R"({"project_id": "compat/complete", "id": "c-child"})");
+    QCOMPARE(child.value(u"call").toObject()[u"parent_id"_s].toString(), u"c-root"_s);
+    QCOMPARE(child.value(u"call").toObject()[u"summary"_s][u"weave"_s][u"status"_s].toString(), u"error"_s);
+}
+
+void TestSdkCompat::callsCompleteIsAllOrNothing()
+{
+    QJsonObject unfinished = completedCall(u"compat/partial"_s, u"p2"_s, {});
+    unfinished.remove(u"ended_at"_s);
+    QJsonObject anonymous = completedCall(u"compat/partial"_s, u"p3"_s, {});
+    anonymous.remove(u"id"_s);
+    for (const QJsonObject& bad : { unfinished, anonymous }) {
+        const Reply reply = m_server.post("/v2/compat/partial/calls/complete",
+            json({ { u"batch"_s, QJsonArray { completedCall(u"compat/partial"_s, u"p1"_s, {}), bad } } }));
+        EXPECT_API_ERROR(reply, 400);
+        QVERIFY2(reply.value(u"reason").toString().startsWith(u"batch[1]: "_s), qPrintable(reply.describe()));
+    }
+    EXPECT_API_ERROR(m_server.post("/v2/compat/partial/calls/complete", R"({"batch": [5]})"), 400);
+    EXPECT_API_ERROR(m_server.post("/v2/compat/partial/calls/complete", R"({"calls": []})"), 400);
+    const Reply count = m_server.post("/calls/query_stats", R"({"project_id": "compat/partial"})");
+    QCOMPARE(count.value(u"count").toInt(-1), 0);
+}
+
+// Eager ops (an evaluation) in calls-complete mode: a start, then an end that repeats started_at.
+void TestSdkCompat::v2StartAndEnd()
+{
+    QJsonObject start = completedCall(u"compat/eager"_s, u"e1"_s, {});
+    for (const char* endField : { "ended_at", "exception", "output", "summary", "wb_run_step_end" })
+        start.remove(QLatin1String(endField));
+    EXPECT_OK(m_server.post("/v2/compat/eager/call/start", json({ { u"start"_s, start } })));
+    const Reply running = m_server.post("/call/read", R"({"project_id": "compat/eager", "id": "e1"})");
+    QCOMPARE(
+        running.value(u"call").toObject()[u"summary"_s][u"weave"_s][u"status"_s].toString(), u"running"_s);
+    const QJsonObject end { { u"project_id"_s, u"compat/eager"_s }, { u"id"_s, u"e1"_s },
+        { u"trace_id"_s, u"trace-1"_s }, { u"started_at"_s, u"2026-11-23T08:00:00.000000Z"_s },
+        { u"ended_at"_s, u"2026-11-23T08:00:02.000000Z"_s }, { u"exception"_s, QJsonValue() },
+        { u"output"_s, u"done"_s }, { u"summary"_s, QJsonObject() }, { u"wb_run_step_end"_s, QJsonValue() } };
+    const Reply ended = m_server.post("/v2/compat/eager/call/end", json({ { u"end"_s, end } }));
+    EXPECT_OK(ended);
+    const QJsonObject call = m_server.post("/call/read", R"({"project_id": "compat/eager", "id": "e1"})")
+                                 .value(u"call")
+                                 .toObject();
+    QCOMPARE(call.value(u"summary"_s)[u"weave"_s][u"status"_s].toString(), u"success"_s);
+    QCOMPARE(call.value(u"output"_s).toString(), u"done"_s);
+}
+
+// A dataset over the SDK's 31 MiB request limit is published as an empty table and then appends.
+// The result must be the table /table/create makes of the same rows, and each change reports the
+// row it added or removed.
+void TestSdkCompat::tableUpdateAppliesChangesInOrder()
+{
+    const auto row = [](int n) { return QJsonObject { { u"n"_s, n }, { u"text"_s, u"row %1"_s.arg(n) } }; };
+    const Reply base = m_server.post("/table/create",
+        json({ { u"table"_s,
+            QJsonObject {
+                { u"project_id"_s, u"compat/tables"_s }, { u"rows"_s, QJsonArray { row(1), row(2) } } } } }));
+    EXPECT_OK(base);
+    const QJsonArray baseDigests = base.value(u"row_digests").toArray();
+    const QJsonArray updates { QJsonObject { { u"append"_s, QJsonObject { { u"row"_s, row(3) } } } },
+        QJsonObject { { u"insert"_s, QJsonObject { { u"index"_s, 0 }, { u"row"_s, row(0) } } } },
+        QJsonObject { { u"pop"_s, QJsonObject { { u"index"_s, 2 } } } } }; // row 2
+    const Reply updated = m_server.post("/table/update",
+        json({ { u"project_id"_s, u"compat/tables"_s }, { u"base_digest"_s, base.value(u"digest") },
+            { u"updates"_s, updates } }));
+    EXPECT_OK(updated);
+
+    const Reply same = m_server.post("/table/create",
+        json({ { u"table"_s,
+            QJsonObject { { u"project_id"_s, u"compat/tables"_s },
+                { u"rows"_s, QJsonArray { row(0), row(1), row(3) } } } } }));
+    QCOMPARE(updated.value(u"digest").toString(), same.value(u"digest").toString());
+    const QJsonArray finalDigests = same.value(u"row_digests").toArray();
+    QCOMPARE(updated.value(u"updated_row_digests").toArray(),
+        QJsonArray({ finalDigests[2], finalDigests[0], baseDigests[1] }));
+    const Reply rows = m_server.post("/table/query",
+        json({ { u"project_id"_s, u"compat/tables"_s }, { u"digest"_s, updated.value(u"digest") } }));
+    QStringList texts;
+    for (const QJsonValue& entry : rows.value(u"rows").toArray())
+        texts << entry[u"val"_s][u"text"_s].toString();
+    QCOMPARE(texts, QStringList({ u"row 0"_s, u"row 1"_s, u"row 3"_s }));
+    // The base table is unchanged.
+    const Reply before = m_server.post("/table/query_stats",
+        json({ { u"project_id"_s, u"compat/tables"_s }, { u"digest"_s, base.value(u"digest") } }));
+    QCOMPARE(before.value(u"count").toInt(), 2);
+}
+
+void TestSdkCompat::tableUpdateRefusals_data()
+{
+    QTest::addColumn<QByteArray>("updates");
+    QTest::addColumn<int>("status");
+    QTest::newRow("pop past the end") << QByteArray(R"([{"pop": {"index": 1}}])") << 400;
+    QTest::newRow("pop negative") << QByteArray(R"([{"pop": {"index": -1}}])") << 400;
+    QTest::newRow("insert past the end")
+        << QByteArray(R"([{"insert": {"index": 2, "row": {"a": 1}}}])") << 400;
+    QTest::newRow("pop after the rows ran out")
+        << QByteArray(R"([{"pop": {"index": 0}}, {"pop": {"index": 0}}])") << 400;
+    QTest::newRow("row not an object") << QByteArray(R"([{"append": {"row": [1]}}])") << 400;
+    QTest::newRow("two kinds in one")
+        << QByteArray(R"([{"append": {"row": {}}, "pop": {"index": 0}}])") << 400;
+    QTest::newRow("unknown kind") << QByteArray(R"([{"replace": {"index": 0}}])") << 400;
+    QTest::newRow("index not a number") << QByteArray(R"([{"pop": {"index": "0"}}])") << 400;
+    QTest::newRow("no index") << QByteArray(R"([{"pop": {}}])") << 400;
+    QTest::newRow("updates not a list") << QByteArray(R"({"append": {"row": {}}})") << 400;
+}
+
+void TestSdkCompat::tableUpdateRefusals()
+{
+    QFETCH(QByteArray, updates);
+    QFETCH(int, status);
+    const Reply base =
+        m_server.post("/table/create", R"({"table": {"project_id": "compat/refusals", "rows": [{"a": 1}]}})");
+    EXPECT_OK(base);
+    const QByteArray digest = base.value(u"digest").toString().toUtf8();
+    const Reply reply = m_server.post("/table/update",
+        R"({"project_id": "compat/refusals", "base_digest": ")" + digest + R"(", "updates": )" + updates
+            + "}");
+    EXPECT_API_ERROR(reply, status);
+    const Reply missing = m_server.post("/table/update",
+        R"({"project_id": "compat/refusals", "base_digest": "nope", "updates": [{"append": {"row": {}}}]})");
+    EXPECT_API_ERROR(missing, 404);
 }
 
 QTEST_GUILESS_MAIN(TestSdkCompat)
