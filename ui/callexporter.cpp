@@ -166,14 +166,26 @@ void CallExporter::finish(bool ok, const QString& message)
     Q_EMIT finished(ok, message);
 }
 
-QString CallExporter::pythonSnippet(const QJsonObject& request)
+QString CallExporter::pythonSnippet(const QJsonObject& request, const QUrl& baseUrl)
 {
     const auto literal = [&](const char* key) {
         return QString::fromUtf8(
             QJsonDocument(request.value(QLatin1String(key)).toObject()).toJson(QJsonDocument::Compact));
     };
-    QString snippet =
-        QStringLiteral("import json\nimport weave\n\nclient = weave.init(%1)\ncalls = client.get_calls(\n")
+    // Without the server's address the SDK reads hosted Weave, not the data on screen. Hosted W&B
+    // needs none; another server also stands in for the W&B API weave.init asks (Spindle does).
+    QString snippet = QStringLiteral("import json\n");
+    if (!baseUrl.host().endsWith(QLatin1String("wandb.ai"))) {
+        snippet += QStringLiteral("import os\n\nos.environ[\"WF_TRACE_SERVER_URL\"] = \"%1\"\n"
+                                  "os.environ[\"WANDB_BASE_URL\"] = \"%1\"\n"
+                                  "os.environ.setdefault(\"WANDB_API_KEY\", \"any\")\n\n"
+                                  "import weave  # after the environment, which the SDK reads\n")
+                       .arg(baseUrl.toString(QUrl::StripTrailingSlash));
+    } else {
+        snippet += QStringLiteral("\nimport weave\n");
+    }
+    snippet +=
+        QStringLiteral("\nclient = weave.init(%1)\ncalls = client.get_calls(\n")
             .arg(QString::fromUtf8(QJsonDocument(QJsonArray { request.value(QLatin1String("project_id")) })
                                        .toJson(QJsonDocument::Compact))
                      .mid(1)

@@ -37,7 +37,7 @@ public:
     }
 
     static QString defaultFileName(const QString& projectId, Format format, const QDate& date);
-    static QString pythonSnippet(const QJsonObject& request);
+    static QString pythonSnippet(const QJsonObject& request, const QUrl& baseUrl);
     static QString curlSnippet(const QJsonObject& request, const QUrl& baseUrl);
     static QStringList standardColumns();
     static QString csvField(const QString& text, QChar separator);

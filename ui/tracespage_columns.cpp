@@ -352,7 +352,7 @@ void TracesPage::showCodeSnippets()
         edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
         tabs->addTab(edit, title);
     };
-    addTab(tr("Python"), CallExporter::pythonSnippet(request));
+    addTab(tr("Python"), CallExporter::pythonSnippet(request, m_client->connection().baseUrl));
     addTab(tr("curl"), CallExporter::curlSnippet(request, m_client->connection().baseUrl));
     layout->addWidget(tabs);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);

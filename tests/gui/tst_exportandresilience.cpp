@@ -169,9 +169,18 @@ void ExportAndResilienceTest::snippetsCarryTheQuery()
     CallsQuery query;
     query.projectId = m_project;
     query.statuses = { QStringLiteral("error") };
-    const QString python = ui::CallExporter::pythonSnippet(query.requestJson());
+    const QString python =
+        ui::CallExporter::pythonSnippet(query.requestJson(), QUrl(QStringLiteral("http://127.0.0.1:1")));
     QVERIFY(python.contains(QStringLiteral("weave.init(\"export-test/sample\")")));
     QVERIFY(python.contains(QStringLiteral("summary.weave.status")));
+    // The SDK is pointed at this server before weave is imported; hosted W&B needs nothing.
+    const qsizetype server =
+        python.indexOf(QStringLiteral("os.environ[\"WF_TRACE_SERVER_URL\"] = \"http://127.0.0.1:1\""));
+    QVERIFY2(server >= 0 && server < python.indexOf(QStringLiteral("import weave")), qPrintable(python));
+    QVERIFY(python.contains(QStringLiteral("os.environ[\"WANDB_BASE_URL\"] = \"http://127.0.0.1:1\"")));
+    const QString hosted =
+        ui::CallExporter::pythonSnippet(query.requestJson(), QUrl(QStringLiteral("https://trace.wandb.ai")));
+    QVERIFY2(!hosted.contains(QStringLiteral("os.environ")), qPrintable(hosted));
     const QString curl =
         ui::CallExporter::curlSnippet(query.requestJson(), QUrl(QStringLiteral("http://127.0.0.1:1")));
     QVERIFY(curl.contains(QStringLiteral("http://127.0.0.1:1/calls/stream_query")));
