@@ -131,8 +131,62 @@ static bool deeperThan(const JsonValue& root, int limit)
     return false;
 }
 
-JsonDocument parseJson(std::string_view text)
+// The code unit of the \uXXXX escape at text[at] (at the backslash), or -1.
+static int escapedUnit(std::string_view text, std::size_t at)
 {
+    if (at + 6 > text.size() || text[at] != '\\' || text[at + 1] != 'u')
+        return -1;
+    int unit = 0;
+    for (std::size_t i = at + 2; i < at + 6; ++i) {
+        const char c = text[i];
+        const int digit = c >= '0' && c <= '9' ? c - '0'
+            : c >= 'a' && c <= 'f'             ? c - 'a' + 10
+            : c >= 'A' && c <= 'F'             ? c - 'A' + 10
+                                               : -1;
+        if (digit < 0)
+            return -1;
+        unit = unit * 16 + digit;
+    }
+    return unit;
+}
+
+// JSON text with every escaped lone surrogate ("\ud83d" without its pair) as U+FFFD, or nothing
+// when it has none. JavaScript writes them for a string cut mid-emoji and Python for text decoded
+// with surrogateescape. The parser refused a lone high surrogate, so a whole batch of calls was
+// lost over one cut string, and it stored a lone low one as invalid UTF-8 that no client could read.
+static std::optional<std::string> mendLoneSurrogates(std::string_view text)
+{
+    if (text.find("\\ud") == std::string_view::npos && text.find("\\uD") == std::string_view::npos)
+        return std::nullopt;
+    std::string out;
+    bool mended = false;
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] != '\\' || i + 1 >= text.size()) {
+            out.push_back(text[i++]);
+            continue;
+        }
+        const int unit = escapedUnit(text, i);
+        const bool high = unit >= 0xD800 && unit <= 0xDBFF;
+        const int next = high ? escapedUnit(text, i + 6) : -1;
+        if (high && next >= 0xDC00 && next <= 0xDFFF) {
+            out.append(text.substr(i, 12)); // a pair
+            i += 12;
+        } else if (unit >= 0xD800 && unit <= 0xDFFF) {
+            out.append("\\ufffd");
+            mended = true;
+            i += 6;
+        } else {
+            out.append(text.substr(i, 2)); // any other escape, an escaped backslash included
+            i += 2;
+        }
+    }
+    return mended ? std::optional<std::string>(std::move(out)) : std::nullopt;
+}
+
+JsonDocument parseJson(std::string_view body)
+{
+    const std::optional<std::string> mended = mendLoneSurrogates(body);
+    const std::string_view text = mended ? std::string_view(*mended) : body;
     JsonDocument document;
     // The iterative parser keeps its own stack, so hostile nesting cannot overflow ours.
     document.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag

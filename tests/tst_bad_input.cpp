@@ -87,6 +87,7 @@ private slots:
     void longListsWithinTheLimitsWork();
     void nonFiniteNumbersAreStoredAsNull();
     void nulBytesAndInvalidUtf8();
+    void loneSurrogatesBecomeReplacementCharacters();
     void idleConnectionsDoNotLockOthersOut();
     void unknownEndpoint_data();
     void unknownEndpoint();
@@ -695,6 +696,38 @@ void TestBadInput::nonFiniteNumbersAreStoredAsNull()
         R"({"project_id": "bad/nan", "query": {"$expr": {"$eq": [{"$getField": "inputs.c"}, {"$literal": "x"}]}}})");
     EXPECT_OK(count);
     QCOMPARE(count.value(u"count").toInt(), 0);
+}
+
+// JavaScript's JSON.stringify writes "\ud83d" for a string cut mid-emoji. A lone high half made the
+// whole request a 400 (an SDK batch of calls lost over one string); a lone low half was stored as
+// invalid UTF-8, which broke every reader of the page it was on.
+void TestBadInput::loneSurrogatesBecomeReplacementCharacters()
+{
+    const QByteArray start =
+        R"({"mode": "start", "req": {"start": {"project_id": "bad/surrogates", "id": "{{id}}",
+        "trace_id": "t", "op_name": "f", "started_at": "2026-01-01T00:00:00Z", "attributes": {},
+        "inputs": {"text": {{text}}}}}})";
+    const QList<std::pair<QByteArray, QString>> cases {
+        { R"("cut \ud83d")", u"cut \ufffd"_s },
+        { R"("low \udE00 half")", u"low \ufffd half"_s },
+        { R"("\ud83d\ud83d\ude00")", u"\ufffd\U0001F600"_s }, // the second high half has its pair
+        { R"("pair \ud83d\ude00 kept")", u"pair \U0001F600 kept"_s },
+        { R"("not an escape \\ud83d")", u"not an escape \\ud83d"_s },
+    };
+    QByteArray batch = R"({"batch": [)";
+    for (qsizetype i = 0; i < cases.size(); ++i)
+        batch += (i ? "," : "")
+            + fill(start.constData(),
+                { { "id", u"s%1"_s.arg(i) }, { "text", QString::fromUtf8(cases[i].first) } });
+    EXPECT_OK(m_server.post("/call/upsert_batch", batch + "]}"));
+    const LinesReply rows = m_server.postLines("/calls/stream_query",
+        R"({"project_id": "bad/surrogates", "sort_by": [{"field": "id", "direction": "asc"}]})");
+    QCOMPARE(rows.status, 200);
+    QVERIFY2(rows.badLines.isEmpty(), qPrintable(rows.badLines.join(u'\n')));
+    QCOMPARE(rows.lines.size(), cases.size());
+    for (qsizetype i = 0; i < cases.size(); ++i)
+        QCOMPARE(rows.lines[i].value(u"inputs")[u"text"].toString(), cases[i].second);
+    QVERIFY(!rows.body.contains("\xed")); // no surrogate's UTF-8 bytes anywhere
 }
 
 // A NUL cut strings short where the server made JSON of them: "r1\0x" read call r1, and a multipart
