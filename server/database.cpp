@@ -140,6 +140,29 @@ CREATE INDEX calls_started ON calls (project_id, started_at DESC, id) WHERE dele
 DROP INDEX calls_roots;
 CREATE INDEX calls_roots ON calls (project_id, started_at DESC, id) WHERE parent_id IS NULL AND deleted_at IS NULL;
 )sql",
+    // v3: tags and aliases of object versions (server/objecttags.h).
+    R"sql(
+CREATE TABLE object_tags (
+    project_id TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    wb_user_id TEXT,
+    PRIMARY KEY (project_id, object_id, digest, tag)
+);
+CREATE INDEX object_tags_tag ON object_tags (project_id, tag);
+CREATE TABLE object_aliases (
+    project_id TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    wb_user_id TEXT,
+    PRIMARY KEY (project_id, object_id, alias)
+);
+CREATE INDEX object_aliases_version ON object_aliases (project_id, object_id, digest);
+)sql",
 };
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "core/timeformat.h"
 #include "core/weaveref.h"
 #include "server/callquery.h"
+#include "server/objecttags.h"
 
 #include <charconv>
 
@@ -83,6 +84,15 @@ void appendObjectRow(std::string& out, const Statement& row, bool metadataOnly, 
     row.isNull(11) ? void(out += "null") : appendJsonString(out, row.columnText(11));
     if (withSize)
         out += ",\"size_bytes\":" + std::to_string(row.columnText(10).size());
+    out.push_back('}');
+}
+
+// The row's tags and aliases, inside its object (before the closing brace appendObjectRow wrote).
+void appendVersionNames(Connection& reader, const Statement& row, std::string& out)
+{
+    out.pop_back();
+    appendTagsAndAliases(reader, std::string(row.columnText(0)), std::string(row.columnText(1)),
+        std::string(row.columnText(4)), row.columnInt(6) == 1, out);
     out.push_back('}');
 }
 
@@ -212,7 +222,8 @@ std::string objRead(const JsonValue& body, RequestContext& context)
     Sql sql { std::string("SELECT ") + kObjectColumns
             + " FROM objects WHERE project_id = ? AND object_id = ? AND ",
         { projectId, objectId } };
-    sql.append(versionCondition(digest)).append(" ORDER BY deleted_at IS NULL DESC LIMIT 1");
+    const std::string version = aliasedDigest(*reader, projectId, objectId, digest).value_or(digest);
+    sql.append(versionCondition(version)).append(" ORDER BY deleted_at IS NULL DESC LIMIT 1");
     auto stmt = reader->prepare(sql.text);
     stmt->bindAll(sql.params);
     if (!stmt->step() || (digest == "latest" && !stmt->isNull(3)))
@@ -224,6 +235,8 @@ std::string objRead(const JsonValue& body, RequestContext& context)
     }
     std::string out = "{\"obj\":";
     appendObjectRow(out, *stmt, metadataOnly, optionalBool(body, "include_storage_size", "").value_or(false));
+    if (optionalBool(body, "include_tags_and_aliases", "").value_or(false))
+        appendVersionNames(*reader, *stmt, out);
     return out + "}";
 }
 
@@ -253,6 +266,7 @@ std::string objsQuery(const JsonValue& body, RequestContext& context)
             sql.append(*isOp ? " AND kind = 'op'" : " AND kind = 'object'");
         if (optionalBool(*filter, "latest_only", "filter").value_or(false))
             sql.append(" AND is_latest = 1");
+        sql.append(tagAndAliasFilter(*filter));
     }
     std::string order;
     for (const auto& term : parseSortBy(body)) {
@@ -272,11 +286,14 @@ std::string objsQuery(const JsonValue& body, RequestContext& context)
     stmt->bindAll(sql.params);
     const bool metadataOnly = optionalBool(body, "metadata_only", "").value_or(false);
     const bool withSize = optionalBool(body, "include_storage_size", "").value_or(false);
+    const bool withNames = optionalBool(body, "include_tags_and_aliases", "").value_or(false);
     std::string out = "{\"objs\":[";
     for (bool first = true; stmt->step(); first = false) {
         if (!first)
             out.push_back(',');
         appendObjectRow(out, *stmt, metadataOnly, withSize);
+        if (withNames)
+            appendVersionNames(*reader, *stmt, out);
     }
     return out + "]}";
 }
@@ -311,6 +328,7 @@ std::string objDelete(const JsonValue& body, RequestContext& context)
         latest->bind(1, std::string_view(projectId));
         latest->bind(2, std::string_view(objectId));
         latest->run();
+        dropDeletedVersionsTags(db, projectId, objectId);
         return count;
     });
     return "{\"num_deleted\":" + std::to_string(deleted) + "}";

@@ -5,6 +5,7 @@
 #include "server/connections.h"
 #include "server/feedback.h"
 #include "server/objects.h"
+#include "server/objecttags.h"
 #include "server/stats.h"
 #include "server/tables.h"
 #include "server/wandbapi.h"
@@ -177,6 +178,7 @@ struct TraceServer::Impl
     }
 
     void addRoutes();
+    void addTagRoutes();
     void addFileRoutes();
     void addStreamRoute();
 
@@ -210,8 +212,56 @@ void TraceServer::Impl::addRoutes()
                         "\"server\":\"spindle\"}",
             "application/json");
     });
+    addTagRoutes();
     addFileRoutes();
     addStreamRoute();
+}
+
+// Tags and aliases of object versions: the object (and version) in the path, the rest in the body
+// or, for the lists, in the query string.
+void TraceServer::Impl::addTagRoutes()
+{
+    using Handler = std::string (*)(const httplib::Request&, const JsonValue&, RequestContext&);
+    const auto route = [this](Handler handler) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, [&] {
+                const JsonDocument body = parseJson(req.body);
+                RequestContext context { db, prices, userId };
+                res.set_content(handler(req, body, context), jsonContentType(req));
+            });
+        };
+    };
+    http.Put(R"(/objs/([^/]+)/versions/([^/]+)/tags)",
+        route([](const httplib::Request& req, const JsonValue& body, RequestContext& context) {
+            return objAddTags(req.matches[1].str(), req.matches[2].str(), body, context);
+        }));
+    http.Post(R"(/objs/([^/]+)/versions/([^/]+)/tags/remove)",
+        route([](const httplib::Request& req, const JsonValue& body, RequestContext& context) {
+            return objRemoveTags(req.matches[1].str(), req.matches[2].str(), body, context);
+        }));
+    http.Put(R"(/objs/([^/]+)/aliases)",
+        route([](const httplib::Request& req, const JsonValue& body, RequestContext& context) {
+            return objSetAliases(req.matches[1].str(), body, context);
+        }));
+    http.Post(R"(/objs/([^/]+)/aliases/remove)",
+        route([](const httplib::Request& req, const JsonValue& body, RequestContext& context) {
+            return objRemoveAliases(req.matches[1].str(), body, context);
+        }));
+    using List = std::string (*)(const std::string&, RequestContext&);
+    for (const auto& [path, list] :
+        { std::pair<const char*, List>("/tags", tagsList), { "/aliases", aliasesList } }) {
+        http.Get(path, [this, list](const httplib::Request& req, httplib::Response& res) {
+            guarded(req, res, [&] {
+                JsonDocument query(rapidjson::kObjectType);
+                if (req.has_param("project_id"))
+                    query.AddMember("project_id",
+                        jsonText(req.get_param_value("project_id"), query.GetAllocator()),
+                        query.GetAllocator());
+                RequestContext context { db, prices, userId };
+                res.set_content(list(requireProjectId(query), context), jsonContentType(req));
+            });
+        });
+    }
 }
 
 void TraceServer::Impl::addFileRoutes()
