@@ -134,12 +134,9 @@ public:
         const std::string projectId = requireProjectId(start);
         std::string id;
         StartHalf half = parseStart(start, id);
-        std::string response = "{\"id\":";
-        appendJsonString(response, id);
-        response += ",\"trace_id\":";
-        appendJsonString(response, half.traceId);
+        std::string response = startResponse(id, half);
         entry(projectId, id).start = std::move(half);
-        return response + "}";
+        return response;
     }
     std::string addEnd(const JsonValue& req)
     {
@@ -158,14 +155,11 @@ public:
         requireString(call, "id", "call"); // a finished call names itself
         std::string id;
         StartHalf start = parseStart(call, id);
-        std::string response = "{\"id\":";
-        appendJsonString(response, id);
-        response += ",\"trace_id\":";
-        appendJsonString(response, start.traceId);
+        std::string response = startResponse(id, start);
         CallWrite& write = entry(projectId, id);
         write.start = std::move(start);
         write.end = parseEnd(call);
-        return response + "}";
+        return response;
     }
     std::vector<CallWrite>& writes()
     {
@@ -173,6 +167,14 @@ public:
     }
 
 private:
+    static std::string startResponse(const std::string& id, const StartHalf& start)
+    {
+        std::string response = "{\"id\":";
+        appendJsonString(response, id);
+        response += ",\"trace_id\":";
+        appendJsonString(response, start.traceId);
+        return response + "}";
+    }
     CallWrite& entry(const std::string& projectId, const std::string& id)
     {
         auto [it, inserted] = m_index.try_emplace({ projectId, id }, m_writes.size());

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 
+#include <array>
 #include <set>
 
 namespace spindle::server {
@@ -91,6 +92,22 @@ void requireLiveVersion(
         throw notFound("object version " + objectId + ":" + digest + " not found in " + projectId);
 }
 
+// One row per name: the version's three keys, the name, when and by whom. `insert` ends with the
+// name's column.
+void insertNames(Connection& db, const std::string& insert, const std::array<std::string, 3>& version,
+    const std::vector<std::string>& names, const std::string& userId)
+{
+    auto stmt = db.prepare(insert + ", created_at, wb_user_id) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const std::string& name : names) {
+        for (int i = 0; i < 3; ++i)
+            stmt->bind(i + 1, std::string_view(version[std::size_t(i)]));
+        stmt->bind(4, std::string_view(name));
+        stmt->bind(5, nowMicros());
+        stmt->bind(6, std::string_view(userId));
+        stmt->run();
+    }
+}
+
 Sql inList(Sql sql, const std::vector<std::string>& values)
 {
     sql.append(" IN (");
@@ -138,17 +155,8 @@ std::string objAddTags(
     const std::vector<std::string> tags = namesOf(body, "tags", tagProblem);
     context.db.write([&](Connection& db) {
         requireLiveVersion(db, projectId, objectId, digest);
-        auto insert = db.prepare("INSERT OR IGNORE INTO object_tags (project_id, object_id, digest, tag, "
-                                 "created_at, wb_user_id) VALUES (?, ?, ?, ?, ?, ?)");
-        for (const std::string& tag : tags) {
-            insert->bind(1, std::string_view(projectId));
-            insert->bind(2, std::string_view(objectId));
-            insert->bind(3, std::string_view(digest));
-            insert->bind(4, std::string_view(tag));
-            insert->bind(5, nowMicros());
-            insert->bind(6, std::string_view(context.userId));
-            insert->run();
-        }
+        insertNames(db, "INSERT OR IGNORE INTO object_tags (project_id, object_id, digest, tag",
+            { projectId, objectId, digest }, tags, context.userId);
     });
     return "{}";
 }
@@ -179,18 +187,8 @@ std::string objSetAliases(const std::string& objectId, const JsonValue& body, Re
     context.db.write([&](Connection& db) {
         requireLiveVersion(db, projectId, objectId, digest);
         // One version per alias and object: setting it on this version moves it here.
-        auto upsert =
-            db.prepare("INSERT OR REPLACE INTO object_aliases (project_id, object_id, alias, digest, "
-                       "created_at, wb_user_id) VALUES (?, ?, ?, ?, ?, ?)");
-        for (const std::string& alias : aliases) {
-            upsert->bind(1, std::string_view(projectId));
-            upsert->bind(2, std::string_view(objectId));
-            upsert->bind(3, std::string_view(alias));
-            upsert->bind(4, std::string_view(digest));
-            upsert->bind(5, nowMicros());
-            upsert->bind(6, std::string_view(context.userId));
-            upsert->run();
-        }
+        insertNames(db, "INSERT OR REPLACE INTO object_aliases (project_id, object_id, digest, alias",
+            { projectId, objectId, digest }, aliases, context.userId);
     });
     return "{}";
 }
