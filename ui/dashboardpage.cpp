@@ -17,10 +17,10 @@
 #include "ui/customrangedialog.h"
 #include "ui/filterbar.h"
 #include "widgets/chartview.h"
+#include "widgets/reflowgrid.h"
 
 #include <QComboBox>
 #include <QFrame>
-#include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -128,6 +128,7 @@ QWidget* DashboardPage::buildHeader()
     reload->setToolTip(tr("Query the server again (F5)"));
     m_rangeLabel = new QLabel;
     m_rangeLabel->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_rangeLabel->setWordWrap(true); // two lines in a narrow window, not a wider minimum
     m_busy = new QProgressBar;
     m_busy->setRange(0, 0);
     m_busy->setMaximumWidth(120);
@@ -163,10 +164,8 @@ QWidget* DashboardPage::buildHeader()
 
 QWidget* DashboardPage::buildCards()
 {
-    auto* box = new QWidget;
-    auto* grid = new QGridLayout(box);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setSpacing(8);
+    auto* box = new widgets::ReflowGrid(4);
+    box->setSpacing(8);
     for (int i = 0; i < int(std::size(kCardTitles)); ++i) {
         auto* frame = new QFrame;
         frame->setObjectName(QStringLiteral("dashboardCard"));
@@ -183,7 +182,7 @@ QWidget* DashboardPage::buildCards()
         card.value->setFont(big);
         for (QLabel* label : { card.title, card.value, card.change })
             v->addWidget(label);
-        grid->addWidget(frame, i / 4, i % 4);
+        box->addItem(frame);
         m_cards.append(card);
     }
     return box;

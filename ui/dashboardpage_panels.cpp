@@ -7,12 +7,12 @@
 #include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
 #include "widgets/chartview.h"
+#include "widgets/reflowgrid.h"
 
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFrame>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -70,10 +70,9 @@ ChartView* DashboardPage::addChart(const QString& name, const QString& title, in
 
 QWidget* DashboardPage::buildCharts()
 {
-    auto* box = new QWidget;
-    auto* grid = new QGridLayout(box);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setSpacing(8);
+    auto* box = new widgets::ReflowGrid(2);
+    box->setSpacing(8);
+    box->setMinimumItemWidth(360);
     const auto money = [](double v) { return formatCost(v); };
     addChart(QStringLiteral("costByModel"), tr("Cost by model"), int(ChartView::Kind::StackedBar))
         ->setValueFormat(QStringLiteral("$%.2f"), money);
@@ -94,7 +93,7 @@ QWidget* DashboardPage::buildCharts()
     for (int i = 0; i < m_charts.size(); ++i) {
         m_charts[i]->setToolTip(
             tr("Hover for values; click a bar or point to open its calls on the Traces page"));
-        grid->addWidget(m_charts[i], i / 2, i % 2);
+        box->addItem(m_charts[i]);
     }
     return box;
 }
@@ -130,12 +129,10 @@ QWidget* DashboardPage::buildTable()
 
 QWidget* DashboardPage::buildPanels()
 {
-    auto* box = new QWidget;
-    auto* row = new QHBoxLayout(box);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->setSpacing(8);
-    row->addWidget(buildReportPanel(), 2);
-    row->addWidget(buildWhatIfPanel(), 3);
+    auto* box = new widgets::ReflowGrid(2);
+    box->setSpacing(8);
+    box->addItem(buildReportPanel(), 2);
+    box->addItem(buildWhatIfPanel(), 3);
     return box;
 }
 

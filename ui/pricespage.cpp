@@ -125,6 +125,7 @@ QWidget* PricesPage::buildHeader()
                                 "so a change applies to past calls at once."),
         header);
     title->setToolTip(tr("A project price beats the default table from its effective date on"));
+    title->setWordWrap(true); // two lines in a narrow window, not a wider minimum
     row->addWidget(title, 1);
     m_busy->setRange(0, 0);
     m_busy->setMaximumWidth(120);

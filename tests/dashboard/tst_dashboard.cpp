@@ -14,6 +14,7 @@
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
 #include "widgets/chartview.h"
+#include "widgets/reflowgrid.h"
 
 #include <QCheckBox>
 #include <QFile>
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -108,6 +110,7 @@ private Q_SLOTS:
     void timeAxisTicksAreRound_data();
     void timeAxisTicksAreRound();
     void pageAgainstServer();
+    void narrowPageStacksInsteadOfScrolling();
     void pageExtensionsAndReport();
     void clicksSelectTheirCalls();
     void whatIfOnThePage();
@@ -450,6 +453,38 @@ void TestDashboard::pageAgainstServer()
 // Spindle's extensions on the page: cost by op, the token scatter (≤ 2000 points), exact totals,
 // the project cost report over root calls (its own request once the filter shows more than roots),
 // an unpriced model shown as unknown, and a tooltip on every chart.
+// A narrow window stacks the cards, panels and charts: before, the page was at least 942 px wide
+// (the whole window 1062, more than a 1024 px screen) and cut its cards off.
+void TestDashboard::narrowPageStacksInsteadOfScrolling()
+{
+    ui::DashboardPage page(m_client.get());
+    page.resize(1280, 900);
+    page.setNow(m_now.addSecs(60));
+    page.show();
+    QSignalSpy loaded(&page, &ui::DashboardPage::loaded);
+    page.setProject(sampleProject());
+    QVERIFY(loaded.wait(kWaitMs));
+    auto* scroll = page.findChild<QScrollArea*>();
+    const QList<widgets::ReflowGrid*> grids = page.findChildren<widgets::ReflowGrid*>();
+    QCOMPARE(grids.size(), 3); // cards, panels, charts
+    QVERIFY2(
+        page.minimumSizeHint().width() <= 500, qPrintable(QString::number(page.minimumSizeHint().width())));
+    const auto columns = [&grids] {
+        QList<int> counts;
+        for (const widgets::ReflowGrid* grid : grids)
+            counts << grid->columns();
+        return counts;
+    };
+    QTRY_COMPARE(columns(), QList<int>({ 4, 2, 2 }));
+    page.resize(680, 900); // what the page gets in the narrowest main window (809 px)
+    QTRY_VERIFY2(columns()[0] < 4 && columns()[1] == 1 && columns()[2] == 1,
+        qPrintable(QStringLiteral("%1 %2 %3").arg(columns()[0]).arg(columns()[1]).arg(columns()[2])));
+    QTRY_VERIFY(!scroll->horizontalScrollBar()->isVisible());
+    page.resize(1280, 900);
+    QTRY_COMPARE(columns(), QList<int>({ 4, 2, 2 }));
+    QVERIFY(!scroll->horizontalScrollBar()->isVisible());
+}
+
 void TestDashboard::pageExtensionsAndReport()
 {
     const auto page = loadedPage();
@@ -584,6 +619,9 @@ void TestDashboard::clickOpensTracesPage()
     ui::MainWindow window(m_client.get());
     window.resize(1280, 900);
     window.show();
+    // Every page fits a 1024 px screen (the Prices page's header made the window 1062 px at least).
+    QVERIFY2(window.minimumSizeHint().width() <= 900,
+        qPrintable(QString::number(window.minimumSizeHint().width())));
     window.setProject(sampleProject());
     auto* dashboard = window.findChild<ui::DashboardPage*>();
     auto* traces = window.findChild<ui::TracesPage*>();
