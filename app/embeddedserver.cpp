@@ -30,6 +30,13 @@ void EmbeddedServer::start(const QString& dataDir, int port)
             server::ServerOptions options;
             options.port = attempt;
             options.dataDir = dir;
+            options.onOpenLink = [self](const std::string& project, const std::string& call) {
+                QMetaObject::invokeMethod(qApp, [self, project, call] {
+                    if (self)
+                        Q_EMIT self->linkOpened(
+                            QString::fromStdString(project), QString::fromStdString(call));
+                });
+            };
             try {
                 server = std::make_shared<server::TraceServer>(options);
                 server->startInBackground();

@@ -31,6 +31,8 @@ public:
 Q_SIGNALS:
     void started(const QUrl& url);
     void failed(const QString& message);
+    // A browser opened a link the SDKs print (server/traceserver.h onOpenLink).
+    void linkOpened(const QString& projectId, const QString& callId);
 
 private:
     std::shared_ptr<server::TraceServer> m_server;

@@ -41,6 +41,7 @@ AppSession::AppSession(AppOptions options, QObject* parent)
     });
     connect(m_embedded, &EmbeddedServer::started, this,
         [this](const QUrl& url) { useServer(url, tr("Local · %1").arg(url.toString()), QString()); });
+    connect(m_embedded, &EmbeddedServer::linkOpened, m_window.get(), &ui::MainWindow::openLink);
     connect(m_embedded, &EmbeddedServer::failed, this, [this](const QString& message) {
         m_window->banner()->showMessage(tr("The local trace server could not start: %1").arg(message));
     });

@@ -4,6 +4,7 @@
 #include "server/calls.h"
 #include "server/connections.h"
 #include "server/feedback.h"
+#include "server/linkpage.h"
 #include "server/objects.h"
 #include "server/objecttags.h"
 #include "server/stats.h"
@@ -178,6 +179,7 @@ struct TraceServer::Impl
     }
 
     void addRoutes();
+    void addLinkRoutes();
     void addTagRoutes();
     void addFileRoutes();
     void addStreamRoute();
@@ -212,9 +214,39 @@ void TraceServer::Impl::addRoutes()
                         "\"server\":\"spindle\"}",
             "application/json");
     });
+    addLinkRoutes();
     addTagRoutes();
     addFileRoutes();
     addStreamRoute();
+}
+
+// The links weave.init and every traced call print point at the W&B app, which WANDB_BASE_URL
+// makes this server: https://<app>/<entity>/<project>/weave and /<entity>/<project>/r/call/<id>.
+// A browser gets a page that says where the call is, and the desktop app embedding the server
+// shows it.
+void TraceServer::Impl::addLinkRoutes()
+{
+    const auto page = [this](const httplib::Request& req, httplib::Response& res, const std::string& callId) {
+        guarded(req, res, [&] {
+            JsonDocument fields(rapidjson::kObjectType);
+            fields.AddMember("project_id",
+                jsonText(req.matches[1].str() + "/" + req.matches[2].str(), fields.GetAllocator()),
+                fields.GetAllocator());
+            const std::string projectId = requireProjectId(fields);
+            if (callId.size() > 128 || !isValidUtf8(callId))
+                throw badRequest("a call id has at most 128 characters");
+            const bool shown = bool(options.onOpenLink);
+            if (shown)
+                options.onOpenLink(projectId, callId);
+            res.set_content(linkPage(projectId, callId, shown), "text/html; charset=utf-8");
+        });
+    };
+    http.Get(
+        R"(/([^/]+)/([^/]+)/r/call/([^/]+))", [page](const httplib::Request& req, httplib::Response& res) {
+            page(req, res, req.matches[3].str());
+        });
+    http.Get(R"(/([^/]+)/([^/]+)/weave(/.*)?)",
+        [page](const httplib::Request& req, httplib::Response& res) { page(req, res, std::string()); });
 }
 
 // Tags and aliases of object versions: the object (and version) in the path, the rest in the body

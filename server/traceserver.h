@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -14,6 +15,9 @@ struct ServerOptions
     std::string dataDir; // holds spindle.sqlite
     std::string apiKey; // empty: no auth (loopback only)
     std::size_t maxBodyBytes = 32u << 20;
+    // A browser opened a link the SDKs print (a call, or the project's page): the desktop app
+    // that embeds the server shows it. Runs on a server thread; callId is empty for the project.
+    std::function<void(const std::string& projectId, const std::string& callId)> onOpenLink;
 };
 
 bool isLoopbackHost(const std::string& host);

@@ -63,6 +63,7 @@ private slots:
     void tableUpdateAppliesChangesInOrder();
     void tableUpdateRefusals_data();
     void tableUpdateRefusals();
+    void sdkLinksGetAPage();
 
 private:
     TestServer m_server;
@@ -321,6 +322,29 @@ void TestSdkCompat::tableUpdateRefusals()
     const Reply missing = m_server.post("/table/update",
         R"({"project_id": "compat/refusals", "base_digest": "nope", "updates": [{"append": {"row": {}}}]})");
     EXPECT_API_ERROR(missing, 404);
+}
+
+// weave.init and each traced call print links to the W&B app: with WANDB_BASE_URL pointed here
+// they reach this server. A browser gets a page naming the call (the desktop app, when it embeds
+// the server, also shows it: tst_tracespage).
+void TestSdkCompat::sdkLinksGetAPage()
+{
+    const Reply call = m_server.get("/me/my-project/r/call/01923-abc");
+    EXPECT_OK(call);
+    QVERIFY2(call.contentType.startsWith("text/html"), call.contentType.constData());
+    QVERIFY(call.body.contains("call <code>01923-abc</code> in <b>me/my-project</b>"));
+    QVERIFY(call.body.contains("Open the Spindle desktop app")); // no app embeds this one
+    const Reply project = m_server.get("/me/my-project/weave");
+    EXPECT_OK(project);
+    QVERIFY(project.body.contains("the project <b>me/my-project</b>"));
+    EXPECT_OK(m_server.get("/me/my-project/weave/calls?filter=x"));
+    const Reply hostile = m_server.get("/me/p/r/call/%3Cimg%20src%3Dx%20onerror%3D%22alert(1)%22%3E");
+    EXPECT_OK(hostile);
+    QVERIFY2(hostile.body.contains("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;")
+            && !hostile.body.contains("<img"),
+        hostile.body.constData());
+    EXPECT_API_ERROR(m_server.get("/bad%00name/p/r/call/x"), 400);
+    EXPECT_API_ERROR(m_server.get(qPrintable(u"/me/p/r/call/"_s + QString(129, u'x'))), 400);
 }
 
 QTEST_GUILESS_MAIN(TestSdkCompat)

@@ -178,6 +178,20 @@ void MainWindow::onProjectChosen()
         setProject(text);
 }
 
+void MainWindow::openLink(const QString& projectId, const QString& callId)
+{
+    if (projectId != m_projectId)
+        setProject(projectId);
+    if (!callId.isEmpty()) {
+        m_nav->setCurrentRow(0);
+        m_traces->openCall(callId);
+    }
+    if (isMinimized())
+        showNormal();
+    raise();
+    activateWindow();
+}
+
 void MainWindow::setProject(const QString& projectId)
 {
     m_projectId = projectId;

@@ -36,6 +36,9 @@ public:
     // `description` names the profile ("Local", "W&B"); `snippet` is what an app needs to log here.
     void setConnectionInfo(const QString& description, const QString& snippet);
     void setProject(const QString& projectId);
+    // A link the SDK printed was opened (server/traceserver.h onOpenLink): the project, and the
+    // call on the Traces page when there is one; the window comes to the front.
+    void openLink(const QString& projectId, const QString& callId);
     QString project() const
     {
         return m_projectId;

@@ -15,7 +15,9 @@
 #include <QApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonObject>
 #include <QLabel>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
@@ -392,6 +394,25 @@ void TracesPage::showCurrentDetail()
         return;
     m_detail->showCall(m_projectId, *call);
     m_trace->openTrace(m_projectId, call->traceId, call->id);
+}
+
+void TracesPage::openCall(const QString& callId)
+{
+    const QString project = m_projectId;
+    const QJsonObject body { { QStringLiteral("project_id"), project }, { QStringLiteral("id"), callId } };
+    m_client->post(QStringLiteral("/call/read"), body,
+        [page = QPointer<TracesPage>(this), project, callId](const QJsonObject& json) {
+            if (!page || page->m_projectId != project)
+                return;
+            const QJsonObject found = json.value(QLatin1String("call")).toObject();
+            if (found.isEmpty()) {
+                Q_EMIT page->statusMessage(tr("No call %1 in %2").arg(callId, project));
+                return;
+            }
+            const spindle::Call call = spindle::Call::fromJson(found);
+            page->m_detail->showCall(project, call);
+            page->m_trace->openTrace(project, call.traceId, call.id);
+        });
 }
 
 void TracesPage::loadOps()

@@ -78,6 +78,9 @@ public:
     void sortBy(const QString& field, bool descending);
     // Shows the calls `filter` selects (its filter part; the sort stays), e.g. a dashboard bucket.
     void showCalls(const spindle::CallsQuery& filter);
+    // A call of this project by id (a link the SDK printed): its trace and detail, as a click on
+    // its row shows them; a call that is not there is said in the status bar.
+    void openCall(const QString& callId);
 
     // The page's state as a saved view holds it, and applying one (a view, or the default).
     spindle::TracesViewState currentState() const;

@@ -4,16 +4,21 @@
 #include "app/session.h"
 #include "models/callcomparison.h"
 #include "models/callstablemodel.h"
+#include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
 #include "ui/comparedialog.h"
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
+#include "ui/traceview.h"
 #include "widgets/frozentableview.h"
 
 #include <QCheckBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -35,6 +40,7 @@ private Q_SLOTS:
     void filtersOnTheServer();
     void emptyStateIsAboveThePinnedColumns();
     void emptyProjectSaysHowToLogToIt();
+    void sdkLinkOpensTheCall();
     void pinnedColumnsFilterAndSort();
     void newRowsArePaintedAtOnce();
     void pinIsRemembered();
@@ -163,6 +169,40 @@ void TracesPageTest::emptyProjectSaysHowToLogToIt()
     m_session->window()->setProject(QStringLiteral("gui-test/sample"));
     waitForRows();
     QVERIFY(!empty->isVisible());
+}
+
+// Every traced call prints a link to the W&B app, which WANDB_BASE_URL makes the embedded server:
+// opening it in a browser shows the call here (its trace and detail), whatever page was open.
+void TracesPageTest::sdkLinkOpensTheCall()
+{
+    waitForRows();
+    const Call* call = model()->callAt(3);
+    QVERIFY(call);
+    const QString id = call->id, traceId = call->traceId; // the model's rows go with the project
+    m_session->window()->setProject(QStringLiteral("gui-test/empty"));
+    waitForRows();
+    auto* pages = m_session->window()->findChild<QListWidget*>();
+    QVERIFY(pages);
+    pages->setCurrentRow(1); // Costs
+    const QUrl base = m_session->client()->connection().baseUrl;
+    QNetworkAccessManager browser;
+    std::unique_ptr<QNetworkReply> reply(
+        browser.get(QNetworkRequest(base.resolved(QUrl(QStringLiteral("/gui-test/sample/r/call/") + id)))));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY(reply->readAll().contains("The Spindle window shows it now"));
+    QTRY_COMPARE(m_session->window()->project(), QStringLiteral("gui-test/sample"));
+    QCOMPARE(pages->currentRow(), 0); // Traces
+    QTRY_COMPARE_WITH_TIMEOUT(page()->detailPanel()->callId(), id, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(page()->traceView()->traceId(), traceId, 10000);
+
+    // A call the project does not have is said, not shown.
+    QSignalSpy status(page(), &ui::TracesPage::statusMessage);
+    reply.reset(
+        browser.get(QNetworkRequest(base.resolved(QUrl(QStringLiteral("/gui-test/sample/r/call/nope"))))));
+    QTRY_VERIFY_WITH_TIMEOUT(!status.isEmpty(), 10000);
+    QVERIFY(status.last().first().toString().contains(QStringLiteral("No call nope")));
+    QCOMPARE(page()->detailPanel()->callId(), id);
 }
 
 // Status and Name are pinned by default: Alt+click on a Name cell filters by its op, and a click on
