@@ -32,8 +32,8 @@ std::string htmlEscaped(std::string_view text)
 std::string linkPage(const std::string& projectId, const std::string& callId, bool shown)
 {
     const std::string what = callId.empty()
-        ? "the project <b>" + htmlEscaped(projectId) + "</b>"
-        : "call <code>" + htmlEscaped(callId) + "</code> in <b>" + htmlEscaped(projectId) + "</b>";
+        ? "The project <b>" + htmlEscaped(projectId) + "</b>"
+        : "Call <code>" + htmlEscaped(callId) + "</code> in <b>" + htmlEscaped(projectId) + "</b>";
     const std::string where = shown ? "<p>The Spindle window shows it now.</p>"
                                     : "<p>Open the Spindle desktop app on this server to see it.</p>";
     return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Spindle</title></head>"

@@ -332,11 +332,11 @@ void TestSdkCompat::sdkLinksGetAPage()
     const Reply call = m_server.get("/me/my-project/r/call/01923-abc");
     EXPECT_OK(call);
     QVERIFY2(call.contentType.startsWith("text/html"), call.contentType.constData());
-    QVERIFY(call.body.contains("call <code>01923-abc</code> in <b>me/my-project</b>"));
+    QVERIFY(call.body.contains("Call <code>01923-abc</code> in <b>me/my-project</b>"));
     QVERIFY(call.body.contains("Open the Spindle desktop app")); // no app embeds this one
     const Reply project = m_server.get("/me/my-project/weave");
     EXPECT_OK(project);
-    QVERIFY(project.body.contains("the project <b>me/my-project</b>"));
+    QVERIFY(project.body.contains("The project <b>me/my-project</b>"));
     EXPECT_OK(m_server.get("/me/my-project/weave/calls?filter=x"));
     const Reply hostile = m_server.get("/me/p/r/call/%3Cimg%20src%3Dx%20onerror%3D%22alert(1)%22%3E");
     EXPECT_OK(hostile);
