@@ -14,6 +14,7 @@
 #include "widgets/frozentableview.h"
 
 #include <QCheckBox>
+#include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
@@ -23,6 +24,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void pinIsRemembered();
     void pagesToTheEnd();
     void comparesSelectedCalls();
+    void closingDoesNotWaitForClients(); // last: it closes the app
     void cleanupTestCase();
 
 private:
@@ -360,6 +363,23 @@ void TracesPageTest::comparesSelectedCalls()
     QTest::qWait(200); // let the cards lay out
     QVERIFY(dialog->grab().save(QStringLiteral(SPINDLE_BUILD_DIR "/compare-dialog.png")));
     dialog->close();
+}
+
+// Closing the app stops its embedded server, which waited up to 5 s for each connection an SDK
+// (or the app itself) kept alive.
+void TracesPageTest::closingDoesNotWaitForClients()
+{
+    const QUrl base = m_session->client()->connection().baseUrl;
+    QTcpSocket sdk;
+    sdk.connectToHost(base.host(), quint16(base.port()));
+    QVERIFY(sdk.waitForConnected(5000));
+    sdk.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QTRY_VERIFY(sdk.bytesAvailable() > 0 || sdk.waitForReadyRead(100)); // answered, kept alive
+    QElapsedTimer closing;
+    closing.start();
+    m_session.reset();
+    QVERIFY2(
+        closing.elapsed() < 2000, qPrintable(QStringLiteral("closing took %1 ms").arg(closing.elapsed())));
 }
 
 void TracesPageTest::cleanupTestCase()
