@@ -55,6 +55,7 @@ private slots:
     void initTestCase();
     void weaveInitQueries();
     void graphqlSelectsOnlyWhatIsAsked();
+    void graphqlStringsAndDefaults();
     void graphqlRefusals_data();
     void graphqlRefusals();
     void callsCompleteStoresWholeCalls();
@@ -145,6 +146,23 @@ void TestSdkCompat::graphqlSelectsOnlyWhatIsAsked()
     QCOMPARE(data.value(u"entity"_s)[u"readOnly"_s].toBool(true), false);
 }
 
+// Strings read as JSON's, and variable definitions with defaults that hold brackets.
+void TestSdkCompat::graphqlStringsAndDefaults()
+{
+    const Reply reply = m_server.post("/graphql",
+        graphql(R"Q(
+        mutation M($name: String = ")", $n: Int = 3) {
+            upsertModel(input: {name: $name, entityName: "e", description: "\u00e9 \ud83d\ude00 \ud83d \"q\" \\ \/ \r\t"}) {
+                model { name description }
+            }
+        })Q",
+            { { u"name"_s, u"p"_s } }));
+    EXPECT_OK(reply);
+    const QJsonObject model = reply.value(u"data").toObject()[u"upsertModel"_s][u"model"_s].toObject();
+    QCOMPARE(model.value(u"name"_s).toString(), u"p"_s);
+    QCOMPARE(model.value(u"description"_s).toString(), u"\u00e9 \U0001F600 \ufffd \"q\" \\ / \r\t"_s);
+}
+
 void TestSdkCompat::graphqlRefusals_data()
 {
     QTest::addColumn<QByteArray>("body");
@@ -160,6 +178,39 @@ void TestSdkCompat::graphqlRefusals_data()
     QTest::newRow("two operations") << graphql("{ viewer { username } } { viewer { username } }") << 400;
     QTest::newRow("upsertModel without input")
         << graphql("mutation { upsertModel { model { name } } }") << 400;
+    // Limits: deep nesting crashed the server (its stack), and copies of a variable per use, or a
+    // lookup per use, let a small request take gigabytes or minutes.
+    QTest::newRow("values 40 deep") << graphql("{ project(name: " + QByteArray(40, '[') + QByteArray(40, ']')
+        + ") { name } }") << 400;
+    QTest::newRow("selections 40 deep")
+        << graphql(QByteArray("{ a ").repeated(40) + QByteArray(40, '}')) << 400;
+    QTest::newRow("1001 fields") << graphql("{ " + QByteArray("viewer { username } ").repeated(1) + [] {
+        QByteArray fields;
+        for (int i = 0; i < 1001; ++i)
+            fields += "f" + QByteArray::number(i) + ": viewer { username } ";
+        return fields;
+    }() + "}") << 400;
+    QTest::newRow("101 variable uses") << graphql("{ project(name: \"x\", " +
+            [] {
+                QByteArray uses;
+                for (int i = 0; i < 101; ++i)
+                    uses += "a" + QByteArray::number(i) + ": $v ";
+                return uses;
+            }()
+            + ") { name } }",
+        { { u"v"_s, u"x"_s } }) << 400;
+    QTest::newRow("a 65 KiB query") << graphql("{ viewer { username } }" + QByteArray(65 * 1024, ' ')) << 400;
+    QTest::newRow("65 KiB of variables")
+        << graphql("{ viewer { username } }", { { u"v"_s, QString(65 * 1024, u'x') } }) << 400;
+    for (const char* number : { "-", "--1", "1e", "1.2.3", "1e999", "0x1p3", "00", "1nan" })
+        QTest::addRow("number %s", number)
+            << graphql(QByteArray("{ project(name: \"x\", n: ") + number + ") { name } }") << 400;
+    QTest::newRow("unknown escape") << graphql(R"({ project(name: "a\qb") { name } })") << 400;
+    QTest::newRow("short \\u escape") << graphql(R"({ project(name: "a\u12") { name } })") << 400;
+    QTest::newRow("empty selection") << graphql("{ }") << 400;
+    QTest::newRow("empty inner selection") << graphql("{ viewer { } }") << 400;
+    QTest::newRow("two fields, one key") << graphql("{ v: viewer { username } v: viewer { name } }") << 400;
+    QTest::newRow("an argument twice") << graphql(R"({ project(name: "a", name: "b") { name } })") << 400;
 }
 
 void TestSdkCompat::graphqlRefusals()
