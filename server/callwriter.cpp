@@ -143,6 +143,8 @@ public:
         const JsonValue& end = requireObject(req, "end", "");
         const std::string projectId = requireProjectId(end);
         const std::string id = requireString(end, "id", "end");
+        if (id.empty() || id.size() > 128) // as a start's: an end alone makes the row
+            throw badRequest("call ids and trace ids must be 1-128 characters");
         entry(projectId, id).end = parseEnd(end);
         return "{}";
     }

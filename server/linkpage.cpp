@@ -21,7 +21,10 @@ std::string htmlEscaped(std::string_view text)
             out += "&quot;";
             break;
         default:
-            out.push_back(c);
+            if ((c >= 0 && c < 0x20) || c == 0x7f)
+                out += "\xEF\xBF\xBD"; // U+FFFD: a NUL or line break from the URL shows as such
+            else
+                out.push_back(c);
         }
     }
     return out;

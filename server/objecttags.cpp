@@ -50,6 +50,8 @@ std::optional<std::string> aliasProblem(const std::string& alias)
         return "an alias has 1-" + std::to_string(kMaxAliasLength) + " characters, not all spaces";
     if (alias.find_first_of("/:") != std::string::npos)
         return "an alias has no '/' or ':', unlike '" + alias + "'";
+    if (std::any_of(alias.begin(), alias.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; }))
+        return "an alias has no control characters";
     if (alias == "latest" || isVersionLike(alias))
         return "'" + alias + "' is reserved: it names versions already";
     return std::nullopt;

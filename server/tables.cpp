@@ -8,6 +8,7 @@ namespace spindle::server {
 namespace {
 
 constexpr std::size_t kMaxTableRows = 1'000'000;
+constexpr std::size_t kMaxPositionalChanges = 1000; // inserts and pops in one /table/update
 
 // Table rows: fields are dotted paths into the row value.
 class RowFieldResolver : public FieldResolver
@@ -219,6 +220,7 @@ std::string tableUpdate(const JsonValue& body, RequestContext& context)
     checkRowCount(updates->Size());
     std::vector<TableChange> changes;
     std::vector<NewRow> newRows;
+    std::size_t positional = 0; // inserts and pops: each moves the rows after it
     for (rapidjson::SizeType i = 0; i < updates->Size(); ++i) {
         try {
             changes.push_back(parseChange((*updates)[i]));
@@ -228,24 +230,25 @@ std::string tableUpdate(const JsonValue& body, RequestContext& context)
         }
         if (changes.back().kind != TableChange::Kind::Pop)
             newRows.push_back(changes.back().row);
+        if (changes.back().kind != TableChange::Kind::Append && ++positional > kMaxPositionalChanges)
+            throw badRequest("at most " + std::to_string(kMaxPositionalChanges)
+                + " inserts and pops a request (appends are not limited)");
     }
-    std::string digest;
+    // A table never changes once made, so the base is read and changed outside the write lock:
+    // inserts and pops on a million rows take seconds, and every writer would wait for them.
+    std::vector<std::string> rows = rowDigestsOf(*context.db.read(), projectId, base);
     std::vector<std::string> changed;
-    context.db.write([&](Connection& db) {
-        std::vector<std::string> rows = rowDigestsOf(db, projectId, base);
-        changed.clear(); // a retried write starts again
-        for (std::size_t i = 0; i < changes.size(); ++i) {
-            try {
-                changed.push_back(applyChange(rows, changes[i]));
-            } catch (ApiError& error) {
-                error.reason = "updates[" + std::to_string(i) + "]: " + error.reason;
-                throw;
-            }
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        try {
+            changed.push_back(applyChange(rows, changes[i]));
+        } catch (ApiError& error) {
+            error.reason = "updates[" + std::to_string(i) + "]: " + error.reason;
+            throw;
         }
-        checkRowCount(rows.size());
-        digest = tableDigest(rows);
-        writeTable(db, projectId, digest, rows, newRows);
-    });
+    }
+    checkRowCount(rows.size());
+    const std::string digest = tableDigest(rows);
+    context.db.write([&](Connection& db) { writeTable(db, projectId, digest, rows, newRows); });
     std::string out = "{\"digest\":";
     appendJsonString(out, digest);
     return out + digestsJson("updated_row_digests", changed) + "}";

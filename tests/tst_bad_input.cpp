@@ -228,6 +228,11 @@ void TestBadInput::wrongTypes_data()
         R"({"end": {"project_id": "bad/main", "id": "r3", "ended_at": "2025-01-01T00:00:09Z", "summary": "x"}})");
     row("end id missing", "/call/end",
         R"({"end": {"project_id": "bad/main", "ended_at": "2025-01-01T00:00:09Z", "summary": {}}})");
+    row("end id empty", "/call/end",
+        R"({"end": {"project_id": "bad/main", "id": "", "ended_at": "2025-01-01T00:00:09Z", "summary": {}}})");
+    static const QByteArray longEnd = R"({"end": {"project_id": "bad/main", "id": ")" + QByteArray(129, 'e')
+        + R"(", "ended_at": "2025-01-01T00:00:09Z", "summary": {}}})";
+    row("end id of 129 characters", "/call/end", longEnd.constData());
     row("batch not a list", "/call/upsert_batch", R"({"batch": {"mode": "start"}})");
     row("batch missing", "/call/upsert_batch", R"({})");
     row("batch item a number", "/call/upsert_batch", R"({"batch": [1]})");

@@ -179,8 +179,8 @@ void TestObjectTags::refusals_data()
     row("a tag not a string", "tags", QJsonArray { 5 });
     row("tags not a list", "tags", u"gold"_s);
     row("1001 tags", "tags", strings(QStringList(1001, u"t"_s)));
-    for (const QString& bad :
-        { u"latest"_s, u"v3"_s, u"a/b"_s, u"a:b"_s, u"   "_s, u""_s, QString(129, u'x') })
+    for (const QString& bad : { u"latest"_s, u"v3"_s, u"a/b"_s, u"a:b"_s, u"   "_s, u""_s, QString(129, u'x'),
+             u"nul\u0000"_s, u"two\nlines"_s })
         row(qPrintable(u"alias '%1'"_s.arg(bad.left(20))), "aliases", strings({ bad }));
     row("unknown version, tags", "tags", strings({ u"fine"_s }), 404);
     row("unknown version, aliases", "aliases", strings({ u"fine"_s }), 404);

@@ -356,6 +356,13 @@ void TestSdkCompat::tableUpdateRefusals_data()
     QTest::newRow("index not a number") << QByteArray(R"([{"pop": {"index": "0"}}])") << 400;
     QTest::newRow("no index") << QByteArray(R"([{"pop": {}}])") << 400;
     QTest::newRow("updates not a list") << QByteArray(R"({"append": {"row": {}}})") << 400;
+    // Each insert or pop moves the rows after it: a million-row table and a request of them held
+    // the write lock for minutes.
+    QByteArray inserts = "[";
+    for (int i = 0; i < 1001; ++i)
+        inserts += QByteArray(i ? "," : "") + R"({"insert": {"index": 0, "row": {"i": )"
+            + QByteArray::number(i) + "}}}";
+    QTest::newRow("1001 inserts") << inserts + "]" << 400;
 }
 
 void TestSdkCompat::tableUpdateRefusals()
@@ -395,6 +402,13 @@ void TestSdkCompat::sdkLinksGetAPage()
             && !hostile.body.contains("<img"),
         hostile.body.constData());
     EXPECT_API_ERROR(m_server.get("/bad%00name/p/r/call/x"), 400);
+    const Reply controls = m_server.get("/me/p/r/call/a%00b%0D%0Ac");
+    EXPECT_OK(controls);
+    QVERIFY2(controls.body.contains("a\xEF\xBF\xBD"
+                                    "b\xEF\xBF\xBD\xEF\xBF\xBD"
+                                    "c")
+            && !controls.body.contains('\0'),
+        controls.body.constData());
     EXPECT_API_ERROR(m_server.get(qPrintable(u"/me/p/r/call/"_s + QString(129, u'x'))), 400);
 }
 
