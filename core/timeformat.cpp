@@ -112,6 +112,13 @@ std::optional<std::int64_t> parseOffsetSeconds(Cursor& in)
 
 } // namespace
 
+static int daysInMonth(int year, int month)
+{
+    static constexpr int kDays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 std::optional<MicrosSinceEpoch> parseIsoTime(std::string_view text)
 {
     Cursor in(text);
@@ -122,7 +129,9 @@ std::optional<MicrosSinceEpoch> parseIsoTime(std::string_view text)
     if (!month || !in.take('-'))
         return std::nullopt;
     const auto day = in.digits(2);
-    if (!day || *month < 1 || *month > 12 || *day < 1 || *day > 31)
+    // A day the month has, and a year Python's datetime has (1-9999): 2024-02-31 is refused, not
+    // read as 2 March.
+    if (!day || *year < 1 || *month < 1 || *month > 12 || *day < 1 || *day > daysInMonth(*year, *month))
         return std::nullopt;
     int hour = 0, minute = 0, second = 0;
     std::int64_t micros = 0;

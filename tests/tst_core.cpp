@@ -65,6 +65,7 @@ void TestCore::parseIsoTime_data()
     QTest::newRow("date only") << QByteArray("2025-01-02") << qint64(1735776000000000);
     QTest::newRow("leap day") << QByteArray("2024-02-29T12:00:00Z") << qint64(1709208000000000);
     QTest::newRow("century leap year") << QByteArray("2000-03-01T00:00:00Z") << qint64(951868800000000);
+    QTest::newRow("29 February 2000") << QByteArray("2000-02-29T00:00:00Z") << qint64(951782400000000);
     QTest::newRow("epoch") << QByteArray("1970-01-01T00:00:00Z") << qint64(0);
     QTest::newRow("before epoch") << QByteArray("1969-12-31T23:59:59.999999Z") << qint64(-1);
 }
@@ -89,6 +90,11 @@ void TestCore::parseIsoTimeRejects_data()
     QTest::newRow("month 0") << QByteArray("2025-00-01T00:00:00Z");
     QTest::newRow("day 32") << QByteArray("2025-01-32T00:00:00Z");
     QTest::newRow("day 0") << QByteArray("2025-01-00");
+    QTest::newRow("31 February") << QByteArray("2024-02-31T00:00:00Z");
+    QTest::newRow("29 February, not a leap year") << QByteArray("2025-02-29T00:00:00Z");
+    QTest::newRow("29 February 1900") << QByteArray("1900-02-29");
+    QTest::newRow("31 April") << QByteArray("2025-04-31");
+    QTest::newRow("year 0") << QByteArray("0000-01-01T00:00:00Z");
     QTest::newRow("hour 24") << QByteArray("2025-01-02T24:00:00Z");
     QTest::newRow("minute 60") << QByteArray("2025-01-02T03:60:00Z");
     QTest::newRow("trailing junk") << QByteArray("2025-01-02T03:04:05Zjunk");
