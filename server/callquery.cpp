@@ -76,13 +76,7 @@ void addIn(Sql& where, const char* column, const std::vector<std::string>& value
 {
     if (values.empty())
         return;
-    where.append(" AND ").append(column).append(" IN (");
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i)
-            where.append(", ");
-        where.bind(values[i]);
-    }
-    where.append(")");
+    where.append(" AND ").append(column).append(" IN ").bindList(values);
 }
 
 // `...:*` matches every version: a range scan on the prefix keeps the op index usable.

@@ -231,84 +231,28 @@ private:
         return JsonValue(number);
     }
 
+    // A string literal. GraphQL's escapes are JSON's, so the project's JSON reader decodes it (a
+    // lone surrogate half becomes U+FFFD, as in request bodies); only a raw tab, which GraphQL
+    // allows in a string and JSON does not, is escaped first.
     JsonValue stringValue()
     {
-        ++m_at;
-        std::string out;
-        for (char c; (c = peek()) != '"';) {
-            if (m_at >= m_text.size() || c == '\n')
+        const std::size_t start = m_at++;
+        while (peek() != '"') {
+            if (m_at >= m_text.size() || peek() == '\n')
                 fail("unclosed string");
-            ++m_at;
-            if (c != '\\') {
-                out += c;
-                continue;
-            }
-            escape(out);
+            m_at += peek() == '\\' ? 2 : 1;
         }
         ++m_at;
-        return jsonText(withValidUtf8(out), m_allocator);
-    }
-
-    // The escape after a backslash, as JSON's: \" \\ \/ \b \f \n \r \t \uXXXX (pairs joined).
-    void escape(std::string& out)
-    {
-        const char c = peek();
-        ++m_at;
-        static const std::unordered_map<char, char> simple { { '"', '"' }, { '\\', '\\' }, { '/', '/' },
-            { 'b', '\b' }, { 'f', '\f' }, { 'n', '\n' }, { 'r', '\r' }, { 't', '\t' } };
-        if (const auto it = simple.find(c); it != simple.end()) {
-            out += it->second;
-            return;
+        std::string literal;
+        for (const char c : m_text.substr(start, m_at - start))
+            c == '\t' ? void(literal += "\\t") : literal.push_back(c);
+        JsonDocument decoded;
+        try {
+            decoded = parseJson(literal);
+        } catch (const ApiError&) {
+            fail("a string with a bad escape");
         }
-        if (c != 'u')
-            fail(std::string("unknown escape '\\") + c + "'");
-        char32_t code = hex4();
-        if (code >= 0xD800 && code <= 0xDBFF && m_text.substr(m_at, 2) == "\\u") {
-            m_at += 2;
-            const char32_t low = hex4();
-            code =
-                low >= 0xDC00 && low <= 0xDFFF ? 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) : 0xFFFD;
-        }
-        if (code >= 0xD800 && code <= 0xDFFF)
-            code = 0xFFFD; // a lone half
-        appendUtf8(out, code);
-    }
-
-    char32_t hex4()
-    {
-        if (m_at + 4 > m_text.size())
-            fail("a \\u escape needs four hex digits");
-        char32_t code = 0;
-        for (int i = 0; i < 4; ++i) {
-            const char c = m_text[m_at++];
-            const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                : (c >= 'a' && c <= 'f')                                  ? c - 'a' + 10
-                : (c >= 'A' && c <= 'F')                                  ? c - 'A' + 10
-                                                                          : -1;
-            if (digit < 0)
-                fail("a \\u escape needs four hex digits");
-            code = code * 16 + char32_t(digit);
-        }
-        return code;
-    }
-
-    static void appendUtf8(std::string& out, char32_t code)
-    {
-        if (code < 0x80) {
-            out += char(code);
-        } else if (code < 0x800) {
-            out += char(0xC0 | (code >> 6));
-            out += char(0x80 | (code & 0x3F));
-        } else if (code < 0x10000) {
-            out += char(0xE0 | (code >> 12));
-            out += char(0x80 | ((code >> 6) & 0x3F));
-            out += char(0x80 | (code & 0x3F));
-        } else {
-            out += char(0xF0 | (code >> 18));
-            out += char(0x80 | ((code >> 12) & 0x3F));
-            out += char(0x80 | ((code >> 6) & 0x3F));
-            out += char(0x80 | (code & 0x3F));
-        }
+        return JsonValue(decoded, m_allocator);
     }
 
     std::string_view m_text;

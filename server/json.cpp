@@ -207,6 +207,17 @@ void appendJson(std::string& out, const JsonValue& value)
     value.Accept(writer);
 }
 
+void appendJsonStrings(std::string& out, const std::vector<std::string>& texts)
+{
+    out.push_back('[');
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        if (i)
+            out.push_back(',');
+        appendJsonString(out, texts[i]);
+    }
+    out.push_back(']');
+}
+
 std::string toJson(const JsonValue& value)
 {
     std::string out;

@@ -21,6 +21,8 @@ JsonDocument parseJson(std::string_view text);
 void appendJson(std::string& out, const JsonValue& value);
 std::string toJson(const JsonValue& value);
 void appendJsonString(std::string& out, std::string_view text);
+// ["a","b",...]
+void appendJsonStrings(std::string& out, const std::vector<std::string>& texts);
 
 // Python's `json.dumps(value, sort_keys=True)`: ", "/": " separators, ensure_ascii, float repr.
 // Object and table-row digests are SHA-256 over these bytes, so they must match byte for byte.

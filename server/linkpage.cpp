@@ -1,33 +1,18 @@
 #include "server/linkpage.h"
 
+#include <QString>
+
 namespace spindle::server {
 namespace {
 
-std::string htmlEscaped(std::string_view text)
+// Qt's escaping, and a NUL or line break from the URL shown as U+FFFD.
+std::string htmlEscaped(const std::string& text)
 {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '&':
-            out += "&amp;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            if ((c >= 0 && c < 0x20) || c == 0x7f)
-                out += "\xEF\xBF\xBD"; // U+FFFD: a NUL or line break from the URL shows as such
-            else
-                out.push_back(c);
-        }
-    }
-    return out;
+    QString escaped = QString::fromUtf8(text).toHtmlEscaped();
+    for (QChar& c : escaped)
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = QChar::ReplacementCharacter;
+    return escaped.toStdString();
 }
 
 } // namespace

@@ -252,11 +252,9 @@ std::string objsQuery(const JsonValue& body, RequestContext& context)
             if (values.empty())
                 return;
             sql.append(std::string(" AND ")
-                + (negate ? "ifnull(" + std::string(column) + ", '') NOT IN ("
-                          : std::string(column) + " IN ("));
-            for (std::size_t i = 0; i < values.size(); ++i)
-                (i ? sql.append(", ") : sql).bind(values[i]);
-            sql.append(")");
+                   + (negate ? "ifnull(" + std::string(column) + ", '') NOT IN "
+                             : std::string(column) + " IN "))
+                .bindList(values);
         };
         addList("base_object_classes", "base_object_class", false);
         addList("exclude_base_object_classes", "base_object_class", true);
@@ -310,10 +308,7 @@ std::string objDelete(const JsonValue& body, RequestContext& context)
                   "AND deleted_at IS NULL",
             { nowMicros(), projectId, objectId } };
         if (!digests.empty()) {
-            sql.append(" AND digest IN (");
-            for (std::size_t i = 0; i < digests.size(); ++i)
-                (i ? sql.append(", ") : sql).bind(digests[i]);
-            sql.append(")");
+            sql.append(" AND digest IN ").bindList(digests);
         }
         auto stmt = db.prepareAdHoc(sql.text);
         stmt->bindAll(sql.params);

@@ -110,14 +110,6 @@ void insertNames(Connection& db, const std::string& insert, const std::array<std
     }
 }
 
-Sql inList(Sql sql, const std::vector<std::string>& values)
-{
-    sql.append(" IN (");
-    for (std::size_t i = 0; i < values.size(); ++i)
-        (i ? sql.append(", ") : sql).bind(values[i]);
-    return sql.append(")");
-}
-
 void run(Connection& db, const Sql& sql)
 {
     auto stmt = db.prepareAdHoc(sql.text);
@@ -128,13 +120,9 @@ void run(Connection& db, const Sql& sql)
 std::string namesJson(const char* key, std::vector<std::string> names)
 {
     std::sort(names.begin(), names.end());
-    std::string out = std::string("\"") + key + "\":[";
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i)
-            out.push_back(',');
-        appendJsonString(out, names[i]);
-    }
-    return out + "]";
+    std::string out = std::string("\"") + key + "\":";
+    appendJsonStrings(out, names);
+    return out;
 }
 
 std::vector<std::string> column(Connection& reader, const Sql& sql)
@@ -171,11 +159,11 @@ std::string objRemoveTags(
     const std::vector<std::string> tags = namesOf(body, "tags", nullptr);
     if (!tags.empty())
         context.db.write([&](Connection& db) {
-            run(db,
-                inList(
-                    { "DELETE FROM object_tags WHERE project_id = ? AND object_id = ? AND digest = ? AND tag",
-                        { projectId, objectId, digest } },
-                    tags));
+            Sql remove {
+                "DELETE FROM object_tags WHERE project_id = ? AND object_id = ? AND digest = ? AND tag IN ",
+                { projectId, objectId, digest }
+            };
+            run(db, remove.bindList(tags));
         });
     return "{}";
 }
@@ -202,10 +190,9 @@ std::string objRemoveAliases(const std::string& objectId, const JsonValue& body,
     const std::vector<std::string> aliases = namesOf(body, "aliases", nullptr);
     if (!aliases.empty())
         context.db.write([&](Connection& db) {
-            run(db,
-                inList({ "DELETE FROM object_aliases WHERE project_id = ? AND object_id = ? AND alias",
-                           { projectId, objectId } },
-                    aliases));
+            Sql remove { "DELETE FROM object_aliases WHERE project_id = ? AND object_id = ? AND alias IN ",
+                { projectId, objectId } };
+            run(db, remove.bindList(aliases));
         });
     return "{}";
 }
@@ -259,18 +246,14 @@ Sql tagAndAliasFilter(const JsonValue& filter)
 {
     Sql sql;
     if (const auto tags = optionalStringList(filter, "tags", "filter"); !tags.empty())
-        sql.append(" AND EXISTS (")
-            .append(inList({ "SELECT 1 FROM object_tags t WHERE t.project_id = objects.project_id AND "
-                             "t.object_id = objects.object_id AND t.digest = objects.digest AND t.tag",
-                               {} },
-                tags))
+        sql.append(" AND EXISTS (SELECT 1 FROM object_tags t WHERE t.project_id = objects.project_id AND "
+                   "t.object_id = objects.object_id AND t.digest = objects.digest AND t.tag IN ")
+            .bindList(tags)
             .append(")");
     if (const auto aliases = optionalStringList(filter, "aliases", "filter"); !aliases.empty()) {
-        sql.append(" AND (EXISTS (")
-            .append(inList({ "SELECT 1 FROM object_aliases a WHERE a.project_id = objects.project_id AND "
-                             "a.object_id = objects.object_id AND a.digest = objects.digest AND a.alias",
-                               {} },
-                aliases))
+        sql.append(" AND (EXISTS (SELECT 1 FROM object_aliases a WHERE a.project_id = objects.project_id AND "
+                   "a.object_id = objects.object_id AND a.digest = objects.digest AND a.alias IN ")
+            .bindList(aliases)
             .append(")");
         if (std::find(aliases.begin(), aliases.end(), "latest") != aliases.end())
             sql.append(" OR objects.is_latest = 1");

@@ -32,6 +32,18 @@ struct Sql
         params.push_back(std::move(value));
         return *this;
     }
+    // "(?, ?, ...)" with one bound value each, for IN lists.
+    Sql& bindList(const std::vector<std::string>& values)
+    {
+        text += '(';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i)
+                text += ", ";
+            bind(values[i]);
+        }
+        text += ')';
+        return *this;
+    }
 };
 
 enum class ValueKind

@@ -103,13 +103,9 @@ std::vector<std::string> rowDigestsOf(Connection& db, const std::string& project
 
 std::string digestsJson(const char* key, const std::vector<std::string>& digests)
 {
-    std::string out = std::string(",\"") + key + "\":[";
-    for (std::size_t i = 0; i < digests.size(); ++i) {
-        if (i)
-            out.push_back(',');
-        appendJsonString(out, digests[i]);
-    }
-    return out + "]";
+    std::string out = std::string(",\"") + key + "\":";
+    appendJsonStrings(out, digests);
+    return out;
 }
 
 void checkRowCount(std::size_t rows)
