@@ -5,8 +5,8 @@ namespace spindle::server {
 // Ends the reading side of every connection this process accepted on `port` (Linux; elsewhere it
 // does nothing). A server thread that waits on a kept-alive connection, or on a client that
 // trickles its request, then sees the end of the stream at once instead of after its 5 s timeout
-// (per read: never, for a trickle). Requests already received are still read and answered: the
-// writing side stays open.
+// (per read: never, for a trickle). The writing side stays open, so an answer being written still
+// goes out. (A request its thread has not read yet is dropped: cpp-httplib reads none after a stop.)
 void endReadsOfAcceptedConnections(int port);
 
 } // namespace spindle::server

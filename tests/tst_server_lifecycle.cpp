@@ -65,7 +65,6 @@ class TestServerLifecycle : public QObject
 
 private slots:
     void stopDoesNotWaitForIdleOrSlowClients();
-    void stopAnswersARequestAlreadySent();
 };
 
 // The server's threads wait 5 s for the next request on a kept-alive connection, and 5 s per read
@@ -98,28 +97,6 @@ void TestServerLifecycle::stopDoesNotWaitForIdleOrSlowClients()
         stopping.elapsed() < 2000, qPrintable(QStringLiteral("stop took %1 ms").arg(stopping.elapsed())));
     char byte = 0;
     QCOMPARE(::read(idle, &byte, 1), ssize_t(0)); // closed, not reset
-}
-
-// Ending the reading side leaves what a client has already sent: that request is still answered.
-void TestServerLifecycle::stopAnswersARequestAlreadySent()
-{
-    TestServer server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    const int fd = connectTo(server.port());
-    QVERIFY(fd >= 0);
-    const auto closeIt = qScopeGuard([fd] { ::close(fd); });
-    const QByteArray health = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    QVERIFY(sendAll(fd, health));
-    QVERIFY(readResponse(fd).endsWith(R"({"status":"ok"})"));
-    const QByteArray body = R"({"project_id": "life/main"})";
-    QVERIFY(sendAll(fd,
-        "POST /calls/query_stats HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        "Content-Length: "
-            + QByteArray::number(body.size()) + "\r\n\r\n" + body));
-    QVERIFY(server.stop());
-    const QByteArray answer = readResponse(fd);
-    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
-    QVERIFY2(answer.contains(R"("count":0)"), answer.constData());
 }
 
 QTEST_GUILESS_MAIN(TestServerLifecycle)
