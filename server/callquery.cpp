@@ -241,7 +241,11 @@ Sql CallFieldResolver::feedbackLink(const Field& field) const
 std::string requireProjectId(const JsonValue& body, const char* key)
 {
     requireObjectBody(body);
-    const std::string id = requireString(body, key, "");
+    return checkProjectId(requireString(body, key, ""));
+}
+
+std::string checkProjectId(std::string id)
+{
     const std::size_t slash = id.find('/');
     const bool wellFormed = slash != std::string::npos && slash > 0 && slash + 1 < id.size()
         && id.find('/', slash + 1) == std::string::npos && id.size() <= 256;

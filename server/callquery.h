@@ -42,6 +42,8 @@ struct CallsQuery
 
 CallsQuery parseCallsQuery(const JsonValue& request);
 std::string requireProjectId(const JsonValue& body, const char* key = "project_id");
+// The same check of an id from a path, a query string or a multipart part.
+std::string checkProjectId(std::string id);
 
 // The SELECT list the row writer expects, in CallColumn order.
 extern const char* const kCallSelectColumns;

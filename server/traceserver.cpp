@@ -228,11 +228,7 @@ void TraceServer::Impl::addLinkRoutes()
 {
     const auto page = [this](const httplib::Request& req, httplib::Response& res, const std::string& callId) {
         guarded(req, res, [&] {
-            JsonDocument fields(rapidjson::kObjectType);
-            fields.AddMember("project_id",
-                jsonText(req.matches[1].str() + "/" + req.matches[2].str(), fields.GetAllocator()),
-                fields.GetAllocator());
-            const std::string projectId = requireProjectId(fields);
+            const std::string projectId = checkProjectId(req.matches[1].str() + "/" + req.matches[2].str());
             if (callId.size() > 128 || !isValidUtf8(callId))
                 throw badRequest("a call id has at most 128 characters");
             const bool shown = bool(options.onOpenLink);
@@ -284,13 +280,11 @@ void TraceServer::Impl::addTagRoutes()
         { std::pair<const char*, List>("/tags", tagsList), { "/aliases", aliasesList } }) {
         http.Get(path, [this, list](const httplib::Request& req, httplib::Response& res) {
             guarded(req, res, [&] {
-                JsonDocument query(rapidjson::kObjectType);
-                if (req.has_param("project_id"))
-                    query.AddMember("project_id",
-                        jsonText(req.get_param_value("project_id"), query.GetAllocator()),
-                        query.GetAllocator());
+                if (!req.has_param("project_id"))
+                    throw badRequest("missing query parameter 'project_id'");
                 RequestContext context { db, prices, userId };
-                res.set_content(list(requireProjectId(query), context), jsonContentType(req));
+                res.set_content(
+                    list(checkProjectId(req.get_param_value("project_id")), context), jsonContentType(req));
             });
         });
     }
@@ -302,10 +296,7 @@ void TraceServer::Impl::addFileRoutes()
         guarded(req, res, [&] {
             if (!req.is_multipart_form_data() || !req.has_file("project_id") || !req.has_file("file"))
                 throw badRequest("file/create takes multipart/form-data with 'project_id' and 'file' parts");
-            JsonDocument fields(rapidjson::kObjectType);
-            const std::string project = req.get_file_value("project_id").content;
-            fields.AddMember("project_id", jsonText(project, fields.GetAllocator()), fields.GetAllocator());
-            const std::string projectId = requireProjectId(fields);
+            const std::string projectId = checkProjectId(req.get_file_value("project_id").content);
             const std::string& bytes = req.get_file_value("file").content;
             const std::string digest = storeFile(db, projectId, bytes);
             if (req.has_file("expected_digest") && req.get_file_value("expected_digest").content != digest)
