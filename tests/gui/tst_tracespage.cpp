@@ -198,6 +198,8 @@ void TracesPageTest::sdkLinkOpensTheCall()
     QCOMPARE(pages->currentRow(), 0); // Traces
     QTRY_COMPARE_WITH_TIMEOUT(page()->detailPanel()->callId(), id, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(page()->traceView()->traceId(), traceId, 10000);
+    QTest::qWait(200); // the detail's full call
+    screenshot(QStringLiteral("traces-page-link-opened.png"));
 
     // A call the project does not have is said, not shown.
     QSignalSpy status(page(), &ui::TracesPage::statusMessage);
