@@ -11,6 +11,13 @@
 namespace spindle::server {
 namespace {
 
+std::string controlName(char c) // U+000D for a carriage return
+{
+    static const char* const digits = "0123456789ABCDEF";
+    const auto code = static_cast<unsigned char>(c);
+    return std::string("U+00") + digits[code >> 4] + digits[code & 0xf];
+}
+
 class QueryReader
 {
 public:
@@ -244,8 +251,12 @@ private:
         }
         ++m_at;
         std::string literal;
-        for (const char c : m_text.substr(start, m_at - start))
+        for (const char c : m_text.substr(start, m_at - start)) {
+            if (c != '\t' && static_cast<unsigned char>(c) < 0x20)
+                fail("a string with a control character (" + controlName(c)
+                    + "): GraphQL allows only a tab unescaped");
             c == '\t' ? void(literal += "\\t") : literal.push_back(c);
+        }
         JsonDocument decoded;
         try {
             decoded = parseJson(literal);

@@ -58,6 +58,8 @@ private slots:
     void graphqlStringsAndDefaults();
     void graphqlRefusals_data();
     void graphqlRefusals();
+    void graphqlStringErrorsSayWhy_data();
+    void graphqlStringErrorsSayWhy();
     void callsCompleteStoresWholeCalls();
     void callsCompleteIsAllOrNothing();
     void v2StartAndEnd();
@@ -211,6 +213,28 @@ void TestSdkCompat::graphqlRefusals_data()
     QTest::newRow("empty inner selection") << graphql("{ viewer { } }") << 400;
     QTest::newRow("two fields, one key") << graphql("{ v: viewer { username } v: viewer { name } }") << 400;
     QTest::newRow("an argument twice") << graphql(R"({ project(name: "a", name: "b") { name } })") << 400;
+}
+
+// A string's refusal names its fault: a raw control character was once called a bad escape.
+void TestSdkCompat::graphqlStringErrorsSayWhy_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("unknown escape") << graphql(R"({ project(name: "a\qb") { name } })") << u"a bad escape"_s;
+    QTest::newRow("raw U+0001") << graphql(QByteArray("{ project(name: \"a") + char(1) + "b\") { name } }")
+                                << u"a control character (U+0001)"_s;
+    QTest::newRow("raw carriage return")
+        << graphql("{ project(name: \"a\rb\") { name } }") << u"a control character (U+000D)"_s;
+}
+
+void TestSdkCompat::graphqlStringErrorsSayWhy()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, reason);
+    const Reply reply = m_server.post("/graphql", body);
+    QCOMPARE(reply.status, 400);
+    const QString said = reply.value(u"reason").toString();
+    QVERIFY2(said.contains(reason), qPrintable(said));
 }
 
 void TestSdkCompat::graphqlRefusals()
