@@ -12,17 +12,31 @@ namespace spindle::server {
 #ifdef __linux__
 namespace {
 
+int portOf(const sockaddr_storage& address)
+{
+    if (address.ss_family == AF_INET)
+        return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+    if (address.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+    return -1;
+}
+
 int localPort(int fd)
 {
     sockaddr_storage address {};
     socklen_t size = sizeof address;
     if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
         return -1; // not a socket
-    if (address.ss_family == AF_INET)
-        return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
-    if (address.ss_family == AF_INET6)
-        return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
-    return -1;
+    return portOf(address);
+}
+
+int peerPort(int fd)
+{
+    sockaddr_storage address {};
+    socklen_t size = sizeof address;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
+        return -1; // not a connected socket
+    return portOf(address);
 }
 
 bool isListening(int fd)
@@ -34,10 +48,8 @@ bool isListening(int fd)
 
 } // namespace
 
-// cpp-httplib keeps no list of its connections, so they are found among the process's open files:
-// a connection the server accepted has the server's port as its own. shutdown() rather than
-// close(): the descriptor stays the server thread's, so it cannot be reused under it.
-void endReadsOfAcceptedConnections(int port)
+// Each of the process's open descriptors (the directory's own excepted) until `visit` says stop.
+template <typename Visit> void forEachOpenFile(Visit&& visit)
 {
     DIR* directory = ::opendir("/proc/self/fd");
     if (!directory)
@@ -48,13 +60,38 @@ void endReadsOfAcceptedConnections(int port)
         const long fd = std::strtol(entry->d_name, &end, 10);
         if (end == entry->d_name || *end || fd == own)
             continue;
-        if (localPort(int(fd)) == port && !isListening(int(fd)))
-            ::shutdown(int(fd), SHUT_RD);
+        if (!visit(int(fd)))
+            break;
     }
     ::closedir(directory);
 }
+
+// cpp-httplib keeps no list of its connections, so they are found among the process's open files:
+// a connection the server accepted has the server's port as its own. shutdown() rather than
+// close(): the descriptor stays the server thread's, so it cannot be reused under it.
+void endReadsOfAcceptedConnections(int port)
+{
+    forEachOpenFile([port](int fd) {
+        if (localPort(fd) == port && !isListening(fd))
+            ::shutdown(fd, SHUT_RD);
+        return true;
+    });
+}
+
+// The desktop app's own client sockets have the server's port as their peer's, never as their
+// own, so only the accepted end matches both ports.
+void endReadsOfConnection(int serverPort, int clientPort)
+{
+    forEachOpenFile([=](int fd) {
+        if (localPort(fd) != serverPort || peerPort(fd) != clientPort)
+            return true;
+        ::shutdown(fd, SHUT_RD);
+        return false;
+    });
+}
 #else
 void endReadsOfAcceptedConnections(int) { }
+void endReadsOfConnection(int, int) { }
 #endif
 
 } // namespace spindle::server

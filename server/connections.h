@@ -9,4 +9,9 @@ namespace spindle::server {
 // goes out. (A request its thread has not read yet is dropped: cpp-httplib reads none after a stop.)
 void endReadsOfAcceptedConnections(int port);
 
+// The same for the one connection accepted on `localPort` from the client's `peerPort`: the
+// server answers the request it has read, then closes the connection. For a request whose body
+// cannot be told from the next request, so nothing after it may be read (Linux only).
+void endReadsOfConnection(int localPort, int peerPort);
+
 } // namespace spindle::server

@@ -4,6 +4,7 @@
 #include "server/calls.h"
 #include "server/connections.h"
 #include "server/feedback.h"
+#include "server/httpframing.h"
 #include "server/linkpage.h"
 #include "server/objects.h"
 #include "server/objecttags.h"
@@ -92,6 +93,11 @@ const Route kJsonRoutes[] = {
 // Enough for the desktop app's six connections, SDK connection pools and an export at once. Idle
 // threads cost a stack each and nothing else.
 constexpr std::size_t kHttpThreads = 64;
+
+// The client port of a connection whose request was refused for its framing, on the thread that
+// serves it: the connection ends after the answer. cpp-httplib drops an answer to a connection
+// whose reading side is already shut, so the shutdown waits for the logger.
+thread_local int t_closeAfterAnswer = -1;
 
 std::string errorBody(const ApiError& error)
 {
@@ -377,6 +383,22 @@ int TraceServer::bind()
     // A thread serves one connection for as long as it is kept alive (up to 5 s idle): with the
     // library's 8, eight SDK or idle connections locked every other client out, the desktop app too.
     http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
+    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+        const auto error = framingError(req); // before the body is read (httpframing.h)
+        if (!error)
+            return httplib::Server::HandlerResponse::Unhandled;
+        res.status = error->status;
+        // The body, if any, is unread: nothing after it on the connection can be trusted, so the
+        // connection ends once the answer is out (the logger runs after the answer is written).
+        res.set_header("Connection", "close");
+        t_closeAfterAnswer = req.remote_port;
+        res.set_content(errorBody(*error), "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    http.set_logger([](const httplib::Request& req, const httplib::Response&) {
+        if (std::exchange(t_closeAfterAnswer, -1) == req.remote_port)
+            endReadsOfConnection(req.local_port, req.remote_port);
+    });
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty())
             return;

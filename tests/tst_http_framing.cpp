@@ -1,0 +1,169 @@
+// Where a request's body ends (server/httpframing.h): requests whose framing the server cannot
+// trust are refused at once with a reason, before any body is read, and good framings still work.
+#include "support/testserver.h"
+
+#include <QTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+using namespace spindle::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct RawAnswer
+{
+    int status = 0; // 0: no status line before the connection closed or 3 s passed
+    QByteArray head;
+    QByteArray body;
+    bool closed = false; // the server closed the connection after the answer
+};
+
+// Sends `request` as raw bytes on a new connection and reads one answer. The answer must come
+// within 3 s: the server's read timeout is 5 s, so an answer that waited for it never arrives.
+// With `untilClosed`, reads on until the server closes the connection (or 3 s pass).
+RawAnswer exchange(int port, const QByteArray& request, bool untilClosed = false)
+{
+    RawAnswer answer;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const timeval timeout { 3, 0 };
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(quint16(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
+        || ::write(fd, request.constData(), size_t(request.size())) != ssize_t(request.size())) {
+        ::close(fd);
+        return answer;
+    }
+    QByteArray received;
+    char buffer[4096];
+    qsizetype headEnd = -1;
+    qsizetype wanted = -1;
+    while (wanted < 0 || received.size() < wanted) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0)
+            break;
+        received.append(buffer, n);
+        if (headEnd < 0 && (headEnd = received.indexOf("\r\n\r\n")) >= 0) {
+            const QByteArray head = received.left(headEnd).toLower();
+            const qsizetype at = head.indexOf("content-length:");
+            const qsizetype lineEnd = head.indexOf("\r\n", at);
+            wanted = at < 0 ? 0
+                            : headEnd + 4
+                    + head.mid(at + 15, lineEnd < 0 ? -1 : lineEnd - at - 15).trimmed().toLongLong();
+        }
+    }
+    if (untilClosed)
+        while (true) {
+            const ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n <= 0) {
+                answer.closed = n == 0;
+                break;
+            }
+            received.append(buffer, n); // anything more is a fault: the test compares the body
+        }
+    ::close(fd);
+    if (headEnd < 0 || !received.startsWith("HTTP/1.1 "))
+        return answer;
+    answer.status = received.mid(9, 3).toInt();
+    answer.head = received.left(headEnd);
+    answer.body = received.mid(headEnd + 4);
+    return answer;
+}
+
+QByteArray post(const QByteArray& headers, const QByteArray& body = {})
+{
+    return "POST /calls/query_stats HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + headers + "\r\n" + body;
+}
+
+} // namespace
+
+class TestHttpFraming : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void refusedAtOnce_data();
+    void refusedAtOnce();
+    void goodFramingsWork_data();
+    void goodFramingsWork();
+
+private:
+    TestServer m_server;
+};
+
+void TestHttpFraming::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+}
+
+void TestHttpFraming::refusedAtOnce_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("reason");
+    const QByteArray body = R"({"project_id": "e/p"})";
+    const QByteArray length = "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    // curl -X POST without -d sends this: it hung for the server's 5 s read timeout.
+    QTest::newRow("POST without a length") << post({}) << 411 << u"needs a Content-Length"_s;
+    QTest::newRow("PUT without a length")
+        << QByteArray("PUT /objs/o/aliases HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << 411
+        << u"needs a Content-Length"_s;
+    QTest::newRow("two lengths that disagree")
+        << post(length + "Content-Length: 3\r\n", body) << 400 << u"two Content-Length values"_s;
+    QTest::newRow("two lengths, and a request hidden in the body")
+        << post(length + "Content-Length: 3\r\n", body + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        << 400 << u"two Content-Length values"_s;
+    QTest::newRow("a length that is not a number")
+        << post("Content-Length: 2x\r\n", "{}") << 400 << u"is not a number"_s;
+    QTest::newRow("a negative length") << post("Content-Length: -1\r\n") << 400 << u"is not a number"_s;
+    QTest::newRow("a length beside chunks")
+        << post(length + "Transfer-Encoding: chunked\r\n", "0\r\n\r\n") << 400 << u"not both"_s;
+    QTest::newRow("an encoding other than chunked") << post("Transfer-Encoding: gzip, chunked\r\n",
+        "0\r\n\r\n") << 501 << u"only Transfer-Encoding: chunked"_s;
+}
+
+void TestHttpFraming::refusedAtOnce()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    QFETCH(QString, reason);
+    const RawAnswer answer = exchange(m_server.port(), request, true);
+    QCOMPARE(answer.status, status);
+    const QString said = parseJson(answer.body).toObject().value(u"reason").toString();
+    QVERIFY2(said.contains(reason), qPrintable(said));
+    // Nothing after the request is read: its body, if any, could pass for another request.
+    QVERIFY2(answer.head.toLower().contains("connection: close"), answer.head.constData());
+    QVERIFY(answer.closed);
+    QVERIFY(m_server.isAlive());
+}
+
+void TestHttpFraming::goodFramingsWork_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    const QByteArray body = R"({"project_id": "e/p"})";
+    const QByteArray length = "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    QTest::newRow("one length") << post(length, body);
+    QTest::newRow("the same length twice") << post(length + length, body);
+    QTest::newRow("chunks") << post("Transfer-Encoding: chunked\r\n",
+        QByteArray::number(body.size(), 16) + "\r\n" + body + "\r\n0\r\n\r\n");
+    QTest::newRow("a GET without a length") << QByteArray("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+}
+
+void TestHttpFraming::goodFramingsWork()
+{
+    QFETCH(QByteArray, request);
+    const RawAnswer answer = exchange(m_server.port(), request);
+    QCOMPARE(answer.status, 200);
+    QVERIFY2(!parseJson(answer.body).isUndefined(), answer.body.constData());
+}
+
+QTEST_GUILESS_MAIN(TestHttpFraming)
+#include "tst_http_framing.moc"
