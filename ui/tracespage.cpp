@@ -25,6 +25,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace spindle::ui {
 
 using models::CallsTableModel;
@@ -55,8 +57,10 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_trace);
     m_splitter->addWidget(m_detail);
-    // The table first; the trace pane wide enough for call names beside its latency bars.
-    m_splitter->setSizes({ 520, 460, 420 });
+    // The table has the whole width until a call is chosen, as on Weave's calls page: its cost,
+    // tokens and latency columns are in view. Choosing a call opens its trace and detail beside
+    // it; Esc in the table closes them. Sizes the user drags are remembered.
+    m_splitter->setSizes({ 1, 0, 0 });
     m_splitter->restoreState(QSettings().value(QStringLiteral("traces/splitter")).toByteArray());
     connect(m_splitter, &QSplitter::splitterMoved, this,
         [this] { QSettings().setValue(QStringLiteral("traces/splitter"), m_splitter->saveState()); });
@@ -216,6 +220,8 @@ void TracesPage::buildTable()
     addAction(tr("Refresh"), QKeySequence::Refresh, &TracesPage::refresh);
     addAction(tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), &TracesPage::exportCalls);
     addAction(tr("Compare selected…"), QKeySequence(Qt::CTRL | Qt::Key_D), &TracesPage::compareSelected);
+    addAction(tr("Close the call's trace and detail"), QKeySequence(Qt::Key_Escape),
+        [this] { showCallPanes(false); });
     m_emptyState->setAlignment(Qt::AlignCenter);
     m_emptyState->setWordWrap(true);
     m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
@@ -386,12 +392,38 @@ void TracesPage::onCellPressed(const QModelIndex& index)
         m_filters->addCondition({ field, FilterOp::Equals, models::jsonCellText(value) });
 }
 
+bool TracesPage::callPanesShown() const
+{
+    const QList<int> sizes = m_splitter->sizes();
+    return sizes.value(1) > 0 || sizes.value(2) > 0;
+}
+
+// Closing keeps the panes' sizes for the next opening; the first opening splits the width as
+// 37 : 33 : 30, which leaves the trace room for call names beside their latency bars.
+void TracesPage::showCallPanes(bool shown)
+{
+    if (callPanesShown() == shown)
+        return;
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = std::max(1, sizes.value(0) + sizes.value(1) + sizes.value(2));
+    if (!shown) {
+        m_openPaneSizes = sizes;
+        m_splitter->setSizes({ total, 0, 0 });
+        m_table->setFocus();
+        return;
+    }
+    m_splitter->setSizes(m_openPaneSizes.isEmpty()
+            ? QList<int> { total * 37 / 100, total * 33 / 100, total - total * 70 / 100 }
+            : m_openPaneSizes);
+}
+
 void TracesPage::showCurrentDetail()
 {
     const QModelIndex current = m_table->currentIndex();
     const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
     if (!call)
         return;
+    showCallPanes(true);
     m_detail->showCall(m_projectId, *call);
     m_trace->openTrace(m_projectId, call->traceId, call->id);
 }
@@ -410,6 +442,7 @@ void TracesPage::openCall(const QString& callId)
                 return;
             }
             const spindle::Call call = spindle::Call::fromJson(found);
+            page->showCallPanes(true);
             page->m_detail->showCall(project, call);
             page->m_trace->openTrace(project, call.traceId, call.id);
         });

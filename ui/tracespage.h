@@ -116,6 +116,9 @@ private:
     void onHeaderClicked(int section);
     void onCellPressed(const QModelIndex& index);
     void showCurrentDetail();
+    // The selected call's trace and detail panes beside the table, or the table alone.
+    void showCallPanes(bool shown);
+    bool callPanesShown() const;
     void updateEmptyState();
     void placeEmptyState();
     void loadOps();
@@ -152,6 +155,7 @@ private:
     int m_pageSize = 100; // the view's page_size, kept for Weave (the table itself scrolls)
     QSet<QString> m_projectOps; // `...:*` wildcards of the project's ops
     bool m_opsLoaded = false;
+    QList<int> m_openPaneSizes; // the splitter's sizes when the call's panes were last closed
     quint64 m_applyGeneration = 0; // a newer applyState makes pending column checks stale
 };
 

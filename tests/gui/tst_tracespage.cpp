@@ -23,6 +23,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableView>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void initTestCase();
     void pinnedOverlayMatchesTheTable(); // first: the first load sizes the columns
     void showsSampleData();
+    void callPanesOpenWithACall();
     void sortsOnTheServer();
     void filtersOnTheServer();
     void emptyStateIsAboveThePinnedColumns();
@@ -95,6 +97,36 @@ void TracesPageTest::showsSampleData()
     QVERIFY(model()->callAt(0)->startedAtMs >= model()->callAt(1)->startedAtMs);
     QVERIFY(model()->columnCount() > CallsTableModel::FixedColumnCount);
     screenshot(QStringLiteral("traces-page.png"));
+}
+
+// The table has the whole width until a call is chosen (its cost column in view), the call's
+// trace and detail open beside it, Esc closes them, and they open again at the same sizes.
+void TracesPageTest::callPanesOpenWithACall()
+{
+    waitForRows();
+    auto* splitter = page()->findChild<QSplitter*>(QString(), Qt::FindDirectChildrenOnly);
+    QVERIFY(splitter);
+    QTableView* table = page()->table();
+    QCOMPARE(splitter->sizes().mid(1), QList<int>({ 0, 0 }));
+    const int costRight = table->columnViewportPosition(CallsTableModel::CostColumn)
+        + table->columnWidth(CallsTableModel::CostColumn);
+    QVERIFY2(costRight <= table->viewport()->width(), qPrintable(QString::number(costRight)));
+
+    table->setFocus();
+    table->setCurrentIndex(model()->index(2, CallsTableModel::NameColumn));
+    QTRY_COMPARE(page()->detailPanel()->callId(), model()->callAt(2)->id);
+    const QList<int> open = splitter->sizes();
+    QVERIFY2(open.at(1) > 200 && open.at(2) > 200 && open.at(0) > 400,
+        qPrintable(QStringLiteral("%1 %2 %3").arg(open.at(0)).arg(open.at(1)).arg(open.at(2))));
+    QTest::qWait(200); // the detail's full call
+    screenshot(QStringLiteral("traces-page-call-open.png"));
+
+    QTest::keyClick(table, Qt::Key_Escape);
+    QCOMPARE(splitter->sizes().mid(1), QList<int>({ 0, 0 }));
+    QVERIFY(table->hasFocus());
+    table->setCurrentIndex(model()->index(4, CallsTableModel::NameColumn));
+    QCOMPARE(splitter->sizes(), open);
+    QTest::keyClick(table, Qt::Key_Escape); // the screenshots that follow show the table alone
 }
 
 void TracesPageTest::sortsOnTheServer()
