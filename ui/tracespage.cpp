@@ -62,8 +62,11 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     // it; Esc in the table closes them. Sizes the user drags are remembered.
     m_splitter->setSizes({ 1, 0, 0 });
     m_splitter->restoreState(QSettings().value(QStringLiteral("traces/splitter")).toByteArray());
-    connect(m_splitter, &QSplitter::splitterMoved, this,
-        [this] { QSettings().setValue(QStringLiteral("traces/splitter"), m_splitter->saveState()); });
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        QSettings().setValue(QStringLiteral("traces/splitter"), m_splitter->saveState());
+        m_panesButton->setChecked(callPanesShown());
+    });
+    m_panesButton->setChecked(callPanesShown());
     connect(m_trace, &TraceView::callSelected, this,
         [this](const spindle::Call& call) { m_detail->showCall(m_projectId, call); });
     connect(m_detail, &CallDetailPanel::openCallRequested, this, [this](const QString& callId) {
@@ -148,6 +151,11 @@ void TracesPage::buildToolbar(QWidget* bar)
         tr("Compare the selected calls side by side (Ctrl+D; select two or more rows)"),
         &TracesPage::compareSelected);
     m_compare->setEnabled(false);
+    m_panesButton = addButton(tr("Details"),
+        tr("Show or hide the selected call's trace and detail beside the table (Esc in the table hides "
+           "them)"),
+        [this] { showCallPanes(m_panesButton->isChecked()); });
+    m_panesButton->setCheckable(true);
 }
 
 void TracesPage::buildTable()
@@ -410,11 +418,12 @@ void TracesPage::showCallPanes(bool shown)
         m_openPaneSizes = sizes;
         m_splitter->setSizes({ total, 0, 0 });
         m_table->setFocus();
-        return;
+    } else {
+        m_splitter->setSizes(m_openPaneSizes.isEmpty()
+                ? QList<int> { total * 37 / 100, total * 33 / 100, total - total * 70 / 100 }
+                : m_openPaneSizes);
     }
-    m_splitter->setSizes(m_openPaneSizes.isEmpty()
-            ? QList<int> { total * 37 / 100, total * 33 / 100, total - total * 70 / 100 }
-            : m_openPaneSizes);
+    m_panesButton->setChecked(shown);
 }
 
 void TracesPage::showCurrentDetail()

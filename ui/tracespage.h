@@ -146,6 +146,7 @@ private:
     QLabel* m_emptyState;
     QToolButton* m_live;
     QToolButton* m_compare = nullptr;
+    QToolButton* m_panesButton = nullptr; // checked while the call's panes are shown
     QString m_projectId;
     QString m_connectionHint;
     QStringList m_visibleDynamic;

@@ -27,6 +27,7 @@
 #include <QTableView>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace spindle;
@@ -126,7 +127,19 @@ void TracesPageTest::callPanesOpenWithACall()
     QVERIFY(table->hasFocus());
     table->setCurrentIndex(model()->index(4, CallsTableModel::NameColumn));
     QCOMPARE(splitter->sizes(), open);
+    // The toolbar's Details button shows the state, and toggles it.
+    QToolButton* details = nullptr;
+    for (auto* button : page()->findChildren<QToolButton*>())
+        if (button->text() == QLatin1String("Details"))
+            details = button;
+    QVERIFY(details);
+    QVERIFY(details->isChecked());
     QTest::keyClick(table, Qt::Key_Escape); // the screenshots that follow show the table alone
+    QVERIFY(!details->isChecked());
+    details->click();
+    QCOMPARE(splitter->sizes(), open);
+    details->click();
+    QCOMPARE(splitter->sizes().mid(1), QList<int>({ 0, 0 }));
 }
 
 void TracesPageTest::sortsOnTheServer()
