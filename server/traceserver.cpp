@@ -384,6 +384,7 @@ int TraceServer::bind()
     // library's 8, eight SDK or idle connections locked every other client out, the desktop app too.
     http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
     http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+        t_closeAfterAnswer = -1; // an answer that failed to go out left no logger call
         const auto error = framingError(req); // before the body is read (httpframing.h)
         if (!error)
             return httplib::Server::HandlerResponse::Unhandled;
