@@ -194,6 +194,13 @@ void TracesPage::buildTable()
     m_table->setItemDelegateForColumn(
         CallsTableModel::StatusColumn, new widgets::StatusDelegate(CallsTableModel::StatusRole, m_table));
     connect(m_table, &QTableView::pressed, this, &TracesPage::onCellPressed);
+    // A click on the chosen row (or Enter) opens its panes again after Esc closed them; Alt+click
+    // adds a filter instead.
+    for (const auto signal : { &QAbstractItemView::clicked, &QAbstractItemView::activated })
+        connect(m_table, signal, this, [this](const QModelIndex& index) {
+            if (!(QApplication::keyboardModifiers() & Qt::AltModifier) && m_model->isLoaded(index.row()))
+                showCallPanes(true);
+        });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         &TracesPage::showCurrentDetail);
     const auto updateCompare = [this] {

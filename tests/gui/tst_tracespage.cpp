@@ -140,6 +140,12 @@ void TracesPageTest::callPanesOpenWithACall()
     QCOMPARE(splitter->sizes(), open);
     details->click();
     QCOMPARE(splitter->sizes().mid(1), QList<int>({ 0, 0 }));
+    // A click on the row that is already chosen opens them again.
+    const QModelIndex chosen = table->currentIndex();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(chosen).center());
+    QCOMPARE(table->currentIndex(), chosen);
+    QCOMPARE(splitter->sizes(), open);
+    QTest::keyClick(table, Qt::Key_Escape);
 }
 
 void TracesPageTest::sortsOnTheServer()
