@@ -31,6 +31,10 @@ namespace spindle::ui {
 
 using models::CallsTableModel;
 
+namespace {
+const QString kPaneSizesKey = QStringLiteral("traces/paneSizes");
+}
+
 TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     : QWidget(parent)
     , m_client(client)
@@ -59,14 +63,19 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     m_splitter->addWidget(m_detail);
     // The table has the whole width until a call is chosen, as on Weave's calls page: its cost,
     // tokens and latency columns are in view. Choosing a call opens its trace and detail beside
-    // it; Esc in the table closes them. Sizes the user drags are remembered.
+    // it; Esc in the table closes them. The panes' sizes the user drags are remembered, but the page
+    // always opens on the table alone.
     m_splitter->setSizes({ 1, 0, 0 });
-    m_splitter->restoreState(QSettings().value(QStringLiteral("traces/splitter")).toByteArray());
+    m_openPaneSizes = rememberedPaneSizes();
     connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
-        QSettings().setValue(QStringLiteral("traces/splitter"), m_splitter->saveState());
-        m_panesButton->setChecked(callPanesShown());
+        const bool shown = callPanesShown();
+        m_panesButton->setChecked(shown);
+        if (!shown)
+            return;
+        m_openPaneSizes = m_splitter->sizes();
+        QSettings().setValue(kPaneSizesKey, QVariantList(m_openPaneSizes.cbegin(), m_openPaneSizes.cend()));
     });
-    m_panesButton->setChecked(callPanesShown());
+    m_panesButton->setChecked(false);
     connect(m_trace, &TraceView::callSelected, this,
         [this](const spindle::Call& call) { m_detail->showCall(m_projectId, call); });
     connect(m_detail, &CallDetailPanel::openCallRequested, this, [this](const QString& callId) {
@@ -405,6 +414,17 @@ void TracesPage::onCellPressed(const QModelIndex& index)
         m_filters->addCondition({ field, FilterOp::IsEmpty, {} });
     else
         m_filters->addCondition({ field, FilterOp::Equals, models::jsonCellText(value) });
+}
+
+// Table, trace and detail widths as the user last dragged them; empty when there are none.
+QList<int> TracesPage::rememberedPaneSizes()
+{
+    QList<int> sizes;
+    for (const QVariant& size : QSettings().value(kPaneSizesKey).toList())
+        sizes.append(size.toInt());
+    const bool usable = sizes.size() == 3 && sizes.at(0) > 0 && (sizes.at(1) > 0 || sizes.at(2) > 0)
+        && std::all_of(sizes.cbegin(), sizes.cend(), [](int size) { return size >= 0; });
+    return usable ? sizes : QList<int> {};
 }
 
 bool TracesPage::callPanesShown() const

@@ -119,6 +119,7 @@ private:
     // The selected call's trace and detail panes beside the table, or the table alone.
     void showCallPanes(bool shown);
     bool callPanesShown() const;
+    static QList<int> rememberedPaneSizes();
     void updateEmptyState();
     void placeEmptyState();
     void loadOps();

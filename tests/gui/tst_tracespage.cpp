@@ -20,6 +20,7 @@
 #include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void pinnedOverlayMatchesTheTable(); // first: the first load sizes the columns
     void showsSampleData();
     void callPanesOpenWithACall();
+    void callPanesKeepTheirRememberedSizes();
     void sortsOnTheServer();
     void filtersOnTheServer();
     void emptyStateIsAboveThePinnedColumns();
@@ -146,6 +148,41 @@ void TracesPageTest::callPanesOpenWithACall()
     QCOMPARE(table->currentIndex(), chosen);
     QCOMPARE(splitter->sizes(), open);
     QTest::keyClick(table, Qt::Key_Escape);
+}
+
+// Sizes the user dragged are remembered for the panes, and the page still opens on the table alone.
+void TracesPageTest::callPanesKeepTheirRememberedSizes()
+{
+    QSettings().setValue(QStringLiteral("traces/paneSizes"), QVariantList { 600, 300, 500 });
+    const auto forget = qScopeGuard([] { QSettings().remove(QStringLiteral("traces/paneSizes")); });
+    // A second page, a window of its own that the main window owns: its panels' requests may still
+    // be answered after this test, so it lives as long as the session (the app's pages do too).
+    auto* second = new ui::TracesPage(m_session->client(), m_session->window());
+    second->setWindowFlag(Qt::Window);
+    const auto hide = qScopeGuard([second] { second->hide(); });
+    ui::TracesPage& page = *second;
+    page.resize(1400, 800);
+    page.show();
+    auto* splitter = page.findChild<QSplitter*>(QString(), Qt::FindDirectChildrenOnly);
+    QVERIFY(splitter);
+    QCOMPARE(splitter->sizes().mid(1), QList<int>({ 0, 0 }));
+    page.setProject(m_session->window()->project());
+    QTRY_VERIFY_WITH_TIMEOUT(page.model()->rowCount() > 0 && page.model()->isLoaded(0), 15000);
+    page.table()->setCurrentIndex(page.model()->index(0, CallsTableModel::NameColumn));
+    const QList<int> open = splitter->sizes();
+    // 600 : 300 : 500 of the page's width, not the first opening's 37 : 33 : 30.
+    QVERIFY2(open.at(2) > open.at(1) * 3 / 2 && open.at(0) > open.at(2),
+        qPrintable(QStringLiteral("%1 %2 %3").arg(open.at(0)).arg(open.at(1)).arg(open.at(2))));
+
+    // A drag of the handle between trace and detail is remembered for the next page.
+    QSplitterHandle* handle = splitter->handle(2);
+    const QPoint grip = handle->rect().center();
+    QTest::mousePress(handle, Qt::LeftButton, {}, grip);
+    QTest::mouseMove(handle, grip + QPoint(150, 0));
+    QTest::mouseRelease(handle, Qt::LeftButton, {}, grip + QPoint(150, 0));
+    const QList<int> dragged = splitter->sizes();
+    QVERIFY2(dragged.at(1) > open.at(1) + 100, qPrintable(QString::number(dragged.at(1))));
+    QCOMPARE(QSettings().value(QStringLiteral("traces/paneSizes")).toList().value(1).toInt(), dragged.at(1));
 }
 
 void TracesPageTest::sortsOnTheServer()
