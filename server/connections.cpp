@@ -12,8 +12,13 @@ namespace spindle::server {
 #ifdef __linux__
 namespace {
 
-int portOf(const sockaddr_storage& address)
+// The port of the socket's own end (getsockname) or of its peer's (getpeername); -1 when it has none.
+int portOf(int fd, int (*name)(int, sockaddr*, socklen_t*))
 {
+    sockaddr_storage address {};
+    socklen_t size = sizeof address;
+    if (name(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
+        return -1; // not a socket, or not a connected one
     if (address.ss_family == AF_INET)
         return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
     if (address.ss_family == AF_INET6)
@@ -23,20 +28,12 @@ int portOf(const sockaddr_storage& address)
 
 int localPort(int fd)
 {
-    sockaddr_storage address {};
-    socklen_t size = sizeof address;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-        return -1; // not a socket
-    return portOf(address);
+    return portOf(fd, ::getsockname);
 }
 
 int peerPort(int fd)
 {
-    sockaddr_storage address {};
-    socklen_t size = sizeof address;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-        return -1; // not a connected socket
-    return portOf(address);
+    return portOf(fd, ::getpeername);
 }
 
 bool isListening(int fd)

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <regex>
 #include <set>
 #include <unordered_map>
@@ -13,9 +14,9 @@ namespace {
 
 std::string controlName(char c) // U+000D for a carriage return
 {
-    static const char* const digits = "0123456789ABCDEF";
-    const auto code = static_cast<unsigned char>(c);
-    return std::string("U+00") + digits[code >> 4] + digits[code & 0xf];
+    char name[8];
+    std::snprintf(name, sizeof name, "U+%04X", unsigned(static_cast<unsigned char>(c)));
+    return name;
 }
 
 class QueryReader

@@ -94,11 +94,6 @@ const Route kJsonRoutes[] = {
 // threads cost a stack each and nothing else.
 constexpr std::size_t kHttpThreads = 64;
 
-// The client port of a connection whose request was refused for its framing, on the thread that
-// serves it: the connection ends after the answer. cpp-httplib drops an answer to a connection
-// whose reading side is already shut, so the shutdown waits for the logger.
-thread_local int t_closeAfterAnswer = -1;
-
 std::string errorBody(const ApiError& error)
 {
     std::string out = "{\"reason\":";
@@ -106,6 +101,12 @@ std::string errorBody(const ApiError& error)
     if (!error.extraMembers.empty())
         out += "," + error.extraMembers;
     return out + "}";
+}
+
+void answerError(httplib::Response& res, const ApiError& error)
+{
+    res.status = error.status;
+    res.set_content(errorBody(error), "application/json");
 }
 
 const char* defaultReason(int status)
@@ -161,9 +162,8 @@ struct TraceServer::Impl
         const std::string header = req.get_header_value("Authorization");
         if (basicPassword(header) == options.apiKey || header == "Bearer " + options.apiKey)
             return true;
-        res.status = 401;
         res.set_header("WWW-Authenticate", "Basic realm=\"spindle\"");
-        res.set_content(errorBody(ApiError(401, "missing or wrong API key")), "application/json");
+        answerError(res, ApiError(401, "missing or wrong API key"));
         return false;
     }
 
@@ -174,13 +174,10 @@ struct TraceServer::Impl
         try {
             work();
         } catch (const ApiError& error) {
-            res.status = error.status;
-            res.set_content(errorBody(error), "application/json");
+            answerError(res, error);
         } catch (const std::exception& error) {
             std::cerr << "spindle-server: " << req.path << " failed: " << error.what() << std::endl;
-            res.status = 500;
-            res.set_content(
-                errorBody(ApiError(500, std::string("internal error: ") + error.what())), "application/json");
+            answerError(res, ApiError(500, std::string("internal error: ") + error.what()));
         }
     }
 
@@ -383,21 +380,20 @@ int TraceServer::bind()
     // A thread serves one connection for as long as it is kept alive (up to 5 s idle): with the
     // library's 8, eight SDK or idle connections locked every other client out, the desktop app too.
     http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
+    // Framing is checked before cpp-httplib reads a body (httpframing.h). A refused request's body
+    // is unread, so nothing after it on the connection can be trusted: the connection ends once the
+    // answer is out. The logger runs after the answer is written, and cpp-httplib drops an answer to
+    // a connection whose reading side is already shut.
     http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-        t_closeAfterAnswer = -1; // an answer that failed to go out left no logger call
-        const auto error = framingError(req); // before the body is read (httpframing.h)
+        const auto error = framingError(req);
         if (!error)
             return httplib::Server::HandlerResponse::Unhandled;
-        res.status = error->status;
-        // The body, if any, is unread: nothing after it on the connection can be trusted, so the
-        // connection ends once the answer is out (the logger runs after the answer is written).
         res.set_header("Connection", "close");
-        t_closeAfterAnswer = req.remote_port;
-        res.set_content(errorBody(*error), "application/json");
+        answerError(res, *error);
         return httplib::Server::HandlerResponse::Handled;
     });
     http.set_logger([](const httplib::Request& req, const httplib::Response&) {
-        if (std::exchange(t_closeAfterAnswer, -1) == req.remote_port)
+        if (framingError(req))
             endReadsOfConnection(req.local_port, req.remote_port);
     });
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -406,7 +402,7 @@ int TraceServer::bind()
         std::string reason = defaultReason(res.status);
         if (res.status == 404)
             reason += ": " + req.method + " " + req.path;
-        res.set_content(errorBody(ApiError(res.status, reason)), "application/json");
+        answerError(res, ApiError(res.status, reason));
     });
     m_impl->addRoutes();
     if (m_options.port == 0) {

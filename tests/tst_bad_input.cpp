@@ -1,14 +1,13 @@
 // Hostile and broken requests: every one must get a 4xx with a JSON {"reason": str} body, never a
 // 5xx, must change nothing, and must not reach SQL as text. Also body limits, auth and the refusal
 // to listen on a public address without an API key.
+#include "support/rawhttp.h"
 #include "support/testserver.h"
 
 #include <QJsonArray>
 #include <QScopeGuard>
 #include <QTest>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -769,14 +768,10 @@ void TestBadInput::idleConnectionsDoNotLockOthersOut()
     });
     const QByteArray request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     for (int i = 0; i < 16; ++i) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(quint16(m_server.port()));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        QVERIFY(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        const int fd = connectTo(m_server.port());
+        QVERIFY(fd >= 0);
         idle.push_back(fd);
-        QCOMPARE(::write(fd, request.constData(), size_t(request.size())), ssize_t(request.size()));
+        QVERIFY(sendAll(fd, request));
     }
     // Each got its answer and stays open.
     for (int fd : idle) {

@@ -1,10 +1,10 @@
 // Where a request's body ends (server/httpframing.h): requests whose framing the server cannot
 // trust are refused at once with a reason, before any body is read, and good framings still work.
+#include "support/rawhttp.h"
 #include "support/testserver.h"
 
 #include <QTest>
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -28,37 +28,14 @@ struct RawAnswer
 RawAnswer exchange(int port, const QByteArray& request, bool untilClosed = false)
 {
     RawAnswer answer;
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = connectTo(port);
+    if (fd < 0)
+        return answer;
     const timeval timeout { 3, 0 };
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(quint16(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
-        || ::write(fd, request.constData(), size_t(request.size())) != ssize_t(request.size())) {
-        ::close(fd);
-        return answer;
-    }
-    QByteArray received;
-    char buffer[4096];
-    qsizetype headEnd = -1;
-    qsizetype wanted = -1;
-    while (wanted < 0 || received.size() < wanted) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n <= 0)
-            break;
-        received.append(buffer, n);
-        if (headEnd < 0 && (headEnd = received.indexOf("\r\n\r\n")) >= 0) {
-            const QByteArray head = received.left(headEnd).toLower();
-            const qsizetype at = head.indexOf("content-length:");
-            const qsizetype lineEnd = head.indexOf("\r\n", at);
-            wanted = at < 0 ? 0
-                            : headEnd + 4
-                    + head.mid(at + 15, lineEnd < 0 ? -1 : lineEnd - at - 15).trimmed().toLongLong();
-        }
-    }
-    if (untilClosed)
+    QByteArray received = sendAll(fd, request) ? readResponse(fd) : QByteArray();
+    if (untilClosed) {
+        char buffer[4096];
         while (true) {
             const ssize_t n = ::read(fd, buffer, sizeof buffer);
             if (n <= 0) {
@@ -67,7 +44,9 @@ RawAnswer exchange(int port, const QByteArray& request, bool untilClosed = false
             }
             received.append(buffer, n); // anything more is a fault: the test compares the body
         }
+    }
     ::close(fd);
+    const qsizetype headEnd = received.indexOf("\r\n\r\n");
     if (headEnd < 0 || !received.startsWith("HTTP/1.1 "))
         return answer;
     answer.status = received.mid(9, 3).toInt();

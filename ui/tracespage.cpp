@@ -57,7 +57,7 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     layout->addWidget(bar);
     layout->addWidget(m_filters);
     buildTable();
-    // Table, the selected call's trace, and the call's detail; the layout is remembered.
+    // Table, the selected call's trace, and the call's detail.
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_trace);
     m_splitter->addWidget(m_detail);
@@ -75,7 +75,6 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
         m_openPaneSizes = m_splitter->sizes();
         QSettings().setValue(kPaneSizesKey, QVariantList(m_openPaneSizes.cbegin(), m_openPaneSizes.cend()));
     });
-    m_panesButton->setChecked(false);
     connect(m_trace, &TraceView::callSelected, this,
         [this](const spindle::Call& call) { m_detail->showCall(m_projectId, call); });
     connect(m_detail, &CallDetailPanel::openCallRequested, this, [this](const QString& callId) {

@@ -157,7 +157,7 @@ private:
     int m_pageSize = 100; // the view's page_size, kept for Weave (the table itself scrolls)
     QSet<QString> m_projectOps; // `...:*` wildcards of the project's ops
     bool m_opsLoaded = false;
-    QList<int> m_openPaneSizes; // the splitter's sizes when the call's panes were last closed
+    QList<int> m_openPaneSizes; // the splitter's sizes for the next opening of the call's panes
     quint64 m_applyGeneration = 0; // a newer applyState makes pending column checks stale
 };
 
