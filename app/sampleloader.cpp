@@ -30,7 +30,7 @@ void SampleLoader::sendNext()
     };
     if (request.path == QLatin1String("/file/create")) {
         m_client->uploadFile(
-            request.body.value(QLatin1String("project_id")).toString(),
+            this, request.body.value(QLatin1String("project_id")).toString(),
             request.body.value(QLatin1String("content")).toString().toUtf8(), QStringLiteral("obj.py"),
             [this](const QJsonObject&) {
                 ++m_next;
@@ -40,7 +40,7 @@ void SampleLoader::sendNext()
         return;
     }
     m_client->post(
-        request.path, request.body,
+        this, request.path, request.body,
         [this](const QJsonObject&) {
             ++m_next;
             Q_EMIT progress(int(m_next), int(m_requests.size()));

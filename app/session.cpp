@@ -105,7 +105,7 @@ void AppSession::startLocal()
     }
     // A Spindle server already answering on the local port is used as it is.
     m_client->setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_options.port)), {} });
-    m_client->checkHealth([this](bool ok) {
+    m_client->checkHealth(this, [this](bool ok) {
         if (ok)
             useServer(m_client->connection().baseUrl,
                 tr("Local server · %1").arg(m_client->connection().baseUrl.toString()), QString());

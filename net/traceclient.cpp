@@ -46,67 +46,91 @@ void TraceClient::setRetryPolicy(int maxRetries, int firstDelayMs)
     m_firstDelayMs = firstDelayMs;
 }
 
-TraceClient::RequestId TraceClient::submit(const QString& path, const QByteArray& body, int kind,
-    Handlers handlers, int maxRetries, const QStringList& uploadFields)
+TraceClient::RequestId TraceClient::submit(QObject* context, const QString& path, const QByteArray& body,
+    int kind, Handlers handlers, int maxRetries, const QStringList& uploadFields)
 {
     const RequestId id = m_nextId++;
+    handlers.context = context;
     m_pending.insert(id, std::move(handlers));
+    watchContext(context);
     HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection,
         maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs, uploadFields };
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
     return id;
 }
 
-TraceClient::RequestId TraceClient::post(
-    const QString& path, const QJsonObject& body, JsonCallback onResult, ErrorCallback onError)
+void TraceClient::watchContext(QObject* context)
 {
-    return submit(path, QJsonDocument(body).toJson(QJsonDocument::Compact), int(RequestKind::Json),
-        Handlers { std::move(onResult), {}, {}, {}, std::move(onError) });
+    if (!context || m_watchedContexts.contains(context))
+        return;
+    Q_ASSERT(context->thread() == thread());
+    m_watchedContexts.insert(context);
+    // Emitted from ~QObject: only the address is used, to find the requests it owned.
+    connect(context, &QObject::destroyed, this, [this](QObject* gone) {
+        m_watchedContexts.remove(gone);
+        forgetCallbacksOf(gone);
+    });
 }
 
-TraceClient::RequestId TraceClient::postForBytes(
-    const QString& path, const QJsonObject& body, BytesCallback onResult, ErrorCallback onError)
+void TraceClient::forgetCallbacksOf(const QObject* context)
 {
-    return submit(path, QJsonDocument(body).toJson(QJsonDocument::Compact), int(RequestKind::Bytes),
-        Handlers { {}, std::move(onResult), {}, {}, std::move(onError) });
+    // The requests themselves go on: a write the user made is not lost with the window that made
+    // it, and a failure still reaches requestFailed().
+    for (Handlers& handlers : m_pending) {
+        if (handlers.context != context)
+            continue;
+        handlers = Handlers { .quiet = handlers.quiet };
+    }
 }
 
-TraceClient::RequestId TraceClient::streamCalls(
-    const QJsonObject& request, CallsCallback onBatch, DoneCallback onDone, ErrorCallback onError)
+TraceClient::RequestId TraceClient::post(QObject* context, const QString& path, const QJsonObject& body,
+    JsonCallback onResult, ErrorCallback onError)
 {
-    Handlers handlers;
-    handlers.onCalls = std::move(onBatch);
-    handlers.onDone = std::move(onDone);
-    handlers.onError = std::move(onError);
-    return submit(QStringLiteral("/calls/stream_query"),
+    Handlers handlers { .onJson = std::move(onResult), .onError = std::move(onError) };
+    return submit(context, path, QJsonDocument(body).toJson(QJsonDocument::Compact), int(RequestKind::Json),
+        std::move(handlers));
+}
+
+TraceClient::RequestId TraceClient::postForBytes(QObject* context, const QString& path,
+    const QJsonObject& body, BytesCallback onResult, ErrorCallback onError)
+{
+    Handlers handlers { .onBytes = std::move(onResult), .onError = std::move(onError) };
+    return submit(context, path, QJsonDocument(body).toJson(QJsonDocument::Compact), int(RequestKind::Bytes),
+        std::move(handlers));
+}
+
+TraceClient::RequestId TraceClient::streamCalls(QObject* context, const QJsonObject& request,
+    CallsCallback onBatch, DoneCallback onDone, ErrorCallback onError)
+{
+    Handlers handlers {
+        .onCalls = std::move(onBatch), .onDone = std::move(onDone), .onError = std::move(onError)
+    };
+    return submit(context, QStringLiteral("/calls/stream_query"),
         QJsonDocument(request).toJson(QJsonDocument::Compact), int(RequestKind::CallStream),
         std::move(handlers));
 }
 
-TraceClient::RequestId TraceClient::checkHealth(std::function<void(bool)> onResult)
+TraceClient::RequestId TraceClient::checkHealth(QObject* context, std::function<void(bool)> onResult)
 {
     Handlers handlers;
     handlers.onJson = [onResult](
                           const QJsonObject& json) { onResult(json.value(QLatin1String("ok")).toBool()); };
-    return submit(QStringLiteral("/health"), {}, int(RequestKind::Health), std::move(handlers), 0);
+    return submit(context, QStringLiteral("/health"), {}, int(RequestKind::Health), std::move(handlers), 0);
 }
 
-TraceClient::RequestId TraceClient::uploadFile(const QString& projectId, const QByteArray& bytes,
-    const QString& fileName, JsonCallback onResult, ErrorCallback onError)
+TraceClient::RequestId TraceClient::uploadFile(QObject* context, const QString& projectId,
+    const QByteArray& bytes, const QString& fileName, JsonCallback onResult, ErrorCallback onError)
 {
-    Handlers handlers;
-    handlers.onJson = std::move(onResult);
-    handlers.onError = std::move(onError);
-    return submit(QStringLiteral("/file/create"), bytes, int(RequestKind::Upload), std::move(handlers), -1,
-        { projectId, fileName });
+    Handlers handlers { .onJson = std::move(onResult), .onError = std::move(onError) };
+    return submit(context, QStringLiteral("/file/create"), bytes, int(RequestKind::Upload),
+        std::move(handlers), -1, { projectId, fileName });
 }
 
-TraceClient::RequestId TraceClient::getJson(const QString& path, JsonCallback onResult, ErrorCallback onError)
+TraceClient::RequestId TraceClient::getJson(
+    QObject* context, const QString& path, JsonCallback onResult, ErrorCallback onError)
 {
-    Handlers handlers;
-    handlers.onJson = std::move(onResult);
-    handlers.onError = std::move(onError);
-    return submit(path, {}, int(RequestKind::GetJson), std::move(handlers));
+    Handlers handlers { .onJson = std::move(onResult), .onError = std::move(onError) };
+    return submit(context, path, {}, int(RequestKind::GetJson), std::move(handlers));
 }
 
 void TraceClient::cancel(RequestId id)
@@ -140,8 +164,12 @@ void TraceClient::deliverBytes(RequestId id, const QByteArray& bytes)
 void TraceClient::deliverCalls(RequestId id, const QVector<spindle::Call>& calls)
 {
     auto it = m_pending.find(id);
-    if (it != m_pending.end() && it->onCalls)
-        it->onCalls(calls); // may cancel this very request
+    if (it == m_pending.end() || !it->onCalls)
+        return;
+    // A copy: the batch may cancel this very request, or destroy its context, which erases the
+    // handlers while they run.
+    const CallsCallback onCalls = it->onCalls;
+    onCalls(calls);
 }
 
 void TraceClient::deliverDone(RequestId id)

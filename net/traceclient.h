@@ -2,8 +2,10 @@
 
 #include "core/call.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QSet>
 #include <QThread>
 #include <QUrl>
 #include <QVector>
@@ -53,19 +55,23 @@ public:
     }
     void setRetryPolicy(int maxRetries, int firstDelayMs);
 
-    RequestId post(
-        const QString& path, const QJsonObject& body, JsonCallback onResult, ErrorCallback onError = {});
-    RequestId postForBytes(
-        const QString& path, const QJsonObject& body, BytesCallback onResult, ErrorCallback onError = {});
+    // Every request takes a context, as QObject::connect does: its callbacks never run once the
+    // context (an object of this client's thread) is destroyed. The request itself goes on, so a
+    // write is not lost. Pass nullptr only when the callbacks capture nothing that can die first.
+    RequestId post(QObject* context, const QString& path, const QJsonObject& body, JsonCallback onResult,
+        ErrorCallback onError = {});
+    RequestId postForBytes(QObject* context, const QString& path, const QJsonObject& body,
+        BytesCallback onResult, ErrorCallback onError = {});
     // /calls/stream_query: rows arrive in batches (the first one early) then onDone.
-    RequestId streamCalls(
-        const QJsonObject& request, CallsCallback onBatch, DoneCallback onDone, ErrorCallback onError = {});
+    RequestId streamCalls(QObject* context, const QJsonObject& request, CallsCallback onBatch,
+        DoneCallback onDone, ErrorCallback onError = {});
     // POST /file/create as multipart/form-data (project_id + the file part); answers {"digest"}.
-    RequestId uploadFile(const QString& projectId, const QByteArray& bytes, const QString& fileName,
-        JsonCallback onResult, ErrorCallback onError = {});
+    RequestId uploadFile(QObject* context, const QString& projectId, const QByteArray& bytes,
+        const QString& fileName, JsonCallback onResult, ErrorCallback onError = {});
     // GET /health once, without retries: true when the server answers 2xx.
-    RequestId checkHealth(std::function<void(bool)> onResult);
-    RequestId getJson(const QString& path, JsonCallback onResult, ErrorCallback onError = {});
+    RequestId checkHealth(QObject* context, std::function<void(bool)> onResult);
+    RequestId getJson(
+        QObject* context, const QString& path, JsonCallback onResult, ErrorCallback onError = {});
     // The request's callbacks will not run after this; the transfer is aborted.
     void cancel(RequestId id);
     // Failures of this request go to its own error callback only, not to requestFailed().
@@ -85,10 +91,13 @@ private:
         CallsCallback onCalls;
         DoneCallback onDone;
         ErrorCallback onError;
+        const QObject* context = nullptr; // compared only, never dereferenced
         bool quiet = false;
     };
-    RequestId submit(const QString& path, const QByteArray& body, int kind, Handlers handlers,
-        int maxRetries = -1, const QStringList& uploadFields = {});
+    RequestId submit(QObject* context, const QString& path, const QByteArray& body, int kind,
+        Handlers handlers, int maxRetries = -1, const QStringList& uploadFields = {});
+    void watchContext(QObject* context);
+    void forgetCallbacksOf(const QObject* context);
     void deliverJson(RequestId id, const QJsonObject& json);
     void deliverBytes(RequestId id, const QByteArray& bytes);
     void deliverCalls(RequestId id, const QVector<spindle::Call>& calls);
@@ -101,6 +110,7 @@ private:
     HttpWorker* m_worker = nullptr;
     RequestId m_nextId = 1;
     QHash<RequestId, Handlers> m_pending;
+    QSet<const QObject*> m_watchedContexts; // whose destroyed() drops their callbacks
     int m_maxRetries = 3;
     int m_firstDelayMs = 250;
     bool m_reachable = true;

@@ -108,16 +108,17 @@ void CallDetailPanel::loadFullCall()
     m_feedback->setCall(m_projectId, id);
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("id"), id },
         { QStringLiteral("include_costs"), true } };
-    m_readRequest = m_client->post(QStringLiteral("/call/read"), body, [this, id](const QJsonObject& json) {
-        m_readRequest = 0;
-        const QJsonObject call = json.value(QLatin1String("call")).toObject();
-        if (id != m_call.id || call.isEmpty())
-            return;
-        m_call = spindle::Call::fromJson(call);
-        m_loaded = true;
-        render();
-        loadImages();
-    });
+    m_readRequest =
+        m_client->post(this, QStringLiteral("/call/read"), body, [this, id](const QJsonObject& json) {
+            m_readRequest = 0;
+            const QJsonObject call = json.value(QLatin1String("call")).toObject();
+            if (id != m_call.id || call.isEmpty())
+                return;
+            m_call = spindle::Call::fromJson(call);
+            m_loaded = true;
+            render();
+            loadImages();
+        });
 }
 
 void CallDetailPanel::loadImages()
@@ -131,7 +132,7 @@ void CallDetailPanel::loadImages()
     findImageFiles(m_call.output, files);
     const QString forCall = m_call.id;
     for (const auto& [name, digest] : std::as_const(files)) {
-        const auto id = m_client->postForBytes(QStringLiteral("/file/content"),
+        const auto id = m_client->postForBytes(this, QStringLiteral("/file/content"),
             { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("digest"), digest } },
             [this, forCall, name](const QByteArray& bytes) {
                 // Decoding happens on the thread pool; only the thumbnail is made here.
@@ -171,7 +172,7 @@ void CallDetailPanel::loadCode()
             m_codeInfo->setText(tr("No code for this op: %1").arg(error.reason));
     };
     const auto id = m_client->post(
-        QStringLiteral("/obj/read"), read,
+        this, QStringLiteral("/obj/read"), read,
         [this, project, forCall, failed](const QJsonObject& json) {
             if (forCall != m_call.id)
                 return;
@@ -189,7 +190,7 @@ void CallDetailPanel::loadCode()
                 return;
             }
             const auto fileId = m_client->postForBytes(
-                QStringLiteral("/file/content"),
+                this, QStringLiteral("/file/content"),
                 { { QStringLiteral("project_id"), project }, { QStringLiteral("digest"), digest } },
                 [this, forCall, version](const QByteArray& bytes) {
                     if (forCall != m_call.id)
@@ -222,7 +223,7 @@ void CallDetailPanel::rename()
     const QString id = m_call.id;
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("call_id"), id },
         { QStringLiteral("display_name"), name } };
-    m_client->post(QStringLiteral("/call/update"), body, [this, id](const QJsonObject&) {
+    m_client->post(this, QStringLiteral("/call/update"), body, [this, id](const QJsonObject&) {
         if (id == m_call.id)
             loadFullCall();
         Q_EMIT callChanged(id);
@@ -242,7 +243,7 @@ void CallDetailPanel::deleteWithDescendants()
     const QString id = m_call.id;
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
         { QStringLiteral("call_ids"), QJsonArray { id } } };
-    m_client->post(QStringLiteral("/calls/delete"), body, [this, id](const QJsonObject&) {
+    m_client->post(this, QStringLiteral("/calls/delete"), body, [this, id](const QJsonObject&) {
         clear();
         Q_EMIT callDeleted(id);
     });

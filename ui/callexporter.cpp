@@ -100,7 +100,7 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
     body.remove(QStringLiteral("offset"));
     body.insert(QStringLiteral("include_costs"), true);
     m_request = m_client->streamCalls(
-        body, [this](const QVector<spindle::Call>& calls) { writeRows(calls); },
+        this, body, [this](const QVector<spindle::Call>& calls) { writeRows(calls); },
         [this] {
             if (m_format == Format::Json)
                 m_file.write(m_rows ? "\n]\n" : "]\n");

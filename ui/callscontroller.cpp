@@ -165,7 +165,7 @@ void CallsController::postCount(std::function<void(int)> onCount, bool reportErr
     request.remove(QStringLiteral("sort_by"));
     const quint64 generation = m_generation;
     m_countRequest = m_client->post(
-        QStringLiteral("/calls/query_stats"), request,
+        this, QStringLiteral("/calls/query_stats"), request,
         [this, generation, onCount](const QJsonObject& json) {
             if (generation != m_generation)
                 return;
@@ -238,7 +238,7 @@ void CallsController::fetchRun(quint64 generation, const QList<int>& run)
         }
     };
     const auto id = m_client->streamCalls(
-        pageRequest(run.first() * pageSize, int(run.size()) * pageSize),
+        this, pageRequest(run.first() * pageSize, int(run.size()) * pageSize),
         [this, generation, run, rows, completePages](const QVector<spindle::Call>& batch) {
             *rows += batch;
             if (run.first() == 0)

@@ -238,7 +238,7 @@ void CompareDialog::compare(const QString& projectId, const QStringList& callIds
         const QJsonObject body { { QStringLiteral("project_id"), projectId }, { QStringLiteral("id"), id },
             { QStringLiteral("include_costs"), true } };
         const auto request = m_client->post(
-            QStringLiteral("/call/read"), body,
+            this, QStringLiteral("/call/read"), body,
             [this, i, id](const QJsonObject& json) {
                 const QJsonObject call = json.value(QLatin1String("call")).toObject();
                 if (call.isEmpty())

@@ -312,7 +312,7 @@ void DashboardPage::requestStats(const QJsonObject& body, std::function<void(con
     ++m_pending;
     const quint64 generation = m_generation;
     const quint64 id = m_client->post(
-        QStringLiteral("/calls/stats"), body,
+        this, QStringLiteral("/calls/stats"), body,
         [this, generation, onJson](const QJsonObject& json) {
             if (generation != m_generation)
                 return;

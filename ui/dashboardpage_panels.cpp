@@ -405,8 +405,8 @@ void DashboardPage::saveFilterAsView(const QString& label)
     state.query.projectId.clear();
     const QJsonObject body = savedViewCreateRequest(
         m_projectId, newSavedViewId(QDateTime::currentDateTimeUtc()), name, definitionFromState(state));
-    m_client->post(
-        QStringLiteral("/obj/create"), body, [this, name](const QJsonObject&) { Q_EMIT viewSaved(name); });
+    m_client->post(this, QStringLiteral("/obj/create"), body,
+        [this, name](const QJsonObject&) { Q_EMIT viewSaved(name); });
 }
 
 } // namespace spindle::ui

@@ -108,17 +108,18 @@ void FeedbackPanel::reload()
                 QJsonObject { { QStringLiteral("$literal"), ref } } } } } } };
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
         { QStringLiteral("query"), query } };
-    m_request = m_client->post(QStringLiteral("/feedback/query"), body, [this](const QJsonObject& json) {
-        m_request = 0;
-        for (const QJsonValue& value : json.value(QLatin1String("result")).toArray()) {
-            auto* item = new QListWidgetItem(describe(value.toObject()), m_list);
-            item->setData(Qt::UserRole, value.toObject().value(QLatin1String("id")).toString());
-        }
-        if (m_list->count() == 0)
-            (new QListWidgetItem(tr("No feedback yet: react or add a note above."), m_list))
-                ->setFlags(Qt::NoItemFlags);
-        Q_EMIT changed();
-    });
+    m_request =
+        m_client->post(this, QStringLiteral("/feedback/query"), body, [this](const QJsonObject& json) {
+            m_request = 0;
+            for (const QJsonValue& value : json.value(QLatin1String("result")).toArray()) {
+                auto* item = new QListWidgetItem(describe(value.toObject()), m_list);
+                item->setData(Qt::UserRole, value.toObject().value(QLatin1String("id")).toString());
+            }
+            if (m_list->count() == 0)
+                (new QListWidgetItem(tr("No feedback yet: react or add a note above."), m_list))
+                    ->setFlags(Qt::NoItemFlags);
+            Q_EMIT changed();
+        });
 }
 
 void FeedbackPanel::create(const QString& type, const QJsonObject& payload)
@@ -129,7 +130,7 @@ void FeedbackPanel::create(const QString& type, const QJsonObject& payload)
         { QStringLiteral("weave_ref"),
             QString::fromStdString(callRefUri(m_projectId.toStdString(), m_callId.toStdString())) },
         { QStringLiteral("feedback_type"), type }, { QStringLiteral("payload"), payload } };
-    m_client->post(QStringLiteral("/feedback/create"), body, [this](const QJsonObject&) { reload(); });
+    m_client->post(this, QStringLiteral("/feedback/create"), body, [this](const QJsonObject&) { reload(); });
 }
 
 void FeedbackPanel::addReaction(const QString& emoji)
@@ -155,7 +156,7 @@ void FeedbackPanel::removeSelected()
         QJsonObject { { QStringLiteral("$eq"),
             QJsonArray { QJsonObject { { QStringLiteral("$getField"), QStringLiteral("id") } },
                 QJsonObject { { QStringLiteral("$literal"), id } } } } } } };
-    m_client->post(QStringLiteral("/feedback/purge"),
+    m_client->post(this, QStringLiteral("/feedback/purge"),
         { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("query"), query } },
         [this](const QJsonObject&) { reload(); });
 }

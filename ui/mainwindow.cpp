@@ -75,7 +75,7 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     // When the server goes away, probe it every few seconds; when it answers again, reload.
     m_reconnect.setInterval(2000);
     connect(&m_reconnect, &QTimer::timeout, this, [this] {
-        m_client->checkHealth([this](bool ok) {
+        m_client->checkHealth(this, [this](bool ok) {
             if (!ok || !m_reconnect.isActive())
                 return;
             m_reconnect.stop();
@@ -211,13 +211,14 @@ void MainWindow::setProject(const QString& projectId)
 
 void MainWindow::loadProjects()
 {
-    const auto id = m_client->post(QStringLiteral("/spindle/projects"), {}, [this](const QJsonObject& json) {
-        for (const QJsonValue& project : json.value(QLatin1String("projects")).toArray()) {
-            const QString id = project.toObject().value(QLatin1String("project_id")).toString();
-            if (!id.isEmpty() && m_project->findText(id) < 0)
-                m_project->addItem(id);
-        }
-    });
+    const auto id =
+        m_client->post(this, QStringLiteral("/spindle/projects"), {}, [this](const QJsonObject& json) {
+            for (const QJsonValue& project : json.value(QLatin1String("projects")).toArray()) {
+                const QString id = project.toObject().value(QLatin1String("project_id")).toString();
+                if (!id.isEmpty() && m_project->findText(id) < 0)
+                    m_project->addItem(id);
+            }
+        });
     m_client->setQuiet(id); // hosted servers have no project list: typing a name still works
 }
 

@@ -17,7 +17,7 @@ void PlaygroundLogger::begin(const PlaygroundRun& run)
     m_pending.insert(run.callId, Pending {});
     const QString id = run.callId;
     const auto request = m_client->post(
-        u"/call/start"_s, callStartBody(run),
+        this, u"/call/start"_s, callStartBody(run),
         [this, id](const QJsonObject&) {
             auto it = m_pending.find(id);
             if (it == m_pending.end())
@@ -57,7 +57,7 @@ void PlaygroundLogger::end(const PlaygroundRun& run, CostCallback onCost)
 void PlaygroundLogger::sendEnd(const PlaygroundRun& run, CostCallback onCost)
 {
     const auto request = m_client->post(
-        u"/call/end"_s, callEndBody(run),
+        this, u"/call/end"_s, callEndBody(run),
         [this, run, onCost](const QJsonObject&) {
             Q_EMIT runLogged(run.callId);
             readCost(run, onCost);
@@ -77,7 +77,7 @@ void PlaygroundLogger::readCost(const PlaygroundRun& run, CostCallback onCost)
     const QJsonObject body { { u"project_id"_s, run.projectId }, { u"id"_s, run.callId },
         { u"include_costs"_s, true } };
     const auto request = m_client->post(
-        u"/call/read"_s, body,
+        this, u"/call/read"_s, body,
         [onCost](const QJsonObject& answer) {
             const QJsonObject call = answer.value("call"_L1).toObject();
             onCost(call.isEmpty() ? std::nullopt : Call::fromJson(call).totalCost());

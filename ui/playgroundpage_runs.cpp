@@ -366,8 +366,8 @@ void PlaygroundPage::reloadPrices()
     if (m_projectId.isEmpty())
         return;
     const QString project = m_projectId;
-    const auto request = m_traceClient->post(u"/cost/query"_s, QJsonObject { { u"project_id"_s, project } },
-        [this, project](const QJsonObject& answer) {
+    const auto request = m_traceClient->post(this, u"/cost/query"_s,
+        QJsonObject { { u"project_id"_s, project } }, [this, project](const QJsonObject& answer) {
             if (project != m_projectId)
                 return;
             m_prices.setCustomPrices(PriceTable::parseCostQuery(answer));
@@ -388,7 +388,7 @@ void PlaygroundPage::loadPresets()
     const QJsonObject body { { u"project_id"_s, project }, { u"object_id"_s, kPresetsObjectId },
         { u"digest"_s, u"latest"_s } };
     const auto request =
-        m_traceClient->post(u"/obj/read"_s, body, [this, project](const QJsonObject& answer) {
+        m_traceClient->post(this, u"/obj/read"_s, body, [this, project](const QJsonObject& answer) {
             if (project != m_projectId)
                 return;
             m_presets =
@@ -423,7 +423,7 @@ void PlaygroundPage::savePresetAs(PlaygroundPane* pane, const QString& name)
     const QJsonObject obj { { u"project_id"_s, m_projectId }, { u"object_id"_s, kPresetsObjectId },
         { u"val"_s, QJsonObject { { u"presets"_s, presets } } } };
     const QString project = m_projectId;
-    m_traceClient->post(u"/obj/create"_s, QJsonObject { { u"obj"_s, obj } },
+    m_traceClient->post(this, u"/obj/create"_s, QJsonObject { { u"obj"_s, obj } },
         [this, presets, name, project](const QJsonObject&) {
             if (project != m_projectId)
                 return;

@@ -297,7 +297,7 @@ void PricesPage::loadCustomPrices(quint64 generation)
             QJsonArray { QJsonObject { { u"field"_s, u"llm_id"_s }, { u"direction"_s, u"asc"_s } },
                 QJsonObject { { u"field"_s, u"effective_date"_s }, { u"direction"_s, u"desc"_s } } } } };
     m_client->post(
-        u"/cost/query"_s, body,
+        this, u"/cost/query"_s, body,
         [this, generation](const QJsonObject& json) {
             if (generation != m_generation)
                 return;
@@ -320,7 +320,7 @@ void PricesPage::loadUsage(quint64 generation)
     ++m_pending;
     const QJsonObject body = models::unpricedStatsRequest(m_projectId, now(), kUsageDays);
     m_client->post(
-        u"/calls/stats"_s, body,
+        this, u"/calls/stats"_s, body,
         [this, generation](const QJsonObject& json) {
             if (generation != m_generation)
                 return;

@@ -52,7 +52,7 @@ void PricesPage::submitPrice(PriceDialog* dialog, const QJsonObject& costs)
     const QPointer<PriceDialog> guard(dialog);
     const QString model = costs.keys().value(0);
     const auto id = m_client->post(
-        u"/cost/create"_s, QJsonObject { { u"project_id"_s, m_projectId }, { u"costs"_s, costs } },
+        this, u"/cost/create"_s, QJsonObject { { u"project_id"_s, m_projectId }, { u"costs"_s, costs } },
         [this, guard, model](const QJsonObject&) {
             if (guard)
                 guard->accept();
@@ -97,7 +97,8 @@ void PricesPage::purge(const TokenPrice& price)
 {
     const QJsonObject query { { u"$expr"_s,
         conditionExpr(FieldCondition { u"id"_s, FilterOp::Equals, price.id }) } };
-    m_client->post(u"/cost/purge"_s, QJsonObject { { u"project_id"_s, m_projectId }, { u"query"_s, query } },
+    m_client->post(this, u"/cost/purge"_s,
+        QJsonObject { { u"project_id"_s, m_projectId }, { u"query"_s, query } },
         [this, model = price.model](const QJsonObject&) {
             Q_EMIT statusMessage(tr("Deleted a price for %1").arg(model));
             Q_EMIT pricesChanged();

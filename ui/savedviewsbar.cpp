@@ -102,7 +102,7 @@ void SavedViewsBar::reload()
                 { QStringLiteral("base_object_classes"), QJsonArray { QStringLiteral("SavedView") } },
                 { QStringLiteral("latest_only"), true } } } };
     const QString project = m_projectId;
-    m_client->post(QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
+    m_client->post(this, QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
         if (project != m_projectId)
             return;
         m_views.clear();
@@ -230,7 +230,7 @@ void SavedViewsBar::writeView(const QString& objectId, const QString& label, con
 {
     const QJsonObject body = savedViewCreateRequest(m_projectId, objectId, label, definition);
     const QString project = m_projectId;
-    m_client->post(QStringLiteral("/obj/create"), body,
+    m_client->post(this, QStringLiteral("/obj/create"), body,
         [this, project, objectId, label, definition, state](const QJsonObject& json) {
             storeWidths(project, objectId, state.columnWidths);
             if (project != m_projectId)
@@ -311,12 +311,13 @@ void SavedViewsBar::remove(bool confirm)
     const QString label = m_current.label;
     const QString objectId = m_current.objectId;
     const QString project = m_projectId;
-    m_client->post(QStringLiteral("/obj/delete"), body, [this, label, project, objectId](const QJsonObject&) {
-        QSettings().remove(widthsKey(project, objectId));
-        Q_EMIT message(tr("Deleted view “%1”").arg(label));
-        loadDefault();
-        reload();
-    });
+    m_client->post(
+        this, QStringLiteral("/obj/delete"), body, [this, label, project, objectId](const QJsonObject&) {
+            QSettings().remove(widthsKey(project, objectId));
+            Q_EMIT message(tr("Deleted view “%1”").arg(label));
+            loadDefault();
+            reload();
+        });
 }
 
 void SavedViewsBar::openSwitcher()

@@ -467,19 +467,19 @@ void TracesPage::openCall(const QString& callId)
 {
     const QString project = m_projectId;
     const QJsonObject body { { QStringLiteral("project_id"), project }, { QStringLiteral("id"), callId } };
-    m_client->post(QStringLiteral("/call/read"), body,
-        [page = QPointer<TracesPage>(this), project, callId](const QJsonObject& json) {
-            if (!page || page->m_projectId != project)
+    m_client->post(
+        this, QStringLiteral("/call/read"), body, [this, project, callId](const QJsonObject& json) {
+            if (m_projectId != project)
                 return;
             const QJsonObject found = json.value(QLatin1String("call")).toObject();
             if (found.isEmpty()) {
-                Q_EMIT page->statusMessage(tr("No call %1 in %2").arg(callId, project));
+                Q_EMIT statusMessage(tr("No call %1 in %2").arg(callId, project));
                 return;
             }
             const spindle::Call call = spindle::Call::fromJson(found);
-            page->showCallPanes(true);
-            page->m_detail->showCall(project, call);
-            page->m_trace->openTrace(project, call.traceId, call.id);
+            showCallPanes(true);
+            m_detail->showCall(project, call);
+            m_trace->openTrace(project, call.traceId, call.id);
         });
 }
 
@@ -492,7 +492,7 @@ void TracesPage::loadOps()
             QJsonObject { { QStringLiteral("is_op"), true }, { QStringLiteral("latest_only"), true } } },
         { QStringLiteral("metadata_only"), true } };
     const QString project = m_projectId;
-    m_client->post(QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
+    m_client->post(this, QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
         if (project != m_projectId)
             return;
         QStringList refs;

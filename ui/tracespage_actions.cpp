@@ -4,8 +4,8 @@
 #include "ui/callscontroller.h"
 #include "ui/comparedialog.h"
 #include "ui/counttext.h"
-#include "widgets/frozentableview.h"
 #include "ui/tracespage.h"
+#include "widgets/frozentableview.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -56,7 +56,7 @@ void TracesPage::renameCurrent()
         return;
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
         { QStringLiteral("call_id"), call->id }, { QStringLiteral("display_name"), name } };
-    m_client->post(QStringLiteral("/call/update"), body, [this](const QJsonObject&) {
+    m_client->post(this, QStringLiteral("/call/update"), body, [this](const QJsonObject&) {
         m_model->invalidatePages();
         Q_EMIT statusMessage(tr("Renamed"));
     });
@@ -80,7 +80,7 @@ void TracesPage::deleteSelected()
     for (qsizetype start = 0; start < ids.size(); start += 1000) {
         const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
             { QStringLiteral("call_ids"), QJsonArray::fromStringList(ids.mid(start, 1000)) } };
-        m_client->post(QStringLiteral("/calls/delete"), body, [this](const QJsonObject& json) {
+        m_client->post(this, QStringLiteral("/calls/delete"), body, [this](const QJsonObject& json) {
             Q_EMIT statusMessage(countText(json.value(QLatin1String("num_deleted")).toInteger(),
                 tr("Deleted 1 call"), tr("Deleted %L1 calls")));
             m_controller->refresh();

@@ -134,7 +134,7 @@ void TracesPage::checkViewColumns(const QStringList& columns)
             { QStringLiteral("limit"), 1 } };
         ++*pending;
         m_client->post(
-            QStringLiteral("/calls/query_stats"), body,
+            this, QStringLiteral("/calls/query_stats"), body,
             [column, missing, finish](const QJsonObject& json) {
                 if (json.value(QLatin1String("count")).toInteger() == 0)
                     missing->append(column);

@@ -259,7 +259,7 @@ void TraceView::openTrace(const QString& projectId, const QString& traceId, cons
         { QStringLiteral("include_costs"), true } };
     const quint64 generation = m_generation;
     m_request = m_client->streamCalls(
-        request, [this, generation](const QVector<spindle::Call>& rows) { onRows(generation, rows); },
+        this, request, [this, generation](const QVector<spindle::Call>& rows) { onRows(generation, rows); },
         [this, generation] {
             if (generation != m_generation)
                 return;

@@ -148,7 +148,7 @@ void TraceView::runSearch()
     auto found = std::make_shared<QSet<int>>(hits);
     const quint64 generation = m_generation;
     m_searchRequest = m_client->streamCalls(
-        request,
+        this, request,
         [this, found, generation](const QVector<spindle::Call>& rows) {
             if (generation != m_generation)
                 return;

@@ -9,6 +9,7 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -233,6 +234,8 @@ private Q_SLOTS:
     void streamCallsEmpty();
     void cancelRunningStream();
     void cancelBeforeAnswer();
+    void callbacksEndWithTheirContext();
+    void contextDestroyedInsideItsBatch();
     void authentication_data();
     void authentication();
     void badQueryReason_data();
@@ -338,14 +341,15 @@ void TestTraceClient::postJsonRoundTrip()
     }
 
     Recorder upsert;
-    m_client->post(u"/call/upsert_batch"_s, upsertBatchBody(project, calls), upsert.json(), upsert.error());
+    m_client->post(
+        nullptr, u"/call/upsert_batch"_s, upsertBatchBody(project, calls), upsert.json(), upsert.error());
     WAIT_FINISHED(upsert);
     QVERIFY2(upsert.out->json.has_value(), qPrintable(describe(upsert.out->error)));
     QCOMPARE(upsert.out->json->value(u"res"_s).toArray().size(), 5); // 3 starts, 2 ends
 
     for (int i = 0; i < 3; ++i) {
         Recorder read;
-        m_client->post(u"/call/read"_s,
+        m_client->post(nullptr, u"/call/read"_s,
             QJsonObject {
                 { u"project_id"_s, project }, { u"id"_s, u"rt-%1"_s.arg(i) }, { u"include_costs"_s, true } },
             read.json(), read.error());
@@ -371,8 +375,8 @@ void TestTraceClient::postJsonRoundTrip()
     }
 
     Recorder stats;
-    m_client->post(
-        u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, project } }, stats.json(), stats.error());
+    m_client->post(nullptr, u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, project } },
+        stats.json(), stats.error());
     WAIT_FINISHED(stats);
     QVERIFY(stats.out->json.has_value());
     QCOMPARE(stats.out->json->value(u"count"_s).toInteger(), qint64(3));
@@ -398,7 +402,7 @@ void TestTraceClient::postForBytes()
     QVERIFY(!digest.isEmpty());
 
     Recorder content;
-    m_client->postForBytes(u"/file/content"_s,
+    m_client->postForBytes(nullptr, u"/file/content"_s,
         QJsonObject { { u"project_id"_s, u"tc/files"_s }, { u"digest"_s, digest } }, content.bytes(),
         content.error());
     WAIT_FINISHED(content);
@@ -406,7 +410,7 @@ void TestTraceClient::postForBytes()
     QCOMPARE(*content.out->bytes, bytes);
 
     Recorder missing;
-    m_client->postForBytes(u"/file/content"_s,
+    m_client->postForBytes(nullptr, u"/file/content"_s,
         QJsonObject { { u"project_id"_s, u"tc/files"_s }, { u"digest"_s, u"nope"_s } }, missing.bytes(),
         missing.error());
     WAIT_FINISHED(missing);
@@ -421,7 +425,7 @@ void TestTraceClient::streamCallsInBatches()
     Recorder stream;
     bool doneAfterBatches = false;
     const auto id = m_client->streamCalls(
-        streamRequest(), stream.batch(),
+        nullptr, streamRequest(), stream.batch(),
         [&, done = stream.done()] {
             doneAfterBatches = stream.out->ids.size() == kStreamCalls;
             done();
@@ -450,9 +454,10 @@ void TestTraceClient::streamCallsInBatches()
 
     // Descending order arrives descending.
     Recorder desc;
-    m_client->streamCalls(streamRequest({ { u"sort_by"_s,
-                              QJsonArray { QJsonObject {
-                                  { u"field"_s, u"started_at"_s }, { u"direction"_s, u"desc"_s } } } } }),
+    m_client->streamCalls(nullptr,
+        streamRequest({ { u"sort_by"_s,
+            QJsonArray {
+                QJsonObject { { u"field"_s, u"started_at"_s }, { u"direction"_s, u"desc"_s } } } } }),
         desc.batch(), desc.done(), desc.error());
     WAIT_FINISHED(desc);
     QCOMPARE(desc.out->ids.size(), kStreamCalls);
@@ -463,8 +468,8 @@ void TestTraceClient::streamCallsInBatches()
 void TestTraceClient::streamCallsPage()
 {
     Recorder page;
-    m_client->streamCalls(streamRequest({ { u"limit"_s, 100 }, { u"offset"_s, 1000 } }), page.batch(),
-        page.done(), page.error());
+    m_client->streamCalls(nullptr, streamRequest({ { u"limit"_s, 100 }, { u"offset"_s, 1000 } }),
+        page.batch(), page.done(), page.error());
     WAIT_FINISHED(page);
     QCOMPARE(page.out->doneCount, 1);
     QCOMPARE(page.out->ids.size(), 100);
@@ -475,7 +480,7 @@ void TestTraceClient::streamCallsPage()
 void TestTraceClient::streamCallsEmpty()
 {
     Recorder empty;
-    m_client->streamCalls(QJsonObject { { u"project_id"_s, u"tc/nothing-here"_s } }, empty.batch(),
+    m_client->streamCalls(nullptr, QJsonObject { { u"project_id"_s, u"tc/nothing-here"_s } }, empty.batch(),
         empty.done(), empty.error());
     WAIT_FINISHED(empty);
     QCOMPARE(empty.out->errorCount, 0);
@@ -490,7 +495,7 @@ void TestTraceClient::cancelRunningStream()
     TraceClient::RequestId id = 0;
     int batches = 0;
     id = m_client->streamCalls(
-        streamRequest(),
+        nullptr, streamRequest(),
         [&, batch = stream.batch()](const QVector<Call>& calls) {
             ++batches;
             batch(calls);
@@ -507,7 +512,8 @@ void TestTraceClient::cancelRunningStream()
 
     // Cancelled right after submitting: nothing at all.
     Recorder early;
-    const auto earlyId = m_client->streamCalls(streamRequest(), early.batch(), early.done(), early.error());
+    const auto earlyId =
+        m_client->streamCalls(nullptr, streamRequest(), early.batch(), early.done(), early.error());
     m_client->cancel(earlyId);
     m_client->cancel(earlyId); // twice is harmless
     QTest::qWait(300);
@@ -516,7 +522,8 @@ void TestTraceClient::cancelRunningStream()
 
     // The client still works afterwards.
     Recorder after;
-    m_client->streamCalls(streamRequest({ { u"limit"_s, 10 } }), after.batch(), after.done(), after.error());
+    m_client->streamCalls(
+        nullptr, streamRequest({ { u"limit"_s, 10 } }), after.batch(), after.done(), after.error());
     WAIT_FINISHED(after);
     QCOMPARE(after.out->ids.size(), 10);
     QCOMPARE(after.out->doneCount, 1);
@@ -531,13 +538,75 @@ void TestTraceClient::cancelBeforeAnswer()
     auto client = makeClient(m_fault->url());
     QSignalSpy failed(client.get(), &TraceClient::requestFailed);
     Recorder post;
-    const auto id = client->post(u"/calls/query_stats"_s, QJsonObject(), post.json(), post.error());
+    const auto id = client->post(nullptr, u"/calls/query_stats"_s, QJsonObject(), post.json(), post.error());
     QTRY_COMPARE_WITH_TIMEOUT(m_fault->requests(), 1, kWaitMs);
     client->cancel(id);
     QTest::qWait(600);
     QVERIFY(!post.out->finished);
     QCOMPARE(failed.count(), 0);
     QCOMPARE(m_fault->requests(), 1); // an aborted transfer is not retried
+}
+
+void TestTraceClient::callbacksEndWithTheirContext()
+{
+    // Slow answers, so that the context goes while its request is at the server.
+    std::atomic<int> answered { 0 };
+    m_fault->setHandler([&answered](const httplib::Request& req, httplib::Response& res, int) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        if (req.path == "/bad") {
+            res.status = 400;
+            res.set_content(R"({"reason":"refused"})", "application/json");
+        } else {
+            res.set_content(R"({"ok":true})", "application/json");
+        }
+        ++answered;
+    });
+    auto client = makeClient(m_fault->url());
+    QSignalSpy failed(client.get(), &TraceClient::requestFailed);
+    auto context = std::make_unique<QObject>();
+    QObject survivor;
+    Recorder dropped, droppedFailure, kept;
+    client->post(context.get(), u"/obj/create"_s, {}, dropped.json(), dropped.error());
+    client->post(context.get(), u"/bad"_s, {}, droppedFailure.json(), droppedFailure.error());
+    client->post(&survivor, u"/obj/create"_s, {}, kept.json(), kept.error());
+    QTRY_COMPARE_WITH_TIMEOUT(m_fault->requests(), 3, kWaitMs);
+    context.reset();
+
+    WAIT_FINISHED(kept);
+    QVERIFY(kept.out->json.has_value());
+    QTRY_COMPARE_WITH_TIMEOUT(answered.load(), 3, kWaitMs); // the requests went on: no write is lost
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs); // a failure still reaches the banner
+    QCOMPARE(failed.first().first().value<ApiError>().httpStatus, 400);
+    QTest::qWait(200);
+    QVERIFY(!dropped.out->finished);
+    QVERIFY(!droppedFailure.out->finished);
+    QCOMPARE(m_fault->requests(), 3); // and nothing was sent twice
+}
+
+void TestTraceClient::contextDestroyedInsideItsBatch()
+{
+    auto context = std::make_unique<QObject>();
+    Recorder stream;
+    int batches = 0;
+    m_client->streamCalls(
+        context.get(), streamRequest(),
+        [&, batch = stream.batch()](const QVector<Call>& calls) {
+            ++batches;
+            context.reset(); // a window closed by its own rows
+            batch(calls); // the running callback is still whole
+        },
+        stream.done(), stream.error());
+    QTRY_VERIFY_WITH_TIMEOUT(batches > 0, kWaitMs);
+    QTest::qWait(300); // the rest of the stream would long have arrived
+    QCOMPARE(batches, 1);
+    QCOMPARE(stream.out->batchSizes.size(), 1);
+    QCOMPARE(stream.out->doneCount + stream.out->errorCount, 0);
+
+    Recorder after;
+    m_client->streamCalls(
+        nullptr, streamRequest({ { u"limit"_s, 10 } }), after.batch(), after.done(), after.error());
+    WAIT_FINISHED(after);
+    QCOMPARE(after.out->ids.size(), 10);
 }
 
 void TestTraceClient::authentication_data()
@@ -560,12 +629,12 @@ void TestTraceClient::authentication()
     QSignalSpy failed(client.get(), &TraceClient::requestFailed);
 
     Recorder stats;
-    client->post(u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, u"auth/p"_s } }, stats.json(),
-        stats.error());
+    client->post(nullptr, u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, u"auth/p"_s } },
+        stats.json(), stats.error());
     WAIT_FINISHED(stats);
     Recorder stream;
-    client->streamCalls(
-        QJsonObject { { u"project_id"_s, u"auth/p"_s } }, stream.batch(), stream.done(), stream.error());
+    client->streamCalls(nullptr, QJsonObject { { u"project_id"_s, u"auth/p"_s } }, stream.batch(),
+        stream.done(), stream.error());
     WAIT_FINISHED(stream);
 
     if (accepted) {
@@ -608,9 +677,9 @@ void TestTraceClient::badQueryReason()
             QJsonObject { { u"$expr"_s, QJsonObject { { u"$bogus"_s, QJsonArray { 1, 2 } } } } } } };
     Recorder r;
     if (stream)
-        m_client->streamCalls(request, r.batch(), r.done(), r.error());
+        m_client->streamCalls(nullptr, request, r.batch(), r.done(), r.error());
     else
-        m_client->post(u"/calls/query_stats"_s, request, r.json(), r.error());
+        m_client->post(nullptr, u"/calls/query_stats"_s, request, r.json(), r.error());
     WAIT_FINISHED(r);
     QCOMPARE(r.out->errorCount, 1);
     QCOMPARE(r.out->doneCount, 0);
@@ -632,7 +701,7 @@ void TestTraceClient::quietRequestIsNotBroadcast()
     const QJsonObject bad { { u"project_id"_s, kStreamProject },
         { u"query"_s, QJsonObject { { u"$expr"_s, QJsonObject { { u"$bogus"_s, QJsonArray() } } } } } };
     Recorder quiet;
-    const auto id = m_client->streamCalls(bad, quiet.batch(), quiet.done(), quiet.error());
+    const auto id = m_client->streamCalls(nullptr, bad, quiet.batch(), quiet.done(), quiet.error());
     m_client->setQuiet(id);
     WAIT_FINISHED(quiet);
     QCOMPARE(quiet.out->errorCount, 1);
@@ -641,7 +710,7 @@ void TestTraceClient::quietRequestIsNotBroadcast()
 
     // Without an error callback of its own a loud request still broadcasts.
     Recorder loud;
-    m_client->post(u"/calls/query_stats"_s, bad, loud.json());
+    m_client->post(nullptr, u"/calls/query_stats"_s, bad, loud.json());
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs);
     QVERIFY(!loud.out->finished);
 }
@@ -649,14 +718,14 @@ void TestTraceClient::quietRequestIsNotBroadcast()
 void TestTraceClient::healthCheck()
 {
     std::optional<bool> up;
-    m_client->checkHealth([&](bool ok) { up = ok; });
+    m_client->checkHealth(nullptr, [&](bool ok) { up = ok; });
     QTRY_VERIFY_WITH_TIMEOUT(up.has_value(), kWaitMs);
     QCOMPARE(*up, true);
 
     auto nowhere = makeClient(QUrl(u"http://127.0.0.1:%1"_s.arg(closedPort())));
     QSignalSpy failed(nowhere.get(), &TraceClient::requestFailed);
     std::optional<bool> down;
-    nowhere->checkHealth([&](bool ok) { down = ok; });
+    nowhere->checkHealth(nullptr, [&](bool ok) { down = ok; });
     QTRY_VERIFY_WITH_TIMEOUT(down.has_value(), kWaitMs);
     QCOMPARE(*down, false);
     QCOMPARE(failed.count(), 0); // a probe is not an error to show
@@ -665,7 +734,7 @@ void TestTraceClient::healthCheck()
 void TestTraceClient::getJson()
 {
     Recorder info;
-    m_client->getJson(u"/server_info"_s, info.json(), info.error());
+    m_client->getJson(nullptr, u"/server_info"_s, info.json(), info.error());
     WAIT_FINISHED(info);
     QVERIFY2(info.out->json.has_value(), qPrintable(describe(info.out->error)));
     QCOMPARE(info.out->json->value(u"server"_s).toString(), u"spindle"_s);
@@ -675,7 +744,7 @@ void TestTraceClient::getJson()
     });
     auto client = makeClient(m_fault->url());
     Recorder seen;
-    client->getJson(u"/server_info"_s, seen.json(), seen.error());
+    client->getJson(nullptr, u"/server_info"_s, seen.json(), seen.error());
     WAIT_FINISHED(seen);
     QCOMPARE(m_fault->requests(), 1);
     QCOMPARE(m_fault->seen().front().method, std::string("GET"));
@@ -709,10 +778,11 @@ void TestTraceClient::retriesTransientStatus()
     QSignalSpy failed(client.get(), &TraceClient::requestFailed);
     Recorder r;
     if (stream)
-        client->streamCalls(QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.batch(), r.done(), r.error());
+        client->streamCalls(
+            nullptr, QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.batch(), r.done(), r.error());
     else
-        client->post(
-            u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.json(), r.error());
+        client->post(nullptr, u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, u"f/p"_s } },
+            r.json(), r.error());
     WAIT_FINISHED(r);
     QVERIFY2(r.out->errorCount == 0, qPrintable(describe(r.out->error)));
     QCOMPARE(m_fault->requests(), 3);
@@ -746,7 +816,7 @@ void TestTraceClient::doesNotRetryClientErrors()
     });
     auto client = makeClient(m_fault->url());
     Recorder r;
-    client->post(u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
+    client->post(nullptr, u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
     WAIT_FINISHED(r);
     QCOMPARE(r.out->errorCount, 1);
     QCOMPARE(r.out->error.httpStatus, status);
@@ -766,7 +836,7 @@ void TestTraceClient::givesUpAfterMaxRetries()
     QElapsedTimer timer;
     timer.start();
     Recorder r;
-    client->post(u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
+    client->post(nullptr, u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
     WAIT_FINISHED(r);
     QCOMPARE(r.out->errorCount, 1);
     QCOMPARE(r.out->error.httpStatus, 503);
@@ -781,7 +851,7 @@ void TestTraceClient::givesUpAfterMaxRetries()
         res.set_content(R"({"reason":"overloaded"})", "application/json");
     });
     Recorder s;
-    client->streamCalls(QJsonObject(), s.batch(), s.done(), s.error());
+    client->streamCalls(nullptr, QJsonObject(), s.batch(), s.done(), s.error());
     WAIT_FINISHED(s);
     QCOMPARE(s.out->errorCount, 1);
     QCOMPARE(s.out->error.httpStatus, 503);
@@ -792,7 +862,7 @@ void TestTraceClient::givesUpAfterMaxRetries()
     m_fault->setHandler([](const httplib::Request&, httplib::Response& res, int) { res.status = 503; });
     client->setRetryPolicy(0, 20);
     Recorder once;
-    client->post(u"/calls/query_stats"_s, QJsonObject(), once.json(), once.error());
+    client->post(nullptr, u"/calls/query_stats"_s, QJsonObject(), once.json(), once.error());
     WAIT_FINISHED(once);
     QCOMPARE(once.out->error.httpStatus, 503);
     QCOMPARE(m_fault->requests(), 1);
@@ -830,7 +900,7 @@ void TestTraceClient::errorReasons()
     auto client = makeClient(m_fault->url());
     client->setRetryPolicy(0, 20);
     Recorder r;
-    client->post(u"/obj/read"_s, QJsonObject(), r.json(), r.error());
+    client->post(nullptr, u"/obj/read"_s, QJsonObject(), r.json(), r.error());
     WAIT_FINISHED(r);
     QCOMPARE(r.out->errorCount, 1);
     QCOMPARE(r.out->error.httpStatus, status);
@@ -847,7 +917,7 @@ void TestTraceClient::malformedJsonAnswer()
     auto client = makeClient(m_fault->url());
     QSignalSpy failed(client.get(), &TraceClient::requestFailed);
     Recorder r;
-    client->post(u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
+    client->post(nullptr, u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
     WAIT_FINISHED(r);
     QCOMPARE(r.out->errorCount, 1);
     QVERIFY(!r.out->json.has_value());
@@ -879,7 +949,8 @@ void TestTraceClient::malformedJsonLines()
     auto client = makeClient(m_fault->url());
     QSignalSpy failed(client.get(), &TraceClient::requestFailed);
     Recorder r;
-    client->streamCalls(QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.batch(), r.done(), r.error());
+    client->streamCalls(
+        nullptr, QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.batch(), r.done(), r.error());
     WAIT_FINISHED(r);
     QTest::qWait(50);
     QCOMPARE(r.out->errorCount, 1);
@@ -923,7 +994,8 @@ void TestTraceClient::truncatedStream()
     auto client = makeClient(m_fault->url());
     QSignalSpy failed(client.get(), &TraceClient::requestFailed);
     Recorder r;
-    client->streamCalls(QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.batch(), r.done(), r.error());
+    client->streamCalls(
+        nullptr, QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.batch(), r.done(), r.error());
     WAIT_FINISHED(r);
     QTest::qWait(50);
     QVERIFY2(r.out->doneCount == 0,
@@ -965,7 +1037,8 @@ void TestTraceClient::lenientJsonLines()
     });
     auto client = makeClient(m_fault->url());
     Recorder r;
-    client->streamCalls(QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.batch(), r.done(), r.error());
+    client->streamCalls(
+        nullptr, QJsonObject { { u"project_id"_s, u"f/p"_s } }, r.batch(), r.done(), r.error());
     WAIT_FINISHED(r);
     QVERIFY2(r.out->errorCount == 0, qPrintable(describe(r.out->error)));
     QCOMPARE(r.out->doneCount, 1);
@@ -985,13 +1058,13 @@ void TestTraceClient::requestHeaders()
     auto client = makeClient(m_fault->url(), u"secret"_s);
     const QJsonObject body { { u"project_id"_s, u"e/p"_s }, { u"n"_s, 1 } };
     Recorder post;
-    client->post(u"/calls/query_stats"_s, body, post.json(), post.error());
+    client->post(nullptr, u"/calls/query_stats"_s, body, post.json(), post.error());
     WAIT_FINISHED(post);
     Recorder stream;
-    client->streamCalls(body, stream.batch(), stream.done(), stream.error());
+    client->streamCalls(nullptr, body, stream.batch(), stream.done(), stream.error());
     WAIT_FINISHED(stream);
     Recorder bytes;
-    client->postForBytes(u"/file/content"_s, body, bytes.bytes(), bytes.error());
+    client->postForBytes(nullptr, u"/file/content"_s, body, bytes.bytes(), bytes.error());
     WAIT_FINISHED(bytes);
 
     const auto seen = m_fault->seen();
@@ -1015,7 +1088,7 @@ void TestTraceClient::requestHeaders()
         res.set_content("{}", "application/json");
     });
     Recorder plain;
-    anonymous->post(u"/calls/query_stats"_s, body, plain.json(), plain.error());
+    anonymous->post(nullptr, u"/calls/query_stats"_s, body, plain.json(), plain.error());
     WAIT_FINISHED(plain);
     QCOMPARE(m_fault->seen().front().authorization, std::string());
 }
@@ -1040,7 +1113,7 @@ void TestTraceClient::baseUrlPath()
     });
     auto client = makeClient(m_fault->url(prefix));
     Recorder r;
-    client->post(u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
+    client->post(nullptr, u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
     WAIT_FINISHED(r);
     QVERIFY(r.out->json.has_value());
     QCOMPARE(QString::fromStdString(m_fault->seen().front().path), expectedPath);
@@ -1055,7 +1128,7 @@ void TestTraceClient::healthOnFaultServer()
     auto client = makeClient(m_fault->url());
     QSignalSpy failed(client.get(), &TraceClient::requestFailed);
     std::optional<bool> up;
-    client->checkHealth([&](bool ok) { up = ok; });
+    client->checkHealth(nullptr, [&](bool ok) { up = ok; });
     QTRY_VERIFY_WITH_TIMEOUT(up.has_value(), kWaitMs);
     QCOMPARE(*up, false);
     QTest::qWait(150);
@@ -1068,7 +1141,7 @@ void TestTraceClient::healthOnFaultServer()
         res.set_content(R"({"status":"ok"})", "application/json");
     });
     up.reset();
-    client->checkHealth([&](bool ok) { up = ok; });
+    client->checkHealth(nullptr, [&](bool ok) { up = ok; });
     QTRY_VERIFY_WITH_TIMEOUT(up.has_value(), kWaitMs);
     QCOMPARE(*up, true);
 }
@@ -1082,7 +1155,7 @@ void TestTraceClient::unreachableServer()
     QElapsedTimer timer;
     timer.start();
     Recorder r;
-    client->post(u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
+    client->post(nullptr, u"/calls/query_stats"_s, QJsonObject(), r.json(), r.error());
     WAIT_FINISHED(r);
     QCOMPARE(r.out->errorCount, 1);
     QCOMPARE(r.out->error.httpStatus, 0);
@@ -1095,7 +1168,7 @@ void TestTraceClient::unreachableServer()
     QCOMPARE(reachability.first().first().toBool(), false);
 
     Recorder s;
-    client->streamCalls(QJsonObject(), s.batch(), s.done(), s.error());
+    client->streamCalls(nullptr, QJsonObject(), s.batch(), s.done(), s.error());
     WAIT_FINISHED(s);
     QCOMPARE(s.out->errorCount, 1);
     QCOMPARE(s.out->error.httpStatus, 0);
@@ -1104,8 +1177,8 @@ void TestTraceClient::unreachableServer()
     // Pointing the same client at a live server brings reachability back.
     client->setConnection({ m_server.url(), {} });
     Recorder ok;
-    client->post(
-        u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, kStreamProject } }, ok.json(), ok.error());
+    client->post(nullptr, u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, kStreamProject } },
+        ok.json(), ok.error());
     WAIT_FINISHED(ok);
     QVERIFY(ok.out->json.has_value());
     QTRY_COMPARE_WITH_TIMEOUT(reachability.count(), 2, kWaitMs);

@@ -157,7 +157,7 @@ void TestDashboard::ingest(const QString& project, const QDateTime& now, int tra
         if (request.path == QLatin1String("/file/create"))
             continue; // images need TraceClient::uploadFile; the dashboard does not use them
         ++posted;
-        m_client->post(
+        m_client->post(nullptr, 
             request.path, request.body, [&](const QJsonObject&) { ++done; },
             [&](const net::ApiError& e) {
                 qWarning() << e.message();
@@ -384,7 +384,7 @@ qint64 TestDashboard::countCalls(const CallsQuery& query)
         body.insert(QStringLiteral("query"), *expr);
     qint64 count = -1;
     bool done = false;
-    m_client->post(
+    m_client->post(nullptr, 
         QStringLiteral("/calls/query_stats"), body,
         [&](const QJsonObject& json) {
             count = json.value(QStringLiteral("count")).toInteger();

@@ -65,10 +65,10 @@ void ExportAndResilienceTest::post(const QString& path, const QJsonObject& body)
         done = true;
     };
     if (path == QLatin1String("/file/create")) // sample op sources go up as multipart
-        m_client.uploadFile(body.value(QLatin1String("project_id")).toString(),
+        m_client.uploadFile(nullptr, body.value(QLatin1String("project_id")).toString(),
             body.value(QLatin1String("content")).toString().toUtf8(), QStringLiteral("obj.py"), ok, failed);
     else
-        m_client.post(path, body, ok, failed);
+        m_client.post(nullptr, path, body, ok, failed);
     QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
@@ -88,7 +88,7 @@ void ExportAndResilienceTest::initTestCase()
             return;
     }
     QJsonObject stats { { QStringLiteral("project_id"), m_project } };
-    m_client.post(QStringLiteral("/calls/query_stats"), stats,
+    m_client.post(nullptr, QStringLiteral("/calls/query_stats"), stats,
         [this](const QJsonObject& json) { m_calls = json.value(QLatin1String("count")).toInt(); });
     QTRY_VERIFY_WITH_TIMEOUT(m_calls > 1000, 10000);
 }

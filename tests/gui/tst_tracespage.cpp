@@ -43,6 +43,7 @@ private Q_SLOTS:
     void showsSampleData();
     void callPanesOpenWithACall();
     void callPanesKeepTheirRememberedSizes();
+    void pageDestroyedWhileItLoads();
     void sortsOnTheServer();
     void filtersOnTheServer();
     void emptyStateIsAboveThePinnedColumns();
@@ -155,11 +156,8 @@ void TracesPageTest::callPanesKeepTheirRememberedSizes()
 {
     QSettings().setValue(QStringLiteral("traces/paneSizes"), QVariantList { 600, 300, 500 });
     const auto forget = qScopeGuard([] { QSettings().remove(QStringLiteral("traces/paneSizes")); });
-    // A second page, a window of its own that the main window owns: its panels' requests may still
-    // be answered after this test, so it lives as long as the session (the app's pages do too).
-    auto* second = new ui::TracesPage(m_session->client(), m_session->window());
-    second->setWindowFlag(Qt::Window);
-    const auto hide = qScopeGuard([second] { second->hide(); });
+    // A second page, a window of its own.
+    auto second = std::make_unique<ui::TracesPage>(m_session->client());
     ui::TracesPage& page = *second;
     page.resize(1400, 800);
     page.show();
@@ -183,6 +181,27 @@ void TracesPageTest::callPanesKeepTheirRememberedSizes()
     const QList<int> dragged = splitter->sizes();
     QVERIFY2(dragged.at(1) > open.at(1) + 100, qPrintable(QString::number(dragged.at(1))));
     QCOMPARE(QSettings().value(QStringLiteral("traces/paneSizes")).toList().value(1).toInt(), dragged.at(1));
+}
+
+// Pages destroyed while their loads are on their way (rows, count, ops, views; with a call chosen,
+// its trace, detail and feedback too): the answers find no page, and the app goes on.
+void TracesPageTest::pageDestroyedWhileItLoads()
+{
+    for (const bool callChosen : { false, true }) {
+        auto doomed = std::make_unique<ui::TracesPage>(m_session->client());
+        doomed->resize(1200, 700);
+        doomed->show();
+        doomed->setProject(m_session->window()->project());
+        if (callChosen) {
+            QTRY_VERIFY_WITH_TIMEOUT(doomed->model()->rowCount() > 0 && doomed->model()->isLoaded(0), 15000);
+            doomed->table()->setCurrentIndex(doomed->model()->index(0, CallsTableModel::NameColumn));
+        }
+        doomed.reset();
+        QTest::qWait(300); // their answers arrive meanwhile
+    }
+    page()->controller()->refresh();
+    waitForRows();
+    QVERIFY(model()->rowCount() > 0);
 }
 
 void TracesPageTest::sortsOnTheServer()

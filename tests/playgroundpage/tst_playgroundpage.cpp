@@ -31,7 +31,7 @@ QJsonObject readCall(spindle::net::TraceClient* client, const QString& id)
 {
     QJsonObject result;
     bool done = false;
-    client->post(
+    client->post(nullptr, 
         u"/call/read"_s,
         QJsonObject { { u"project_id"_s, kProject }, { u"id"_s, id }, { u"include_costs"_s, true } },
         [&](const QJsonObject& answer) {
@@ -256,7 +256,7 @@ void PlaygroundPageTest::catalogPricesWithTheProjectsPrices()
     const QString model = u"meta-llama/Llama-3.1-8B-Instruct"_s;
     QVERIFY(catalog->priceToolTip(model).contains(u"From the price table"_s));
     bool done = false;
-    m_session->client()->post(
+    m_session->client()->post(nullptr, 
         u"/cost/create"_s,
         QJsonObject { { u"project_id"_s, kProject },
             { u"costs"_s,

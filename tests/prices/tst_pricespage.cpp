@@ -109,7 +109,7 @@ QJsonObject TestPricesPage::post(const QString& path, const QJsonObject& body)
 {
     QJsonObject answer;
     bool done = false;
-    m_client->post(
+    m_client->post(nullptr, 
         path, body,
         [&](const QJsonObject& json) {
             answer = json;

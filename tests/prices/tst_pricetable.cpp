@@ -325,7 +325,7 @@ void TestPriceTable::matchesServerSelection()
     const auto post = [&](const QString& path, const QJsonObject& body) {
         QJsonObject answer;
         bool done = false;
-        client.post(
+        client.post(nullptr, 
             path, body,
             [&](const QJsonObject& json) {
                 answer = json;

@@ -192,7 +192,7 @@ void TraceViewTest::showsImagesInline()
     QVERIFY(image.save(&buffer, "PNG"));
     net::TraceClient* client = m_session->client();
     QString digest;
-    client->uploadFile(QStringLiteral("trace-test/sample"), png, QStringLiteral("image.png"),
+    client->uploadFile(nullptr, QStringLiteral("trace-test/sample"), png, QStringLiteral("image.png"),
         [&](const QJsonObject& json) { digest = json.value(QLatin1String("digest")).toString(); });
     QTRY_VERIFY_WITH_TIMEOUT(!digest.isEmpty(), 5000);
     const QJsonObject imageValue { { QStringLiteral("_type"), QStringLiteral("CustomWeaveType") },
@@ -207,7 +207,7 @@ void TraceViewTest::showsImagesInline()
         { QStringLiteral("attributes"), QJsonObject() },
         { QStringLiteral("inputs"), QJsonObject { { QStringLiteral("image"), imageValue } } } };
     bool stored = false;
-    client->post(QStringLiteral("/call/start"), { { QStringLiteral("start"), start } },
+    client->post(nullptr, QStringLiteral("/call/start"), { { QStringLiteral("start"), start } },
         [&](const QJsonObject&) { stored = true; });
     QTRY_VERIFY_WITH_TIMEOUT(stored, 5000);
     Call call;

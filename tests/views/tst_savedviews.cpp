@@ -80,7 +80,7 @@ QJsonObject SavedViewsTest::call(const QString& path, const QJsonObject& body)
 {
     QJsonObject result;
     bool done = false;
-    m_client.post(
+    m_client.post(nullptr, 
         path, body, [&](const QJsonObject& json) { result = json, done = true; },
         [&](const net::ApiError& e) {
             result = { { QStringLiteral("error"), e.message() } }, done = true;

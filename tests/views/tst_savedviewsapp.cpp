@@ -67,7 +67,7 @@ QJsonObject SavedViewsAppTest::post(const QString& path, const QJsonObject& body
 {
     QJsonObject result;
     bool done = false;
-    m_session->client()->post(
+    m_session->client()->post(nullptr, 
         path, body, [&](const QJsonObject& json) { result = json, done = true; },
         [&](const net::ApiError& e) {
             result = { { u"error"_s, e.message() } }, done = true;
