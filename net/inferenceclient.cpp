@@ -100,22 +100,42 @@ void InferenceClient::setConcurrencyMemory(int ms)
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, ms] { worker->setConcurrencyMemory(ms); });
 }
 
-InferenceClient::RequestId InferenceClient::startChat(const InferenceProvider& provider,
-    const ChatRequest& request, DeltaCallback onDelta, FinishedCallback onFinished)
+InferenceClient::RequestId InferenceClient::track(QObject* context, Handlers handlers)
 {
     const RequestId id = m_nextId++;
-    m_pending.insert(id, Handlers { std::move(onDelta), std::move(onFinished), {}, {} });
+    handlers.context = context;
+    m_pending.insert(id, std::move(handlers));
+    m_contexts.watch(context);
+    return id;
+}
+
+void InferenceClient::cancelRequestsOf(const QObject* context)
+{
+    QList<RequestId> owned;
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+        if (it->context == context)
+            owned.append(it.key());
+    }
+    for (const RequestId id : std::as_const(owned))
+        cancel(id);
+}
+
+InferenceClient::RequestId InferenceClient::startChat(QObject* context, const InferenceProvider& provider,
+    const ChatRequest& request, DeltaCallback onDelta, FinishedCallback onFinished)
+{
+    const RequestId id =
+        track(context, Handlers { .onDelta = std::move(onDelta), .onFinished = std::move(onFinished) });
     ChatJob job { id, provider, request, m_maxRetries, m_firstDelayMs };
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, job] { worker->startChat(job); });
     return id;
 }
 
-InferenceClient::RequestId InferenceClient::listModels(const InferenceProvider& provider,
+InferenceClient::RequestId InferenceClient::listModels(QObject* context, const InferenceProvider& provider,
     std::function<void(const QVector<ModelInfo>&)> onModels,
     std::function<void(const InferenceError&)> onError)
 {
-    const RequestId id = m_nextId++;
-    m_pending.insert(id, Handlers { {}, {}, std::move(onModels), std::move(onError) });
+    const RequestId id =
+        track(context, Handlers { .onModels = std::move(onModels), .onError = std::move(onError) });
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker, id, provider] { worker->startModels(id, provider); });
     return id;
@@ -135,8 +155,11 @@ void InferenceClient::cancel(RequestId id)
 void InferenceClient::deliverDeltas(RequestId id, const QVector<ChatDelta>& deltas, qint64 msSinceStart)
 {
     const auto it = m_pending.constFind(id);
-    if (it != m_pending.cend() && it->onDelta)
-        it->onDelta(deltas, msSinceStart);
+    if (it == m_pending.cend() || !it->onDelta)
+        return;
+    // A copy: the callback may cancel this request, or destroy its context, while it runs.
+    const DeltaCallback onDelta = it->onDelta;
+    onDelta(deltas, msSinceStart);
 }
 
 void InferenceClient::deliverOutcome(RequestId id, const ChatOutcome& outcome)

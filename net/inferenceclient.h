@@ -2,6 +2,7 @@
 
 #include "core/chatrequest.h"
 #include "core/chatstream.h"
+#include "net/contextwatch.h"
 
 #include <QHash>
 #include <QObject>
@@ -94,10 +95,14 @@ public:
     // after the last such 429 (default 60 s); then all requests go at once again.
     void setConcurrencyMemory(int ms);
 
-    RequestId startChat(const InferenceProvider& provider, const ChatRequest& request, DeltaCallback onDelta,
-        FinishedCallback onFinished);
+    // Each request belongs to a context (an object of this client's thread), as a QObject::connect
+    // does: when the context is destroyed its requests are cancelled (no callback runs, and a chat's
+    // transfer is aborted, which ends its billing). Pass nullptr only when the callbacks capture
+    // nothing that can die first.
+    RequestId startChat(QObject* context, const InferenceProvider& provider, const ChatRequest& request,
+        DeltaCallback onDelta, FinishedCallback onFinished);
     // GET {base}/models.
-    RequestId listModels(const InferenceProvider& provider,
+    RequestId listModels(QObject* context, const InferenceProvider& provider,
         std::function<void(const QVector<ModelInfo>&)> onModels,
         std::function<void(const InferenceError&)> onError);
     // Stops a chat: the transfer is aborted and onFinished runs with Status::Stopped and the
@@ -114,7 +119,10 @@ private:
         FinishedCallback onFinished;
         std::function<void(const QVector<ModelInfo>&)> onModels;
         std::function<void(const InferenceError&)> onError;
+        const QObject* context = nullptr; // compared only, never dereferenced
     };
+    RequestId track(QObject* context, Handlers handlers);
+    void cancelRequestsOf(const QObject* context);
     void deliverDeltas(RequestId id, const QVector<ChatDelta>& deltas, qint64 msSinceStart);
     void deliverOutcome(RequestId id, const ChatOutcome& outcome);
     void deliverModels(RequestId id, const QVector<ModelInfo>& models);
@@ -126,6 +134,7 @@ private:
     QHash<RequestId, Handlers> m_pending;
     int m_maxRetries = 3;
     int m_firstDelayMs = 500;
+    ContextWatch m_contexts { this, [this](const QObject* gone) { cancelRequestsOf(gone); } };
 };
 
 } // namespace spindle::net

@@ -52,24 +52,11 @@ TraceClient::RequestId TraceClient::submit(QObject* context, const QString& path
     const RequestId id = m_nextId++;
     handlers.context = context;
     m_pending.insert(id, std::move(handlers));
-    watchContext(context);
+    m_contexts.watch(context);
     HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection,
         maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs, uploadFields };
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
     return id;
-}
-
-void TraceClient::watchContext(QObject* context)
-{
-    if (!context || m_watchedContexts.contains(context))
-        return;
-    Q_ASSERT(context->thread() == thread());
-    m_watchedContexts.insert(context);
-    // Emitted from ~QObject: only the address is used, to find the requests it owned.
-    connect(context, &QObject::destroyed, this, [this](QObject* gone) {
-        m_watchedContexts.remove(gone);
-        forgetCallbacksOf(gone);
-    });
 }
 
 void TraceClient::forgetCallbacksOf(const QObject* context)

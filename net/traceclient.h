@@ -1,11 +1,11 @@
 #pragma once
 
 #include "core/call.h"
+#include "net/contextwatch.h"
 
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
-#include <QSet>
 #include <QThread>
 #include <QUrl>
 #include <QVector>
@@ -96,7 +96,6 @@ private:
     };
     RequestId submit(QObject* context, const QString& path, const QByteArray& body, int kind,
         Handlers handlers, int maxRetries = -1, const QStringList& uploadFields = {});
-    void watchContext(QObject* context);
     void forgetCallbacksOf(const QObject* context);
     void deliverJson(RequestId id, const QJsonObject& json);
     void deliverBytes(RequestId id, const QByteArray& bytes);
@@ -110,7 +109,7 @@ private:
     HttpWorker* m_worker = nullptr;
     RequestId m_nextId = 1;
     QHash<RequestId, Handlers> m_pending;
-    QSet<const QObject*> m_watchedContexts; // whose destroyed() drops their callbacks
+    ContextWatch m_contexts { this, [this](const QObject* gone) { forgetCallbacksOf(gone); } };
     int m_maxRetries = 3;
     int m_firstDelayMs = 250;
     bool m_reachable = true;

@@ -350,7 +350,7 @@ void ModelCatalogPage::refreshFromServer()
                 return;
             }
             self->m_refreshId = self->m_client->listModels(
-                provider,
+                self, provider,
                 [self, finish](const QVector<net::ModelInfo>& served) {
                     self->mergeServerModels(served);
                     finish(true);

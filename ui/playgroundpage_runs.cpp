@@ -121,7 +121,7 @@ void PlaygroundPage::startPaneRun(PlaygroundPane* pane, const net::InferenceProv
         m_logger->begin(run.log);
     QPointer<PlaygroundPane> guard(pane);
     run.request = m_inference->startChat(
-        provider, request,
+        this, provider, request,
         [guard](const QVector<ChatDelta>& deltas, qint64) {
             if (guard)
                 guard->appendDeltas(deltas);
@@ -232,7 +232,7 @@ void PlaygroundPage::refreshModels(PlaygroundPane* pane)
             return;
         }
         m_inference->listModels(
-            provider,
+            this, provider,
             [this, name](const QVector<net::ModelInfo>& models) {
                 QStringList ids;
                 for (const auto& model : models)

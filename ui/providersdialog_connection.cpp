@@ -46,7 +46,7 @@ void ProvidersDialog::testConnection()
 void ProvidersDialog::runTest(const net::InferenceProvider& provider)
 {
     m_testId = m_client->listModels(
-        provider,
+        this, provider,
         [this](const QVector<net::ModelInfo>& models) {
             m_testId = 0;
             QStringList ids;

@@ -94,12 +94,13 @@ public:
     {
         return start(request, provider());
     }
-    std::shared_ptr<Run> start(const ChatRequest& request, const net::InferenceProvider& provider)
+    std::shared_ptr<Run> start(
+        const ChatRequest& request, const net::InferenceProvider& provider, QObject* context = nullptr)
     {
         auto run = std::make_shared<Run>();
         const QElapsedTimer* clock = &m_clock;
         run->id = client->startChat(
-            provider, request,
+            context, provider, request,
             [run, clock](const QVector<ChatDelta>& deltas, qint64 ms) {
                 ++run->deltaBatches;
                 run->sinceStart << ms;

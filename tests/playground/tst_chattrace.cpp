@@ -101,7 +101,7 @@ ChatOutcome TestChatTrace::runChat(const ChatRequest& request)
 {
     InferenceProvider provider { u"Fixture"_s, m_fixture.baseUrl(), m_fixture.apiKey(), {} };
     std::optional<ChatOutcome> outcome;
-    m_client->startChat(provider, request, {}, [&](const ChatOutcome& o) { outcome = o; });
+    m_client->startChat(nullptr, provider, request, {}, [&](const ChatOutcome& o) { outcome = o; });
     if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 15000))
         qWarning() << "no outcome for" << request.model;
     return outcome.value_or(ChatOutcome {});

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void threeConcurrentStreams();
     void stopKeepsPartialAnswer();
     void cancelSilencesCallbacks();
+    void destroyedContextCancelsItsChat();
     void noUsageMeansUnknown();
     void retriesWithoutStreamOptions();
     void nonStreamedAnswer();
@@ -133,6 +134,24 @@ void TestInferenceClient::cancelSilencesCallbacks()
     QCOMPARE(int(next->outcome->status), int(ChatOutcome::Status::Completed));
 }
 
+// A pane closed while its answer streams: the chat is cancelled with it, and nothing calls back.
+void TestInferenceClient::destroyedContextCancelsItsChat()
+{
+    auto pane = std::make_unique<QObject>();
+    auto run = m_h.start(chatRequest(u"slow:closed"_s), m_h.provider(), pane.get());
+    auto other = m_h.start(chatRequest(u"slow:open"_s), m_h.provider(), this);
+    QTRY_VERIFY_WITH_TIMEOUT(!run->streamed.isEmpty(), kWaitMs);
+    pane.reset();
+    const QString before = run->streamed;
+    const int batches = run->deltaBatches;
+    QTRY_VERIFY_WITH_TIMEOUT(other->outcome.has_value(), kWaitMs); // another context's chat goes on
+    QCOMPARE(int(other->outcome->status), int(ChatOutcome::Status::Completed));
+    QTest::qWait(4 * m_h.fixture.options().slowDelayMs);
+    QCOMPARE(run->finishedCount, 0);
+    QCOMPARE(run->deltaBatches, batches);
+    QCOMPARE(run->streamed, before);
+}
+
 void TestInferenceClient::noUsageMeansUnknown()
 {
     const ChatRequest request = chatRequest(u"no-usage"_s);
@@ -213,7 +232,7 @@ void TestInferenceClient::listModels()
 {
     std::optional<QVector<spindle::net::ModelInfo>> models;
     m_h.client->listModels(
-        m_h.provider(), [&](const QVector<spindle::net::ModelInfo>& m) { models = m; },
+        nullptr, m_h.provider(), [&](const QVector<spindle::net::ModelInfo>& m) { models = m; },
         [](const InferenceError& e) { QFAIL(qPrintable(e.plainMessage())); });
     QTRY_VERIFY_WITH_TIMEOUT(models.has_value(), kWaitMs);
     QStringList ids;
@@ -226,7 +245,7 @@ void TestInferenceClient::listModels()
 
     std::optional<InferenceError> error;
     m_h.client->listModels(
-        m_h.provider(u"bad"_s),
+        nullptr, m_h.provider(u"bad"_s),
         [](const QVector<spindle::net::ModelInfo>&) { QFAIL("listed with a bad key"); },
         [&](const InferenceError& e) { error = e; });
     QTRY_VERIFY_WITH_TIMEOUT(error.has_value(), kWaitMs);
@@ -247,7 +266,7 @@ void TestInferenceClient::sendsKeyAndExtraHeaders()
     QVERIFY(sent.header("accept").contains("text/event-stream"));
 
     bool listed = false;
-    m_h.client->listModels(p, [&](const QVector<spindle::net::ModelInfo>&) { listed = true; }, {});
+    m_h.client->listModels(nullptr, p, [&](const QVector<spindle::net::ModelInfo>&) { listed = true; }, {});
     QTRY_VERIFY_WITH_TIMEOUT(listed, kWaitMs);
     QCOMPARE(m_h.fixture.lastRequest().header("openai-project"), QByteArray("my-team/my-project"));
 
