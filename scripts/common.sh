@@ -4,6 +4,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${SPINDLE_BUILD_DIR:-$ROOT/build}"
+# SPINDLE_SANITIZE=1: an AddressSanitizer + UndefinedBehaviorSanitizer build in a directory of its own.
+SANITIZE="${SPINDLE_SANITIZE:-0}"
+if [ "$SANITIZE" = 1 ]; then
+    BUILD_DIR="$BUILD_DIR-asan"
+fi
 
 DEBIAN_PACKAGES=(
     g++ cmake ninja-build pkg-config
@@ -32,6 +37,13 @@ install_packages() {
 
 build_spindle() {
     install_packages "${DEBIAN_PACKAGES[@]}"
-    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${SPINDLE_BUILD_TYPE:-RelWithDebInfo}"
+    local options=(-DCMAKE_BUILD_TYPE="${SPINDLE_BUILD_TYPE:-RelWithDebInfo}")
+    if [ "$SANITIZE" = 1 ]; then
+        local flags="-fsanitize=address,undefined"
+        options=(-DCMAKE_BUILD_TYPE=Debug -DSPINDLE_BUILD_BENCH=OFF
+            "-DCMAKE_CXX_FLAGS=-O1 -g -fno-omit-frame-pointer $flags"
+            "-DCMAKE_EXE_LINKER_FLAGS=$flags" "-DCMAKE_SHARED_LINKER_FLAGS=$flags")
+    fi
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja "${options[@]}"
     cmake --build "$BUILD_DIR" --parallel "$(nproc)"
 }
