@@ -99,9 +99,9 @@ TraceClient::RequestId TraceClient::streamCalls(QObject* context, const QJsonObj
 
 TraceClient::RequestId TraceClient::checkHealth(QObject* context, std::function<void(bool)> onResult)
 {
-    Handlers handlers;
-    handlers.onJson = [onResult](
-                          const QJsonObject& json) { onResult(json.value(QLatin1String("ok")).toBool()); };
+    Handlers handlers { .onJson = [onResult](const QJsonObject& json) {
+        onResult(json.value(QLatin1String("ok")).toBool());
+    } };
     return submit(context, QStringLiteral("/health"), {}, int(RequestKind::Health), std::move(handlers), 0);
 }
 

@@ -10,7 +10,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -328,40 +327,35 @@ void ModelCatalogPage::refreshFromServer()
     m_refresh->setEnabled(false);
     m_busy->show();
     showState(tr("Asking %1 for its models…").arg(m_providerName), false);
-    m_store->resolve(
-        m_providerName, [self = QPointer(this)](const net::InferenceProvider& provider, const QString&) {
-            if (!self)
-                return;
-            const auto finish = [self](bool ok) {
-                self->m_refreshId = 0;
-                self->m_refreshing = false;
-                self->m_refresh->setEnabled(true);
-                self->m_busy->hide();
-                Q_EMIT self->refreshed(ok);
-            };
-            if (provider.baseUrl.isEmpty() || provider.apiKey.isEmpty()) {
-                self->showState(provider.baseUrl.isEmpty()
-                        ? tr("There is no provider named \"%1\". Add it in Providers….")
-                              .arg(self->m_providerName)
-                        : tr("No API key for %1. %2")
-                              .arg(self->m_providerName, self->m_store->keyHelp(self->m_providerName)),
-                    true, true);
+    m_store->resolve(this, m_providerName, [this](const net::InferenceProvider& provider, const QString&) {
+        const auto finish = [this](bool ok) {
+            m_refreshId = 0;
+            m_refreshing = false;
+            m_refresh->setEnabled(true);
+            m_busy->hide();
+            Q_EMIT refreshed(ok);
+        };
+        if (provider.baseUrl.isEmpty() || provider.apiKey.isEmpty()) {
+            showState(provider.baseUrl.isEmpty()
+                    ? tr("There is no provider named \"%1\". Add it in Providers….").arg(m_providerName)
+                    : tr("No API key for %1. %2").arg(m_providerName, m_store->keyHelp(m_providerName)),
+                true, true);
+            finish(false);
+            return;
+        }
+        m_refreshId = m_client->listModels(
+            this, provider,
+            [this, finish](const QVector<net::ModelInfo>& served) {
+                mergeServerModels(served);
+                finish(true);
+            },
+            [this, finish](const net::InferenceError& error) {
+                const bool keyProblem = error.kind == net::InferenceError::Kind::InvalidKey;
+                showState(
+                    tr("Could not refresh the model list: %1").arg(error.plainMessage()), true, keyProblem);
                 finish(false);
-                return;
-            }
-            self->m_refreshId = self->m_client->listModels(
-                self, provider,
-                [self, finish](const QVector<net::ModelInfo>& served) {
-                    self->mergeServerModels(served);
-                    finish(true);
-                },
-                [self, finish](const net::InferenceError& error) {
-                    const bool keyProblem = error.kind == net::InferenceError::Kind::InvalidKey;
-                    self->showState(tr("Could not refresh the model list: %1").arg(error.plainMessage()),
-                        true, keyProblem);
-                    finish(false);
-                });
-        });
+            });
+    });
 }
 
 } // namespace spindle::ui

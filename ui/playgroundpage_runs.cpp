@@ -65,8 +65,8 @@ void PlaygroundPage::startRound()
         m_runs.insert(pane, ActiveRun {});
         pane->beginRun();
         QPointer<PlaygroundPane> guard(pane);
-        m_providers->resolve(
-            pane->providerName(), [this, guard](const net::InferenceProvider& provider, const QString&) {
+        m_providers->resolve(this, pane->providerName(),
+            [this, guard](const net::InferenceProvider& provider, const QString&) {
                 if (guard && m_runs.contains(guard))
                     startPaneRun(guard, provider);
             });
@@ -226,7 +226,7 @@ void PlaygroundPage::refreshModels(PlaygroundPane* pane)
     waiting.append(pane);
     if (waiting.size() > 1)
         return;
-    m_providers->resolve(name, [this, name](const net::InferenceProvider& provider, const QString&) {
+    m_providers->resolve(this, name, [this, name](const net::InferenceProvider& provider, const QString&) {
         if (provider.baseUrl.isEmpty()) {
             m_modelWaiters.remove(name);
             return;

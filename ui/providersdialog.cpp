@@ -330,19 +330,18 @@ void ProvidersDialog::showKeySource()
         m_key->setPlaceholderText(tr("optional"));
         return;
     }
-    m_store->resolve(m_editing,
-        [self = QPointer(this), name = m_editing](
-            const net::InferenceProvider& provider, const QString& source) {
-            if (!self || self->m_editing != name)
+    m_store->resolve(this, m_editing,
+        [this, name = m_editing](const net::InferenceProvider& provider, const QString& source) {
+            if (m_editing != name)
                 return;
             const bool hasKey = !provider.apiKey.isEmpty();
-            self->m_key->setPlaceholderText(hasKey ? QString(12, QChar(0x2022)) : tr("none"));
-            self->m_keySource->setText(hasKey
+            m_key->setPlaceholderText(hasKey ? QString(12, QChar(0x2022)) : tr("none"));
+            m_keySource->setText(hasKey
                     ? tr("A key is in use, from %1. Type a new one to replace it.").arg(source)
-                    : noKeyText(self->m_kind));
-            self->m_forgetKey->setVisible(hasKey && source == ProviderStore::kKeychainSource);
+                    : noKeyText(m_kind));
+            m_forgetKey->setVisible(hasKey && source == ProviderStore::kKeychainSource);
             // W&B Inference has no key of its own: it is the W&B profile's, and goes for both.
-            self->m_forgetKey->setToolTip(self->m_kind == ProviderConfig::Kind::WandbInference
+            m_forgetKey->setToolTip(m_kind == ProviderConfig::Kind::WandbInference
                     ? tr("Remove the W&B API key from the system keychain (the W&B profile uses it too)")
                     : tr("Remove the key from the system keychain"));
         });

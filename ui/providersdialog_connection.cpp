@@ -1,7 +1,6 @@
 #include "ui/providersdialog.h"
 
 #include <QLineEdit>
-#include <QPointer>
 #include <QPushButton>
 
 // "Test connection": GET {base}/models with what the form holds, saved or not.
@@ -26,10 +25,8 @@ void ProvidersDialog::testConnection()
     m_test->setEnabled(false);
     const QString typedKey = m_key->text().trimmed();
     // A saved provider's stored key (and W&B project header) unless a new key is typed.
-    m_store->resolve(m_editing,
-        [self = QPointer(this), config, typedKey](net::InferenceProvider resolved, const QString&) {
-            if (!self)
-                return;
+    m_store->resolve(
+        this, m_editing, [this, config, typedKey](net::InferenceProvider resolved, const QString&) {
             net::InferenceProvider provider;
             provider.name = config.name;
             provider.baseUrl = config.baseUrl;
@@ -39,7 +36,7 @@ void ProvidersDialog::testConnection()
                 if (!provider.extraHeaders.contains(header))
                     provider.extraHeaders.append(header);
             }
-            self->runTest(provider);
+            runTest(provider);
         });
 }
 

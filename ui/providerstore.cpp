@@ -325,8 +325,10 @@ QString ProviderStore::keyHelp(const QString& name) const
         .arg(config->name);
 }
 
-void ProviderStore::resolve(const QString& name, ResolveCallback done)
+void ProviderStore::resolve(QObject* context, const QString& name, ResolveCallback done)
 {
+    if (!context)
+        context = this; // then `done` may use only what outlives the store
     for (const net::InferenceProvider& t : m_transient) {
         if (t.name.compare(trimmed(name), Qt::CaseInsensitive) == 0) {
             ProviderConfig config;
@@ -334,13 +336,14 @@ void ProviderStore::resolve(const QString& name, ResolveCallback done)
             config.name = t.name;
             config.baseUrl = t.baseUrl;
             config.extraHeaders = t.extraHeaders;
-            finishResolve(config, t.apiKey, t.apiKey.isEmpty() ? QString() : QStringLiteral("memory"), done);
+            finishResolve(
+                context, config, t.apiKey, t.apiKey.isEmpty() ? QString() : QStringLiteral("memory"), done);
             return;
         }
     }
     const std::optional<ProviderConfig> found = provider(name);
     if (!found) {
-        finishResolve({}, {}, {}, done);
+        finishResolve(context, {}, {}, {}, done);
         return;
     }
     const ProviderConfig config = *found;
@@ -359,19 +362,19 @@ void ProviderStore::resolve(const QString& name, ResolveCallback done)
     }
     const bool askKeychain = key.isEmpty() && (config.isBuiltIn() || config.hasStoredKey);
     if (!askKeychain) {
-        finishResolve(config, key, key.isEmpty() ? QString() : source, done);
+        finishResolve(context, config, key, key.isEmpty() ? QString() : source, done);
         return;
     }
-    net::readKeychainApiKey(
-        keychainAccount(config.name), [self = QPointer(this), config, done](const QString& found) {
-            if (self)
-                self->finishResolve(
-                    config, found.trimmed(), found.trimmed().isEmpty() ? QString() : kKeychainSource, done);
+    net::readKeychainApiKey(keychainAccount(config.name),
+        [self = QPointer(this), context = QPointer(context), config, done](const QString& found) {
+            if (self && context)
+                self->finishResolve(context, config, found.trimmed(),
+                    found.trimmed().isEmpty() ? QString() : kKeychainSource, done);
         });
 }
 
-void ProviderStore::finishResolve(
-    const ProviderConfig& config, const QString& key, const QString& source, const ResolveCallback& done)
+void ProviderStore::finishResolve(QObject* context, const ProviderConfig& config, const QString& key,
+    const QString& source, const ResolveCallback& done)
 {
     net::InferenceProvider provider;
     provider.name = config.name;
@@ -384,9 +387,10 @@ void ProviderStore::finishResolve(
         [](const auto& h) { return h.first.compare("OpenAI-Project", Qt::CaseInsensitive) == 0; });
     if (wandb && !m_wandbProject.isEmpty() && !hasProjectHeader)
         provider.extraHeaders.append({ QByteArrayLiteral("OpenAI-Project"), m_wandbProject.toUtf8() });
-    // Always later, so callers see one order whether or not the keychain was asked.
+    // Always later, so callers see one order whether or not the keychain was asked. Queued to the
+    // context, so that Qt drops the call if the context goes first.
     QMetaObject::invokeMethod(
-        this, [done, provider, source] { done(provider, source); }, Qt::QueuedConnection);
+        context, [done, provider, source] { done(provider, source); }, Qt::QueuedConnection);
 }
 
 QList<QPair<QByteArray, QByteArray>> ProviderStore::parseHeaderLines(const QString& text, QString* error)

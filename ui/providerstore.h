@@ -84,10 +84,11 @@ public:
 
     // The provider with its key and headers, ready for InferenceClient. The key comes from, in
     // order: transient, environment (WANDB_API_KEY / OPENAI_API_KEY), ~/.netrc (W&B), keychain.
-    // `done` always runs later on this thread, also for unknown names (with an empty provider).
+    // `done` always runs later on this thread, also for unknown names (with an empty provider),
+    // and never once `context` is destroyed (as with QObject::connect).
     using ResolveCallback =
         std::function<void(const net::InferenceProvider& provider, const QString& keySource)>;
-    void resolve(const QString& name, ResolveCallback done);
+    void resolve(QObject* context, const QString& name, ResolveCallback done);
 
     // Where the key of `name` is looked for, in plain words, for empty states ("no key").
     QString keyHelp(const QString& name) const;
@@ -104,8 +105,8 @@ Q_SIGNALS:
 private:
     void load();
     void store() const;
-    void finishResolve(
-        const ProviderConfig& config, const QString& key, const QString& source, const ResolveCallback& done);
+    void finishResolve(QObject* context, const ProviderConfig& config, const QString& key,
+        const QString& source, const ResolveCallback& done);
 
     std::unique_ptr<QSettings> m_settings;
     QVector<ProviderConfig> m_builtIns;

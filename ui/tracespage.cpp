@@ -17,7 +17,6 @@
 #include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
-#include <QPointer>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>

@@ -114,11 +114,12 @@ void TestKeychain::providerKeyOnlyInTheKeychain()
     // A new store (the next start of the app) finds the key in the keychain.
     spindle::ui::ProviderStore reopened(settings);
     bool resolved = false;
-    reopened.resolve(local.name, [&](const spindle::net::InferenceProvider& provider, const QString& source) {
-        QCOMPARE(provider.apiKey, secret);
-        QCOMPARE(source, spindle::ui::ProviderStore::kKeychainSource);
-        resolved = true;
-    });
+    reopened.resolve(
+        nullptr, local.name, [&](const spindle::net::InferenceProvider& provider, const QString& source) {
+            QCOMPARE(provider.apiKey, secret);
+            QCOMPARE(source, spindle::ui::ProviderStore::kKeychainSource);
+            resolved = true;
+        });
     QTRY_VERIFY_WITH_TIMEOUT(resolved, 10000);
     QFile file(settings);
     QVERIFY(file.open(QIODevice::ReadOnly));

@@ -33,7 +33,7 @@ Resolved resolveNow(ProviderStore& store, const QString& name)
 {
     Resolved result;
     bool done = false;
-    store.resolve(name, [&](const net::InferenceProvider& provider, const QString& source) {
+    store.resolve(nullptr, name, [&](const net::InferenceProvider& provider, const QString& source) {
         result = { provider, source };
         done = true;
     });
@@ -72,6 +72,7 @@ private Q_SLOTS:
     void wandbKeyOrderAndProjectHeader();
     void openAiKeyFromEnvironment();
     void transientShadowsAndNeverSaves();
+    void resolveEndsWithItsContext();
     void secretsNeverInSettingsFile();
     void dialogTestConnection();
     void dialogKeepsInvalidDraftAndScreenshot();
@@ -269,6 +270,25 @@ void ProviderStoreTest::transientShadowsAndNeverSaves()
     QVERIFY(!fileText(m_settings).contains("127.0.0.1:9"));
     QVERIFY(store.remove(QStringLiteral("W&B Inference"))); // the transient goes, the built-in is back
     QCOMPARE(store.provider(QStringLiteral("W&B Inference"))->kind, ProviderConfig::Kind::WandbInference);
+}
+
+// A window closed before its provider is resolved: its callback never runs.
+void ProviderStoreTest::resolveEndsWithItsContext()
+{
+    ProviderStore store(m_settings);
+    store.addTransient({ QStringLiteral("Local"), QUrl(QStringLiteral("http://127.0.0.1:9/v1")), {}, {} });
+    auto closed = std::make_unique<QObject>();
+    QObject open;
+    int closedCalls = 0;
+    bool openCalled = false;
+    store.resolve(closed.get(), QStringLiteral("Local"),
+        [&closedCalls](const net::InferenceProvider&, const QString&) { ++closedCalls; });
+    store.resolve(&open, QStringLiteral("Local"),
+        [&openCalled](const net::InferenceProvider&, const QString&) { openCalled = true; });
+    closed.reset(); // the answer is always queued, so it cannot have run yet
+    QTRY_VERIFY_WITH_TIMEOUT(openCalled, 10000);
+    QCoreApplication::processEvents();
+    QCOMPARE(closedCalls, 0);
 }
 
 void ProviderStoreTest::secretsNeverInSettingsFile()
