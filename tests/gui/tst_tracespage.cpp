@@ -41,6 +41,7 @@ private Q_SLOTS:
     void initTestCase();
     void pinnedOverlayMatchesTheTable(); // first: the first load sizes the columns
     void showsSampleData();
+    void longColumnTitlesAreElided();
     void callPanesOpenWithACall();
     void callPanesKeepTheirRememberedSizes();
     void pageDestroyedWhileItLoads();
@@ -101,6 +102,39 @@ void TracesPageTest::showsSampleData()
     QVERIFY(model()->callAt(0)->startedAtMs >= model()->callAt(1)->startedAtMs);
     QVERIFY(model()->columnCount() > CallsTableModel::FixedColumnCount);
     screenshot(QStringLiteral("traces-page.png"));
+}
+
+// A title wider than its column ends in "…" instead of being clipped at both ends: its first
+// letter stays at the section's left margin, and the tooltip has it whole.
+void TracesPageTest::longColumnTitlesAreElided()
+{
+    waitForRows();
+    QTableView* table = page()->table();
+    QHeaderView* header = table->horizontalHeader();
+    int column = -1;
+    for (int c = CallsTableModel::FixedColumnCount; c < model()->columnCount() && column < 0; ++c)
+        if (model()->headerData(c, Qt::Horizontal).toString() == QLatin1String("inputs.temperature"))
+            column = c;
+    QVERIFY(column >= 0);
+    const QString title = model()->headerData(column, Qt::Horizontal).toString();
+    QCOMPARE(model()->headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString().contains(title), true);
+    header->resizeSection(column, header->fontMetrics().horizontalAdvance(title) / 2);
+    table->scrollTo(model()->index(0, column));
+    QCoreApplication::processEvents();
+    const QRect section(
+        header->sectionViewportPosition(column), 0, header->sectionSize(column), header->height());
+    QVERIFY(section.left() >= 0 && section.right() < header->width());
+    const QImage image = header->grab(section).toImage();
+    int firstInk = -1;
+    for (int x = 2; x < image.width() - 2 && firstInk < 0; ++x)
+        for (int y = 3; y < image.height() - 3; ++y)
+            if (qGray(image.pixel(x, y)) < 100) {
+                firstInk = x;
+                break;
+            }
+    QVERIFY(firstInk >= 0); // the title is drawn
+    QVERIFY2(firstInk >= 3, qPrintable(QStringLiteral("ink at x=%1 of %2").arg(firstInk).arg(image.width())));
+    header->resizeSection(column, header->defaultSectionSize());
 }
 
 // The table has the whole width until a call is chosen (its cost column in view), the call's
