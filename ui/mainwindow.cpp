@@ -10,11 +10,13 @@
 #include "ui/savedviewsbar.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
+#include "widgets/navicons.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QLabel>
@@ -52,13 +54,19 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     layout->addWidget(buildConnectionBar());
     layout->addWidget(m_banner);
     auto* body = new QHBoxLayout;
-    m_nav->addItem(tr("Traces"));
-    m_nav->addItem(tr("Costs"));
-    m_nav->addItem(tr("Prices"));
-    m_nav->setFixedWidth(120);
+    body->setSpacing(0);
+    setUpNav();
+    addNavItem(widgets::NavIcon::Traces, tr("Traces"), tr("Every call of the project, and their traces"));
+    addNavItem(
+        widgets::NavIcon::Costs, tr("Costs"), tr("Cost, tokens, requests, latency and errors over time"));
+    addNavItem(widgets::NavIcon::Prices, tr("Prices"), tr("The prices that turn token counts into costs"));
     m_nav->setCurrentRow(0);
-    m_nav->setToolTip(tr("Pages (Ctrl+1 …)"));
     body->addWidget(m_nav);
+    auto* edge = new QFrame(this);
+    edge->setFrameShape(QFrame::VLine);
+    edge->setFrameShadow(QFrame::Plain);
+    edge->setForegroundRole(QPalette::Mid);
+    body->addWidget(edge);
     m_pages->addWidget(m_traces);
     m_pages->addWidget(m_dashboard);
     m_pages->addWidget(m_prices);
@@ -235,6 +243,30 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QMainWindow::closeEvent(event);
 }
 
+// The page list: a pale column like the connection bar, with a picture beside each page's name.
+void MainWindow::setUpNav()
+{
+    m_nav->setFixedWidth(136);
+    m_nav->setFrameShape(QFrame::NoFrame);
+    m_nav->setIconSize(QSize(16, 16));
+    m_nav->setSpacing(1);
+    QPalette palette = m_nav->palette();
+    palette.setColor(QPalette::Base, QColor(0xf3, 0xf4, 0xf6));
+    m_nav->setPalette(palette);
+}
+
+// Ctrl+1 … Ctrl+5 follow the rows (the shortcuts themselves are made where the pages are).
+void MainWindow::addNavItem(widgets::NavIcon icon, const QString& title, const QString& what)
+{
+    const QPalette palette = m_nav->palette();
+    auto* item = new QListWidgetItem(
+        widgets::navIcon(icon, palette.color(QPalette::Text), palette.color(QPalette::HighlightedText)),
+        title);
+    item->setSizeHint(QSize(0, m_nav->fontMetrics().height() + 12));
+    item->setToolTip(tr("%1 (Ctrl+%2)").arg(what).arg(m_nav->count() + 1));
+    m_nav->addItem(item);
+}
+
 // The playground (Ctrl+4) and the W&B Inference model catalog (Ctrl+5): the catalog's
 // "Compare N models" fills the playground's panes; a chat call's "Playground" button loads it.
 void MainWindow::addPlayground(net::TraceClient* client)
@@ -243,8 +275,10 @@ void MainWindow::addPlayground(net::TraceClient* client)
     auto* inference = new net::InferenceClient(this);
     m_playground = new PlaygroundPage(client, m_providers, inference, this);
     m_catalog = new ModelCatalogPage(m_providers, inference, this);
-    m_nav->addItem(tr("Playground"));
-    m_nav->addItem(tr("Models"));
+    addNavItem(
+        widgets::NavIcon::Playground, tr("Playground"), tr("One prompt to several models, side by side"));
+    addNavItem(
+        widgets::NavIcon::Models, tr("Models"), tr("The W&B Inference models, to compare in the playground"));
     const int playgroundRow = m_pages->addWidget(m_playground);
     const int catalogRow = m_pages->addWidget(m_catalog);
     new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_4), this,

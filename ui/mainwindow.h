@@ -13,7 +13,8 @@ class QToolButton;
 
 namespace spindle::widgets {
 class Banner;
-}
+enum class NavIcon;
+} // namespace spindle::widgets
 
 namespace spindle::ui {
 
@@ -81,6 +82,8 @@ protected:
 private:
     QWidget* buildConnectionBar();
     void addPlayground(net::TraceClient* client);
+    void setUpNav();
+    void addNavItem(widgets::NavIcon icon, const QString& title, const QString& what);
     void onProjectChosen();
 
     net::TraceClient* m_client;

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void pinnedOverlayMatchesTheTable(); // first: the first load sizes the columns
     void showsSampleData();
     void longColumnTitlesAreElided();
+    void pageListShowsItsShortcuts();
     void callPanesOpenWithACall();
     void callPanesKeepTheirRememberedSizes();
     void pageDestroyedWhileItLoads();
@@ -135,6 +136,29 @@ void TracesPageTest::longColumnTitlesAreElided()
     QVERIFY(firstInk >= 0); // the title is drawn
     QVERIFY2(firstInk >= 3, qPrintable(QStringLiteral("ink at x=%1 of %2").arg(firstInk).arg(image.width())));
     header->resizeSection(column, header->defaultSectionSize());
+}
+
+// Each page in the list has a picture, and its tooltip names the shortcut that opens it.
+void TracesPageTest::pageListShowsItsShortcuts()
+{
+    auto* pages = m_session->window()->findChild<QListWidget*>();
+    QVERIFY(pages);
+    QCOMPARE(pages->count(), 5);
+    m_session->window()->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_session->window()));
+    for (int row = pages->count() - 1; row >= 0; --row) {
+        const QListWidgetItem* item = pages->item(row);
+        const QImage picture = item->icon().pixmap(16, 16).toImage();
+        int inked = 0;
+        for (int y = 0; y < picture.height(); ++y)
+            for (int x = 0; x < picture.width(); ++x)
+                inked += qAlpha(picture.pixel(x, y)) > 128;
+        QVERIFY2(inked >= 20, qPrintable(QStringLiteral("%1: %2 pixels").arg(item->text()).arg(inked)));
+        const QString key = QStringLiteral("Ctrl+%1").arg(row + 1);
+        QVERIFY2(item->toolTip().contains(key), qPrintable(item->toolTip()));
+        QTest::keySequence(m_session->window(), QKeySequence(key));
+        QCOMPARE(pages->currentRow(), row);
+    }
 }
 
 // The table has the whole width until a call is chosen (its cost column in view), the call's
