@@ -4,6 +4,8 @@
 #include <QPainterPath>
 #include <QPixmap>
 
+#include <iterator>
+
 namespace spindle::widgets {
 namespace {
 
@@ -63,6 +65,10 @@ void drawModels(QPainter& p)
     p.drawLine(QPointF(8, 7.5), QPointF(8, 14.5));
 }
 
+// In NavIcon's order.
+constexpr void (*kDrawings[])(QPainter&) = { drawTraces, drawCosts, drawPrices, drawPlayground, drawModels };
+static_assert(std::size(kDrawings) == std::size_t(NavIcon::Models) + 1);
+
 QPixmap render(NavIcon kind, const QColor& color, int scale)
 {
     QPixmap pixmap(16 * scale, 16 * scale);
@@ -72,23 +78,7 @@ QPixmap render(NavIcon kind, const QColor& color, int scale)
     p.scale(scale, scale);
     p.setPen(QPen(color, 1.3, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     p.setBrush(Qt::NoBrush);
-    switch (kind) {
-    case NavIcon::Traces:
-        drawTraces(p);
-        break;
-    case NavIcon::Costs:
-        drawCosts(p);
-        break;
-    case NavIcon::Prices:
-        drawPrices(p);
-        break;
-    case NavIcon::Playground:
-        drawPlayground(p);
-        break;
-    case NavIcon::Models:
-        drawModels(p);
-        break;
-    }
+    kDrawings[int(kind)](p);
     p.end();
     pixmap.setDevicePixelRatio(scale);
     return pixmap;
