@@ -32,6 +32,12 @@
 #include <QVBoxLayout>
 
 namespace spindle::ui {
+namespace {
+
+// The pale grey of the window's chrome: the connection bar and the page list.
+const QColor kChromeBackground(0xf3, 0xf4, 0xf6);
+
+} // namespace
 
 MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     : QMainWindow(parent)
@@ -130,8 +136,8 @@ QWidget* MainWindow::buildConnectionBar()
 {
     auto* bar = new QWidget(this);
     bar->setObjectName(QStringLiteral("connectionBar"));
-    bar->setStyleSheet(
-        QStringLiteral("#connectionBar { background: #f3f4f6; border-bottom: 1px solid #d9dce1; }"));
+    bar->setStyleSheet(QStringLiteral("#connectionBar { background: %1; border-bottom: 1px solid #d9dce1; }")
+                           .arg(kChromeBackground.name()));
     auto* row = new QHBoxLayout(bar);
     row->setContentsMargins(10, 6, 10, 6);
     auto* logo = new QLabel(tr("<b>Spindle</b>"), bar);
@@ -251,7 +257,7 @@ void MainWindow::setUpNav()
     m_nav->setIconSize(QSize(16, 16));
     m_nav->setSpacing(1);
     QPalette palette = m_nav->palette();
-    palette.setColor(QPalette::Base, QColor(0xf3, 0xf4, 0xf6));
+    palette.setColor(QPalette::Base, kChromeBackground);
     m_nav->setPalette(palette);
 }
 
