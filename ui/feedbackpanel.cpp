@@ -74,6 +74,7 @@ FeedbackPanel::FeedbackPanel(net::TraceClient* client, QWidget* parent)
     layout->addLayout(noteRow);
     layout->addWidget(m_list, 1);
     auto* remove = new QAction(tr("Remove"), m_list);
+    remove->setWhatsThis(tr("Remove the selected feedback"));
     remove->setShortcut(QKeySequence::Delete);
     remove->setShortcutContext(Qt::WidgetShortcut);
     connect(remove, &QAction::triggered, this, &FeedbackPanel::removeSelected);

@@ -8,6 +8,7 @@
 #include "ui/pricespage.h"
 #include "ui/providerstore.h"
 #include "ui/savedviewsbar.h"
+#include "ui/shortcutsheet.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 #include "widgets/navicons.h"
@@ -80,10 +81,9 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     layout->addLayout(body, 1);
     setCentralWidget(central);
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
-    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { m_nav->setCurrentRow(0); });
-    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { m_nav->setCurrentRow(1); });
-    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_3), this, [this] { m_nav->setCurrentRow(2); });
     addPlayground(client);
+    auto* help = new QShortcut(QKeySequence::HelpContents, this, [this] { showShortcuts(); });
+    help->setWhatsThis(tr("Show this list of keyboard shortcuts"));
     connect(client, &net::TraceClient::requestFailed, this,
         [this](const net::ApiError& error) { m_banner->showMessage(error.message()); });
     // When the server goes away, probe it every few seconds; when it answers again, reload.
@@ -167,7 +167,24 @@ QWidget* MainWindow::buildConnectionBar()
     connection->setToolTip(tr("Switch between the local server, W&B and another Weave-compatible server"));
     connect(connection, &QToolButton::clicked, this, &MainWindow::connectionDialogRequested);
     row->addWidget(connection);
+    auto* shortcuts = new QToolButton(bar);
+    shortcuts->setText(tr("?"));
+    shortcuts->setToolTip(tr("Keyboard shortcuts (F1)"));
+    connect(shortcuts, &QToolButton::clicked, this, &MainWindow::showShortcuts);
+    row->addWidget(shortcuts);
     return bar;
+}
+
+// The sheet lists the window's keys and the shown page's; asked again, it is made afresh for the
+// page shown now.
+void MainWindow::showShortcuts()
+{
+    delete m_shortcutSheet;
+    const QListWidgetItem* page = m_nav->currentItem();
+    m_shortcutSheet =
+        new ShortcutSheet(collectShortcuts(this, m_pages, page ? page->text() : QString()), this);
+    m_shortcutSheet->setAttribute(Qt::WA_DeleteOnClose);
+    m_shortcutSheet->show();
 }
 
 void MainWindow::setConnectionInfo(const QString& description, const QString& snippet)
@@ -261,15 +278,19 @@ void MainWindow::setUpNav()
     m_nav->setPalette(palette);
 }
 
-// Ctrl+1 … Ctrl+5 follow the rows (the shortcuts themselves are made where the pages are).
+// A page's entry and its shortcut: Ctrl+1 for the first row, and so on.
 void MainWindow::addNavItem(widgets::NavIcon icon, const QString& title, const QString& what)
 {
+    const int row = m_nav->count();
+    auto* shortcut = new QShortcut(
+        QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row)), this, [this, row] { m_nav->setCurrentRow(row); });
+    shortcut->setWhatsThis(tr("Open the %1 page").arg(title));
     const QPalette palette = m_nav->palette();
     auto* item = new QListWidgetItem(
         widgets::navIcon(icon, palette.color(QPalette::Text), palette.color(QPalette::HighlightedText)),
         title);
     item->setSizeHint(QSize(0, m_nav->fontMetrics().height() + 12));
-    item->setToolTip(tr("%1 (Ctrl+%2)").arg(what).arg(m_nav->count() + 1));
+    item->setToolTip(tr("%1 (%2)").arg(what, shortcut->key().toString(QKeySequence::NativeText)));
     m_nav->addItem(item);
 }
 
@@ -287,10 +308,6 @@ void MainWindow::addPlayground(net::TraceClient* client)
         widgets::NavIcon::Models, tr("Models"), tr("The W&B Inference models, to compare in the playground"));
     const int playgroundRow = m_pages->addWidget(m_playground);
     const int catalogRow = m_pages->addWidget(m_catalog);
-    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_4), this,
-        [this, playgroundRow] { m_nav->setCurrentRow(playgroundRow); });
-    new QShortcut(
-        QKeySequence(Qt::CTRL | Qt::Key_5), this, [this, catalogRow] { m_nav->setCurrentRow(catalogRow); });
     connect(m_playground, &PlaygroundPage::catalogRequested, this,
         [this, catalogRow] { m_nav->setCurrentRow(catalogRow); });
     // The catalog prices models as the playground estimates them: with the project's own prices.

@@ -3,6 +3,7 @@
 #include "net/traceclient.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 
 class QComboBox;
@@ -24,6 +25,7 @@ class PricesPage;
 class PlaygroundPage;
 class ModelCatalogPage;
 class ProviderStore;
+class ShortcutSheet;
 
 // The application shell: connection and project bar, page navigation, the error banner (the
 // one place server errors surface) and the status bar. Window layout is remembered.
@@ -84,6 +86,7 @@ private:
     void addPlayground(net::TraceClient* client);
     void setUpNav();
     void addNavItem(widgets::NavIcon icon, const QString& title, const QString& what);
+    void showShortcuts();
     void onProjectChosen();
 
     net::TraceClient* m_client;
@@ -102,6 +105,7 @@ private:
     ProviderStore* m_providers = nullptr;
     PlaygroundPage* m_playground = nullptr;
     ModelCatalogPage* m_catalog = nullptr;
+    QPointer<ShortcutSheet> m_shortcutSheet;
 };
 
 } // namespace spindle::ui

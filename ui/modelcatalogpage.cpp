@@ -97,6 +97,7 @@ void ModelCatalogPage::buildSearch(QWidget* parent)
         updateEmptyState();
     });
     auto* find = new QAction(this);
+    find->setWhatsThis(tr("Search the models"));
     find->setShortcut(QKeySequence::Find);
     connect(find, &QAction::triggered, m_search, [this] {
         m_search->setFocus();
@@ -104,6 +105,7 @@ void ModelCatalogPage::buildSearch(QWidget* parent)
     });
     addAction(find);
     auto* clear = new QAction(m_search);
+    clear->setWhatsThis(tr("Clear the search"));
     clear->setShortcut(Qt::Key_Escape);
     clear->setShortcutContext(Qt::WidgetShortcut);
     connect(clear, &QAction::triggered, m_search, &QLineEdit::clear);

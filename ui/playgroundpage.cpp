@@ -126,7 +126,9 @@ QWidget* PlaygroundPage::buildToolbar()
     m_addPane->setText(tr("+ Pane"));
     m_addPane->setToolTip(tr("Add a model pane (up to %1; Ctrl+Shift+N)").arg(kMaxPanes));
     connect(m_addPane, &QToolButton::clicked, this, [this] { addPane(); });
-    new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, [this] { addPane(); });
+    auto* addPaneKey =
+        new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, [this] { addPane(); });
+    addPaneKey->setWhatsThis(tr("Add a model pane"));
     m_diff->setText(tr("Diff…"));
     m_diff->setToolTip(tr("Word diff of two panes' answers"));
     connect(m_diff, &QToolButton::clicked, this, &PlaygroundPage::chooseDiff);
@@ -165,9 +167,12 @@ QWidget* PlaygroundPage::buildComposer()
     row->addLayout(buttons);
     connect(m_send, &QPushButton::clicked, this, &PlaygroundPage::send);
     connect(m_stop, &QPushButton::clicked, this, &PlaygroundPage::stopAll);
-    for (const auto key : { Qt::Key_Return, Qt::Key_Enter })
-        new QShortcut(QKeySequence(Qt::CTRL | key), this, [this] { send(); });
-    new QShortcut(QKeySequence(Qt::Key_Escape), this, [this] { stopAll(); });
+    for (const auto key : { Qt::Key_Return, Qt::Key_Enter }) {
+        auto* sendKey = new QShortcut(QKeySequence(Qt::CTRL | key), this, [this] { send(); });
+        sendKey->setWhatsThis(tr("Send the message to every pane"));
+    }
+    auto* stopKey = new QShortcut(QKeySequence(Qt::Key_Escape), this, [this] { stopAll(); });
+    stopKey->setWhatsThis(tr("Stop every pane's answer"));
     updateActions();
     return box;
 }

@@ -161,6 +161,7 @@ QWidget* PricesPage::buildCustomSection()
     connect(m_customView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         [this] { m_delete->setEnabled(m_customView->selectionModel()->hasSelection()); });
     auto* del = new QShortcut(QKeySequence::Delete, m_customView, nullptr, nullptr, Qt::WidgetShortcut);
+    del->setWhatsThis(tr("Delete the selected project price"));
     connect(del, &QShortcut::activated, this, &PricesPage::deleteSelectedPrice);
     return section(tr("Project prices"),
         tr("Prices stored in this project; they beat the default table from their effective date"),
@@ -201,6 +202,7 @@ QWidget* PricesPage::buildDefaultsSection()
     m_filter->setClearButtonEnabled(true);
     m_filter->setToolTip(tr("Shows rows whose model, provider or other columns contain the text"));
     auto* find = new QShortcut(QKeySequence::Find, this);
+    find->setWhatsThis(tr("Filter the default prices"));
     connect(find, &QShortcut::activated, m_filter, [this] {
         m_filter->setFocus();
         m_filter->selectAll();

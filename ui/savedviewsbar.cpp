@@ -67,11 +67,13 @@ SavedViewsBar::SavedViewsBar(net::TraceClient* client, TracesPage* page, QWidget
     connect(m_button->menu(), &QMenu::aboutToShow, this, &SavedViewsBar::buildMenu);
     connect(m_page, &TracesPage::stateChanged, this, &SavedViewsBar::updateModified);
     connect(m_page, &TracesPage::viewPartsDropped, this, &SavedViewsBar::onPartsDropped);
-    new QShortcut(
+    auto* saveKey = new QShortcut(
         QKeySequence::Save, m_page, [this] { save(); }, Qt::WidgetWithChildrenShortcut);
-    new QShortcut(
+    saveKey->setWhatsThis(tr("Save the view"));
+    auto* switchKey = new QShortcut(
         QKeySequence(Qt::CTRL | Qt::Key_K), m_page, [this] { openSwitcher(); },
         Qt::WidgetWithChildrenShortcut);
+    switchKey->setWhatsThis(tr("Switch to a saved view"));
     updateModified();
 }
 

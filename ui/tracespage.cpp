@@ -9,6 +9,7 @@
 #include "ui/traceview.h"
 #include "widgets/celltextdelegate.h"
 #include "widgets/frozentableview.h"
+#include "widgets/keyhelp.h"
 #include "widgets/statusdelegate.h"
 
 #include <QAction>
@@ -60,6 +61,9 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_trace);
     m_splitter->addWidget(m_detail);
+    widgets::setKeyArea(m_table, tr("Calls table"));
+    widgets::setKeyArea(m_trace, tr("Trace"));
+    widgets::setKeyArea(m_detail, tr("Call detail"));
     // The table has the whole width until a call is chosen, as on Weave's calls page: its cost,
     // tokens and latency columns are in view. Choosing a call opens its trace and detail beside
     // it; Esc in the table closes them. The panes' sizes the user drags are remembered, but the page

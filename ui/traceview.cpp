@@ -3,6 +3,7 @@
 #include "models/tracetreemodel.h"
 #include "ui/counttext.h"
 #include "widgets/backgroundpool.h"
+#include "widgets/keyhelp.h"
 #include "widgets/latencybardelegate.h"
 #include "widgets/timelinewidget.h"
 
@@ -198,13 +199,21 @@ void TraceView::buildHeader(QWidget* bar)
             stepSearch(!(QApplication::keyboardModifiers() & Qt::ShiftModifier));
         m_search->setModified(false);
     });
-    new QShortcut(
+    auto* find = new QShortcut(
         QKeySequence::Find, this,
         [this] {
             m_search->setFocus();
             m_search->selectAll();
         },
         Qt::WidgetWithChildrenShortcut);
+    find->setWhatsThis(tr("Search this trace"));
+    // keyPressEvent's keys, for the shortcut sheet.
+    widgets::setKeyHelp(this,
+        { { { Qt::Key_N }, tr("Next error") }, { { Qt::Key_P }, tr("Previous error") },
+            { { Qt::Key_BracketRight }, tr("Next sibling call") },
+            { { Qt::Key_BracketLeft }, tr("Previous sibling call") },
+            { { Qt::Key_O }, tr("Next call of the same op") },
+            { { Qt::SHIFT | Qt::Key_O }, tr("Previous call of the same op") } });
     const auto addTool = [&](const QString& text, const QString& tip, auto slot) {
         QAction* action = tools->addAction(text, this, slot);
         action->setToolTip(tip);

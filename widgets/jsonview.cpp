@@ -150,19 +150,21 @@ void JsonView::setUpSearch(QWidget* bar)
     });
     connect(m_previous, &QToolButton::clicked, this, &JsonView::findPrevious);
     connect(m_next, &QToolButton::clicked, this, &JsonView::findNext);
-    const auto addShortcut = [this](const QList<QKeySequence>& keys, auto slot) {
+    const auto addShortcut = [this](const QString& description, const QList<QKeySequence>& keys, auto slot) {
         auto* action = new QAction(this);
+        action->setWhatsThis(description); // for the shortcut sheet; no text, so no menu entry
         action->setShortcuts(keys);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         connect(action, &QAction::triggered, this, slot);
         addAction(action);
     };
-    addShortcut({ QKeySequence::Find }, [this] {
+    addShortcut(tr("Search the keys and values of the panel in focus"), { QKeySequence::Find }, [this] {
         m_search->setFocus(Qt::ShortcutFocusReason);
         m_search->selectAll();
     });
-    addShortcut(withKey(QKeySequence::FindNext, Qt::Key_F3), [this] { findNext(); });
-    addShortcut(withKey(QKeySequence::FindPrevious, Qt::SHIFT | Qt::Key_F3), [this] { findPrevious(); });
+    addShortcut(tr("Next match"), withKey(QKeySequence::FindNext, Qt::Key_F3), [this] { findNext(); });
+    addShortcut(tr("Previous match"), withKey(QKeySequence::FindPrevious, Qt::SHIFT | Qt::Key_F3),
+        [this] { findPrevious(); });
 }
 
 QAction* JsonView::addTreeAction(

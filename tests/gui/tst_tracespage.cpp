@@ -9,10 +9,12 @@
 #include "ui/comparedialog.h"
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
+#include "ui/shortcutsheet.h"
 #include "ui/tracespage.h"
 #include "ui/traceview.h"
 #include "widgets/frozentableview.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QElapsedTimer>
 #include <QHeaderView>
@@ -20,9 +22,11 @@
 #include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPointer>
 #include <QScopeGuard>
 #include <QScrollBar>
 #include <QSettings>
+#include <QShortcut>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTableView>
@@ -43,6 +47,7 @@ private Q_SLOTS:
     void showsSampleData();
     void longColumnTitlesAreElided();
     void pageListShowsItsShortcuts();
+    void shortcutSheetListsThePagesKeys();
     void callPanesOpenWithACall();
     void callPanesKeepTheirRememberedSizes();
     void pageDestroyedWhileItLoads();
@@ -158,6 +163,97 @@ void TracesPageTest::pageListShowsItsShortcuts()
         QVERIFY2(item->toolTip().contains(key), qPrintable(item->toolTip()));
         QTest::keySequence(m_session->window(), QKeySequence(key));
         QCOMPARE(pages->currentRow(), row);
+    }
+}
+
+// F1 opens a sheet of every key the window and the shown page answer to, read from their widgets:
+// another page's keys are not in it, and on every page each key says what it does.
+void TracesPageTest::shortcutSheetListsThePagesKeys()
+{
+    ui::MainWindow* window = m_session->window();
+    auto* pages = window->findChild<QListWidget*>();
+    QVERIFY(pages);
+    pages->setCurrentRow(0);
+    const auto restore = qScopeGuard([&] {
+        qDeleteAll(window->findChildren<ui::ShortcutSheet*>());
+        pages->setCurrentRow(0); // the tests that follow are on the Traces page, in the active window
+        window->activateWindow(); // (the offscreen platform does not give it back when a dialog goes)
+        QTest::qWaitForWindowActive(window);
+    });
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    const auto openSheet = [window]() -> ui::ShortcutSheet* {
+        QTest::keyClick(window, Qt::Key_F1);
+        const auto sheets = window->findChildren<ui::ShortcutSheet*>();
+        return sheets.size() == 1 && sheets.first()->isVisible() ? sheets.first() : nullptr;
+    };
+    ui::ShortcutSheet* sheet = openSheet();
+    QVERIFY(sheet);
+    const auto has = [&sheet](const QKeySequence& key, const QString& area) {
+        const QString text = key.toString(QKeySequence::NativeText);
+        const auto entries = sheet->entries();
+        return std::any_of(entries.begin(), entries.end(), [&](const ui::ShortcutEntry& entry) {
+            return entry.area.startsWith(area) && entry.keys.split(QStringLiteral(" or ")).contains(text);
+        });
+    };
+    // Every key of the page's actions and shortcuts (menus, which are windows of their own, aside).
+    const QString traces = QStringLiteral("Traces");
+    for (const QAction* action : page()->findChildren<QAction*>()) {
+        const auto* owner = qobject_cast<const QWidget*>(action->parent());
+        if (owner && owner->window() == window && action->isVisible())
+            for (const QKeySequence& key : action->shortcuts())
+                QVERIFY2(has(key, traces), qPrintable(action->text() + QLatin1Char(' ') + key.toString()));
+    }
+    for (const QShortcut* shortcut : page()->findChildren<QShortcut*>())
+        QVERIFY2(has(shortcut->key(), traces), qPrintable(shortcut->key().toString()));
+    // One key, two meanings, each under the part of the page where it applies.
+    const QString copy = QKeySequence(QKeySequence::Copy).toString(QKeySequence::NativeText);
+    QVERIFY(sheet->entries().contains(
+        ui::ShortcutEntry { copy, QStringLiteral("Copy call ID"), QStringLiteral("Traces · Calls table") }));
+    QVERIFY(sheet->entries().contains(
+        ui::ShortcutEntry { copy, QStringLiteral("Copy value"), QStringLiteral("Traces · Call detail") }));
+    QVERIFY(has(QKeySequence(Qt::Key_N), traces)); // the trace view's own keys
+    QVERIFY(has(QKeySequence(Qt::Key_0), traces)); // and the timeline's
+    QVERIFY(has(QKeySequence(Qt::CTRL | Qt::Key_5), QStringLiteral("Everywhere")));
+    QVERIFY(has(QKeySequence::HelpContents, QStringLiteral("Everywhere")));
+    QVERIFY(!has(QKeySequence(Qt::CTRL | Qt::Key_Return), QString())); // the playground's, in no area
+    QVERIFY(QTest::qWaitForWindowExposed(sheet));
+    QVERIFY(sheet->grab().save(QStringLiteral(SPINDLE_BUILD_DIR "/shortcut-sheet.png")));
+
+    // Closed, it goes; asked again on the Costs page, the sheet is the Costs page's.
+    QPointer<ui::ShortcutSheet> first = sheet;
+    sheet->close();
+    QTRY_VERIFY(!first);
+    pages->setCurrentRow(1);
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    sheet = openSheet();
+    QVERIFY(sheet);
+    QVERIFY(has(QKeySequence::Refresh, QStringLiteral("Costs")));
+    QVERIFY(!has(QKeySequence(Qt::Key_N), traces));
+
+    // The playground's keys, on its page.
+    sheet->close();
+    pages->setCurrentRow(3);
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    sheet = openSheet();
+    QVERIFY(sheet);
+    QVERIFY(has(QKeySequence(Qt::CTRL | Qt::Key_Return), QStringLiteral("Playground")));
+    QVERIFY(has(QKeySequence(Qt::Key_Escape), QStringLiteral("Playground")));
+    QVERIFY(QTest::qWaitForWindowExposed(sheet));
+    QVERIFY(sheet->grab().save(QStringLiteral(SPINDLE_BUILD_DIR "/shortcut-sheet-playground.png")));
+
+    // On every page, every key says what it does.
+    for (int row = 0; row < pages->count(); ++row) {
+        sheet->close();
+        pages->setCurrentRow(row);
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        sheet = openSheet();
+        QVERIFY(sheet);
+        for (const ui::ShortcutEntry& entry : sheet->entries())
+            QVERIFY2(!entry.description.isEmpty(), qPrintable(entry.area + QLatin1Char(' ') + entry.keys));
     }
 }
 
