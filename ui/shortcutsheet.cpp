@@ -50,7 +50,6 @@ void addEntry(QList<ShortcutEntry>& out, QHash<QString, int>& parts, const QList
             texts.append(key.toString(QKeySequence::NativeText));
     if (texts.isEmpty() || area.name.isEmpty())
         return;
-    description.remove(QLatin1Char('&'));
     description = description.trimmed();
     // Two bindings of one thing (Ctrl+Return, Ctrl+Enter) are one line.
     const QString separator = QObject::tr(" or ");
@@ -63,6 +62,18 @@ void addEntry(QList<ShortcutEntry>& out, QHash<QString, int>& parts, const QList
         }
     out.append({ texts.join(separator), description, area.name });
     parts.insert(area.name, area.partOrder);
+}
+
+// A button's or an action's text without its mnemonic marks ("&Save" → "Save", "W&&B" → "W&B").
+QString withoutMnemonic(const QString& text)
+{
+    QString plain;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text.at(i) == QLatin1Char('&') && i + 1 < text.size())
+            ++i;
+        plain.append(text.at(i));
+    }
+    return plain;
 }
 
 QString firstNonEmpty(std::initializer_list<QString> texts)
@@ -86,11 +97,11 @@ QList<ShortcutEntry> collectShortcuts(QWidget* window, const QStackedWidget* pag
     for (const QAction* action : window->findChildren<QAction*>())
         if (action->isVisible())
             addEntry(entries, parts, action->shortcuts(),
-                firstNonEmpty({ action->whatsThis(), action->text() }),
+                firstNonEmpty({ action->whatsThis(), withoutMnemonic(action->text()) }),
                 area(qobject_cast<const QWidget*>(action->parent())));
     for (const QAbstractButton* button : window->findChildren<QAbstractButton*>())
-        addEntry(entries, parts, { button->shortcut() }, firstNonEmpty({ button->toolTip(), button->text() }),
-            area(button));
+        addEntry(entries, parts, { button->shortcut() },
+            firstNonEmpty({ button->toolTip(), withoutMnemonic(button->text()) }), area(button));
     for (const QWidget* widget : window->findChildren<QWidget*>())
         for (const widgets::KeyHelp& help : widgets::keyHelp(widget))
             addEntry(entries, parts, help.keys, help.description, area(widget));
