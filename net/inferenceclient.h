@@ -115,10 +115,10 @@ private:
     friend class InferenceWorker;
     struct Handlers
     {
-        DeltaCallback onDelta;
-        FinishedCallback onFinished;
-        std::function<void(const QVector<ModelInfo>&)> onModels;
-        std::function<void(const InferenceError&)> onError;
+        DeltaCallback onDelta {};
+        FinishedCallback onFinished {};
+        std::function<void(const QVector<ModelInfo>&)> onModels {};
+        std::function<void(const InferenceError&)> onError {};
         const QObject* context = nullptr; // compared only, never dereferenced
     };
     RequestId track(QObject* context, Handlers handlers);

@@ -86,11 +86,13 @@ private:
     friend class HttpWorker;
     struct Handlers
     {
-        JsonCallback onJson;
-        BytesCallback onBytes;
-        CallsCallback onCalls;
-        DoneCallback onDone;
-        ErrorCallback onError;
+        // Default-initialised, so that a request names only its own callbacks (designated
+        // initializers) without -Wmissing-field-initializers for the others.
+        JsonCallback onJson {};
+        BytesCallback onBytes {};
+        CallsCallback onCalls {};
+        DoneCallback onDone {};
+        ErrorCallback onError {};
         const QObject* context = nullptr; // compared only, never dereferenced
         bool quiet = false;
     };

@@ -5,12 +5,38 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <regex>
 #include <set>
 #include <unordered_map>
 
 namespace spindle::server {
 namespace {
+
+// GraphQL's numbers, which are JSON's: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool isNumberSyntax(std::string_view text)
+{
+    std::size_t at = 0;
+    const auto accept = [&](std::string_view chars) {
+        const bool found = at < text.size() && chars.find(text[at]) != std::string_view::npos;
+        at += found;
+        return found;
+    };
+    const auto digits = [&] {
+        const std::size_t from = at;
+        while (accept("0123456789")) { }
+        return at > from;
+    };
+    accept("-");
+    if (!accept("0") && !digits())
+        return false;
+    if (accept(".") && !digits())
+        return false;
+    if (accept("eE")) {
+        accept("+-");
+        if (!digits())
+            return false;
+    }
+    return at == text.size();
+}
 
 std::string controlName(char c) // U+000D for a carriage return
 {
@@ -227,14 +253,13 @@ private:
 
     JsonValue number() // GraphQL's IntValue and FloatValue, finite
     {
-        static const std::regex syntax(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
         const std::size_t start = m_at;
         while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '.' || peek() == '-'
             || peek() == '+')
             ++m_at;
         const std::string text(m_text.substr(start, m_at - start));
         const double number = std::strtod(text.c_str(), nullptr);
-        if (!std::regex_match(text, syntax) || !std::isfinite(number))
+        if (!isNumberSyntax(text) || !std::isfinite(number))
             fail("'" + text + "' is not a number");
         return JsonValue(number);
     }

@@ -72,20 +72,20 @@ void seedDefaultPrices(Connection& connection)
         int point = 0;
         for (const auto& price : model.value.GetArray()) {
             const std::string llmId(stringView(model.name));
-            const auto created = price.HasMember("created_at") && price["created_at"].IsString()
-                ? parseIsoTime(stringView(price["created_at"]))
-                : std::nullopt;
+            const std::int64_t created = price.HasMember("created_at") && price["created_at"].IsString()
+                ? parseIsoTime(stringView(price["created_at"])).value_or(0)
+                : 0;
             insert->bind(1, std::string_view("default:" + llmId + ":" + std::to_string(point++)));
             insert->bind(2,
                 price.HasMember("provider") && price["provider"].IsString() ? stringView(price["provider"])
                                                                             : std::string_view("default"));
             insert->bind(3, std::string_view(llmId));
-            insert->bind(4, created.value_or(0));
+            insert->bind(4, created);
             insert->bind(5, numberOr(price, "input", 0));
             insert->bind(6, numberOr(price, "output", 0));
             insert->bind(7, numberOr(price, "cache_read_input", 0));
             insert->bind(8, numberOr(price, "cache_creation_input", 0));
-            insert->bind(9, created.value_or(0));
+            insert->bind(9, created);
             insert->run();
         }
     }

@@ -60,12 +60,12 @@ enum class ValueKind
 struct Field
 {
     ValueKind kind = ValueKind::Text;
-    std::string column; // trusted SQL: a whitelisted column or expression
-    std::string jsonPath; // for Json fields: bound as a parameter, never pasted
+    std::string column {}; // trusted SQL: a whitelisted column or expression
+    std::string jsonPath {}; // for Json fields: bound as a parameter, never pasted
     bool nullable = true; // sort NULLs last without defeating indexes on NOT NULL columns
     // Feedback fields live in another table: comparisons on them become EXISTS over matching rows.
     bool viaFeedback = false;
-    std::string feedbackType; // empty means any type ([*])
+    std::string feedbackType {}; // empty means any type ([*])
 };
 
 class FieldResolver

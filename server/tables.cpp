@@ -124,7 +124,7 @@ struct TableChange
         Insert
     } kind;
     std::int64_t index = 0;
-    NewRow row;
+    NewRow row {};
 };
 
 TableChange parseChange(const JsonValue& update)

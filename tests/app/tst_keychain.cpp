@@ -25,7 +25,8 @@ WriteResult writeKey(const QString& account, const QString& key)
     spindle::net::writeKeychainApiKey(account, key, [&](bool ok, const QString& error) {
         result = { true, ok, error };
     });
-    QTest::qWaitFor([&] { return result.done; }, 10000);
+    if (!QTest::qWaitFor([&] { return result.done; }, 10000))
+        qWarning("the keychain did not answer in 10 s");
     return result;
 }
 
@@ -42,7 +43,8 @@ bool hasEntry(const QString& account)
         done = true;
     });
     job->start();
-    QTest::qWaitFor([&] { return done; }, 10000);
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        qWarning("the keychain did not answer in 10 s");
     return found;
 }
 
@@ -52,7 +54,8 @@ bool deleteKey(const QString& account)
     spindle::net::deleteKeychainApiKey(account, [&](bool ok, const QString& error) {
         result = { true, ok, error };
     });
-    QTest::qWaitFor([&] { return result.done; }, 10000);
+    if (!QTest::qWaitFor([&] { return result.done; }, 10000))
+        qWarning("the keychain did not answer in 10 s");
     return result.ok;
 }
 
@@ -64,7 +67,8 @@ QString readKey(const QString& account)
         key = value;
         done = true;
     });
-    QTest::qWaitFor([&] { return done; }, 10000);
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        qWarning("the keychain did not answer in 10 s");
     return key;
 }
 } // namespace
