@@ -93,7 +93,8 @@ QList<ShortcutEntry> collectShortcuts(QWidget* window, const QStackedWidget* pag
     const auto area = [&](const QWidget* owner) { return areaOf(owner, window, pages, pageName); };
     for (const QShortcut* shortcut : window->findChildren<QShortcut*>())
         if (shortcut->isEnabled())
-            addEntry(entries, parts, shortcut->keys(), shortcut->whatsThis(), area(shortcut->parentWidget()));
+            addEntry(entries, parts, shortcut->keys(), shortcut->whatsThis(),
+                area(qobject_cast<const QWidget*>(shortcut->parent())));
     for (const QAction* action : window->findChildren<QAction*>())
         if (action->isVisible())
             addEntry(entries, parts, action->shortcuts(),
