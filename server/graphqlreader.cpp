@@ -11,33 +11,6 @@
 namespace spindle::server {
 namespace {
 
-// GraphQL's numbers, which are JSON's: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-bool isNumberSyntax(std::string_view text)
-{
-    std::size_t at = 0;
-    const auto accept = [&](std::string_view chars) {
-        const bool found = at < text.size() && chars.find(text[at]) != std::string_view::npos;
-        at += found;
-        return found;
-    };
-    const auto digits = [&] {
-        const std::size_t from = at;
-        while (accept("0123456789")) { }
-        return at > from;
-    };
-    accept("-");
-    if (!accept("0") && !digits())
-        return false;
-    if (accept(".") && !digits())
-        return false;
-    if (accept("eE")) {
-        accept("+-");
-        if (!digits())
-            return false;
-    }
-    return at == text.size();
-}
-
 std::string controlName(char c) // U+000D for a carriage return
 {
     char name[8];
@@ -251,17 +224,24 @@ private:
         return found != m_variables.end() ? JsonValue(*found->second, m_allocator) : JsonValue();
     }
 
-    JsonValue number() // GraphQL's IntValue and FloatValue, finite
+    // GraphQL's IntValue and FloatValue, finite. Their syntax is JSON's numbers', so the project's
+    // JSON reader checks and reads it (its NaN and Infinity are not finite).
+    JsonValue number()
     {
         const std::size_t start = m_at;
         while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '.' || peek() == '-'
             || peek() == '+')
             ++m_at;
-        const std::string text(m_text.substr(start, m_at - start));
-        const double number = std::strtod(text.c_str(), nullptr);
-        if (!isNumberSyntax(text) || !std::isfinite(number))
-            fail("'" + text + "' is not a number");
-        return JsonValue(number);
+        const std::string_view text = m_text.substr(start, m_at - start);
+        JsonDocument decoded;
+        try {
+            decoded = parseJson(text);
+        } catch (const ApiError&) {
+            // left null, and refused below
+        }
+        if (!decoded.IsNumber() || !std::isfinite(decoded.GetDouble()))
+            fail("'" + std::string(text) + "' is not a number");
+        return JsonValue(decoded.GetDouble());
     }
 
     // A string literal. GraphQL's escapes are JSON's, so the project's JSON reader decodes it (a

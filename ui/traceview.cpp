@@ -3,7 +3,6 @@
 #include "models/tracetreemodel.h"
 #include "ui/counttext.h"
 #include "widgets/backgroundpool.h"
-#include "widgets/keyhelp.h"
 #include "widgets/latencybardelegate.h"
 #include "widgets/timelinewidget.h"
 
@@ -207,13 +206,7 @@ void TraceView::buildHeader(QWidget* bar)
         },
         Qt::WidgetWithChildrenShortcut);
     find->setWhatsThis(tr("Search this trace"));
-    // keyPressEvent's keys, for the shortcut sheet.
-    widgets::setKeyHelp(this,
-        { { { Qt::Key_N }, tr("Next error") }, { { Qt::Key_P }, tr("Previous error") },
-            { { Qt::Key_BracketRight }, tr("Next sibling call") },
-            { { Qt::Key_BracketLeft }, tr("Previous sibling call") },
-            { { Qt::Key_O }, tr("Next call of the same op") },
-            { { Qt::SHIFT | Qt::Key_O }, tr("Previous call of the same op") } });
+    declareKeys();
     const auto addTool = [&](const QString& text, const QString& tip, auto slot) {
         QAction* action = tools->addAction(text, this, slot);
         action->setToolTip(tip);

@@ -78,6 +78,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void declareKeys();
     void fitColumns();
     void buildHeader(QWidget* bar);
     void onRows(quint64 generation, const QVector<spindle::Call>& rows);

@@ -2,6 +2,7 @@
 #include "models/tracetreemodel.h"
 #include "ui/counttext.h"
 #include "ui/traceview.h"
+#include "widgets/keyhelp.h"
 
 #include <QApplication>
 #include <QJsonArray>
@@ -72,6 +73,17 @@ void TraceView::collapseToErrors()
         else if (m_traceTree->subtreeErrors[node] > 0 && m_traceTree->subtreeErrors[node] > 1)
             m_tree->setExpanded(m_model->indexOfNode(node), true);
     }
+}
+
+// keyPressEvent's keys, for the shortcut sheet: the two change together.
+void TraceView::declareKeys()
+{
+    widgets::setKeyHelp(this,
+        { { { Qt::Key_N }, tr("Next error") }, { { Qt::Key_P }, tr("Previous error") },
+            { { Qt::Key_BracketRight }, tr("Next sibling call") },
+            { { Qt::Key_BracketLeft }, tr("Previous sibling call") },
+            { { Qt::Key_O }, tr("Next call of the same op") },
+            { { Qt::SHIFT | Qt::Key_O }, tr("Previous call of the same op") } });
 }
 
 void TraceView::keyPressEvent(QKeyEvent* event)

@@ -24,15 +24,14 @@ public:
         font.setBold(font.bold() || header->state & State_On); // the style bolds a highlighted title
         const QString text =
             QFontMetrics(font).elidedText(header->text, Qt::ElideRight, header->rect.width());
-        if (const auto* v2 = qstyleoption_cast<const QStyleOptionHeaderV2*>(option)) {
-            QStyleOptionHeaderV2 elided = *v2;
+        const auto drawElided = [&](auto elided) { // a copy of the option as it came, V2 or not
             elided.text = text;
             QProxyStyle::drawControl(element, &elided, painter, widget);
-        } else {
-            QStyleOptionHeader elided = *header;
-            elided.text = text;
-            QProxyStyle::drawControl(element, &elided, painter, widget);
-        }
+        };
+        if (const auto* v2 = qstyleoption_cast<const QStyleOptionHeaderV2*>(option))
+            drawElided(*v2);
+        else
+            drawElided(*header);
     }
 };
 

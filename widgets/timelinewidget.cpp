@@ -38,13 +38,7 @@ TimelineWidget::TimelineWidget(QWidget* parent)
     const char* names[] = { "success", "error", "descendant_error", "running", "" };
     for (int i = 0; i < 5; ++i)
         m_statusColors[i] = StatusDelegate::statusColor(QLatin1String(names[i]));
-    setKeyHelp(this,
-        { { { Qt::Key_Plus, Qt::Key_Minus }, tr("Timeline: zoom in, zoom out") },
-            { { Qt::Key_Left, Qt::Key_Right }, tr("Timeline: move back, move on in time") },
-            { { Qt::Key_Up, Qt::Key_Down, Qt::Key_PageUp, Qt::Key_PageDown },
-                tr("Timeline: scroll the lanes") },
-            { { Qt::Key_0 }, tr("Timeline: fit the whole trace") },
-            { { Qt::Key_Escape }, tr("Timeline: clear the chosen time range") } });
+    declareKeys();
 }
 
 TimelineWidget::~TimelineWidget() = default;
@@ -339,6 +333,18 @@ void TimelineWidget::wheelEvent(QWheelEvent* event)
         viewMoved(m_view.zoomBy(std::pow(kWheelZoom, d.y() / 120.0), event->position().x()));
     }
     event->accept();
+}
+
+// keyPressEvent's keys, for the shortcut sheet: the two change together.
+void TimelineWidget::declareKeys()
+{
+    setKeyHelp(this,
+        { { { Qt::Key_Plus, Qt::Key_Minus }, tr("Timeline: zoom in, zoom out") },
+            { { Qt::Key_Left, Qt::Key_Right }, tr("Timeline: move back, move on in time") },
+            { { Qt::Key_Up, Qt::Key_Down, Qt::Key_PageUp, Qt::Key_PageDown },
+                tr("Timeline: scroll the lanes") },
+            { { Qt::Key_0 }, tr("Timeline: fit the whole trace") },
+            { { Qt::Key_Escape }, tr("Timeline: clear the chosen time range") } });
 }
 
 void TimelineWidget::keyPressEvent(QKeyEvent* event)

@@ -132,6 +132,7 @@ protected:
     void leaveEvent(QEvent* event) override;
 
 private:
+    void declareKeys();
     enum class Drag
     {
         None,

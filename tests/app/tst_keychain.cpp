@@ -12,6 +12,13 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+// The keychain answers asynchronously; a helper that gets no answer says so (its result stays unset).
+template <typename Done> void waitForKeychain(Done done)
+{
+    if (!QTest::qWaitFor(done, 10000))
+        qWarning("the keychain did not answer in 10 s");
+}
+
 struct WriteResult
 {
     bool done = false;
@@ -25,8 +32,7 @@ WriteResult writeKey(const QString& account, const QString& key)
     spindle::net::writeKeychainApiKey(account, key, [&](bool ok, const QString& error) {
         result = { true, ok, error };
     });
-    if (!QTest::qWaitFor([&] { return result.done; }, 10000))
-        qWarning("the keychain did not answer in 10 s");
+    waitForKeychain([&] { return result.done; });
     return result;
 }
 
@@ -43,8 +49,7 @@ bool hasEntry(const QString& account)
         done = true;
     });
     job->start();
-    if (!QTest::qWaitFor([&] { return done; }, 10000))
-        qWarning("the keychain did not answer in 10 s");
+    waitForKeychain([&] { return done; });
     return found;
 }
 
@@ -54,8 +59,7 @@ bool deleteKey(const QString& account)
     spindle::net::deleteKeychainApiKey(account, [&](bool ok, const QString& error) {
         result = { true, ok, error };
     });
-    if (!QTest::qWaitFor([&] { return result.done; }, 10000))
-        qWarning("the keychain did not answer in 10 s");
+    waitForKeychain([&] { return result.done; });
     return result.ok;
 }
 
@@ -67,8 +71,7 @@ QString readKey(const QString& account)
         key = value;
         done = true;
     });
-    if (!QTest::qWaitFor([&] { return done; }, 10000))
-        qWarning("the keychain did not answer in 10 s");
+    waitForKeychain([&] { return done; });
     return key;
 }
 } // namespace
