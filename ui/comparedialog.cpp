@@ -3,6 +3,7 @@
 #include "models/callcomparison.h"
 #include "models/callstablemodel.h"
 #include "widgets/banner.h"
+#include "widgets/headerstyle.h"
 #include "widgets/statusdelegate.h"
 
 #include <QCheckBox>
@@ -164,6 +165,7 @@ void CompareDialog::buildUi()
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    widgets::applyHeaderStyle(m_table->horizontalHeader());
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 

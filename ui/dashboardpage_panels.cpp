@@ -7,6 +7,7 @@
 #include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
 #include "widgets/chartview.h"
+#include "widgets/headerstyle.h"
 #include "widgets/reflowgrid.h"
 
 #include <QComboBox>
@@ -117,6 +118,7 @@ QWidget* DashboardPage::buildTable()
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     // Model names are long ("claude-3-5-sonnet-20241022"): the model column takes the spare width.
+    widgets::applyHeaderStyle(m_table->horizontalHeader());
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_table->horizontalHeader()->setMinimumSectionSize(80);

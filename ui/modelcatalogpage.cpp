@@ -3,6 +3,7 @@
 #include "ui/defaultprices.h"
 #include "ui/providerstore.h"
 #include "ui/searchtext.h"
+#include "widgets/headerstyle.h"
 
 #include <QAction>
 #include <QFile>
@@ -47,6 +48,7 @@ ModelCatalogPage::ModelCatalogPage(ProviderStore* store, net::InferenceClient* c
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(2 * fontMetrics().lineSpacing() + 12);
     m_table->setTextElideMode(Qt::ElideRight);
+    widgets::applyHeaderStyle(m_table->horizontalHeader());
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -5,6 +5,7 @@
 #include "ui/defaultprices.h"
 #include "ui/pricedialog.h"
 #include "ui/searchtext.h"
+#include "widgets/headerstyle.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -55,6 +56,7 @@ QTableView* priceView(QSortFilterProxyModel* proxy, QWidget* parent)
     view->verticalHeader()->setDefaultSectionSize(24);
     // Fixed widths: ResizeToContents would measure all ~3,500 default rows on every reset.
     QHeaderView* header = view->horizontalHeader();
+    widgets::applyHeaderStyle(header);
     header->setSectionResizeMode(PriceListModel::ModelColumn, QHeaderView::Stretch);
     const int widths[] = { 0, 110, 95, 95, 115, 130, 100 };
     for (int column = PriceListModel::ProviderColumn; column < PriceListModel::ColumnCount; ++column)

@@ -3,6 +3,7 @@
 #include "models/tracetreemodel.h"
 #include "ui/counttext.h"
 #include "widgets/backgroundpool.h"
+#include "widgets/headerstyle.h"
 #include "widgets/latencybardelegate.h"
 #include "widgets/timelinewidget.h"
 
@@ -110,6 +111,7 @@ TraceView::TraceView(net::TraceClient* client, QWidget* parent)
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    widgets::applyHeaderStyle(m_tree->header());
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(TraceTreeModel::NameColumn, QHeaderView::Stretch);
     m_tree->header()->setResizeContentsPrecision(0);
