@@ -181,6 +181,7 @@ QWidget* PricesPage::buildUnpricedSection()
     m_unpricedTable->verticalHeader()->hide();
     m_unpricedTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_unpricedTable->setSelectionMode(QAbstractItemView::NoSelection);
+    widgets::applyHeaderStyle(m_unpricedTable->horizontalHeader());
     m_unpricedTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_unpricedTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_unpricedTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
