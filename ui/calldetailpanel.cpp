@@ -113,6 +113,8 @@ CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
         edit->setLineWrapMode(QPlainTextEdit::NoWrap);
     }
     new CodeHighlighter(m_code->document());
+    m_inputs->setEmptyText(tr("No inputs"));
+    m_attributes->setEmptyText(tr("No attributes"));
     m_summary->setOpenLinks(false);
     layout->addWidget(m_tabs, 1);
     m_empty->setAlignment(Qt::AlignCenter);

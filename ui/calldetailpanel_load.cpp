@@ -55,6 +55,22 @@ void findImageFiles(const QJsonValue& value, QList<QPair<QString, QString>>& fou
             findImageFiles(it.value(), found, depth + 1);
 }
 
+// Why the Output box is empty: a running call has no output yet, a failed one raised instead.
+QString emptyOutputText(const spindle::Call& call)
+{
+    if (call.status == QLatin1String("running"))
+        return CallDetailPanel::tr("Still running: the output shows when the call ends");
+    if (!call.exception.isEmpty())
+        return CallDetailPanel::tr("No output: the call raised an exception (see Exception)");
+    if (call.output.isNull())
+        return CallDetailPanel::tr("The op returned null (None)");
+    if (call.output.isObject())
+        return CallDetailPanel::tr("The op returned an empty object");
+    if (call.output.isArray())
+        return CallDetailPanel::tr("The op returned an empty list");
+    return CallDetailPanel::tr("No output");
+}
+
 } // namespace
 
 void CallDetailPanel::render()
@@ -88,6 +104,7 @@ void CallDetailPanel::render()
     if (chat)
         m_chat->setTranscript(*chat);
     m_inputs->setValue(call.inputs, QStringLiteral("inputs"));
+    m_output->setEmptyText(emptyOutputText(call));
     m_output->setValue(call.output, QStringLiteral("output"));
     m_summary->setHtml(summaryHtml(call));
     m_attributes->setValue(call.attributes, QStringLiteral("attributes"));

@@ -44,6 +44,14 @@ class KeyDelegate : public QStyledItemDelegate
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
+    // Rows as tall as the calls table's: Fusion's own, a line of text, are hard to aim at and
+    // to read across three columns. With uniform row heights the key column's hint sets them all.
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        const QSize hint = QStyledItemDelegate::sizeHint(option, index);
+        return { hint.width(), std::max(hint.height(), option.fontMetrics.height() + 6) };
+    }
+
 protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
     {
@@ -236,6 +244,11 @@ void JsonView::clear()
 void JsonView::setEmptyText(const QString& text)
 {
     m_empty->setText(text);
+}
+
+QString JsonView::emptyText() const
+{
+    return m_empty->text();
 }
 
 bool JsonView::isEmptyState() const

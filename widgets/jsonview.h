@@ -33,7 +33,8 @@ public:
     explicit JsonView(QWidget* parent = nullptr);
     void setValue(const QJsonValue& value, const QString& rootPath);
     void clear();
-    void setEmptyText(const QString& text);
+    void setEmptyText(const QString& text); // what the view says when the value is empty or absent
+    QString emptyText() const;
     bool isEmptyState() const;
 
     void setSearchText(const QString& text); // searches at once, selecting the first hit

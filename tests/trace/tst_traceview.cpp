@@ -14,6 +14,7 @@
 #include "ui/tracespage.h"
 #include "ui/traceview.h"
 #include "widgets/imagestrip.h"
+#include "widgets/jsonview.h"
 
 #include <QBuffer>
 #include <QClipboard>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void detailTabs();
     void siblingsAndSameOp();
     void showsImagesInline();
+    void emptyOutputSaysWhy();
     void cleanupTestCase();
 
 private:
@@ -224,6 +226,35 @@ void TraceViewTest::showsImagesInline()
 void TraceViewTest::cleanupTestCase()
 {
     m_session.reset();
+}
+
+// The Output box of a call without output says why: still running, or it raised.
+void TraceViewTest::emptyOutputSaysWhy()
+{
+    ui::CallDetailPanel* detail = page()->detailPanel();
+    const auto outputText = [detail]() -> QString {
+        const auto views = detail->findChildren<widgets::JsonView*>();
+        for (const widgets::JsonView* view : views)
+            if (view->isVisibleTo(detail) && view->isEmptyState()
+                && view->emptyText() != QLatin1String("No inputs"))
+                return view->emptyText();
+        return {};
+    };
+    for (const QString& status : { QStringLiteral("running"), QStringLiteral("error") }) {
+        page()->filterBar()->clearAll();
+        page()->filterBar()->addStatus(status);
+        QTRY_VERIFY_WITH_TIMEOUT(!page()->controller()->isLoading() && page()->model()->isLoaded(0)
+                && page()->model()->callAt(0) && page()->model()->callAt(0)->status == status,
+            15000);
+        const QString id = page()->model()->callAt(0)->id;
+        page()->table()->setCurrentIndex(page()->model()->index(0, models::CallsTableModel::NameColumn));
+        QTRY_VERIFY_WITH_TIMEOUT(detail->callId() == id && detail->isFullyLoaded(), 5000);
+        detail->tabs()->setCurrentIndex(0);
+        const QString expected = status == QLatin1String("running") ? QStringLiteral("Still running")
+                                                                    : QStringLiteral("raised an exception");
+        QVERIFY2(outputText().contains(expected), qPrintable(status + u": " + outputText()));
+    }
+    page()->filterBar()->clearAll();
 }
 
 QTEST_MAIN(TraceViewTest)
