@@ -225,6 +225,8 @@ void CallDetailPanel::clear()
 void CallDetailPanel::showCall(const QString& projectId, const spindle::Call& call)
 {
     const bool sameCall = call.id == m_call.id && projectId == m_projectId;
+    // Live mode refreshed the call's trace and the call has ended since it was read: read it again.
+    const bool endedSince = sameCall && call.endedAtMs != m_call.endedAtMs;
     m_projectId = projectId;
     if (!sameCall) {
         m_call = call;
@@ -235,7 +237,7 @@ void CallDetailPanel::showCall(const QString& projectId, const spindle::Call& ca
     m_header->show();
     m_tabs->show();
     render();
-    if (!sameCall || !m_loaded)
+    if (!sameCall || !m_loaded || endedSince)
         loadFullCall();
 }
 

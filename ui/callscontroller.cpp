@@ -378,6 +378,7 @@ void CallsController::pollLive()
             }
             // Running calls finish: refetch what is on screen.
             m_model->invalidatePages();
+            Q_EMIT livePolled();
         },
         false);
 }

@@ -62,6 +62,7 @@ Q_SIGNALS:
     void firstPageShown(qint64 elapsedMs); // the whole first page is in the model
     // The query's first rows are in the model (a screenful, while the rest of the page streams in).
     void firstRowsShown(qint64 elapsedMs);
+    void livePolled(); // live mode's poll came back: the rows on screen are being fetched again
 
 private:
     void fetchPages(quint64 generation, const QList<int>& pages);

@@ -148,8 +148,14 @@ void TracesPage::buildToolbar(QWidget* bar)
     };
     m_live->setText(tr("Live"));
     m_live->setCheckable(true);
-    m_live->setToolTip(tr("Poll for new calls every few seconds; running calls update in place"));
+    m_live->setToolTip(tr(
+        "Poll for new calls every few seconds; running calls update in place, and so does the open trace"));
     connect(m_live, &QToolButton::toggled, m_controller, &CallsController::setLive);
+    // The open trace follows too while its calls run: new children appear, running ones end.
+    connect(m_controller, &CallsController::livePolled, this, [this] {
+        if (m_trace->hasRunningCalls() && callPanesShown())
+            m_trace->refresh();
+    });
     row->addWidget(m_live);
     addButton(tr("Refresh"), tr("Run the query again (F5)"), &TracesPage::refresh);
     addButton(tr("Columns"), tr("Choose which input, output and attribute columns to show"),

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QTabWidget>
 #include <QThreadPool>
@@ -54,6 +55,7 @@ struct TraceBuild
     QVector<int> order; // preorder
     widgets::TimelineLayout timeline;
     int errors = 0;
+    int running = 0; // calls without an end
     int received = 0; // rows the build was given
 };
 
@@ -74,6 +76,7 @@ std::shared_ptr<TraceBuild> buildTrace(const QVector<QVector<spindle::Call>>& ba
     spans.reserve(tree->size());
     for (int node = 0; node < tree->size(); ++node) {
         const spindle::Call& call = tree->calls[node];
+        build->running += !call.endedAtMs;
         spans.append({ node, tree->parent[node], call.startedAtMs, call.endedAtMs.value_or(-1), call.name(),
             call.status, call.totalTokens(), call.totalCost().value_or(0) });
     }
@@ -228,6 +231,8 @@ void TraceView::clear()
     ++m_generation;
     m_rebuildTimer.stop();
     m_rebuildAgain = false; // a build still running belongs to the old trace; the new one asks anew
+    m_refreshing = false;
+    m_running = 0;
     widgets::releaseInBackground(std::exchange(m_batches, {}));
     m_received = 0;
     auto oldTree = std::exchange(m_traceTree, {});
@@ -254,8 +259,28 @@ void TraceView::openTrace(const QString& projectId, const QString& traceId, cons
     m_traceId = traceId;
     m_pendingSelection = selectCallId;
     m_status->setText(tr("Loading trace…"));
-    QJsonObject request { { QStringLiteral("project_id"), projectId },
-        { QStringLiteral("filter"), QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { traceId } } } },
+    streamTrace();
+}
+
+// Live mode's view of a trace whose calls still run: the trace is fetched again and swapped in
+// whole once it is in, keeping what is expanded, selected and scrolled to. Until then the old
+// tree stays as it is.
+void TraceView::refresh()
+{
+    if (m_traceId.isEmpty() || isLoading())
+        return;
+    ++m_generation;
+    m_refreshing = true;
+    widgets::releaseInBackground(std::exchange(m_batches, {}));
+    m_received = 0;
+    streamTrace();
+}
+
+void TraceView::streamTrace()
+{
+    QJsonObject request { { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("filter"),
+            QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } },
         { QStringLiteral("sort_by"),
             QJsonArray { QJsonObject { { QStringLiteral("field"), QStringLiteral("started_at") },
                 { QStringLiteral("direction"), QStringLiteral("asc") } } } },
@@ -275,6 +300,9 @@ void TraceView::openTrace(const QString& projectId, const QString& traceId, cons
             if (generation != m_generation)
                 return;
             m_request = 0;
+            m_refreshing = false; // a refresh that failed leaves the tree shown as it was
+            widgets::releaseInBackground(std::exchange(m_batches, {}));
+            m_received = 0;
             m_status->setText(tr("Could not load the trace: %1").arg(error.reason));
         });
 }
@@ -285,6 +313,8 @@ void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)
         return;
     m_batches.append(rows); // shares the batch: no row is copied here
     m_received += int(rows.size());
+    if (m_refreshing)
+        return; // the shown tree stays until the whole trace is in
     m_status->setText(countText(m_received, tr("Loading trace… 1 call"), tr("Loading trace… %L1 calls")));
     if (!m_rebuildTimer.isActive())
         m_rebuildTimer.start();
@@ -340,6 +370,7 @@ void TraceView::applyTree(TraceBuild& build)
     const int selected = selectedNode();
     const QString selectedId = selected >= 0 ? m_traceTree->calls[selected].id : m_pendingSelection;
     const bool firstBuild = !m_traceTree;
+    const int scrolled = m_tree->verticalScrollBar()->value();
     // The replaced tree goes to `build`, which the caller frees on the pool.
     std::swap(m_traceTree, build.tree);
     m_order = std::move(build.order);
@@ -352,16 +383,21 @@ void TraceView::applyTree(TraceBuild& build)
         if (open)
             m_tree->setExpanded(m_model->indexOfNode(node), true);
     }
-    m_timeline->setTimelineLayout(std::exchange(build.timeline, {}));
+    if (!firstBuild)
+        m_tree->verticalScrollBar()->setValue(scrolled);
+    m_running = build.running;
+    m_timeline->setTimelineLayout(std::exchange(build.timeline, {}), !firstBuild);
     const auto it = m_traceTree->indexById.constFind(selectedId);
     selectNode(it != m_traceTree->indexById.cend()
             ? *it
             : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first()));
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
     if (!m_request && build.received == m_received) {
+        m_refreshing = false;
         widgets::releaseInBackground(std::exchange(m_batches, {})); // the tree holds every row now
         m_status->setText(countText(m_traceTree->size(), tr("1 call"), tr("%L1 calls"))
-            + (build.errors ? countText(build.errors, tr(", 1 error"), tr(", %L1 errors")) : QString()));
+            + (build.errors ? countText(build.errors, tr(", 1 error"), tr(", %L1 errors")) : QString())
+            + (build.running ? countText(build.running, tr(", 1 running"), tr(", %L1 running")) : QString()));
         Q_EMIT loaded(m_traceTree->size());
     }
 }

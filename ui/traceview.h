@@ -31,6 +31,7 @@ struct TraceBuild; // a tree built on the pool, with what the views need of it (
 // values, and replaced trees are freed on the pool too, so the GUI thread never pays O(calls).
 // Keyboard: arrows move through the tree, n/p next/previous error, ]/[ next/previous sibling,
 // o/O next/previous call of the same op, Ctrl+F search (op names here, input/output text on the server).
+// refresh() fetches the trace again for live mode and swaps it in whole, keeping the view's state.
 class TraceView : public QWidget
 {
     Q_OBJECT
@@ -39,7 +40,12 @@ public:
     ~TraceView() override;
 
     void openTrace(const QString& projectId, const QString& traceId, const QString& selectCallId = {});
+    void refresh();
     void clear();
+    bool hasRunningCalls() const
+    {
+        return m_running > 0;
+    }
     QString traceId() const
     {
         return m_traceId;
@@ -81,6 +87,7 @@ private:
     void declareKeys();
     void fitColumns();
     void buildHeader(QWidget* bar);
+    void streamTrace();
     void onRows(quint64 generation, const QVector<spindle::Call>& rows);
     void rebuild();
     void onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build);
@@ -117,6 +124,8 @@ private:
     QTimer m_rebuildTimer;
     bool m_building = false;
     bool m_rebuildAgain = false;
+    bool m_refreshing = false; // refresh(): the rows stream in beside the tree shown
+    int m_running = 0; // calls of the shown tree without an end
 };
 
 } // namespace spindle::ui

@@ -61,9 +61,14 @@ void TimelineWidget::setSpansInBackground(const QVector<TimelineSpan>& spans)
     });
 }
 
-void TimelineWidget::setTimelineLayout(TimelineLayout layout)
+void TimelineWidget::setTimelineLayout(TimelineLayout layout, bool keepZoom)
 {
+    const bool whole = m_view.startMs() <= m_layout.startMs() && m_view.endMs() >= m_layout.endMs();
+    const double startMs = m_view.startMs();
+    const double endMs = m_view.endMs();
     replaceLayout(std::move(layout));
+    if (keepZoom && !whole)
+        setViewRange(startMs, endMs);
     Q_EMIT layoutReady();
 }
 

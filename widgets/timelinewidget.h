@@ -29,7 +29,9 @@ public:
     // latest call wins. setTimelineLayout adopts a layout the caller built elsewhere.
     void setSpans(const QVector<TimelineSpan>& spans);
     void setSpansInBackground(const QVector<TimelineSpan>& spans);
-    void setTimelineLayout(TimelineLayout layout);
+    // keepZoom: a view the user zoomed into stays on the same times (a trace growing while it runs);
+    // a view showing the whole trace shows the new whole.
+    void setTimelineLayout(TimelineLayout layout, bool keepZoom = false);
     const TimelineLayout& timelineLayout() const
     {
         return m_layout;

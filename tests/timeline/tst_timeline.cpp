@@ -276,6 +276,7 @@ private Q_SLOTS:
     void dragEmitsRangeSelected();
     void dragOnBarPansAndShiftDragSelects();
     void keysAndWheel();
+    void growingTraceKeepsTheZoom();
     void selectScrollsIntoView();
     void toolTipText();
     void backgroundLayout();
@@ -679,6 +680,31 @@ void TimelineTest::dragOnBarPansAndShiftDragSelects()
     QTest::mouseRelease(&w, Qt::LeftButton, Qt::ShiftModifier, onRoot + QPoint(50, 0));
     QCOMPARE(selected.size(), 1);
     QCOMPARE(selected.at(0).at(2).toLongLong() - selected.at(0).at(1).toLongLong(), 50);
+}
+
+// A trace that grew while it ran (live mode): a view zoomed into it stays on the same times, a
+// view of the whole trace shows the new whole, and a new trace is fitted whatever the view.
+void TimelineTest::growingTraceKeepsTheZoom()
+{
+    TimelineWidget w;
+    QVERIFY(show(w, { 1000, 200 }, smallTrace()));
+    QVector<TimelineSpan> grown = smallTrace();
+    grown.append({ int(grown.size()), 0, kT0 + 4000, kT0 + 6000, QStringLiteral("late.step"),
+        QStringLiteral("success") });
+    const auto layoutOf = [&grown] {
+        TimelineLayout layout;
+        layout.setSpans(grown);
+        return layout;
+    };
+    w.setTimelineLayout(layoutOf(), true);
+    QVERIFY2(w.viewStartMs() <= double(kT0) && w.viewEndMs() >= double(kT0 + 6000),
+        qPrintable(QStringLiteral("%1 – %2").arg(w.viewStartMs() - kT0).arg(w.viewEndMs() - kT0)));
+    w.setViewRange(double(kT0 + 200), double(kT0 + 1200));
+    w.setTimelineLayout(layoutOf(), true);
+    QCOMPARE(w.viewStartMs(), double(kT0 + 200));
+    QCOMPARE(w.viewEndMs(), double(kT0 + 1200));
+    w.setTimelineLayout(layoutOf(), false);
+    QVERIFY(w.viewStartMs() <= double(kT0) && w.viewEndMs() >= double(kT0 + 6000));
 }
 
 void TimelineTest::keysAndWheel()

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void siblingsAndSameOp();
     void showsImagesInline();
     void emptyOutputSaysWhy();
+    void liveModeFollowsARunningTrace();
     void cleanupTestCase();
 
 private:
@@ -255,6 +256,61 @@ void TraceViewTest::emptyOutputSaysWhy()
         QVERIFY2(outputText().contains(expected), qPrintable(status + u": " + outputText()));
     }
     page()->filterBar()->clearAll();
+}
+
+// Live mode: the open trace of a running call follows it. A child that starts appears and the
+// root's end turns it, and its detail, from running into finished; the selection is kept.
+void TraceViewTest::liveModeFollowsARunningTrace()
+{
+    const QString project = QStringLiteral("trace-test/sample");
+    const auto post = [this](const QString& path, const QJsonObject& body) {
+        bool done = false;
+        m_session->client()->post(nullptr, path, body, [&](const QJsonObject&) { done = true; });
+        return QTest::qWaitFor([&] { return done; }, 5000);
+    };
+    const auto at = [](qint64 secondsAgo) {
+        return QDateTime::currentDateTimeUtc().addSecs(-secondsAgo).toString(Qt::ISODateWithMs);
+    };
+    const auto start = [&](const QString& id, const QString& parent, qint64 secondsAgo) {
+        QJsonObject call { { QStringLiteral("project_id"), project }, { QStringLiteral("id"), id },
+            { QStringLiteral("trace_id"), QStringLiteral("live-trace") }, { QStringLiteral("op_name"), id },
+            { QStringLiteral("started_at"), at(secondsAgo) }, { QStringLiteral("attributes"), QJsonObject() },
+            { QStringLiteral("inputs"), QJsonObject() } };
+        if (!parent.isEmpty())
+            call.insert(QStringLiteral("parent_id"), parent);
+        return post(QStringLiteral("/call/start"), { { QStringLiteral("start"), call } });
+    };
+    const auto end = [&](const QString& id) {
+        const QJsonObject call { { QStringLiteral("project_id"), project }, { QStringLiteral("id"), id },
+            { QStringLiteral("ended_at"), at(0) }, { QStringLiteral("output"), QStringLiteral("done") },
+            { QStringLiteral("summary"), QJsonObject() } };
+        return post(QStringLiteral("/call/end"), { { QStringLiteral("end"), call } });
+    };
+    QVERIFY(start(QStringLiteral("live_root"), {}, 1));
+    page()->controller()->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(!page()->controller()->isLoading() && page()->model()->callAt(0)
+            && page()->model()->callAt(0)->id == QLatin1String("live_root"),
+        15000);
+    page()->table()->setCurrentIndex(page()->model()->index(0, models::CallsTableModel::NameColumn));
+    QTRY_VERIFY_WITH_TIMEOUT(trace()->traceId() == QLatin1String("live-trace") && !trace()->isLoading()
+            && page()->detailPanel()->isFullyLoaded()
+            && page()->detailPanel()->callId() == QLatin1String("live_root"),
+        5000);
+    QVERIFY(trace()->hasRunningCalls());
+    QCOMPARE(trace()->traceTree()->size(), 1);
+
+    QVERIFY(start(QStringLiteral("live_child"), QStringLiteral("live_root"), 0));
+    QVERIFY(end(QStringLiteral("live_child")));
+    QVERIFY(end(QStringLiteral("live_root")));
+    page()->controller()->setLive(true);
+    const auto guard = qScopeGuard([this] { page()->controller()->setLive(false); });
+    QTRY_VERIFY_WITH_TIMEOUT(trace()->traceTree()->size() == 2 && !trace()->hasRunningCalls(), 10000);
+    const models::TraceTree* tree = trace()->traceTree();
+    QCOMPARE(tree->calls[trace()->selectedNode()].id, QStringLiteral("live_root"));
+    QTRY_VERIFY_WITH_TIMEOUT(page()->detailPanel()->isFullyLoaded()
+            && page()->detailPanel()->call().status == QLatin1String("success"),
+        5000);
+    QCOMPARE(page()->detailPanel()->call().output.toString(), QStringLiteral("done"));
 }
 
 QTEST_MAIN(TraceViewTest)
