@@ -269,7 +269,6 @@ void TraceView::refresh()
 {
     if (m_traceId.isEmpty() || isLoading())
         return;
-    ++m_generation;
     m_refreshing = true;
     widgets::releaseInBackground(std::exchange(m_batches, {}));
     m_received = 0;
@@ -371,6 +370,9 @@ void TraceView::applyTree(TraceBuild& build)
     const QString selectedId = selected >= 0 ? m_traceTree->calls[selected].id : m_pendingSelection;
     const bool firstBuild = !m_traceTree;
     const int scrolled = m_tree->verticalScrollBar()->value();
+    QStringList hitIds; // the search's hits: the new tree numbers its nodes anew
+    for (int node : std::as_const(m_hits))
+        hitIds.append(m_traceTree->calls[node].id);
     // The replaced tree goes to `build`, which the caller frees on the pool.
     std::swap(m_traceTree, build.tree);
     m_order = std::move(build.order);
@@ -386,6 +388,12 @@ void TraceView::applyTree(TraceBuild& build)
     if (!firstBuild)
         m_tree->verticalScrollBar()->setValue(scrolled);
     m_running = build.running;
+    m_hits.clear();
+    for (const QString& id : std::as_const(hitIds))
+        if (const auto it = m_traceTree->indexById.constFind(id); it != m_traceTree->indexById.cend())
+            m_hits.append(*it);
+    m_hitIndex = std::min(m_hitIndex, int(m_hits.size()) - 1);
+    m_model->setHighlighted(QSet<int>(m_hits.cbegin(), m_hits.cend())); // setTree forgot them
     m_timeline->setTimelineLayout(std::exchange(build.timeline, {}), !firstBuild);
     const auto it = m_traceTree->indexById.constFind(selectedId);
     selectNode(it != m_traceTree->indexById.cend()

@@ -20,6 +20,7 @@
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -298,6 +299,12 @@ void TraceViewTest::liveModeFollowsARunningTrace()
         5000);
     QVERIFY(trace()->hasRunningCalls());
     QCOMPARE(trace()->traceTree()->size(), 1);
+    // A search's hits stay highlighted through the refresh, which numbers the nodes anew.
+    auto* search = trace()->findChild<QLineEdit*>();
+    QVERIFY(search);
+    search->setText(QStringLiteral("live_root"));
+    QTest::keyClick(search, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(trace()->model()->highlighted().size(), 1, 5000);
 
     QVERIFY(start(QStringLiteral("live_child"), QStringLiteral("live_root"), 0));
     QVERIFY(end(QStringLiteral("live_child")));
@@ -307,6 +314,9 @@ void TraceViewTest::liveModeFollowsARunningTrace()
     QTRY_VERIFY_WITH_TIMEOUT(trace()->traceTree()->size() == 2 && !trace()->hasRunningCalls(), 10000);
     const models::TraceTree* tree = trace()->traceTree();
     QCOMPARE(tree->calls[trace()->selectedNode()].id, QStringLiteral("live_root"));
+    QCOMPARE(
+        trace()->model()->highlighted(), QSet<int> { tree->indexById.value(QStringLiteral("live_root")) });
+    search->clear();
     QTRY_VERIFY_WITH_TIMEOUT(page()->detailPanel()->isFullyLoaded()
             && page()->detailPanel()->call().status == QLatin1String("success"),
         5000);
