@@ -3,6 +3,7 @@
 #include <QCborValue>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <cmath>
@@ -53,7 +54,10 @@ QString formatRelativeTime(qint64 epochMs, const QDateTime& now)
         return QStringLiteral("%1 h ago").arg(seconds / 3600);
     if (seconds < 86400 * 30)
         return QStringLiteral("%1 d ago").arg(seconds / 86400);
-    return QDateTime::fromMSecsSinceEpoch(epochMs).toString(QStringLiteral("yyyy-MM-dd"));
+    // QDateTime's local time re-reads the time zone (tzset: a stat of /etc/localtime) on every
+    // conversion, for every such cell of every repaint; the system zone, read once, does not.
+    static const QTimeZone localZone = QTimeZone::systemTimeZone();
+    return QDateTime::fromMSecsSinceEpoch(epochMs, localZone).date().toString(Qt::ISODate);
 }
 
 QString formatLatency(qint64 ms)

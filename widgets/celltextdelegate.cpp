@@ -286,12 +286,14 @@ void CellTextDelegate::paint(
         || data[CheckState].data().isValid() || !styleIsPlain(widget);
     const QVariant& decoration = data[Decoration].data();
     const bool hasDecoration = decoration.isValid() && !decoration.isNull();
-    QStyleOptionViewItem decorated; // the icon and its size, converted as the base class does
+    // The icon and its size, converted as the base class does. Only cells with an icon pay for it:
+    // a default QStyleOptionViewItem asks for the application's font and locale, under a mutex.
+    std::optional<QStyleOptionViewItem> decorated;
     if (!unusual && hasDecoration) {
-        decorated = option;
-        initStyleOption(&decorated, index);
+        decorated.emplace(option);
+        initStyleOption(&*decorated, index);
     }
-    if (unusual || (hasDecoration && decorated.decorationPosition != QStyleOptionViewItem::Left)) {
+    if (unusual || (decorated && decorated->decorationPosition != QStyleOptionViewItem::Left)) {
         QStyledItemDelegate::paint(painter, option, index);
         return;
     }
@@ -308,8 +310,8 @@ void CellTextDelegate::paint(
     }
 
     QRect display = option.rect;
-    const bool hasIcon = hasDecoration && !decorated.decorationSize.isEmpty();
-    const QRect iconRect = hasIcon ? placeIcon(decorated, m_textMargin, &display) : QRect();
+    const bool hasIcon = decorated && !decorated->decorationSize.isEmpty();
+    const QRect iconRect = hasIcon ? placeIcon(*decorated, m_textMargin, &display) : QRect();
     const QRect textRect = display.adjusted(m_textMargin, 0, -m_textMargin, 0);
     // Laid out before anything is painted: what the style would put on several lines goes to the
     // base class whole.
@@ -332,7 +334,7 @@ void CellTextDelegate::paint(
         const QIcon::Mode mode = !(option.state & QStyle::State_Enabled) ? QIcon::Disabled
             : selected                                                   ? QIcon::Selected
                                                                          : QIcon::Normal;
-        decorated.icon.paint(painter, iconRect, decorated.decorationAlignment, mode,
+        decorated->icon.paint(painter, iconRect, decorated->decorationAlignment, mode,
             option.state & QStyle::State_Open ? QIcon::On : QIcon::Off);
     }
     if (layout)

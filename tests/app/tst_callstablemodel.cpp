@@ -101,6 +101,7 @@ private Q_SLOTS:
     void completingAPageRepaintsOnlyNewRows();
     void boundedJsonCellText_data();
     void boundedJsonCellText();
+    void relativeTimes();
 
 private:
     // setQuery() then wait until the count and the first page are in.
@@ -613,6 +614,25 @@ void TestCallsTableModel::boundedJsonCellText()
             QVERIFY(cut.size() < limit + 5000); // the rest was not written
         }
     }
+}
+
+// The Called column: seconds to days ago, then the local date. The date must be the one local
+// time gives (the model reads the system zone once instead of converting through local time).
+void TestCallsTableModel::relativeTimes()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 nowMs = now.toMSecsSinceEpoch();
+    QCOMPARE(models::formatRelativeTime(nowMs + 5000, now), u"just now"_s);
+    QCOMPARE(models::formatRelativeTime(nowMs - 42'000, now), u"42 s ago"_s);
+    QCOMPARE(models::formatRelativeTime(nowMs - 5 * 60'000, now), u"5 min ago"_s);
+    QCOMPARE(models::formatRelativeTime(nowMs - 3 * 3'600'000, now), u"3 h ago"_s);
+    QCOMPARE(models::formatRelativeTime(nowMs - 2 * 86'400'000LL, now), u"2 d ago"_s);
+    // Both sides of a day's end, in summer and in winter: the offset differs between them.
+    for (const QDate day : { QDate(2025, 1, 15), QDate(2025, 7, 15) })
+        for (const QTime time : { QTime(0, 0, 30), QTime(23, 59, 30), QTime(12, 0) }) {
+            const qint64 ms = QDateTime(day, time).toMSecsSinceEpoch(); // local time
+            QCOMPARE(models::formatRelativeTime(ms, now), day.toString(Qt::ISODate));
+        }
 }
 
 #include "tst_callstablemodel.moc"
