@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/call.h"
+#include "models/callformat.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>
@@ -148,18 +149,5 @@ private:
     QTimer m_retryTimer;
     QDateTime m_now;
 };
-
-// What people read for a call's summary.weave.status: "Success", "Error", "Running", "Child error"
-// (descendant_error). Exports keep the protocol's value.
-QString statusText(const QString& status);
-QString formatRelativeTime(qint64 epochMs, const QDateTime& now);
-QString formatLatency(qint64 ms);
-QString formatCost(double usd);
-QString formatCount(qint64 n);
-QString jsonCellText(const QJsonValue& value);
-// jsonCellText(value) when that has at most maxChars characters; else a text longer than maxChars
-// that starts with its first maxChars, without writing the rest (a cell shows one line of a value
-// that may be megabytes of JSON).
-QString jsonCellText(const QJsonValue& value, qsizetype maxChars);
 
 } // namespace spindle::models
