@@ -110,6 +110,7 @@ public:
     }
 
     static constexpr int kAxisHeight = 24;
+    static constexpr int kLanesPad = 3; // space between the axis and the first lane
     static constexpr int kLaneHeight = 18;
     static constexpr int kLanePitch = 21; // lane height plus the gap below it
     static constexpr int kFreeInBackgroundSpans = 5000; // bigger replaced layouts are freed on the pool
