@@ -1,6 +1,7 @@
 #include "widgets/jsonview.h"
 
 #include "widgets/chatview.h"
+#include "widgets/keyhelp.h"
 
 #include <QAction>
 #include <QApplication>
@@ -134,6 +135,7 @@ void JsonView::setUpSearch(QWidget* bar)
     m_search->setPlaceholderText(tr("Search keys and values (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->installEventFilter(this);
+    declareSearchKeys();
     m_previous->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
     m_previous->setToolTip(tr("Previous match (Shift+Enter, Shift+F3)"));
     m_next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
@@ -357,6 +359,15 @@ void JsonView::updateHitLabel()
     m_hitLabel->setText(hitText());
     m_previous->setEnabled(!m_hits.isEmpty());
     m_next->setEnabled(!m_hits.isEmpty());
+}
+
+// eventFilter's keys in the search field, for the shortcut sheet: the two change together.
+void JsonView::declareSearchKeys()
+{
+    setKeyHelp(m_search,
+        { { { QKeySequence(Qt::Key_Return) }, tr("Next match") },
+            { { QKeySequence(Qt::SHIFT | Qt::Key_Return) }, tr("Previous match") },
+            { { QKeySequence(Qt::Key_Escape) }, tr("Clear the search") } });
 }
 
 bool JsonView::eventFilter(QObject* watched, QEvent* event)

@@ -72,6 +72,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void declareSearchKeys();
     QAction* addTreeAction(const QString& text, const QList<QKeySequence>& keys, void (JsonView::*slot)());
     void setUpTree();
     void setUpSearch(QWidget* bar);

@@ -215,6 +215,17 @@ void TracesPageTest::shortcutSheetListsThePagesKeys()
         ui::ShortcutEntry { copy, QStringLiteral("Copy value"), QStringLiteral("Traces · Call detail") }));
     QVERIFY(has(QKeySequence(Qt::Key_N), traces)); // the trace view's own keys
     QVERIFY(has(QKeySequence(Qt::Key_0), traces)); // and the timeline's
+    const QList<ui::ShortcutEntry> entries = sheet->entries();
+    const auto detailHas = [&](const QKeySequence& key, const QString& description) {
+        const QString text = key.toString(QKeySequence::NativeText);
+        return std::any_of(entries.cbegin(), entries.cend(), [&](const ui::ShortcutEntry& entry) {
+            return entry.area == QStringLiteral("Traces · Call detail") && entry.description == description
+                && entry.keys.split(QStringLiteral(" or ")).contains(text);
+        });
+    };
+    QVERIFY(detailHas(QKeySequence(Qt::Key_Return), QStringLiteral("Next match"))); // the JSON search's
+    QVERIFY(detailHas(QKeySequence(Qt::Key_F3), QStringLiteral("Next match")));
+    QVERIFY(detailHas(QKeySequence(Qt::SHIFT | Qt::Key_Return), QStringLiteral("Previous match")));
     QVERIFY(has(QKeySequence(Qt::CTRL | Qt::Key_5), QStringLiteral("Everywhere")));
     QVERIFY(has(QKeySequence::HelpContents, QStringLiteral("Everywhere")));
     QVERIFY(!has(QKeySequence(Qt::CTRL | Qt::Key_Return), QString())); // the playground's, in no area
