@@ -228,6 +228,10 @@ void CallDetailPanel::showCall(const QString& projectId, const spindle::Call& ca
     // Live mode refreshed the call's trace and the call has ended since it was read: read it again.
     const bool endedSince = sameCall && call.endedAtMs != m_call.endedAtMs;
     m_projectId = projectId;
+    // The same call again (its trace view selecting it, or a live refresh of its trace): what the
+    // user expanded, searched or scrolled in its detail stays as it is.
+    if (sameCall && !endedSince && m_loaded && m_header->isVisibleTo(this))
+        return;
     if (!sameCall) {
         m_call = call;
         m_loaded = false;

@@ -272,11 +272,12 @@ void TraceViewTest::liveModeFollowsARunningTrace()
     const auto at = [](qint64 secondsAgo) {
         return QDateTime::currentDateTimeUtc().addSecs(-secondsAgo).toString(Qt::ISODateWithMs);
     };
+    const QJsonObject inputs { { QStringLiteral("config"), QJsonObject { { QStringLiteral("depth"), 2 } } } };
     const auto start = [&](const QString& id, const QString& parent, qint64 secondsAgo) {
         QJsonObject call { { QStringLiteral("project_id"), project }, { QStringLiteral("id"), id },
             { QStringLiteral("trace_id"), QStringLiteral("live-trace") }, { QStringLiteral("op_name"), id },
             { QStringLiteral("started_at"), at(secondsAgo) }, { QStringLiteral("attributes"), QJsonObject() },
-            { QStringLiteral("inputs"), QJsonObject() } };
+            { QStringLiteral("inputs"), inputs } };
         if (!parent.isEmpty())
             call.insert(QStringLiteral("parent_id"), parent);
         return post(QStringLiteral("/call/start"), { { QStringLiteral("start"), call } });
@@ -306,17 +307,34 @@ void TraceViewTest::liveModeFollowsARunningTrace()
     QTest::keyClick(search, Qt::Key_Return);
     QTRY_COMPARE_WITH_TIMEOUT(trace()->model()->highlighted().size(), 1, 5000);
 
+    // What the user opened in the call's detail stays as it is while the call runs on.
+    QTreeView* inputsTree = nullptr;
+    for (widgets::JsonView* view : page()->detailPanel()->findChildren<widgets::JsonView*>())
+        if (view->treeView()->model()->index(0, 0).data().toString() == QLatin1String("config"))
+            inputsTree = view->treeView();
+    QVERIFY(inputsTree);
+    const QModelIndex config = inputsTree->model()->index(0, 0);
+    QVERIFY(inputsTree->isExpanded(config));
+    inputsTree->collapse(config);
+
+    // A child runs and ends; the root still runs.
     QVERIFY(start(QStringLiteral("live_child"), QStringLiteral("live_root"), 0));
     QVERIFY(end(QStringLiteral("live_child")));
-    QVERIFY(end(QStringLiteral("live_root")));
     page()->controller()->setLive(true);
     const auto guard = qScopeGuard([this] { page()->controller()->setLive(false); });
-    QTRY_VERIFY_WITH_TIMEOUT(trace()->traceTree()->size() == 2 && !trace()->hasRunningCalls(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(trace()->traceTree()->size(), 2, 10000);
     const models::TraceTree* tree = trace()->traceTree();
+    QVERIFY(trace()->hasRunningCalls());
     QCOMPARE(tree->calls[trace()->selectedNode()].id, QStringLiteral("live_root"));
     QCOMPARE(
         trace()->model()->highlighted(), QSet<int> { tree->indexById.value(QStringLiteral("live_root")) });
+    QVERIFY(!inputsTree->isExpanded(inputsTree->model()->index(0, 0)));
     search->clear();
+
+    // The root ends: the trace and the detail show it finished.
+    QVERIFY(end(QStringLiteral("live_root")));
+    QTRY_VERIFY_WITH_TIMEOUT(!trace()->hasRunningCalls(), 10000);
+    QCOMPARE(trace()->traceTree()->calls[trace()->selectedNode()].id, QStringLiteral("live_root"));
     QTRY_VERIFY_WITH_TIMEOUT(page()->detailPanel()->isFullyLoaded()
             && page()->detailPanel()->call().status == QLatin1String("success"),
         5000);
