@@ -13,6 +13,7 @@
 #include <QWheelEvent>
 
 #include <cmath>
+#include <optional>
 
 namespace spindle::widgets {
 
@@ -64,9 +65,17 @@ void TimelineWidget::setTimelineLayout(TimelineLayout layout, bool keepZoom)
     const bool whole = m_view.startMs() <= m_layout.startMs() && m_view.endMs() >= m_layout.endMs();
     const double startMs = m_view.startMs();
     const double endMs = m_view.endMs();
+    const int scrolled = verticalOffset();
+    const std::optional<std::pair<qint64, qint64>> range =
+        m_hasRange ? std::optional(std::pair(m_rangeStart, m_rangeEnd)) : std::nullopt;
     replaceLayout(std::move(layout));
-    if (keepZoom && !whole)
-        setViewRange(startMs, endMs);
+    if (keepZoom) { // the same trace, grown: the user's view of it stays, its range is summed anew
+        if (!whole)
+            setViewRange(startMs, endMs);
+        setVerticalOffset(scrolled);
+        if (range)
+            setRange(range->first, range->second);
+    }
     Q_EMIT layoutReady();
 }
 

@@ -29,8 +29,9 @@ public:
     // latest call wins. setTimelineLayout adopts a layout the caller built elsewhere.
     void setSpans(const QVector<TimelineSpan>& spans);
     void setSpansInBackground(const QVector<TimelineSpan>& spans);
-    // keepZoom: a view the user zoomed into stays on the same times (a trace growing while it runs);
-    // a view showing the whole trace shows the new whole.
+    // keepZoom (a trace growing while it runs): a view the user zoomed into stays on the same
+    // times, and one showing the whole trace shows the new whole; the scroll position and a
+    // selected range stay too (rangeSelected again, with the new spans' sums).
     void setTimelineLayout(TimelineLayout layout, bool keepZoom = false);
     const TimelineLayout& timelineLayout() const
     {

@@ -700,11 +700,17 @@ void TimelineTest::growingTraceKeepsTheZoom()
     QVERIFY2(w.viewStartMs() <= double(kT0) && w.viewEndMs() >= double(kT0 + 6000),
         qPrintable(QStringLiteral("%1 – %2").arg(w.viewStartMs() - kT0).arg(w.viewEndMs() - kT0)));
     w.setViewRange(double(kT0 + 200), double(kT0 + 1200));
+    w.setRange(kT0 + 300, kT0 + 1000);
+    QSignalSpy summed(&w, &TimelineWidget::rangeSelected);
     w.setTimelineLayout(layoutOf(), true);
     QCOMPARE(w.viewStartMs(), double(kT0 + 200));
     QCOMPARE(w.viewEndMs(), double(kT0 + 1200));
+    QVERIFY(w.hasRange());
+    QCOMPARE(w.rangeStartMs(), kT0 + 300);
+    QCOMPARE(summed.size(), 1);
     w.setTimelineLayout(layoutOf(), false);
     QVERIFY(w.viewStartMs() <= double(kT0) && w.viewEndMs() >= double(kT0 + 6000));
+    QVERIFY(!w.hasRange());
 }
 
 void TimelineTest::keysAndWheel()
