@@ -232,6 +232,7 @@ void TraceView::clear()
     m_rebuildTimer.stop();
     m_rebuildAgain = false; // a build still running belongs to the old trace; the new one asks anew
     m_refreshing = false;
+    m_failed = false;
     m_running = 0;
     widgets::releaseInBackground(std::exchange(m_batches, {}));
     m_received = 0;
@@ -270,6 +271,7 @@ void TraceView::refresh()
     if (m_traceId.isEmpty() || isLoading())
         return;
     m_refreshing = true;
+    m_failed = false;
     widgets::releaseInBackground(std::exchange(m_batches, {}));
     m_received = 0;
     streamTrace();
@@ -295,15 +297,26 @@ void TraceView::streamTrace()
             m_rebuildTimer.stop();
             rebuild();
         },
-        [this, generation](const net::ApiError& error) {
-            if (generation != m_generation)
-                return;
-            m_request = 0;
-            m_refreshing = false; // a refresh that failed leaves the tree shown as it was
-            widgets::releaseInBackground(std::exchange(m_batches, {}));
-            m_received = 0;
-            m_status->setText(tr("Could not load the trace: %1").arg(error.reason));
-        });
+        [this, generation](const net::ApiError& error) { onStreamFailed(generation, error); });
+}
+
+// A refresh that failed leaves the last whole tree shown. A first load shows the calls that came,
+// as a part: the error stays in the status line and the trace does not count as loaded.
+void TraceView::onStreamFailed(quint64 generation, const net::ApiError& error)
+{
+    if (generation != m_generation)
+        return;
+    m_request = 0;
+    m_rebuildTimer.stop();
+    if (std::exchange(m_refreshing, false)) {
+        widgets::releaseInBackground(std::exchange(m_batches, {}));
+        m_received = 0;
+    } else {
+        m_failed = true;
+        if (m_received > 0)
+            rebuild();
+    }
+    m_status->setText(tr("Could not load the trace: %1").arg(error.reason));
 }
 
 void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)
@@ -400,7 +413,7 @@ void TraceView::applyTree(TraceBuild& build)
             ? *it
             : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first()));
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
-    if (!m_request && build.received == m_received) {
+    if (!m_request && build.received == m_received && !m_failed) {
         m_refreshing = false;
         widgets::releaseInBackground(std::exchange(m_batches, {})); // the tree holds every row now
         m_status->setText(countText(m_traceTree->size(), tr("1 call"), tr("%L1 calls"))

@@ -88,6 +88,7 @@ private:
     void fitColumns();
     void buildHeader(QWidget* bar);
     void streamTrace();
+    void onStreamFailed(quint64 generation, const net::ApiError& error);
     void onRows(quint64 generation, const QVector<spindle::Call>& rows);
     void rebuild();
     void onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build);
@@ -126,6 +127,7 @@ private:
     bool m_rebuildAgain = false;
     bool m_refreshing = false; // refresh(): the rows stream in beside the tree shown
     int m_running = 0; // calls of the shown tree without an end
+    bool m_failed = false; // the stream broke off: the tree shows the calls that came
 };
 
 } // namespace spindle::ui

@@ -32,6 +32,9 @@
 #include <QTreeView>
 #include <QtTest>
 
+#include <httplib.h>
+#include <thread>
+
 using namespace spindle;
 
 class TraceViewTest : public QObject
@@ -46,6 +49,8 @@ private Q_SLOTS:
     void showsImagesInline();
     void emptyOutputSaysWhy();
     void liveModeFollowsARunningTrace();
+    void failedRefreshKeepsTheTree();
+    void brokenStreamShowsWhatCame();
     void cleanupTestCase();
 
 private:
@@ -339,6 +344,94 @@ void TraceViewTest::liveModeFollowsARunningTrace()
             && page()->detailPanel()->call().status == QLatin1String("success"),
         5000);
     QCOMPARE(page()->detailPanel()->call().output.toString(), QStringLiteral("done"));
+}
+
+// A refresh the server does not answer leaves the trace shown as it was, says so, and nothing
+// later takes the rows that did come for the whole trace.
+void TraceViewTest::failedRefreshKeepsTheTree()
+{
+    net::TraceClient client;
+    client.setConnection(m_session->client()->connection());
+    client.setRetryPolicy(0, 10);
+    ui::TraceView view(&client);
+    QSignalSpy loaded(&view, &ui::TraceView::loaded);
+    view.openTrace(QStringLiteral("trace-test/sample"), page()->model()->callAt(0)->traceId);
+    QVERIFY(loaded.wait(10000));
+    const int calls = view.traceTree()->size();
+    QVERIFY(calls > 0);
+
+    client.setConnection({ QUrl(QStringLiteral("http://127.0.0.1:1")), QString() }); // nothing listens
+    view.refresh();
+    const auto statusSays = [&view](const QString& text) {
+        const auto labels = view.findChildren<QLabel*>();
+        return std::any_of(labels.cbegin(), labels.cend(),
+            [&](const QLabel* label) { return label->text().contains(text); });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(statusSays(QStringLiteral("Could not load the trace")), 10000);
+    QTest::qWait(300); // a rebuild timer would have fired by now
+    QVERIFY(statusSays(QStringLiteral("Could not load the trace")));
+    QCOMPARE(view.traceTree()->size(), calls);
+    QCOMPARE(view.model()->rowCount() > 0, true);
+    QCOMPARE(loaded.size(), 1);
+
+    client.setConnection(m_session->client()->connection()); // the server is back: so is the trace
+    view.refresh();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(view.traceTree()->size(), calls);
+}
+
+// A trace whose stream breaks off shows the calls that came, says that it could not load the rest,
+// and never counts as loaded (nor does a rebuild due later say "N calls" as if it were whole).
+void TraceViewTest::brokenStreamShowsWhatCame()
+{
+    std::string rows;
+    for (int i = 0; i < 120; ++i)
+        rows += QStringLiteral(R"({"id":"c%1","project_id":"p/q","trace_id":"t1","op_name":"step",)"
+                               R"("parent_id":%2,"started_at":"2026-01-01T00:00:%3Z"})")
+                    .arg(i)
+                    .arg(i ? QStringLiteral("\"c0\"") : QStringLiteral("null"))
+                    .arg(i % 60, 2, 10, QLatin1Char('0'))
+                    .toStdString()
+            + "\n";
+    rows += R"({"id":"c120","project_id":"p/q","trace)"; // cut mid-line, then the connection drops
+    httplib::Server http;
+    http.Post("/calls/stream_query", [&rows](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider(
+            "application/jsonl", [&rows](std::size_t offset, httplib::DataSink& sink) {
+                if (offset > 0)
+                    return false;
+                sink.write(rows.data(), rows.size());
+                return true;
+            });
+    });
+    const int port = http.bind_to_any_port("127.0.0.1");
+    std::thread thread([&http] { http.listen_after_bind(); });
+    const auto stop = qScopeGuard([&] {
+        http.stop();
+        thread.join();
+    });
+    QTRY_VERIFY(http.is_running());
+
+    net::TraceClient client;
+    client.setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), QString() });
+    client.setRetryPolicy(0, 10);
+    ui::TraceView view(&client);
+    QSignalSpy loaded(&view, &ui::TraceView::loaded);
+    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"));
+    const auto statusSays = [&view](const QString& text) {
+        const auto labels = view.findChildren<QLabel*>();
+        return std::any_of(labels.cbegin(), labels.cend(),
+            [&](const QLabel* label) { return label->text().contains(text); });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(statusSays(QStringLiteral("Could not load the trace")), 10000);
+    // The rows the network layer handed over before the break (its first batch); none are lost.
+    QTRY_VERIFY_WITH_TIMEOUT(view.traceTree() && !view.isLoading(), 5000);
+    QVERIFY2(view.traceTree()->size() > 0 && view.traceTree()->size() <= 120,
+        qPrintable(QString::number(view.traceTree()->size())));
+    QCOMPARE(view.model()->rowCount() > 0, true);
+    QTest::qWait(300); // a rebuild timer would have fired by now
+    QVERIFY(statusSays(QStringLiteral("Could not load the trace")));
+    QCOMPARE(loaded.size(), 0);
 }
 
 QTEST_MAIN(TraceViewTest)
