@@ -279,10 +279,10 @@ std::string TableBench::pageBody(const CallsQuery& query)
     return QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
 }
 
-// serverPageMs repeats one request, so its pages stay in the connection's page cache (4 MB) and
-// every repetition after the first finds them there. The table's change finds the cache as the
-// previous query's page and its count (a scan of every matching call) left it: each timed
-// request here follows those two, as the table's does (docs/benchmarks.md, C19).
+// serverPageMs repeats one request; the table's change instead finds the server as the previous
+// query's page and its count (a scan of every matching call) left it. Each timed request here
+// follows those two, as the table's does, in case the repetitions were kinder (a hotter page
+// cache). On D1 they are not (docs/benchmarks.md, C19); this keeps it shown in every run.
 double TableBench::serverPageAfterMs(const CallsQuery& from, const CallsQuery& to, double* screenfulMs)
 {
     const std::string before = pageBody(from);
