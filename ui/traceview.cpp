@@ -383,9 +383,7 @@ void TraceView::applyTree(TraceBuild& build)
     const QString selectedId = selected >= 0 ? m_traceTree->calls[selected].id : m_pendingSelection;
     const bool firstBuild = !m_traceTree;
     const int scrolled = m_tree->verticalScrollBar()->value();
-    QStringList hitIds; // the search's hits: the new tree numbers its nodes anew
-    for (int node : std::as_const(m_hits))
-        hitIds.append(m_traceTree->calls[node].id);
+    const QStringList hitIds = searchHitIds(); // the new tree numbers its nodes anew
     // The replaced tree goes to `build`, which the caller frees on the pool.
     std::swap(m_traceTree, build.tree);
     m_order = std::move(build.order);
@@ -401,12 +399,7 @@ void TraceView::applyTree(TraceBuild& build)
     if (!firstBuild)
         m_tree->verticalScrollBar()->setValue(scrolled);
     m_running = build.running;
-    m_hits.clear();
-    for (const QString& id : std::as_const(hitIds))
-        if (const auto it = m_traceTree->indexById.constFind(id); it != m_traceTree->indexById.cend())
-            m_hits.append(*it);
-    m_hitIndex = std::min(m_hitIndex, int(m_hits.size()) - 1);
-    m_model->setHighlighted(QSet<int>(m_hits.cbegin(), m_hits.cend())); // setTree forgot them
+    restoreSearchHits(hitIds);
     m_timeline->setTimelineLayout(std::exchange(build.timeline, {}), !firstBuild);
     const auto it = m_traceTree->indexById.constFind(selectedId);
     selectNode(it != m_traceTree->indexById.cend()
@@ -421,6 +414,25 @@ void TraceView::applyTree(TraceBuild& build)
             + (build.running ? countText(build.running, tr(", 1 running"), tr(", %L1 running")) : QString()));
         Q_EMIT loaded(m_traceTree->size());
     }
+}
+
+QStringList TraceView::searchHitIds() const
+{
+    QStringList ids;
+    for (int node : std::as_const(m_hits))
+        ids.append(m_traceTree->calls[node].id);
+    return ids;
+}
+
+// The hits of the tree just swapped in, found by id, and highlighted again: setTree forgot them.
+void TraceView::restoreSearchHits(const QStringList& ids)
+{
+    m_hits.clear();
+    for (const QString& id : ids)
+        if (const auto it = m_traceTree->indexById.constFind(id); it != m_traceTree->indexById.cend())
+            m_hits.append(*it);
+    m_hitIndex = std::min(m_hitIndex, int(m_hits.size()) - 1);
+    m_model->setHighlighted(QSet<int>(m_hits.cbegin(), m_hits.cend()));
 }
 
 int TraceView::selectedNode() const

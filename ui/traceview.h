@@ -93,6 +93,8 @@ private:
     void rebuild();
     void onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build);
     void applyTree(TraceBuild& build);
+    QStringList searchHitIds() const;
+    void restoreSearchHits(const QStringList& ids);
     void onCurrentChanged();
     void updateBreadcrumbs(int node);
     void runSearch();
