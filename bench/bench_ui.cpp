@@ -76,7 +76,8 @@ public:
 
 private:
     bool visibleRowsLoaded() const;
-    std::string pageBody(const CallsQuery& query); // the table's first-page request for `query`
+    // The table's request for the page at `offset` of `query` (which the table is switched to).
+    std::string pageBody(const CallsQuery& query, int offset = 0);
     Timing finish(Clock::time_point start);
     double waitForRowsPainted(
         Clock::time_point start, double timeoutMs, double* frameMs = nullptr, double* frameCpuMs = nullptr);
@@ -239,12 +240,7 @@ std::string countBody(const CallsQuery& query) // what CallsController::requestC
 double TableBench::serverPageMs(
     const CallsQuery& query, int offset, int reps, bool withCount, double* screenfulMs)
 {
-    if (!(query == this->query())) {
-        m_page.controller()->setQuery(query);
-        waitIdle();
-    }
-    const QJsonObject request = m_page.controller()->pageRequest(offset, models::CallsTableModel::kPageSize);
-    const std::string body = QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
+    const std::string body = pageBody(query, offset);
     const std::string counting = countBody(query);
     HttpClient http(m_port), countHttp(m_port);
     std::vector<double> times, screenfuls;
@@ -269,13 +265,13 @@ double TableBench::serverPageMs(
     return median(times);
 }
 
-std::string TableBench::pageBody(const CallsQuery& query)
+std::string TableBench::pageBody(const CallsQuery& query, int offset)
 {
     if (!(query == this->query())) {
         m_page.controller()->setQuery(query);
         waitIdle();
     }
-    const QJsonObject request = m_page.controller()->pageRequest(0, models::CallsTableModel::kPageSize);
+    const QJsonObject request = m_page.controller()->pageRequest(offset, models::CallsTableModel::kPageSize);
     return QJsonDocument(request).toJson(QJsonDocument::Compact).toStdString();
 }
 
