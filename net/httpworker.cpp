@@ -158,6 +158,7 @@ bool HttpWorker::parseLines(Transfer& transfer, bool final)
         QJsonParseError error {};
         const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
         if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            flushBatch(transfer); // the lines before the bad one are good rows
             fail(transfer, 0,
                 QStringLiteral("the server sent malformed JSON Lines (line %1: %2)")
                     .arg(transfer.lineNumber)
@@ -183,6 +184,19 @@ void HttpWorker::flushBatch(Transfer& transfer)
     QMetaObject::invokeMethod(m_client,
         [client = m_client, id, rows = std::move(transfer.batch)] { client->deliverCalls(id, rows); });
     transfer.batch = {};
+}
+
+// A stream that ended without its last chunk still hands over its whole lines: they are what
+// came, and the table or trace shows them beside the error. A cut line is dropped.
+bool HttpWorker::deliverCompleteLines(Transfer& transfer, const QByteArray& tail)
+{
+    if (transfer.request.kind != RequestKind::CallStream)
+        return true;
+    transfer.pending += tail;
+    if (!parseLines(transfer, false))
+        return false;
+    flushBatch(transfer);
+    return true;
 }
 
 bool HttpWorker::retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error)
@@ -259,6 +273,8 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
         }
     } else if (answered && (status < 200 || status >= 300)) {
         fail(transfer, status, reasonFromBody(body, status));
+    } else if (!deliverCompleteLines(transfer, body)) {
+        // a malformed line: parseLines has reported it
     } else if (networkError == QNetworkReply::OperationCanceledError) {
         fail(transfer, 0, QStringLiteral("the request timed out"));
     } else {

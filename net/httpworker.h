@@ -61,6 +61,7 @@ private:
     void onFinished(TraceClient::RequestId id);
     bool parseLines(Transfer& transfer, bool final);
     void flushBatch(Transfer& transfer);
+    bool deliverCompleteLines(Transfer& transfer, const QByteArray& tail);
     bool retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error);
     void fail(Transfer& transfer, int status, const QString& reason);
     void finishJson(Transfer& transfer, const QByteArray& body);
