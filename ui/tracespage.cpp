@@ -296,43 +296,6 @@ void TracesPage::refresh()
     loadOps();
 }
 
-void TracesPage::sortBy(const QString& field, bool descending)
-{
-    spindle::CallsQuery query = m_controller->query();
-    query.sortBy = { spindle::SortKey { field, descending } };
-    m_controller->setQuery(query);
-    Q_EMIT stateChanged();
-}
-
-void TracesPage::showCalls(const spindle::CallsQuery& filter)
-{
-    m_filters->setFrom(filter);
-    applyFilters();
-}
-
-void TracesPage::applyFilters()
-{
-    spindle::CallsQuery query = m_controller->query();
-    query.projectId = m_projectId;
-    m_filters->applyTo(query);
-    m_detail->clear();
-    m_controller->setQuery(query);
-    Q_EMIT stateChanged();
-}
-
-void TracesPage::onHeaderClicked(int section)
-{
-    const QString field = m_model->columnSortField(section);
-    if (field.isEmpty())
-        return;
-    const auto& sort = m_controller->query().sortBy;
-    // A first click sorts descending (newest, slowest, most expensive first), a second ascending.
-    const bool descending = sort.isEmpty() || sort.first().field != field || !sort.first().descending;
-    m_table->horizontalHeader()->setSortIndicator(
-        section, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
-    sortBy(field, descending);
-}
-
 bool TracesPage::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_table->viewport() && (event->type() == QEvent::Resize || event->type() == QEvent::Move))
@@ -370,58 +333,6 @@ void TracesPage::placeEmptyState()
 {
     m_emptyState->setGeometry(m_table->viewport()->geometry().adjusted(40, 40, -40, -40));
     m_emptyState->raise(); // the pinned columns are a view stacked over the viewport
-}
-
-void TracesPage::onCellPressed(const QModelIndex& index)
-{
-    if (!(QApplication::keyboardModifiers() & Qt::AltModifier) || !m_model->isLoaded(index.row()))
-        return;
-    // Alt+click: filter on this cell's value, with the operator Weave's UI picks for its type.
-    const spindle::Call* call = m_model->callAt(index.row());
-    switch (index.column()) {
-    case CallsTableModel::StatusColumn:
-        m_filters->addStatus(call->status);
-        return;
-    case CallsTableModel::NameColumn:
-        m_filters->addCondition({ QStringLiteral("op_name"), FilterOp::Equals, call->opName });
-        return;
-    case CallsTableModel::CalledColumn:
-        m_filters->addCondition({ QStringLiteral("started_at"), FilterOp::After,
-            QDateTime::fromMSecsSinceEpoch(call->startedAtMs - call->startedAtMs % 60000, Qt::UTC) });
-        return;
-    case CallsTableModel::LatencyColumn:
-        if (call->latencyMs)
-            m_filters->addCondition({ QStringLiteral("summary.weave.latency_ms"), FilterOp::GreaterOrEqual,
-                double(*call->latencyMs) });
-        return;
-    case CallsTableModel::TokensColumn:
-        m_filters->addCondition({ QStringLiteral("summary.weave.total_tokens"), FilterOp::GreaterOrEqual,
-            double(call->totalTokens()) });
-        return;
-    case CallsTableModel::CostColumn:
-        if (const auto cost = call->totalCost())
-            m_filters->addCondition(
-                { QStringLiteral("summary.weave.total_cost"), FilterOp::GreaterOrEqual, *cost });
-        return;
-    case CallsTableModel::UserColumn:
-        m_filters->addCondition({ QStringLiteral("wb_user_id"), FilterOp::Equals, call->wbUserId });
-        return;
-    case CallsTableModel::TraceIdColumn:
-        m_filters->addCondition({ QStringLiteral("trace_id"), FilterOp::Equals, call->traceId });
-        return;
-    default:
-        break;
-    }
-    const QJsonValue value = call->valueAt(m_model->columnField(index.column()));
-    const QString field = m_model->columnField(index.column());
-    if (value.isDouble())
-        m_filters->addCondition({ field, FilterOp::NumEquals, value.toDouble() });
-    else if (value.isBool())
-        m_filters->addCondition({ field, FilterOp::Is, value.toBool() });
-    else if (value.isNull() || value.isUndefined())
-        m_filters->addCondition({ field, FilterOp::IsEmpty, {} });
-    else
-        m_filters->addCondition({ field, FilterOp::Equals, models::jsonCellText(value) });
 }
 
 // Table, trace and detail widths as the user last dragged them; empty when there are none.
@@ -490,35 +401,6 @@ void TracesPage::openCall(const QString& callId)
             m_detail->showCall(project, call);
             m_trace->openTrace(project, call.traceId, call.id);
         });
-}
-
-void TracesPage::loadOps()
-{
-    if (m_projectId.isEmpty())
-        return;
-    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
-        { QStringLiteral("filter"),
-            QJsonObject { { QStringLiteral("is_op"), true }, { QStringLiteral("latest_only"), true } } },
-        { QStringLiteral("metadata_only"), true } };
-    const QString project = m_projectId;
-    m_client->post(this, QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
-        if (project != m_projectId)
-            return;
-        QStringList refs;
-        for (const QJsonValue& obj : json.value(QLatin1String("objs")).toArray()) {
-            const QJsonObject o = obj.toObject();
-            refs.append(QStringLiteral("weave:///%1/op/%2:%3")
-                            .arg(project, o.value(QLatin1String("object_id")).toString(),
-                                o.value(QLatin1String("digest")).toString()));
-        }
-        refs.sort();
-        m_projectOps.clear();
-        for (const QString& ref : std::as_const(refs))
-            m_projectOps.insert(spindle::opWildcard(ref));
-        m_opsLoaded = true;
-        m_filters->setOps(refs);
-        reconcileOps();
-    });
 }
 
 } // namespace spindle::ui
