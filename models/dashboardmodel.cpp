@@ -314,14 +314,9 @@ QVector<StatsSeries> costSeries(const QJsonArray& usageBuckets, const QVector<qi
     return out;
 }
 
-} // namespace
-
-StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
+// Every bucket's start (epoch ms), sorted and once each: the x grid the cost and token series share.
+QVector<qint64> bucketTimes(const QJsonArray& callBuckets, const QJsonArray& usageBuckets)
 {
-    StatsTimeSeries out;
-    out.granularitySeconds = qRound64(response.value(QLatin1String("granularity")).toDouble());
-    const QJsonArray callBuckets = response.value(QLatin1String("call_buckets")).toArray();
-    const QJsonArray usageBuckets = response.value(QLatin1String("usage_buckets")).toArray();
     QVector<qint64> grid;
     for (const QJsonValue& value : callBuckets)
         grid.append(timestampMs(value.toObject()));
@@ -329,8 +324,13 @@ StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
         grid.append(timestampMs(value.toObject()));
     std::sort(grid.begin(), grid.end());
     grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+    return grid;
+}
 
-    out.tokens = { StatsSeries { QStringLiteral("input"), {}, {} },
+// Input and output tokens per x of `grid`, summed over the models; 0 where no model had usage.
+QVector<StatsSeries> tokenSeries(const QJsonArray& usageBuckets, const QVector<qint64>& grid)
+{
+    QVector<StatsSeries> out = { StatsSeries { QStringLiteral("input"), {}, {} },
         StatsSeries { QStringLiteral("output"), {}, {} } };
     QHash<qint64, QPointF> tokens; // x → (input, output)
     for (const QJsonValue& value : usageBuckets) {
@@ -341,9 +341,15 @@ StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
     }
     for (const qint64 x : grid) {
         const QPointF sum = tokens.value(x);
-        out.tokens[0].points.append(QPointF(double(x), sum.x()));
-        out.tokens[1].points.append(QPointF(double(x), sum.y()));
+        out[0].points.append(QPointF(double(x), sum.x()));
+        out[1].points.append(QPointF(double(x), sum.y()));
     }
+    return out;
+}
+
+// Calls and errors, and the latency percentiles where a bucket has them, per call bucket.
+void addCallSeries(StatsTimeSeries& out, const QJsonArray& callBuckets)
+{
     out.calls = { StatsSeries { QStringLiteral("calls"), {}, {} },
         StatsSeries { QStringLiteral("errors"), {}, {} } };
     out.latency = { StatsSeries { QStringLiteral("p50"), {}, {} },
@@ -361,6 +367,20 @@ StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
             if (const QJsonValue p = bucket.value(percentileKeys[i]); p.isDouble())
                 out.latency[i].points.append(QPointF(x, p.toDouble()));
     }
+}
+
+} // namespace
+
+StatsTimeSeries parseStatsSeries(const QJsonObject& response, int topModels)
+{
+    StatsTimeSeries out;
+    out.granularitySeconds = qRound64(response.value(QLatin1String("granularity")).toDouble());
+    const QJsonArray callBuckets = response.value(QLatin1String("call_buckets")).toArray();
+    const QJsonArray usageBuckets = response.value(QLatin1String("usage_buckets")).toArray();
+    const QVector<qint64> grid = bucketTimes(callBuckets, usageBuckets);
+
+    out.tokens = tokenSeries(usageBuckets, grid);
+    addCallSeries(out, callBuckets);
     out.costByModel = costSeries(usageBuckets, grid, topModels,
         [](const QJsonObject& bucket) { return bucket.value(QLatin1String("model")).toString(); });
     out.hasOps =

@@ -177,6 +177,73 @@ void parseExtensions(const JsonValue& body, StatsPlan& plan)
     plan.needsPrices = plan.wantsCosts || plan.sampleLimit > 0;
 }
 
+// `start` (required) and `end` (default `now`), at most kMaxRangeDays apart.
+void parseRange(const JsonValue& body, std::int64_t now, StatsPlan& plan)
+{
+    const auto start = optionalTime(body, "start");
+    if (!start)
+        throw badRequest("start is required: an ISO-8601 datetime such as \"2025-01-02T03:04:05Z\"");
+    plan.startUs = *start;
+    plan.endUs = optionalTime(body, "end").value_or(now);
+    if (plan.endUs < plan.startUs)
+        throw badRequest(
+            "end (" + formatIsoTime(plan.endUs) + ") is before start (" + formatIsoTime(plan.startUs) + ")");
+    if (plan.endUs - plan.startUs > kMaxRangeDays * kDaySeconds * kMicros)
+        throw badRequest("the range from start to end must not exceed " + std::to_string(kMaxRangeDays)
+            + " days; it spans " + std::to_string((plan.endUs - plan.startUs) / (kDaySeconds * kMicros))
+            + " days");
+}
+
+// An IANA zone name; "UTC" and "Etc/UTC" keep plan.zone empty (buckets aligned to the Unix epoch).
+void parseTimezone(const JsonValue& body, StatsPlan& plan)
+{
+    if (auto timezone = optionalString(body, "timezone", "")) {
+        const bool utc = *timezone == "UTC" || *timezone == "Etc/UTC";
+        if (!utc) {
+            QTimeZone zone(QByteArray::fromStdString(*timezone));
+            if (timezone->empty() || timezone->size() > 64 || !zone.isValid())
+                throw badRequest("timezone '" + clipped(*timezone)
+                    + "' is not a known IANA time zone name (e.g. \"Europe/Berlin\", \"UTC\")");
+            plan.zone = zone;
+        }
+        plan.timezone = *timezone;
+    }
+}
+
+// The scan's SQL and its column numbers; none when nothing needs a scan. `rangeParamInWhere` is the
+// index of the range's first parameter within plan.where.
+void planScan(StatsPlan& plan, std::size_t rangeParamInWhere)
+{
+    const bool scanUsage = !plan.usage.empty() || plan.sampleLimit > 0;
+    if (plan.calls.empty() && !scanUsage)
+        return;
+    // One scan in index order, aggregated in C++: cheaper than a GROUP BY, whose sorter costs more than
+    // the aggregation itself, and it serves call metrics, usage metrics, totals and the sample in one pass.
+    plan.sql.append("SELECT ").append(plan.grid->keyExpression());
+    plan.sql.append(", latency_ms, exception IS NOT NULL, started_at, ");
+    if (!scanUsage)
+        plan.sql.append("NULL");
+    else if (plan.calls.empty())
+        plan.sql.append("summary");
+    else
+        plan.sql.append("CASE WHEN total_tokens IS NOT NULL THEN summary END");
+    int column = 5;
+    if (plan.groupByOp) {
+        plan.sql.append(", op_name");
+        plan.opColumn = column++;
+    }
+    if (plan.sampleLimit > 0) {
+        plan.sql.append(", rowid");
+        plan.rowidColumn = column++;
+    }
+    plan.sql.append(" FROM calls WHERE ");
+    plan.rangeParam = plan.sql.params.size() + rangeParamInWhere;
+    plan.sql.append(plan.where);
+    // Only calls with summary.usage matter for usage alone (total_tokens is set exactly for those).
+    if (plan.calls.empty())
+        plan.sql.append(" AND total_tokens IS NOT NULL");
+}
+
 } // namespace
 
 const char* aggName(Agg agg)
@@ -270,30 +337,9 @@ StatsPlan planStats(const JsonValue& body, std::int64_t now)
     requireObjectBody(body);
     StatsPlan plan;
     plan.projectId = requireProjectId(body);
-    const auto start = optionalTime(body, "start");
-    if (!start)
-        throw badRequest("start is required: an ISO-8601 datetime such as \"2025-01-02T03:04:05Z\"");
-    plan.startUs = *start;
-    plan.endUs = optionalTime(body, "end").value_or(now);
-    if (plan.endUs < plan.startUs)
-        throw badRequest(
-            "end (" + formatIsoTime(plan.endUs) + ") is before start (" + formatIsoTime(plan.startUs) + ")");
-    if (plan.endUs - plan.startUs > kMaxRangeDays * kDaySeconds * kMicros)
-        throw badRequest("the range from start to end must not exceed " + std::to_string(kMaxRangeDays)
-            + " days; it spans " + std::to_string((plan.endUs - plan.startUs) / (kDaySeconds * kMicros))
-            + " days");
+    parseRange(body, now, plan);
     plan.granularity = parseGranularity(body, plan.endUs - plan.startUs);
-    if (auto timezone = optionalString(body, "timezone", "")) {
-        const bool utc = *timezone == "UTC" || *timezone == "Etc/UTC";
-        if (!utc) {
-            QTimeZone zone(QByteArray::fromStdString(*timezone));
-            if (timezone->empty() || timezone->size() > 64 || !zone.isValid())
-                throw badRequest("timezone '" + clipped(*timezone)
-                    + "' is not a known IANA time zone name (e.g. \"Europe/Berlin\", \"UTC\")");
-            plan.zone = zone;
-        }
-        plan.timezone = *timezone;
-    }
+    parseTimezone(body, plan);
     plan.usage = parseMetricSpecs(body, "usage_metrics", kUsageMetricNames);
     plan.calls = parseMetricSpecs(body, "call_metrics", kCallMetricNames);
     for (const auto& spec : plan.usage)
@@ -309,34 +355,7 @@ StatsPlan planStats(const JsonValue& body, std::int64_t now)
     const std::size_t rangeParamInWhere = plan.where.params.size();
     plan.where.append(" AND started_at >= ").bind(plan.startUs).append(" AND started_at < ").bind(plan.endUs);
 
-    const bool scanUsage = !plan.usage.empty() || plan.sampleLimit > 0;
-    if (plan.calls.empty() && !scanUsage)
-        return plan;
-    // One scan in index order, aggregated in C++: cheaper than a GROUP BY, whose sorter costs more than
-    // the aggregation itself, and it serves call metrics, usage metrics, totals and the sample in one pass.
-    plan.sql.append("SELECT ").append(plan.grid->keyExpression());
-    plan.sql.append(", latency_ms, exception IS NOT NULL, started_at, ");
-    if (!scanUsage)
-        plan.sql.append("NULL");
-    else if (plan.calls.empty())
-        plan.sql.append("summary");
-    else
-        plan.sql.append("CASE WHEN total_tokens IS NOT NULL THEN summary END");
-    int column = 5;
-    if (plan.groupByOp) {
-        plan.sql.append(", op_name");
-        plan.opColumn = column++;
-    }
-    if (plan.sampleLimit > 0) {
-        plan.sql.append(", rowid");
-        plan.rowidColumn = column++;
-    }
-    plan.sql.append(" FROM calls WHERE ");
-    plan.rangeParam = plan.sql.params.size() + rangeParamInWhere;
-    plan.sql.append(plan.where);
-    // Only calls with summary.usage matter for usage alone (total_tokens is set exactly for those).
-    if (plan.calls.empty())
-        plan.sql.append(" AND total_tokens IS NOT NULL");
+    planScan(plan, rangeParamInWhere);
     return plan;
 }
 

@@ -54,6 +54,25 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     , m_project(new QComboBox(this))
 {
     setWindowTitle(tr("Spindle"));
+    buildCentralWidget();
+    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    addPlayground(client);
+    auto* help = new QShortcut(QKeySequence::HelpContents, this, [this] { showShortcuts(); });
+    help->setWhatsThis(tr("Show this list of keyboard shortcuts"));
+    connectServerState();
+    connectPages();
+    statusBar()->showMessage(tr("Ready"));
+    QSettings settings;
+    resize(1280, 800);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+// The connection bar and the banner above the page list and its pages.
+void MainWindow::buildCentralWidget()
+{
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -80,11 +99,12 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     body->addWidget(m_pages, 1);
     layout->addLayout(body, 1);
     setCentralWidget(central);
-    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
-    addPlayground(client);
-    auto* help = new QShortcut(QKeySequence::HelpContents, this, [this] { showShortcuts(); });
-    help->setWhatsThis(tr("Show this list of keyboard shortcuts"));
-    connect(client, &net::TraceClient::requestFailed, this,
+}
+
+// Server errors go to the banner; while the server is unreachable it is probed until it answers.
+void MainWindow::connectServerState()
+{
+    connect(m_client, &net::TraceClient::requestFailed, this,
         [this](const net::ApiError& error) { m_banner->showMessage(error.message()); });
     // When the server goes away, probe it every few seconds; when it answers again, reload.
     m_reconnect.setInterval(2000);
@@ -97,12 +117,18 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
             m_traces->refresh();
         });
     });
-    connect(client, &net::TraceClient::reachabilityChanged, this, [this](bool reachable) {
+    connect(m_client, &net::TraceClient::reachabilityChanged, this, [this](bool reachable) {
         if (!reachable)
             m_reconnect.start();
         else if (m_reconnect.isActive())
             m_reconnect.stop();
     });
+}
+
+// What the pages tell the window: status messages, warnings for the banner, the saved view's name
+// for the title, and requests to open calls or sample data.
+void MainWindow::connectPages()
+{
     connect(
         m_traces, &TracesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
     connect(m_dashboard, &DashboardPage::viewSaved, this, [this](const QString& label) {
@@ -123,14 +149,7 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
         [this](const QString& label) { setWindowTitle(tr("%1 — %2 — Spindle").arg(label, m_projectId)); });
     connect(m_traces, &TracesPage::sampleDataRequested, this,
         [this] { Q_EMIT sampleDataRequested(m_projectId); });
-    statusBar()->showMessage(tr("Ready"));
-    QSettings settings;
-    resize(1280, 800);
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 }
-
-MainWindow::~MainWindow() = default;
 
 QWidget* MainWindow::buildConnectionBar()
 {

@@ -82,7 +82,10 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void buildCentralWidget();
     QWidget* buildConnectionBar();
+    void connectServerState();
+    void connectPages();
     void addPlayground(net::TraceClient* client);
     void setUpNav();
     void addNavItem(widgets::NavIcon icon, const QString& title, const QString& what);

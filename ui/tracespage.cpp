@@ -57,6 +57,22 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     layout->addWidget(bar);
     layout->addWidget(m_filters);
     buildTable();
+    buildPanes();
+    connectPanes();
+    layout->addWidget(m_splitter, 1);
+    connect(m_filters, &FilterBar::changed, this, &TracesPage::applyFilters);
+    connectController();
+}
+
+TracesPage::~TracesPage() = default;
+
+QTableView* TracesPage::table() const
+{
+    return m_table;
+}
+
+void TracesPage::buildPanes()
+{
     // Table, the selected call's trace, and the call's detail.
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_trace);
@@ -78,6 +94,12 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
         m_openPaneSizes = m_splitter->sizes();
         QSettings().setValue(kPaneSizesKey, QVariantList(m_openPaneSizes.cbegin(), m_openPaneSizes.cend()));
     });
+}
+
+// What the trace and detail panes ask of the page and of each other: a call chosen in the trace
+// shows in the detail, a call the detail links to is selected in the trace.
+void TracesPage::connectPanes()
+{
     connect(m_trace, &TraceView::callSelected, this,
         [this](const spindle::Call& call) { m_detail->showCall(m_projectId, call); });
     connect(m_detail, &CallDetailPanel::openCallRequested, this, [this](const QString& callId) {
@@ -90,8 +112,12 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
         m_controller->refresh();
     });
     connect(m_detail, &CallDetailPanel::statusMessage, this, &TracesPage::statusMessage);
-    layout->addWidget(m_splitter, 1);
-    connect(m_filters, &FilterBar::changed, this, &TracesPage::applyFilters);
+}
+
+// The query's progress on the page: the count label, the empty state, the filter bar's known fields,
+// the first rows' paint and data warnings.
+void TracesPage::connectController()
+{
     connect(m_controller, &CallsController::countChanged, this, [this](int count) {
         m_countLabel->setCount(count);
         updateEmptyState();
@@ -115,13 +141,6 @@ TracesPage::TracesPage(net::TraceClient* client, QWidget* parent)
     connect(m_controller, &CallsController::firstRowsShown, this, [this] { m_table->viewport()->repaint(); });
     connect(m_controller, &CallsController::queryFailed, this, [this] { updateEmptyState(); });
     connect(m_controller, &CallsController::dataWarning, this, &TracesPage::warning);
-}
-
-TracesPage::~TracesPage() = default;
-
-QTableView* TracesPage::table() const
-{
-    return m_table;
 }
 
 void TracesPage::buildToolbar(QWidget* bar)
@@ -196,6 +215,18 @@ void TracesPage::buildTable()
     }
     restoreColumnsPinned();
     m_table->verticalHeader()->hide();
+    setUpHeader();
+    m_table->setItemDelegateForColumn(
+        CallsTableModel::StatusColumn, new widgets::StatusDelegate(CallsTableModel::StatusRole, m_table));
+    connectTableSelection();
+    addTableActions();
+    buildEmptyState();
+    m_table->viewport()->installEventFilter(this);
+}
+
+// Columns move, sort on a click (server-side, onHeaderClicked) and remember their widths.
+void TracesPage::setUpHeader()
+{
     QHeaderView* header = m_table->horizontalHeader();
     header->setSectionsMovable(true);
     header->setSectionsClickable(true);
@@ -208,8 +239,11 @@ void TracesPage::buildTable()
     connect(header, &QHeaderView::sectionClicked, this, &TracesPage::onHeaderClicked);
     connect(header, &QHeaderView::sectionResized, this, &TracesPage::saveColumnWidth);
     connect(header, &QHeaderView::sectionMoved, this, &TracesPage::onSectionMoved);
-    m_table->setItemDelegateForColumn(
-        CallsTableModel::StatusColumn, new widgets::StatusDelegate(CallsTableModel::StatusRole, m_table));
+}
+
+// Pressing, clicking and selecting rows: the call's panes and detail, and the Compare button.
+void TracesPage::connectTableSelection()
+{
     connect(m_table, &QTableView::pressed, this, &TracesPage::onCellPressed);
     // A click on the chosen row (or Enter) opens its panes again after Esc closed them; Alt+click
     // adds a filter instead.
@@ -235,6 +269,11 @@ void TracesPage::buildTable()
                 && m_detail->callId().isEmpty())
                 showCurrentDetail();
         });
+}
+
+// The table's context menu, each entry with its shortcut while the table has the focus.
+void TracesPage::addTableActions()
+{
     const auto addAction = [&](const QString& text, const QKeySequence& keys, auto slot) {
         auto* action = new QAction(text, m_table);
         action->setShortcut(keys);
@@ -254,6 +293,11 @@ void TracesPage::buildTable()
     addAction(tr("Compare selected…"), QKeySequence(Qt::CTRL | Qt::Key_D), &TracesPage::compareSelected);
     addAction(tr("Close the call's trace and detail"), QKeySequence(Qt::Key_Escape),
         [this] { showCallPanes(false); });
+}
+
+// The label over an empty table: why it is empty, with a link that helps (load samples, clear filters).
+void TracesPage::buildEmptyState()
+{
     m_emptyState->setAlignment(Qt::AlignCenter);
     m_emptyState->setWordWrap(true);
     m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
@@ -265,7 +309,6 @@ void TracesPage::buildTable()
         else if (link == QLatin1String("clear"))
             m_filters->clearAll();
     });
-    m_table->viewport()->installEventFilter(this);
 }
 
 void TracesPage::setProject(const QString& projectId)

@@ -112,6 +112,13 @@ protected:
 private:
     void buildToolbar(QWidget* bar);
     void buildTable();
+    void setUpHeader();
+    void connectTableSelection();
+    void addTableActions();
+    void buildEmptyState();
+    void buildPanes();
+    void connectPanes();
+    void connectController();
     void applyFilters();
     void onHeaderClicked(int section);
     void onCellPressed(const QModelIndex& index);

@@ -98,6 +98,8 @@ private:
     void onCurrentChanged();
     void updateBreadcrumbs(int node);
     void runSearch();
+    QJsonObject textSearchRequest(const QString& text) const;
+    void showSearchHits(const QSet<int>& found);
     void stepSearch(bool forward);
     void jumpTo(const QVector<int>& order, bool forward, const std::function<bool(int)>& matches);
 

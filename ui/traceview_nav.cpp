@@ -128,35 +128,9 @@ void TraceView::runSearch()
         if (m_traceTree->calls[node].name().contains(text, Qt::CaseInsensitive)
             || m_traceTree->calls[node].opName.contains(text, Qt::CaseInsensitive))
             hits.insert(node);
-    const auto finish = [this](const QSet<int>& found) {
-        m_model->setHighlighted(found);
-        m_hits.clear();
-        for (int node : std::as_const(m_order))
-            if (found.contains(node))
-                m_hits.append(node);
-        m_searchStatus->setText(
-            m_hits.isEmpty() ? tr("no hits") : countText(m_hits.size(), tr("1 hit"), tr("%L1 hits")));
-        stepSearch(true);
-    };
-    finish(hits);
+    showSearchHits(hits);
     // Input and output text is searched on the server, where the full values are.
-    const auto contains = [&](const char* field) {
-        return QJsonObject { { QStringLiteral("$contains"),
-            QJsonObject { { QStringLiteral("input"),
-                              QJsonObject { { QStringLiteral("$getField"), QString::fromLatin1(field) } } },
-                { QStringLiteral("substr"), QJsonObject { { QStringLiteral("$literal"), text } } },
-                { QStringLiteral("case_insensitive"), true } } } };
-    };
-    const QJsonObject request {
-        { QStringLiteral("project_id"), m_projectId },
-        { QStringLiteral("filter"),
-            QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } },
-        { QStringLiteral("query"),
-            QJsonObject { { QStringLiteral("$expr"),
-                QJsonObject {
-                    { QStringLiteral("$or"), QJsonArray { contains("inputs"), contains("output") } } } } } },
-        { QStringLiteral("columns"), QJsonArray { QStringLiteral("id") } },
-    };
+    const QJsonObject request = textSearchRequest(text);
     auto found = std::make_shared<QSet<int>>(hits);
     const quint64 generation = m_generation;
     m_searchRequest = m_client->streamCalls(
@@ -169,15 +143,51 @@ void TraceView::runSearch()
                     it != m_traceTree->indexById.cend())
                     found->insert(*it);
         },
-        [this, found, finish, generation] {
+        [this, found, generation] {
             if (generation != m_generation)
                 return;
             m_searchRequest = 0;
             const int before = m_hitIndex >= 0 && m_hitIndex < m_hits.size() ? m_hits[m_hitIndex] : -1;
-            finish(*found);
+            showSearchHits(*found);
             if (before >= 0)
                 m_hitIndex = int(m_hits.indexOf(before));
         });
+}
+
+// The ids of this trace's calls whose inputs or output contain `text`, case-insensitively.
+QJsonObject TraceView::textSearchRequest(const QString& text) const
+{
+    const auto contains = [&](const char* field) {
+        return QJsonObject { { QStringLiteral("$contains"),
+            QJsonObject { { QStringLiteral("input"),
+                              QJsonObject { { QStringLiteral("$getField"), QString::fromLatin1(field) } } },
+                { QStringLiteral("substr"), QJsonObject { { QStringLiteral("$literal"), text } } },
+                { QStringLiteral("case_insensitive"), true } } } };
+    };
+    return QJsonObject {
+        { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("filter"),
+            QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } },
+        { QStringLiteral("query"),
+            QJsonObject { { QStringLiteral("$expr"),
+                QJsonObject {
+                    { QStringLiteral("$or"), QJsonArray { contains("inputs"), contains("output") } } } } } },
+        { QStringLiteral("columns"), QJsonArray { QStringLiteral("id") } },
+    };
+}
+
+// Highlights `found`, lists the hits in reading order and steps to the next one (the first, after
+// runSearch reset the position).
+void TraceView::showSearchHits(const QSet<int>& found)
+{
+    m_model->setHighlighted(found);
+    m_hits.clear();
+    for (int node : std::as_const(m_order))
+        if (found.contains(node))
+            m_hits.append(node);
+    m_searchStatus->setText(
+        m_hits.isEmpty() ? tr("no hits") : countText(m_hits.size(), tr("1 hit"), tr("%L1 hits")));
+    stepSearch(true);
 }
 
 void TraceView::stepSearch(bool forward)

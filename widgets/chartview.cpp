@@ -128,6 +128,12 @@ struct ChartView::Private
     QCategoryAxis* timeX = nullptr; // labels at round times (timeAxisTicks), x in epoch ms
     QValueAxis* valueX = nullptr;
     QBarCategoryAxis* categories = nullptr; // StackedBar only: hidden, the bars' own x axis
+
+    // The x axis the chart shows: time or value, as setTimeAxis chose.
+    QAbstractAxis* xAxis() const
+    {
+        return timeAxis ? static_cast<QAbstractAxis*>(timeX) : valueX;
+    }
 };
 
 ChartView::ChartView(Kind kind, QWidget* parent)
@@ -282,23 +288,31 @@ void ChartView::showToolTip(int series, int index)
     QToolTip::showText(QCursor::pos(), toolTipText(series, index), d->view);
 }
 
-void ChartView::rebuild()
+// The data's x extent and largest value; 0 to 1 and 0 without points.
+struct ChartView::Bounds
 {
-    QChart* chart = d->chart;
-    chart->removeAllSeries();
     double minX = 0, maxX = 1, maxY = 0;
+};
+
+ChartView::Bounds ChartView::dataBounds() const
+{
+    Bounds bounds;
     bool any = false;
     for (const ChartSeries& s : std::as_const(d->data))
         for (const QPointF& p : s.points) {
-            minX = any ? qMin(minX, p.x()) : p.x();
-            maxX = any ? qMax(maxX, p.x()) : p.x();
-            maxY = qMax(maxY, p.y());
+            bounds.minX = any ? qMin(bounds.minX, p.x()) : p.x();
+            bounds.maxX = any ? qMax(bounds.maxX, p.x()) : p.x();
+            bounds.maxY = qMax(bounds.maxY, p.y());
             any = true;
         }
-    QValueAxis* yAxis = d->yAxis;
-    yAxis->setLabelFormat(d->axisFormat);
-    yAxis->setTitleText(d->yTitle);
-    QAbstractAxis* xAxis = d->timeAxis ? static_cast<QAbstractAxis*>(d->timeX) : d->valueX;
+    return bounds;
+}
+
+// The time or the value axis at the bottom, as setTimeAxis chose; the other one comes off the chart.
+void ChartView::showXAxis()
+{
+    QChart* chart = d->chart;
+    QAbstractAxis* xAxis = d->xAxis();
     for (QAbstractAxis* axis :
         { static_cast<QAbstractAxis*>(d->timeX), static_cast<QAbstractAxis*>(d->valueX) })
         if (axis != xAxis && chart->axes(Qt::Horizontal).contains(axis))
@@ -306,89 +320,115 @@ void ChartView::rebuild()
     if (!chart->axes(Qt::Horizontal).contains(xAxis))
         chart->addAxis(xAxis, Qt::AlignBottom);
     xAxis->setTitleText(d->xTitle);
+}
 
-    if (d->kind == Kind::StackedBar) {
-        auto* bars = new QStackedBarSeries;
-        bars->setBarWidth(0.85);
-        const QVector<QPointF> grid = d->data.isEmpty() ? QVector<QPointF>() : d->data.first().points;
-        QVector<double> stack(grid.size(), 0);
-        for (int i = 0; i < d->data.size(); ++i) {
-            const ChartSeries& s = d->data[i];
-            auto* set = new QBarSet(s.name);
-            QList<qreal> values;
-            values.reserve(grid.size());
-            for (int k = 0; k < grid.size(); ++k)
-                values.append(k < s.points.size() ? s.points[k].y() : 0);
-            for (int k = 0; k < grid.size(); ++k)
-                stack[k] += values[k];
-            set->append(values);
-            set->setColor(colorFor(s, i));
-            set->setBorderColor(colorFor(s, i));
-            connect(set, &QBarSet::hovered, this,
-                [this, i](bool on, int index) { on ? showToolTip(i, index) : QToolTip::hideText(); });
-            connect(set, &QBarSet::clicked, this, [this, i](int index) { clickPoint(i, index); });
-            bars->append(set);
-        }
-        maxY = stack.isEmpty() ? 0 : *std::max_element(stack.begin(), stack.end());
-        chart->addSeries(bars);
-        // Bars sit on a hidden category axis; the visible time axis spans the same bucket edges.
-        QStringList names;
+// One bar per x of the first series, the series stacked: `bounds` gets the tallest stack and half a
+// bar more on each side of x.
+void ChartView::addStackedBars(Bounds& bounds)
+{
+    auto* bars = new QStackedBarSeries;
+    bars->setBarWidth(0.85);
+    const QVector<QPointF> grid = d->data.isEmpty() ? QVector<QPointF>() : d->data.first().points;
+    QVector<double> stack(grid.size(), 0);
+    for (int i = 0; i < d->data.size(); ++i) {
+        const ChartSeries& s = d->data[i];
+        auto* set = new QBarSet(s.name);
+        QList<qreal> values;
+        values.reserve(grid.size());
         for (int k = 0; k < grid.size(); ++k)
-            names.append(QString::number(k));
-        d->categories->clear();
-        d->categories->append(names);
-        bars->attachAxis(d->categories);
-        bars->attachAxis(yAxis);
-        const double step = grid.size() > 1 ? (maxX - minX) / (grid.size() - 1) : 3600e3;
-        minX -= step / 2;
-        maxX += step / 2;
-    } else {
-        for (int i = 0; i < d->data.size(); ++i) {
-            const ChartSeries& s = d->data[i];
-            QXYSeries* series = d->kind == Kind::Scatter ? static_cast<QXYSeries*>(new QScatterSeries)
-                                                         : static_cast<QXYSeries*>(new QLineSeries);
-            series->setName(s.name);
-            series->replace(
-                QList<QPointF>(s.points.begin(), s.points.end())); // one call, no per-point signals
-            if (auto* scatter = qobject_cast<QScatterSeries*>(series)) {
-                scatter->setMarkerSize(6);
-                scatter->setBorderColor(Qt::transparent);
-                QColor color = colorFor(s, i);
-                color.setAlpha(170); // overlapping points read as denser areas
-                scatter->setColor(color);
-            } else {
-                QPen pen(colorFor(s, i), 2);
-                series->setPen(pen);
-                series->setPointsVisible(s.points.size() <= 40);
-            }
-            connect(series, &QXYSeries::hovered, this, [this, i](const QPointF& point, bool on) {
-                on ? showToolTip(i, nearestIndex(i, point)) : QToolTip::hideText();
-            });
-            connect(series, &QXYSeries::clicked, this,
-                [this, i](const QPointF& point) { clickPoint(i, nearestIndex(i, point)); });
-            chart->addSeries(series);
-            series->attachAxis(xAxis);
-            series->attachAxis(yAxis);
+            values.append(k < s.points.size() ? s.points[k].y() : 0);
+        for (int k = 0; k < grid.size(); ++k)
+            stack[k] += values[k];
+        set->append(values);
+        set->setColor(colorFor(s, i));
+        set->setBorderColor(colorFor(s, i));
+        connect(set, &QBarSet::hovered, this,
+            [this, i](bool on, int index) { on ? showToolTip(i, index) : QToolTip::hideText(); });
+        connect(set, &QBarSet::clicked, this, [this, i](int index) { clickPoint(i, index); });
+        bars->append(set);
+    }
+    bounds.maxY = stack.isEmpty() ? 0 : *std::max_element(stack.begin(), stack.end());
+    d->chart->addSeries(bars);
+    // Bars sit on a hidden category axis; the visible time axis spans the same bucket edges.
+    QStringList names;
+    for (int k = 0; k < grid.size(); ++k)
+        names.append(QString::number(k));
+    d->categories->clear();
+    d->categories->append(names);
+    bars->attachAxis(d->categories);
+    bars->attachAxis(d->yAxis);
+    const double step = grid.size() > 1 ? (bounds.maxX - bounds.minX) / (grid.size() - 1) : 3600e3;
+    bounds.minX -= step / 2;
+    bounds.maxX += step / 2;
+}
+
+// A line or scatter series per data series, on the shown x axis and the y axis.
+void ChartView::addXYSeries()
+{
+    for (int i = 0; i < d->data.size(); ++i) {
+        const ChartSeries& s = d->data[i];
+        QXYSeries* series = d->kind == Kind::Scatter ? static_cast<QXYSeries*>(new QScatterSeries)
+                                                     : static_cast<QXYSeries*>(new QLineSeries);
+        series->setName(s.name);
+        series->replace(QList<QPointF>(s.points.begin(), s.points.end())); // one call, no per-point signals
+        if (auto* scatter = qobject_cast<QScatterSeries*>(series)) {
+            scatter->setMarkerSize(6);
+            scatter->setBorderColor(Qt::transparent);
+            QColor color = colorFor(s, i);
+            color.setAlpha(170); // overlapping points read as denser areas
+            scatter->setColor(color);
+        } else {
+            QPen pen(colorFor(s, i), 2);
+            series->setPen(pen);
+            series->setPointsVisible(s.points.size() <= 40);
         }
+        connect(series, &QXYSeries::hovered, this, [this, i](const QPointF& point, bool on) {
+            on ? showToolTip(i, nearestIndex(i, point)) : QToolTip::hideText();
+        });
+        connect(series, &QXYSeries::clicked, this,
+            [this, i](const QPointF& point) { clickPoint(i, nearestIndex(i, point)); });
+        d->chart->addSeries(series);
+        series->attachAxis(d->xAxis());
+        series->attachAxis(d->yAxis);
     }
+}
+
+// Both axes' ranges over `bounds`, widened to the x range the caller asked for (setXRange).
+void ChartView::setAxisRanges(Bounds bounds)
+{
     if (d->kind == Kind::Scatter && !d->timeAxis) { // token counts: from 0 to a round number
-        minX = 0;
-        maxX = niceMax(maxX * 1.02);
+        bounds.minX = 0;
+        bounds.maxX = niceMax(bounds.maxX * 1.02);
     }
-    if (minX == maxX)
-        maxX = minX + 1;
+    if (bounds.minX == bounds.maxX)
+        bounds.maxX = bounds.minX + 1;
     if (d->kind != Kind::StackedBar && !std::isnan(d->xMin) && !std::isnan(d->xMax)) {
-        minX = qMin(minX, d->xMin);
-        maxX = qMax(maxX, d->xMax);
+        bounds.minX = qMin(bounds.minX, d->xMin);
+        bounds.maxX = qMax(bounds.maxX, d->xMax);
     }
-    xAxis->setRange(minX, maxX);
+    d->xAxis()->setRange(bounds.minX, bounds.maxX);
     if (d->timeAxis)
-        setTimeTicks(d->timeX, minX, maxX);
+        setTimeTicks(d->timeX, bounds.minX, bounds.maxX);
+    QValueAxis* yAxis = d->yAxis;
     // A fixed tick count (changing it on a shown chart repaints late in Qt 6.4) and a nice maximum.
-    yAxis->setRange(0, niceMax(maxY * 1.02));
+    yAxis->setRange(0, niceMax(bounds.maxY * 1.02));
     yAxis->setLabelFormat(
         axisFormatFor(d->axisFormat, (yAxis->max() - yAxis->min()) / qMax(1, yAxis->tickCount() - 1)));
-    chart->legend()->setVisible(d->data.size() > 1);
+}
+
+void ChartView::rebuild()
+{
+    d->chart->removeAllSeries();
+    Bounds bounds = dataBounds();
+    d->yAxis->setLabelFormat(d->axisFormat);
+    d->yAxis->setTitleText(d->yTitle);
+    showXAxis();
+    if (d->kind == Kind::StackedBar)
+        addStackedBars(bounds);
+    else
+        addXYSeries();
+    setAxisRanges(bounds);
+    d->chart->legend()->setVisible(d->data.size() > 1);
 }
 
 } // namespace spindle::widgets

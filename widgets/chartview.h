@@ -69,7 +69,13 @@ Q_SIGNALS:
 
 private:
     struct Private;
+    struct Bounds;
     void rebuild();
+    Bounds dataBounds() const;
+    void showXAxis();
+    void addStackedBars(Bounds& bounds);
+    void addXYSeries();
+    void setAxisRanges(Bounds bounds);
     void showToolTip(int series, int index);
     int nearestIndex(int series, const QPointF& point) const;
 
