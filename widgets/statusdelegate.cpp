@@ -7,7 +7,8 @@ namespace spindle::widgets {
 namespace {
 
 constexpr int kDotDiameter = 9;
-constexpr int kDotBox = kDotDiameter + 1; // room for the anti-aliased edge
+constexpr int kRingWidth = 1; // around the dot of a selected row
+constexpr int kRingBox = kDotDiameter + 2 * kRingWidth + 1; // with room for the anti-aliased edge
 constexpr int kLabelIndent = 18; // the label starts 21 px in: this plus the text margin
 
 } // namespace
@@ -31,25 +32,32 @@ QColor StatusDelegate::statusColor(const QString& status)
     return QColor(0x9a, 0x9a, 0x9a);
 }
 
-QPixmap StatusDelegate::dot(const QColor& color, qreal devicePixelRatio) const
+// `ring` (when valid) circles the dot: on a selected row the selection's text colour, so a dot
+// whose colour is close to the selection's (running, blue on blue) still stands out.
+QPixmap StatusDelegate::dot(const QColor& color, const QColor& ring, qreal devicePixelRatio) const
 {
     if (devicePixelRatio != m_dotsRatio) {
         m_dots.clear();
         m_dotsRatio = devicePixelRatio;
     }
-    auto it = m_dots.find(color.rgba());
+    const quint64 key = quint64(color.rgba()) << 32 | (ring.isValid() ? ring.rgba() : 0);
+    auto it = m_dots.find(key);
     if (it != m_dots.end())
         return *it;
-    QPixmap pixmap(QSize(kDotBox, kDotBox) * devicePixelRatio);
+    QPixmap pixmap(QSize(kRingBox, kRingBox) * devicePixelRatio);
     pixmap.setDevicePixelRatio(devicePixelRatio);
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setPen(Qt::NoPen);
+    if (ring.isValid()) {
+        painter.setBrush(ring);
+        painter.drawEllipse(QRect(0, 0, kDotDiameter + 2 * kRingWidth, kDotDiameter + 2 * kRingWidth));
+    }
     painter.setBrush(color);
-    painter.drawEllipse(QRect(0, 0, kDotDiameter, kDotDiameter));
+    painter.drawEllipse(QRect(kRingWidth, kRingWidth, kDotDiameter, kDotDiameter));
     painter.end();
-    return *m_dots.insert(color.rgba(), pixmap);
+    return *m_dots.insert(key, pixmap);
 }
 
 void StatusDelegate::paint(
@@ -64,11 +72,15 @@ void StatusDelegate::paint(
     QStyleOptionViewItem label = option;
     label.rect.setLeft(option.rect.left() + kLabelIndent);
     CellTextDelegate::paint(painter, label, index);
-    if (option.state & QStyle::State_Selected)
+    const bool selected = option.state & QStyle::State_Selected;
+    if (selected)
         painter->fillRect(QRect(option.rect.left(), option.rect.top(), kLabelIndent, option.rect.height()),
             option.palette.brush(panelColorGroup(option), QPalette::Highlight));
-    const QPoint at(option.rect.left() + 6, option.rect.center().y() - kDotDiameter / 2);
-    painter->drawPixmap(at, dot(statusColor(status), painter->device()->devicePixelRatioF()));
+    const QColor ring =
+        selected ? option.palette.color(panelColorGroup(option), QPalette::HighlightedText) : QColor();
+    const QPoint at(
+        option.rect.left() + 6 - kRingWidth, option.rect.center().y() - kDotDiameter / 2 - kRingWidth);
+    painter->drawPixmap(at, dot(statusColor(status), ring, painter->device()->devicePixelRatioF()));
 }
 
 } // namespace spindle::widgets

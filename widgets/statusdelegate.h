@@ -21,10 +21,10 @@ public:
     static QColor statusColor(const QString& status);
 
 private:
-    QPixmap dot(const QColor& color, qreal devicePixelRatio) const;
+    QPixmap dot(const QColor& color, const QColor& ring, qreal devicePixelRatio) const;
 
     int m_statusRole;
-    mutable QHash<QRgb, QPixmap> m_dots; // at m_dotsRatio
+    mutable QHash<quint64, QPixmap> m_dots; // by colour and ring, at m_dotsRatio
     mutable qreal m_dotsRatio = 0;
 };
 
