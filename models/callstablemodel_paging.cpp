@@ -22,7 +22,10 @@ void CallsTableModel::pageFailed(quint64 generation, int pageIndex, bool transie
     if (generation != m_generation)
         return;
     m_inFlight.remove(pageIndex);
-    m_partial.remove(pageIndex); // its retry may bring other rows
+    // A page whose first rows are on screen keeps them, as a stale page: its retry asks for the
+    // whole page again (a loaded page is never asked for), and may bring other rows.
+    if (m_partial.remove(pageIndex))
+        m_stale.insert(pageIndex);
     Failure& failure = m_failed[pageIndex];
     ++failure.attempts;
     failure.permanent = !transient;

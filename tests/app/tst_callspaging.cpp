@@ -2,7 +2,8 @@
 // the view scrolled far away from are cancelled, a page that failed for a transient reason is asked
 // again after a backoff while it is in view (and not when it is out of view), and a permanent
 // failure waits for the next query. A new query sends its count after its first page and keeps
-// the old rows on screen until that page arrives (or 100 ms). The real trace server runs in-process; a small
+// the old rows on screen until that page arrives (or 100 ms). A first page whose stream breaks
+// keeps the rows it showed and is asked for again. The real trace server runs in-process; a small
 // fault-injecting proxy in front of it holds or fails chosen page requests. The model runs under
 // QAbstractItemModelTester; "painting" rows means asking their cells for Qt::DisplayRole in one
 // event-loop turn, as a view does.
@@ -68,6 +69,14 @@ public:
         m_hold = -1;
         m_released.notify_all();
     }
+    // The next request for this offset gets the first `rows` rows of its answer, then the connection
+    // drops (no terminating chunk), after a pause that lets the client take the first rows.
+    void cutOffset(int offset, int rows)
+    {
+        std::lock_guard lock(m_mutex);
+        m_cutOffset = offset;
+        m_cutRows = rows;
+    }
     // The next `times` requests for this offset are answered with `status`.
     void failOffset(int offset, int status, int times)
     {
@@ -129,7 +138,31 @@ private:
             return;
         }
         res.status = answer->status;
+        if (offset >= 0 && takeCut(offset)) {
+            cutAnswer(answer->body, res);
+            return;
+        }
         res.set_content(answer->body, answer->get_header_value("Content-Type"));
+    }
+    bool takeCut(int offset)
+    {
+        std::lock_guard lock(m_mutex);
+        return offset == std::exchange(m_cutOffset, -1);
+    }
+    void cutAnswer(const std::string& body, httplib::Response& res)
+    {
+        std::size_t end = 0;
+        for (int row = 0; row < m_cutRows && end != std::string::npos; ++row)
+            end = body.find('\n', end ? end + 1 : 0);
+        const std::string head = body.substr(0, end == std::string::npos ? body.size() : end + 1);
+        res.set_chunked_content_provider(
+            "application/jsonl", [head](std::size_t offset, httplib::DataSink& sink) {
+                if (offset > 0)
+                    return false; // the connection closes without the terminating chunk
+                sink.write(head.data(), head.size());
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                return true;
+            });
     }
 
     int m_serverPort;
@@ -143,6 +176,8 @@ private:
     int m_failOffset = -1;
     int m_failStatus = 0;
     int m_failTimes = 0;
+    int m_cutOffset = -1;
+    int m_cutRows = 0;
     QList<int> m_seen; // offsets of page requests, in order
     QStringList m_log;
 };
@@ -167,6 +202,7 @@ private Q_SLOTS:
     void permanentFailureWaitsForTheNextQuery();
     void countFollowsTheFirstPage();
     void newQueryKeepsOldRowsUntilItsFirstPage();
+    void brokenFirstPageKeepsItsRowsAndLoadsTheRest();
 
 private:
     bool runQuery();
@@ -476,6 +512,28 @@ void TestCallsPaging::newQueryKeepsOldRowsUntilItsFirstPage()
     QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(0) && !m_controller->isLoading(), kWaitMs);
     QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"call-1049"_s);
     QCOMPARE(reset.count(), 1);
+}
+
+// The first page's stream breaks after 70 rows: the first 50 (the first batch) are on screen and
+// stay there, and the page is asked for again after the backoff, which brings rows 50-99.
+void TestCallsPaging::brokenFirstPageKeepsItsRowsAndLoadsTheRest()
+{
+    QSignalSpy failed(m_controller.get(), &ui::CallsController::queryFailed);
+    m_proxy->cutOffset(0, 70);
+    CallsQuery query;
+    query.projectId = kProject;
+    m_controller->setQuery(query);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs);
+    QVERIFY(m_model->isLoaded(0) && m_model->isLoaded(49));
+    QVERIFY(!m_model->isLoaded(50));
+    QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"call-1049"_s);
+    QCOMPARE(m_proxy->requestsFor(0), 1); // rows had come: the client does not retry by itself
+    paint(0, 100);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->isLoaded(99), kWaitMs);
+    QCOMPARE(m_model->index(99, 0).data(CallsTableModel::CallIdRole).toString(), u"call-0950"_s);
+    QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"call-1049"_s);
+    QCOMPARE(m_proxy->requestsFor(0), 2);
+    QCOMPARE(failed.count(), 1);
 }
 
 QTEST_MAIN(TestCallsPaging)
