@@ -79,7 +79,7 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
         return false;
     }
     m_file.setFileName(path);
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    if (!m_file.open(QIODevice::WriteOnly)) {
         *error = tr("Cannot write %1: %2").arg(path, m_file.errorString());
         return false;
     }
@@ -160,9 +160,13 @@ void CallExporter::finish(bool ok, const QString& message)
     if (m_request)
         m_client->cancel(m_request);
     m_request = 0;
-    m_file.close();
     if (!ok)
-        m_file.remove();
+        m_file.cancelWriting(); // commit() then drops the temporary file
+    if (!m_file.commit() && ok) {
+        Q_EMIT finished(
+            false, tr("Export failed: cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
+        return;
+    }
     Q_EMIT finished(ok, message);
 }
 

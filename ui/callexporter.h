@@ -2,8 +2,8 @@
 
 #include "net/traceclient.h"
 
-#include <QFile>
 #include <QObject>
+#include <QSaveFile>
 
 namespace spindle::ui {
 
@@ -53,7 +53,9 @@ private:
 
     net::TraceClient* m_client;
     net::TraceClient::RequestId m_request = 0;
-    QFile m_file;
+    // Written beside the target and renamed over it when the export is complete: a failed or
+    // cancelled export leaves a file that was there before as it was.
+    QSaveFile m_file;
     Format m_format = Format::Csv;
     QStringList m_columns;
     qint64 m_rows = 0;

@@ -10,6 +10,7 @@
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -26,7 +27,7 @@ private Q_SLOTS:
     void initTestCase();
     void exportsEveryFormat_data();
     void exportsEveryFormat();
-    void cancelRemovesThePartialFile();
+    void cancelLeavesTheDiskAsItWas();
     void snippetsCarryTheQuery();
     void liveModeKeepsSelection();
     void wrongApiKeyShowsABanner();
@@ -35,6 +36,7 @@ private Q_SLOTS:
 
 private:
     void startServer(const QString& apiKey = {});
+    static void writeFile(const QString& path, const QByteArray& bytes);
     void post(const QString& path, const QJsonObject& body);
 
     QTemporaryDir m_dir;
@@ -44,6 +46,13 @@ private:
     int m_calls = 0;
     const QString m_project = QStringLiteral("export-test/sample");
 };
+
+void ExportAndResilienceTest::writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
 
 void ExportAndResilienceTest::startServer(const QString& apiKey)
 {
@@ -108,6 +117,7 @@ void ExportAndResilienceTest::exportsEveryFormat()
     ui::CallExporter exporter(&m_client);
     QSignalSpy finished(&exporter, &ui::CallExporter::finished);
     const QString path = m_dir.filePath(QStringLiteral("export-%1").arg(format));
+    writeFile(path, "an earlier export, which this one replaces\n");
     CallsQuery query;
     query.projectId = m_project;
     query.rootsOnly = false;
@@ -146,19 +156,32 @@ void ExportAndResilienceTest::exportsEveryFormat()
     }
 }
 
-void ExportAndResilienceTest::cancelRemovesThePartialFile()
+// A cancelled export leaves nothing behind: no partial file, no temporary file, and a file that
+// was at the path before (an earlier export) as it was.
+void ExportAndResilienceTest::cancelLeavesTheDiskAsItWas()
 {
-    ui::CallExporter exporter(&m_client);
-    QSignalSpy finished(&exporter, &ui::CallExporter::finished);
-    const QString path = m_dir.filePath(QStringLiteral("cancelled.jsonl"));
     CallsQuery query;
     query.projectId = m_project;
+    const QByteArray earlier = "an earlier export\n";
+    const QString existing = m_dir.filePath(QStringLiteral("existing.jsonl"));
+    writeFile(existing, earlier);
+    for (const QString& path : { m_dir.filePath(QStringLiteral("cancelled.jsonl")), existing }) {
+        ui::CallExporter exporter(&m_client);
+        QSignalSpy finished(&exporter, &ui::CallExporter::finished);
+        QString error;
+        QVERIFY(exporter.start(query.requestJson(), {}, ui::CallExporter::Format::Jsonl, path, &error));
+        exporter.cancel();
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.first().first().toBool(), false);
+    }
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("cancelled.jsonl"))));
+    QFile file(existing);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), earlier);
+    const QStringList left = QDir(m_dir.path()).entryList({ QStringLiteral("*.jsonl*") }, QDir::Files);
+    QCOMPARE(left, QStringList { QStringLiteral("existing.jsonl") });
     QString error;
-    QVERIFY(exporter.start(query.requestJson(), {}, ui::CallExporter::Format::Jsonl, path, &error));
-    exporter.cancel();
-    QCOMPARE(finished.count(), 1);
-    QCOMPARE(finished.first().first().toBool(), false);
-    QVERIFY(!QFile::exists(path));
+    ui::CallExporter exporter(&m_client);
     QVERIFY(!exporter.start(query.requestJson(), {}, ui::CallExporter::Format::Jsonl,
         m_dir.filePath(QStringLiteral("no/such/dir/x.jsonl")), &error));
     QVERIFY(error.contains(QStringLiteral("Cannot write")));
