@@ -121,6 +121,7 @@ private:
     void editProviders();
     void loadPresets();
     void savePreset(PlaygroundPane* pane);
+    void writePresets(const QString& project, const QJsonObject& presets, const QString& name);
 
     net::TraceClient* m_traceClient;
     ProviderStore* m_providers;

@@ -24,6 +24,17 @@ using namespace Qt::StringLiterals;
 namespace {
 const QString kPresetsObjectId = u"SpindlePlaygroundPresets"_s;
 
+QJsonObject presetsRead(const QString& project) // the /obj/read of the presets' latest version
+{
+    return { { u"project_id"_s, project }, { u"object_id"_s, kPresetsObjectId },
+        { u"digest"_s, u"latest"_s } };
+}
+
+QJsonObject presetsIn(const QJsonObject& readAnswer)
+{
+    return readAnswer.value("obj"_L1).toObject().value("val"_L1).toObject().value("presets"_L1).toObject();
+}
+
 QString newId()
 {
     return QString::fromStdString(newUuid7());
@@ -385,14 +396,11 @@ void PlaygroundPage::loadPresets()
     if (m_projectId.isEmpty())
         return;
     const QString project = m_projectId;
-    const QJsonObject body { { u"project_id"_s, project }, { u"object_id"_s, kPresetsObjectId },
-        { u"digest"_s, u"latest"_s } };
-    const auto request =
-        m_traceClient->post(this, u"/obj/read"_s, body, [this, project](const QJsonObject& answer) {
+    const auto request = m_traceClient->post(
+        this, u"/obj/read"_s, presetsRead(project), [this, project](const QJsonObject& answer) {
             if (project != m_projectId)
                 return;
-            m_presets =
-                answer.value("obj"_L1).toObject().value("val"_L1).toObject().value("presets"_L1).toObject();
+            m_presets = presetsIn(answer);
             for (PlaygroundPane* pane : std::as_const(m_panes))
                 pane->setPresetNames(m_presets.keys());
             Q_EMIT presetsChanged();
@@ -403,7 +411,7 @@ void PlaygroundPage::loadPresets()
 void PlaygroundPage::savePreset(PlaygroundPane* pane)
 {
     if (m_projectId.isEmpty()) {
-        m_note->setText(tr("Open a project to store presets in."));
+        savePresetAs(pane, {}); // says why not
         return;
     }
     bool ok = false;
@@ -414,15 +422,41 @@ void PlaygroundPage::savePreset(PlaygroundPane* pane)
         savePresetAs(pane, name);
 }
 
+// Read, add, write: the presets object is read again right before the save, so a preset saved
+// meanwhile from another window or machine, or a first read that failed, loses nothing. A read
+// that fails saves nothing (404 means the project has no presets yet).
 void PlaygroundPage::savePresetAs(PlaygroundPane* pane, const QString& name)
 {
-    QJsonObject presets = m_presets;
-    presets.insert(name,
-        QJsonObject { { u"provider"_s, pane->providerName() }, { u"model"_s, pane->model() },
-            { u"settings"_s, pane->settings().toJson() }, { u"system_prompt"_s, pane->systemPrompt() } });
-    const QJsonObject obj { { u"project_id"_s, m_projectId }, { u"object_id"_s, kPresetsObjectId },
-        { u"val"_s, QJsonObject { { u"presets"_s, presets } } } };
+    if (m_projectId.isEmpty()) {
+        m_note->setText(tr("Open a project to store presets in."));
+        return;
+    }
+    const QJsonObject preset { { u"provider"_s, pane->providerName() }, { u"model"_s, pane->model() },
+        { u"settings"_s, pane->settings().toJson() }, { u"system_prompt"_s, pane->systemPrompt() } };
     const QString project = m_projectId;
+    const auto request = m_traceClient->post(
+        this, u"/obj/read"_s, presetsRead(project),
+        [this, project, name, preset](const QJsonObject& answer) {
+            QJsonObject presets = presetsIn(answer);
+            presets.insert(name, preset);
+            writePresets(project, presets, name);
+        },
+        [this, project, name, preset](const net::ApiError& error) {
+            if (error.httpStatus == 404) {
+                writePresets(project, QJsonObject { { name, preset } }, name);
+                return;
+            }
+            if (project == m_projectId)
+                m_note->setText(tr("Preset “%1” was not saved: the project's presets could not be read (%2).")
+                                    .arg(name, error.message()));
+        });
+    m_traceClient->setQuiet(request); // the note says it; a missing object is no error here
+}
+
+void PlaygroundPage::writePresets(const QString& project, const QJsonObject& presets, const QString& name)
+{
+    const QJsonObject obj { { u"project_id"_s, project }, { u"object_id"_s, kPresetsObjectId },
+        { u"val"_s, QJsonObject { { u"presets"_s, presets } } } };
     m_traceClient->post(this, u"/obj/create"_s, QJsonObject { { u"obj"_s, obj } },
         [this, presets, name, project](const QJsonObject&) {
             if (project != m_projectId)

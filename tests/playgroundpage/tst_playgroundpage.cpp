@@ -27,15 +27,15 @@ namespace {
 const QString kProject = u"spindle/playground"_s;
 const QString kProvider = u"Fixture"_s;
 
-QJsonObject readCall(spindle::net::TraceClient* client, const QString& id)
+// The server's answer to `body` at `path`, waited for (empty on an error).
+QJsonObject postAndWait(spindle::net::TraceClient* client, const QString& path, const QJsonObject& body)
 {
     QJsonObject result;
     bool done = false;
-    client->post(nullptr, 
-        u"/call/read"_s,
-        QJsonObject { { u"project_id"_s, kProject }, { u"id"_s, id }, { u"include_costs"_s, true } },
+    client->post(
+        nullptr, path, body,
         [&](const QJsonObject& answer) {
-            result = answer.value("call"_L1).toObject();
+            result = answer;
             done = true;
         },
         [&](const spindle::net::ApiError&) { done = true; });
@@ -44,6 +44,23 @@ QJsonObject readCall(spindle::net::TraceClient* client, const QString& id)
     while (!done && clock.elapsed() < 10000)
         QTest::qWait(10);
     return result;
+}
+
+QJsonObject readCall(spindle::net::TraceClient* client, const QString& id)
+{
+    return postAndWait(client, u"/call/read"_s,
+        QJsonObject { { u"project_id"_s, kProject }, { u"id"_s, id }, { u"include_costs"_s, true } })
+        .value("call"_L1)
+        .toObject();
+}
+
+// The names in the latest version of the project's presets object, as the server has it.
+QStringList storedPresetNames(spindle::net::TraceClient* client)
+{
+    const QJsonObject answer = postAndWait(client, u"/obj/read"_s,
+        QJsonObject { { u"project_id"_s, kProject }, { u"object_id"_s, u"SpindlePlaygroundPresets"_s },
+            { u"digest"_s, u"latest"_s } });
+    return answer.value("obj"_L1).toObject().value("val"_L1).toObject().value("presets"_L1).toObject().keys();
 }
 } // namespace
 
@@ -221,6 +238,24 @@ void PlaygroundPageTest::runNTimesAndPresets()
     m_page->applyPreset(other, u"cheap and cool"_s);
     QCOMPARE(other->model(), u"gpt-4o-mini"_s);
     QCOMPARE(other->settings(), settings);
+
+    // A preset saved meanwhile elsewhere (another window, another machine) is kept by the next save
+    // here, although this page has not read it.
+    spindle::net::TraceClient* client = m_session->client();
+    QJsonObject presets { { u"cheap and cool"_s, QJsonObject { { u"model"_s, u"gpt-4o-mini"_s } } },
+        { u"from elsewhere"_s, QJsonObject { { u"model"_s, u"fixture-echo"_s } } } };
+    QVERIFY(!postAndWait(client, u"/obj/create"_s,
+        QJsonObject { { u"obj"_s,
+            QJsonObject { { u"project_id"_s, kProject }, { u"object_id"_s, u"SpindlePlaygroundPresets"_s },
+                { u"val"_s, QJsonObject { { u"presets"_s, presets } } } } } })
+                 .isEmpty());
+    QVERIFY(!m_page->presetNames().contains(u"from elsewhere"_s));
+    saved.clear();
+    m_page->savePresetAs(pane, u"third"_s);
+    QVERIFY(saved.wait(10000));
+    QCOMPARE(
+        storedPresetNames(client), (QStringList { u"cheap and cool"_s, u"from elsewhere"_s, u"third"_s }));
+    QCOMPARE(m_page->presetNames(), storedPresetNames(client));
 }
 
 void PlaygroundPageTest::stopKeepsThePartialAnswer()
@@ -256,8 +291,8 @@ void PlaygroundPageTest::catalogPricesWithTheProjectsPrices()
     const QString model = u"meta-llama/Llama-3.1-8B-Instruct"_s;
     QVERIFY(catalog->priceToolTip(model).contains(u"From the price table"_s));
     bool done = false;
-    m_session->client()->post(nullptr, 
-        u"/cost/create"_s,
+    m_session->client()->post(
+        nullptr, u"/cost/create"_s,
         QJsonObject { { u"project_id"_s, kProject },
             { u"costs"_s,
                 QJsonObject { { model,
