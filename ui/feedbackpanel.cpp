@@ -123,7 +123,8 @@ void FeedbackPanel::reload()
         });
 }
 
-void FeedbackPanel::create(const QString& type, const QJsonObject& payload)
+void FeedbackPanel::create(
+    const QString& type, const QJsonObject& payload, const std::function<void()>& onCreated)
 {
     if (m_callId.isEmpty())
         return;
@@ -131,7 +132,11 @@ void FeedbackPanel::create(const QString& type, const QJsonObject& payload)
         { QStringLiteral("weave_ref"),
             QString::fromStdString(callRefUri(m_projectId.toStdString(), m_callId.toStdString())) },
         { QStringLiteral("feedback_type"), type }, { QStringLiteral("payload"), payload } };
-    m_client->post(this, QStringLiteral("/feedback/create"), body, [this](const QJsonObject&) { reload(); });
+    m_client->post(this, QStringLiteral("/feedback/create"), body, [this, onCreated](const QJsonObject&) {
+        reload();
+        if (onCreated)
+            onCreated();
+    });
 }
 
 void FeedbackPanel::addReaction(const QString& emoji)
@@ -143,8 +148,14 @@ void FeedbackPanel::addNote(const QString& note)
 {
     if (note.trimmed().isEmpty())
         return;
-    create(QStringLiteral("wandb.note.1"), { { QStringLiteral("note"), note.trimmed() } });
-    m_note->clear();
+    // The field empties once the server has the note: a failed write (the banner says why) keeps
+    // the text to send again. A note typed meanwhile, or for another call, stays.
+    const QString callId = m_callId;
+    create(
+        QStringLiteral("wandb.note.1"), { { QStringLiteral("note"), note.trimmed() } }, [this, note, callId] {
+            if (m_callId == callId && m_note->text() == note)
+                m_note->clear();
+        });
 }
 
 void FeedbackPanel::removeSelected()

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QLineEdit;
 class QListWidget;
 
@@ -27,7 +29,7 @@ Q_SIGNALS:
 
 private:
     void reload();
-    void create(const QString& type, const QJsonObject& payload);
+    void create(const QString& type, const QJsonObject& payload, const std::function<void()>& onCreated = {});
 
     net::TraceClient* m_client;
     QListWidget* m_list;
