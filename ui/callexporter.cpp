@@ -1,7 +1,10 @@
 #include "ui/callexporter.h"
 
 #include "models/callstablemodel.h"
+#include "ui/counttext.h"
+#include "ui/writeerror.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -79,21 +82,29 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
         return false;
     }
     m_file.setFileName(path);
-    if (!m_file.open(QIODevice::WriteOnly)) {
+    // Unbuffered: a short write (a full disk) shows in write()'s result (writeerror.h).
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
         *error = tr("Cannot write %1: %2").arg(path, m_file.errorString());
         return false;
     }
     m_format = format;
     m_columns = columns;
     m_rows = 0;
+    QByteArray head;
     if (format == Format::Csv || format == Format::Tsv) {
         const QChar separator = format == Format::Csv ? QLatin1Char(',') : QLatin1Char('\t');
         QStringList header;
         for (const QString& column : standardColumns() + columns)
             header.append(csvField(column, separator));
-        m_file.write(header.join(separator).toUtf8() + '\n');
+        head = header.join(separator).toUtf8() + '\n';
     } else if (format == Format::Json) {
-        m_file.write("[");
+        head = "[";
+    }
+    if (const qint64 written = m_file.write(head); written != head.size()) {
+        *error = tr("Cannot write %1: %2").arg(path, writeErrorText(m_file, written, head.size()));
+        m_file.cancelWriting();
+        m_file.commit(); // drops the temporary file
+        return false;
     }
     QJsonObject body = request;
     body.remove(QStringLiteral("limit"));
@@ -102,9 +113,10 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
     m_request = m_client->streamCalls(
         this, body, [this](const QVector<spindle::Call>& calls) { writeRows(calls); },
         [this] {
-            if (m_format == Format::Json)
-                m_file.write(m_rows ? "\n]\n" : "]\n");
-            finish(true, tr("Exported %n calls to %1", nullptr, int(m_rows)).arg(m_file.fileName()));
+            if (m_format != Format::Json || writeOrFail(m_rows ? "\n]\n" : "]\n"))
+                finish(true,
+                    countText(m_rows, tr("Exported 1 call"), tr("Exported %L1 calls"))
+                        + tr(" to %1").arg(QDir::toNativeSeparators(m_file.fileName())));
         },
         [this](const net::ApiError& error) { finish(false, tr("Export failed: %1").arg(error.message())); });
     return true;
@@ -141,11 +153,19 @@ void CallExporter::writeRows(const QVector<spindle::Call>& calls)
         }
         ++m_rows;
     }
-    if (m_file.write(chunk) != chunk.size()) {
-        finish(false, tr("Export failed: cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
-        return;
-    }
-    Q_EMIT progress(m_rows);
+    if (writeOrFail(chunk))
+        Q_EMIT progress(m_rows);
+}
+
+bool CallExporter::writeOrFail(const QByteArray& bytes)
+{
+    const qint64 written = m_file.write(bytes);
+    if (written == bytes.size())
+        return true;
+    finish(false,
+        tr("Export failed: cannot write %1: %2")
+            .arg(m_file.fileName(), writeErrorText(m_file, written, bytes.size())));
+    return false;
 }
 
 void CallExporter::cancel()

@@ -48,6 +48,7 @@ Q_SIGNALS:
 
 private:
     void writeRows(const QVector<spindle::Call>& calls);
+    bool writeOrFail(const QByteArray& bytes); // false: the export ended as failed
     void finish(bool ok, const QString& message);
     QStringList rowFields(const spindle::Call& call) const;
 

@@ -74,8 +74,9 @@ public:
     QString headlineText(int index) const; // "<title>|<value>|<change>", for tests
     QString headlineToolTip(int index) const;
     bool showsEmptyState() const;
-    bool exportCsv(const QString& path) const;
-    bool exportCostReport(const QString& path) const;
+    // Empty `error` unless false: why the file could not be written.
+    bool exportCsv(const QString& path, QString* error = nullptr) const;
+    bool exportCostReport(const QString& path, QString* error = nullptr) const;
     // The what-if inputs (as a user types them); the result shows at once, nothing is written.
     void setWhatIf(const QString& model, const QString& inputPerMillion, const QString& outputPerMillion);
     QString whatIfText() const; // the what-if panel's result line, for tests
@@ -127,6 +128,7 @@ private:
         int index, const QString& value, double current, std::optional<double> previous, bool upIsBad);
     void chooseExportFile();
     void chooseReportFile();
+    void reportWriteError(const QString& title, const QString& path, const QString& error);
     qint64 rangeSeconds() const;
     void onRangeChosen(int index);
     spindle::CallsQuery dashboardQuery() const; // the filter bar's filter, without a time range

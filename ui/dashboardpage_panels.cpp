@@ -6,12 +6,13 @@
 #include "net/traceclient.h"
 #include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
+#include "ui/writeerror.h"
 #include "widgets/chartview.h"
 #include "widgets/headerstyle.h"
 #include "widgets/reflowgrid.h"
 
 #include <QComboBox>
-#include <QFile>
+#include <QDir>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -20,7 +21,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -51,10 +54,24 @@ QString perMillionText(std::optional<double> price)
     return price ? QLocale().toString(*price, 'f', *price < 1 ? 3 : 2) : QString();
 }
 
-bool writeFile(const QString& path, const QString& text)
+// Written beside the target and renamed over it once all of it is on disk: a failed write (a full
+// disk) leaves an earlier file as it was, and is reported rather than passing for a saved file.
+// Unbuffered, so that a short write shows in write()'s result (writeerror.h).
+bool writeFile(const QString& path, const QString& text, QString* error)
 {
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text.toUtf8()) >= 0;
+    QSaveFile file(path);
+    const QByteArray bytes = text.toUtf8();
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    const qint64 written = file.write(bytes);
+    if (written == bytes.size() && file.commit())
+        return true;
+    if (error)
+        *error = writeErrorText(file, written, bytes.size());
+    return false; // the temporary file goes with `file`
 }
 
 } // namespace
@@ -363,30 +380,40 @@ QString DashboardPage::scatterToolTip(int series, int index) const
             locale.toString(p.startedAt.toLocalTime(), QLocale::ShortFormat));
 }
 
-bool DashboardPage::exportCsv(const QString& path) const
+bool DashboardPage::exportCsv(const QString& path, QString* error) const
 {
-    return writeFile(path, models::modelUsageCsv(m_current.models));
+    return writeFile(path, models::modelUsageCsv(m_current.models), error);
 }
 
-bool DashboardPage::exportCostReport(const QString& path) const
+bool DashboardPage::exportCostReport(const QString& path, QString* error) const
 {
-    return writeFile(path, models::costReportCsv(m_projectId, m_start, m_end, m_report));
+    return writeFile(path, models::costReportCsv(m_projectId, m_start, m_end, m_report), error);
 }
 
 void DashboardPage::chooseExportFile()
 {
+    const QString title = tr("Export cost by model");
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export cost by model"), QStringLiteral("cost-by-model.csv"), tr("CSV files (*.csv)"));
-    if (!path.isEmpty() && !exportCsv(path))
-        m_rangeLabel->setText(tr("Could not write %1").arg(path));
+        this, title, QStringLiteral("cost-by-model.csv"), tr("CSV files (*.csv)"));
+    QString error;
+    if (!path.isEmpty() && !exportCsv(path, &error))
+        reportWriteError(title, path, error);
 }
 
 void DashboardPage::chooseReportFile()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export project cost report"), QStringLiteral("cost-report.csv"), tr("CSV files (*.csv)"));
-    if (!path.isEmpty() && !exportCostReport(path))
-        m_rangeLabel->setText(tr("Could not write %1").arg(path));
+    const QString title = tr("Export project cost report");
+    const QString path =
+        QFileDialog::getSaveFileName(this, title, QStringLiteral("cost-report.csv"), tr("CSV files (*.csv)"));
+    QString error;
+    if (!path.isEmpty() && !exportCostReport(path, &error))
+        reportWriteError(title, path, error);
+}
+
+void DashboardPage::reportWriteError(const QString& title, const QString& path, const QString& error)
+{
+    QMessageBox::warning(
+        this, title, tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), error));
 }
 
 void DashboardPage::saveFilterAsView(const QString& label)

@@ -2,6 +2,7 @@
 // 2000-point series, and DashboardPage against the real trace server in-process, with screenshots.
 
 #include "../app/apptestutil.h"
+#include "../support/filesizelimit.h"
 #include "app/sampledata.h"
 #include "models/callstablemodel.h"
 #include "models/dashboardmodel.h"
@@ -17,6 +18,7 @@
 #include "widgets/reflowgrid.h"
 
 #include <QCheckBox>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QLabel>
@@ -93,6 +95,30 @@ int inkPixels(const QImage& image)
     return ink;
 }
 
+// The disk fills up during the export (a file size limit of 64 bytes for this process, whose write
+// then fails with EFBIG): the export says so, and the CSV written before at `path` is unchanged.
+void exportOnAFullDiskKeepsTheEarlierFile(const spindle::ui::DashboardPage& page, const QString& path)
+{
+    QFile earlier(path);
+    QVERIFY(earlier.open(QIODevice::ReadOnly));
+    const QByteArray before = earlier.readAll();
+    earlier.close();
+    QVERIFY(before.size() > 64);
+    QString error;
+    bool written = true;
+    {
+        spindle::test::FileSizeLimit fullDisk(64);
+        QVERIFY(fullDisk.isSet());
+        written = page.exportCsv(path, &error);
+    }
+    QVERIFY2(!written, "the export passed for written on a full disk");
+    QVERIFY(!error.isEmpty());
+    QVERIFY(earlier.open(QIODevice::ReadOnly));
+    QCOMPARE(earlier.readAll(), before);
+    QCOMPARE(
+        QDir(QFileInfo(path).path()).entryList({ QFileInfo(path).fileName() + u'*' }, QDir::Files).size(), 1);
+}
+
 } // namespace
 
 class TestDashboard : public QObject
@@ -157,8 +183,8 @@ void TestDashboard::ingest(const QString& project, const QDateTime& now, int tra
         if (request.path == QLatin1String("/file/create"))
             continue; // images need TraceClient::uploadFile; the dashboard does not use them
         ++posted;
-        m_client->post(nullptr, 
-            request.path, request.body, [&](const QJsonObject&) { ++done; },
+        m_client->post(
+            nullptr, request.path, request.body, [&](const QJsonObject&) { ++done; },
             [&](const net::ApiError& e) {
                 qWarning() << e.message();
                 ++failed;
@@ -384,8 +410,8 @@ qint64 TestDashboard::countCalls(const CallsQuery& query)
         body.insert(QStringLiteral("query"), *expr);
     qint64 count = -1;
     bool done = false;
-    m_client->post(nullptr, 
-        QStringLiteral("/calls/query_stats"), body,
+    m_client->post(
+        nullptr, QStringLiteral("/calls/query_stats"), body,
         [&](const QJsonObject& json) {
             count = json.value(QStringLiteral("count")).toInteger();
             done = true;
@@ -439,6 +465,8 @@ void TestDashboard::pageAgainstServer()
     QFile csv(csvPath);
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(csv.readAll().count('\n'), page.summary().models.size() + 1);
+    csv.close();
+    exportOnAFullDiskKeepsTheEarlierFile(page, csvPath);
 
     QTest::qWait(100); // let the charts' scenes lay out (legends, ticks) as they would on screen
     QVERIFY(page.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_day.png")));

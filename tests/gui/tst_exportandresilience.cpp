@@ -1,5 +1,6 @@
 // Export of a whole query to disk (no row cap, every format, cancel) and the app's behaviour when
 // the server is wrong or goes away: a clear banner, nothing shown is lost, recovery without a restart.
+#include "../support/filesizelimit.h"
 #include "app/sampledata.h"
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
@@ -28,6 +29,8 @@ private Q_SLOTS:
     void exportsEveryFormat_data();
     void exportsEveryFormat();
     void cancelLeavesTheDiskAsItWas();
+    void fullDiskFailsTheExport_data();
+    void fullDiskFailsTheExport();
     void snippetsCarryTheQuery();
     void liveModeKeepsSelection();
     void wrongApiKeyShowsABanner();
@@ -37,6 +40,7 @@ private Q_SLOTS:
 private:
     void startServer(const QString& apiKey = {});
     static void writeFile(const QString& path, const QByteArray& bytes);
+    QString firstTraceId(); // of the newest call
     void post(const QString& path, const QJsonObject& body);
 
     QTemporaryDir m_dir;
@@ -127,6 +131,8 @@ void ExportAndResilienceTest::exportsEveryFormat()
         qPrintable(error));
     QVERIFY(finished.wait(30000));
     QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(finished.first().at(1).toString(),
+        QStringLiteral("Exported %L1 calls to %2").arg(m_calls).arg(QDir::toNativeSeparators(path)));
     QCOMPARE(exporter.rowsWritten(), qint64(m_calls));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -185,6 +191,65 @@ void ExportAndResilienceTest::cancelLeavesTheDiskAsItWas()
     QVERIFY(!exporter.start(query.requestJson(), {}, ui::CallExporter::Format::Jsonl,
         m_dir.filePath(QStringLiteral("no/such/dir/x.jsonl")), &error));
     QVERIFY(error.contains(QStringLiteral("Cannot write")));
+}
+
+void ExportAndResilienceTest::fullDiskFailsTheExport_data()
+{
+    QTest::addColumn<bool>("oneCall");
+    // Rows reach the file in chunks of up to 500; one call's chunk is small enough for the file's
+    // write buffer, which would take it whole and lose it at the final flush.
+    QTest::newRow("one call") << true;
+    QTest::newRow("every call") << false;
+}
+
+// The disk fills up during an export (a file size limit of 64 bytes for this process: writes past
+// it fail with EFBIG): the export fails with a message that says so, not "Exported", and an earlier
+// file at the path is unchanged.
+void ExportAndResilienceTest::fullDiskFailsTheExport()
+{
+    QFETCH(bool, oneCall);
+    const QByteArray earlier = "an earlier export\n";
+    const QString path = m_dir.filePath(QStringLiteral("full.jsonl"));
+    writeFile(path, earlier);
+    CallsQuery query;
+    query.projectId = m_project;
+    query.rootsOnly = oneCall;
+    if (oneCall)
+        query.traceIds = { firstTraceId() };
+    ui::CallExporter exporter(&m_client);
+    QSignalSpy finished(&exporter, &ui::CallExporter::finished);
+    QString error;
+    bool started = false, ended = false;
+    {
+        test::FileSizeLimit fullDisk(64);
+        QVERIFY(fullDisk.isSet());
+        started = exporter.start(query.requestJson(), {}, ui::CallExporter::Format::Jsonl, path, &error);
+        ended = started && finished.wait(30000);
+    }
+    QVERIFY2(started, qPrintable(error));
+    QVERIFY(ended);
+    const QString message = finished.first().at(1).toString();
+    QVERIFY2(!finished.first().first().toBool(), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("bytes could be written")), qPrintable(message));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), earlier);
+}
+
+QString ExportAndResilienceTest::firstTraceId()
+{
+    QString traceId;
+    bool done = false;
+    m_client.streamCalls(
+        nullptr, { { QStringLiteral("project_id"), m_project }, { QStringLiteral("limit"), 1 } },
+        [&](const QVector<spindle::Call>& rows) {
+            if (!rows.isEmpty())
+                traceId = rows.first().traceId;
+        },
+        [&] { done = true; }, [&](const net::ApiError&) { done = true; });
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        return {};
+    return traceId;
 }
 
 void ExportAndResilienceTest::snippetsCarryTheQuery()
