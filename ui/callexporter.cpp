@@ -2,7 +2,7 @@
 
 #include "models/callstablemodel.h"
 #include "ui/counttext.h"
-#include "ui/writeerror.h"
+#include "widgets/savefile.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -82,7 +82,7 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
         return false;
     }
     m_file.setFileName(path);
-    // Unbuffered: a short write (a full disk) shows in write()'s result (writeerror.h).
+    // Unbuffered: a short write (a full disk) shows in write()'s result (widgets/savefile.h).
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
         *error = tr("Cannot write %1: %2").arg(path, m_file.errorString());
         return false;
@@ -101,7 +101,7 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
         head = "[";
     }
     if (const qint64 written = m_file.write(head); written != head.size()) {
-        *error = tr("Cannot write %1: %2").arg(path, writeErrorText(m_file, written, head.size()));
+        *error = tr("Cannot write %1: %2").arg(path, widgets::writeErrorText(m_file, written, head.size()));
         m_file.cancelWriting();
         m_file.commit(); // drops the temporary file
         return false;
@@ -164,7 +164,7 @@ bool CallExporter::writeOrFail(const QByteArray& bytes)
         return true;
     finish(false,
         tr("Export failed: cannot write %1: %2")
-            .arg(m_file.fileName(), writeErrorText(m_file, written, bytes.size())));
+            .arg(m_file.fileName(), widgets::writeErrorText(m_file, written, bytes.size())));
     return false;
 }
 

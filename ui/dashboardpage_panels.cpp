@@ -6,10 +6,10 @@
 #include "net/traceclient.h"
 #include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
-#include "ui/writeerror.h"
 #include "widgets/chartview.h"
 #include "widgets/headerstyle.h"
 #include "widgets/reflowgrid.h"
+#include "widgets/savefile.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -23,7 +23,6 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -52,26 +51,6 @@ QFrame* panelFrame()
 QString perMillionText(std::optional<double> price)
 {
     return price ? QLocale().toString(*price, 'f', *price < 1 ? 3 : 2) : QString();
-}
-
-// Written beside the target and renamed over it once all of it is on disk: a failed write (a full
-// disk) leaves an earlier file as it was, and is reported rather than passing for a saved file.
-// Unbuffered, so that a short write shows in write()'s result (writeerror.h).
-bool writeFile(const QString& path, const QString& text, QString* error)
-{
-    QSaveFile file(path);
-    const QByteArray bytes = text.toUtf8();
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
-    const qint64 written = file.write(bytes);
-    if (written == bytes.size() && file.commit())
-        return true;
-    if (error)
-        *error = writeErrorText(file, written, bytes.size());
-    return false; // the temporary file goes with `file`
 }
 
 } // namespace
@@ -382,12 +361,13 @@ QString DashboardPage::scatterToolTip(int series, int index) const
 
 bool DashboardPage::exportCsv(const QString& path, QString* error) const
 {
-    return writeFile(path, models::modelUsageCsv(m_current.models), error);
+    return widgets::saveBytes(path, models::modelUsageCsv(m_current.models).toUtf8(), error);
 }
 
 bool DashboardPage::exportCostReport(const QString& path, QString* error) const
 {
-    return writeFile(path, models::costReportCsv(m_projectId, m_start, m_end, m_report), error);
+    return widgets::saveBytes(
+        path, models::costReportCsv(m_projectId, m_start, m_end, m_report).toUtf8(), error);
 }
 
 void DashboardPage::chooseExportFile()

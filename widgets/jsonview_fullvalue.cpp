@@ -2,6 +2,7 @@
 // and Save.
 #include "widgets/chatview.h"
 #include "widgets/jsonview.h"
+#include "widgets/savefile.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -14,7 +15,6 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -121,10 +121,9 @@ void FullValueDialog::save()
     const QString path = QFileDialog::getSaveFileName(this, tr("Save value"));
     if (path.isEmpty())
         return;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(m_text.toUtf8()) < 0 || !file.commit())
-        QMessageBox::warning(
-            this, tr("Save value"), tr("Could not save %1: %2").arg(path, file.errorString()));
+    QString error;
+    if (!saveBytes(path, m_text.toUtf8(), &error))
+        QMessageBox::warning(this, tr("Save value"), tr("Could not save %1: %2").arg(path, error));
 }
 
 } // namespace spindle::widgets
