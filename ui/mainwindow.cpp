@@ -145,6 +145,8 @@ void MainWindow::connectPages()
         m_prices, &PricesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
     connect(m_traces, &TracesPage::warning, this,
         [this](const QString& message) { m_banner->showMessage(message); });
+    connect(m_prices, &PricesPage::warning, this,
+        [this](const QString& message) { m_banner->showMessage(message); });
     connect(m_traces, &TracesPage::viewChanged, this,
         [this](const QString& label) { setWindowTitle(tr("%1 — %2 — Spindle").arg(label, m_projectId)); });
     connect(m_traces, &TracesPage::sampleDataRequested, this,

@@ -69,6 +69,7 @@ Q_SIGNALS:
     void loaded(); // defaults, project prices and usage have all arrived (or failed)
     void pricesChanged(); // a project price was added or deleted: costs elsewhere are stale
     void statusMessage(const QString& message);
+    void warning(const QString& message); // for the window's banner
 
 protected:
     void showEvent(QShowEvent* event) override;

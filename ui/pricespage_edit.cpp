@@ -60,13 +60,16 @@ void PricesPage::submitPrice(PriceDialog* dialog, const QJsonObject& costs)
             Q_EMIT pricesChanged();
             refresh();
         },
-        [guard](const net::ApiError& error) {
+        [this, guard, model](const net::ApiError& error) {
+            const QString why = error.httpStatus >= 400 && error.httpStatus < 500
+                ? tr("The server did not accept the price: %1").arg(error.reason)
+                : error.message();
             if (guard)
-                guard->showError(error.httpStatus >= 400 && error.httpStatus < 500
-                        ? QObject::tr("The server did not accept the price: %1").arg(error.reason)
-                        : error.message());
+                guard->showError(why);
+            else // closed while it saved: the failure must not go unseen
+                Q_EMIT warning(tr("The price for %1 was not saved. %2").arg(model, why));
         });
-    m_client->setQuiet(id); // the dialog shows the error, not the window's banner
+    m_client->setQuiet(id); // the dialog (or the page's warning) shows the error, not the banner
 }
 
 void PricesPage::deleteSelectedPrice()

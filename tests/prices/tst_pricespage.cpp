@@ -109,8 +109,8 @@ QJsonObject TestPricesPage::post(const QString& path, const QJsonObject& body)
 {
     QJsonObject answer;
     bool done = false;
-    m_client->post(nullptr, 
-        path, body,
+    m_client->post(
+        nullptr, path, body,
         [&](const QJsonObject& json) {
             answer = json;
             done = true;
@@ -309,6 +309,17 @@ void TestPricesPage::addAndPurgeThroughTheDialog()
     QVERIFY(dialog->isVisible());
     QVERIFY(dialog->grab().save(shot("prices_dialog_error.png")));
     dialog->reject();
+    // The same, with the dialog closed while it saves: the page warns (the window's banner).
+    QSignalSpy warnings(&page, &ui::PricesPage::warning);
+    dialog = page.openAddDialog(QString(300, u'y'));
+    QVERIFY(dialog);
+    dialog->setPriceTexts(u"1"_s, u"2"_s);
+    dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save)->click();
+    QVERIFY(dialog->isBusy());
+    dialog->reject();
+    QTRY_COMPARE_WITH_TIMEOUT(warnings.size(), 1, kWaitMs);
+    QVERIFY2(warnings.first().first().toString().contains(u"1-256 characters"_s),
+        qPrintable(warnings.first().first().toString()));
     QCOMPARE(
         post(u"/cost/query"_s, { { u"project_id"_s, m_project } }).value(u"results"_s).toArray().size(), 1);
 
