@@ -202,6 +202,7 @@ QWidget* ProvidersDialog::buildForm()
 {
     auto* form = new QWidget(this);
     m_save = new QPushButton(tr("&Save"), form);
+    m_save->setObjectName(QStringLiteral("save"));
     m_save->setShortcut(QKeySequence::Save);
     m_save->setToolTip(tr("Save this provider (Ctrl+S)"));
     connect(m_save, &QPushButton::clicked, this, [this] { saveCurrent(); });
@@ -375,20 +376,29 @@ QString ProvidersDialog::saveCurrent()
     reloadList(m_editing);
     setStatus(tr("Saved."), false);
     if (!typedKey.isEmpty()) {
-        m_key->clear();
-        m_store->setKey(m_editing, typedKey, [self = QPointer(this)](bool ok, const QString& keyError) {
-            if (!self)
-                return;
-            if (ok)
-                self->setStatus(tr("Saved. The key is in the system keychain."), false);
-            else
-                self->setStatus(
-                    tr("Saved, but the key could not be stored in the system keychain: %1. Set it in "
-                       "the environment instead, or unlock the keychain and try again.")
-                        .arg(keyError),
-                    true);
-            self->showKeySource();
-        });
+        // The field empties once the keychain has the key; a failed write keeps it (and Save) for
+        // another try.
+        const QString name = m_editing;
+        m_store->setKey(
+            name, typedKey, [self = QPointer(this), name, typedKey](bool ok, const QString& keyError) {
+                if (!self)
+                    return;
+                const bool sameForm = self->m_editing == name && self->m_key->text().trimmed() == typedKey;
+                if (ok) {
+                    self->setStatus(tr("Saved. The key is in the system keychain."), false);
+                    if (sameForm)
+                        self->m_key->clear();
+                } else {
+                    self->setStatus(
+                        tr("Saved, but the key could not be stored in the system keychain: %1. Set it in "
+                           "the environment instead, or unlock the keychain and try again.")
+                            .arg(keyError),
+                        true);
+                    if (sameForm)
+                        self->setDirty(true);
+                }
+                self->showKeySource();
+            });
     } else {
         showKeySource();
     }
@@ -446,10 +456,23 @@ void ProvidersDialog::updateButtons()
 
 void ProvidersDialog::done(int result)
 {
-    // Closing keeps valid edits, like a preferences window; invalid ones are dropped.
-    if (m_dirty)
-        saveCurrent();
+    // Closing keeps valid edits, like a preferences window. Invalid ones are not dropped unasked:
+    // the user fixes them (the dialog stays, with the error) or discards them.
+    if (m_dirty && !saveCurrent().isEmpty() && !confirmDiscard())
+        return;
     QDialog::done(result);
+}
+
+bool ProvidersDialog::confirmDiscard()
+{
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved provider"),
+        tr("The changes to this provider cannot be saved: %1").arg(m_status->text()), QMessageBox::NoButton,
+        this);
+    box.setObjectName(QStringLiteral("discardChanges"));
+    QPushButton* discard = box.addButton(tr("Discard changes"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(box.addButton(tr("Keep editing"), QMessageBox::RejectRole));
+    box.exec();
+    return box.clickedButton() == discard;
 }
 
 } // namespace spindle::ui

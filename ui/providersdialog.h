@@ -58,6 +58,7 @@ private:
     void setDirty(bool dirty);
     void updateButtons();
     void runTest(const net::InferenceProvider& provider);
+    bool confirmDiscard(); // true: the user chose to discard the form's invalid changes
 
     ProviderStore* m_store;
     net::InferenceClient* m_client;

@@ -8,13 +8,17 @@
 #include "ui/providersdialog.h"
 #include "ui/providerstore.h"
 
+#include <QApplication>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 
 using namespace spindle;
@@ -76,6 +80,7 @@ private Q_SLOTS:
     void secretsNeverInSettingsFile();
     void dialogTestConnection();
     void dialogKeepsInvalidDraftAndScreenshot();
+    void closingWithAnInvalidDraftAsks();
 
 private:
     QTemporaryDir m_dir;
@@ -310,7 +315,12 @@ void ProviderStoreTest::secretsNeverInSettingsFile()
     dialog.findChild<QLineEdit*>(QStringLiteral("apiKey"))->setText(QStringLiteral("sk-SECRET-dialog"));
     QCOMPARE(dialog.saveCurrent(), QString());
     QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().contains(QStringLiteral("key")), 20000);
-    QVERIFY(dialog.findChild<QLineEdit*>(QStringLiteral("apiKey"))->text().isEmpty()); // not kept in the form
+    // Stored: the form forgets it. Not stored: the typed key stays, with Save, for another try.
+    auto* keyField = dialog.findChild<QLineEdit*>(QStringLiteral("apiKey"));
+    auto* save = dialog.findChild<QPushButton*>(QStringLiteral("save"));
+    QVERIFY(save);
+    QCOMPARE(keyField->text().isEmpty(), stored);
+    QCOMPARE(save->isEnabled(), !stored);
     const QByteArray text = fileText(m_settings);
     QVERIFY(!text.isEmpty());
     QVERIFY2(!text.contains("SECRET"), text.constData());
@@ -396,6 +406,35 @@ void ProviderStoreTest::dialogKeepsInvalidDraftAndScreenshot()
     QVERIFY(!store.provider(QStringLiteral("vLLM box")));
     QVERIFY(!ProviderStore(m_settings).provider(QStringLiteral("vLLM box")));
     QCOMPARE(dialog.currentName(), QStringLiteral("W&B Inference"));
+}
+
+// Closing the dialog with changes that cannot be saved asks: "Keep editing" leaves it open with the
+// draft as typed, "Discard changes" closes it without saving.
+void ProviderStoreTest::closingWithAnInvalidDraftAsks()
+{
+    ProviderStore store(m_settings);
+    ui::ProvidersDialog dialog(&store);
+    dialog.show();
+    dialog.addProvider(QStringLiteral("Ollama"), QStringLiteral("ftp://x"));
+    const auto answer = [&dialog](const QString& choice) {
+        QTimer::singleShot(0, &dialog, [choice] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box && box->objectName() == QStringLiteral("discardChanges"));
+            QVERIFY2(box->text().contains(QStringLiteral("http://")), qPrintable(box->text()));
+            QVERIFY(box->grab().save(QStringLiteral(PLAYGROUNDUI_SHOT_DIR "/providers_discard.png")));
+            for (QAbstractButton* button : box->buttons())
+                if (button->text() == choice)
+                    button->click();
+        });
+    };
+    answer(QStringLiteral("Keep editing"));
+    dialog.reject();
+    QVERIFY(dialog.isVisible());
+    QCOMPARE(dialog.findChild<QLineEdit*>(QStringLiteral("baseUrl"))->text(), QStringLiteral("ftp://x"));
+    answer(QStringLiteral("Discard changes"));
+    dialog.reject();
+    QVERIFY(!dialog.isVisible());
+    QVERIFY(!store.provider(QStringLiteral("Ollama")));
 }
 
 QTEST_MAIN(ProviderStoreTest)
