@@ -2,6 +2,7 @@
 
 #include "net/credentials.h"
 
+#include <QDir>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSettings>
@@ -95,7 +96,7 @@ void ProviderStore::load()
     m_settings->endGroup();
 }
 
-void ProviderStore::store() const
+QString ProviderStore::store() const
 {
     m_settings->remove(kGroup);
     m_settings->beginGroup(kGroup);
@@ -113,6 +114,13 @@ void ProviderStore::store() const
     m_settings->endArray();
     m_settings->endGroup();
     m_settings->sync();
+    // A settings file that cannot be written (a read-only home, a full disk) would lose the change
+    // at the next start while the dialog said "Saved.".
+    if (m_settings->status() != QSettings::NoError)
+        return tr("The change could not be written to the settings file %1: it will not be there next "
+                  "time Spindle starts.")
+            .arg(QDir::toNativeSeparators(m_settings->fileName()));
+    return {};
 }
 
 QVector<ProviderConfig> ProviderStore::providers() const
@@ -193,9 +201,8 @@ QString ProviderStore::save(const ProviderConfig& input, const QString& oldName)
             if (builtIn.kind == config.kind)
                 builtIn.extraHeaders = config.extraHeaders;
         }
-        store();
         Q_EMIT changed();
-        return {};
+        return store();
     }
     config.kind = ProviderConfig::Kind::Compatible;
     config.baseUrl = normalizedBaseUrl(config.baseUrl);
@@ -217,9 +224,8 @@ QString ProviderStore::save(const ProviderConfig& input, const QString& oldName)
             });
         }
     }
-    store();
     Q_EMIT changed();
-    return {};
+    return store();
 }
 
 bool ProviderStore::remove(const QString& name)

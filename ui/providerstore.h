@@ -104,7 +104,7 @@ Q_SIGNALS:
 
 private:
     void load();
-    void store() const;
+    QString store() const; // empty, or why the settings file could not be written
     void finishResolve(QObject* context, const ProviderConfig& config, const QString& key,
         const QString& source, const ResolveCallback& done);
 

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void dialogTestConnection();
     void dialogKeepsInvalidDraftAndScreenshot();
     void closingWithAnInvalidDraftAsks();
+    void unwritableSettingsSaySo();
 
 private:
     QTemporaryDir m_dir;
@@ -406,6 +407,22 @@ void ProviderStoreTest::dialogKeepsInvalidDraftAndScreenshot()
     QVERIFY(!store.provider(QStringLiteral("vLLM box")));
     QVERIFY(!ProviderStore(m_settings).provider(QStringLiteral("vLLM box")));
     QCOMPARE(dialog.currentName(), QStringLiteral("W&B Inference"));
+}
+
+// A settings file that cannot be written: save() says so instead of passing for saved.
+void ProviderStoreTest::unwritableSettingsSaySo()
+{
+    const QString blocker = m_dir.filePath(QStringLiteral("a-file-not-a-folder"));
+    QFile file(blocker);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    ProviderStore store(blocker + QStringLiteral("/providers.ini"));
+    const QString error =
+        store.save(compatible(QStringLiteral("Ollama"), QStringLiteral("http://127.0.0.1:11434/v1")));
+    QVERIFY2(error.contains(QStringLiteral("settings file")), qPrintable(error));
+    QCOMPARE(ProviderStore(m_settings)
+                 .save(compatible(QStringLiteral("Ollama"), QStringLiteral("http://127.0.0.1:11434/v1"))),
+        QString());
 }
 
 // Closing the dialog with changes that cannot be saved asks: "Keep editing" leaves it open with the
