@@ -216,13 +216,8 @@ QString ProviderStore::save(const ProviderConfig& input, const QString& oldName)
         const QString oldAccount = keychainAccount(it->name);
         *it = config;
         const QString newAccount = keychainAccount(config.name);
-        if (config.hasStoredKey && oldAccount != newAccount) {
-            // The key follows the provider to its new keychain account.
-            net::readKeychainApiKey(oldAccount, [oldAccount, newAccount](const QString& key) {
-                net::writeKeychainApiKey(newAccount, key, [](bool, const QString&) {});
-                net::deleteKeychainApiKey(oldAccount, [](bool, const QString&) {});
-            });
-        }
+        if (config.hasStoredKey && oldAccount != newAccount)
+            moveKey(config.name, oldAccount, newAccount); // the key follows the provider
     }
     Q_EMIT changed();
     return store();
@@ -267,20 +262,45 @@ void ProviderStore::setKey(
     const QString providerName = config->name;
     const bool clearing = key.trimmed().isEmpty();
     auto finished = [self = QPointer(this), providerName, clearing, done](bool ok, const QString& error) {
-        if (self && ok) {
-            for (ProviderConfig& c : self->m_custom) {
-                if (c.name == providerName)
-                    c.hasStoredKey = !clearing;
-            }
-            self->store();
-            Q_EMIT self->changed();
-        }
+        if (self && ok)
+            self->setHasStoredKey(providerName, !clearing);
         done(ok, error);
     };
     if (clearing)
         net::deleteKeychainApiKey(keychainAccount(providerName), std::move(finished));
     else
         net::writeKeychainApiKey(keychainAccount(providerName), key.trimmed(), std::move(finished));
+}
+
+// Read, write, then delete: the old entry goes only once the new one holds the key, so a failed
+// step leaves the key where it was. The provider then claims no stored key, as its new account has
+// none (the old entry is still in the keychain).
+void ProviderStore::moveKey(const QString& name, const QString& fromAccount, const QString& toAccount)
+{
+    net::readKeychainApiKey(
+        fromAccount, [self = QPointer(this), name, fromAccount, toAccount](const QString& key) {
+            if (key.isEmpty()) {
+                if (self)
+                    self->setHasStoredKey(name, false);
+                return;
+            }
+            net::writeKeychainApiKey(toAccount, key, [self, name, fromAccount](bool ok, const QString&) {
+                if (ok)
+                    net::deleteKeychainApiKey(fromAccount, [](bool, const QString&) {});
+                else if (self)
+                    self->setHasStoredKey(name, false);
+            });
+        });
+}
+
+void ProviderStore::setHasStoredKey(const QString& name, bool hasKey)
+{
+    for (ProviderConfig& c : m_custom) {
+        if (c.name == name)
+            c.hasStoredKey = hasKey;
+    }
+    store();
+    Q_EMIT changed();
 }
 
 void ProviderStore::addTransient(const net::InferenceProvider& provider)

@@ -105,6 +105,8 @@ Q_SIGNALS:
 private:
     void load();
     QString store() const; // empty, or why the settings file could not be written
+    void moveKey(const QString& name, const QString& fromAccount, const QString& toAccount);
+    void setHasStoredKey(const QString& name, bool hasKey);
     void finishResolve(QObject* context, const ProviderConfig& config, const QString& key,
         const QString& source, const ResolveCallback& done);
 

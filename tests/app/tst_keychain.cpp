@@ -149,8 +149,24 @@ void TestKeychain::providerKeyOnlyInTheKeychain()
     reopened.setKey(local.name, secret, [&](bool ok, const QString&) { stored = ok; });
     QTRY_VERIFY_WITH_TIMEOUT(stored, 10000);
     QVERIFY(hasEntry(account));
-    QVERIFY(reopened.remove(local.name));
+
+    // A renamed provider's key moves to the new name's entry; the old entry goes once it has.
+    spindle::ui::ProviderConfig renamed = *reopened.provider(local.name);
+    renamed.name = u"Team vLLM"_s;
+    QCOMPARE(reopened.save(renamed, local.name), QString());
+    const QString newAccount = u"spindle-provider/Team vLLM"_s;
     QTRY_VERIFY_WITH_TIMEOUT(!hasEntry(account), 10000);
+    QCOMPARE(readKey(newAccount), secret);
+    QVERIFY(reopened.provider(renamed.name)->hasStoredKey);
+
+    // A key gone from the keychain behind the app's back: a rename claims no key and writes none.
+    QVERIFY(deleteKey(newAccount));
+    spindle::ui::ProviderConfig again = *reopened.provider(renamed.name);
+    again.name = u"Lab vLLM"_s;
+    QCOMPARE(reopened.save(again, renamed.name), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!reopened.provider(again.name)->hasStoredKey, 10000);
+    QVERIFY(!hasEntry(u"spindle-provider/Lab vLLM"_s));
+    QVERIFY(reopened.remove(again.name));
 }
 
 QTEST_MAIN(TestKeychain)
