@@ -320,6 +320,9 @@ void MainWindow::addNavItem(widgets::NavIcon icon, const QString& title, const Q
 void MainWindow::addPlayground(net::TraceClient* client)
 {
     m_providers = new ProviderStore({}, this);
+    // What the providers dialog cannot say itself (closed by then): settings or keys not stored.
+    connect(m_providers, &ProviderStore::storageFailed, this,
+        [this](const QString& message) { m_banner->showMessage(message); });
     auto* inference = new net::InferenceClient(this);
     m_playground = new PlaygroundPage(client, m_providers, inference, this);
     m_catalog = new ModelCatalogPage(m_providers, inference, this);

@@ -82,6 +82,10 @@ ProvidersDialog::ProvidersDialog(ProviderStore* store, net::InferenceClient* cli
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_store, &ProviderStore::storageFailed, this, [this](const QString& message) {
+        m_storageError = message;
+        setStatus(message, true);
+    });
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter, 1);
     layout->addWidget(buttons);
@@ -364,6 +368,7 @@ QString ProvidersDialog::saveCurrent()
 {
     QString error;
     const ProviderConfig config = formConfig(&error);
+    m_storageError.clear(); // set by the store's storageFailed during save()
     if (error.isEmpty())
         error = m_store->save(config, m_editing);
     if (!error.isEmpty()) {
@@ -374,15 +379,24 @@ QString ProvidersDialog::saveCurrent()
     m_editing = config.name;
     setDirty(false);
     reloadList(m_editing);
-    setStatus(tr("Saved."), false);
+    if (m_storageError.isEmpty())
+        setStatus(tr("Saved."), false);
+    else
+        setStatus(m_storageError, true); // in effect now, gone at the next start
     if (!typedKey.isEmpty()) {
         // The field empties once the keychain has the key; a failed write keeps it (and Save) for
         // another try.
         const QString name = m_editing;
-        m_store->setKey(
-            name, typedKey, [self = QPointer(this), name, typedKey](bool ok, const QString& keyError) {
-                if (!self)
+        m_store->setKey(name, typedKey,
+            [self = QPointer(this), store = QPointer(m_store), name, typedKey](
+                bool ok, const QString& keyError) {
+                if (!self) { // closed meanwhile (Close saves): the window says it
+                    if (!ok && store)
+                        Q_EMIT store->storageFailed(
+                            tr("The key for %1 could not be stored in the system keychain: %2")
+                                .arg(name, keyError));
                     return;
+                }
                 const bool sameForm = self->m_editing == name && self->m_key->text().trimmed() == typedKey;
                 if (ok) {
                     self->setStatus(tr("Saved. The key is in the system keychain."), false);

@@ -77,6 +77,7 @@ private:
     QToolButton* m_remove;
     QString m_editing; // the saved name of the provider in the form; empty for a draft
     ProviderConfig::Kind m_kind = ProviderConfig::Kind::Compatible;
+    QString m_storageError; // the store's last storageFailed() message, for saveCurrent()
     bool m_dirty = false;
     bool m_loading = false;
     net::InferenceClient::RequestId m_testId = 0;

@@ -114,8 +114,6 @@ QString ProviderStore::store() const
     m_settings->endArray();
     m_settings->endGroup();
     m_settings->sync();
-    // A settings file that cannot be written (a read-only home, a full disk) would lose the change
-    // at the next start while the dialog said "Saved.".
     if (m_settings->status() != QSettings::NoError)
         return tr("The change could not be written to the settings file %1: it will not be there next "
                   "time Spindle starts.")
@@ -201,8 +199,8 @@ QString ProviderStore::save(const ProviderConfig& input, const QString& oldName)
             if (builtIn.kind == config.kind)
                 builtIn.extraHeaders = config.extraHeaders;
         }
-        Q_EMIT changed();
-        return store();
+        storeAndAnnounce();
+        return {};
     }
     config.kind = ProviderConfig::Kind::Compatible;
     config.baseUrl = normalizedBaseUrl(config.baseUrl);
@@ -216,11 +214,16 @@ QString ProviderStore::save(const ProviderConfig& input, const QString& oldName)
         const QString oldAccount = keychainAccount(it->name);
         *it = config;
         const QString newAccount = keychainAccount(config.name);
+        if (oldAccount != newAccount) {
+            m_renamedTo.remove(config.name); // the name is in use again (renamed back)
+            m_renamedTo.insert(previous, config.name); // a key move under way follows the name
+            m_keyWrites.insert(config.name, m_keyWrites.take(previous));
+        }
         if (config.hasStoredKey && oldAccount != newAccount)
-            moveKey(config.name, oldAccount, newAccount); // the key follows the provider
+            moveKey(config.name, oldAccount); // the key follows the provider
     }
-    Q_EMIT changed();
-    return store();
+    storeAndAnnounce();
+    return {};
 }
 
 bool ProviderStore::remove(const QString& name)
@@ -239,8 +242,7 @@ bool ProviderStore::remove(const QString& name)
     if (it->hasStoredKey)
         net::deleteKeychainApiKey(keychainAccount(it->name), [](bool, const QString&) {});
     m_custom.erase(it);
-    store();
-    Q_EMIT changed();
+    storeAndAnnounce();
     return true;
 }
 
@@ -261,6 +263,7 @@ void ProviderStore::setKey(
     }
     const QString providerName = config->name;
     const bool clearing = key.trimmed().isEmpty();
+    ++m_keyWrites[providerName]; // a key move under way must not put an older key back
     auto finished = [self = QPointer(this), providerName, clearing, done](bool ok, const QString& error) {
         if (self && ok)
             self->setHasStoredKey(providerName, !clearing);
@@ -273,24 +276,41 @@ void ProviderStore::setKey(
 }
 
 // Read, write, then delete: the old entry goes only once the new one holds the key, so a failed
-// step leaves the key where it was. The provider then claims no stored key, as its new account has
-// none (the old entry is still in the keychain).
-void ProviderStore::moveKey(const QString& name, const QString& fromAccount, const QString& toAccount)
+// step leaves the key where it was (the provider then claims none: its new account has none). The
+// key goes to the provider's name when the read is in, which a second rename may have changed; a
+// key set for it meanwhile (a rename with a new key in one Save) wins, and the old entry just goes.
+void ProviderStore::moveKey(const QString& name, const QString& fromAccount)
 {
+    const int writes = m_keyWrites.value(name);
     net::readKeychainApiKey(
-        fromAccount, [self = QPointer(this), name, fromAccount, toAccount](const QString& key) {
-            if (key.isEmpty()) {
-                if (self)
-                    self->setHasStoredKey(name, false);
+        fromAccount, [self = QPointer(this), name, fromAccount, writes](const QString& key) {
+            if (!self)
+                return;
+            const QString now = self->currentName(name);
+            if (self->m_keyWrites.value(now) != writes) {
+                net::deleteKeychainApiKey(fromAccount, [](bool, const QString&) {});
                 return;
             }
-            net::writeKeychainApiKey(toAccount, key, [self, name, fromAccount](bool ok, const QString&) {
-                if (ok)
-                    net::deleteKeychainApiKey(fromAccount, [](bool, const QString&) {});
-                else if (self)
-                    self->setHasStoredKey(name, false);
-            });
+            if (key.isEmpty()) {
+                self->setHasStoredKey(now, false);
+                return;
+            }
+            net::writeKeychainApiKey(
+                self->keychainAccount(now), key, [self, name, fromAccount](bool ok, const QString&) {
+                    if (ok)
+                        net::deleteKeychainApiKey(fromAccount, [](bool, const QString&) {});
+                    if (self)
+                        self->setHasStoredKey(self->currentName(name), ok);
+                });
         });
+}
+
+// `name` after the renames since (A renamed to B, then to C: C).
+QString ProviderStore::currentName(QString name) const
+{
+    for (int hops = 0; m_renamedTo.contains(name) && hops < 64; ++hops)
+        name = m_renamedTo.value(name);
+    return name;
 }
 
 void ProviderStore::setHasStoredKey(const QString& name, bool hasKey)
@@ -299,8 +319,17 @@ void ProviderStore::setHasStoredKey(const QString& name, bool hasKey)
         if (c.name == name)
             c.hasStoredKey = hasKey;
     }
-    store();
+    storeAndAnnounce();
+}
+
+// The change is in effect either way; a settings file that cannot be written (a read-only home, a
+// full disk) would lose it at the next start, which the dialog says (storageFailed).
+void ProviderStore::storeAndAnnounce()
+{
+    const QString error = store();
     Q_EMIT changed();
+    if (!error.isEmpty())
+        Q_EMIT storageFailed(error);
 }
 
 void ProviderStore::addTransient(const net::InferenceProvider& provider)

@@ -2,6 +2,7 @@
 
 #include "net/inferenceclient.h"
 
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
@@ -101,16 +102,21 @@ public:
 
 Q_SIGNALS:
     void changed();
+    void storageFailed(const QString& message); // a change could not be written to the settings file
 
 private:
     void load();
     QString store() const; // empty, or why the settings file could not be written
-    void moveKey(const QString& name, const QString& fromAccount, const QString& toAccount);
+    void storeAndAnnounce(); // store(), then changed() and, if it failed, storageFailed()
+    void moveKey(const QString& name, const QString& fromAccount);
+    QString currentName(QString name) const;
     void setHasStoredKey(const QString& name, bool hasKey);
     void finishResolve(QObject* context, const ProviderConfig& config, const QString& key,
         const QString& source, const ResolveCallback& done);
 
     std::unique_ptr<QSettings> m_settings;
+    QHash<QString, QString> m_renamedTo; // old name -> new name, for key moves under way
+    QHash<QString, int> m_keyWrites; // keys set per provider name, for key moves under way
     QVector<ProviderConfig> m_builtIns;
     QVector<ProviderConfig> m_custom;
     QVector<net::InferenceProvider> m_transient;

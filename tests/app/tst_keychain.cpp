@@ -159,6 +159,28 @@ void TestKeychain::providerKeyOnlyInTheKeychain()
     QCOMPARE(readKey(newAccount), secret);
     QVERIFY(reopened.provider(renamed.name)->hasStoredKey);
 
+    // Renamed twice in a row (the first move still under way): the key ends under the last name.
+    spindle::ui::ProviderConfig twice = *reopened.provider(renamed.name);
+    twice.name = u"Team vLLM 2"_s;
+    QCOMPARE(reopened.save(twice, renamed.name), QString());
+    spindle::ui::ProviderConfig thrice = twice;
+    thrice.name = u"Team vLLM 3"_s;
+    QCOMPARE(reopened.save(thrice, twice.name), QString());
+    const QString thirdAccount = u"spindle-provider/Team vLLM 3"_s;
+    QTRY_VERIFY_WITH_TIMEOUT(!hasEntry(newAccount) && readKey(thirdAccount) == secret, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(reopened.provider(thrice.name)->hasStoredKey, 10000);
+    QVERIFY(!hasEntry(u"spindle-provider/Team vLLM 2"_s));
+    // Renamed with a new key in one Save (what the dialog does): the new key, not the moved one.
+    spindle::ui::ProviderConfig rekeyed = thrice;
+    rekeyed.name = u"Team vLLM"_s;
+    QCOMPARE(reopened.save(rekeyed, thrice.name), QString());
+    bool rekeyDone = false;
+    reopened.setKey(rekeyed.name, u"sk-new-key"_s, [&](bool ok, const QString&) { rekeyDone = ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(rekeyDone && !hasEntry(thirdAccount), 10000);
+    QTest::qWait(200); // a late move would have written by now
+    QCOMPARE(readKey(newAccount), u"sk-new-key"_s);
+    QVERIFY(reopened.provider(rekeyed.name)->hasStoredKey);
+
     // A key gone from the keychain behind the app's back: a rename claims no key and writes none.
     QVERIFY(deleteKey(newAccount));
     spindle::ui::ProviderConfig again = *reopened.provider(renamed.name);

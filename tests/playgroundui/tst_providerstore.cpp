@@ -330,6 +330,21 @@ void ProviderStoreTest::secretsNeverInSettingsFile()
     if (!stored)
         QVERIFY2(dialog.statusText().contains(QStringLiteral("could not be stored")),
             qPrintable(dialog.statusText()));
+
+    // Typed, then the dialog closed (Close saves) before the keychain answered: the store reports
+    // a key it could not keep, for the window's banner.
+    QSignalSpy failed(&store, &ProviderStore::storageFailed);
+    auto* closing = new ui::ProvidersDialog(&store);
+    QVERIFY(closing->selectProvider(QStringLiteral("Ollama")));
+    auto* field = closing->findChild<QLineEdit*>(QStringLiteral("apiKey"));
+    field->setText(QStringLiteral("sk-SECRET-closing"));
+    QCOMPARE(closing->saveCurrent(), QString());
+    delete closing;
+    if (!stored) {
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 20000);
+        QVERIFY2(
+            failed[0][0].toString().contains(QStringLiteral("Ollama")), qPrintable(failed[0][0].toString()));
+    }
 }
 
 void ProviderStoreTest::dialogTestConnection()
@@ -409,7 +424,8 @@ void ProviderStoreTest::dialogKeepsInvalidDraftAndScreenshot()
     QCOMPARE(dialog.currentName(), QStringLiteral("W&B Inference"));
 }
 
-// A settings file that cannot be written: save() says so instead of passing for saved.
+// A settings file that cannot be written: the change is in effect for this session and the store
+// says it is not kept (storageFailed); the dialog shows that instead of "Saved." and goes on.
 void ProviderStoreTest::unwritableSettingsSaySo()
 {
     const QString blocker = m_dir.filePath(QStringLiteral("a-file-not-a-folder"));
@@ -417,12 +433,20 @@ void ProviderStoreTest::unwritableSettingsSaySo()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.close();
     ProviderStore store(blocker + QStringLiteral("/providers.ini"));
-    const QString error =
-        store.save(compatible(QStringLiteral("Ollama"), QStringLiteral("http://127.0.0.1:11434/v1")));
-    QVERIFY2(error.contains(QStringLiteral("settings file")), qPrintable(error));
-    QCOMPARE(ProviderStore(m_settings)
-                 .save(compatible(QStringLiteral("Ollama"), QStringLiteral("http://127.0.0.1:11434/v1"))),
+    QSignalSpy failed(&store, &ProviderStore::storageFailed);
+    QCOMPARE(store.save(compatible(QStringLiteral("Ollama"), QStringLiteral("http://127.0.0.1:11434/v1"))),
         QString());
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed[0][0].toString().contains(QStringLiteral("settings file")),
+        qPrintable(failed[0][0].toString()));
+    QVERIFY(store.provider(QStringLiteral("Ollama")));
+
+    ui::ProvidersDialog dialog(&store);
+    dialog.addProvider(QStringLiteral("vLLM"), QStringLiteral("http://127.0.0.1:8000/v1"));
+    QCOMPARE(dialog.saveCurrent(), QString());
+    QCOMPARE(dialog.currentName(), QStringLiteral("vLLM"));
+    QVERIFY2(dialog.statusText().contains(QStringLiteral("settings file")), qPrintable(dialog.statusText()));
+    QVERIFY(dialog.selectProvider(QStringLiteral("Ollama"))); // not stuck on the saved one
 }
 
 // Closing the dialog with changes that cannot be saved asks: "Keep editing" leaves it open with the
