@@ -124,7 +124,7 @@ void FeedbackPanel::reload()
 }
 
 void FeedbackPanel::create(
-    const QString& type, const QJsonObject& payload, const std::function<void()>& onCreated)
+    const QString& type, const QJsonObject& payload, const std::function<void(bool)>& onAnswer)
 {
     if (m_callId.isEmpty())
         return;
@@ -132,11 +132,17 @@ void FeedbackPanel::create(
         { QStringLiteral("weave_ref"),
             QString::fromStdString(callRefUri(m_projectId.toStdString(), m_callId.toStdString())) },
         { QStringLiteral("feedback_type"), type }, { QStringLiteral("payload"), payload } };
-    m_client->post(this, QStringLiteral("/feedback/create"), body, [this, onCreated](const QJsonObject&) {
-        reload();
-        if (onCreated)
-            onCreated();
-    });
+    m_client->post(
+        this, QStringLiteral("/feedback/create"), body,
+        [this, onAnswer](const QJsonObject&) {
+            reload();
+            if (onAnswer)
+                onAnswer(true);
+        },
+        [onAnswer](const net::ApiError&) { // the window's banner says why
+            if (onAnswer)
+                onAnswer(false);
+        });
 }
 
 void FeedbackPanel::addReaction(const QString& emoji)
@@ -146,14 +152,16 @@ void FeedbackPanel::addReaction(const QString& emoji)
 
 void FeedbackPanel::addNote(const QString& note)
 {
-    if (note.trimmed().isEmpty())
-        return;
-    // The field empties once the server has the note: a failed write (the banner says why) keeps
-    // the text to send again. A note typed meanwhile, or for another call, stays.
-    const QString callId = m_callId;
+    if (note.trimmed().isEmpty() || m_note->isReadOnly() || m_callId.isEmpty())
+        return; // nothing to send, or the note is on its way
+    // The field empties once the server has the note, and is read-only meanwhile (Enter again
+    // would send it twice). A failed write (the window's banner says why) keeps the text to send
+    // again.
+    m_note->setReadOnly(true);
     create(
-        QStringLiteral("wandb.note.1"), { { QStringLiteral("note"), note.trimmed() } }, [this, note, callId] {
-            if (m_callId == callId && m_note->text() == note)
+        QStringLiteral("wandb.note.1"), { { QStringLiteral("note"), note.trimmed() } }, [this](bool created) {
+            m_note->setReadOnly(false);
+            if (created)
                 m_note->clear();
         });
 }

@@ -29,7 +29,9 @@ Q_SIGNALS:
 
 private:
     void reload();
-    void create(const QString& type, const QJsonObject& payload, const std::function<void()>& onCreated = {});
+    // `onAnswer(created)` once the server has answered.
+    void create(
+        const QString& type, const QJsonObject& payload, const std::function<void(bool)>& onAnswer = {});
 
     net::TraceClient* m_client;
     QListWidget* m_list;

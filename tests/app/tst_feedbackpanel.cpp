@@ -1,6 +1,7 @@
 // FeedbackPanel against the real trace server: a note goes to /feedback/create and shows in the
-// list, and the field empties only once the server has it. When the write fails (here the server
-// has gone away) the typed note stays in the field to send again.
+// list, and the field empties only once the server has it (read-only meanwhile, so it is not sent
+// twice). When the write fails (here the server has gone away) the typed note stays in the field
+// to send again.
 #include "apptestutil.h"
 #include "net/traceclient.h"
 #include "ui/feedbackpanel.h"
@@ -42,17 +43,23 @@ void TestFeedbackPanel::noteIsKeptUntilTheServerHasIt()
 
     note->setText(u"looks right"_s);
     panel.addNote(note->text());
-    QTRY_COMPARE_WITH_TIMEOUT(panel.itemCount(), 1, 10000);
-    QVERIFY(panel.findChild<QListWidget*>()->item(0)->text().contains(u"looks right"_s));
+    auto* list = panel.findChild<QListWidget*>();
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().contains(u"looks right"_s), 10000);
     QCOMPARE(note->text(), QString());
+    QVERIFY(!note->isReadOnly());
 
     server.stop();
     QSignalSpy failed(&client, &net::TraceClient::requestFailed);
     note->setText(u"keep me"_s);
     panel.addNote(note->text());
+    // While it is on its way the note cannot be sent twice.
+    QVERIFY(note->isReadOnly());
+    panel.addNote(note->text());
     QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
     QTest::qWait(50);
+    QCOMPARE(failed.size(), 1);
     QCOMPARE(note->text(), u"keep me"_s);
+    QVERIFY(!note->isReadOnly()); // to send again
 }
 
 QTEST_MAIN(TestFeedbackPanel)
