@@ -121,7 +121,9 @@ private:
     void editProviders();
     void loadPresets();
     void savePreset(PlaygroundPane* pane);
-    void writePresets(const QString& project, const QJsonObject& presets, const QString& name);
+    void savePendingPresets();
+    void writePresets(const QString& project, const QJsonObject& presets, const QStringList& names);
+    void presetSaveEnded();
 
     net::TraceClient* m_traceClient;
     ProviderStore* m_providers;
@@ -149,6 +151,9 @@ private:
     QHash<PlaygroundPane*, QMap<int, QJsonObject>> m_replies;
     int m_roundsLeft = 0;
     QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
+    QJsonObject m_pendingPresets; // asked to be saved while a save was under way
+    QString m_pendingPresetsProject;
+    bool m_savingPresets = false;
     PriceTable m_prices; // the shipped table once loaded (on a worker), with the project's prices
     bool m_defaultPricesLoaded = false;
     QList<QMetaObject::Connection> m_syncConnections;

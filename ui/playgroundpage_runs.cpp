@@ -423,50 +423,77 @@ void PlaygroundPage::savePreset(PlaygroundPane* pane)
 }
 
 // Read, add, write: the presets object is read again right before the save, so a preset saved
-// meanwhile from another window or machine, or a first read that failed, loses nothing. A read
-// that fails saves nothing (404 means the project has no presets yet).
+// meanwhile from another window or machine, or a first read that failed, loses nothing. Saves from
+// this page go one at a time (a second read would miss the first's write); those asked for during
+// one go together in the next. A read that fails saves nothing (404: the project has no presets).
 void PlaygroundPage::savePresetAs(PlaygroundPane* pane, const QString& name)
 {
     if (m_projectId.isEmpty()) {
         m_note->setText(tr("Open a project to store presets in."));
         return;
     }
-    const QJsonObject preset { { u"provider"_s, pane->providerName() }, { u"model"_s, pane->model() },
-        { u"settings"_s, pane->settings().toJson() }, { u"system_prompt"_s, pane->systemPrompt() } };
-    const QString project = m_projectId;
+    if (m_pendingPresetsProject != m_projectId)
+        m_pendingPresets = {};
+    m_pendingPresetsProject = m_projectId;
+    m_pendingPresets.insert(name,
+        QJsonObject { { u"provider"_s, pane->providerName() }, { u"model"_s, pane->model() },
+            { u"settings"_s, pane->settings().toJson() }, { u"system_prompt"_s, pane->systemPrompt() } });
+    if (!m_savingPresets)
+        savePendingPresets();
+}
+
+void PlaygroundPage::savePendingPresets()
+{
+    if (m_pendingPresets.isEmpty() || m_pendingPresetsProject.isEmpty())
+        return;
+    m_savingPresets = true;
+    const QString project = std::exchange(m_pendingPresetsProject, {});
+    const QJsonObject adding = std::exchange(m_pendingPresets, {});
     const auto request = m_traceClient->post(
         this, u"/obj/read"_s, presetsRead(project),
-        [this, project, name, preset](const QJsonObject& answer) {
+        [this, project, adding](const QJsonObject& answer) {
             QJsonObject presets = presetsIn(answer);
-            presets.insert(name, preset);
-            writePresets(project, presets, name);
+            for (auto it = adding.begin(); it != adding.end(); ++it)
+                presets.insert(it.key(), it.value());
+            writePresets(project, presets, adding.keys());
         },
-        [this, project, name, preset](const net::ApiError& error) {
+        [this, project, adding](const net::ApiError& error) {
             if (error.httpStatus == 404) {
-                writePresets(project, QJsonObject { { name, preset } }, name);
+                writePresets(project, adding, adding.keys());
                 return;
             }
             if (project == m_projectId)
                 m_note->setText(tr("Preset “%1” was not saved: the project's presets could not be read (%2).")
-                                    .arg(name, error.message()));
+                                    .arg(adding.keys().join(u"”, “"_s), error.message()));
+            presetSaveEnded();
         });
     m_traceClient->setQuiet(request); // the note says it; a missing object is no error here
 }
 
-void PlaygroundPage::writePresets(const QString& project, const QJsonObject& presets, const QString& name)
+void PlaygroundPage::writePresets(
+    const QString& project, const QJsonObject& presets, const QStringList& names)
 {
     const QJsonObject obj { { u"project_id"_s, project }, { u"object_id"_s, kPresetsObjectId },
         { u"val"_s, QJsonObject { { u"presets"_s, presets } } } };
-    m_traceClient->post(this, u"/obj/create"_s, QJsonObject { { u"obj"_s, obj } },
-        [this, presets, name, project](const QJsonObject&) {
-            if (project != m_projectId)
-                return;
-            m_presets = presets;
-            for (PlaygroundPane* p : std::as_const(m_panes))
-                p->setPresetNames(m_presets.keys());
-            m_note->setText(tr("Preset “%1” saved in the project.").arg(name));
-            Q_EMIT presetsChanged();
-        });
+    m_traceClient->post(
+        this, u"/obj/create"_s, QJsonObject { { u"obj"_s, obj } },
+        [this, presets, names, project](const QJsonObject&) {
+            if (project == m_projectId) {
+                m_presets = presets;
+                for (PlaygroundPane* p : std::as_const(m_panes))
+                    p->setPresetNames(m_presets.keys());
+                m_note->setText(tr("Preset “%1” saved in the project.").arg(names.join(u"”, “"_s)));
+                Q_EMIT presetsChanged();
+            }
+            presetSaveEnded();
+        },
+        [this](const net::ApiError&) { presetSaveEnded(); }); // the window's banner says why
+}
+
+void PlaygroundPage::presetSaveEnded()
+{
+    m_savingPresets = false;
+    savePendingPresets(); // those asked for meanwhile
 }
 
 void PlaygroundPage::setRepeatCount(int runs)

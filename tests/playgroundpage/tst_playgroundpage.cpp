@@ -256,6 +256,13 @@ void PlaygroundPageTest::runNTimesAndPresets()
     QCOMPARE(
         storedPresetNames(client), (QStringList { u"cheap and cool"_s, u"from elsewhere"_s, u"third"_s }));
     QCOMPARE(m_page->presetNames(), storedPresetNames(client));
+
+    // Two saves in a row (the second asked for before the first is written) keep both.
+    m_page->savePresetAs(pane, u"fourth"_s);
+    m_page->savePresetAs(other, u"fifth"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->presetNames().contains(u"fifth"_s), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(storedPresetNames(client).contains(u"fourth"_s), 10000);
+    QVERIFY(storedPresetNames(client).contains(u"fifth"_s));
 }
 
 void PlaygroundPageTest::stopKeepsThePartialAnswer()
