@@ -186,8 +186,9 @@ void HttpWorker::flushBatch(Transfer& transfer)
     transfer.batch = {};
 }
 
-// A stream that ended without its last chunk still hands over its whole lines: they are what
-// came, and the table or trace shows them beside the error. A cut line is dropped.
+// A stream that ended without its last chunk still hands over its whole lines before the error:
+// they are what came (the trace view shows them; the calls table keeps a page's first rows and
+// asks for the page again). A cut line is dropped.
 bool HttpWorker::deliverCompleteLines(Transfer& transfer, const QByteArray& tail)
 {
     if (transfer.request.kind != RequestKind::CallStream)
@@ -273,18 +274,27 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
         }
     } else if (answered && (status < 200 || status >= 300)) {
         fail(transfer, status, reasonFromBody(body, status));
-    } else if (!deliverCompleteLines(transfer, body)) {
-        // a malformed line: parseLines has reported it
-    } else if (networkError == QNetworkReply::OperationCanceledError) {
-        fail(transfer, 0, QStringLiteral("the request timed out"));
     } else {
-        const QString what = transfer.delivered > 0 ? QStringLiteral("the stream broke off after %1 rows: %2")
-                                                          .arg(transfer.delivered)
-                                                          .arg(reply->errorString())
-                                                    : reply->errorString();
-        fail(transfer, 0, what); // no complete HTTP answer: the connection broke
+        failUnfinished(transfer, body, reply); // no complete HTTP answer
     }
     m_transfers.remove(id);
+}
+
+// A transfer that timed out or whose connection broke: its whole lines go out first, then the
+// error (a malformed line among them is the error, reported by parseLines).
+void HttpWorker::failUnfinished(Transfer& transfer, const QByteArray& tail, const QNetworkReply* reply)
+{
+    if (!deliverCompleteLines(transfer, tail))
+        return;
+    if (reply->error() == QNetworkReply::OperationCanceledError) {
+        fail(transfer, 0, QStringLiteral("the request timed out"));
+        return;
+    }
+    const QString what = transfer.delivered > 0 ? QStringLiteral("the stream broke off after %1 rows: %2")
+                                                      .arg(transfer.delivered)
+                                                      .arg(reply->errorString())
+                                                : reply->errorString();
+    fail(transfer, 0, what);
 }
 
 } // namespace spindle::net

@@ -62,6 +62,7 @@ private:
     bool parseLines(Transfer& transfer, bool final);
     void flushBatch(Transfer& transfer);
     bool deliverCompleteLines(Transfer& transfer, const QByteArray& tail);
+    void failUnfinished(Transfer& transfer, const QByteArray& tail, const QNetworkReply* reply);
     bool retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error);
     void fail(Transfer& transfer, int status, const QString& reason);
     void finishJson(Transfer& transfer, const QByteArray& body);

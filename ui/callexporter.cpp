@@ -115,8 +115,8 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
         [this] {
             if (m_format != Format::Json || writeOrFail(m_rows ? "\n]\n" : "]\n"))
                 finish(true,
-                    countText(m_rows, tr("Exported 1 call"), tr("Exported %L1 calls"))
-                        + tr(" to %1").arg(QDir::toNativeSeparators(m_file.fileName())));
+                    countText(m_rows, tr("Exported 1 call to %1"), tr("Exported %L1 calls to %2"))
+                        .arg(QDir::toNativeSeparators(m_file.fileName())));
         },
         [this](const net::ApiError& error) { finish(false, tr("Export failed: %1").arg(error.message())); });
     return true;
@@ -183,8 +183,9 @@ void CallExporter::finish(bool ok, const QString& message)
     if (!ok)
         m_file.cancelWriting(); // commit() then drops the temporary file
     if (!m_file.commit() && ok) {
-        Q_EMIT finished(
-            false, tr("Export failed: cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
+        Q_EMIT finished(false,
+            tr("Export failed: cannot write %1: %2")
+                .arg(QDir::toNativeSeparators(m_file.fileName()), m_file.errorString()));
         return;
     }
     Q_EMIT finished(ok, message);

@@ -324,17 +324,22 @@ void TracesPage::exportCalls()
     connect(exporter, &CallExporter::progress, progress,
         [progress](qint64 rows) { progress->setValue(int(rows)); });
     connect(progress, &QProgressDialog::canceled, exporter, &CallExporter::cancel);
+    // A failed export is a warning (the banner stays); done or cancelled, a status message.
     connect(
-        exporter, &CallExporter::finished, this, [this, exporter, progress](bool, const QString& message) {
+        exporter, &CallExporter::finished, this, [this, exporter, progress](bool ok, const QString& message) {
+            const bool failed = !ok && !progress->wasCanceled();
             progress->deleteLater();
             exporter->deleteLater();
-            Q_EMIT statusMessage(message);
+            if (failed)
+                Q_EMIT warning(message);
+            else
+                Q_EMIT statusMessage(message);
         });
     QString error;
     if (!exporter->start(m_controller->query().requestJson(), m_visibleDynamic, format, path, &error)) {
         progress->deleteLater();
         exporter->deleteLater();
-        Q_EMIT statusMessage(error);
+        Q_EMIT warning(error);
     }
 }
 
