@@ -151,8 +151,7 @@ private:
     QHash<PlaygroundPane*, QMap<int, QJsonObject>> m_replies;
     int m_roundsLeft = 0;
     QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
-    QJsonObject m_pendingPresets; // asked to be saved while a save was under way
-    QString m_pendingPresetsProject;
+    QHash<QString, QJsonObject> m_pendingPresets; // by project: asked for while a save was under way
     bool m_savingPresets = false;
     PriceTable m_prices; // the shipped table once loaded (on a worker), with the project's prices
     bool m_defaultPricesLoaded = false;

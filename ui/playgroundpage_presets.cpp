@@ -71,10 +71,7 @@ void PlaygroundPage::savePresetAs(PlaygroundPane* pane, const QString& name)
         m_note->setText(tr("Open a project to store presets in."));
         return;
     }
-    if (m_pendingPresetsProject != m_projectId)
-        m_pendingPresets = {};
-    m_pendingPresetsProject = m_projectId;
-    m_pendingPresets.insert(name,
+    m_pendingPresets[m_projectId].insert(name,
         QJsonObject { { u"provider"_s, pane->providerName() }, { u"model"_s, pane->model() },
             { u"settings"_s, pane->settings().toJson() }, { u"system_prompt"_s, pane->systemPrompt() } });
     if (!m_savingPresets)
@@ -83,11 +80,11 @@ void PlaygroundPage::savePresetAs(PlaygroundPane* pane, const QString& name)
 
 void PlaygroundPage::savePendingPresets()
 {
-    if (m_pendingPresets.isEmpty() || m_pendingPresetsProject.isEmpty())
+    if (m_pendingPresets.isEmpty())
         return;
     m_savingPresets = true;
-    const QString project = std::exchange(m_pendingPresetsProject, {});
-    const QJsonObject adding = std::exchange(m_pendingPresets, {});
+    const QString project = m_pendingPresets.cbegin().key(); // one project per save
+    const QJsonObject adding = m_pendingPresets.take(project);
     const auto request = m_traceClient->post(
         this, u"/obj/read"_s, presetsRead(project),
         [this, project, adding](const QJsonObject& answer) {
