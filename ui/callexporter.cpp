@@ -162,10 +162,13 @@ bool CallExporter::writeOrFail(const QByteArray& bytes)
     const qint64 written = m_file.write(bytes);
     if (written == bytes.size())
         return true;
-    finish(false,
-        tr("Export failed: cannot write %1: %2")
-            .arg(m_file.fileName(), widgets::writeErrorText(m_file, written, bytes.size())));
+    finish(false, cannotWrite(widgets::writeErrorText(m_file, written, bytes.size())));
     return false;
+}
+
+QString CallExporter::cannotWrite(const QString& why) const
+{
+    return tr("Export failed: cannot write %1: %2").arg(QDir::toNativeSeparators(m_file.fileName()), why);
 }
 
 void CallExporter::cancel()
@@ -183,9 +186,7 @@ void CallExporter::finish(bool ok, const QString& message)
     if (!ok)
         m_file.cancelWriting(); // commit() then drops the temporary file
     if (!m_file.commit() && ok) {
-        Q_EMIT finished(false,
-            tr("Export failed: cannot write %1: %2")
-                .arg(QDir::toNativeSeparators(m_file.fileName()), m_file.errorString()));
+        Q_EMIT finished(false, cannotWrite(m_file.errorString()));
         return;
     }
     Q_EMIT finished(ok, message);

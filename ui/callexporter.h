@@ -49,6 +49,7 @@ Q_SIGNALS:
 private:
     void writeRows(const QVector<spindle::Call>& calls);
     bool writeOrFail(const QByteArray& bytes); // false: the export ended as failed
+    QString cannotWrite(const QString& why) const; // "Export failed: cannot write <file>: <why>"
     void finish(bool ok, const QString& message);
     QStringList rowFields(const spindle::Call& call) const;
 

@@ -143,10 +143,8 @@ void MainWindow::connectPages()
     });
     connect(
         m_prices, &PricesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
-    connect(m_traces, &TracesPage::warning, this,
-        [this](const QString& message) { m_banner->showMessage(message); });
-    connect(m_prices, &PricesPage::warning, this,
-        [this](const QString& message) { m_banner->showMessage(message); });
+    connect(m_traces, &TracesPage::warning, this, &MainWindow::showWarning);
+    connect(m_prices, &PricesPage::warning, this, &MainWindow::showWarning);
     connect(m_traces, &TracesPage::viewChanged, this,
         [this](const QString& label) { setWindowTitle(tr("%1 — %2 — Spindle").arg(label, m_projectId)); });
     connect(m_traces, &TracesPage::sampleDataRequested, this,
@@ -274,6 +272,11 @@ void MainWindow::loadProjects()
     m_client->setQuiet(id); // hosted servers have no project list: typing a name still works
 }
 
+void MainWindow::showWarning(const QString& message)
+{
+    m_banner->showMessage(message);
+}
+
 void MainWindow::showStatus(const QString& message, int timeoutMs)
 {
     statusBar()->showMessage(message, timeoutMs);
@@ -321,8 +324,7 @@ void MainWindow::addPlayground(net::TraceClient* client)
 {
     m_providers = new ProviderStore({}, this);
     // What the providers dialog cannot say itself (closed by then): settings or keys not stored.
-    connect(m_providers, &ProviderStore::storageFailed, this,
-        [this](const QString& message) { m_banner->showMessage(message); });
+    connect(m_providers, &ProviderStore::storageFailed, this, &MainWindow::showWarning);
     auto* inference = new net::InferenceClient(this);
     m_playground = new PlaygroundPage(client, m_providers, inference, this);
     m_catalog = new ModelCatalogPage(m_providers, inference, this);

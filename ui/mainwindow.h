@@ -70,6 +70,7 @@ public:
     {
         return m_banner;
     }
+    void showWarning(const QString& message); // in the banner, until dismissed
     void showStatus(const QString& message, int timeoutMs = 5000);
     void loadProjects();
 
