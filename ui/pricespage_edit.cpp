@@ -64,7 +64,7 @@ void PricesPage::submitPrice(PriceDialog* dialog, const QJsonObject& costs)
             const QString why = error.httpStatus >= 400 && error.httpStatus < 500
                 ? tr("The server did not accept the price: %1").arg(error.reason)
                 : error.message();
-            if (guard)
+            if (guard && guard->isVisible()) // a closed dialog lives on until its deferred delete
                 guard->showError(why);
             else // closed while it saved: the failure must not go unseen
                 Q_EMIT warning(tr("The price for %1 was not saved. %2").arg(model, why));
