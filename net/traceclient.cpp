@@ -13,6 +13,13 @@ QString ApiError::message() const
     return QStringLiteral("%1 failed (%2): %3").arg(path).arg(httpStatus).arg(reason);
 }
 
+QString ApiError::brief() const
+{
+    if (httpStatus == 0)
+        return QStringLiteral("the trace server cannot be reached (%1)").arg(reason);
+    return reason.isEmpty() ? QStringLiteral("the server answered %1").arg(httpStatus) : reason;
+}
+
 TraceClient::TraceClient(QObject* parent)
     : QObject(parent)
 {

@@ -27,6 +27,8 @@ struct ApiError
     QString reason; // the server's {"reason"} or a readable description
 
     QString message() const;
+    // Without the request's path, for where the UI already says what was being done (a dialog).
+    QString brief() const;
 };
 
 class HttpWorker;

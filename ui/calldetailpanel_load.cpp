@@ -9,13 +9,13 @@
 #include "widgets/imagestrip.h"
 #include "widgets/jsonview.h"
 #include "widgets/statusdelegate.h"
+#include "widgets/textprompt.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QFutureWatcher>
 #include <QImage>
-#include <QInputDialog>
 #include <QJsonArray>
 #include <QLabel>
 #include <QMessageBox>
@@ -232,19 +232,21 @@ void CallDetailPanel::rename()
 {
     if (m_call.id.isEmpty())
         return;
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename call"),
-        tr("Display name (empty to show the op name):"), QLineEdit::Normal, m_call.displayName, &ok);
-    if (!ok)
-        return;
-    const QString id = m_call.id;
-    const QJsonObject body { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("call_id"), id },
-        { QStringLiteral("display_name"), name } };
-    m_client->post(this, QStringLiteral("/call/update"), body, [this, id](const QJsonObject&) {
-        if (id == m_call.id)
-            loadFullCall();
-        Q_EMIT callChanged(id);
-    });
+    widgets::promptText(this, tr("Rename call"), tr("Display name (empty to show the op name):"),
+        m_call.displayName, widgets::TextPromptDialog::Empty::Allowed,
+        [this, id = m_call.id, project = m_projectId](const QString& name, widgets::PromptReply reply) {
+            const QJsonObject body { { QStringLiteral("project_id"), project },
+                { QStringLiteral("call_id"), id }, { QStringLiteral("display_name"), name } };
+            m_client->post(
+                this, QStringLiteral("/call/update"), body,
+                [this, id, reply](const QJsonObject&) {
+                    reply({});
+                    if (id == m_call.id)
+                        loadFullCall();
+                    Q_EMIT callChanged(id);
+                },
+                [reply](const net::ApiError& error) { reply(error.brief()); });
+        });
 }
 
 void CallDetailPanel::deleteWithDescendants()

@@ -3,6 +3,7 @@
 #include "core/callsquery.h"
 #include "models/costanalysis.h"
 #include "models/dashboardmodel.h"
+#include "widgets/textprompt.h"
 
 #include <QDateTime>
 #include <QWidget>
@@ -42,7 +43,7 @@ public:
 
     void setProject(const QString& projectId);
     // Stores the dashboard's filter as a Traces saved view (asks for a name when none is given).
-    void saveFilterAsView(const QString& label = {});
+    void saveFilterAsView(const QString& label = {}, widgets::PromptReply reply = {});
     // 0 last hour, 1 last day, 2 last week, 3 last month.
     void setRangeIndex(int index);
     // A custom range (UTC), compared with the period of the same length before it.

@@ -17,7 +17,6 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -396,16 +395,14 @@ void DashboardPage::reportWriteError(const QString& title, const QString& path, 
         this, title, tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), error));
 }
 
-void DashboardPage::saveFilterAsView(const QString& label)
+void DashboardPage::saveFilterAsView(const QString& label, widgets::PromptReply reply)
 {
-    QString name = label;
-    if (name.isEmpty()) {
-        bool ok = false;
-        name = QInputDialog::getText(
-            this, tr("Save view"), tr("Name of the new view:"), QLineEdit::Normal, QString(), &ok)
-                   .trimmed();
-        if (!ok || name.isEmpty())
-            return;
+    if (label.isEmpty()) {
+        widgets::promptText(this, tr("Save view"), tr("Name of the new view:"), {},
+            widgets::TextPromptDialog::Empty::Refused,
+            [this](
+                const QString& name, widgets::PromptReply done) { saveFilterAsView(name, std::move(done)); });
+        return;
     }
     // The dashboard's filter (op, status, roots only, chips) becomes a traces view; the time range
     // stays with the dashboard's range picker.
@@ -413,9 +410,18 @@ void DashboardPage::saveFilterAsView(const QString& label)
     state.query = dashboardQuery();
     state.query.projectId.clear();
     const QJsonObject body = savedViewCreateRequest(
-        m_projectId, newSavedViewId(QDateTime::currentDateTimeUtc()), name, definitionFromState(state));
-    m_client->post(this, QStringLiteral("/obj/create"), body,
-        [this, name](const QJsonObject&) { Q_EMIT viewSaved(name); });
+        m_projectId, newSavedViewId(QDateTime::currentDateTimeUtc()), label, definitionFromState(state));
+    m_client->post(
+        this, QStringLiteral("/obj/create"), body,
+        [this, label, reply](const QJsonObject&) {
+            if (reply)
+                reply({});
+            Q_EMIT viewSaved(label);
+        },
+        [reply](const net::ApiError& error) {
+            if (reply)
+                reply(error.brief());
+        });
 }
 
 } // namespace spindle::ui

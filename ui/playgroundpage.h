@@ -6,6 +6,7 @@
 #include "net/inferenceclient.h"
 #include "net/traceclient.h"
 #include "ui/playgroundpane.h"
+#include "widgets/textprompt.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -78,8 +79,8 @@ public:
     void setRepeatCount(int runs); // "Run × N"
     void reloadPrices(); // after the project's prices changed (estimates when logging is off)
     // Stores the pane's provider, model, settings and system prompt under `name` in the project
-    // (one object, SpindlePlaygroundPresets, a new version per save).
-    void savePresetAs(PlaygroundPane* pane, const QString& name);
+    // (one object, SpindlePlaygroundPresets, a new version per save); `reply` hears how it ended.
+    void savePresetAs(PlaygroundPane* pane, const QString& name, widgets::PromptReply reply = {});
     void applyPreset(PlaygroundPane* pane, const QString& name);
     QStringList presetNames() const
     {
@@ -122,8 +123,13 @@ private:
     void loadPresets();
     void savePreset(PlaygroundPane* pane);
     void savePendingPresets();
-    void writePresets(const QString& project, const QJsonObject& presets, const QStringList& names);
-    void presetSaveEnded();
+    struct PresetSave
+    {
+        QJsonObject adding; // name -> preset
+        QList<widgets::PromptReply> replies;
+    };
+    void writePresets(const QString& project, const QJsonObject& presets, const PresetSave& save);
+    void presetSaveEnded(const PresetSave& save, const QString& error);
 
     net::TraceClient* m_traceClient;
     ProviderStore* m_providers;
@@ -151,7 +157,7 @@ private:
     QHash<PlaygroundPane*, QMap<int, QJsonObject>> m_replies;
     int m_roundsLeft = 0;
     QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
-    QHash<QString, QJsonObject> m_pendingPresets; // by project: asked for while a save was under way
+    QHash<QString, PresetSave> m_pendingPresets; // by project: asked for while a save was under way
     bool m_savingPresets = false;
     PriceTable m_prices; // the shipped table once loaded (on a worker), with the project's prices
     bool m_defaultPricesLoaded = false;

@@ -3,9 +3,9 @@
 #include "ui/playgroundpage.h"
 #include "ui/playgroundpane.h"
 
-#include <QInputDialog>
 #include <QJsonObject>
 #include <QLabel>
+#include <QPointer>
 
 namespace spindle::ui {
 
@@ -53,27 +53,32 @@ void PlaygroundPage::savePreset(PlaygroundPane* pane)
         savePresetAs(pane, {}); // says why not
         return;
     }
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Save preset"),
-        tr("Name for %1 with these settings:").arg(pane->model()), QLineEdit::Normal, pane->model(), &ok)
-                             .trimmed();
-    if (ok && !name.isEmpty())
-        savePresetAs(pane, name);
+    widgets::promptText(this, tr("Save preset"), tr("Name for %1 with these settings:").arg(pane->model()),
+        pane->model(), widgets::TextPromptDialog::Empty::Refused,
+        [this, pane = QPointer<PlaygroundPane>(pane)](const QString& name, widgets::PromptReply reply) {
+            if (!pane)
+                reply(tr("its pane was closed"));
+            else
+                savePresetAs(pane, name, std::move(reply));
+        });
 }
 
 // Read, add, write: the presets object is read again right before the save, so a preset saved
 // meanwhile from another window or machine, or a first read that failed, loses nothing. Saves from
 // this page go one at a time (a second read would miss the first's write); those asked for during
 // one go together in the next. A read that fails saves nothing (404: the project has no presets).
-void PlaygroundPage::savePresetAs(PlaygroundPane* pane, const QString& name)
+void PlaygroundPage::savePresetAs(PlaygroundPane* pane, const QString& name, widgets::PromptReply reply)
 {
     if (m_projectId.isEmpty()) {
         m_note->setText(tr("Open a project to store presets in."));
         return;
     }
-    m_pendingPresets[m_projectId].insert(name,
+    PresetSave& pending = m_pendingPresets[m_projectId];
+    pending.adding.insert(name,
         QJsonObject { { u"provider"_s, pane->providerName() }, { u"model"_s, pane->model() },
             { u"settings"_s, pane->settings().toJson() }, { u"system_prompt"_s, pane->systemPrompt() } });
+    if (reply)
+        pending.replies.append(std::move(reply));
     if (!m_savingPresets)
         savePendingPresets();
 }
@@ -84,50 +89,53 @@ void PlaygroundPage::savePendingPresets()
         return;
     m_savingPresets = true;
     const QString project = m_pendingPresets.cbegin().key(); // one project per save
-    const QJsonObject adding = m_pendingPresets.take(project);
+    const PresetSave save = m_pendingPresets.take(project);
     const auto request = m_traceClient->post(
         this, u"/obj/read"_s, presetsRead(project),
-        [this, project, adding](const QJsonObject& answer) {
+        [this, project, save](const QJsonObject& answer) {
             QJsonObject presets = presetsIn(answer);
-            for (auto it = adding.begin(); it != adding.end(); ++it)
+            for (auto it = save.adding.begin(); it != save.adding.end(); ++it)
                 presets.insert(it.key(), it.value());
-            writePresets(project, presets, adding.keys());
+            writePresets(project, presets, save);
         },
-        [this, project, adding](const net::ApiError& error) {
+        [this, project, save](const net::ApiError& error) {
             if (error.httpStatus == 404) {
-                writePresets(project, adding, adding.keys());
+                writePresets(project, save.adding, save);
                 return;
             }
+            const QString why = tr("the project's presets could not be read: %1").arg(error.brief());
             if (project == m_projectId)
-                m_note->setText(tr("Preset “%1” was not saved: the project's presets could not be read (%2).")
-                                    .arg(adding.keys().join(u"”, “"_s), error.message()));
-            presetSaveEnded();
+                m_note->setText(
+                    tr("Preset “%1” was not saved: %2.").arg(save.adding.keys().join(u"”, “"_s), why));
+            presetSaveEnded(save, why);
         });
     m_traceClient->setQuiet(request); // the note says it; a missing object is no error here
 }
 
-void PlaygroundPage::writePresets(
-    const QString& project, const QJsonObject& presets, const QStringList& names)
+void PlaygroundPage::writePresets(const QString& project, const QJsonObject& presets, const PresetSave& save)
 {
     const QJsonObject obj { { u"project_id"_s, project }, { u"object_id"_s, kPresetsObjectId },
         { u"val"_s, QJsonObject { { u"presets"_s, presets } } } };
     m_traceClient->post(
         this, u"/obj/create"_s, QJsonObject { { u"obj"_s, obj } },
-        [this, presets, names, project](const QJsonObject&) {
+        [this, presets, save, project](const QJsonObject&) {
             if (project == m_projectId) {
                 m_presets = presets;
                 for (PlaygroundPane* p : std::as_const(m_panes))
                     p->setPresetNames(m_presets.keys());
-                m_note->setText(tr("Preset “%1” saved in the project.").arg(names.join(u"”, “"_s)));
+                m_note->setText(
+                    tr("Preset “%1” saved in the project.").arg(save.adding.keys().join(u"”, “"_s)));
                 Q_EMIT presetsChanged();
             }
-            presetSaveEnded();
+            presetSaveEnded(save, {});
         },
-        [this](const net::ApiError&) { presetSaveEnded(); }); // the window's banner says why
+        [this, save](const net::ApiError& error) { presetSaveEnded(save, error.brief()); }); // and the banner
 }
 
-void PlaygroundPage::presetSaveEnded()
+void PlaygroundPage::presetSaveEnded(const PresetSave& save, const QString& error)
 {
+    for (const widgets::PromptReply& reply : save.replies)
+        reply(error);
     m_savingPresets = false;
     savePendingPresets(); // those asked for meanwhile
 }

@@ -5,7 +5,6 @@
 
 #include <QDialog>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QJsonArray>
 #include <QKeyEvent>
 #include <QLineEdit>
@@ -228,12 +227,15 @@ void SavedViewsBar::updateModified()
 }
 
 void SavedViewsBar::writeView(const QString& objectId, const QString& label, const QJsonObject& definition,
-    const TracesViewState& state)
+    const TracesViewState& state, widgets::PromptReply reply)
 {
     const QJsonObject body = savedViewCreateRequest(m_projectId, objectId, label, definition);
     const QString project = m_projectId;
-    m_client->post(this, QStringLiteral("/obj/create"), body,
-        [this, project, objectId, label, definition, state](const QJsonObject& json) {
+    m_client->post(
+        this, QStringLiteral("/obj/create"), body,
+        [this, project, objectId, label, definition, state, reply](const QJsonObject& json) {
+            if (reply)
+                reply({});
             storeWidths(project, objectId, state.columnWidths);
             if (project != m_projectId)
                 return;
@@ -251,6 +253,10 @@ void SavedViewsBar::writeView(const QString& objectId, const QString& label, con
             Q_EMIT currentViewChanged(label);
             Q_EMIT message(tr("Saved view “%1”").arg(label));
             reload();
+        },
+        [reply](const net::ApiError& error) {
+            if (reply)
+                reply(error.brief());
         });
 }
 
@@ -264,39 +270,33 @@ void SavedViewsBar::save()
     writeView(m_current.objectId, m_current.label, definitionFromState(state, m_current.definition), state);
 }
 
-void SavedViewsBar::saveAsNew(const QString& label)
+void SavedViewsBar::saveAsNew(const QString& label, widgets::PromptReply reply)
 {
-    QString name = label;
-    if (name.isEmpty()) {
-        bool ok = false;
-        name = QInputDialog::getText(
-            m_page, tr("Save view"), tr("Name of the new view:"), QLineEdit::Normal, QString(), &ok)
-                   .trimmed();
-        if (!ok || name.isEmpty())
-            return;
+    if (label.isEmpty()) {
+        widgets::promptText(m_page, tr("Save view"), tr("Name of the new view:"), {},
+            widgets::TextPromptDialog::Empty::Refused,
+            [this](const QString& name, widgets::PromptReply done) { saveAsNew(name, std::move(done)); });
+        return;
     }
     // Weave's UI starts a copy from the current definition, so keys Spindle does not know survive.
     const TracesViewState state = m_page->currentState();
-    writeView(newSavedViewId(QDateTime::currentDateTimeUtc()), name,
-        definitionFromState(state, m_current.definition), state);
+    writeView(newSavedViewId(QDateTime::currentDateTimeUtc()), label,
+        definitionFromState(state, m_current.definition), state, std::move(reply));
 }
 
-void SavedViewsBar::rename(const QString& label)
+void SavedViewsBar::rename(const QString& label, widgets::PromptReply reply)
 {
     if (m_current.objectId.isEmpty())
         return;
-    QString name = label;
-    if (name.isEmpty()) {
-        bool ok = false;
-        name = QInputDialog::getText(
-            m_page, tr("Rename view"), tr("New name:"), QLineEdit::Normal, m_current.label, &ok)
-                   .trimmed();
-        if (!ok || name.isEmpty())
-            return;
+    if (label.isEmpty()) {
+        widgets::promptText(m_page, tr("Rename view"), tr("New name:"), m_current.label,
+            widgets::TextPromptDialog::Empty::Refused,
+            [this](const QString& name, widgets::PromptReply done) { rename(name, std::move(done)); });
+        return;
     }
     // A rename is a new version of the same object, with the definition as it was saved; unsaved
     // changes stay unsaved (the baseline is the saved state).
-    writeView(m_current.objectId, name, m_current.definition, m_baseline);
+    writeView(m_current.objectId, label, m_current.definition, m_baseline, std::move(reply));
 }
 
 void SavedViewsBar::remove(bool confirm)

@@ -2,6 +2,7 @@
 
 #include "core/savedview.h"
 #include "net/traceclient.h"
+#include "widgets/textprompt.h"
 
 #include <QWidget>
 
@@ -41,8 +42,9 @@ public:
     void loadView(const QString& objectId);
     void loadDefault();
     void save(); // update the current view, or save as new when it is the default
-    void saveAsNew(const QString& label = {});
-    void rename(const QString& label = {});
+    // Without a label these ask for one (widgets::promptText); `reply` hears how the write ended.
+    void saveAsNew(const QString& label = {}, widgets::PromptReply reply = {});
+    void rename(const QString& label = {}, widgets::PromptReply reply = {});
     void remove(bool confirm = true);
     void revert();
     void openSwitcher();
@@ -57,7 +59,7 @@ private:
     void buildMenu();
     // Writes a new version; `state` is what the page shows of it once saved.
     void writeView(const QString& objectId, const QString& label, const QJsonObject& definition,
-        const spindle::TracesViewState& state);
+        const spindle::TracesViewState& state, widgets::PromptReply reply = {});
     void updateModified();
     void setCurrent(const spindle::SavedView& view);
     void onPartsDropped(const QStringList& columns, const QStringList& ops);

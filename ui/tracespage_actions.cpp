@@ -6,10 +6,10 @@
 #include "ui/counttext.h"
 #include "ui/tracespage.h"
 #include "widgets/frozentableview.h"
+#include "widgets/textprompt.h"
 
 #include <QApplication>
 #include <QClipboard>
-#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageBox>
@@ -49,17 +49,20 @@ void TracesPage::renameCurrent()
     const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
     if (!call)
         return;
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename call"),
-        tr("Display name (empty to show the op name again):"), QLineEdit::Normal, call->displayName, &ok);
-    if (!ok)
-        return;
-    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
-        { QStringLiteral("call_id"), call->id }, { QStringLiteral("display_name"), name } };
-    m_client->post(this, QStringLiteral("/call/update"), body, [this](const QJsonObject&) {
-        m_model->invalidatePages();
-        Q_EMIT statusMessage(tr("Renamed"));
-    });
+    widgets::promptText(this, tr("Rename call"), tr("Display name (empty to show the op name again):"),
+        call->displayName, widgets::TextPromptDialog::Empty::Allowed,
+        [this, id = call->id, project = m_projectId](const QString& name, widgets::PromptReply reply) {
+            const QJsonObject body { { QStringLiteral("project_id"), project },
+                { QStringLiteral("call_id"), id }, { QStringLiteral("display_name"), name } };
+            m_client->post(
+                this, QStringLiteral("/call/update"), body,
+                [this, reply](const QJsonObject&) {
+                    reply({});
+                    m_model->invalidatePages();
+                    Q_EMIT statusMessage(tr("Renamed"));
+                },
+                [reply](const net::ApiError& error) { reply(error.brief()); });
+        });
 }
 
 void TracesPage::deleteSelected()

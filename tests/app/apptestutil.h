@@ -102,14 +102,14 @@ public:
     InProcessServer(const InProcessServer&) = delete;
     InProcessServer& operator=(const InProcessServer&) = delete;
 
-    // Empty on success, else what went wrong.
-    QString start()
+    // Empty on success, else what went wrong. `port` 0 takes a free one.
+    QString start(int port = 0)
     {
         if (!m_dir.isValid())
             return QStringLiteral("no temporary directory");
         server::ServerOptions options;
         options.host = "127.0.0.1";
-        options.port = 0;
+        options.port = port;
         options.dataDir = m_dir.filePath(QStringLiteral("data")).toStdString();
         options.apiKey = m_apiKey.toStdString();
         try {
@@ -125,6 +125,15 @@ public:
         if (m_server)
             m_server->stop();
         m_server.reset();
+    }
+    bool isRunning() const
+    {
+        return m_server != nullptr;
+    }
+    // The same server again after stop(): same port, same data.
+    QString restart()
+    {
+        return start(m_port);
     }
     int port() const
     {
