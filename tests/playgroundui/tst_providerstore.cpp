@@ -457,23 +457,36 @@ void ProviderStoreTest::closingWithAnInvalidDraftAsks()
     ui::ProvidersDialog dialog(&store);
     dialog.show();
     dialog.addProvider(QStringLiteral("Ollama"), QStringLiteral("ftp://x"));
-    const auto answer = [&dialog](const QString& choice) {
-        QTimer::singleShot(0, &dialog, [choice] {
+    // The question box runs its own event loop: the timer answers it, and the test checks afterwards
+    // what it saw, so that a wrong box is still closed rather than waited on.
+    QString asked;
+    const auto answer = [&dialog, &asked](const QString& choice) {
+        asked.clear();
+        QTimer::singleShot(0, &dialog, [choice, &asked] {
             auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-            QVERIFY(box && box->objectName() == QStringLiteral("discardChanges"));
-            QVERIFY2(box->text().contains(QStringLiteral("http://")), qPrintable(box->text()));
-            QVERIFY(box->grab().save(QStringLiteral(PLAYGROUNDUI_SHOT_DIR "/providers_discard.png")));
+            if (!box)
+                return; // no question: reject() has returned already
+            asked = box->objectName() + u'|' + box->text();
+            box->grab().save(QStringLiteral(PLAYGROUNDUI_SHOT_DIR "/providers_discard.png"));
+            QAbstractButton* chosen = nullptr;
             for (QAbstractButton* button : box->buttons())
                 if (button->text() == choice)
-                    button->click();
+                    chosen = button;
+            if (chosen)
+                chosen->click();
+            else
+                box->reject();
         });
     };
     answer(QStringLiteral("Keep editing"));
     dialog.reject();
+    QVERIFY2(asked.startsWith(QStringLiteral("discardChanges|")), qPrintable(asked));
+    QVERIFY2(asked.contains(QStringLiteral("http://")), qPrintable(asked));
     QVERIFY(dialog.isVisible());
     QCOMPARE(dialog.findChild<QLineEdit*>(QStringLiteral("baseUrl"))->text(), QStringLiteral("ftp://x"));
     answer(QStringLiteral("Discard changes"));
     dialog.reject();
+    QVERIFY2(asked.startsWith(QStringLiteral("discardChanges|")), qPrintable(asked));
     QVERIFY(!dialog.isVisible());
     QVERIFY(!store.provider(QStringLiteral("Ollama")));
 }

@@ -75,6 +75,11 @@ private:
     void ingest(const QString& project);
     QJsonObject post(const QString& path, const QJsonObject& body);
     QLineEdit* field(ui::PriceDialog* dialog, const QString& placeholder);
+    // The steps of addAndPurgeThroughTheDialog, in order, on one page.
+    void searchTheDefaults(ui::PricesPage& page, QSignalSpy& changed);
+    void addAPriceForTheLocalModel(ui::PricesPage& page, QSignalSpy& changed);
+    void refusedPriceWritesNothing(ui::PricesPage& page, QSignalSpy& changed);
+    void purgeWithConfirmation(ui::PricesPage& page, QSignalSpy& changed);
 
     apptest::InProcessServer m_server;
     std::unique_ptr<net::TraceClient> m_client;
@@ -226,7 +231,16 @@ void TestPricesPage::addAndPurgeThroughTheDialog()
     page.setProject(m_project);
     QVERIFY(page.isLoading());
     QVERIFY(loaded.wait(kWaitMs));
+    for (const auto step : { &TestPricesPage::searchTheDefaults, &TestPricesPage::addAPriceForTheLocalModel,
+             &TestPricesPage::refusedPriceWritesNothing, &TestPricesPage::purgeWithConfirmation }) {
+        (this->*step)(page, changed);
+        if (QTest::currentTestFailed())
+            return;
+    }
+}
 
+void TestPricesPage::searchTheDefaults(ui::PricesPage& page, QSignalSpy&)
+{
     // The default table: every shipped row, searchable.
     auto* defaultsView = page.findChild<QTableView*>(u"defaultPrices"_s);
     QVERIFY(defaultsView);
@@ -243,7 +257,10 @@ void TestPricesPage::addAndPurgeThroughTheDialog()
     page.setDefaultsFilter(u"gpt-4o-mini"_s + QChar(0xD83D));
     QCOMPARE(defaultsView->model()->rowCount(), matches);
     page.setDefaultsFilter(QString());
+}
 
+void TestPricesPage::addAPriceForTheLocalModel(ui::PricesPage& page, QSignalSpy& changed)
+{
     // The sample usage has a local model with no price; priced models are not listed.
     QVERIFY(listsUnpriced(page, kLocalModel));
     QVERIFY(!listsUnpriced(page, u"gpt-4o"_s));
@@ -297,9 +314,12 @@ void TestPricesPage::addAndPurgeThroughTheDialog()
     QVERIFY(!listsUnpriced(page, kLocalModel));
     QVERIFY(page.unpricedModels().isEmpty());
     QVERIFY(page.priceTable().priceFor(kLocalModel, QDateTime::currentDateTimeUtc()));
+}
 
+void TestPricesPage::refusedPriceWritesNothing(ui::PricesPage& page, QSignalSpy&)
+{
     // A server error (model id too long) is shown in the dialog and nothing is written.
-    dialog = page.openAddDialog(QString(300, u'x'));
+    ui::PriceDialog* dialog = page.openAddDialog(QString(300, u'x'));
     QVERIFY(dialog);
     dialog->setPriceTexts(u"1"_s, u"2"_s);
     dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save)->click();
@@ -332,7 +352,12 @@ void TestPricesPage::addAndPurgeThroughTheDialog()
     QVERIFY(allPriced);
     QTest::qWait(50);
     QVERIFY(page.grab().save(shot("prices_page.png")));
+}
 
+void TestPricesPage::purgeWithConfirmation(ui::PricesPage& page, QSignalSpy& changed)
+{
+    auto* customView = page.findChild<QTableView*>(u"projectPrices"_s);
+    QVERIFY(customView);
     // Delete with confirmation: Cancel keeps it, Delete purges it and the model is unpriced again.
     customView->selectRow(0);
     page.deleteSelectedPrice();
