@@ -94,7 +94,8 @@ void AppSession::connectRemote(const ui::ConnectionProfile& profile)
     }
     // Last, the OS keychain (asynchronous); without a key, hosted Weave answers 401 and says so.
     net::readKeychainApiKey(profile.keychainAccount(),
-        [this, url = profile.url, description](const QString& found) { useServer(url, description, found); });
+        [this, url = profile.url, description](
+            const QString& found, const QString&) { useServer(url, description, found); });
 }
 
 void AppSession::startLocal()

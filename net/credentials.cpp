@@ -41,14 +41,18 @@ QString apiKeyFromNetrc(const QString& host, const QString& netrcPath)
     return {};
 }
 
-void readKeychainApiKey(const QString& account, std::function<void(const QString& key)> done)
+void readKeychainApiKey(
+    const QString& account, std::function<void(const QString& key, const QString& error)> done)
 {
     auto* job = new QKeychain::ReadPasswordJob(kKeychainService);
     job->setAutoDelete(true);
     job->setKey(account);
     QObject::connect(job, &QKeychain::Job::finished, [done](QKeychain::Job* finished) {
         auto* read = static_cast<QKeychain::ReadPasswordJob*>(finished);
-        done(read->error() == QKeychain::NoError ? read->textData() : QString());
+        if (read->error() == QKeychain::NoError)
+            done(read->textData(), {});
+        else
+            done({}, read->error() == QKeychain::EntryNotFound ? QString() : read->errorString());
     });
     job->start();
 }

@@ -13,8 +13,11 @@ QString apiKeyFromEnvironment();
 inline constexpr char kWandbApiHost[] = "api.wandb.ai";
 QString apiKeyFromNetrc(const QString& host, const QString& netrcPath = {});
 
-// The OS keychain (QtKeychain), asynchronous: the callback runs on the caller's thread.
-void readKeychainApiKey(const QString& account, std::function<void(const QString& key)> done);
+// The OS keychain (QtKeychain), asynchronous: the callback runs on the caller's thread. A read
+// gives the key, or an empty key with an empty error when the account has none, or the keychain's
+// error (locked, refused, no keychain service).
+void readKeychainApiKey(
+    const QString& account, std::function<void(const QString& key, const QString& error)> done);
 void writeKeychainApiKey(
     const QString& account, const QString& key, std::function<void(bool ok, const QString& error)> done);
 // Removes the entry; an account that has none is not an error.

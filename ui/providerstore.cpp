@@ -276,14 +276,15 @@ void ProviderStore::setKey(
 }
 
 // Read, write, then delete: the old entry goes only once the new one holds the key, so a failed
-// step leaves the key where it was (the provider then claims none: its new account has none). The
-// key goes to the provider's name when the read is in, which a second rename may have changed; a
-// key set for it meanwhile (a rename with a new key in one Save) wins, and the old entry just goes.
+// step leaves the key where it was; the provider then claims none (its new account has none), and
+// the window's banner says so. The key goes to the provider's name when the read is in, which a
+// second rename may have changed; a key set for it meanwhile (a rename with a new key in one Save)
+// wins, and the old entry just goes.
 void ProviderStore::moveKey(const QString& name, const QString& fromAccount)
 {
     const int writes = m_keyWrites.value(name);
-    net::readKeychainApiKey(
-        fromAccount, [self = QPointer(this), name, fromAccount, writes](const QString& key) {
+    net::readKeychainApiKey(fromAccount,
+        [self = QPointer(this), name, fromAccount, writes](const QString& key, const QString& readError) {
             if (!self)
                 return;
             const QString now = self->currentName(name);
@@ -293,16 +294,28 @@ void ProviderStore::moveKey(const QString& name, const QString& fromAccount)
             }
             if (key.isEmpty()) {
                 self->setHasStoredKey(now, false);
+                if (!readError.isEmpty())
+                    self->reportKeyNotMoved(now, readError);
                 return;
             }
-            net::writeKeychainApiKey(
-                self->keychainAccount(now), key, [self, name, fromAccount](bool ok, const QString&) {
+            net::writeKeychainApiKey(self->keychainAccount(now), key,
+                [self, name, fromAccount](bool ok, const QString& writeError) {
                     if (ok)
                         net::deleteKeychainApiKey(fromAccount, [](bool, const QString&) {});
-                    if (self)
-                        self->setHasStoredKey(self->currentName(name), ok);
+                    if (!self)
+                        return;
+                    self->setHasStoredKey(self->currentName(name), ok);
+                    if (!ok)
+                        self->reportKeyNotMoved(self->currentName(name), writeError);
                 });
         });
+}
+
+void ProviderStore::reportKeyNotMoved(const QString& name, const QString& error)
+{
+    Q_EMIT storageFailed(tr("The API key of “%1” could not be moved to its new name: %2. It is still in the "
+                            "keychain under the old name; enter it again for “%1”.")
+                             .arg(name, error));
 }
 
 // `name` after the renames since (A renamed to B, then to C: C).
@@ -421,7 +434,8 @@ void ProviderStore::resolve(QObject* context, const QString& name, ResolveCallba
         return;
     }
     net::readKeychainApiKey(keychainAccount(config.name),
-        [self = QPointer(this), context = QPointer(context), config, done](const QString& found) {
+        [self = QPointer(this), context = QPointer(context), config, done](
+            const QString& found, const QString&) {
             if (self && context)
                 self->finishResolve(context, config, found.trimmed(),
                     found.trimmed().isEmpty() ? QString() : kKeychainSource, done);

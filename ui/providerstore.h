@@ -102,12 +102,14 @@ public:
 
 Q_SIGNALS:
     void changed();
-    void storageFailed(const QString& message); // a change could not be written to the settings file
+    // A change could not be written to the settings file, or a key kept (the keychain refused it).
+    void storageFailed(const QString& message);
 
 private:
     void load();
     QString store() const; // empty, or why the settings file could not be written
     void storeAndAnnounce(); // store(), then changed() and, if it failed, storageFailed()
+    void reportKeyNotMoved(const QString& name, const QString& error); // storageFailed()
     void moveKey(const QString& name, const QString& fromAccount);
     QString currentName(QString name) const;
     void setHasStoredKey(const QString& name, bool hasKey);

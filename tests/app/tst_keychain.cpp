@@ -67,7 +67,7 @@ QString readKey(const QString& account)
 {
     bool done = false;
     QString key;
-    spindle::net::readKeychainApiKey(account, [&](const QString& value) {
+    spindle::net::readKeychainApiKey(account, [&](const QString& value, const QString&) {
         key = value;
         done = true;
     });

@@ -5,6 +5,7 @@
 // without the key landing anywhere else.
 
 #include "modelsserver.h"
+#include "net/credentials.h"
 #include "ui/providersdialog.h"
 #include "ui/providerstore.h"
 
@@ -15,6 +16,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -82,6 +84,7 @@ private Q_SLOTS:
     void dialogKeepsInvalidDraftAndScreenshot();
     void closingWithAnInvalidDraftAsks();
     void unwritableSettingsSaySo();
+    void keyNotMovedIsReported();
 
 private:
     QTemporaryDir m_dir;
@@ -489,6 +492,47 @@ void ProviderStoreTest::closingWithAnInvalidDraftAsks()
     QVERIFY2(asked.startsWith(QStringLiteral("discardChanges|")), qPrintable(asked));
     QVERIFY(!dialog.isVisible());
     QVERIFY(!store.provider(QStringLiteral("Ollama")));
+}
+
+// A renamed provider's key moves to its new keychain entry. When the keychain cannot be read (here:
+// no keychain service; elsewhere a locked or refusing one), the provider claims no key, the old entry
+// is left alone, and the window's banner hears why and what to do.
+void ProviderStoreTest::keyNotMovedIsReported()
+{
+    QString readError;
+    bool done = false;
+    net::readKeychainApiKey(QStringLiteral("spindle-test/absent"), [&](const QString&, const QString& error) {
+        readError = error;
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    if (readError.isEmpty())
+        QSKIP("a keychain service answers here: the read cannot fail (tst_keychain covers the move)");
+    {
+        ProviderStore earlier(m_settings);
+        QCOMPARE(
+            earlier.save(compatible(QStringLiteral("Ollama"), QStringLiteral("http://127.0.0.1:11434/v1"))),
+            QString());
+    }
+    { // its key stored in an earlier session
+        QSettings settings(m_settings, QSettings::IniFormat);
+        const QStringList keys = settings.allKeys().filter(QStringLiteral("custom/1/hasKey"));
+        QCOMPARE(keys.size(), 1);
+        settings.setValue(keys.first(), true);
+    }
+    ProviderStore store(m_settings);
+    QVERIFY(
+        store.provider(QStringLiteral("Ollama")) && store.provider(QStringLiteral("Ollama"))->hasStoredKey);
+    QSignalSpy failed(&store, &ProviderStore::storageFailed);
+    ProviderConfig renamed = *store.provider(QStringLiteral("Ollama"));
+    renamed.name = QStringLiteral("Ollama box");
+    QCOMPARE(store.save(renamed, QStringLiteral("Ollama")), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 20000);
+    const QString message = failed.first().first().toString();
+    QVERIFY2(message.contains(QStringLiteral("“Ollama box”")) && message.contains(readError)
+            && message.contains(QStringLiteral("enter it again")),
+        qPrintable(message));
+    QVERIFY(!store.provider(QStringLiteral("Ollama box"))->hasStoredKey);
 }
 
 QTEST_MAIN(ProviderStoreTest)
