@@ -191,7 +191,7 @@ void CallsController::requestCount()
                 m_model->setTotalCount(m_generation, count);
             Q_EMIT countChanged(count);
             if (m_firstPageReported) // the first page came before the count
-                checkPageLength(0, m_firstPageRows);
+                recheckFirstPage();
             Q_EMIT loadingChanged(isLoading());
         },
         true);
@@ -317,13 +317,26 @@ void CallsController::onPage(quint64 generation, int page, const QVector<spindle
     Q_EMIT loadingChanged(isLoading());
 }
 
-// A stream cut exactly between two lines looks complete to the HTTP layer; the count tells (for
-// the first page, also when the count arrives after it).
-void CallsController::checkPageLength(int page, int rows)
+int CallsController::expectedRows(int page) const
 {
     const int offset = page * models::CallsTableModel::kPageSize;
-    const int expected =
-        m_totalCount < 0 ? 0 : std::min(models::CallsTableModel::kPageSize, m_totalCount - offset);
+    return m_totalCount < 0 ? 0 : std::min(models::CallsTableModel::kPageSize, m_totalCount - offset);
+}
+
+// The count is taken after the first page: calls logged in between (an app tracing while the user
+// looks) make the page look short, and the rows they add would stay "Loading…". Fetched again, the
+// page holds every call counted; one still short was cut (onPage checks it).
+void CallsController::recheckFirstPage()
+{
+    if (m_firstPageRows < expectedRows(0))
+        fetchPages(m_generation, { 0 });
+}
+
+// A stream cut exactly between two lines looks complete to the HTTP layer; the count tells.
+void CallsController::checkPageLength(int page, int rows)
+{
+    const int expected = expectedRows(page);
+    const int offset = page * models::CallsTableModel::kPageSize;
     if (rows >= expected)
         return;
     Q_EMIT dataWarning(tr("The server returned %1 of the %2 rows expected from row %3: the answer was cut "

@@ -77,6 +77,8 @@ private:
     void requestCount();
     void postCount(std::function<void(int count)> onCount, bool reportErrors);
     void onPage(quint64 generation, int page, const QVector<spindle::Call>& rows);
+    int expectedRows(int page) const; // by the count (0 while it is unknown)
+    void recheckFirstPage();
     void checkPageLength(int page, int rows);
     void discoverColumns(const QVector<spindle::Call>& rows);
     void pollLive();
