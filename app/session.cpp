@@ -163,12 +163,15 @@ void AppSession::useServer(const QUrl& url, const QString& description, const QS
         snippet = QStringLiteral("WANDB_BASE_URL=%1 ").arg(base) + snippet;
     m_window->setConnectionInfo(description, snippet);
     m_window->showStatus(tr("Connected to %1").arg(url.toString()));
-    m_window->loadProjects();
     QString project = m_options.projectId;
-    if (project.isEmpty())
+    if (project.isEmpty()) // the last one of this kind of connection (projectChanged stores it)
         project =
-            QSettings().value(QStringLiteral("project/last"), QStringLiteral("me/my-project")).toString();
+            QSettings()
+                .value(QStringLiteral("project/last/%1").arg(m_profileKind), QStringLiteral("me/my-project"))
+                .toString();
+    // Also on a new connection to a project of the same name: the pages load it from this server.
     m_window->setProject(project);
+    m_window->loadProjects();
     Q_EMIT connected(url);
     if (m_options.sampleData)
         loadSampleData(project);

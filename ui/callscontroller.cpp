@@ -84,6 +84,10 @@ void CallsController::setQuery(const spindle::CallsQuery& query)
     const bool sameQuery =
         m_generation > 0 && !m_resetPending && query == m_query && m_model->generation() == m_generation;
     cancelAll();
+    if (query.projectId != m_query.projectId) { // another project's columns mean nothing here
+        m_discovered.clear();
+        m_announceColumns = true;
+    }
     m_query = query;
     ++m_generation;
     m_firstPageReported = false;
@@ -357,8 +361,9 @@ void CallsController::discoverColumns(const QVector<spindle::Call>& rows)
             found.append(QStringLiteral("output"));
         addKeys(found, QStringLiteral("attributes"), call.attributes, { QStringLiteral("weave") });
     }
-    if (found == m_discovered)
+    if (found == m_discovered && !m_announceColumns)
         return;
+    m_announceColumns = false;
     m_discovered = found;
     Q_EMIT columnsDiscovered(m_discovered);
 }

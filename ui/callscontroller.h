@@ -94,6 +94,7 @@ private:
     // Page requests still streaming (cancelled with the query), wanted pages or not.
     QSet<net::TraceClient::RequestId> m_pageStreams;
     QStringList m_discovered;
+    bool m_announceColumns = false; // a new project: its columns go out even when there are none
     QTimer m_liveTimer;
     QTimer m_resetTimer;
     QTimer m_countTimer;

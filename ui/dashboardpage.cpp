@@ -16,6 +16,7 @@
 #include "net/traceclient.h"
 #include "ui/customrangedialog.h"
 #include "ui/filterbar.h"
+#include "ui/oplist.h"
 #include "widgets/chartview.h"
 #include "widgets/reflowgrid.h"
 
@@ -170,10 +171,12 @@ void DashboardPage::setProject(const QString& projectId)
     m_projectId = projectId;
     m_extensions = true; // a new project may be on another server: try the extensions again
     // The queries run when the page is on screen: a project switch costs nothing until then.
-    if (isVisible())
+    if (isVisible()) {
         refresh();
-    else
+        loadOps();
+    } else {
         m_stale = true;
+    }
 }
 
 void DashboardPage::showEvent(QShowEvent* event)
@@ -182,7 +185,26 @@ void DashboardPage::showEvent(QShowEvent* event)
     if (m_stale) {
         m_stale = false;
         refresh();
+        loadOps();
     }
+}
+
+// The op filter offers the project's ops, as the Traces page's does.
+void DashboardPage::loadOps()
+{
+    m_filters->setOps({});
+    if (m_projectId.isEmpty())
+        return;
+    const QString project = m_projectId;
+    loadOpRefs(m_client, this, project, [this, project](const QStringList& refs) {
+        if (project == m_projectId)
+            m_filters->setOps(refs);
+    });
+}
+
+void DashboardPage::setKnownFields(const QStringList& fields)
+{
+    m_filters->setKnownFields(fields);
 }
 
 void DashboardPage::setRangeIndex(int index)

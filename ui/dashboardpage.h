@@ -42,6 +42,8 @@ public:
     ~DashboardPage() override; // cancels its requests: their callbacks hold `this`
 
     void setProject(const QString& projectId);
+    // The dynamic columns the Traces page found, for the filter bar's conditions.
+    void setKnownFields(const QStringList& fields);
     // Stores the dashboard's filter as a Traces saved view (asks for a name when none is given).
     void saveFilterAsView(const QString& label = {}, widgets::PromptReply reply = {});
     // 0 last hour, 1 last day, 2 last week, 3 last month.
@@ -116,6 +118,7 @@ private:
     QWidget* buildTable();
     widgets::ChartView* addChart(const QString& name, const QString& title, int kind);
     void connectClicks();
+    void loadOps();
     void requestStats(const QJsonObject& body, std::function<void(const QJsonObject&)> onJson);
     void onRequestFailed(const net::ApiError& error);
     void finishOne();
@@ -138,7 +141,7 @@ private:
 
     net::TraceClient* m_client;
     QString m_projectId;
-    bool m_stale = false; // the project changed while the page was hidden
+    bool m_stale = false; // the project changed while the page was hidden (its data and ops)
     bool m_extensions = true;
     bool m_probingPlain = false; // asked again without extensions after a 4xx
     QDateTime m_fixedNow;

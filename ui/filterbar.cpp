@@ -66,6 +66,7 @@ FilterBar::FilterBar(QWidget* parent)
     auto* row = new QHBoxLayout;
     column->addLayout(row);
     column->addWidget(m_chips);
+    m_op->setObjectName(QStringLiteral("opFilter"));
     m_op->setMinimumContentsLength(18);
     m_op->setToolTip(tr("Show calls of one op (all its versions)"));
     m_op->addItem(tr("All ops"), QString());

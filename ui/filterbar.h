@@ -24,6 +24,10 @@ public:
 
     void setOps(const QStringList& opRefs); // latest op refs; offered as `name:*` wildcards
     void setKnownFields(const QStringList& fields); // dynamic columns, for the condition editor
+    QStringList knownFields() const
+    {
+        return m_knownFields;
+    }
     void applyTo(spindle::CallsQuery& query) const;
     void setFrom(const spindle::CallsQuery& query);
     void addCondition(const spindle::FieldCondition& condition);

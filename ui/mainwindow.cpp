@@ -2,6 +2,7 @@
 
 #include "core/chatrequest.h"
 #include "ui/calldetailpanel.h"
+#include "ui/callscontroller.h"
 #include "ui/dashboardpage.h"
 #include "ui/modelcatalogpage.h"
 #include "ui/playgroundpage.h"
@@ -144,6 +145,9 @@ void MainWindow::connectPages()
     connect(
         m_prices, &PricesPage::statusMessage, this, [this](const QString& message) { showStatus(message); });
     connect(m_traces, &TracesPage::warning, this, &MainWindow::showWarning);
+    // The Costs page has no rows to find the dynamic columns in: the Traces page's, for its conditions.
+    connect(m_traces->controller(), &CallsController::columnsDiscovered, m_dashboard,
+        &DashboardPage::setKnownFields);
     connect(m_prices, &PricesPage::warning, this, &MainWindow::showWarning);
     connect(m_traces, &TracesPage::viewChanged, this,
         [this](const QString& label) { setWindowTitle(tr("%1 — %2 — Spindle").arg(label, m_projectId)); });
@@ -259,8 +263,13 @@ void MainWindow::setProject(const QString& projectId)
     Q_EMIT projectChanged(projectId);
 }
 
+// The list is this server's: a connection switch leaves none of the previous server's projects.
 void MainWindow::loadProjects()
 {
+    m_project->clear();
+    if (!m_projectId.isEmpty())
+        m_project->addItem(m_projectId);
+    m_project->setCurrentText(m_projectId);
     const auto id =
         m_client->post(this, QStringLiteral("/spindle/projects"), {}, [this](const QJsonObject& json) {
             for (const QJsonValue& project : json.value(QLatin1String("projects")).toArray()) {
@@ -338,6 +347,7 @@ void MainWindow::addPlayground(net::TraceClient* client)
         [this, catalogRow] { m_nav->setCurrentRow(catalogRow); });
     // The catalog prices models as the playground estimates them: with the project's own prices.
     connect(m_playground, &PlaygroundPage::pricesLoaded, m_catalog, &ModelCatalogPage::setPriceTable);
+    connect(m_catalog, &ModelCatalogPage::providersRequested, m_playground, &PlaygroundPage::editProviders);
     connect(m_catalog, &ModelCatalogPage::compareRequested, this,
         [this, playgroundRow](const QString& provider, const QStringList& models) {
             m_playground->compareModels(provider, models);

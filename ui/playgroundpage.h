@@ -82,6 +82,7 @@ public:
     // (one object, SpindlePlaygroundPresets, a new version per save); `reply` hears how it ended.
     void savePresetAs(PlaygroundPane* pane, const QString& name, widgets::PromptReply reply = {});
     void applyPreset(PlaygroundPane* pane, const QString& name);
+    void editProviders(); // the providers dialog (modal)
     QStringList presetNames() const
     {
         return m_presets.keys();
@@ -119,7 +120,6 @@ private:
     void updateActions();
     void syncScrolling(bool on);
     void chooseDiff();
-    void editProviders();
     void loadPresets();
     void savePreset(PlaygroundPane* pane);
     void savePendingPresets();

@@ -27,10 +27,9 @@ QString newId()
 }
 } // namespace
 
+// Also for the same project again: a new connection's server has its own presets and prices.
 void PlaygroundPage::setProject(const QString& projectId)
 {
-    if (projectId == m_projectId)
-        return;
     m_projectId = projectId;
     loadPresets();
     reloadPrices();

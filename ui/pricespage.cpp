@@ -228,10 +228,9 @@ QWidget* PricesPage::buildDefaultsSection()
         tr("The price table shipped with Spindle (USD); the server uses the same rows"), body, this);
 }
 
+// Also for the same project again: a new connection's server has its own prices.
 void PricesPage::setProject(const QString& projectId)
 {
-    if (projectId == m_projectId)
-        return;
     m_projectId = projectId;
     if (m_dialog)
         m_dialog->reject(); // it was for the previous project

@@ -108,7 +108,7 @@ void TracesPage::connectPanes()
     });
     connect(m_detail, &CallDetailPanel::callChanged, this, [this] { m_model->invalidatePages(); });
     connect(m_detail, &CallDetailPanel::callDeleted, this, [this] {
-        m_trace->clear();
+        closeDeletedCalls();
         m_controller->refresh();
     });
     connect(m_detail, &CallDetailPanel::statusMessage, this, &TracesPage::statusMessage);

@@ -1,10 +1,12 @@
 // The Traces page's actions on the selected calls: copy, rename, delete, compare.
 #include "core/weaveref.h"
 #include "models/callstablemodel.h"
+#include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
 #include "ui/comparedialog.h"
 #include "ui/counttext.h"
 #include "ui/tracespage.h"
+#include "ui/traceview.h"
 #include "widgets/frozentableview.h"
 #include "widgets/textprompt.h"
 
@@ -14,6 +16,7 @@
 #include <QJsonDocument>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSet>
 #include <QTableView>
 
 namespace spindle::ui {
@@ -65,6 +68,15 @@ void TracesPage::renameCurrent()
         });
 }
 
+// The panes no longer show what is gone, and the table's current row (its old rows stay until the
+// refresh's page is in) does not bring it back.
+void TracesPage::closeDeletedCalls()
+{
+    m_table->selectionModel()->clear();
+    m_trace->clear();
+    m_detail->clear();
+}
+
 void TracesPage::deleteSelected()
 {
     const QStringList ids = selectedIds();
@@ -80,14 +92,21 @@ void TracesPage::deleteSelected()
     confirm.exec();
     if (confirm.clickedButton() != remove)
         return;
+    QSet<QString> traces; // the deleted calls' traces lose them and their descendants
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        if (const spindle::Call* call = m_model->callAt(index.row()))
+            traces.insert(call->traceId);
     for (qsizetype start = 0; start < ids.size(); start += 1000) {
         const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
             { QStringLiteral("call_ids"), QJsonArray::fromStringList(ids.mid(start, 1000)) } };
-        m_client->post(this, QStringLiteral("/calls/delete"), body, [this](const QJsonObject& json) {
-            Q_EMIT statusMessage(countText(json.value(QLatin1String("num_deleted")).toInteger(),
-                tr("Deleted 1 call"), tr("Deleted %L1 calls")));
-            m_controller->refresh();
-        });
+        m_client->post(
+            this, QStringLiteral("/calls/delete"), body, [this, ids, traces](const QJsonObject& json) {
+                Q_EMIT statusMessage(countText(json.value(QLatin1String("num_deleted")).toInteger(),
+                    tr("Deleted 1 call"), tr("Deleted %L1 calls")));
+                if (traces.contains(m_trace->traceId()) || ids.contains(m_detail->callId()))
+                    closeDeletedCalls();
+                m_controller->refresh();
+            });
     }
 }
 

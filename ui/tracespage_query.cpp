@@ -5,6 +5,7 @@
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
 #include "ui/filterbar.h"
+#include "ui/oplist.h"
 #include "ui/tracespage.h"
 #include "widgets/frozentableview.h"
 
@@ -110,24 +111,12 @@ void TracesPage::loadOps()
 {
     if (m_projectId.isEmpty())
         return;
-    const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
-        { QStringLiteral("filter"),
-            QJsonObject { { QStringLiteral("is_op"), true }, { QStringLiteral("latest_only"), true } } },
-        { QStringLiteral("metadata_only"), true } };
     const QString project = m_projectId;
-    m_client->post(this, QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
+    loadOpRefs(m_client, this, project, [this, project](const QStringList& refs) {
         if (project != m_projectId)
             return;
-        QStringList refs;
-        for (const QJsonValue& obj : json.value(QLatin1String("objs")).toArray()) {
-            const QJsonObject o = obj.toObject();
-            refs.append(QStringLiteral("weave:///%1/op/%2:%3")
-                            .arg(project, o.value(QLatin1String("object_id")).toString(),
-                                o.value(QLatin1String("digest")).toString()));
-        }
-        refs.sort();
         m_projectOps.clear();
-        for (const QString& ref : std::as_const(refs))
+        for (const QString& ref : refs)
             m_projectOps.insert(spindle::opWildcard(ref));
         m_opsLoaded = true;
         m_filters->setOps(refs);

@@ -1,0 +1,207 @@
+// The window's pages together, in the whole app on its embedded server (offscreen, sample traces):
+// the last project of a kind of connection comes back at the next start; a project switch leaves
+// nothing of the last project (the table's dynamic columns, the filters' fields, the Costs page's
+// ops); a new connection reloads every page even for a project of the same name, and lists only
+// its own projects; the Models page's "Providers…" opens the providers dialog; calls deleted from
+// the table leave the trace and detail panes that showed them.
+#include "../app/apptestutil.h"
+#include "../support/samplesession.h"
+#include "models/callstablemodel.h"
+#include "ui/calldetailpanel.h"
+#include "ui/callscontroller.h"
+#include "ui/connectiondialog.h"
+#include "ui/dashboardpage.h"
+#include "ui/filterbar.h"
+#include "ui/modelcatalogpage.h"
+#include "ui/pricespage.h"
+#include "ui/tracespage.h"
+#include "ui/traceview.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+
+using namespace spindle;
+using namespace Qt::StringLiterals;
+using models::CallsTableModel;
+
+namespace {
+constexpr int kWaitMs = 15000;
+const QSize kWindow(1600, 900);
+
+void showPage(ui::MainWindow* window, int row)
+{
+    window->findChild<QListWidget*>()->setCurrentRow(row);
+}
+
+// The project chooser's entries.
+QStringList listedProjects(ui::MainWindow* window)
+{
+    QStringList projects;
+    for (QComboBox* combo : window->findChildren<QComboBox*>())
+        if (combo->isEditable() && combo->findText(window->project()) >= 0)
+            for (int i = 0; i < combo->count(); ++i)
+                projects.append(combo->itemText(i));
+    return projects;
+}
+} // namespace
+
+class MainWindowTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void lastProjectComesBack();
+    void projectSwitchLeavesNothingOfTheLast();
+    void newConnectionReloadsTheSameProject();
+    void modelsPageOpensTheProviders();
+    void deletedCallsLeaveTheSidePanes();
+
+private:
+    void waitForRows(ui::TracesPage* page);
+
+    QTemporaryDir m_dir;
+};
+
+void MainWindowTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    // Keys only from what a test sets: no ~/.netrc, no environment.
+    qunsetenv("WANDB_API_KEY");
+    qputenv("NETRC", m_dir.filePath(u"no-netrc"_s).toLocal8Bit());
+}
+
+void MainWindowTest::waitForRows(ui::TracesPage* page)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!page->controller()->isLoading(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->rowCount() == 0 || page->model()->isLoaded(0), kWaitMs);
+}
+
+void MainWindowTest::lastProjectComesBack()
+{
+    {
+        auto session = startSampleSession(m_dir, u"restore/sample"_s, kWindow);
+        QVERIFY(session);
+        session->window()->setProject(u"restore/second"_s);
+    }
+    app::AppOptions options; // no project on the command line
+    options.dataDir = m_dir.filePath(u"data"_s);
+    options.port = 0;
+    app::AppSession again(options);
+    QSignalSpy connected(&again, &app::AppSession::connected);
+    again.start();
+    QVERIFY(connected.wait(kWaitMs));
+    QCOMPARE(again.window()->project(), u"restore/second"_s);
+}
+
+void MainWindowTest::projectSwitchLeavesNothingOfTheLast()
+{
+    auto session = startSampleSession(m_dir, u"switch/sample"_s, kWindow);
+    QVERIFY(session);
+    ui::MainWindow* window = session->window();
+    ui::TracesPage* page = window->tracesPage();
+    waitForRows(page);
+    QVERIFY(page->model()->columnCount() > CallsTableModel::FixedColumnCount);
+    QVERIFY(!page->filterBar()->knownFields().isEmpty());
+    auto* dashboard = window->findChild<ui::DashboardPage*>();
+    QVERIFY(dashboard);
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard->findChild<ui::FilterBar*>()->knownFields().isEmpty(), kWaitMs);
+    showPage(window, 1);
+    auto* ops = dashboard->findChild<QComboBox*>(u"opFilter"_s);
+    QVERIFY(ops);
+    QTRY_VERIFY_WITH_TIMEOUT(ops->count() > 2, kWaitMs); // "All ops" and the sample's ops
+
+    window->setProject(u"switch/empty"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(page->model()->columnCount(), int(CallsTableModel::FixedColumnCount), kWaitMs);
+    QCOMPARE(page->model()->rowCount(), 0);
+    QVERIFY(page->filterBar()->knownFields().isEmpty());
+    QVERIFY(dashboard->findChild<ui::FilterBar*>()->knownFields().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(ops->count(), 1, kWaitMs);
+}
+
+void MainWindowTest::newConnectionReloadsTheSameProject()
+{
+    auto session = startSampleSession(m_dir, u"connect/sample"_s, kWindow);
+    QVERIFY(session);
+    ui::MainWindow* window = session->window();
+    ui::PricesPage* prices = window->pricesPage();
+    showPage(window, 2);
+    QTRY_VERIFY_WITH_TIMEOUT(!prices->isLoading() && !prices->unpricedModels().isEmpty(), kWaitMs);
+    // A second project on this server, for the list.
+    apptest::CallRecord call;
+    call.id = u"other-1"_s;
+    bool logged = false;
+    session->client()->post(nullptr, u"/call/upsert_batch"_s,
+        apptest::upsertBatchBody(u"connect/other"_s, { call }), [&](const QJsonObject&) { logged = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(logged, kWaitMs);
+    window->loadProjects();
+    QTRY_VERIFY_WITH_TIMEOUT(listedProjects(window).contains(u"connect/other"_s), kWaitMs);
+
+    // Another server, with a project of the same name there (empty).
+    apptest::InProcessServer other;
+    const QString error = other.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QSettings().setValue(
+        u"project/last/%1"_s.arg(int(ui::ConnectionProfile::Kind::Custom)), u"connect/sample"_s);
+    ui::ConnectionProfile profile;
+    profile.kind = ui::ConnectionProfile::Kind::Custom;
+    profile.url = other.url();
+    QSignalSpy connected(session.get(), &app::AppSession::connected);
+    session->connectProfile(profile);
+    QVERIFY(connected.wait(kWaitMs));
+    QCOMPARE(window->project(), u"connect/sample"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!prices->isLoading() && prices->unpricedModels().isEmpty(), kWaitMs);
+    waitForRows(window->tracesPage());
+    QCOMPARE(window->tracesPage()->model()->rowCount(), 0);
+    QTest::qWait(100); // the new server's (empty) project list
+    QCOMPARE(listedProjects(window), QStringList { u"connect/sample"_s });
+}
+
+void MainWindowTest::modelsPageOpensTheProviders()
+{
+    auto session = startSampleSession(m_dir, u"models/sample"_s, kWindow);
+    QVERIFY(session);
+    QString opened;
+    QObject answering; // the timer dies with the test, whatever happens
+    QTimer::singleShot(0, &answering, [&opened] {
+        if (QWidget* modal = QApplication::activeModalWidget()) {
+            opened = QString::fromLatin1(modal->metaObject()->className());
+            modal->close();
+        }
+    });
+    session->window()->modelCatalogPage()->findChild<QPushButton*>(u"providers"_s)->click();
+    QCOMPARE(opened, u"spindle::ui::ProvidersDialog"_s);
+}
+
+void MainWindowTest::deletedCallsLeaveTheSidePanes()
+{
+    auto session = startSampleSession(m_dir, u"delete/sample"_s, kWindow);
+    QVERIFY(session);
+    ui::TracesPage* page = session->window()->tracesPage();
+    waitForRows(page);
+    page->table()->selectRow(0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !page->detailPanel()->callId().isEmpty() && !page->traceView()->traceId().isEmpty(), kWaitMs);
+    const QString deleted = page->model()->callAt(0)->id;
+    QCOMPARE(page->detailPanel()->callId(), deleted);
+
+    QObject answering;
+    QTimer::singleShot(0, &answering, [] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        for (QAbstractButton* button : box ? box->buttons() : QList<QAbstractButton*> {})
+            if (box->buttonRole(button) == QMessageBox::DestructiveRole)
+                button->click();
+    });
+    const QString trace = page->traceView()->traceId();
+    page->deleteSelected();
+    QTRY_VERIFY_WITH_TIMEOUT(page->detailPanel()->callId() != deleted, kWaitMs);
+    QVERIFY(page->traceView()->traceId() != trace);
+    waitForRows(page);
+    QVERIFY(page->model()->rowCount() == 0 || page->model()->callAt(0)->id != deleted);
+}
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_mainwindow.moc"

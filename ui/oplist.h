@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QStringList>
+
+#include <functional>
+
+class QObject;
+
+namespace spindle::net {
+class TraceClient;
+}
+
+namespace spindle::ui {
+
+// The project's ops, the latest version of each, as weave:/// op refs sorted by name: what the op
+// filters offer (FilterBar::setOps). `done` runs unless `context` has gone first; a failure goes to
+// the window's banner as every failure does.
+void loadOpRefs(net::TraceClient* client, QObject* context, const QString& projectId,
+    std::function<void(const QStringList& refs)> done);
+
+} // namespace spindle::ui
