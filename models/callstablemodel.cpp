@@ -324,8 +324,8 @@ QVariant CallsTableModel::toolTip(const spindle::Call& call, int column) const
     case CalledColumn:
         return QDateTime::fromMSecsSinceEpoch(call.startedAtMs)
             .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t"));
-    case NameColumn:
-        return call.opName;
+    case NameColumn: // the shown name whole (it may be cut short), and the op it is a call of
+        return call.displayName.isEmpty() ? call.opName : call.displayName + QLatin1Char('\n') + call.opName;
     case CostColumn:
     case TokensColumn: {
         QStringList lines;

@@ -2,12 +2,15 @@
 
 #include "widgets/leanrowstyle.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QFontMetrics>
+#include <QHelpEvent>
 #include <QPainter>
 #include <QRawFont>
 #include <QStyle>
 #include <QTextLayout>
+#include <QToolTip>
 
 #include <array>
 #include <optional>
@@ -340,6 +343,25 @@ void CellTextDelegate::paint(
     if (layout)
         paintText(
             painter, option, data[Foreground].data(), textRect, alignment, layout->glyphs, layout->height);
+}
+
+bool CellTextDelegate::helpEvent(
+    QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option, const QModelIndex& index)
+{
+    if (event->type() == QEvent::ToolTip && index.isValid()
+        && index.data(Qt::ToolTipRole).toString().isEmpty()) {
+        QStyleOptionViewItem cell = option;
+        initStyleOption(&cell, index);
+        const QStyle* style = cell.widget ? cell.widget->style() : QApplication::style();
+        const QRect textRect = style->subElementRect(QStyle::SE_ItemViewItemText, &cell, cell.widget);
+        const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, cell.widget) + 1;
+        if (!cell.text.isEmpty() && !cell.text.contains(QLatin1Char('\n'))
+            && QFontMetrics(cell.font).horizontalAdvance(cell.text) > textRect.width() - 2 * margin) {
+            QToolTip::showText(event->globalPos(), cell.text.left(2000), view->viewport(), cell.rect);
+            return true;
+        }
+    }
+    return QStyledItemDelegate::helpEvent(event, view, option, index);
 }
 
 } // namespace spindle::widgets

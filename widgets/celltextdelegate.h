@@ -32,6 +32,9 @@ public:
 
     void paint(
         QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    // A cell without a tooltip of its own shows its whole text as one when the cell elides it.
+    bool helpEvent(QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option,
+        const QModelIndex& index) override;
 
     // Texts whose layout is kept; at most kCacheSize.
     int cachedTexts() const

@@ -102,6 +102,7 @@ private Q_SLOTS:
     void boundedJsonCellText_data();
     void boundedJsonCellText();
     void relativeTimes();
+    void nameTooltipHasTheShownNameAndTheOp();
 
 private:
     // setQuery() then wait until the count and the first page are in.
@@ -633,6 +634,25 @@ void TestCallsTableModel::relativeTimes()
             const qint64 ms = QDateTime(day, time).toMSecsSinceEpoch(); // local time
             QCOMPARE(models::formatRelativeTime(ms, now), day.toString(Qt::ISODate));
         }
+}
+
+// The Name cell may be cut short: its tooltip has the shown name whole, and the op it calls.
+void TestCallsTableModel::nameTooltipHasTheShownNameAndTheOp()
+{
+    spindle::Call named;
+    named.id = u"named"_s;
+    named.opName = opRef(false);
+    named.displayName = u"A rather long display name for a narrow column"_s;
+    spindle::Call plain = named;
+    plain.id = u"plain"_s;
+    plain.displayName.clear();
+    const auto discarded = m_model->beginQueryWithRows(m_model->generation() + 1, { named, plain }, 2, true);
+    Q_UNUSED(discarded);
+    const auto tip = [this](int row) {
+        return m_model->index(row, CallsTableModel::NameColumn).data(Qt::ToolTipRole).toString();
+    };
+    QCOMPARE(tip(0), named.displayName + u'\n' + named.opName);
+    QCOMPARE(tip(1), plain.opName);
 }
 
 #include "tst_callstablemodel.moc"

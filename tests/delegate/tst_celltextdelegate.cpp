@@ -10,6 +10,7 @@
 #include <QStandardItemModel>
 #include <QStyleFactory>
 #include <QTableView>
+#include <QToolTip>
 #include <QtTest>
 
 using spindle::widgets::CellTextDelegate;
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void tableLooksTheSame_data();
     void tableLooksTheSame();
     void cacheIsBounded();
+    void elidedTextIsItsTooltip();
 
 private:
     QImage paint(QAbstractItemDelegate* delegate, const QModelIndex& index, int width, QStyle::State state);
@@ -381,6 +383,43 @@ void CellTextDelegateTest::cacheIsBounded()
     QCOMPARE(delegate.cachedTexts(), CellTextDelegate::kCacheSize);
     const QImage again = paint(&delegate, model.index(7, 0), 100, QStyle::State_Enabled);
     QCOMPARE(differingPixels(again, paint(&m_styled, model.index(7, 0), 100, QStyle::State_Enabled)), 0);
+}
+
+// A cell cut short shows its whole text as a tooltip; a cell that fits shows none, and a cell with a
+// tooltip of its own keeps it.
+void CellTextDelegateTest::elidedTextIsItsTooltip()
+{
+    QStandardItemModel model(1, 3);
+    const QString id = QStringLiteral("01a20c6b-5594-7f25-ad1a-12716c8b27be");
+    model.setItem(0, 0, new QStandardItem(id));
+    model.setItem(0, 1, new QStandardItem(QStringLiteral("ok")));
+    auto* own = new QStandardItem(id);
+    own->setToolTip(QStringLiteral("its own"));
+    model.setItem(0, 2, own);
+    QTableView view;
+    CellTextDelegate delegate;
+    view.setItemDelegate(&delegate);
+    view.setModel(&model);
+    for (int column = 0; column < 3; ++column)
+        view.setColumnWidth(column, 80); // the id needs about 250 px
+    view.resize(400, 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const auto tooltipAt = [&view](int column) {
+        QToolTip::hideText(); // after a short delay
+        if (!QTest::qWaitFor([] { return !QToolTip::isVisible(); }, 2000))
+            return QStringLiteral("(an earlier tooltip stayed)");
+        const QRect cell = view.visualRect(view.model()->index(0, column));
+        QHelpEvent event(QEvent::ToolTip, cell.center(), view.viewport()->mapToGlobal(cell.center()));
+        QApplication::sendEvent(view.viewport(), &event);
+        return QToolTip::isVisible() ? QToolTip::text() : QString();
+    };
+    QCOMPARE(tooltipAt(0), id);
+    QCOMPARE(tooltipAt(1), QString());
+    QCOMPARE(tooltipAt(2), QStringLiteral("its own"));
+    view.setColumnWidth(0, 400);
+    QCOMPARE(tooltipAt(0), QString()); // all of it shows
+    QToolTip::hideText();
 }
 
 QTEST_MAIN(CellTextDelegateTest)
