@@ -271,15 +271,19 @@ void TracesPage::connectTableSelection()
         });
 }
 
-// The table's context menu, each entry with its shortcut while the table has the focus.
+// The table's context menu, each entry with its shortcut while the table has the focus; those on
+// the whole query (refresh, export, compare) work wherever the focus is on the page.
 void TracesPage::addTableActions()
 {
-    const auto addAction = [&](const QString& text, const QKeySequence& keys, auto slot) {
+    const auto addAction = [&](const QString& text, const QKeySequence& keys, auto slot,
+                               bool pageWide = false) {
         auto* action = new QAction(text, m_table);
         action->setShortcut(keys);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         connect(action, &QAction::triggered, this, slot);
         m_table->addAction(action);
+        if (pageWide)
+            this->addAction(action); // the page's too: its children include the filter bar and the panes
     };
     addAction(tr("Copy call ID"), QKeySequence::Copy, [this] { copyCurrent(QStringLiteral("id")); });
     addAction(tr("Copy call ref"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
@@ -288,9 +292,10 @@ void TracesPage::addTableActions()
         [this] { copyCurrent(QStringLiteral("json")); });
     addAction(tr("Rename…"), QKeySequence(Qt::Key_F2), &TracesPage::renameCurrent);
     addAction(tr("Delete…"), QKeySequence::Delete, &TracesPage::deleteSelected);
-    addAction(tr("Refresh"), QKeySequence::Refresh, &TracesPage::refresh);
-    addAction(tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), &TracesPage::exportCalls);
-    addAction(tr("Compare selected…"), QKeySequence(Qt::CTRL | Qt::Key_D), &TracesPage::compareSelected);
+    addAction(tr("Refresh"), QKeySequence::Refresh, &TracesPage::refresh, true);
+    addAction(tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), &TracesPage::exportCalls, true);
+    addAction(
+        tr("Compare selected…"), QKeySequence(Qt::CTRL | Qt::Key_D), &TracesPage::compareSelected, true);
     addAction(tr("Close the call's trace and detail"), QKeySequence(Qt::Key_Escape),
         [this] { showCallPanes(false); });
 }

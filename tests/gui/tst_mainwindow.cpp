@@ -3,7 +3,8 @@
 // nothing of the last project (the table's dynamic columns, the filters' fields, the Costs page's
 // ops); a new connection reloads every page even for a project of the same name, and lists only
 // its own projects; the Models page's "Providers…" opens the providers dialog; calls deleted from
-// the table leave the trace and detail panes that showed them.
+// the table leave the trace and detail panes that showed them; the page's keys work away from the
+// table.
 #include "../app/apptestutil.h"
 #include "../support/samplesession.h"
 #include "models/callstablemodel.h"
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void newConnectionReloadsTheSameProject();
     void modelsPageOpensTheProviders();
     void deletedCallsLeaveTheSidePanes();
+    void pageKeysWorkAwayFromTheTable();
 
 private:
     void waitForRows(ui::TracesPage* page);
@@ -201,6 +203,26 @@ void MainWindowTest::deletedCallsLeaveTheSidePanes()
     QVERIFY(page->traceView()->traceId() != trace);
     waitForRows(page);
     QVERIFY(page->model()->rowCount() == 0 || page->model()->callAt(0)->id != deleted);
+}
+
+// F5 (and Ctrl+E, Ctrl+D) act on the whole query: they work with the focus in the filter bar too,
+// not only in the table.
+void MainWindowTest::pageKeysWorkAwayFromTheTable()
+{
+    auto session = startSampleSession(m_dir, u"keys/sample"_s, kWindow);
+    QVERIFY(session);
+    ui::MainWindow* window = session->window();
+    ui::TracesPage* page = window->tracesPage();
+    waitForRows(page);
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    auto* ops = page->filterBar()->findChild<QComboBox*>(u"opFilter"_s);
+    ops->setFocus();
+    QTRY_VERIFY(ops->hasFocus());
+    QSignalSpy loading(page->controller(), &ui::CallsController::loadingChanged);
+    QTest::keyClick(ops, Qt::Key_F5);
+    QVERIFY(!loading.isEmpty());
+    QCOMPARE(loading.first().first().toBool(), true); // a refresh started
 }
 
 QTEST_MAIN(MainWindowTest)
