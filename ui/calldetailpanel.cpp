@@ -9,6 +9,7 @@
 #include "widgets/chatview.h"
 #include "widgets/imagestrip.h"
 #include "widgets/jsonview.h"
+#include "widgets/remember.h"
 #include "widgets/statusdelegate.h"
 
 #include <QAction>
@@ -200,6 +201,7 @@ QWidget* CallDetailPanel::buildCallTab()
     splitter->addWidget(labelled(tr("Inputs"), m_inputs));
     splitter->addWidget(labelled(tr("Output"), m_output));
     splitter->setChildrenCollapsible(false);
+    widgets::rememberSplitter(splitter, QStringLiteral("layout/detail/call"));
     return splitter;
 }
 

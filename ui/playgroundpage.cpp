@@ -6,6 +6,7 @@
 #include "ui/playgroundlogger.h"
 #include "ui/providersdialog.h"
 #include "ui/providerstore.h"
+#include "widgets/remember.h"
 
 #include <QCheckBox>
 #include <QDialog>
@@ -85,6 +86,8 @@ PlaygroundPage::PlaygroundPage(
     body->setStretchFactor(0, 1);
     body->setStretchFactor(1, 4);
     body->setSizes({ 280, 1100 });
+    widgets::rememberSplitter(body, QStringLiteral("layout/playground/body"));
+    widgets::rememberSplitter(right, QStringLiteral("layout/playground/panes"));
     layout->addWidget(body, 1);
     layout->addWidget(buildComposer());
     connect(m_logger, &PlaygroundLogger::logFailed, m_note, &QLabel::setText);

@@ -6,6 +6,7 @@
 #include "ui/pricedialog.h"
 #include "ui/searchtext.h"
 #include "widgets/headerstyle.h"
+#include "widgets/remember.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -112,6 +113,8 @@ PricesPage::PricesPage(net::TraceClient* client, QWidget* parent)
     split->addWidget(buildDefaultsSection());
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    widgets::rememberSplitter(top, QStringLiteral("layout/prices/top"));
+    widgets::rememberSplitter(split, QStringLiteral("layout/prices/split"));
     layout->addWidget(split, 1);
     showCustomPrices();
     showUnpriced();

@@ -23,6 +23,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSplitter>
 #include <QTableView>
 
 using namespace spindle;
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void modelsPageOpensTheProviders();
     void deletedCallsLeaveTheSidePanes();
     void pageKeysWorkAwayFromTheTable();
+    void splitterSizesComeBack();
 
 private:
     void waitForRows(ui::TracesPage* page);
@@ -71,6 +73,9 @@ private:
 void MainWindowTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+    // As startSampleSession sets them, for what a test stores before its session starts.
+    QCoreApplication::setOrganizationName(u"spindle-test"_s);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(u"settings"_s));
     // Keys only from what a test sets: no ~/.netrc, no environment.
     qunsetenv("WANDB_API_KEY");
     qputenv("NETRC", m_dir.filePath(u"no-netrc"_s).toLocal8Bit());
@@ -223,6 +228,32 @@ void MainWindowTest::pageKeysWorkAwayFromTheTable()
     QTest::keyClick(ops, Qt::Key_F5);
     QVERIFY(!loading.isEmpty());
     QCOMPARE(loading.first().first().toBool(), true); // a refresh started
+}
+
+// The pages' splitters keep what the user dragged (widgets::rememberSplitter): the Prices page's
+// comes back from the settings in the next session.
+void MainWindowTest::splitterSizesComeBack()
+{
+    const QStringList keys { u"layout/detail/call"_s, u"layout/playground/body"_s,
+        u"layout/playground/panes"_s, u"layout/prices/top"_s, u"layout/prices/split"_s };
+    {
+        QSplitter dragged(Qt::Vertical);
+        dragged.addWidget(new QWidget);
+        dragged.addWidget(new QWidget);
+        dragged.setSizes({ 60, 900 }); // the price lists small, the shipped table large
+        QSettings().setValue(u"layout/prices/split"_s, dragged.saveState());
+    }
+    auto session = startSampleSession(m_dir, u"layout/sample"_s, kWindow);
+    QVERIFY(session);
+    ui::MainWindow* window = session->window();
+    for (const QString& key : keys)
+        QVERIFY2(window->findChild<QSplitter*>(key), qPrintable(key));
+    showPage(window, 2);
+    auto* split = window->findChild<QSplitter*>(u"layout/prices/split"_s);
+    QTRY_VERIFY(split->isVisible());
+    const QList<int> sizes = split->sizes();
+    QVERIFY2(sizes.size() == 2 && sizes[0] * 4 < sizes[1],
+        qPrintable(u"%1 / %2"_s.arg(sizes.value(0)).arg(sizes.value(1))));
 }
 
 QTEST_MAIN(MainWindowTest)
