@@ -215,12 +215,27 @@ void TraceView::buildHeader(QWidget* bar)
     const auto addTool = [&](const QString& text, const QString& tip, auto slot) {
         QAction* action = tools->addAction(text, this, slot);
         action->setToolTip(tip);
+        return action;
     };
-    addTool(tr("◀ Error"), tr("Previous error (p)"), [this] { nextError(false); });
-    addTool(tr("Error ▶"), tr("Next error (n)"), [this] { nextError(true); });
+    m_errorTools = { addTool(tr("◀ Error"), tr("Previous error (p)"), [this] { nextError(false); }),
+        addTool(tr("Error ▶"), tr("Next error (n)"), [this] { nextError(true); }) };
     addTool(tr("Expand all"), tr("Expand every node"), &TraceView::expandAll);
-    addTool(
-        tr("Errors only"), tr("Collapse everything but the paths to errors"), &TraceView::collapseToErrors);
+    m_errorTools.append(addTool(
+        tr("Errors only"), tr("Collapse everything but the paths to errors"), &TraceView::collapseToErrors));
+    for (QAction* action : std::as_const(m_errorTools))
+        action->setData(action->toolTip());
+    enableErrorTools(0);
+}
+
+// The error tools do something only on a trace with errors; otherwise they say why not.
+void TraceView::enableErrorTools(int errors)
+{
+    for (QAction* action : std::as_const(m_errorTools)) {
+        action->setEnabled(errors > 0);
+        action->setToolTip(errors > 0
+                ? action->data().toString()
+                : (m_traceId.isEmpty() ? tr("No trace is open") : tr("No errors in this trace")));
+    }
 }
 
 void TraceView::clear()
@@ -245,6 +260,7 @@ void TraceView::clear()
     m_breadcrumbs->clear();
     m_status->setText(tr("Select a call in the table to see its whole trace here."));
     m_traceId.clear();
+    enableErrorTools(0);
 }
 
 void TraceView::openTrace(const QString& projectId, const QString& traceId, const QString& selectCallId)
@@ -399,6 +415,7 @@ void TraceView::applyTree(TraceBuild& build)
     if (!firstBuild)
         m_tree->verticalScrollBar()->setValue(scrolled);
     m_running = build.running;
+    enableErrorTools(build.errors);
     restoreSearchHits(hitIds);
     m_timeline->setTimelineLayout(std::exchange(build.timeline, {}), !firstBuild);
     const auto it = m_traceTree->indexById.constFind(selectedId);

@@ -9,6 +9,7 @@
 
 #include <memory>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QTabWidget;
@@ -85,6 +86,7 @@ protected:
 
 private:
     void declareKeys();
+    void enableErrorTools(int errors);
     void fitColumns();
     void buildHeader(QWidget* bar);
     void streamTrace();
@@ -131,6 +133,7 @@ private:
     bool m_rebuildAgain = false;
     bool m_refreshing = false; // refresh(): the rows stream in beside the tree shown
     int m_running = 0; // calls of the shown tree without an end
+    QList<QAction*> m_errorTools; // previous and next error, errors only
     bool m_failed = false; // the stream broke off: the tree shows the calls that came
 };
 

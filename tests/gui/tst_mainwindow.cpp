@@ -18,6 +18,7 @@
 #include "ui/tracespage.h"
 #include "ui/traceview.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QListWidget>
@@ -63,9 +64,12 @@ private Q_SLOTS:
     void deletedCallsLeaveTheSidePanes();
     void pageKeysWorkAwayFromTheTable();
     void splitterSizesComeBack();
+    void errorToolsNeedErrors();
 
 private:
     void waitForRows(ui::TracesPage* page);
+    static bool logCalls(
+        app::AppSession* session, const QString& project, const QList<apptest::CallRecord>& calls);
 
     QTemporaryDir m_dir;
 };
@@ -140,10 +144,7 @@ void MainWindowTest::newConnectionReloadsTheSameProject()
     // A second project on this server, for the list.
     apptest::CallRecord call;
     call.id = u"other-1"_s;
-    bool logged = false;
-    session->client()->post(nullptr, u"/call/upsert_batch"_s,
-        apptest::upsertBatchBody(u"connect/other"_s, { call }), [&](const QJsonObject&) { logged = true; });
-    QTRY_VERIFY_WITH_TIMEOUT(logged, kWaitMs);
+    QVERIFY(logCalls(session.get(), u"connect/other"_s, { call }));
     window->loadProjects();
     QTRY_VERIFY_WITH_TIMEOUT(listedProjects(window).contains(u"connect/other"_s), kWaitMs);
 
@@ -254,6 +255,54 @@ void MainWindowTest::splitterSizesComeBack()
     const QList<int> sizes = split->sizes();
     QVERIFY2(sizes.size() == 2 && sizes[0] * 4 < sizes[1],
         qPrintable(u"%1 / %2"_s.arg(sizes.value(0)).arg(sizes.value(1))));
+}
+
+bool MainWindowTest::logCalls(
+    app::AppSession* session, const QString& project, const QList<apptest::CallRecord>& calls)
+{
+    bool logged = false;
+    session->client()->post(nullptr, u"/call/upsert_batch"_s, apptest::upsertBatchBody(project, calls),
+        [&](const QJsonObject&) { logged = true; });
+    return QTest::qWaitFor([&] { return logged; }, kWaitMs);
+}
+
+// The trace view's error tools ("◀ Error", "Error ▶", "Errors only") work only on a trace with
+// errors; otherwise they are disabled and say why.
+void MainWindowTest::errorToolsNeedErrors()
+{
+    auto session = startSampleSession(m_dir, u"errors/sample"_s, kWindow);
+    QVERIFY(session);
+    ui::TraceView* trace = session->window()->tracesPage()->traceView();
+    QAction* next = nullptr;
+    for (QAction* action : trace->findChildren<QAction*>())
+        if (action->text() == u"Error ▶"_s)
+            next = action;
+    QVERIFY(next);
+    QVERIFY(!next->isEnabled());
+    QCOMPARE(next->toolTip(), u"No trace is open"_s);
+
+    apptest::CallRecord ok;
+    ok.id = u"ok-root"_s;
+    ok.traceId = u"trace-ok"_s;
+    ok.endedMs = ok.startedMs + 5;
+    apptest::CallRecord root = ok;
+    root.id = u"bad-root"_s;
+    root.traceId = u"trace-bad"_s;
+    apptest::CallRecord child = root;
+    child.id = u"bad-child"_s;
+    child.parentId = root.id;
+    child.exception = u"ValueError: boom"_s;
+    QVERIFY(logCalls(session.get(), u"errors/sample"_s, { ok, root, child }));
+
+    QSignalSpy loaded(trace, &ui::TraceView::loaded);
+    trace->openTrace(u"errors/sample"_s, u"trace-ok"_s);
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(!next->isEnabled());
+    QCOMPARE(next->toolTip(), u"No errors in this trace"_s);
+    trace->openTrace(u"errors/sample"_s, u"trace-bad"_s);
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(next->isEnabled());
+    QCOMPARE(next->toolTip(), u"Next error (n)"_s);
 }
 
 QTEST_MAIN(MainWindowTest)
