@@ -64,16 +64,6 @@ protected:
 
 } // namespace
 
-enum Tab
-{
-    CallTab,
-    SummaryTab,
-    CodeTab,
-    AttributesTab,
-    ExceptionTab,
-    FeedbackTab,
-};
-
 CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
     : QWidget(parent)
     , m_client(client)
@@ -105,7 +95,8 @@ CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
     codeLayout->addWidget(m_code, 1);
     m_tabs->addTab(code, tr("Code"));
     m_tabs->addTab(m_attributes, tr("Attributes"));
-    m_tabs->addTab(m_exception, tr("Exception"));
+    m_tabs->addTab(m_exception, tr("Exception ●"));
+    m_tabs->setTabToolTip(ExceptionTab, tr("The exception this call raised"));
     m_tabs->addTab(m_feedback, tr("Feedback"));
     for (QPlainTextEdit* edit : { m_code, m_exception }) {
         edit->setReadOnly(true);

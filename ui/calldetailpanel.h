@@ -31,6 +31,15 @@ class CallDetailPanel : public QWidget
 {
     Q_OBJECT
 public:
+    enum Tab // the tabs, in order (Exception shows only for a call that raised one)
+    {
+        CallTab,
+        SummaryTab,
+        CodeTab,
+        AttributesTab,
+        ExceptionTab,
+        FeedbackTab,
+    };
     explicit CallDetailPanel(net::TraceClient* client, QWidget* parent = nullptr);
 
     void showCall(const QString& projectId, const spindle::Call& call);

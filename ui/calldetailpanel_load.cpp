@@ -109,11 +109,12 @@ void CallDetailPanel::render()
     m_summary->setHtml(summaryHtml(call));
     m_attributes->setValue(call.attributes, QStringLiteral("attributes"));
     m_exception->setPlainText(call.exception);
-    m_tabs->setTabEnabled(4, !call.exception.isEmpty());
-    m_tabs->setTabText(4, call.exception.isEmpty() ? tr("Exception") : tr("Exception ●"));
-    if (m_tabs->currentIndex() == 4 && call.exception.isEmpty())
+    // Shown only for a call that raised one: a tab that can never hold anything would push the
+    // Feedback tab out of a narrow pane.
+    if (m_tabs->currentIndex() == ExceptionTab && call.exception.isEmpty())
         m_tabs->setCurrentIndex(0);
-    if (m_tabs->currentIndex() == 2)
+    m_tabs->setTabVisible(ExceptionTab, !call.exception.isEmpty());
+    if (m_tabs->currentIndex() == CodeTab)
         loadCode();
 }
 

@@ -119,6 +119,11 @@ void TraceViewTest::walksToTheNextError()
     QVERIFY2(tree->isError(node), qPrintable(tree->calls[node].name()));
     QTRY_COMPARE_WITH_TIMEOUT(page()->detailPanel()->callId(), tree->calls[node].id, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(page()->detailPanel()->isFullyLoaded(), 5000);
+    // An error's detail has its Exception tab; a call without one has none (detailTabs).
+    QVERIFY(page()->detailPanel()->tabs()->isTabVisible(ui::CallDetailPanel::ExceptionTab));
+    page()->detailPanel()->tabs()->setCurrentIndex(ui::CallDetailPanel::ExceptionTab);
+    screenshot(page()->detailPanel(), QStringLiteral("detail-exception.png"));
+    page()->detailPanel()->tabs()->setCurrentIndex(ui::CallDetailPanel::CallTab);
     QTest::keyClick(trace(), Qt::Key_P); // back to the same (only) error or the previous one
     QVERIFY(tree->isError(trace()->selectedNode()));
     auto* tabs = trace()->findChild<QTabWidget*>();
@@ -142,6 +147,7 @@ void TraceViewTest::detailTabs()
     trace()->selectNode(llm);
     QTRY_VERIFY_WITH_TIMEOUT(detail->isFullyLoaded() && detail->callId() == tree->calls[llm].id, 5000);
     QVERIFY(!detail->call().inputs.isEmpty());
+    QVERIFY(!detail->tabs()->isTabVisible(ui::CallDetailPanel::ExceptionTab));
     // A chat call: the playground action loads its messages into the playground page.
     QToolButton* playground = nullptr;
     for (auto* button : detail->findChildren<QToolButton*>())
@@ -159,7 +165,7 @@ void TraceViewTest::detailTabs()
     const QStringList names { QStringLiteral("call"), QStringLiteral("summary"), QStringLiteral("code"),
         QStringLiteral("attributes"), QStringLiteral("exception"), QStringLiteral("feedback") };
     for (int tab = 0; tab < detail->tabs()->count(); ++tab) {
-        if (!detail->tabs()->isTabEnabled(tab))
+        if (!detail->tabs()->isTabVisible(tab))
             continue;
         detail->tabs()->setCurrentIndex(tab);
         if (tab == 2) { // the op's captured source, from obj/read and file/content
