@@ -2,15 +2,55 @@
 
 #include "net/httpworker.h"
 
+#include <QHash>
 #include <QJsonDocument>
 
 namespace spindle::net {
 
+namespace {
+// What a request was for, in the user's words: the banner leads with it.
+QString purposeOf(const QString& path)
+{
+    static const QHash<QString, const char*> purposes {
+        { QStringLiteral("/calls/stream_query"), "load calls" },
+        { QStringLiteral("/calls/query_stats"), "count calls" },
+        { QStringLiteral("/calls/stats"), "load the cost statistics" },
+        { QStringLiteral("/call/read"), "load the call" },
+        { QStringLiteral("/call/update"), "rename the call" },
+        { QStringLiteral("/calls/delete"), "delete calls" },
+        { QStringLiteral("/call/start"), "log the call" },
+        { QStringLiteral("/call/end"), "log the call" },
+        { QStringLiteral("/call/upsert_batch"), "log calls" },
+        { QStringLiteral("/obj/create"), "save" },
+        { QStringLiteral("/obj/read"), "read a saved object" },
+        { QStringLiteral("/objs/query"), "list saved objects" },
+        { QStringLiteral("/obj/delete"), "delete a saved object" },
+        { QStringLiteral("/feedback/create"), "add the feedback" },
+        { QStringLiteral("/feedback/query"), "load feedback" },
+        { QStringLiteral("/feedback/purge"), "remove the feedback" },
+        { QStringLiteral("/cost/create"), "save the price" },
+        { QStringLiteral("/cost/query"), "load prices" },
+        { QStringLiteral("/cost/purge"), "delete the price" },
+        { QStringLiteral("/file/create"), "upload a file" },
+        { QStringLiteral("/file/content"), "load a file" },
+        { QStringLiteral("/refs/read_batch"), "read references" },
+        { QStringLiteral("/spindle/projects"), "list projects" },
+    };
+    const char* purpose = purposes.value(path);
+    return purpose ? QString::fromLatin1(purpose) : QStringLiteral("complete a request");
+}
+} // namespace
+
+// What failed first, then why; the status and the path last, for whoever looks into it.
 QString ApiError::message() const
 {
     if (httpStatus == 0)
-        return QStringLiteral("Cannot reach the trace server (%1): %2").arg(path, reason);
-    return QStringLiteral("%1 failed (%2): %3").arg(path).arg(httpStatus).arg(reason);
+        return QStringLiteral("Cannot reach the trace server to %1: %2 (%3)")
+            .arg(purposeOf(path), reason, path);
+    return QStringLiteral("Could not %1: %2 (HTTP %3 from %4)")
+        .arg(purposeOf(path), reason.isEmpty() ? QStringLiteral("no reason given") : reason)
+        .arg(httpStatus)
+        .arg(path);
 }
 
 QString ApiError::brief() const
