@@ -57,6 +57,7 @@ FeedbackPanel::FeedbackPanel(net::TraceClient* client, QWidget* parent)
         auto* button = new QToolButton(this);
         button->setText(QString::fromUtf8(emoji));
         button->setToolTip(tr("React with %1").arg(QString::fromUtf8(emoji)));
+        button->setAccessibleName(button->toolTip());
         connect(
             button, &QToolButton::clicked, this, [this, emoji] { addReaction(QString::fromUtf8(emoji)); });
         reactions->addWidget(button);

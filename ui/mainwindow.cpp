@@ -193,6 +193,7 @@ QWidget* MainWindow::buildConnectionBar()
     auto* shortcuts = new QToolButton(bar);
     shortcuts->setText(tr("?"));
     shortcuts->setToolTip(tr("Keyboard shortcuts (F1)"));
+    shortcuts->setAccessibleName(tr("Keyboard shortcuts")); // not "?"
     connect(shortcuts, &QToolButton::clicked, this, &MainWindow::showShortcuts);
     row->addWidget(shortcuts);
     return bar;

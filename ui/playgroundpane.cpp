@@ -139,6 +139,7 @@ QWidget* PlaygroundPane::buildHeader()
     tool(m_use, tr("Use"), tr("Continue the conversation with this answer"));
     m_remove->setText(u"✕"_s);
     m_remove->setToolTip(tr("Remove this pane"));
+    m_remove->setAccessibleName(tr("Remove this pane")); // not "✕"
     m_remove->setAutoRaise(true);
     row->addStretch(1);
     row->addWidget(m_remove); // apart from the others, at the far right

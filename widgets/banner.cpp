@@ -19,6 +19,7 @@ Banner::Banner(QWidget* parent)
     m_close->setText(QStringLiteral("✕"));
     m_close->setAutoRaise(true);
     m_close->setToolTip(tr("Dismiss"));
+    m_close->setAccessibleName(tr("Dismiss the message")); // not "✕"
     layout->addWidget(m_label, 1);
     layout->addWidget(m_close);
     connect(m_close, &QToolButton::clicked, this, [this] {

@@ -62,6 +62,7 @@ void ImageStrip::addImage(const QImage& image, const QString& caption)
     button->setIconSize(thumbnail.size());
     button->setToolTip(
         tr("%1 — %2×%3, click to enlarge").arg(caption).arg(image.width()).arg(image.height()));
+    button->setAccessibleName(tr("Image: %1").arg(caption));
     button->setAutoRaise(true);
     connect(
         button, &QToolButton::clicked, this, [this, image, caption] { showFullSize(this, image, caption); });

@@ -115,8 +115,10 @@ void JsonView::setUpSearch(QWidget* bar)
     declareSearchKeys();
     m_previous->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
     m_previous->setToolTip(tr("Previous match (Shift+Enter, Shift+F3)"));
+    m_previous->setAccessibleName(tr("Previous match")); // a screen reader has no arrow to read
     m_next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
     m_next->setToolTip(tr("Next match (Enter, F3)"));
+    m_next->setAccessibleName(tr("Next match"));
     for (QToolButton* button : { m_previous, m_next }) {
         button->setAutoRaise(true);
         button->setEnabled(false);

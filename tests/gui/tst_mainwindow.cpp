@@ -21,9 +21,11 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTableView>
 
@@ -65,6 +67,7 @@ private Q_SLOTS:
     void pageKeysWorkAwayFromTheTable();
     void splitterSizesComeBack();
     void errorToolsNeedErrors();
+    void iconButtonsHaveNames();
 
 private:
     void waitForRows(ui::TracesPage* page);
@@ -303,6 +306,30 @@ void MainWindowTest::errorToolsNeedErrors()
     QVERIFY(loaded.wait(kWaitMs));
     QVERIFY(next->isEnabled());
     QCOMPARE(next->toolTip(), u"Next error (n)"_s);
+}
+
+// A button that shows only a symbol or a picture ("✕", an arrow, a thumbnail) has a name a screen
+// reader can say. Qt's own buttons are left to Qt.
+void MainWindowTest::iconButtonsHaveNames()
+{
+    auto session = startSampleSession(m_dir, u"names/sample"_s, kWindow);
+    QVERIFY(session);
+    ui::TracesPage* page = session->window()->tracesPage();
+    waitForRows(page);
+    page->table()->selectRow(0); // the detail panel's search arrows
+    QTRY_VERIFY_WITH_TIMEOUT(!page->detailPanel()->callId().isEmpty(), kWaitMs);
+    session->window()->showWarning(u"a message"_s); // the banner's close button
+    static const QRegularExpression letter(u"\\p{L}"_s);
+    QStringList unnamed;
+    for (QAbstractButton* button : session->window()->findChildren<QAbstractButton*>()) {
+        const QLatin1String kind(button->metaObject()->className());
+        if ((kind != "QToolButton"_L1 && kind != "QPushButton"_L1) || button->text().contains(letter))
+            continue; // Qt's own (a table's corner, a tool bar's overflow), or a button with a word on it
+        if (button->accessibleName().isEmpty())
+            unnamed << u"%1 \"%2\" (tooltip: %3)"_s.arg(
+                QString::fromLatin1(button->metaObject()->className()), button->text(), button->toolTip());
+    }
+    QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u"; "_s)));
 }
 
 QTEST_MAIN(MainWindowTest)
