@@ -123,12 +123,18 @@ void SavedViewsBar::buildMenu()
     QMenu* menu = m_button->menu();
     menu->clear();
     menu->setToolTipsVisible(true); // a broken view's tooltip says why
-    QAction* fallback = menu->addAction(tr("Default view"), this, &SavedViewsBar::loadDefault);
+    QAction* fallback = menu->addAction(tr("Default view"), this, [this] {
+        if (mayLeaveCurrent())
+            loadDefault();
+    });
     fallback->setCheckable(true);
     fallback->setChecked(m_current.objectId.isEmpty());
     for (const SavedView& view : std::as_const(m_views)) {
-        QAction* action = menu->addAction(view.broken ? tr("%1 (broken)").arg(view.label) : view.label, this,
-            [this, id = view.objectId] { loadView(id); });
+        QAction* action = menu->addAction(
+            view.broken ? tr("%1 (broken)").arg(view.label) : view.label, this, [this, id = view.objectId] {
+                if (mayLeaveCurrent())
+                    loadView(id);
+            });
         action->setCheckable(true);
         action->setChecked(view.objectId == m_current.objectId);
         action->setEnabled(!view.broken);
@@ -207,6 +213,27 @@ void SavedViewsBar::loadDefault()
     setCurrent(SavedView {});
 }
 
+// Another view is about to replace a saved view with unsaved changes: they are saved, dropped or
+// kept (the switch is off), as the user answers. The default view's changes are the page's
+// filters of the moment, not something to save: it is left without a question.
+bool SavedViewsBar::mayLeaveCurrent()
+{
+    if (!m_modified || m_current.objectId.isEmpty())
+        return true;
+    QMessageBox question(QMessageBox::Question, tr("Unsaved changes"),
+        tr("The view “%1” has unsaved changes.").arg(m_current.label), QMessageBox::NoButton, m_page);
+    question.setObjectName(QStringLiteral("leaveView"));
+    question.setInformativeText(tr("Save them before switching to another view?"));
+    QPushButton* keep = question.addButton(tr("Save"), QMessageBox::AcceptRole);
+    QPushButton* drop = question.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+    question.addButton(QMessageBox::Cancel);
+    question.setDefaultButton(keep);
+    question.exec();
+    if (question.clickedButton() == keep)
+        save(); // goes on while the other view loads
+    return question.clickedButton() == keep || question.clickedButton() == drop;
+}
+
 void SavedViewsBar::revert()
 {
     setCurrent(m_current);
@@ -231,14 +258,20 @@ void SavedViewsBar::writeView(const QString& objectId, const QString& label, con
 {
     const QJsonObject body = savedViewCreateRequest(m_projectId, objectId, label, definition);
     const QString project = m_projectId;
+    const QString shown = m_current.objectId; // the view on the page when the write left
     m_client->post(
         this, QStringLiteral("/obj/create"), body,
-        [this, project, objectId, label, definition, state, reply](const QJsonObject& json) {
+        [this, project, objectId, label, definition, state, reply, shown](const QJsonObject& json) {
             if (reply)
                 reply({});
             storeWidths(project, objectId, state.columnWidths);
             if (project != m_projectId)
                 return;
+            if (m_current.objectId != shown) { // saved on the way to another view: that one stays
+                Q_EMIT message(tr("Saved view “%1”").arg(label));
+                reload();
+                return;
+            }
             SavedView saved;
             saved.objectId = objectId;
             saved.label = label;
@@ -352,6 +385,8 @@ void SavedViewsBar::openSwitcher()
     if (dialog.exec() != QDialog::Accepted || !list->currentItem())
         return;
     const QString id = list->currentItem()->data(Qt::UserRole).toString();
+    if (id == m_current.objectId || !mayLeaveCurrent())
+        return;
     if (id.isEmpty())
         loadDefault();
     else

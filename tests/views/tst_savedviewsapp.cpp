@@ -17,6 +17,7 @@
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
@@ -34,12 +35,17 @@ private Q_SLOTS:
     void reportsWhatWasDropped();
     void listsBrokenViews();
     void switchRenameDelete();
+    void leavingAChangedViewAsks();
 
 private:
     QJsonObject post(const QString& path, const QJsonObject& body);
     void waitForRows();
     void reloadViews();
     int columnOf(const QString& field) const;
+    // Picks `label` in the views menu, answering a question about unsaved changes with `answer`;
+    // returns the question's text ("" when none was asked).
+    QString chooseInMenu(const QString& label, const QString& answer);
+    const SavedView* viewNamed(const QString& label) const;
     ui::TracesPage* page() const
     {
         return m_session->window()->tracesPage();
@@ -67,8 +73,8 @@ QJsonObject SavedViewsAppTest::post(const QString& path, const QJsonObject& body
 {
     QJsonObject result;
     bool done = false;
-    m_session->client()->post(nullptr, 
-        path, body, [&](const QJsonObject& json) { result = json, done = true; },
+    m_session->client()->post(
+        nullptr, path, body, [&](const QJsonObject& json) { result = json, done = true; },
         [&](const net::ApiError& e) {
             result = { { u"error"_s, e.message() } }, done = true;
         });
@@ -257,6 +263,74 @@ void SavedViewsAppTest::switchRenameDelete()
     QVERIFY(std::none_of(views()->views().begin(), views()->views().end(),
         [&](const SavedView& view) { return view.objectId == id; }));
     QVERIFY(!QSettings().contains(u"savedViews/widths/%1/%2"_s.arg(m_project, id)));
+}
+
+QString SavedViewsAppTest::chooseInMenu(const QString& label, const QString& answer)
+{
+    auto* button = views()->findChild<QToolButton*>();
+    QMetaObject::invokeMethod(button->menu(), "aboutToShow");
+    QAction* choice = nullptr;
+    for (QAction* action : button->menu()->actions())
+        if (action->text() == label)
+            choice = action;
+    if (!choice)
+        return u"(no menu entry %1)"_s.arg(label);
+    QString asked;
+    QObject answering;
+    QTimer::singleShot(0, &answering, [&asked, answer] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = box->text();
+        for (QAbstractButton* button : box->buttons())
+            if (button->text() == answer)
+                button->click();
+    });
+    choice->trigger();
+    return asked;
+}
+
+const SavedView* SavedViewsAppTest::viewNamed(const QString& label) const
+{
+    for (const SavedView& view : views()->views())
+        if (view.label == label)
+            return &view;
+    return nullptr;
+}
+
+// Leaving a saved view with unsaved changes asks first: Cancel stays with the changes, Discard
+// drops them, Save stores them in that view on the way to the other one.
+void SavedViewsAppTest::leavingAChangedViewAsks()
+{
+    QSignalSpy listed(views(), &ui::SavedViewsBar::listChanged);
+    views()->loadDefault();
+    views()->saveAsNew(u"Second"_s);
+    QVERIFY(listed.wait(10000));
+    views()->loadDefault();
+    views()->saveAsNew(u"First"_s);
+    QVERIFY(listed.wait(10000));
+    QCOMPARE(views()->currentLabel(), u"First"_s);
+
+    page()->filterBar()->addStatus(u"error"_s);
+    QVERIFY(views()->isModified());
+    QCOMPARE(chooseInMenu(u"Second"_s, u"Cancel"_s), u"The view “First” has unsaved changes."_s);
+    QCOMPARE(views()->currentLabel(), u"First"_s);
+    QVERIFY(views()->isModified());
+
+    QVERIFY(!chooseInMenu(u"Second"_s, u"Discard"_s).isEmpty());
+    QCOMPARE(views()->currentLabel(), u"Second"_s);
+    QVERIFY(!views()->isModified());
+    QVERIFY(viewNamed(u"First"_s) && viewNamed(u"First"_s)->state.query.statuses.isEmpty());
+
+    QCOMPARE(chooseInMenu(u"First"_s, u"Save"_s), QString()); // no changes: no question
+    page()->filterBar()->addStatus(u"error"_s);
+    QVERIFY(!chooseInMenu(u"Second"_s, u"Save"_s).isEmpty());
+    QCOMPARE(views()->currentLabel(), u"Second"_s); // the write finishing later does not switch back
+    QTRY_VERIFY_WITH_TIMEOUT(
+        viewNamed(u"First"_s) && viewNamed(u"First"_s)->state.query.statuses == QStringList { u"error"_s },
+        10000);
+    QCOMPARE(views()->currentLabel(), u"Second"_s);
+    QVERIFY(!views()->isModified());
 }
 
 QTEST_MAIN(SavedViewsAppTest)
