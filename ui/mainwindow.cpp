@@ -67,6 +67,9 @@ MainWindow::MainWindow(net::TraceClient* client, QWidget* parent)
     resize(1280, 800);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // The page the window was closed on (a link from the SDK still opens the Traces page).
+    m_nav->setCurrentRow(
+        qBound(0, settings.value(QStringLiteral("window/page"), 0).toInt(), m_nav->count() - 1));
 }
 
 MainWindow::~MainWindow() = default;
@@ -297,6 +300,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/page"), m_nav->currentRow());
     QMainWindow::closeEvent(event);
 }
 

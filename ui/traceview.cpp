@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QScrollBar>
+#include <QSettings>
 #include <QShortcut>
 #include <QTabWidget>
 #include <QThreadPool>
@@ -128,6 +129,10 @@ TraceView::TraceView(net::TraceClient* client, QWidget* parent)
     m_tree->viewport()->installEventFilter(this); // fitColumns() on every resize
     m_tabs->addTab(m_tree, tr("Tree"));
     m_tabs->addTab(m_timeline, tr("Timeline"));
+    // Tree or timeline, as the user left it.
+    m_tabs->setCurrentIndex(QSettings().value(QStringLiteral("layout/trace/tab"), 0).toInt());
+    connect(m_tabs, &QTabWidget::currentChanged, this,
+        [](int tab) { QSettings().setValue(QStringLiteral("layout/trace/tab"), tab); });
     layout->addWidget(m_tabs, 1);
     connect(
         m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &TraceView::onCurrentChanged);

@@ -14,6 +14,7 @@
 #include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
 #include "ui/modelcatalogpage.h"
+#include "ui/playgroundpage.h"
 #include "ui/pricespage.h"
 #include "ui/tracespage.h"
 #include "ui/traceview.h"
@@ -27,6 +28,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 
 using namespace spindle;
@@ -68,6 +70,7 @@ private Q_SLOTS:
     void splitterSizesComeBack();
     void errorToolsNeedErrors();
     void iconButtonsHaveNames();
+    void pageAndTraceTabComeBack(); // last: it leaves the window's page as it found it
 
 private:
     void waitForRows(ui::TracesPage* page);
@@ -330,6 +333,32 @@ void MainWindowTest::iconButtonsHaveNames()
                 QString::fromLatin1(button->metaObject()->className()), button->text(), button->toolTip());
     }
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u"; "_s)));
+}
+
+// The page the window was closed on and the trace view's Tree or Timeline come back at the next
+// start.
+void MainWindowTest::pageAndTraceTabComeBack()
+{
+    const auto traceTabs = [](ui::MainWindow* window) {
+        return window->tracesPage()->traceView()->findChild<QTabWidget*>();
+    };
+    {
+        auto session = startSampleSession(m_dir, u"page/sample"_s, kWindow);
+        QVERIFY(session);
+        QCOMPARE(session->window()->findChild<QListWidget*>()->currentRow(), 0);
+        showPage(session->window(), 3); // the Playground
+        traceTabs(session->window())->setCurrentIndex(1); // the timeline
+        session->window()->close();
+    }
+    auto session = startSampleSession(m_dir, u"page/sample"_s, kWindow);
+    QVERIFY(session);
+    auto* pages = session->window()->findChild<QListWidget*>();
+    QCOMPARE(pages->currentRow(), 3);
+    QVERIFY(session->window()->playgroundPage()->isVisible());
+    QCOMPARE(traceTabs(session->window())->currentIndex(), 1);
+    traceTabs(session->window())->setCurrentIndex(0);
+    showPage(session->window(), 0);
+    session->window()->close();
 }
 
 QTEST_MAIN(MainWindowTest)
