@@ -47,10 +47,10 @@ QString ApiError::message() const
     if (httpStatus == 0)
         return QStringLiteral("Cannot reach the trace server to %1: %2 (%3)")
             .arg(purposeOf(path), reason, path);
+    // One arg() call: a reason holding "%2" (a URL-encoded slash) must not take the status.
     return QStringLiteral("Could not %1: %2 (HTTP %3 from %4)")
-        .arg(purposeOf(path), reason.isEmpty() ? QStringLiteral("no reason given") : reason)
-        .arg(httpStatus)
-        .arg(path);
+        .arg(purposeOf(path), reason.isEmpty() ? QStringLiteral("no reason given") : reason,
+            QString::number(httpStatus), path);
 }
 
 QString ApiError::brief() const

@@ -84,14 +84,11 @@ void CallsController::setQuery(const spindle::CallsQuery& query)
     const bool sameQuery =
         m_generation > 0 && !m_resetPending && query == m_query && m_model->generation() == m_generation;
     cancelAll();
-    if (query.projectId != m_query.projectId) { // another project's columns mean nothing here
-        m_discovered.clear();
-        m_announceColumns = true;
-    }
     m_query = query;
     ++m_generation;
     m_firstPageReported = false;
     m_firstRowsReported = false;
+    m_firstPageRechecked = false;
     m_queryStartedMs = QDateTime::currentMSecsSinceEpoch();
     // The first page goes alone; the count follows when it is in (or after kCountDelayMs). On
     // the server both compete for the same cores: a sort's first page took 100-130 ms with a
@@ -158,6 +155,12 @@ void CallsController::onFirstRows(quint64 generation, const QVector<spindle::Cal
     applyPendingReset(rows, false);
 }
 
+void CallsController::resetColumns()
+{
+    m_discovered.clear();
+    m_announceColumns = true;
+}
+
 void CallsController::refresh()
 {
     setQuery(m_query);
@@ -195,7 +198,7 @@ void CallsController::requestCount()
                 m_model->setTotalCount(m_generation, count);
             Q_EMIT countChanged(count);
             if (m_firstPageReported) // the first page came before the count
-                recheckFirstPage();
+                recheckFirstPage(m_firstPageRows);
             Q_EMIT loadingChanged(isLoading());
         },
         true);
@@ -311,7 +314,8 @@ void CallsController::onPage(quint64 generation, int page, const QVector<spindle
     // Until the count arrives, the first page tells at least how many rows exist.
     if (page == 0 && m_totalCount < 0 && m_model->rowCount() < rows.size())
         m_model->setTotalCount(generation, int(rows.size()));
-    checkPageLength(page, int(rows.size()));
+    if (page != 0 || !recheckFirstPage(int(rows.size())))
+        checkPageLength(page, int(rows.size()));
     if (page == 0 && !m_firstPageReported) {
         reportFirstRows(); // a refresh's rows are replaced when the whole page is in
         m_firstPageRows = int(rows.size());
@@ -327,13 +331,17 @@ int CallsController::expectedRows(int page) const
     return m_totalCount < 0 ? 0 : std::min(models::CallsTableModel::kPageSize, m_totalCount - offset);
 }
 
-// The count is taken after the first page: calls logged in between (an app tracing while the user
-// looks) make the page look short, and the rows they add would stay "Loading…". Fetched again, the
-// page holds every call counted; one still short was cut (onPage checks it).
-void CallsController::recheckFirstPage()
+// The first page and the count are two reads: calls logged in between (an app tracing while the
+// user looks) make the page look short against the count, whichever came first, and the rows they
+// add would stay "Loading…". The page is fetched again, once: then it holds every call counted, and
+// one still short was cut (checkPageLength). True when it was asked for again.
+bool CallsController::recheckFirstPage(int rows)
 {
-    if (m_firstPageRows < expectedRows(0))
-        fetchPages(m_generation, { 0 });
+    if (m_firstPageRechecked || rows >= expectedRows(0))
+        return false;
+    m_firstPageRechecked = true;
+    fetchPages(m_generation, { 0 });
+    return true;
 }
 
 // A stream cut exactly between two lines looks complete to the HTTP layer; the count tells.

@@ -33,6 +33,9 @@ public:
         return m_query;
     }
     void refresh(); // same query, fresh data
+    // Another project, or the same one on another server: the columns found so far mean nothing
+    // there. The next query's first page announces its own, even none.
+    void resetColumns();
     void setLive(bool live);
     bool isLive() const
     {
@@ -78,7 +81,7 @@ private:
     void postCount(std::function<void(int count)> onCount, bool reportErrors);
     void onPage(quint64 generation, int page, const QVector<spindle::Call>& rows);
     int expectedRows(int page) const; // by the count (0 while it is unknown)
-    void recheckFirstPage();
+    bool recheckFirstPage(int rows);
     void checkPageLength(int page, int rows);
     void discoverColumns(const QVector<spindle::Call>& rows);
     void pollLive();
@@ -103,6 +106,7 @@ private:
     qint64 m_queryStartedMs = 0;
     bool m_firstPageReported = false;
     bool m_firstRowsReported = false;
+    bool m_firstPageRechecked = false; // page 0 was fetched again after it looked short
     int m_firstPageRows = 0;
 };
 

@@ -172,8 +172,8 @@ void DashboardPage::setProject(const QString& projectId)
     m_extensions = true; // a new project may be on another server: try the extensions again
     // The queries run when the page is on screen: a project switch costs nothing until then.
     if (isVisible()) {
+        loadOps(); // first: the previous project's op must not filter this one's query
         refresh();
-        loadOps();
     } else {
         m_stale = true;
     }
@@ -184,8 +184,8 @@ void DashboardPage::showEvent(QShowEvent* event)
     QWidget::showEvent(event);
     if (m_stale) {
         m_stale = false;
-        refresh();
         loadOps();
+        refresh();
     }
 }
 

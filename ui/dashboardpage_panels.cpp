@@ -400,8 +400,12 @@ void DashboardPage::saveFilterAsView(const QString& label, widgets::PromptReply 
     if (label.isEmpty()) {
         widgets::promptText(this, tr("Save view"), tr("Name of the new view:"), {},
             widgets::TextPromptDialog::Empty::Refused,
-            [this](
-                const QString& name, widgets::PromptReply done) { saveFilterAsView(name, std::move(done)); });
+            [this, project = m_projectId](const QString& name, widgets::PromptReply done) {
+                if (project != m_projectId) // an SDK link can switch it while the prompt is open
+                    done(tr("the project changed meanwhile"));
+                else
+                    saveFilterAsView(name, std::move(done));
+            });
         return;
     }
     // The dashboard's filter (op, status, roots only, chips) becomes a traces view; the time range

@@ -240,10 +240,9 @@ void MainWindow::openLink(const QString& projectId, const QString& callId)
 {
     if (projectId != m_projectId)
         setProject(projectId);
-    if (!callId.isEmpty()) {
-        m_nav->setCurrentRow(0);
+    m_nav->setCurrentRow(0); // a project's link shows its calls, whatever page was open
+    if (!callId.isEmpty())
         m_traces->openCall(callId);
-    }
     if (isMinimized())
         showNormal();
     raise();
@@ -274,8 +273,10 @@ void MainWindow::loadProjects()
     if (!m_projectId.isEmpty())
         m_project->addItem(m_projectId);
     m_project->setCurrentText(m_projectId);
+    m_client->cancel(m_projectsRequest); // the previous server's list, if it has not come yet
     const auto id =
         m_client->post(this, QStringLiteral("/spindle/projects"), {}, [this](const QJsonObject& json) {
+            m_projectsRequest = 0;
             for (const QJsonValue& project : json.value(QLatin1String("projects")).toArray()) {
                 const QString id = project.toObject().value(QLatin1String("project_id")).toString();
                 if (!id.isEmpty() && m_project->findText(id) < 0)
@@ -283,6 +284,7 @@ void MainWindow::loadProjects()
             }
         });
     m_client->setQuiet(id); // hosted servers have no project list: typing a name still works
+    m_projectsRequest = id;
 }
 
 void MainWindow::showWarning(const QString& message)

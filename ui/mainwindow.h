@@ -94,6 +94,7 @@ private:
     void onProjectChosen();
 
     net::TraceClient* m_client;
+    quint64 m_projectsRequest = 0; // the /spindle/projects request under way
     widgets::Banner* m_banner;
     QListWidget* m_nav;
     QStackedWidget* m_pages;

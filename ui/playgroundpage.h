@@ -159,6 +159,8 @@ private:
     QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
     QHash<QString, PresetSave> m_pendingPresets; // by project: asked for while a save was under way
     bool m_savingPresets = false;
+    net::TraceClient::RequestId m_presetsLoad = 0; // the presets' read under way
+    net::TraceClient::RequestId m_pricesLoad = 0; // the project's prices' read under way
     PriceTable m_prices; // the shipped table once loaded (on a worker), with the project's prices
     bool m_defaultPricesLoaded = false;
     QList<QMetaObject::Connection> m_syncConnections;

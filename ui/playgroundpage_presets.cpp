@@ -32,6 +32,8 @@ void PlaygroundPage::loadPresets()
     m_presets = {};
     for (PlaygroundPane* pane : std::as_const(m_panes))
         pane->setPresetNames({});
+    m_traceClient->cancel(m_presetsLoad); // an answer for an earlier project, or another server
+    m_presetsLoad = 0;
     if (m_projectId.isEmpty())
         return;
     const QString project = m_projectId;
@@ -45,6 +47,7 @@ void PlaygroundPage::loadPresets()
             Q_EMIT presetsChanged();
         });
     m_traceClient->setQuiet(request); // a project without presets answers 404
+    m_presetsLoad = request;
 }
 
 void PlaygroundPage::savePreset(PlaygroundPane* pane)
@@ -55,9 +58,12 @@ void PlaygroundPage::savePreset(PlaygroundPane* pane)
     }
     widgets::promptText(this, tr("Save preset"), tr("Name for %1 with these settings:").arg(pane->model()),
         pane->model(), widgets::TextPromptDialog::Empty::Refused,
-        [this, pane = QPointer<PlaygroundPane>(pane)](const QString& name, widgets::PromptReply reply) {
+        [this, pane = QPointer<PlaygroundPane>(pane), project = m_projectId](
+            const QString& name, widgets::PromptReply reply) {
             if (!pane)
                 reply(tr("its pane was closed"));
+            else if (project != m_projectId)
+                reply(tr("the project changed meanwhile"));
             else
                 savePresetAs(pane, name, std::move(reply));
         });
@@ -71,6 +77,8 @@ void PlaygroundPage::savePresetAs(PlaygroundPane* pane, const QString& name, wid
 {
     if (m_projectId.isEmpty()) {
         m_note->setText(tr("Open a project to store presets in."));
+        if (reply)
+            reply(tr("no project is open"));
         return;
     }
     PresetSave& pending = m_pendingPresets[m_projectId];

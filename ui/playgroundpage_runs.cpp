@@ -359,6 +359,8 @@ void PlaygroundPage::reloadPrices()
     m_prices.setCustomPrices({});
     if (m_defaultPricesLoaded)
         Q_EMIT pricesLoaded(m_prices);
+    m_traceClient->cancel(m_pricesLoad); // an answer for an earlier project, or another server
+    m_pricesLoad = 0;
     if (m_projectId.isEmpty())
         return;
     const QString project = m_projectId;
@@ -371,6 +373,7 @@ void PlaygroundPage::reloadPrices()
                 Q_EMIT pricesLoaded(m_prices);
         });
     m_traceClient->setQuiet(request); // estimates then use the default table only
+    m_pricesLoad = request;
 }
 
 void PlaygroundPage::setRepeatCount(int runs)

@@ -235,6 +235,7 @@ QWidget* PricesPage::buildDefaultsSection()
 void PricesPage::setProject(const QString& projectId)
 {
     m_projectId = projectId;
+    ++m_generation; // answers for the previous project (or server) are dropped, also while hidden
     if (m_dialog)
         m_dialog->reject(); // it was for the previous project
     m_table.setCustomPrices({});

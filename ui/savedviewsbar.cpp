@@ -123,18 +123,12 @@ void SavedViewsBar::buildMenu()
     QMenu* menu = m_button->menu();
     menu->clear();
     menu->setToolTipsVisible(true); // a broken view's tooltip says why
-    QAction* fallback = menu->addAction(tr("Default view"), this, [this] {
-        if (mayLeaveCurrent())
-            loadDefault();
-    });
+    QAction* fallback = menu->addAction(tr("Default view"), this, [this] { switchTo({}); });
     fallback->setCheckable(true);
     fallback->setChecked(m_current.objectId.isEmpty());
     for (const SavedView& view : std::as_const(m_views)) {
-        QAction* action = menu->addAction(
-            view.broken ? tr("%1 (broken)").arg(view.label) : view.label, this, [this, id = view.objectId] {
-                if (mayLeaveCurrent())
-                    loadView(id);
-            });
+        QAction* action = menu->addAction(view.broken ? tr("%1 (broken)").arg(view.label) : view.label, this,
+            [this, id = view.objectId] { switchTo(id); });
         action->setCheckable(true);
         action->setChecked(view.objectId == m_current.objectId);
         action->setEnabled(!view.broken);
@@ -213,13 +207,24 @@ void SavedViewsBar::loadDefault()
     setCurrent(SavedView {});
 }
 
-// Another view is about to replace a saved view with unsaved changes: they are saved, dropped or
-// kept (the switch is off), as the user answers. The default view's changes are the page's
-// filters of the moment, not something to save: it is left without a question.
-bool SavedViewsBar::mayLeaveCurrent()
+// The menu's and the switcher's choice (empty: the default view). A saved view with unsaved changes
+// asks first: Save switches once the server has them (a refused save stays, the banner says why),
+// Discard drops them, Cancel stays. The default view's changes are the page's filters of the
+// moment, not something to save: it is left without a question.
+void SavedViewsBar::switchTo(const QString& objectId)
 {
-    if (!m_modified || m_current.objectId.isEmpty())
-        return true;
+    if (objectId == m_current.objectId)
+        return; // its changes stay; "Revert changes" drops them
+    const auto go = [this, objectId] {
+        if (objectId.isEmpty())
+            loadDefault();
+        else
+            loadView(objectId);
+    };
+    if (!m_modified || m_current.objectId.isEmpty()) {
+        go();
+        return;
+    }
     QMessageBox question(QMessageBox::Question, tr("Unsaved changes"),
         tr("The view “%1” has unsaved changes.").arg(m_current.label), QMessageBox::NoButton, m_page);
     question.setObjectName(QStringLiteral("leaveView"));
@@ -229,9 +234,16 @@ bool SavedViewsBar::mayLeaveCurrent()
     question.addButton(QMessageBox::Cancel);
     question.setDefaultButton(keep);
     question.exec();
-    if (question.clickedButton() == keep)
-        save(); // goes on while the other view loads
-    return question.clickedButton() == keep || question.clickedButton() == drop;
+    if (question.clickedButton() == drop) {
+        go();
+    } else if (question.clickedButton() == keep) {
+        const TracesViewState state = m_page->currentState();
+        writeView(m_current.objectId, m_current.label, definitionFromState(state, m_current.definition),
+            state, [go](const QString& error) {
+                if (error.isEmpty())
+                    go();
+            });
+    }
 }
 
 void SavedViewsBar::revert()
@@ -308,7 +320,12 @@ void SavedViewsBar::saveAsNew(const QString& label, widgets::PromptReply reply)
     if (label.isEmpty()) {
         widgets::promptText(m_page, tr("Save view"), tr("Name of the new view:"), {},
             widgets::TextPromptDialog::Empty::Refused,
-            [this](const QString& name, widgets::PromptReply done) { saveAsNew(name, std::move(done)); });
+            [this, project = m_projectId](const QString& name, widgets::PromptReply done) {
+                if (project != m_projectId) // an SDK link can switch it while the prompt is open
+                    done(tr("the project changed meanwhile"));
+                else
+                    saveAsNew(name, std::move(done));
+            });
         return;
     }
     // Weave's UI starts a copy from the current definition, so keys Spindle does not know survive.
@@ -319,12 +336,20 @@ void SavedViewsBar::saveAsNew(const QString& label, widgets::PromptReply reply)
 
 void SavedViewsBar::rename(const QString& label, widgets::PromptReply reply)
 {
-    if (m_current.objectId.isEmpty())
+    if (m_current.objectId.isEmpty()) {
+        if (reply)
+            reply(tr("no saved view is open"));
         return;
+    }
     if (label.isEmpty()) {
         widgets::promptText(m_page, tr("Rename view"), tr("New name:"), m_current.label,
             widgets::TextPromptDialog::Empty::Refused,
-            [this](const QString& name, widgets::PromptReply done) { rename(name, std::move(done)); });
+            [this, view = m_current.objectId](const QString& name, widgets::PromptReply done) {
+                if (view != m_current.objectId) // another view (or project) came meanwhile
+                    done(tr("another view was opened meanwhile"));
+                else
+                    rename(name, std::move(done));
+            });
         return;
     }
     // A rename is a new version of the same object, with the definition as it was saved; unsaved
@@ -384,13 +409,7 @@ void SavedViewsBar::openSwitcher()
     connect(list, &QListWidget::itemActivated, &dialog, &QDialog::accept);
     if (dialog.exec() != QDialog::Accepted || !list->currentItem())
         return;
-    const QString id = list->currentItem()->data(Qt::UserRole).toString();
-    if (id == m_current.objectId || !mayLeaveCurrent())
-        return;
-    if (id.isEmpty())
-        loadDefault();
-    else
-        loadView(id);
+    switchTo(list->currentItem()->data(Qt::UserRole).toString());
 }
 
 } // namespace spindle::ui

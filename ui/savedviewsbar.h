@@ -61,7 +61,7 @@ private:
     void writeView(const QString& objectId, const QString& label, const QJsonObject& definition,
         const spindle::TracesViewState& state, widgets::PromptReply reply = {});
     void updateModified();
-    bool mayLeaveCurrent(); // asks to save a saved view's changes; false: stay
+    void switchTo(const QString& objectId); // asks first when the current view has unsaved changes
     void setCurrent(const spindle::SavedView& view);
     void onPartsDropped(const QStringList& columns, const QStringList& ops);
     void reportNotes();

@@ -327,6 +327,7 @@ void TracesPage::setProject(const QString& projectId)
     ++m_applyGeneration;
     m_detail->clear();
     m_trace->clear();
+    m_controller->resetColumns();
     applyFilters();
     m_views->setProject(projectId);
     loadOps();

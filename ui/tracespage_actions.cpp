@@ -82,6 +82,11 @@ void TracesPage::deleteSelected()
     const QStringList ids = selectedIds();
     if (ids.isEmpty())
         return;
+    // Taken with the ids: the question's own event loop may see the table change under it.
+    QSet<QString> traces; // the deleted calls' traces lose them and their descendants
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        if (const spindle::Call* call = m_model->callAt(index.row()))
+            traces.insert(call->traceId);
     QMessageBox confirm(QMessageBox::Warning, tr("Delete calls"),
         countText(ids.size(),
             tr("Delete 1 call and all its descendants? This cannot be undone from Spindle."),
@@ -92,10 +97,6 @@ void TracesPage::deleteSelected()
     confirm.exec();
     if (confirm.clickedButton() != remove)
         return;
-    QSet<QString> traces; // the deleted calls' traces lose them and their descendants
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
-        if (const spindle::Call* call = m_model->callAt(index.row()))
-            traces.insert(call->traceId);
     for (qsizetype start = 0; start < ids.size(); start += 1000) {
         const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
             { QStringLiteral("call_ids"), QJsonArray::fromStringList(ids.mid(start, 1000)) } };

@@ -235,11 +235,16 @@ void TraceView::buildHeader(QWidget* bar)
 // The error tools do something only on a trace with errors; otherwise they say why not.
 void TraceView::enableErrorTools(int errors)
 {
+    QString why; // the tools do nothing: why not
+    if (m_traceId.isEmpty())
+        why = tr("No trace is open");
+    else if (!m_traceTree)
+        why = m_failed ? tr("The trace could not be loaded") : tr("The trace is loading");
+    else if (errors == 0)
+        why = tr("No errors in this trace");
     for (QAction* action : std::as_const(m_errorTools)) {
-        action->setEnabled(errors > 0);
-        action->setToolTip(errors > 0
-                ? action->data().toString()
-                : (m_traceId.isEmpty() ? tr("No trace is open") : tr("No errors in this trace")));
+        action->setEnabled(why.isEmpty());
+        action->setToolTip(why.isEmpty() ? action->data().toString() : why);
     }
 }
 
@@ -281,6 +286,7 @@ void TraceView::openTrace(const QString& projectId, const QString& traceId, cons
     m_traceId = traceId;
     m_pendingSelection = selectCallId;
     m_status->setText(tr("Loading trace…"));
+    enableErrorTools(0); // "loading" now that a trace is named
     streamTrace();
 }
 
@@ -338,6 +344,8 @@ void TraceView::onStreamFailed(quint64 generation, const net::ApiError& error)
             rebuild();
     }
     m_status->setText(tr("Could not load the trace: %1").arg(error.reason));
+    if (!m_traceTree)
+        enableErrorTools(0);
 }
 
 void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)

@@ -45,10 +45,18 @@ public:
         std::lock_guard lock(m_mutex);
         m_hold = offset;
     }
+    // The next answer for this offset is read from the server, then held until release(): the page
+    // is the data as it was, delivered later.
+    void holdAnswerOf(int offset)
+    {
+        std::lock_guard lock(m_mutex);
+        m_holdAnswer = offset;
+    }
     void release()
     {
         std::lock_guard lock(m_mutex);
         m_hold = -1;
+        m_holdAnswer = -1;
         m_released.notify_all();
     }
     // The next request for this offset gets the first `rows` rows of its answer and the start of the
@@ -128,6 +136,14 @@ private:
             res.status = 502;
             return;
         }
+        if (offset >= 0) {
+            std::unique_lock lock(m_mutex);
+            if (offset == m_holdAnswer) {
+                ++m_holding;
+                m_released.wait_for(lock, std::chrono::seconds(10), [&] { return offset != m_holdAnswer; });
+                --m_holding;
+            }
+        }
         res.status = answer->status;
         if (offset >= 0 && takeCut(offset)) {
             cutAnswer(answer->body, res);
@@ -165,6 +181,7 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_released;
     int m_hold = -1;
+    int m_holdAnswer = -1;
     int m_holding = 0;
     int m_failOffset = -1;
     int m_failStatus = 0;

@@ -170,6 +170,10 @@ void MainWindowTest::newConnectionReloadsTheSameProject()
     QTRY_VERIFY_WITH_TIMEOUT(!prices->isLoading() && prices->unpricedModels().isEmpty(), kWaitMs);
     waitForRows(window->tracesPage());
     QCOMPARE(window->tracesPage()->model()->rowCount(), 0);
+    // The first server's columns mean nothing on the second, though the project has the same name.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        window->tracesPage()->model()->columnCount(), int(CallsTableModel::FixedColumnCount), kWaitMs);
+    QVERIFY(window->tracesPage()->filterBar()->knownFields().isEmpty());
     QTest::qWait(100); // the new server's (empty) project list
     QCOMPARE(listedProjects(window), QStringList { u"connect/sample"_s });
 }
