@@ -6,6 +6,7 @@
 #include "net/traceclient.h"
 #include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
+#include "ui/savedviewsbar.h"
 #include "widgets/chartview.h"
 #include "widgets/headerstyle.h"
 #include "widgets/reflowgrid.h"
@@ -398,14 +399,10 @@ void DashboardPage::reportWriteError(const QString& title, const QString& path, 
 void DashboardPage::saveFilterAsView(const QString& label, widgets::PromptReply reply)
 {
     if (label.isEmpty()) {
-        widgets::promptText(this, tr("Save view"), tr("Name of the new view:"), {},
-            widgets::TextPromptDialog::Empty::Refused,
-            [this, project = m_projectId](const QString& name, widgets::PromptReply done) {
-                if (project != m_projectId) // an SDK link can switch it while the prompt is open
-                    done(tr("the project changed meanwhile"));
-                else
-                    saveFilterAsView(name, std::move(done));
-            });
+        promptNewViewName(
+            this, [this] { return m_projectId; },
+            [this](
+                const QString& name, widgets::PromptReply done) { saveFilterAsView(name, std::move(done)); });
         return;
     }
     // The dashboard's filter (op, status, roots only, chips) becomes a traces view; the time range

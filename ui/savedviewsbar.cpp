@@ -318,14 +318,9 @@ void SavedViewsBar::save()
 void SavedViewsBar::saveAsNew(const QString& label, widgets::PromptReply reply)
 {
     if (label.isEmpty()) {
-        widgets::promptText(m_page, tr("Save view"), tr("Name of the new view:"), {},
-            widgets::TextPromptDialog::Empty::Refused,
-            [this, project = m_projectId](const QString& name, widgets::PromptReply done) {
-                if (project != m_projectId) // an SDK link can switch it while the prompt is open
-                    done(tr("the project changed meanwhile"));
-                else
-                    saveAsNew(name, std::move(done));
-            });
+        promptNewViewName(
+            m_page, [this] { return m_projectId; },
+            [this](const QString& name, widgets::PromptReply done) { saveAsNew(name, std::move(done)); });
         return;
     }
     // Weave's UI starts a copy from the current definition, so keys Spindle does not know survive.
@@ -410,6 +405,19 @@ void SavedViewsBar::openSwitcher()
     if (dialog.exec() != QDialog::Accepted || !list->currentItem())
         return;
     switchTo(list->currentItem()->data(Qt::UserRole).toString());
+}
+
+void promptNewViewName(QWidget* parent, std::function<QString()> openProject,
+    std::function<void(const QString& name, widgets::PromptReply reply)> save)
+{
+    widgets::promptText(parent, SavedViewsBar::tr("Save view"), SavedViewsBar::tr("Name of the new view:"),
+        {}, widgets::TextPromptDialog::Empty::Refused,
+        [project = openProject(), openProject, save](const QString& name, widgets::PromptReply done) {
+            if (project != openProject()) // an SDK link can switch it while the prompt is open
+                done(SavedViewsBar::tr("the project changed meanwhile"));
+            else
+                save(name, std::move(done));
+        });
 }
 
 } // namespace spindle::ui

@@ -79,4 +79,9 @@ private:
     bool m_applying = false;
 };
 
+// Asks for a new view's name over `parent` and hands it to `save`, unless the open project
+// (`openProject()`) has changed since the prompt opened.
+void promptNewViewName(QWidget* parent, std::function<QString()> openProject,
+    std::function<void(const QString& name, widgets::PromptReply reply)> save);
+
 } // namespace spindle::ui
