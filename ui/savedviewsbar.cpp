@@ -239,8 +239,8 @@ void SavedViewsBar::switchTo(const QString& objectId)
     } else if (question.clickedButton() == keep) {
         const TracesViewState state = m_page->currentState();
         writeView(m_current.objectId, m_current.label, definitionFromState(state, m_current.definition),
-            state, [go](const QString& error) {
-                if (error.isEmpty())
+            state, [this, go, from = m_current.objectId](const QString& error) {
+                if (error.isEmpty() && m_current.objectId == from) // not if another view came meanwhile
                     go();
             });
     }
