@@ -232,22 +232,6 @@ void TraceView::buildHeader(QWidget* bar)
     enableErrorTools(0);
 }
 
-// The error tools do something only on a trace with errors; otherwise they say why not.
-void TraceView::enableErrorTools(int errors)
-{
-    QString why; // the tools do nothing: why not
-    if (m_traceId.isEmpty())
-        why = tr("No trace is open");
-    else if (!m_traceTree)
-        why = m_failed ? tr("The trace could not be loaded") : tr("The trace is loading");
-    else if (errors == 0)
-        why = tr("No errors in this trace");
-    for (QAction* action : std::as_const(m_errorTools)) {
-        action->setEnabled(why.isEmpty());
-        action->setToolTip(why.isEmpty() ? action->data().toString() : why);
-    }
-}
-
 void TraceView::clear()
 {
     if (m_request)

@@ -4,6 +4,7 @@
 #include "ui/traceview.h"
 #include "widgets/keyhelp.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QJsonArray>
 #include <QKeyEvent>
@@ -33,6 +34,22 @@ void TraceView::nextError(bool forward)
 {
     if (m_traceTree)
         jumpTo(m_order, forward, [this](int node) { return m_traceTree->isError(node); });
+}
+
+// The error tools do something only on a trace with errors; otherwise they say why not.
+void TraceView::enableErrorTools(int errors)
+{
+    QString why; // the tools do nothing: why not
+    if (m_traceId.isEmpty())
+        why = tr("No trace is open");
+    else if (!m_traceTree)
+        why = m_failed ? tr("The trace could not be loaded") : tr("The trace is loading");
+    else if (errors == 0)
+        why = tr("No errors in this trace");
+    for (QAction* action : std::as_const(m_errorTools)) {
+        action->setEnabled(why.isEmpty());
+        action->setToolTip(why.isEmpty() ? action->data().toString() : why);
+    }
 }
 
 void TraceView::nextSibling(bool forward)
