@@ -4,12 +4,12 @@
 #include "models/chatmessages.h"
 #include "ui/calldetailpanel.h"
 #include "ui/feedbackpanel.h"
+#include "ui/renamecall.h"
 #include "ui/summaryhtml.h"
 #include "widgets/chatview.h"
 #include "widgets/imagestrip.h"
 #include "widgets/jsonview.h"
 #include "widgets/statusdelegate.h"
-#include "widgets/textprompt.h"
 
 #include <QAction>
 #include <QApplication>
@@ -233,21 +233,11 @@ void CallDetailPanel::rename()
 {
     if (m_call.id.isEmpty())
         return;
-    widgets::promptText(this, tr("Rename call"), tr("Display name (empty to show the op name):"),
-        m_call.displayName, widgets::TextPromptDialog::Empty::Allowed,
-        [this, id = m_call.id, project = m_projectId](const QString& name, widgets::PromptReply reply) {
-            const QJsonObject body { { QStringLiteral("project_id"), project },
-                { QStringLiteral("call_id"), id }, { QStringLiteral("display_name"), name } };
-            m_client->post(
-                this, QStringLiteral("/call/update"), body,
-                [this, id, reply](const QJsonObject&) {
-                    reply({});
-                    if (id == m_call.id)
-                        loadFullCall();
-                    Q_EMIT callChanged(id);
-                },
-                [reply](const net::ApiError& error) { reply(error.brief()); });
-        });
+    promptRenameCall(this, m_client, m_projectId, m_call, [this, id = m_call.id] {
+        if (id == m_call.id)
+            loadFullCall();
+        Q_EMIT callChanged(id);
+    });
 }
 
 void CallDetailPanel::deleteWithDescendants()

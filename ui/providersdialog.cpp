@@ -392,9 +392,7 @@ QString ProvidersDialog::saveCurrent()
                 bool ok, const QString& keyError) {
                 if (!self) { // closed meanwhile (Close saves): the window says it
                     if (!ok && store)
-                        Q_EMIT store->storageFailed(
-                            tr("The key for %1 could not be stored in the system keychain: %2")
-                                .arg(name, keyError));
+                        store->reportKeyNotStored(name, keyError);
                     return;
                 }
                 const bool sameForm = self->m_editing == name && self->m_key->text().trimmed() == typedKey;

@@ -311,6 +311,12 @@ void ProviderStore::moveKey(const QString& name, const QString& fromAccount)
         });
 }
 
+void ProviderStore::reportKeyNotStored(const QString& name, const QString& error)
+{
+    Q_EMIT storageFailed(
+        tr("The key for %1 could not be stored in the system keychain: %2").arg(name, error));
+}
+
 void ProviderStore::reportKeyNotMoved(const QString& name, const QString& error)
 {
     Q_EMIT storageFailed(tr("The API key of “%1” could not be moved to its new name: %2. It is still in the "

@@ -100,6 +100,9 @@ public:
         const QString& text, QString* error = nullptr);
     static QString headerLines(const QList<QPair<QByteArray, QByteArray>>& headers);
 
+    // For a key refused by the keychain after the dialog that set it was closed: storageFailed().
+    void reportKeyNotStored(const QString& name, const QString& error);
+
 Q_SIGNALS:
     void changed();
     // A change could not be written to the settings file, or a key kept (the keychain refused it).

@@ -237,12 +237,10 @@ void SavedViewsBar::switchTo(const QString& objectId)
     if (question.clickedButton() == drop) {
         go();
     } else if (question.clickedButton() == keep) {
-        const TracesViewState state = m_page->currentState();
-        writeView(m_current.objectId, m_current.label, definitionFromState(state, m_current.definition),
-            state, [this, go, from = m_current.objectId](const QString& error) {
-                if (error.isEmpty() && m_current.objectId == from) // not if another view came meanwhile
-                    go();
-            });
+        writeCurrent([this, go, from = m_current.objectId](const QString& error) {
+            if (error.isEmpty() && m_current.objectId == from) // not if another view came meanwhile
+                go();
+        });
     }
 }
 
@@ -311,8 +309,15 @@ void SavedViewsBar::save()
         saveAsNew();
         return;
     }
+    writeCurrent();
+}
+
+// The page's state as a new version of the open saved view.
+void SavedViewsBar::writeCurrent(widgets::PromptReply reply)
+{
     const TracesViewState state = m_page->currentState();
-    writeView(m_current.objectId, m_current.label, definitionFromState(state, m_current.definition), state);
+    writeView(m_current.objectId, m_current.label, definitionFromState(state, m_current.definition), state,
+        std::move(reply));
 }
 
 void SavedViewsBar::saveAsNew(const QString& label, widgets::PromptReply reply)

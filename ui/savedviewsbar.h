@@ -60,6 +60,7 @@ private:
     // Writes a new version; `state` is what the page shows of it once saved.
     void writeView(const QString& objectId, const QString& label, const QJsonObject& definition,
         const spindle::TracesViewState& state, widgets::PromptReply reply = {});
+    void writeCurrent(widgets::PromptReply reply = {});
     void updateModified();
     void switchTo(const QString& objectId); // asks first when the current view has unsaved changes
     void setCurrent(const spindle::SavedView& view);

@@ -5,10 +5,10 @@
 #include "ui/callscontroller.h"
 #include "ui/comparedialog.h"
 #include "ui/counttext.h"
+#include "ui/renamecall.h"
 #include "ui/tracespage.h"
 #include "ui/traceview.h"
 #include "widgets/frozentableview.h"
-#include "widgets/textprompt.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -52,20 +52,10 @@ void TracesPage::renameCurrent()
     const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
     if (!call)
         return;
-    widgets::promptText(this, tr("Rename call"), tr("Display name (empty to show the op name again):"),
-        call->displayName, widgets::TextPromptDialog::Empty::Allowed,
-        [this, id = call->id, project = m_projectId](const QString& name, widgets::PromptReply reply) {
-            const QJsonObject body { { QStringLiteral("project_id"), project },
-                { QStringLiteral("call_id"), id }, { QStringLiteral("display_name"), name } };
-            m_client->post(
-                this, QStringLiteral("/call/update"), body,
-                [this, reply](const QJsonObject&) {
-                    reply({});
-                    m_model->invalidatePages();
-                    Q_EMIT statusMessage(tr("Renamed"));
-                },
-                [reply](const net::ApiError& error) { reply(error.brief()); });
-        });
+    promptRenameCall(this, m_client, m_projectId, *call, [this] {
+        m_model->invalidatePages();
+        Q_EMIT statusMessage(tr("Renamed"));
+    });
 }
 
 // The panes no longer show what is gone, and the table's current row (its old rows stay until the
