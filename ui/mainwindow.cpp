@@ -233,20 +233,35 @@ void MainWindow::onProjectChosen()
         return;
     }
     if (text != m_projectId)
-        setProject(text);
+        switchProject(text);
+}
+
+void MainWindow::switchProject(const QString& projectId, std::function<void()> then)
+{
+    m_project->setCurrentText(m_projectId); // until the switch happens: a Cancel leaves it there
+    m_traces->savedViews()->confirmLeave(
+        tr("Save them before opening %1?").arg(projectId), [this, projectId, then] {
+            setProject(projectId);
+            if (then)
+                then();
+        });
 }
 
 void MainWindow::openLink(const QString& projectId, const QString& callId)
 {
-    if (projectId != m_projectId)
-        setProject(projectId);
-    m_nav->setCurrentRow(0); // a project's link shows its calls, whatever page was open
-    if (!callId.isEmpty())
-        m_traces->openCall(callId);
     if (isMinimized())
         showNormal();
     raise();
     activateWindow();
+    const auto show = [this, callId] {
+        m_nav->setCurrentRow(0); // a project's link shows its calls, whatever page was open
+        if (!callId.isEmpty())
+            m_traces->openCall(callId);
+    };
+    if (projectId != m_projectId)
+        switchProject(projectId, show);
+    else
+        show();
 }
 
 void MainWindow::setProject(const QString& projectId)
@@ -299,6 +314,16 @@ void MainWindow::showStatus(const QString& message, int timeoutMs)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    SavedViewsBar* views = m_traces->savedViews();
+    if (!m_closeConfirmed && views->isModified() && !views->currentObjectId().isEmpty()) {
+        event->ignore(); // asked first; the window closes once the changes are saved or dropped
+        views->confirmLeave(tr("Save them before closing Spindle?"), [this] {
+            m_closeConfirmed = true;
+            QTimer::singleShot(0, this, &QWidget::close); // not from inside this close event
+        });
+        return;
+    }
+    m_closeConfirmed = false;
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

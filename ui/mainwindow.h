@@ -92,9 +92,12 @@ private:
     void addNavItem(widgets::NavIcon icon, const QString& title, const QString& what);
     void showShortcuts();
     void onProjectChosen();
+    // A project the user chose: asks first about the open saved view's unsaved changes.
+    void switchProject(const QString& projectId, std::function<void()> then = {});
 
     net::TraceClient* m_client;
     quint64 m_projectsRequest = 0; // the /spindle/projects request under way
+    bool m_closeConfirmed = false; // the open view's unsaved changes were saved or dropped
     widgets::Banner* m_banner;
     QListWidget* m_nav;
     QStackedWidget* m_pages;

@@ -215,31 +215,36 @@ void SavedViewsBar::switchTo(const QString& objectId)
 {
     if (objectId == m_current.objectId)
         return; // its changes stay; "Revert changes" drops them
-    const auto go = [this, objectId] {
+    confirmLeave(tr("Save them before switching to another view?"), [this, objectId] {
         if (objectId.isEmpty())
             loadDefault();
         else
             loadView(objectId);
-    };
+    });
+}
+
+void SavedViewsBar::confirmLeave(const QString& question, std::function<void()> proceed)
+{
     if (!m_modified || m_current.objectId.isEmpty()) {
-        go();
+        proceed();
         return;
     }
-    QMessageBox question(QMessageBox::Question, tr("Unsaved changes"),
+    QMessageBox box(QMessageBox::Question, tr("Unsaved changes"),
         tr("The view “%1” has unsaved changes.").arg(m_current.label), QMessageBox::NoButton, m_page);
-    question.setObjectName(QStringLiteral("leaveView"));
-    question.setInformativeText(tr("Save them before switching to another view?"));
-    QPushButton* keep = question.addButton(tr("Save"), QMessageBox::AcceptRole);
-    QPushButton* drop = question.addButton(tr("Discard"), QMessageBox::DestructiveRole);
-    question.addButton(QMessageBox::Cancel);
-    question.setDefaultButton(keep);
-    question.exec();
-    if (question.clickedButton() == drop) {
-        go();
-    } else if (question.clickedButton() == keep) {
-        writeCurrent([this, go, from = m_current.objectId](const QString& error) {
-            if (error.isEmpty() && m_current.objectId == from) // not if another view came meanwhile
-                go();
+    box.setObjectName(QStringLiteral("leaveView"));
+    box.setInformativeText(question);
+    QPushButton* keep = box.addButton(tr("Save"), QMessageBox::AcceptRole);
+    QPushButton* drop = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(keep);
+    box.exec();
+    if (box.clickedButton() == drop) {
+        proceed();
+    } else if (box.clickedButton() == keep) {
+        writeCurrent([this, proceed, view = m_current.objectId, project = m_projectId](const QString& error) {
+            // Not if the user has gone to another view or project meanwhile.
+            if (error.isEmpty() && m_current.objectId == view && m_projectId == project)
+                proceed();
         });
     }
 }

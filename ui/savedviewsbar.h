@@ -48,6 +48,10 @@ public:
     void remove(bool confirm = true);
     void revert();
     void openSwitcher();
+    // Runs `proceed` once the open view's unsaved changes are dealt with: at once when it has none,
+    // else after the user's Discard, or after Save once the server has them; never on Cancel or a
+    // refused save. `question` says where the user is going ("Save them before …?").
+    void confirmLeave(const QString& question, std::function<void()> proceed);
 
 Q_SIGNALS:
     void currentViewChanged(const QString& label);
