@@ -93,9 +93,11 @@ FilterBar::FilterBar(QWidget* parent)
     m_rootsOnly->setChecked(true);
     m_rootsOnly->setToolTip(tr("Show only root calls (traces); untick to see every call"));
     m_addFilter->setText(tr("+ Filter"));
+    m_addFilter->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)); // Ctrl+F searches a trace
+    m_addFilter->setWhatsThis(tr("Add a filter condition"));
     m_addFilter->setToolTip(
         tr("Add a condition on any column, e.g. inputs.model equals gpt-4o or Latency > 2000 "
-           "(Alt+click a cell does it from its value)"));
+           "(Ctrl+Shift+F; Alt+click a cell does it from its value)"));
     row->addWidget(m_op);
     row->addWidget(m_status);
     row->addWidget(m_time);

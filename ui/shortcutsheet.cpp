@@ -102,7 +102,8 @@ QList<ShortcutEntry> collectShortcuts(QWidget* window, const QStackedWidget* pag
                 area(qobject_cast<const QWidget*>(action->parent())));
     for (const QAbstractButton* button : window->findChildren<QAbstractButton*>())
         addEntry(entries, parts, { button->shortcut() },
-            firstNonEmpty({ button->toolTip(), withoutMnemonic(button->text()) }), area(button));
+            firstNonEmpty({ button->whatsThis(), button->toolTip(), withoutMnemonic(button->text()) }),
+            area(button));
     for (const QWidget* widget : window->findChildren<QWidget*>())
         for (const widgets::KeyHelp& help : widgets::keyHelp(widget))
             addEntry(entries, parts, help.keys, help.description, area(widget));

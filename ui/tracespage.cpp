@@ -74,6 +74,7 @@ QTableView* TracesPage::table() const
 void TracesPage::buildPanes()
 {
     // Table, the selected call's trace, and the call's detail.
+    m_splitter->setObjectName(QStringLiteral("tableAndCallPanes"));
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_trace);
     m_splitter->addWidget(m_detail);
@@ -167,8 +168,10 @@ void TracesPage::buildToolbar(QWidget* bar)
     };
     m_live->setText(tr("Live"));
     m_live->setCheckable(true);
-    m_live->setToolTip(tr(
-        "Poll for new calls every few seconds; running calls update in place, and so does the open trace"));
+    m_live->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    m_live->setWhatsThis(tr("Live: turn polling for new calls on or off"));
+    m_live->setToolTip(tr("Poll for new calls every few seconds; running calls update in place, and so "
+                          "does the open trace (Ctrl+Shift+L)"));
     connect(m_live, &QToolButton::toggled, m_controller, &CallsController::setLive);
     // The open trace follows too while its calls run: new children appear, running ones end.
     connect(m_controller, &CallsController::livePolled, this, [this] {
@@ -188,10 +191,12 @@ void TracesPage::buildToolbar(QWidget* bar)
         &TracesPage::compareSelected);
     m_compare->setEnabled(false);
     m_panesButton = addButton(tr("Details"),
-        tr("Show or hide the selected call's trace and detail beside the table (Esc in the table hides "
-           "them)"),
+        tr("Show or hide the selected call's trace and detail beside the table (Ctrl+I; Esc in the "
+           "table hides them)"),
         [this] { showCallPanes(m_panesButton->isChecked()); });
     m_panesButton->setCheckable(true);
+    m_panesButton->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_panesButton->setWhatsThis(tr("Show or hide the call's trace and detail"));
 }
 
 void TracesPage::buildTable()
@@ -411,8 +416,12 @@ void TracesPage::showCallPanes(bool shown)
     const int total = std::max(1, sizes.value(0) + sizes.value(1) + sizes.value(2));
     if (!shown) {
         m_openPaneSizes = sizes;
-        m_splitter->setSizes({ total, 0, 0 });
+        // The table's focus-in makes its first row current when none is; that must not open the
+        // panes again (showCurrentDetail) as they close.
+        m_closingPanes = true;
         m_table->setFocus();
+        m_closingPanes = false;
+        m_splitter->setSizes({ total, 0, 0 });
     } else {
         m_splitter->setSizes(m_openPaneSizes.isEmpty()
                 ? QList<int> { total * 37 / 100, total * 33 / 100, total - total * 70 / 100 }
@@ -423,6 +432,8 @@ void TracesPage::showCallPanes(bool shown)
 
 void TracesPage::showCurrentDetail()
 {
+    if (m_closingPanes)
+        return;
     const QModelIndex current = m_table->currentIndex();
     const spindle::Call* call = current.isValid() ? m_model->callAt(current.row()) : nullptr;
     if (!call)

@@ -166,6 +166,7 @@ private:
     QSet<QString> m_projectOps; // `...:*` wildcards of the project's ops
     bool m_opsLoaded = false;
     QList<int> m_openPaneSizes; // the splitter's sizes for the next opening of the call's panes
+    bool m_closingPanes = false; // showCallPanes(false) is moving the focus to the table
     quint64 m_applyGeneration = 0; // a newer applyState makes pending column checks stale
 };
 

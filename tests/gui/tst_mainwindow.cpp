@@ -10,6 +10,7 @@
 #include "models/callstablemodel.h"
 #include "ui/calldetailpanel.h"
 #include "ui/callscontroller.h"
+#include "ui/conditiondialog.h"
 #include "ui/connectiondialog.h"
 #include "ui/dashboardpage.h"
 #include "ui/filterbar.h"
@@ -32,6 +33,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 
 using namespace spindle;
 using namespace Qt::StringLiterals;
@@ -278,6 +280,45 @@ void MainWindowTest::pageKeysWorkAwayFromTheTable()
     QTest::keyClick(ops, Qt::Key_F5);
     QVERIFY(!loading.isEmpty());
     QCOMPARE(loading.first().first().toBool(), true); // a refresh started
+
+    // The buttons' own keys: Details, Live, and + Filter (which opens the condition editor).
+    QToolButton* details = nullptr;
+    for (QToolButton* button : page->findChildren<QToolButton*>())
+        if (button->text() == u"Details"_s)
+            details = button;
+    QVERIFY(details);
+    auto* splitter = page->findChild<QSplitter*>(u"tableAndCallPanes"_s);
+    QVERIFY(splitter);
+    // 1 open, 0 closed, -1 when the button and the splitter disagree.
+    const auto panes = [details, splitter] {
+        const bool open = splitter->sizes().value(1) > 0 || splitter->sizes().value(2) > 0;
+        return open != details->isChecked() ? -1 : int(open);
+    };
+    const int before = panes();
+    QVERIFY(before >= 0);
+    const QString shownCall = page->detailPanel()->callId();
+    QTest::keyClick(ops, Qt::Key_I, Qt::ControlModifier);
+    QTRY_COMPARE(panes(), 1 - before);
+    QTest::keyClick(ops, Qt::Key_I, Qt::ControlModifier);
+    QTRY_COMPARE(panes(), before);
+    // Closing hands the focus to the table, which makes a row current: that opens no call.
+    QCOMPARE(page->detailPanel()->callId(), shownCall);
+    QVERIFY(!page->controller()->isLive());
+    QTest::keyClick(ops, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(page->controller()->isLive());
+    QTest::keyClick(ops, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(!page->controller()->isLive());
+    bool editorOpened = false;
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, &closer, [&editorOpened] {
+        if (auto* editor = qobject_cast<ui::ConditionDialog*>(QApplication::activeModalWidget())) {
+            editorOpened = true;
+            editor->reject();
+        }
+    });
+    closer.start(20);
+    QTest::keyClick(ops, Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(editorOpened);
 }
 
 // The pages' splitters keep what the user dragged (widgets::rememberSplitter): the Prices page's
