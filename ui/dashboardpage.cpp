@@ -28,6 +28,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTimer>
@@ -44,6 +45,8 @@ const char* const kRangeNames[] = { "Last hour", "Last day", "Last week", "Last 
 const char* const kPeriodNames[] = { "previous hour", "previous day", "previous week", "previous month",
     "period before it" };
 constexpr int kCustomRange = 4;
+// The last preset range chosen, for the next start (a custom range is a moment's question).
+const QString kRangeSetting = QStringLiteral("costs/range");
 const char* const kCardTitles[] = { "Total cost", "LLM requests", "Prompt tokens", "Completion tokens",
     "Calls", "Error rate", "p50 latency", "p95 latency" };
 constexpr int kScatterPoints = 2000;
@@ -97,9 +100,11 @@ QWidget* DashboardPage::buildHeader()
     rows->setContentsMargins(0, 0, 0, 0);
     auto* top = new QHBoxLayout;
     m_range = new QComboBox;
+    m_range->setObjectName(QStringLiteral("costsRange"));
     for (const char* name : kRangeNames)
         m_range->addItem(tr(name));
-    m_range->setCurrentIndex(1);
+    m_presetIndex = qBound(0, QSettings().value(kRangeSetting, 1).toInt(), int(std::size(kRanges)) - 1);
+    m_range->setCurrentIndex(m_presetIndex);
     m_range->setToolTip(tr("The period the dashboard covers; changes compare with the period before it"));
     auto* reload = new QPushButton(tr("Refresh"));
     reload->setShortcut(QKeySequence::Refresh);
@@ -232,6 +237,7 @@ void DashboardPage::onRangeChosen(int index)
 {
     if (index != kCustomRange) {
         m_presetIndex = index;
+        QSettings().setValue(kRangeSetting, index);
         refresh();
         return;
     }

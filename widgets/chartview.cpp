@@ -7,6 +7,7 @@
 #include <QChartView>
 #include <QCursor>
 #include <QDateTime>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QRegularExpression>
 #include <QScatterSeries>
@@ -429,6 +430,12 @@ void ChartView::rebuild()
         addXYSeries();
     setAxisRanges(bounds);
     d->chart->legend()->setVisible(d->data.size() > 1);
+    // The legend elides names to fit (a model's or an op's full name often does not): hovering an
+    // entry shows it whole. The markers go with their series, and their connections with them.
+    for (QLegendMarker* marker : d->chart->legend()->markers())
+        connect(marker, &QLegendMarker::hovered, this, [this, name = marker->label()](bool on) {
+            on ? QToolTip::showText(QCursor::pos(), name, d->view) : QToolTip::hideText();
+        });
 }
 
 } // namespace spindle::widgets

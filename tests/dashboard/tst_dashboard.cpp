@@ -18,16 +18,20 @@
 #include "widgets/reflowgrid.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QGraphicsView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QListWidget>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QtTest>
 
 #include <cmath>
@@ -126,6 +130,7 @@ class TestDashboard : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void init();
     void cleanupTestCase();
     void parsesSummary();
     void parsesSeriesWithTopModels();
@@ -133,6 +138,7 @@ private Q_SLOTS:
     void singleBucketGranularity();
     void downsamplesAndExportsCsv();
     void chartWith2000Points();
+    void legendShowsWholeNames();
     void timeAxisTicksAreRound_data();
     void timeAxisTicksAreRound();
     void pageAgainstServer();
@@ -144,6 +150,7 @@ private Q_SLOTS:
     void badFilterSaysWhy();
     void pageEmptyState();
     void customRange();
+    void rangeComesBack();
 
 private:
     void ingest(const QString& project, const QDateTime& now, int traces, quint32 seed);
@@ -163,6 +170,9 @@ private:
 void TestDashboard::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("spindle-test"));
+    QSettings::setPath(
+        QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
     const QString error = m_server.start();
     QVERIFY2(error.isEmpty(), qPrintable(error));
     m_client = std::make_unique<net::TraceClient>();
@@ -332,6 +342,37 @@ void TestDashboard::chartWith2000Points()
     }
 }
 
+// The legend elides long names; the mouse over an entry shows the whole name as a tooltip.
+void TestDashboard::legendShowsWholeNames()
+{
+    for (const auto kind : { ChartView::Kind::Line, ChartView::Kind::StackedBar }) {
+        ChartView chart(kind);
+        QVector<widgets::ChartSeries> series;
+        QStringList names;
+        for (int i = 0; i < 4; ++i) {
+            names.append(QStringLiteral("claude-3-5-sonnet-20241022-variant-number-%1").arg(i));
+            series.append({ names.last(), wave(24, i), {} });
+        }
+        chart.setSeries(series);
+        chart.resize(520, 300);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        auto* view = chart.findChild<QGraphicsView*>();
+        QVERIFY(view);
+        // Over the legend's band at the bottom, left to right: every entry's tooltip comes up.
+        QSet<QString> shown;
+        const QRect band = view->viewport()->rect().adjusted(0, view->viewport()->height() - 40, 0, 0);
+        for (int y = band.top(); y < band.bottom(); y += 6) {
+            for (int x = band.left(); x < band.right(); x += 4) {
+                QTest::mouseMove(view->viewport(), QPoint(x, y));
+                if (QToolTip::isVisible())
+                    shown.insert(QToolTip::text());
+            }
+        }
+        QCOMPARE(QSet<QString>(names.begin(), names.end()), shown);
+    }
+}
+
 void TestDashboard::timeAxisTicksAreRound_data()
 {
     QTest::addColumn<QDateTime>("from");
@@ -385,6 +426,11 @@ QString TestDashboard::sampleProject()
         ingest(project, m_now.addDays(-1), 30, 7); // the previous day, for the changes
     }
     return project;
+}
+
+void TestDashboard::init()
+{
+    QSettings().remove(QStringLiteral("costs/range")); // each test's page starts on "Last day"
 }
 
 std::unique_ptr<ui::DashboardPage> TestDashboard::loadedPage()
@@ -726,6 +772,24 @@ void TestDashboard::customRange()
     ui::CustomRangeDialog dialog(m_now.addDays(-1), m_now);
     dialog.show();
     dialog.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_custom_range.png"));
+}
+
+// The preset range chosen last comes back with the next page (the next start); a custom range,
+// a one-off question, leaves the last preset.
+void TestDashboard::rangeComesBack()
+{
+    const auto rangeOf = [](ui::DashboardPage& page) {
+        return page.findChild<QComboBox*>(QStringLiteral("costsRange"))->currentText();
+    };
+    {
+        ui::DashboardPage page(m_client.get());
+        QCOMPARE(rangeOf(page), QStringLiteral("Last day"));
+        page.setRangeIndex(2);
+        QCOMPARE(rangeOf(page), QStringLiteral("Last week"));
+        page.setCustomRange(m_now.addDays(-3), m_now.addDays(-2));
+    }
+    ui::DashboardPage again(m_client.get());
+    QCOMPARE(rangeOf(again), QStringLiteral("Last week"));
 }
 
 QTEST_MAIN(TestDashboard)
