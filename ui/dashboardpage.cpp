@@ -198,10 +198,12 @@ void DashboardPage::showEvent(QShowEvent* event)
 void DashboardPage::loadOps()
 {
     m_filters->setOps({});
+    m_client->cancel(std::exchange(m_opsRequest, 0)); // an earlier project's, or the last server's
     if (m_projectId.isEmpty())
         return;
     const QString project = m_projectId;
-    loadOpRefs(m_client, this, project, [this, project](const QStringList& refs) {
+    m_opsRequest = loadOpRefs(m_client, this, project, [this, project](const QStringList& refs) {
+        m_opsRequest = 0;
         if (project == m_projectId)
             m_filters->setOps(refs);
     });

@@ -141,6 +141,7 @@ private:
 
     net::TraceClient* m_client;
     QString m_projectId;
+    quint64 m_opsRequest = 0; // the op list on its way (ui/oplist.h)
     bool m_stale = false; // the project changed while the page was hidden (its data and ops)
     bool m_extensions = true;
     bool m_probingPlain = false; // asked again without extensions after a 4xx

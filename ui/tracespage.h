@@ -157,6 +157,7 @@ private:
     QToolButton* m_compare = nullptr;
     QToolButton* m_panesButton = nullptr; // checked while the call's panes are shown
     QString m_projectId;
+    quint64 m_opsRequest = 0; // the op list on its way (ui/oplist.h)
     QString m_connectionHint;
     QStringList m_visibleDynamic;
     bool m_columnsChosen = false;

@@ -109,10 +109,12 @@ void TracesPage::onCellPressed(const QModelIndex& index)
 
 void TracesPage::loadOps()
 {
+    m_client->cancel(std::exchange(m_opsRequest, 0)); // an earlier project's, or the last server's
     if (m_projectId.isEmpty())
         return;
     const QString project = m_projectId;
-    loadOpRefs(m_client, this, project, [this, project](const QStringList& refs) {
+    m_opsRequest = loadOpRefs(m_client, this, project, [this, project](const QStringList& refs) {
+        m_opsRequest = 0;
         if (project != m_projectId)
             return;
         m_projectOps.clear();

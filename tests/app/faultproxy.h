@@ -12,12 +12,14 @@
 #include <functional>
 #include <httplib.h>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace spindle::apptest {
 
 // Forwards every request to the real server, except /calls/stream_query pages whose offset the
-// test scripts: held until released, or answered with an error status a number of times.
+// test scripts (held until released, or answered with an error status a number of times) and the
+// answers to a path it is told to hold.
 class FaultProxy
 {
 public:
@@ -25,6 +27,8 @@ public:
         : m_serverPort(serverPort)
     {
         m_http.Post(".*", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+        m_http.Get(
+            ".*", [this](const httplib::Request& req, httplib::Response& res) { forwardGet(req, res); });
         m_port = m_http.bind_to_any_port("127.0.0.1");
         m_thread = std::thread([this] { m_http.listen_after_bind(); });
         while (!m_http.is_running())
@@ -52,11 +56,18 @@ public:
         std::lock_guard lock(m_mutex);
         m_holdAnswer = offset;
     }
+    // The next answer to a POST of this path (e.g. "/objs/query") is read, then held until release().
+    void holdAnswerOfPath(const std::string& path)
+    {
+        std::lock_guard lock(m_mutex);
+        m_holdPath = path;
+    }
     void release()
     {
         std::lock_guard lock(m_mutex);
         m_hold = -1;
         m_holdAnswer = -1;
+        m_holdPath.clear();
         m_released.notify_all();
     }
     // The next request for this offset gets the first `rows` rows of its answer and the start of the
@@ -136,11 +147,15 @@ private:
             res.status = 502;
             return;
         }
-        if (offset >= 0) {
+        {
             std::unique_lock lock(m_mutex);
-            if (offset == m_holdAnswer) {
+            if (offset >= 0 && offset == m_holdAnswer) {
                 ++m_holding;
                 m_released.wait_for(lock, std::chrono::seconds(10), [&] { return offset != m_holdAnswer; });
+                --m_holding;
+            } else if (!m_holdPath.empty() && req.path == m_holdPath) {
+                ++m_holding;
+                m_released.wait_for(lock, std::chrono::seconds(10), [&] { return m_holdPath.empty(); });
                 --m_holding;
             }
         }
@@ -149,6 +164,17 @@ private:
             cutAnswer(answer->body, res);
             return;
         }
+        res.set_content(answer->body, answer->get_header_value("Content-Type"));
+    }
+    void forwardGet(const httplib::Request& req, httplib::Response& res)
+    {
+        httplib::Client server("127.0.0.1", m_serverPort);
+        const auto answer = server.Get(req.path);
+        if (!answer) {
+            res.status = 502;
+            return;
+        }
+        res.status = answer->status;
         res.set_content(answer->body, answer->get_header_value("Content-Type"));
     }
     bool takeCut(int offset)
@@ -183,6 +209,7 @@ private:
     int m_hold = -1;
     int m_holdAnswer = -1;
     int m_holding = 0;
+    std::string m_holdPath;
     int m_failOffset = -1;
     int m_failStatus = 0;
     int m_failTimes = 0;

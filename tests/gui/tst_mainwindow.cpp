@@ -6,6 +6,7 @@
 // the table leave the trace and detail panes that showed them; the page's keys work away from the
 // table.
 #include "../app/apptestutil.h"
+#include "../app/faultproxy.h"
 #include "../support/samplesession.h"
 #include "models/callstablemodel.h"
 #include "ui/calldetailpanel.h"
@@ -104,6 +105,7 @@ private Q_SLOTS:
     void lastProjectComesBack();
     void projectSwitchLeavesNothingOfTheLast();
     void newConnectionReloadsTheSameProject();
+    void lateOpsOfTheLastServerAreDropped();
     void modelsPageOpensTheProviders();
     void deletedCallsLeaveTheSidePanes();
     void pageKeysWorkAwayFromTheTable();
@@ -217,6 +219,48 @@ void MainWindowTest::newConnectionReloadsTheSameProject()
     QVERIFY(window->tracesPage()->filterBar()->knownFields().isEmpty());
     QTest::qWait(100); // the new server's (empty) project list
     QCOMPARE(listedProjects(window), QStringList { u"connect/sample"_s });
+}
+
+// An op list from the previous connection that comes after the new connection's is dropped, though
+// the project has the same name: the op filters offer the new server's ops (there: none).
+void MainWindowTest::lateOpsOfTheLastServerAreDropped()
+{
+    auto session = startSampleSession(m_dir, u"lateops/sample"_s, kWindow);
+    QVERIFY(session);
+    ui::MainWindow* window = session->window();
+    showPage(window, 1); // the Costs page loads its ops while shown
+    auto* traceOps = window->tracesPage()->filterBar()->findChild<QComboBox*>(u"opFilter"_s);
+    auto* costOps = window->findChild<ui::DashboardPage*>()->findChild<QComboBox*>(u"opFilter"_s);
+    QVERIFY(traceOps && costOps);
+    QTRY_VERIFY_WITH_TIMEOUT(traceOps->count() > 2 && costOps->count() > 2, kWaitMs);
+
+    // The same server behind a proxy that holds its op lists.
+    apptest::FaultProxy proxy(session->serverUrl().port());
+    proxy.holdAnswerOfPath("/objs/query");
+    QSettings().setValue(
+        u"project/last/%1"_s.arg(int(ui::ConnectionProfile::Kind::Custom)), u"lateops/sample"_s);
+    ui::ConnectionProfile profile;
+    profile.kind = ui::ConnectionProfile::Kind::Custom;
+    profile.url = proxy.url();
+    QSignalSpy connected(session.get(), &app::AppSession::connected);
+    session->connectProfile(profile);
+    QVERIFY(connected.wait(kWaitMs));
+    QTRY_VERIFY_WITH_TIMEOUT(proxy.holding(), kWaitMs);
+
+    // A new server with an empty project of the same name, before the held lists come.
+    apptest::InProcessServer other;
+    const QString error = other.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    profile.url = other.url();
+    session->connectProfile(profile);
+    QVERIFY(connected.wait(kWaitMs));
+    QTRY_COMPARE_WITH_TIMEOUT(traceOps->count(), 1, kWaitMs); // "All ops"
+    QTRY_COMPARE_WITH_TIMEOUT(costOps->count(), 1, kWaitMs);
+    proxy.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!proxy.holding(), kWaitMs);
+    // The held answers reach the client within a moment (well under this, when they are applied).
+    QVERIFY(!QTest::qWaitFor([&] { return traceOps->count() != 1 || costOps->count() != 1; }, 1500));
+    showPage(window, 0);
 }
 
 void MainWindowTest::modelsPageOpensTheProviders()
