@@ -103,19 +103,23 @@ void SavedViewsBar::reload()
                 { QStringLiteral("base_object_classes"), QJsonArray { QStringLiteral("SavedView") } },
                 { QStringLiteral("latest_only"), true } } } };
     const QString project = m_projectId;
-    m_client->post(this, QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
-        if (project != m_projectId)
-            return;
-        m_views.clear();
-        for (const QJsonValue& obj : json.value(QLatin1String("objs")).toArray()) {
-            const QJsonObject val = obj.toObject().value(QLatin1String("val")).toObject();
-            if (val.value(QLatin1String("view_type")).toString() == QLatin1String("traces"))
-                m_views.append(savedViewFromObject(obj.toObject()));
-        }
-        std::sort(m_views.begin(), m_views.end(),
-            [](const SavedView& a, const SavedView& b) { return a.label.localeAwareCompare(b.label) < 0; });
-        Q_EMIT listChanged();
-    });
+    m_client->cancel(m_listRequest); // an older list: another project's, or the last connection's
+    m_listRequest =
+        m_client->post(this, QStringLiteral("/objs/query"), body, [this, project](const QJsonObject& json) {
+            m_listRequest = 0;
+            if (project != m_projectId)
+                return;
+            m_views.clear();
+            for (const QJsonValue& obj : json.value(QLatin1String("objs")).toArray()) {
+                const QJsonObject val = obj.toObject().value(QLatin1String("val")).toObject();
+                if (val.value(QLatin1String("view_type")).toString() == QLatin1String("traces"))
+                    m_views.append(savedViewFromObject(obj.toObject()));
+            }
+            std::sort(m_views.begin(), m_views.end(), [](const SavedView& a, const SavedView& b) {
+                return a.label.localeAwareCompare(b.label) < 0;
+            });
+            Q_EMIT listChanged();
+        });
 }
 
 void SavedViewsBar::buildMenu()

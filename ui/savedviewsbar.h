@@ -75,6 +75,7 @@ private:
     TracesPage* m_page;
     QToolButton* m_button;
     QString m_projectId;
+    quint64 m_listRequest = 0; // the list of views on its way
     QList<spindle::SavedView> m_views;
     spindle::SavedView m_current; // objectId empty: the default view
     spindle::TracesViewState m_baseline; // the state the current view was loaded with

@@ -105,7 +105,7 @@ private Q_SLOTS:
     void lastProjectComesBack();
     void projectSwitchLeavesNothingOfTheLast();
     void newConnectionReloadsTheSameProject();
-    void lateOpsOfTheLastServerAreDropped();
+    void lateListsOfTheLastServerAreDropped();
     void modelsPageOpensTheProviders();
     void deletedCallsLeaveTheSidePanes();
     void pageKeysWorkAwayFromTheTable();
@@ -221,9 +221,10 @@ void MainWindowTest::newConnectionReloadsTheSameProject()
     QCOMPARE(listedProjects(window), QStringList { u"connect/sample"_s });
 }
 
-// An op list from the previous connection that comes after the new connection's is dropped, though
-// the project has the same name: the op filters offer the new server's ops (there: none).
-void MainWindowTest::lateOpsOfTheLastServerAreDropped()
+// An op list or a saved views list from the previous connection that comes after the new
+// connection's is dropped, though the project has the same name: the page offers the new server's
+// ops and views (there: none).
+void MainWindowTest::lateListsOfTheLastServerAreDropped()
 {
     auto session = startSampleSession(m_dir, u"lateops/sample"_s, kWindow);
     QVERIFY(session);
@@ -233,8 +234,12 @@ void MainWindowTest::lateOpsOfTheLastServerAreDropped()
     auto* costOps = window->findChild<ui::DashboardPage*>()->findChild<QComboBox*>(u"opFilter"_s);
     QVERIFY(traceOps && costOps);
     QTRY_VERIFY_WITH_TIMEOUT(traceOps->count() > 2 && costOps->count() > 2, kWaitMs);
+    ui::SavedViewsBar* views = window->tracesPage()->savedViews();
+    QSignalSpy listed(views, &ui::SavedViewsBar::listChanged);
+    views->saveAsNew(u"First server's"_s);
+    QVERIFY(listed.wait(kWaitMs));
 
-    // The same server behind a proxy that holds its op lists.
+    // The same server behind a proxy that holds its op lists (and its saved views).
     apptest::FaultProxy proxy(session->serverUrl().port());
     proxy.holdAnswerOfPath("/objs/query");
     QSettings().setValue(
@@ -256,10 +261,12 @@ void MainWindowTest::lateOpsOfTheLastServerAreDropped()
     QVERIFY(connected.wait(kWaitMs));
     QTRY_COMPARE_WITH_TIMEOUT(traceOps->count(), 1, kWaitMs); // "All ops"
     QTRY_COMPARE_WITH_TIMEOUT(costOps->count(), 1, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(views->views().isEmpty(), kWaitMs);
     proxy.release();
     QTRY_VERIFY_WITH_TIMEOUT(!proxy.holding(), kWaitMs);
     // The held answers reach the client within a moment (well under this, when they are applied).
-    QVERIFY(!QTest::qWaitFor([&] { return traceOps->count() != 1 || costOps->count() != 1; }, 1500));
+    QVERIFY(!QTest::qWaitFor(
+        [&] { return traceOps->count() != 1 || costOps->count() != 1 || !views->views().isEmpty(); }, 1500));
     showPage(window, 0);
 }
 
