@@ -56,6 +56,14 @@ public:
         std::lock_guard lock(m_mutex);
         m_holdAnswer = offset;
     }
+    // The next `times` POSTs of this path are answered with `status` and a reason, not forwarded.
+    void failPath(const std::string& path, int status, int times)
+    {
+        std::lock_guard lock(m_mutex);
+        m_failPath = path;
+        m_failPathStatus = status;
+        m_failPathTimes = times;
+    }
     // The next answer to a POST of this path (e.g. "/objs/query") is read, then held until release().
     void holdAnswerOfPath(const std::string& path)
     {
@@ -129,6 +137,12 @@ private:
             if (offset >= 0 && offset == m_failOffset && m_failTimes > 0) {
                 --m_failTimes;
                 res.status = m_failStatus;
+                res.set_content(R"({"reason":"injected failure"})", "application/json");
+                return;
+            }
+            if (req.path == m_failPath && m_failPathTimes > 0) {
+                --m_failPathTimes;
+                res.status = m_failPathStatus;
                 res.set_content(R"({"reason":"injected failure"})", "application/json");
                 return;
             }
@@ -210,6 +224,9 @@ private:
     int m_holdAnswer = -1;
     int m_holding = 0;
     std::string m_holdPath;
+    std::string m_failPath;
+    int m_failPathStatus = 0;
+    int m_failPathTimes = 0;
     int m_failOffset = -1;
     int m_failStatus = 0;
     int m_failTimes = 0;

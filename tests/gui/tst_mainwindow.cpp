@@ -113,6 +113,7 @@ private Q_SLOTS:
     void errorToolsNeedErrors();
     void iconButtonsHaveNames();
     void unsavedViewAsksBeforeLeaving();
+    void refusedSaveStaysBeforeLeaving();
     void pageAndTraceTabComeBack(); // last: it leaves the window's page as it found it
 
 private:
@@ -517,6 +518,45 @@ void MainWindowTest::unsavedViewAsksBeforeLeaving()
     QCOMPARE(answeringLeave(u"Discard"_s, [&] { window->close(); }), question);
     QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), kWaitMs);
     QCOMPARE(mine()->state.query.statuses, QStringList { u"error"_s }); // dropped, not saved
+}
+
+// Save in the question about unsaved changes goes on only once the server has them: a refused
+// save leaves the project, the window and the changes as they were, and says why.
+void MainWindowTest::refusedSaveStaysBeforeLeaving()
+{
+    auto session = startSampleSession(m_dir, u"refused/sample"_s, kWindow);
+    QVERIFY(session);
+    apptest::FaultProxy proxy(session->serverUrl().port());
+    QSettings().setValue(
+        u"project/last/%1"_s.arg(int(ui::ConnectionProfile::Kind::Custom)), u"refused/sample"_s);
+    ui::ConnectionProfile profile;
+    profile.kind = ui::ConnectionProfile::Kind::Custom;
+    profile.url = proxy.url();
+    QSignalSpy connected(session.get(), &app::AppSession::connected);
+    session->connectProfile(profile);
+    QVERIFY(connected.wait(kWaitMs));
+    ui::MainWindow* window = session->window();
+    ui::TracesPage* page = window->tracesPage();
+    ui::SavedViewsBar* views = page->savedViews();
+    waitForRows(page);
+    QSignalSpy listed(views, &ui::SavedViewsBar::listChanged);
+    views->saveAsNew(u"Kept"_s);
+    QVERIFY(listed.wait(kWaitMs));
+    page->filterBar()->addStatus(u"error"_s);
+    QVERIFY(views->isModified());
+
+    proxy.failPath("/obj/create", 400, 2);
+    QSignalSpy failed(session->client(), &net::TraceClient::requestFailed);
+    QVERIFY(!answeringLeave(u"Save"_s, [&] { chooseProject(window, u"refused/other"_s); }).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs);
+    QCOMPARE(window->project(), u"refused/sample"_s);
+    QVERIFY(views->isModified());
+    QVERIFY(!answeringLeave(u"Save"_s, [&] { window->close(); }).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, kWaitMs);
+    QTest::qWait(50);
+    QVERIFY(window->isVisible());
+    QVERIFY(views->isModified());
+    QCOMPARE(views->currentLabel(), u"Kept"_s);
 }
 
 // The page the window was closed on and the trace view's Tree or Timeline come back at the next
