@@ -397,7 +397,8 @@ void TestDetailWidgets::chatViewMarkdown()
     bool heading = false, bold = false;
     for (QTextBlock block = view.browser()->document()->begin(); block.isValid(); block = block.next()) {
         // The heading's block format merges into the box's block; its larger bold text stays.
-        const QTextCharFormat first = block.begin().fragment().charFormat();
+        const QTextCharFormat first =
+            block.begin().atEnd() ? QTextCharFormat() : block.begin().fragment().charFormat();
         heading = heading
             || (block.text() == u"Title"_s && first.intProperty(QTextFormat::FontSizeAdjustment) > 0
                 && first.fontWeight() >= QFont::Bold);
@@ -408,6 +409,18 @@ void TestDetailWidgets::chatViewMarkdown()
     }
     QVERIFY(heading);
     QVERIFY(bold);
+
+    // Tags in a prompt are its text, not HTML: shown as written, nothing dropped.
+    models::ChatTranscript tagged;
+    tagged.messages.append({ u"user"_s,
+        u"<instructions>\nBe brief.\n</instructions>\n\nWhat does <T> mean in <b>this</b>? "
+        "<script>alert(1)</script>"_s,
+        {}, {}, {} });
+    view.setTranscript(tagged);
+    const QString taggedText = view.browser()->toPlainText();
+    for (const QString& kept : { u"<instructions>"_s, u"Be brief."_s, u"</instructions>"_s, u"<T>"_s,
+             u"<b>this</b>"_s, u"<script>alert(1)</script>"_s })
+        QVERIFY2(taggedText.contains(kept), qPrintable(kept + u" not in:\n"_s + taggedText));
     view.clear();
     QCOMPARE(view.messageCount(), 0);
     QVERIFY(view.browser()->document()->isEmpty());
