@@ -117,7 +117,30 @@ void TimelineLayout::setSpans(QVector<TimelineSpan> spans)
     }
     m_depth = treeDepths(m_spans);
     assignLanes();
+    computeOwnUsage();
     buildPrefixSums();
+}
+
+void TimelineLayout::computeOwnUsage()
+{
+    const int n = int(m_spans.size());
+    m_ownTokens.resize(n);
+    m_ownCost.resize(n);
+    for (int i = 0; i < n; ++i) {
+        m_ownTokens[i] = m_spans[i].tokens;
+        m_ownCost[i] = m_spans[i].cost;
+    }
+    for (int i = 0; i < n; ++i) {
+        const int parent = m_spans[i].parent;
+        if (parent >= 0 && parent < n && parent != i) {
+            m_ownTokens[parent] -= m_spans[i].tokens;
+            m_ownCost[parent] -= m_spans[i].cost;
+        }
+    }
+    for (int i = 0; i < n; ++i) { // a summary short of its children's (a server's rounding) is 0
+        m_ownTokens[i] = std::max<qint64>(m_ownTokens[i], 0);
+        m_ownCost[i] = std::max(m_ownCost[i], 0.0);
+    }
 }
 
 int TimelineLayout::indexOfId(int id) const
@@ -202,8 +225,8 @@ void TimelineLayout::buildPrefixSums()
             Sums s = prefix[k];
             s.calls += 1;
             s.latencyMs += m_end[i] - m_spans[i].startMs;
-            s.tokens += m_spans[i].tokens;
-            s.cost += m_spans[i].cost;
+            s.tokens += m_ownTokens[i];
+            s.cost += m_ownCost[i];
             prefix[k + 1] = s;
         }
     };

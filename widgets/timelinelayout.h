@@ -23,8 +23,10 @@ struct TimelineSpan
     qint64 endMs = -1; // -1 while running (drawn up to the trace's end)
     QString label; // op / display name
     QString status; // success, error, running, descendant_error
+    // The call's usage as its summary gives it: a parent's includes its children's (Weave rolls
+    // usage up). Range summaries count each call's own share (TimelineLayout derives it).
     qint64 tokens = 0;
-    double cost = 0; // USD, the node's own cost
+    double cost = 0; // USD
 };
 
 enum class TimelineStatus : quint8
@@ -159,7 +161,9 @@ public:
 
     // Sums over the calls whose interval [start, effectiveEnd] overlaps [t0, t1] (inclusive; the
     // bounds are swapped if reversed). latencyMs is the sum of those calls' whole durations (not
-    // clipped to the range), so nested calls count once each; tokens and cost are the calls' own.
+    // clipped to the range), so nested calls count once each; tokens and cost are the calls' own
+    // (a span's minus its children's, at least 0), so a parent and its children are not counted
+    // twice.
     // O(log n) through prefix sums over start-sorted and end-sorted orders.
     TimelineRangeSummary summarize(qint64 t0, qint64 t1) const;
 
@@ -180,6 +184,7 @@ private:
     void assignLanes();
     void buildSlots(const QVector<int>& order);
     void buildPrefixSums();
+    void computeOwnUsage();
 
     QVector<TimelineSpan> m_spans;
     QHash<int, int> m_indexById;
@@ -187,6 +192,8 @@ private:
     QVector<int> m_lane; // per span
     QVector<qint64> m_end; // per span: effective end
     QVector<TimelineStatus> m_status; // per span
+    QVector<qint64> m_ownTokens; // per span: its tokens less its children's
+    QVector<double> m_ownCost; // per span: its cost less its children's
     QVector<int> m_laneDepth; // per lane
     // Slots: all spans sorted by (lane, start, index); lane l owns [m_laneBegin[l], m_laneBegin[l+1]).
     QVector<int> m_laneBegin;

@@ -53,12 +53,12 @@ QVector<TimelineSpan> spansFromText(const QString& text)
 QVector<TimelineSpan> smallTrace()
 {
     return spansFromText(QStringLiteral(R"(
-agent.run 0 4200 descendant_error 0 0
+agent.run 0 4200 descendant_error 4680 0.01381
   openai.chat.plan 20 820 success 1200 0.0036
   tool.search 900 1500 success 0 0
   tool.fetch_page 900 2100 error 0 0
     http.get 950 2050 error 0 0
-  openai.chat.answer 2200 3900 success 3400 0.0102
+  openai.chat.answer 2200 3900 success 3480 0.01021
     retriever.query 2250 2600 success 0 0
     embeddings.create 2260 2400 success 80 0.00001
   eval.score 3900 - running 0 0
@@ -104,6 +104,12 @@ BigTrace bigTrace(bool parallel = false)
             for (int l = 0; l < 2 && t.spans.size() < 100000; ++l)
                 add(grand, start + g * step + l * step / 3, step / 4, "http.post", 10);
         }
+    }
+    // Each call's usage as a summary gives it: its own plus its children's (children come after
+    // their parents, so one backward pass rolls everything up).
+    for (int i = int(t.spans.size()) - 1; i > 0; --i) {
+        t.spans[t.spans[i].parent].tokens += t.spans[i].tokens;
+        t.spans[t.spans[i].parent].cost += t.spans[i].cost;
     }
     return t;
 }
@@ -211,16 +217,25 @@ QList<int> bruteVisible(const TimelineLayout& layout, int lane, qint64 t0, qint6
     return out;
 }
 
+// The overlapping calls' own usage, each found by subtracting its children's the slow way.
 TimelineRangeSummary bruteSummary(
     const QVector<TimelineSpan>& spans, const TimelineLayout& layout, qint64 t0, qint64 t1)
 {
+    QVector<qint64> childTokens(spans.size());
+    QVector<double> childCost(spans.size());
+    for (const TimelineSpan& span : spans) {
+        if (span.parent >= 0) {
+            childTokens[span.parent] += span.tokens;
+            childCost[span.parent] += span.cost;
+        }
+    }
     TimelineRangeSummary sum;
     for (int i = 0; i < spans.size(); ++i) {
         if (spans[i].startMs <= t1 && layout.effectiveEnd(i) >= t0) {
             sum.calls += 1;
             sum.latencyMs += layout.effectiveEnd(i) - spans[i].startMs;
-            sum.tokens += spans[i].tokens;
-            sum.cost += spans[i].cost;
+            sum.tokens += spans[i].tokens - childTokens[i];
+            sum.cost += spans[i].cost - childCost[i];
         }
     }
     return sum;
@@ -774,7 +789,7 @@ void TimelineTest::toolTipText()
     QVERIFY2(tip.contains(QStringLiteral("openai.chat.answer")), qPrintable(tip));
     QVERIFY2(tip.contains(QStringLiteral("+2.20 s")), qPrintable(tip));
     QVERIFY2(tip.contains(QStringLiteral("1.70 s")), qPrintable(tip));
-    QVERIFY2(tip.contains(QStringLiteral("3400")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("3480")), qPrintable(tip)); // the call's, children's included
     QVERIFY2(tip.contains(QStringLiteral("$0.0102")), qPrintable(tip));
     QVERIFY(w.toolTipText(8).contains(QStringLiteral("running")));
     QVERIFY(w.toolTipText(-1).isEmpty());
