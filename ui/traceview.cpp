@@ -200,6 +200,7 @@ void TraceView::buildHeader(QWidget* bar)
     m_search->setMinimumWidth(170);
     m_search->setMaximumWidth(260);
     tools->addWidget(m_search);
+    m_searchStatus->setObjectName(QStringLiteral("searchStatus"));
     tools->addWidget(m_searchStatus);
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         if (m_hits.isEmpty() || m_search->isModified())
@@ -387,11 +388,17 @@ void TraceView::onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build)
 // (the view's own layout), not to the calls: everything O(calls) was done on the pool.
 void TraceView::applyTree(TraceBuild& build)
 {
-    // Keep what the user expanded and selected across rebuilds while the trace streams in.
+    // Keep what the user expanded, collapsed and selected across rebuilds (the trace streaming in,
+    // live refreshes); a call that has gained children opens by the first build's rule.
+    QSet<QString> parents;
     QSet<QString> expanded;
-    for (int node = 0; m_traceTree && node < m_traceTree->size(); ++node)
-        if (!m_traceTree->children[node].isEmpty() && m_tree->isExpanded(m_model->indexOfNode(node)))
+    for (int node = 0; m_traceTree && node < m_traceTree->size(); ++node) {
+        if (m_traceTree->children[node].isEmpty())
+            continue;
+        parents.insert(m_traceTree->calls[node].id);
+        if (m_tree->isExpanded(m_model->indexOfNode(node)))
             expanded.insert(m_traceTree->calls[node].id);
+    }
     const int selected = selectedNode();
     const QString selectedId = selected >= 0 ? m_traceTree->calls[selected].id : m_pendingSelection;
     const bool firstBuild = !m_traceTree;
@@ -404,21 +411,30 @@ void TraceView::applyTree(TraceBuild& build)
     for (int node = 0; node < m_traceTree->size(); ++node) {
         if (m_traceTree->children[node].isEmpty())
             continue;
-        const bool open = firstBuild ? m_traceTree->depth[node] < kExpandedDepth
-                                     : expanded.contains(m_traceTree->calls[node].id);
+        const QString& id = m_traceTree->calls[node].id;
+        const bool open =
+            parents.contains(id) ? expanded.contains(id) : m_traceTree->depth[node] < kExpandedDepth;
         if (open)
             m_tree->setExpanded(m_model->indexOfNode(node), true);
     }
-    if (!firstBuild)
-        m_tree->verticalScrollBar()->setValue(scrolled);
     m_running = build.running;
     enableErrorTools(build.errors);
     restoreSearchHits(hitIds);
     m_timeline->setTimelineLayout(std::exchange(build.timeline, {}), !firstBuild);
     const auto it = m_traceTree->indexById.constFind(selectedId);
-    selectNode(it != m_traceTree->indexById.cend()
-            ? *it
-            : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first()));
+    const int target = it != m_traceTree->indexById.cend()
+        ? *it
+        : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first());
+    if (firstBuild) {
+        selectNode(target);
+    } else { // the same call stays current where the user left the view: no scroll, nothing opened
+        const bool autoScroll = m_tree->hasAutoScroll();
+        m_tree->setAutoScroll(false);
+        m_tree->setCurrentIndex(m_model->indexOfNode(target));
+        m_tree->setAutoScroll(autoScroll);
+        m_tree->doItemsLayout(); // the scroll bar's range for the rows now shown
+        m_tree->verticalScrollBar()->setValue(scrolled);
+    }
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
     if (!m_request && build.received == m_received && !m_failed) {
         m_refreshing = false;
@@ -428,25 +444,6 @@ void TraceView::applyTree(TraceBuild& build)
             + (build.running ? countText(build.running, tr(", 1 running"), tr(", %L1 running")) : QString()));
         Q_EMIT loaded(m_traceTree->size());
     }
-}
-
-QStringList TraceView::searchHitIds() const
-{
-    QStringList ids;
-    for (int node : std::as_const(m_hits))
-        ids.append(m_traceTree->calls[node].id);
-    return ids;
-}
-
-// The hits of the tree just swapped in, found by id, and highlighted again: setTree forgot them.
-void TraceView::restoreSearchHits(const QStringList& ids)
-{
-    m_hits.clear();
-    for (const QString& id : ids)
-        if (const auto it = m_traceTree->indexById.constFind(id); it != m_traceTree->indexById.cend())
-            m_hits.append(*it);
-    m_hitIndex = std::min(m_hitIndex, int(m_hits.size()) - 1);
-    m_model->setHighlighted(QSet<int>(m_hits.cbegin(), m_hits.cend()));
 }
 
 int TraceView::selectedNode() const

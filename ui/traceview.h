@@ -101,7 +101,7 @@ private:
     void updateBreadcrumbs(int node);
     void runSearch();
     QJsonObject textSearchRequest(const QString& text) const;
-    void showSearchHits(const QSet<int>& found);
+    void showSearchHits(const QSet<int>& found, int current);
     void stepSearch(bool forward);
     void jumpTo(const QVector<int>& order, bool forward, const std::function<bool(int)>& matches);
 

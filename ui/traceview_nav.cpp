@@ -145,7 +145,7 @@ void TraceView::runSearch()
         if (m_traceTree->calls[node].name().contains(text, Qt::CaseInsensitive)
             || m_traceTree->calls[node].opName.contains(text, Qt::CaseInsensitive))
             hits.insert(node);
-    showSearchHits(hits);
+    showSearchHits(hits, -1);
     // Input and output text is searched on the server, where the full values are.
     const QJsonObject request = textSearchRequest(text);
     auto found = std::make_shared<QSet<int>>(hits);
@@ -164,10 +164,7 @@ void TraceView::runSearch()
             if (generation != m_generation)
                 return;
             m_searchRequest = 0;
-            const int before = m_hitIndex >= 0 && m_hitIndex < m_hits.size() ? m_hits[m_hitIndex] : -1;
-            showSearchHits(*found);
-            if (before >= 0)
-                m_hitIndex = int(m_hits.indexOf(before));
+            showSearchHits(*found, m_hitIndex >= 0 && m_hitIndex < m_hits.size() ? m_hits[m_hitIndex] : -1);
         });
 }
 
@@ -193,18 +190,22 @@ QJsonObject TraceView::textSearchRequest(const QString& text) const
     };
 }
 
-// Highlights `found`, lists the hits in reading order and steps to the next one (the first, after
-// runSearch reset the position).
-void TraceView::showSearchHits(const QSet<int>& found)
+// Highlights `found` and lists the hits in reading order. The hit the user is on (`current`, a
+// node) stays current, renumbered; without one, the first hit is selected.
+void TraceView::showSearchHits(const QSet<int>& found, int current)
 {
     m_model->setHighlighted(found);
     m_hits.clear();
     for (int node : std::as_const(m_order))
         if (found.contains(node))
             m_hits.append(node);
-    m_searchStatus->setText(
-        m_hits.isEmpty() ? tr("no hits") : countText(m_hits.size(), tr("1 hit"), tr("%L1 hits")));
-    stepSearch(true);
+    m_hitIndex = current >= 0 ? int(m_hits.indexOf(current)) : -1;
+    if (m_hits.isEmpty())
+        m_searchStatus->setText(tr("no hits"));
+    else if (m_hitIndex >= 0)
+        m_searchStatus->setText(tr("%1 of %2").arg(m_hitIndex + 1).arg(m_hits.size()));
+    else
+        stepSearch(true);
 }
 
 void TraceView::stepSearch(bool forward)
@@ -214,6 +215,25 @@ void TraceView::stepSearch(bool forward)
     m_hitIndex = m_hitIndex < 0 ? 0 : int((m_hitIndex + (forward ? 1 : -1) + m_hits.size()) % m_hits.size());
     selectNode(m_hits[m_hitIndex]);
     m_searchStatus->setText(tr("%1 of %2").arg(m_hitIndex + 1).arg(m_hits.size()));
+}
+
+QStringList TraceView::searchHitIds() const
+{
+    QStringList ids;
+    for (int node : std::as_const(m_hits))
+        ids.append(m_traceTree->calls[node].id);
+    return ids;
+}
+
+// The hits of the tree just swapped in, found by id, and highlighted again: setTree forgot them.
+void TraceView::restoreSearchHits(const QStringList& ids)
+{
+    m_hits.clear();
+    for (const QString& id : ids)
+        if (const auto it = m_traceTree->indexById.constFind(id); it != m_traceTree->indexById.cend())
+            m_hits.append(*it);
+    m_hitIndex = std::min(m_hitIndex, int(m_hits.size()) - 1);
+    m_model->setHighlighted(QSet<int>(m_hits.cbegin(), m_hits.cend()));
 }
 
 } // namespace spindle::ui

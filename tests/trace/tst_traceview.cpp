@@ -19,10 +19,12 @@
 #include <QBuffer>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
@@ -44,6 +46,8 @@ private Q_SLOTS:
     void initTestCase();
     void opensTheTraceOfTheSelectedCall();
     void walksToTheNextError();
+    void refreshKeepsWhatTheUserDid();
+    void searchStaysOnItsHit();
     void detailTabs();
     void siblingsAndSameOp();
     void showsImagesInline();
@@ -131,6 +135,70 @@ void TraceViewTest::walksToTheNextError()
     tabs->setCurrentIndex(1);
     screenshot(trace(), QStringLiteral("trace-view-timeline.png"));
     tabs->setCurrentIndex(0);
+}
+
+// A refresh (live mode polls one every few seconds) keeps the branch the user collapsed, the call
+// they selected inside it, and where they scrolled to: nothing jumps back to the selection.
+void TraceViewTest::refreshKeepsWhatTheUserDid()
+{
+    QTreeView* view = trace()->tree();
+    const models::TraceTree* tree = trace()->traceTree();
+    const int root = tree->roots.first();
+    QVERIFY(tree->children[root].size() >= 4);
+    const QString child = tree->calls[tree->children[root].at(2)].id;
+    trace()->selectNode(tree->children[root].at(2));
+    view->collapse(trace()->model()->indexOfNode(root));
+    QSignalSpy loaded(trace(), &ui::TraceView::loaded);
+    trace()->refresh();
+    QVERIFY(loaded.wait(10000));
+    tree = trace()->traceTree();
+    QVERIFY(!view->isExpanded(trace()->model()->indexOfNode(tree->roots.first())));
+    QCOMPARE(tree->calls[trace()->selectedNode()].id, child);
+
+    // Scrolled away from the selected root, in a view too short for the whole trace.
+    view->expandAll();
+    view->setFixedHeight(4 * view->sizeHintForRow(0) + view->header()->height());
+    trace()->selectNode(tree->roots.first());
+    QTRY_VERIFY(view->verticalScrollBar()->maximum() > 0);
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum());
+    const int scrolled = view->verticalScrollBar()->value();
+    QVERIFY(scrolled > 0);
+    trace()->refresh();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(view->verticalScrollBar()->value(), scrolled);
+    QCOMPARE(trace()->selectedNode(), trace()->traceTree()->roots.first());
+    view->setMinimumHeight(0);
+    view->setMaximumHeight(QWIDGETSIZE_MAX);
+}
+
+// Enter on a search selects its first hit by name at once; the server's hits in inputs and outputs
+// come later and renumber the list, and the user stays on the hit they are on.
+void TraceViewTest::searchStaysOnItsHit()
+{
+    const models::TraceTree* tree = trace()->traceTree();
+    auto* search = trace()->findChild<QLineEdit*>();
+    auto* status = trace()->findChild<QLabel*>(QStringLiteral("searchStatus"));
+    QVERIFY(search && status);
+    search->setText(QStringLiteral("order")); // lookup_order and refund_order; the texts say it more
+    QTest::keyClick(search, Qt::Key_Return);
+    const int first = trace()->selectedNode();
+    QCOMPARE(tree->calls[first].opName.contains(QStringLiteral("order")), true);
+    QTRY_VERIFY_WITH_TIMEOUT(trace()->model()->highlighted().size() > 2, 10000); // the server's too
+    QCOMPARE(trace()->selectedNode(), first);
+    int position = 0; // the hit's place in reading order
+    for (int node : tree->preorder()) {
+        if (trace()->model()->highlighted().contains(node))
+            ++position;
+        if (node == first)
+            break;
+    }
+    QCOMPARE(
+        status->text(), QStringLiteral("%1 of %2").arg(position).arg(trace()->model()->highlighted().size()));
+    QTest::keyClick(search, Qt::Key_Return); // the next hit after it, not one further
+    QVERIFY(trace()->selectedNode() != first);
+    QCOMPARE(status->text(),
+        QStringLiteral("%1 of %2").arg(position + 1).arg(trace()->model()->highlighted().size()));
+    search->clear();
 }
 
 void TraceViewTest::detailTabs()
@@ -335,6 +403,9 @@ void TraceViewTest::liveModeFollowsARunningTrace()
     const auto guard = qScopeGuard([this] { page()->controller()->setLive(false); });
     QTRY_COMPARE_WITH_TIMEOUT(trace()->traceTree()->size(), 2, 10000);
     const models::TraceTree* tree = trace()->traceTree();
+    // The root has become a parent: it opens as the first build would have opened it.
+    QVERIFY(trace()->tree()->isExpanded(
+        trace()->model()->indexOfNode(tree->indexById.value(QStringLiteral("live_root")))));
     QVERIFY(trace()->hasRunningCalls());
     QCOMPARE(tree->calls[trace()->selectedNode()].id, QStringLiteral("live_root"));
     QCOMPARE(
