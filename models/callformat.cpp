@@ -70,6 +70,16 @@ QString formatCount(qint64 n)
     return QString::number(n);
 }
 
+QString jsonNumberText(const QJsonValue& value)
+{
+    const QCborValue number = QCborValue::fromJsonValue(value);
+    if (number.isInteger())
+        return QString::number(number.toInteger());
+    if (std::isfinite(number.toDouble()))
+        return QString::number(number.toDouble(), 'g', QLocale::FloatingPointShortest);
+    return QStringLiteral("null");
+}
+
 QString jsonCellText(const QJsonValue& value)
 {
     switch (value.type()) {
@@ -79,7 +89,7 @@ QString jsonCellText(const QJsonValue& value)
     case QJsonValue::Bool:
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     case QJsonValue::Double:
-        return QString::number(value.toDouble(), 'g', 12);
+        return jsonNumberText(value); // as inside an object or array: 1732012345678 stays whole
     case QJsonValue::String:
         return value.toString();
     case QJsonValue::Array:
@@ -140,16 +150,9 @@ void appendJsonScalar(QString& out, const QJsonValue& value, qsizetype limit)
     case QJsonValue::Bool:
         out += value.toBool() ? QLatin1String("true") : QLatin1String("false");
         return;
-    case QJsonValue::Double: {
-        const QCborValue number = QCborValue::fromJsonValue(value);
-        if (number.isInteger())
-            out += QString::number(number.toInteger());
-        else if (std::isfinite(number.toDouble()))
-            out += QString::number(number.toDouble(), 'g', QLocale::FloatingPointShortest);
-        else
-            out += QLatin1String("null");
+    case QJsonValue::Double:
+        out += jsonNumberText(value);
         return;
-    }
     case QJsonValue::String:
         appendJsonString(out, value.toString(), limit + 1 - out.size());
         return;

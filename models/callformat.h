@@ -14,6 +14,9 @@ QString formatRelativeTime(qint64 epochMs, const QDateTime& now);
 QString formatLatency(qint64 ms);
 QString formatCost(double usd);
 QString formatCount(qint64 n);
+// A JSON number as QJsonDocument::toJson writes it: integers exactly (no exponent, no rounding of
+// 13+ digit ids and timestamps), other values in the shortest form that reads back the same.
+QString jsonNumberText(const QJsonValue& value);
 QString jsonCellText(const QJsonValue& value);
 // jsonCellText(value) when that has at most maxChars characters; else a text longer than maxChars
 // that starts with its first maxChars, without writing the rest (a cell shows one line of a value

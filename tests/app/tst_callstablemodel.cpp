@@ -101,6 +101,7 @@ private Q_SLOTS:
     void completingAPageRepaintsOnlyNewRows();
     void boundedJsonCellText_data();
     void boundedJsonCellText();
+    void scalarNumbersStayExact();
     void relativeTimes();
     void nameTooltipHasTheShownNameAndTheOp();
 
@@ -595,6 +596,26 @@ void TestCallsTableModel::boundedJsonCellText_data()
     QTest::newRow("control characters") << QByteArray(R"({"\u000b\b\f\r\u001f":"\u0000\u007f\u0080"})");
     QTest::newRow("lone surrogates") << QByteArray(R"(["\ud800x","\udc00","\ud83d\ude00"])");
     QTest::newRow("empty containers") << QByteArray(R"({"a":[],"b":{}})");
+}
+
+// A number alone in a cell (and so in a CSV export) reads as the JSON has it: 13+ digit ids and
+// timestamps were shown as 1.73201234568e+12.
+void TestCallsTableModel::scalarNumbersStayExact()
+{
+    const auto cellOf = [](const QByteArray& json) {
+        const QJsonValue value = QJsonDocument::fromJson("[" + json + "]").array().first();
+        return models::jsonCellText(value);
+    };
+    QCOMPARE(cellOf("1732012345678"), u"1732012345678"_s);
+    QCOMPARE(cellOf("9007199254740993"), u"9007199254740993"_s);
+    QCOMPARE(cellOf("-42"), u"-42"_s);
+    QCOMPARE(cellOf("0.1"), u"0.1"_s);
+    QCOMPARE(cellOf("123456789.125"), u"123456789.125"_s);
+    QCOMPARE(cellOf("2.5e-7"), u"2.5e-07"_s);
+    QCOMPARE(cellOf("3.0"), u"3"_s);
+    // The same text as the number has inside an object.
+    QCOMPARE(models::jsonCellText(QJsonDocument::fromJson(R"({"t":1732012345678})").object()),
+        u"{\"t\":1732012345678}"_s);
 }
 
 void TestCallsTableModel::boundedJsonCellText()
