@@ -91,6 +91,14 @@ int FeedbackPanel::itemCount() const
 
 void FeedbackPanel::setCall(const QString& projectId, const QString& callId)
 {
+    if (projectId != m_projectId || callId != m_callId) {
+        // A note typed and not sent stays with its call, found again there; the next call's field
+        // holds its own draft or nothing, so Enter never attaches a note to the wrong call.
+        if (!m_callId.isEmpty() && !m_note->isReadOnly() && !m_note->text().isEmpty())
+            m_drafts.insert(m_callId, m_note->text());
+        m_note->setReadOnly(false);
+        m_note->setText(m_drafts.take(callId));
+    }
     m_projectId = projectId;
     m_callId = callId;
     reload();
@@ -159,8 +167,13 @@ void FeedbackPanel::addNote(const QString& note)
     // would send it twice). A failed write (the window's banner says why) keeps the text to send
     // again.
     m_note->setReadOnly(true);
-    create(
-        QStringLiteral("wandb.note.1"), { { QStringLiteral("note"), note.trimmed() } }, [this](bool created) {
+    create(QStringLiteral("wandb.note.1"), { { QStringLiteral("note"), note.trimmed() } },
+        [this, call = m_callId, text = note](bool created) {
+            if (call != m_callId) { // the user has gone to another call meanwhile
+                if (!created)
+                    m_drafts.insert(call, text);
+                return;
+            }
             m_note->setReadOnly(false);
             if (created)
                 m_note->clear();

@@ -2,6 +2,7 @@
 
 #include "net/traceclient.h"
 
+#include <QHash>
 #include <QWidget>
 
 #include <functional>
@@ -38,6 +39,7 @@ private:
     QLineEdit* m_note;
     QString m_projectId;
     QString m_callId;
+    QHash<QString, QString> m_drafts; // by call id: notes typed and not sent
     net::TraceClient::RequestId m_request = 0;
 };
 

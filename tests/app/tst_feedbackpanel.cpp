@@ -20,6 +20,7 @@ class TestFeedbackPanel : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void noteIsKeptUntilTheServerHasIt();
+    void noteStaysWithItsCall();
 };
 
 void TestFeedbackPanel::noteIsKeptUntilTheServerHasIt()
@@ -60,6 +61,45 @@ void TestFeedbackPanel::noteIsKeptUntilTheServerHasIt()
     QCOMPARE(failed.size(), 1);
     QCOMPARE(note->text(), u"keep me"_s);
     QVERIFY(!note->isReadOnly()); // to send again
+}
+
+// A note typed on one call and not sent does not follow the user to the next call (where Enter
+// would attach it there); it is waiting when they come back.
+void TestFeedbackPanel::noteStaysWithItsCall()
+{
+    InProcessServer server;
+    const QString error = server.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QString project = u"feedback/drafts"_s;
+    CallRecord a;
+    a.id = u"call-a"_s;
+    a.endedMs = a.startedMs + 10;
+    CallRecord b = a;
+    b.id = u"call-b"_s;
+    QCOMPARE(server.logCalls(project, { a, b }), 200);
+    net::TraceClient client;
+    client.setConnection({ server.url(), {} });
+    ui::FeedbackPanel panel(&client);
+    auto* note = panel.findChild<QLineEdit*>();
+    auto* list = panel.findChild<QListWidget*>();
+    QVERIFY(note && list);
+
+    panel.setCall(project, a.id);
+    note->setText(u"about A"_s);
+    panel.setCall(project, b.id);
+    QCOMPARE(note->text(), QString());
+    QTest::keyClick(note, Qt::Key_Return); // nothing to send on B
+    panel.setCall(project, b.id); // the same call again (a refresh) keeps its field
+    note->setText(u"about B"_s);
+    panel.setCall(project, b.id);
+    QCOMPARE(note->text(), u"about B"_s);
+    panel.setCall(project, a.id);
+    QCOMPARE(note->text(), u"about A"_s);
+    // Nothing was sent: the list says so for both calls.
+    const QString none = u"No feedback yet"_s;
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().startsWith(none), 10000);
+    panel.setCall(project, b.id);
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().startsWith(none), 10000);
 }
 
 QTEST_MAIN(TestFeedbackPanel)
