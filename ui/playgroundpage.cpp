@@ -109,8 +109,8 @@ PlaygroundPage::PlaygroundPage(
 
 PlaygroundPage::~PlaygroundPage()
 {
-    for (const ActiveRun& run : std::as_const(m_runs))
-        m_inference->cancel(run.request);
+    for (PlaygroundPane* pane : m_runs.keys())
+        abandonRun(pane, tr("Cancelled: the Playground was closed before the answer ended"));
 }
 
 QWidget* PlaygroundPage::buildToolbar()
@@ -212,14 +212,20 @@ void PlaygroundPage::removePane(PlaygroundPane* pane)
 {
     if (m_panes.size() <= 1 || !m_panes.contains(pane))
         return;
-    if (m_runs.contains(pane))
-        m_inference->cancel(m_runs.take(pane).request);
+    const bool running = m_runs.contains(pane);
+    if (running)
+        abandonRun(pane, tr("Cancelled: its pane was removed from the Playground before the answer ended"));
     m_panes.removeOne(pane);
     m_history.remove(pane);
     m_replies.remove(pane);
     pane->deleteLater();
     layoutPanes();
     updateSummary();
+    if (running && m_runs.isEmpty()) { // it was the round's last: the next round (Run × N) goes on
+        Q_EMIT roundFinished();
+        if (m_roundsLeft > 0)
+            startRound();
+    }
     updateActions();
 }
 

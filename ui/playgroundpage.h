@@ -108,6 +108,9 @@ private:
         int sharedCount = 0; // shared messages the run answered
     };
     QJsonArray conversationFor(PlaygroundPane* pane) const;
+    // A run that will not finish (its pane removed, the page closing): the request is cancelled and
+    // its logged call ended with `why`, so no call stays "running" in the project for ever.
+    void abandonRun(PlaygroundPane* pane, const QString& why);
     QWidget* buildToolbar();
     QWidget* buildComposer();
     void layoutPanes();

@@ -128,13 +128,30 @@ void PlaygroundPage::startPaneRun(PlaygroundPane* pane, const net::InferenceProv
         });
 }
 
+// What the logged call's exception says: the error once (plainMessage already carries the
+// server's words), or that the user stopped the answer, which is then partial.
 static QString exceptionText(const ChatOutcome& outcome)
 {
     if (!outcome.error)
-        return {};
-    return u"%1 (HTTP %2): %3"_s.arg(outcome.error->plainMessage())
-        .arg(outcome.error->httpStatus)
-        .arg(outcome.error->serverMessage);
+        return outcome.status == ChatOutcome::Status::Stopped
+            ? u"Stopped by the user before the answer ended; the output is partial"_s
+            : QString();
+    QString text = outcome.error->plainMessage();
+    const QString status = QString::number(outcome.error->httpStatus);
+    if (outcome.error->httpStatus > 0 && !text.contains(status))
+        text += u" (HTTP %1)"_s.arg(status);
+    return text;
+}
+
+void PlaygroundPage::abandonRun(PlaygroundPane* pane, const QString& why)
+{
+    ActiveRun run = m_runs.take(pane);
+    m_inference->cancel(run.request);
+    if (!run.logging)
+        return;
+    run.log.endedAt = QDateTime::currentDateTimeUtc();
+    run.log.exception = why;
+    m_logger->end(run.log, {});
 }
 
 void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outcome)

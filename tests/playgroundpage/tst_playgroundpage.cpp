@@ -75,6 +75,7 @@ private Q_SLOTS:
     void openInPlaygroundFromALoggedCall();
     void runNTimesAndPresets();
     void stopKeepsThePartialAnswer();
+    void removedPaneEndsItsLoggedRun();
     void catalogPricesWithTheProjectsPrices();
     void cleanupTestCase();
 
@@ -269,12 +270,19 @@ void PlaygroundPageTest::stopKeepsThePartialAnswer()
 {
     m_page->compareModels(kProvider, { u"slow"_s, u"fixture-echo"_s });
     m_page->setComposerText(u"one two three four five six seven eight"_s);
+    const qsizetype loggedBefore = m_loggedIds.size();
     m_page->send();
     PlaygroundPane* slow = m_page->panes().first();
     QTRY_VERIFY_WITH_TIMEOUT(!slow->answerText().isEmpty(), 10000); // streamed live, before the end
     m_page->stopAll();
     QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 10000);
     QCOMPARE(slow->lastResult().status, spindle::net::ChatOutcome::Status::Stopped);
+    // The stopped run is logged as stopped (its output is partial), not as a whole answer.
+    QTRY_VERIFY_WITH_TIMEOUT(m_loggedIds.size() >= loggedBefore + 1, 10000);
+    QStringList exceptions;
+    for (const QString& id : m_loggedIds.mid(loggedBefore))
+        exceptions << spindle::Call::fromJson(readCall(m_session->client(), id)).exception;
+    QVERIFY2(exceptions.join(u'|').contains(u"Stopped by the user"_s), qPrintable(exceptions.join(u'|')));
     QVERIFY(!slow->answerText().isEmpty());
     QVERIFY(slow->answerText().size() < u"Echo: one two three four five six seven eight"_s.size());
 
@@ -287,6 +295,31 @@ void PlaygroundPageTest::stopKeepsThePartialAnswer()
     QVERIFY(view->toHtml().contains(u"#ddffdd"_s, Qt::CaseInsensitive)); // the inserted words' background
     diff->grab().save(QStringLiteral(SHOT_DIR "/playground_diff.png"));
     diff->close();
+}
+
+// Removing a pane while it streams cancels its run and ends the run's logged call with why: the
+// call does not stay "running" in the project for ever. The other pane's run goes on.
+void PlaygroundPageTest::removedPaneEndsItsLoggedRun()
+{
+    m_page->compareModels(kProvider, { u"slow"_s, u"fixture-echo"_s });
+    m_page->setComposerText(u"one two three four five six seven eight"_s);
+    const qsizetype loggedBefore = m_loggedIds.size();
+    m_page->send();
+    PlaygroundPane* slow = m_page->panes().first();
+    QTRY_VERIFY_WITH_TIMEOUT(!slow->answerText().isEmpty(), 10000);
+    m_page->removePane(slow);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_loggedIds.size(), loggedBefore + 2, 10000); // both runs ended
+    int cancelled = 0;
+    for (const QString& id : m_loggedIds.mid(loggedBefore)) {
+        const spindle::Call call = spindle::Call::fromJson(readCall(m_session->client(), id));
+        QVERIFY(call.endedAtMs.has_value());
+        if (call.exception.contains(u"pane was removed"_s)) {
+            ++cancelled;
+            QCOMPARE(call.status, u"error"_s);
+        }
+    }
+    QCOMPARE(cancelled, 1);
 }
 
 // A price the project sets for a model reaches the model catalog (through the playground's price
