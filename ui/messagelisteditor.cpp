@@ -12,18 +12,62 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace spindle::ui {
 
 using namespace Qt::StringLiterals;
 
-static QString messageText(const QJsonObject& message)
+static bool isTextPart(const QJsonValue& part)
+{
+    const QJsonObject object = part.toObject();
+    return part.isString() || object.value("type"_L1).toString() == "text"_L1
+        || (!object.contains("type"_L1) && object.contains("text"_L1));
+}
+
+QString messageEditableText(const QJsonObject& message)
 {
     const QJsonValue content = message.value("content"_L1);
     if (content.isString())
         return content.toString();
     QString text; // multi-part content: the text parts
     for (const QJsonValue& part : content.toArray())
-        text += part.toObject().value("text"_L1).toString();
+        if (isTextPart(part))
+            text += part.isString() ? part.toString() : part.toObject().value("text"_L1).toString();
+    return text;
+}
+
+QJsonObject messageWithEdits(const QJsonObject& message, const QString& role, const QString& text)
+{
+    QJsonObject edited = message;
+    edited.insert(u"role"_s, role);
+    if (text == messageEditableText(message))
+        return edited;
+    const QJsonValue content = message.value("content"_L1);
+    if (!content.isArray()) {
+        edited.insert(u"content"_s, text);
+        return edited;
+    }
+    QJsonArray parts; // the new text where the first text part was; images and the rest in place
+    bool placed = false;
+    for (const QJsonValue& part : content.toArray()) {
+        if (!isTextPart(part)) {
+            parts.append(part);
+        } else if (!placed) {
+            parts.append(QJsonObject { { u"type"_s, u"text"_s }, { u"text"_s, text } });
+            placed = true;
+        }
+    }
+    if (!placed && !text.isEmpty())
+        parts.prepend(QJsonObject { { u"type"_s, u"text"_s }, { u"text"_s, text } });
+    edited.insert(u"content"_s, parts);
+    return edited;
+}
+
+// What a row of the list shows: the text, or for an assistant turn that only calls tools, the calls.
+static QString messageText(const QJsonObject& message)
+{
+    QString text = messageEditableText(message);
     if (text.isEmpty() && message.contains("tool_calls"_L1))
         text = QString::fromUtf8(
             QJsonDocument(message.value("tool_calls"_L1).toArray()).toJson(QJsonDocument::Compact));
@@ -129,15 +173,27 @@ void MessageListEditor::editRow(int row)
     QDialog dialog(this);
     dialog.setWindowTitle(adding ? tr("Add message") : tr("Edit message"));
     auto* role = new QComboBox(&dialog);
-    role->addItems({ u"user"_s, u"assistant"_s, u"system"_s });
-    role->setCurrentText(message.value("role"_L1).toString());
-    auto* text = new QPlainTextEdit(messageText(message), &dialog);
+    role->addItems({ u"user"_s, u"assistant"_s, u"system"_s, u"developer"_s, u"tool"_s });
+    const QString current = message.value("role"_L1).toString();
+    if (!current.isEmpty() && role->findText(current) < 0)
+        role->addItem(current); // a role this list does not know is kept, not turned into "user"
+    role->setCurrentText(current);
+    auto* text = new QPlainTextEdit(messageEditableText(message), &dialog);
+    QStringList kept; // what the dialog cannot edit and keeps as it is
+    if (message.contains("tool_calls"_L1))
+        kept << tr("its tool calls");
+    const QJsonArray parts = message.value("content"_L1).toArray();
+    if (std::any_of(parts.begin(), parts.end(), [](const QJsonValue& part) { return !isTextPart(part); }))
+        kept << tr("its images and other non-text parts");
+    auto* note = new QLabel(tr("Kept as they are: %1.").arg(kept.join(tr(" and "))), &dialog);
+    note->setVisible(!kept.isEmpty());
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto* layout = new QVBoxLayout(&dialog);
     layout->addWidget(role);
     layout->addWidget(text, 1);
+    layout->addWidget(note);
     layout->addWidget(buttons);
     dialog.resize(480, 300);
     if (dialog.exec() != QDialog::Accepted)
@@ -146,10 +202,7 @@ void MessageListEditor::editRow(int row)
         appendMessage(role->currentText(), text->toPlainText());
         return;
     }
-    QJsonObject edited = message; // keeps tool_calls and other fields
-    edited.insert(u"role"_s, role->currentText());
-    edited.insert(u"content"_s, text->toPlainText());
-    m_messages.replace(row, edited);
+    m_messages.replace(row, messageWithEdits(message, role->currentText(), text->toPlainText()));
     refreshRow(row);
     Q_EMIT changed();
 }

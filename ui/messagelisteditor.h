@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QWidget>
 
 class QListWidget;
@@ -9,8 +10,16 @@ class QToolButton;
 
 namespace spindle::ui {
 
-// The playground's shared conversation: a system prompt and a list of user/assistant/system
-// messages that can be added, edited, deleted, and re-run from any point ("retry from here"
+// A chat message's own text, as the editor shows it for editing: its string content, or the text
+// parts of multi-part content joined (images and other parts are not text).
+QString messageEditableText(const QJsonObject& message);
+// `message` with `role` and its text replaced. Everything else stays: tool_calls, tool_call_id,
+// name, and the non-text parts (images) of multi-part content. Unchanged text leaves the content
+// exactly as it was.
+QJsonObject messageWithEdits(const QJsonObject& message, const QString& role, const QString& text);
+
+// The playground's shared conversation: a system prompt and a list of messages (user, assistant,
+// system, developer, tool) that can be added, edited, deleted, and re-run from any point ("retry from here"
 // drops what follows and sends again).
 class MessageListEditor : public QWidget
 {
