@@ -229,7 +229,16 @@ void TranscriptWriter::addToolCall(const ToolCall& call, QTextFrame* box)
         m_cursor.insertText(QStringLiteral("  ") + call.id, id);
     }
     newBlock();
-    addVerbatim(call.arguments.isEmpty() ? QStringLiteral("{}") : prettyJson(call.arguments));
+    const qsizetype hidden = call.arguments.size() - ChatView::kMaxRenderedChars;
+    if (hidden > 0) { // cut as a message body is: one long line of base64 would freeze the view
+        addVerbatim(call.arguments.left(ChatView::kMaxRenderedChars));
+        newBlock();
+        addNote(ChatView::tr("… %1 more characters not shown here; the Inputs and Output trees have the "
+                             "whole arguments.")
+                    .arg(hidden));
+    } else {
+        addVerbatim(call.arguments.isEmpty() ? QStringLiteral("{}") : prettyJson(call.arguments));
+    }
     m_cursor = box->lastCursorPosition();
 }
 

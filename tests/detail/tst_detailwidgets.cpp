@@ -439,6 +439,16 @@ void TestDetailWidgets::chatViewLongMessage()
     QVERIFY(text.size() < ChatView::kMaxRenderedChars + 1000);
     QVERIFY(text.contains(u"short"_s));
     saveShot(view, u"chatview_long"_s, QSize(640, 300));
+
+    // A tool call's arguments are cut the same way (a 10 MB base64 argument).
+    models::ChatTranscript calling;
+    models::ChatMessage assistant { u"assistant"_s, {}, {}, {}, {} };
+    assistant.toolCalls.append({ u"call_1"_s, u"upload"_s, QString(10 * 1024 * 1024, u'A') });
+    calling.messages.append(assistant);
+    view.setTranscript(calling);
+    const QString called = view.browser()->toPlainText();
+    QVERIFY(called.contains(u"more characters not shown"_s));
+    QVERIFY(called.size() < ChatView::kMaxRenderedChars + 1000);
 }
 
 void TestDetailWidgets::chatViewNeverReadsFiles()
