@@ -112,8 +112,9 @@ QVariant TraceTreeModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         return display(node, index.column());
     case Qt::ToolTipRole:
-        if (index.column() == NameColumn)
-            return call.exception.isEmpty() ? call.opName : call.exception.left(500);
+        if (index.column() == NameColumn) // the name first: a deep row may show none of it
+            return QString(call.name() + QLatin1Char('\n')
+                + (call.exception.isEmpty() ? call.opName : call.exception.left(500)));
         if (index.column() == ChildrenColumn)
             return tr("%1 descendants, %2 with errors")
                 .arg(m_tree->subtreeSize[node] - 1)

@@ -106,6 +106,9 @@ void TracesPage::connectPanes()
     connect(m_detail, &CallDetailPanel::openCallRequested, this, [this](const QString& callId) {
         if (const auto* tree = m_trace->traceTree(); tree && tree->indexById.contains(callId))
             m_trace->selectNode(tree->indexById.value(callId));
+        else // e.g. a parent that was never logged here, or was deleted: say so, not nothing
+            Q_EMIT statusMessage(
+                tr("Call %1 is not in this trace: it was not logged here, or was deleted.").arg(callId));
     });
     connect(m_detail, &CallDetailPanel::callChanged, this, [this] { m_model->invalidatePages(); });
     connect(m_detail, &CallDetailPanel::callDeleted, this, [this] {

@@ -113,6 +113,7 @@ TraceView::TraceView(net::TraceClient* client, QWidget* parent)
     layout->addWidget(m_breadcrumbs);
     m_tree->setModel(m_model);
     m_tree->setUniformRowHeights(true);
+    m_tree->setIndentation(14); // the style's 20 px a level leaves deep calls no room for their name
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
     widgets::applyHeaderStyle(m_tree->header());

@@ -199,6 +199,14 @@ void TraceViewTest::searchStaysOnItsHit()
     QCOMPARE(status->text(),
         QStringLiteral("%1 of %2").arg(position + 1).arg(trace()->model()->highlighted().size()));
     search->clear();
+
+    // A link to a call the trace does not have (a parent never logged here) says so.
+    QSignalSpy said(page(), &ui::TracesPage::statusMessage);
+    const int selected = trace()->selectedNode();
+    Q_EMIT page()->detailPanel()->openCallRequested(QStringLiteral("no-such-call"));
+    QCOMPARE(said.size(), 1);
+    QVERIFY(said.first().first().toString().contains(QStringLiteral("no-such-call")));
+    QCOMPARE(trace()->selectedNode(), selected); // left where it was
 }
 
 void TraceViewTest::detailTabs()
