@@ -85,6 +85,7 @@ private:
     QString m_projectId;
     spindle::Call m_call;
     bool m_loaded = false;
+    QString m_loadError; // why the full read failed, shown where the values would be
     bool m_playgroundAvailable = false;
     net::TraceClient::RequestId m_readRequest = 0;
     QLabel* m_title;

@@ -103,8 +103,13 @@ void CallDetailPanel::render()
     m_chat->setVisible(chat.has_value());
     if (chat)
         m_chat->setTranscript(*chat);
+    // A call from the trace tree has no inputs or output until its full read answers: say that,
+    // or why the read failed, rather than "No inputs".
+    const QString pending = m_loaded ? QString() : m_loadError.isEmpty() ? tr("Loading…") : m_loadError;
+    m_inputs->setEmptyText(pending.isEmpty() ? tr("No inputs") : pending);
+    m_attributes->setEmptyText(pending.isEmpty() ? tr("No attributes") : pending);
     m_inputs->setValue(call.inputs, QStringLiteral("inputs"));
-    m_output->setEmptyText(emptyOutputText(call));
+    m_output->setEmptyText(pending.isEmpty() ? emptyOutputText(call) : pending);
     m_output->setValue(call.output, QStringLiteral("output"));
     m_summary->setHtml(summaryHtml(call));
     m_attributes->setValue(call.attributes, QStringLiteral("attributes"));
@@ -126,16 +131,30 @@ void CallDetailPanel::loadFullCall()
     m_feedback->setCall(m_projectId, id);
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("id"), id },
         { QStringLiteral("include_costs"), true } };
-    m_readRequest =
-        m_client->post(this, QStringLiteral("/call/read"), body, [this, id](const QJsonObject& json) {
+    m_loadError.clear();
+    m_readRequest = m_client->post(
+        this, QStringLiteral("/call/read"), body,
+        [this, id](const QJsonObject& json) {
             m_readRequest = 0;
             const QJsonObject call = json.value(QLatin1String("call")).toObject();
-            if (id != m_call.id || call.isEmpty())
+            if (id != m_call.id)
                 return;
+            if (call.isEmpty()) {
+                m_loadError = tr("The server no longer has this call (deleted?)");
+                render();
+                return;
+            }
             m_call = spindle::Call::fromJson(call);
             m_loaded = true;
             render();
             loadImages();
+        },
+        [this, id](const net::ApiError& error) {
+            m_readRequest = 0;
+            if (id != m_call.id)
+                return;
+            m_loadError = tr("Not loaded: %1").arg(error.brief());
+            render();
         });
 }
 

@@ -344,6 +344,24 @@ void TraceViewTest::emptyOutputSaysWhy()
         QVERIFY2(outputText().contains(expected), qPrintable(status + u": " + outputText()));
     }
     page()->filterBar()->clearAll();
+
+    // A call shown before its full read answers says "Loading…" where its values will be, not
+    // "No inputs"; a call the server no longer has says so there.
+    spindle::Call ghost;
+    ghost.id = QStringLiteral("ghost-call");
+    ghost.opName = QStringLiteral("weave:///trace-test/sample/op/ghost:1");
+    ghost.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    detail->showCall(QStringLiteral("trace-test/sample"), ghost);
+    const auto emptyTexts = [detail] {
+        QStringList texts;
+        for (const widgets::JsonView* view : detail->findChildren<widgets::JsonView*>())
+            texts << view->emptyText();
+        return texts;
+    };
+    QVERIFY2(emptyTexts().contains(QStringLiteral("Loading…")), qPrintable(emptyTexts().join(u'|')));
+    QVERIFY(!emptyTexts().contains(QStringLiteral("No inputs")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        emptyTexts().join(u'|').contains(QStringLiteral("no longer has this call")), 5000);
 }
 
 // Live mode: the open trace of a running call follows it. A child that starts appears and the
