@@ -199,16 +199,25 @@ QString CallExporter::pythonSnippet(const QJsonObject& request, const QUrl& base
             QJsonDocument(request.value(QLatin1String(key)).toObject()).toJson(QJsonDocument::Compact));
     };
     // Without the server's address the SDK reads hosted Weave, not the data on screen. Hosted W&B
-    // needs none; another server also stands in for the W&B API weave.init asks (Spindle does).
+    // needs none. A dedicated W&B install serves traces at https://<host>/traces and its W&B API at
+    // the host's root, with the user's own key (~/.netrc). Any other server also stands in for the
+    // W&B API weave.init asks (Spindle does), and takes any key.
     QString snippet = QStringLiteral("import json\n");
-    if (!baseUrl.host().endsWith(QLatin1String("wandb.ai"))) {
+    const QString traces = baseUrl.toString(QUrl::StripTrailingSlash);
+    const bool dedicatedWandb = traces.endsWith(QLatin1String("/traces"));
+    if (baseUrl.host().endsWith(QLatin1String("wandb.ai"))) {
+        snippet += QStringLiteral("\nimport weave\n");
+    } else if (dedicatedWandb) {
+        snippet += QStringLiteral("import os\n\nos.environ[\"WF_TRACE_SERVER_URL\"] = \"%1\"\n"
+                                  "os.environ[\"WANDB_BASE_URL\"] = \"%2\"\n\n"
+                                  "import weave  # after the environment, which the SDK reads\n")
+                       .arg(traces, traces.chopped(int(qstrlen("/traces"))));
+    } else {
         snippet += QStringLiteral("import os\n\nos.environ[\"WF_TRACE_SERVER_URL\"] = \"%1\"\n"
                                   "os.environ[\"WANDB_BASE_URL\"] = \"%1\"\n"
                                   "os.environ.setdefault(\"WANDB_API_KEY\", \"any\")\n\n"
                                   "import weave  # after the environment, which the SDK reads\n")
-                       .arg(baseUrl.toString(QUrl::StripTrailingSlash));
-    } else {
-        snippet += QStringLiteral("\nimport weave\n");
+                       .arg(traces);
     }
     snippet +=
         QStringLiteral("\nclient = weave.init(%1)\ncalls = client.get_calls(\n")

@@ -269,6 +269,16 @@ void ExportAndResilienceTest::snippetsCarryTheQuery()
     const QString hosted =
         ui::CallExporter::pythonSnippet(query.requestJson(), QUrl(QStringLiteral("https://trace.wandb.ai")));
     QVERIFY2(!hosted.contains(QStringLiteral("os.environ")), qPrintable(hosted));
+    // A dedicated W&B install: traces under /traces, the W&B API at the root, the user's own key.
+    const QString dedicated = ui::CallExporter::pythonSnippet(
+        query.requestJson(), QUrl(QStringLiteral("https://acme.wandb.io/traces")));
+    QVERIFY2(dedicated.contains(
+                 QStringLiteral("os.environ[\"WF_TRACE_SERVER_URL\"] = \"https://acme.wandb.io/traces\"")),
+        qPrintable(dedicated));
+    QVERIFY2(
+        dedicated.contains(QStringLiteral("os.environ[\"WANDB_BASE_URL\"] = \"https://acme.wandb.io\"\n")),
+        qPrintable(dedicated));
+    QVERIFY2(!dedicated.contains(QStringLiteral("WANDB_API_KEY")), qPrintable(dedicated));
     const QString curl =
         ui::CallExporter::curlSnippet(query.requestJson(), QUrl(QStringLiteral("http://127.0.0.1:1")));
     QVERIFY(curl.contains(QStringLiteral("http://127.0.0.1:1/calls/stream_query")));
