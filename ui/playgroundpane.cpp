@@ -235,6 +235,7 @@ void PlaygroundPane::beginRun()
     m_reasoning->clear();
     m_reasoning->setVisible(false);
     m_status->setVisible(false);
+    m_answer->setPlaceholderText(tr("Waiting for the answer…"));
     m_metrics->setText(tr("Waiting for the first token…"));
     m_stop->setEnabled(true);
     m_use->setEnabled(false);
@@ -288,18 +289,32 @@ void PlaygroundPane::finishRun(const ChatOutcome& outcome, const PaneRunResult& 
     m_stop->setEnabled(false);
     showChoices(outcome);
     m_use->setEnabled(!answerText().isEmpty());
-    QString status;
-    if (outcome.status == ChatOutcome::Status::Stopped)
-        status = tr("Stopped. The answer so far is kept.");
-    else if (!result.error.isEmpty())
-        status = result.error;
+    const QString status = result.error.isEmpty() ? finishNote(outcome) : result.error;
     m_status->setText(status);
-    m_status->setStyleSheet(
-        outcome.status == ChatOutcome::Status::Stopped ? u"color: #8a6d00"_s : u"color: #b00020"_s);
+    m_status->setStyleSheet(result.error.isEmpty() ? u"color: #8a6d00"_s : u"color: #b00020"_s);
     m_status->setVisible(!status.isEmpty());
-    if (answerText().isEmpty() && !status.isEmpty())
-        m_answer->setPlaceholderText(tr("No answer."));
+    m_answer->setPlaceholderText(tr("No answer."));
     showMetrics();
+}
+
+// Why an answer that ended without an error may not be the whole answer, or none at all: the
+// user stopped it, the max tokens cut it (a reasoning model can spend them all before any text),
+// a content filter stopped it, or nothing came.
+QString PlaygroundPane::finishNote(const ChatOutcome& outcome) const
+{
+    if (outcome.status == ChatOutcome::Status::Stopped)
+        return tr("Stopped. The answer so far is kept.");
+    const QString reason = outcome.choices.isEmpty() ? QString() : outcome.choices.first().finishReason;
+    if (reason == u"length"_s)
+        return answerText().isEmpty()
+            ? tr("No text: the max tokens ran out first (finish reason: length). Raise Max tokens.")
+            : tr("Cut off at the max tokens (finish reason: length).");
+    if (reason == u"content_filter"_s)
+        return tr("Stopped by the provider's content filter (finish reason: content_filter).");
+    if (answerText().isEmpty())
+        return reason.isEmpty() ? tr("The model sent no text.")
+                                : tr("The model sent no text (finish reason: %1).").arg(reason);
+    return {};
 }
 
 void PlaygroundPane::updateCost(const PaneRunResult& result)

@@ -78,6 +78,7 @@ Q_SIGNALS:
 private:
     QWidget* buildHeader();
     void editSettings();
+    QString finishNote(const ChatOutcome& outcome) const;
     void showMetrics();
     void showChoices(const ChatOutcome& outcome);
 

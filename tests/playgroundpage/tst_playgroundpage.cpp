@@ -13,6 +13,7 @@
 #include "ui/tracespage.h"
 
 #include <QDialog>
+#include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QTableWidget>
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void runNTimesAndPresets();
     void stopKeepsThePartialAnswer();
     void removedPaneEndsItsLoggedRun();
+    void cutAnswerSaysWhy();
     void catalogPricesWithTheProjectsPrices();
     void cleanupTestCase();
 
@@ -320,6 +322,31 @@ void PlaygroundPageTest::removedPaneEndsItsLoggedRun()
         }
     }
     QCOMPARE(cancelled, 1);
+}
+
+// An answer cut by the max tokens says so under it (finish reason "length"); a whole one says
+// nothing.
+void PlaygroundPageTest::cutAnswerSaysWhy()
+{
+    m_page->compareModels(kProvider, { u"fixture-echo"_s, u"fixture-echo"_s });
+    PlaygroundPane* cut = m_page->panes().first();
+    spindle::ChatSettings settings = cut->settings();
+    settings.maxTokens = 2;
+    cut->setSettings(settings);
+    runAndWait(u"one two three four five"_s);
+    const auto notes = [](PlaygroundPane* pane) {
+        QStringList shown;
+        for (const QLabel* label : pane->findChildren<QLabel*>())
+            if (label->isVisibleTo(pane))
+                shown << label->text();
+        return shown.join(u'|');
+    };
+    QVERIFY2(notes(cut).contains(u"Cut off at the max tokens"_s), qPrintable(notes(cut)));
+    m_session->window()->findChild<QListWidget*>()->setCurrentRow(3); // the Playground, for the picture
+    QTest::qWait(50);
+    m_page->grab().save(QStringLiteral(SHOT_DIR "/playground_cut.png"));
+    QVERIFY2(!notes(m_page->panes().last()).contains(u"finish reason"_s),
+        qPrintable(notes(m_page->panes().last())));
 }
 
 // A price the project sets for a model reaches the model catalog (through the playground's price
