@@ -391,15 +391,10 @@ void TraceView::applyTree(TraceBuild& build)
 {
     // Keep what the user expanded, collapsed and selected across rebuilds (the trace streaming in,
     // live refreshes); a call that has gained children opens by the first build's rule.
-    QSet<QString> parents;
     QSet<QString> expanded;
-    for (int node = 0; m_traceTree && node < m_traceTree->size(); ++node) {
-        if (m_traceTree->children[node].isEmpty())
-            continue;
-        parents.insert(m_traceTree->calls[node].id);
-        if (m_tree->isExpanded(m_model->indexOfNode(node)))
+    for (int node = 0; m_traceTree && node < m_traceTree->size(); ++node)
+        if (!m_traceTree->children[node].isEmpty() && m_tree->isExpanded(m_model->indexOfNode(node)))
             expanded.insert(m_traceTree->calls[node].id);
-    }
     const int selected = selectedNode();
     const QString selectedId = selected >= 0 ? m_traceTree->calls[selected].id : m_pendingSelection;
     const bool firstBuild = !m_traceTree;
@@ -409,12 +404,19 @@ void TraceView::applyTree(TraceBuild& build)
     std::swap(m_traceTree, build.tree);
     m_order = std::move(build.order);
     m_model->setTree(m_traceTree);
+    const models::TraceTree* previous = build.tree.get();
+    const auto wasParent = [previous](const QString& id) {
+        const auto it =
+            previous ? previous->indexById.constFind(id) : decltype(previous->indexById.cend()) {};
+        return previous && it != previous->indexById.cend() && !previous->children[*it].isEmpty();
+    };
     for (int node = 0; node < m_traceTree->size(); ++node) {
         if (m_traceTree->children[node].isEmpty())
             continue;
         const QString& id = m_traceTree->calls[node].id;
+        // Only the first levels open by default, so only they ask whether they are new parents.
         const bool open =
-            parents.contains(id) ? expanded.contains(id) : m_traceTree->depth[node] < kExpandedDepth;
+            expanded.contains(id) || (m_traceTree->depth[node] < kExpandedDepth && !wasParent(id));
         if (open)
             m_tree->setExpanded(m_model->indexOfNode(node), true);
     }
