@@ -228,6 +228,7 @@ void CallDetailPanel::showCall(const QString& projectId, const spindle::Call& ca
         m_call = call;
         m_loaded = false;
         m_codeLoadedFor.clear();
+        m_loadError.clear(); // the last call's failed read says nothing about this one
         m_images->clear(); // the last call's pictures must not stand beside this one's values
         m_imagesLoadedFor.clear();
     }

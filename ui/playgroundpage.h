@@ -109,7 +109,8 @@ private:
     };
     QJsonArray conversationFor(PlaygroundPane* pane) const;
     // A run that will not finish (its pane removed, the page closing): the request is cancelled and
-    // its logged call ended with `why`, so no call stays "running" in the project for ever.
+    // its logged call ended with `why`, so no call stays "running" in the project for ever. At the
+    // app's exit this is best effort: the /call/end may not leave before the client stops.
     void abandonRun(PlaygroundPane* pane, const QString& why);
     QWidget* buildToolbar();
     QWidget* buildComposer();

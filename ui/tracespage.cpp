@@ -106,6 +106,8 @@ void TracesPage::connectPanes()
     connect(m_detail, &CallDetailPanel::openCallRequested, this, [this](const QString& callId) {
         if (const auto* tree = m_trace->traceTree(); tree && tree->indexById.contains(callId))
             m_trace->selectNode(tree->indexById.value(callId));
+        else if (m_trace->isLoading())
+            Q_EMIT statusMessage(tr("Call %1 is not in the trace yet: it is still loading.").arg(callId));
         else // e.g. a parent that was never logged here, or was deleted: say so, not nothing
             Q_EMIT statusMessage(
                 tr("Call %1 is not in this trace: it was not logged here, or was deleted.").arg(callId));
@@ -273,8 +275,10 @@ void TracesPage::connectTableSelection()
     connect(m_model, &QAbstractItemModel::dataChanged, this,
         [this](const QModelIndex& from, const QModelIndex& to) {
             const QModelIndex current = m_table->currentIndex();
+            // Only a row the user chose: the table's focus-in makes a row current without
+            // selecting it, and that must not open the panes (after Details closed them).
             if (current.isValid() && current.row() >= from.row() && current.row() <= to.row()
-                && m_detail->callId().isEmpty())
+                && m_detail->callId().isEmpty() && m_table->selectionModel()->isRowSelected(current.row()))
                 showCurrentDetail();
         });
 }

@@ -424,20 +424,7 @@ void TraceView::applyTree(TraceBuild& build)
     enableErrorTools(build.errors);
     restoreSearchHits(hitIds);
     m_timeline->setTimelineLayout(std::exchange(build.timeline, {}), !firstBuild);
-    const auto it = m_traceTree->indexById.constFind(selectedId);
-    const int target = it != m_traceTree->indexById.cend()
-        ? *it
-        : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first());
-    if (firstBuild) {
-        selectNode(target);
-    } else { // the same call stays current where the user left the view: no scroll, nothing opened
-        const bool autoScroll = m_tree->hasAutoScroll();
-        m_tree->setAutoScroll(false);
-        m_tree->setCurrentIndex(m_model->indexOfNode(target));
-        m_tree->setAutoScroll(autoScroll);
-        m_tree->doItemsLayout(); // the scroll bar's range for the rows now shown
-        m_tree->verticalScrollBar()->setValue(scrolled);
-    }
+    restoreCurrent(selectedId, firstBuild, scrolled);
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
     if (!m_request && build.received == m_received && !m_failed) {
         m_refreshing = false;
@@ -447,6 +434,26 @@ void TraceView::applyTree(TraceBuild& build)
             + (build.running ? countText(build.running, tr(", 1 running"), tr(", %L1 running")) : QString()));
         Q_EMIT loaded(m_traceTree->size());
     }
+}
+
+// After a rebuild: the call that was current stays current (else the first root). A later build
+// keeps the view where the user left it: no scroll to the call, none of its ancestors opened.
+void TraceView::restoreCurrent(const QString& id, bool firstBuild, int scrolled)
+{
+    const auto it = m_traceTree->indexById.constFind(id);
+    const int target = it != m_traceTree->indexById.cend()
+        ? *it
+        : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first());
+    if (firstBuild) {
+        selectNode(target);
+        return;
+    }
+    const bool autoScroll = m_tree->hasAutoScroll();
+    m_tree->setAutoScroll(false);
+    m_tree->setCurrentIndex(m_model->indexOfNode(target));
+    m_tree->setAutoScroll(autoScroll);
+    m_tree->doItemsLayout(); // the scroll bar's range for the rows now shown
+    m_tree->verticalScrollBar()->setValue(scrolled);
 }
 
 int TraceView::selectedNode() const

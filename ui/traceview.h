@@ -95,6 +95,7 @@ private:
     void rebuild();
     void onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build);
     void applyTree(TraceBuild& build);
+    void restoreCurrent(const QString& id, bool firstBuild, int scrolled);
     QStringList searchHitIds() const;
     void restoreSearchHits(const QStringList& ids);
     void onCurrentChanged();

@@ -64,7 +64,7 @@ public:
         m_failPathStatus = status;
         m_failPathTimes = times;
     }
-    // The next answer to a POST of this path (e.g. "/objs/query") is read, then held until release().
+    // Every answer to a POST of this path (e.g. "/objs/query") is read, then held until release().
     void holdAnswerOfPath(const std::string& path)
     {
         std::lock_guard lock(m_mutex);

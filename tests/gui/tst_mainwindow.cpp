@@ -517,6 +517,9 @@ void MainWindowTest::unsavedViewAsksBeforeLeaving()
     QVERIFY(views->isModified());
     QCOMPARE(answeringLeave(u"Discard"_s, [&] { window->close(); }), question);
     QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), kWaitMs);
+    views->reload(); // what the server has
+    QVERIFY(listed.wait(kWaitMs));
+    QVERIFY(mine());
     QCOMPARE(mine()->state.query.statuses, QStringList { u"error"_s }); // dropped, not saved
 }
 
