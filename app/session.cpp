@@ -12,6 +12,8 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <utility>
+
 namespace spindle::app {
 
 AppSession::AppSession(AppOptions options, QObject* parent)
@@ -173,7 +175,9 @@ void AppSession::useServer(const QUrl& url, const QString& description, const QS
     m_window->setProject(project);
     m_window->loadProjects();
     Q_EMIT connected(url);
-    if (m_options.sampleData)
+    // --sample-data fills the project of the connection the app starts on, once: never a server the
+    // user connects to later (a hosted W&B project would get sample traces).
+    if (std::exchange(m_options.sampleData, false))
         loadSampleData(project);
 }
 
