@@ -315,7 +315,7 @@ void MainWindow::showStatus(const QString& message, int timeoutMs)
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     SavedViewsBar* views = m_traces->savedViews();
-    if (!m_closeConfirmed && views->isModified() && !views->currentObjectId().isEmpty()) {
+    if (!m_closeConfirmed && views->hasUnsavedChanges()) {
         event->ignore(); // asked first; the window closes once the changes are saved or dropped
         views->confirmLeave(tr("Save them before closing Spindle?"), [this] {
             m_closeConfirmed = true;

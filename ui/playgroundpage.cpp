@@ -221,11 +221,8 @@ void PlaygroundPage::removePane(PlaygroundPane* pane)
     pane->deleteLater();
     layoutPanes();
     updateSummary();
-    if (running && m_runs.isEmpty()) { // it was the round's last: the next round (Run × N) goes on
-        Q_EMIT roundFinished();
-        if (m_roundsLeft > 0)
-            startRound();
-    }
+    if (running && m_runs.isEmpty()) // it was the round's last: the next round (Run × N) goes on
+        endRound();
     updateActions();
 }
 

@@ -116,6 +116,7 @@ private:
     QWidget* buildComposer();
     void layoutPanes();
     void startRound();
+    void endRound(); // every pane of the round has ended: the next round of Run × N, if any
     void startPaneRun(PlaygroundPane* pane, const net::InferenceProvider& provider);
     void finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outcome);
     void stopPane(PlaygroundPane* pane);

@@ -198,10 +198,15 @@ void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outc
     updateSummary();
     if (!m_runs.isEmpty())
         return;
+    endRound();
+    updateActions();
+}
+
+void PlaygroundPage::endRound()
+{
     Q_EMIT roundFinished();
     if (m_roundsLeft > 0)
         startRound();
-    updateActions();
 }
 
 void PlaygroundPage::stopPane(PlaygroundPane* pane)

@@ -229,7 +229,7 @@ void SavedViewsBar::switchTo(const QString& objectId)
 
 void SavedViewsBar::confirmLeave(const QString& question, std::function<void()> proceed)
 {
-    if (!m_modified || m_current.objectId.isEmpty()) {
+    if (!hasUnsavedChanges()) {
         proceed();
         return;
     }

@@ -38,6 +38,11 @@ public:
     {
         return m_modified;
     }
+    // Changes a save would keep: the default view's are not stored anywhere to lose.
+    bool hasUnsavedChanges() const
+    {
+        return m_modified && !m_current.objectId.isEmpty();
+    }
 
     void loadView(const QString& objectId);
     void loadDefault();

@@ -172,11 +172,7 @@ void TranscriptWriter::addBody(const ChatMessage& message)
 void TranscriptWriter::addMarkdown(const QString& text)
 {
     QTextDocument markdown(m_resourceOwner);
-    // Tags in prompts (<instructions>, <document>, "what does <T> mean") are the prompt's words:
-    // shown as written, never taken for HTML that would vanish or run its text together.
-    markdown.setMarkdown(text,
-        QTextDocument::MarkdownFeatures(
-            QTextDocument::MarkdownDialectGitHub | QTextDocument::MarkdownNoHTML));
+    markdown.setMarkdown(text, ChatView::kMarkdown);
     const QColor codeBackground = mix(m_base, m_text, 0.07);
     for (QTextBlock block = markdown.begin(); block.isValid(); block = block.next()) {
         QTextBlockFormat format = block.blockFormat();

@@ -28,6 +28,10 @@ public:
     // Per message: Qt wraps a line without break opportunities in quadratic time, so this bounds the
     // cost of base64 blobs and minified JSON (the JSON tree and its full-value dialog show all).
     static constexpr qsizetype kMaxRenderedChars = 20000;
+    // How Markdown in prompts and answers is read: GitHub's dialect, with tags in the text
+    // (<instructions>, <T>) shown as written, never taken for HTML that vanishes.
+    static constexpr QTextDocument::MarkdownFeatures kMarkdown { QTextDocument::MarkdownDialectGitHub
+        | QTextDocument::MarkdownNoHTML };
 
     explicit ChatView(QWidget* parent = nullptr);
     void setTranscript(const models::ChatTranscript& transcript);

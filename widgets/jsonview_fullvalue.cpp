@@ -110,9 +110,7 @@ void FullValueDialog::setMarkdown(bool on)
 {
     if (on && m_rendered->document()->isEmpty()) {
         m_rendered->setWordWrapMode(wrapModeFor(m_text));
-        m_rendered->document()->setMarkdown(m_text,
-            QTextDocument::MarkdownFeatures(
-                QTextDocument::MarkdownDialectGitHub | QTextDocument::MarkdownNoHTML)); // tags as text
+        m_rendered->document()->setMarkdown(m_text, ChatView::kMarkdown);
     }
     m_pages->setCurrentWidget(on ? static_cast<QWidget*>(m_rendered) : m_plain);
     m_wrap->setEnabled(!on);
