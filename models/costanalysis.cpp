@@ -1,5 +1,7 @@
 #include "models/costanalysis.h"
 
+#include "core/csv.h"
+
 #include <QLocale>
 #include <QObject>
 
@@ -87,11 +89,12 @@ QString costReportCsv(
     const QString& projectId, const QDateTime& start, const QDateTime& end, const CostReport& report)
 {
     return QStringLiteral("project,start,end,total_cost_usd,requests,calls,unpriced_models\n")
-        + csvField(projectId) + QLatin1Char(',') + start.toUTC().toString(Qt::ISODate) + QLatin1Char(',')
-        + end.toUTC().toString(Qt::ISODate) + QLatin1Char(',')
+        + delimitedField(projectId, QLatin1Char(',')) + QLatin1Char(',') + start.toUTC().toString(Qt::ISODate)
+        + QLatin1Char(',') + end.toUTC().toString(Qt::ISODate) + QLatin1Char(',')
         + (report.hasCost ? QString::number(report.totalCost, 'f', 6) : QString()) + QLatin1Char(',')
         + QString::number(report.requests) + QLatin1Char(',') + QString::number(report.calls)
-        + QLatin1Char(',') + csvField(report.unpricedModels.join(QLatin1Char(' '))) + QLatin1Char('\n');
+        + QLatin1Char(',') + delimitedField(report.unpricedModels.join(QLatin1Char(' ')), QLatin1Char(','))
+        + QLatin1Char('\n');
 }
 
 QVector<UsagePoint> parseUsageSample(const QJsonArray& sample)

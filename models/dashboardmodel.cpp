@@ -1,6 +1,7 @@
 #include "models/dashboardmodel.h"
 
 #include "core/call.h"
+#include "core/csv.h"
 #include "models/callstablemodel.h"
 #include "models/costanalysis.h"
 
@@ -442,14 +443,6 @@ QVector<QPointF> downsample(const QVector<QPointF>& points, int maxPoints)
     return out;
 }
 
-QString csvField(QString text)
-{
-    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"'))
-        || text.contains(QLatin1Char('\n')))
-        text = QLatin1Char('"') + text.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
-    return text;
-}
-
 QString modelUsageCsv(const QVector<ModelUsage>& models)
 {
     // Unknown numbers (no price, or several prices in the range) are empty fields, not zeros.
@@ -459,10 +452,11 @@ QString modelUsageCsv(const QVector<ModelUsage>& models)
     QString csv = QStringLiteral("model,requests,input_tokens,output_tokens,total_tokens,"
                                  "input_usd_per_million,output_usd_per_million,total_cost_usd\n");
     for (const ModelUsage& m : models)
-        csv += csvField(m.model) + QLatin1Char(',') + QString::number(m.requests) + QLatin1Char(',')
-            + QString::number(m.inputTokens) + QLatin1Char(',') + QString::number(m.outputTokens)
-            + QLatin1Char(',') + QString::number(m.inputTokens + m.outputTokens) + QLatin1Char(',')
-            + number(m.inputPerMillion()) + QLatin1Char(',') + number(m.outputPerMillion()) + QLatin1Char(',')
+        csv += delimitedField(m.model, QLatin1Char(',')) + QLatin1Char(',') + QString::number(m.requests)
+            + QLatin1Char(',') + QString::number(m.inputTokens) + QLatin1Char(',')
+            + QString::number(m.outputTokens) + QLatin1Char(',')
+            + QString::number(m.inputTokens + m.outputTokens) + QLatin1Char(',') + number(m.inputPerMillion())
+            + QLatin1Char(',') + number(m.outputPerMillion()) + QLatin1Char(',')
             + number(m.hasPrice() ? std::optional<double>(m.cost) : std::nullopt) + QLatin1Char('\n');
     return csv;
 }

@@ -144,8 +144,6 @@ QString formatChange(double current, std::optional<double> previous);
 QVector<QPointF> downsample(const QVector<QPointF>& points, int maxPoints);
 
 QString modelUsageCsv(const QVector<ModelUsage>& models);
-// One CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
-QString csvField(QString text);
 
 // Cost by model: Model, Requests, Input/Output/Total tokens, $/1M input and output (the prices
 // used), Cost, and What-if when a hypothetical price is set; a total row at the end. An unpriced

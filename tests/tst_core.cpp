@@ -1,5 +1,6 @@
-// Unit tests for the core library: ISO time parsing/formatting, weave:/// refs and digests.
+// Unit tests for the core library: ISO time parsing/formatting, weave:/// refs, digests and CSV fields.
 // Expected digests and epoch values were computed with Python 3 (hashlib, base64, datetime).
+#include "core/csv.h"
 #include "core/digest.h"
 #include "core/timeformat.h"
 #include "core/weaveref.h"
@@ -40,6 +41,9 @@ private slots:
     void weaveDigest();
     void sha256Hex_data();
     void sha256Hex();
+
+    void delimitedField_data();
+    void delimitedField();
 };
 
 void TestCore::parseIsoTime_data()
@@ -312,6 +316,43 @@ void TestCore::sha256Hex()
     QFETCH(QString, hex);
     QCOMPARE(
         QString::fromStdString(spindle::sha256Hex(std::string_view(bytes.constData(), bytes.size()))), hex);
+}
+
+void TestCore::delimitedField_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("csv");
+    QTest::addColumn<QString>("tsv");
+    QTest::newRow("plain") << u"gpt-4o"_s << u"gpt-4o"_s << u"gpt-4o"_s;
+    QTest::newRow("empty") << u""_s << u""_s << u""_s;
+    QTest::newRow("comma") << u"a,b"_s << u"\"a,b\""_s << u"a,b"_s;
+    QTest::newRow("quote") << u"say \"hi\""_s << u"\"say \"\"hi\"\"\""_s << u"say \"hi\""_s;
+    QTest::newRow("line break") << u"a\nb"_s << u"\"a\nb\""_s << u"a\\nb"_s;
+    QTest::newRow("carriage return") << u"a\rb"_s << u"\"a\rb\""_s << u"a\\rb"_s;
+    QTest::newRow("tab and backslash") << u"a\tb\\c"_s << u"a\tb\\c"_s << u"a\\tb\\\\c"_s;
+    // What a spreadsheet would run as a formula gets an apostrophe; numbers stay numbers.
+    QTest::newRow("formula") << u"=1+2"_s << u"'=1+2"_s << u"'=1+2"_s;
+    QTest::newRow("formula with comma")
+        << u"=HYPERLINK(\"http://x\",\"y\")"_s << u"\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""_s
+        << u"'=HYPERLINK(\"http://x\",\"y\")"_s;
+    QTest::newRow("plus") << u"+cmd"_s << u"'+cmd"_s << u"'+cmd"_s;
+    QTest::newRow("minus") << u"-2+3"_s << u"'-2+3"_s << u"'-2+3"_s;
+    QTest::newRow("at") << u"@SUM(A1)"_s << u"'@SUM(A1)"_s << u"'@SUM(A1)"_s;
+    QTest::newRow("leading tab") << u"\t=1"_s << u"'\t=1"_s << u"'\\t=1"_s;
+    QTest::newRow("leading carriage return") << u"\r=1"_s << u"\"'\r=1\""_s << u"'\\r=1"_s;
+    QTest::newRow("negative number") << u"-0.25"_s << u"-0.25"_s << u"-0.25"_s;
+    QTest::newRow("signed number") << u"+3"_s << u"+3"_s << u"+3"_s;
+    QTest::newRow("exponent") << u"-1e-5"_s << u"-1e-5"_s << u"-1e-5"_s;
+    QTest::newRow("equals inside") << u"a=b"_s << u"a=b"_s << u"a=b"_s;
+}
+
+void TestCore::delimitedField()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, csv);
+    QFETCH(QString, tsv);
+    QCOMPARE(spindle::delimitedField(text, QLatin1Char(',')), csv);
+    QCOMPARE(spindle::delimitedField(text, QLatin1Char('\t')), tsv);
 }
 
 QTEST_GUILESS_MAIN(TestCore)

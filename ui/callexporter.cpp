@@ -1,5 +1,6 @@
 #include "ui/callexporter.h"
 
+#include "core/csv.h"
 #include "models/callstablemodel.h"
 #include "ui/counttext.h"
 #include "widgets/savefile.h"
@@ -58,22 +59,6 @@ QString CallExporter::defaultFileName(const QString& projectId, Format format, c
         .arg(project, date.toString(Qt::ISODate), QString::fromLatin1(kExtensions[int(format)]));
 }
 
-QString CallExporter::csvField(const QString& text, QChar separator)
-{
-    if (separator == QLatin1Char('\t')) {
-        QString escaped = text;
-        return escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-            .replace(QLatin1Char('\t'), QStringLiteral("\\t"))
-            .replace(QLatin1Char('\n'), QStringLiteral("\\n"))
-            .replace(QLatin1Char('\r'), QStringLiteral("\\r"));
-    }
-    if (!text.contains(separator) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n'))
-        && !text.contains(QLatin1Char('\r')))
-        return text;
-    QString quoted = text;
-    return QLatin1Char('"') + quoted.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-}
-
 bool CallExporter::start(const QJsonObject& request, const QStringList& columns, Format format,
     const QString& path, QString* error)
 {
@@ -95,8 +80,9 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
         const QChar separator = format == Format::Csv ? QLatin1Char(',') : QLatin1Char('\t');
         QStringList header;
         for (const QString& column : standardColumns() + columns)
-            header.append(csvField(column, separator));
-        head = header.join(separator).toUtf8() + '\n';
+            header.append(delimitedField(column, separator));
+        head = (format == Format::Csv ? QByteArray(kUtf8Bom) : QByteArray()) + header.join(separator).toUtf8()
+            + '\n';
     } else if (format == Format::Json) {
         head = "[";
     }
@@ -142,7 +128,7 @@ void CallExporter::writeRows(const QVector<spindle::Call>& calls)
         if (m_format == Format::Csv || m_format == Format::Tsv) {
             QStringList fields;
             for (const QString& field : rowFields(call))
-                fields.append(csvField(field, separator));
+                fields.append(delimitedField(field, separator));
             chunk += fields.join(separator).toUtf8() + '\n';
         } else {
             if (m_format == Format::Json)

@@ -40,7 +40,6 @@ public:
     static QString pythonSnippet(const QJsonObject& request, const QUrl& baseUrl);
     static QString curlSnippet(const QJsonObject& request, const QUrl& baseUrl);
     static QStringList standardColumns();
-    static QString csvField(const QString& text, QChar separator);
 
 Q_SIGNALS:
     void progress(qint64 rows);

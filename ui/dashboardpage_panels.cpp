@@ -1,6 +1,7 @@
 // DashboardPage: the charts, the cost-by-model table, the project cost report and what-if panels,
 // click-through to the calls table, CSV exports and saving the filter as a Traces view.
 #include "core/call.h"
+#include "core/csv.h"
 #include "core/savedview.h"
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
@@ -361,13 +362,13 @@ QString DashboardPage::scatterToolTip(int series, int index) const
 
 bool DashboardPage::exportCsv(const QString& path, QString* error) const
 {
-    return widgets::saveBytes(path, models::modelUsageCsv(m_current.models).toUtf8(), error);
+    return widgets::saveBytes(path, kUtf8Bom + models::modelUsageCsv(m_current.models).toUtf8(), error);
 }
 
 bool DashboardPage::exportCostReport(const QString& path, QString* error) const
 {
     return widgets::saveBytes(
-        path, models::costReportCsv(m_projectId, m_start, m_end, m_report).toUtf8(), error);
+        path, kUtf8Bom + models::costReportCsv(m_projectId, m_start, m_end, m_report).toUtf8(), error);
 }
 
 void DashboardPage::chooseExportFile()
