@@ -91,8 +91,48 @@ QJsonObject ChatRequest::body() const
     return json;
 }
 
-// Anthropic content blocks as OpenAI messages: text joined, tool_use as tool_calls, tool_result
-// as role "tool" messages.
+// An Anthropic image or document block as an OpenAI content part: images as image_url (a data URL
+// or the block's URL), a base64 document (a PDF) as a file part, a plain-text document as text.
+// Empty for a block the chat completions API has no part for (a document given by URL).
+static QJsonObject mediaPart(const QJsonObject& block)
+{
+    const QString type = block.value("type"_L1).toString();
+    const QJsonObject source = block.value("source"_L1).toObject();
+    const QString sourceType = source.value("type"_L1).toString();
+    const QString data = source.value("data"_L1).toString();
+    const QString dataUrl = u"data:%1;base64,%2"_s.arg(source.value("media_type"_L1).toString(), data);
+    if (type == "image"_L1 && (sourceType == "base64"_L1 || sourceType == "url"_L1)) {
+        const QString url = sourceType == "url"_L1 ? source.value("url"_L1).toString() : dataUrl;
+        return { { u"type"_s, u"image_url"_s }, { u"image_url"_s, QJsonObject { { u"url"_s, url } } } };
+    }
+    if (type == "document"_L1 && sourceType == "text"_L1)
+        return { { u"type"_s, u"text"_s }, { u"text"_s, data } };
+    if (type == "document"_L1 && sourceType == "base64"_L1) {
+        const QString title = block.value("title"_L1).toString();
+        return { { u"type"_s, u"file"_s },
+            { u"file"_s,
+                QJsonObject { { u"filename"_s, title.isEmpty() ? u"document.pdf"_s : title },
+                    { u"file_data"_s, dataUrl } } } };
+    }
+    return {};
+}
+
+// A message's text parts joined, or its parts when it has images or files (which a string cannot
+// carry).
+static QJsonValue messageContent(const QJsonArray& parts)
+{
+    QString text;
+    for (const QJsonValue& value : parts) {
+        const QJsonObject part = value.toObject();
+        if (part.value("type"_L1).toString() != "text"_L1)
+            return parts;
+        text += (text.isEmpty() ? QString() : u"\n"_s) + part.value("text"_L1).toString();
+    }
+    return text;
+}
+
+// Anthropic content blocks as OpenAI messages: text joined, images and documents as content parts,
+// tool_use as tool_calls, tool_result as role "tool" messages.
 static void appendAnthropicMessage(QJsonArray& out, const QJsonObject& message)
 {
     const QString role = message.value("role"_L1).toString();
@@ -101,13 +141,15 @@ static void appendAnthropicMessage(QJsonArray& out, const QJsonObject& message)
         out.append(QJsonObject { { u"role"_s, role }, { u"content"_s, content } });
         return;
     }
-    QString text;
+    QJsonArray parts; // text, image and file parts in the blocks' order
     QJsonArray toolCalls;
     for (const QJsonValue& value : content.toArray()) {
         const QJsonObject block = value.toObject();
         const QString type = block.value("type"_L1).toString();
         if (type == "text"_L1)
-            text += (text.isEmpty() ? QString() : u"\n"_s) + block.value("text"_L1).toString();
+            parts.append(QJsonObject { { u"type"_s, u"text"_s }, { u"text"_s, block.value("text"_L1) } });
+        else if (const QJsonObject part = mediaPart(block); !part.isEmpty())
+            parts.append(part);
         else if (type == "tool_use"_L1)
             toolCalls.append(QJsonObject { { u"id"_s, block.value("id"_L1) }, { u"type"_s, u"function"_s },
                 { u"function"_s,
@@ -126,9 +168,9 @@ static void appendAnthropicMessage(QJsonArray& out, const QJsonObject& message)
                                 QJsonDocument(result.toArray()).toJson(QJsonDocument::Compact)) } });
         }
     }
-    if (text.isEmpty() && toolCalls.isEmpty())
+    if (parts.isEmpty() && toolCalls.isEmpty())
         return;
-    QJsonObject converted { { u"role"_s, role }, { u"content"_s, text } };
+    QJsonObject converted { { u"role"_s, role }, { u"content"_s, messageContent(parts) } };
     if (!toolCalls.isEmpty())
         converted.insert(u"tool_calls"_s, toolCalls);
     out.append(converted);
@@ -168,7 +210,8 @@ static bool looksAnthropic(const QJsonObject& inputs)
     for (const QJsonValue& m : inputs.value("messages"_L1).toArray())
         for (const QJsonValue& block : m.toObject().value("content"_L1).toArray()) {
             const QString type = block.toObject().value("type"_L1).toString();
-            if (type == "tool_use"_L1 || type == "tool_result"_L1)
+            // OpenAI's images are image_url parts; a "source" is Anthropic's.
+            if (type == "tool_use"_L1 || type == "tool_result"_L1 || block.toObject().contains("source"_L1))
                 return true;
         }
     return false;

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void keepsContentParts();
     void fromAnthropicInputs();
     void anthropicSystemBlocks();
+    void anthropicImagesAndDocuments();
     void notAChat_data();
     void notAChat();
 };
@@ -324,6 +325,48 @@ void TestChatRequest::anthropicSystemBlocks()
         (QJsonObject { { u"role"_s, u"system"_s }, { u"content"_s, u"Be brief."_s } }));
     QCOMPARE(request->messages[1].toObject(),
         (QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, u"Hi"_s } }));
+}
+
+// Images and documents reach the Playground as OpenAI content parts, in the blocks' order; a
+// message of only an image is kept. Nothing else in the inputs says "Anthropic" here: the blocks'
+// "source" does.
+void TestChatRequest::anthropicImagesAndDocuments()
+{
+    const QJsonObject inputs = parse(R"({"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": [
+        {"role": "user", "content": [
+            {"type": "text", "text": "Compare"},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
+            {"type": "image", "source": {"type": "url", "url": "https://example.com/cat.jpg"}},
+            {"type": "document", "title": "q3.pdf",
+             "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0="}}]},
+        {"role": "user", "content": [
+            {"type": "image", "source": {"type": "base64", "media_type": "image/jpeg", "data": "/9j/4A=="}}]},
+        {"role": "user", "content": [{"type": "text", "text": "And this:"},
+            {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "notes"}}]}]})");
+    const auto request = chatRequestFromCallInputs(inputs);
+    QVERIFY(request);
+    QCOMPARE(request->messages.size(), 3);
+    const auto image = [](const QString& url) {
+        return QJsonObject { { u"type"_s, u"image_url"_s },
+            { u"image_url"_s, QJsonObject { { u"url"_s, url } } } };
+    };
+    const QJsonArray first {
+        QJsonObject { { u"type"_s, u"text"_s }, { u"text"_s, u"Compare"_s } },
+        image(u"data:image/png;base64,iVBORw0KGgo="_s),
+        image(u"https://example.com/cat.jpg"_s),
+        QJsonObject { { u"type"_s, u"file"_s },
+            { u"file"_s,
+                QJsonObject { { u"filename"_s, u"q3.pdf"_s },
+                    { u"file_data"_s, u"data:application/pdf;base64,JVBERi0="_s } } } },
+    };
+    QCOMPARE(
+        request->messages[0].toObject(), (QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, first } }));
+    QCOMPARE(request->messages[1].toObject(),
+        (QJsonObject { { u"role"_s, u"user"_s },
+            { u"content"_s, QJsonArray { image(u"data:image/jpeg;base64,/9j/4A=="_s) } } }));
+    // Only text (a plain-text document among it): one string, as for any text message.
+    QCOMPARE(request->messages[2].toObject(),
+        (QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, u"And this:\nnotes"_s } }));
 }
 
 void TestChatRequest::notAChat_data()
