@@ -6,6 +6,7 @@
 #include "net/traceclient.h"
 #include "ui/connectiondialog.h"
 #include "ui/mainwindow.h"
+#include "ui/savedviewsbar.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 
@@ -41,8 +42,10 @@ AppSession::AppSession(AppOptions options, QObject* parent)
         m_window->tracesPage()->refresh();
         Q_EMIT sampleDataLoaded(ok);
     });
-    connect(m_embedded, &EmbeddedServer::started, this,
-        [this](const QUrl& url) { useServer(url, tr("Local · %1").arg(url.toString()), QString()); });
+    connect(m_embedded, &EmbeddedServer::started, this, [this](const QUrl& url) {
+        m_embeddedUrl = url; // for a return to the local profile from another connection
+        useServer(url, tr("Local · %1").arg(url.toString()), QString());
+    });
     connect(m_embedded, &EmbeddedServer::linkOpened, m_window.get(), &ui::MainWindow::openLink);
     connect(m_embedded, &EmbeddedServer::failed, this, [this](const QString& message) {
         m_window->banner()->showMessage(tr("The local trace server could not start: %1").arg(message));
@@ -127,9 +130,20 @@ void AppSession::openConnectionDialog()
     if (!m_apiKey.isEmpty())
         dialog.setKeySource(
             tr("A key is in use (from WANDB_API_KEY, ~/.netrc or the keychain); type one to replace it."));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    const ui::ConnectionProfile chosen = dialog.profile();
+    if (dialog.exec() == QDialog::Accepted)
+        switchConnection(dialog.profile());
+}
+
+void AppSession::switchConnection(const ui::ConnectionProfile& chosen)
+{
+    const QString where =
+        chosen.kind == ui::ConnectionProfile::Kind::Local ? tr("the local server") : chosen.url.toString();
+    m_window->tracesPage()->savedViews()->confirmLeave(
+        tr("Save them before connecting to %1?").arg(where), [this, chosen] { connectChosen(chosen); });
+}
+
+void AppSession::connectChosen(const ui::ConnectionProfile& chosen)
+{
     chosen.save();
     if (chosen.saveKeyInKeychain) {
         net::writeKeychainApiKey(

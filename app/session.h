@@ -38,6 +38,10 @@ public:
 
     void start();
     void connectProfile(const ui::ConnectionProfile& profile);
+    // What the connection dialog's OK does: asks about the open view's unsaved changes first (they
+    // belong to this server's project), then remembers the profile (its key in the keychain if the
+    // user chose so) and connects. A Cancel to that question changes nothing.
+    void switchConnection(const ui::ConnectionProfile& chosen);
     ui::MainWindow* window() const
     {
         return m_window.get();
@@ -57,6 +61,7 @@ Q_SIGNALS:
 
 private:
     void openConnectionDialog();
+    void connectChosen(const ui::ConnectionProfile& chosen);
     void connectRemote(const ui::ConnectionProfile& profile);
     void startLocal();
     void useServer(const QUrl& url, const QString& description, const QString& apiKey);

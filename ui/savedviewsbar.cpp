@@ -17,6 +17,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace spindle::ui {
 namespace {
 
@@ -229,6 +231,11 @@ void SavedViewsBar::switchTo(const QString& objectId)
 
 void SavedViewsBar::confirmLeave(const QString& question, std::function<void()> proceed)
 {
+    if (m_leaveQuestion) { // asked while the question is open: it now asks about this destination
+        m_leaveQuestion->setInformativeText(question);
+        m_leaveProceed = std::move(proceed);
+        return;
+    }
     if (!hasUnsavedChanges()) {
         proceed();
         return;
@@ -241,14 +248,20 @@ void SavedViewsBar::confirmLeave(const QString& question, std::function<void()> 
     QPushButton* drop = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
     box.addButton(QMessageBox::Cancel);
     box.setDefaultButton(keep);
+    m_leaveQuestion = &box;
+    m_leaveProceed = std::move(proceed);
     box.exec();
+    m_leaveQuestion = nullptr;
+    proceed = std::exchange(m_leaveProceed, {});
     if (box.clickedButton() == drop) {
         proceed();
     } else if (box.clickedButton() == keep) {
-        writeCurrent([this, proceed, view = m_current.objectId, project = m_projectId](const QString& error) {
-            // Not if the user has gone to another view or project meanwhile.
+        writeCurrent([this, question, proceed, view = m_current.objectId, project = m_projectId](
+                         const QString& error) {
+            // Not if the user has gone to another view or project meanwhile. Changes made while
+            // the save was on its way are not in it: asked about again (else it goes on now).
             if (error.isEmpty() && m_current.objectId == view && m_projectId == project)
-                proceed();
+                confirmLeave(question, proceed);
         });
     }
 }
@@ -281,35 +294,40 @@ void SavedViewsBar::writeView(const QString& objectId, const QString& label, con
     m_client->post(
         this, QStringLiteral("/obj/create"), body,
         [this, project, objectId, label, definition, state, reply, shown](const QJsonObject& json) {
-            if (reply)
-                reply({});
             storeWidths(project, objectId, state.columnWidths);
-            if (project != m_projectId)
-                return;
-            if (m_current.objectId != shown) { // saved on the way to another view: that one stays
-                Q_EMIT message(tr("Saved view “%1”").arg(label));
-                reload();
-                return;
+            if (project == m_projectId) {
+                SavedView saved;
+                saved.objectId = objectId;
+                saved.label = label;
+                saved.digest = json.value(QLatin1String("digest")).toString();
+                saved.definition = definition;
+                saved.state = state;
+                adoptSaved(saved, shown);
             }
-            SavedView saved;
-            saved.objectId = objectId;
-            saved.label = label;
-            saved.digest = json.value(QLatin1String("digest")).toString();
-            saved.definition = definition;
-            saved.state = state;
-            m_current = saved;
-            m_baseline = state;
-            m_loadNotes.clear();
-            m_droppedParts.clear();
-            updateModified();
-            Q_EMIT currentViewChanged(label);
-            Q_EMIT message(tr("Saved view “%1”").arg(label));
-            reload();
+            if (reply) // last: it sees the bar as saved (confirmLeave asks about later changes)
+                reply({});
         },
         [reply](const net::ApiError& error) {
             if (reply)
                 reply(error.brief());
         });
+}
+
+void SavedViewsBar::adoptSaved(const SavedView& saved, const QString& shownWhenSent)
+{
+    if (m_current.objectId != shownWhenSent) { // saved on the way to another view: that one stays
+        Q_EMIT message(tr("Saved view “%1”").arg(saved.label));
+        reload();
+        return;
+    }
+    m_current = saved;
+    m_baseline = saved.state;
+    m_loadNotes.clear();
+    m_droppedParts.clear();
+    updateModified();
+    Q_EMIT currentViewChanged(saved.label);
+    Q_EMIT message(tr("Saved view “%1”").arg(saved.label));
+    reload();
 }
 
 void SavedViewsBar::save()

@@ -8,6 +8,7 @@
 
 class QToolButton;
 class QLabel;
+class QMessageBox;
 
 namespace spindle::ui {
 
@@ -55,7 +56,10 @@ public:
     void openSwitcher();
     // Runs `proceed` once the open view's unsaved changes are dealt with: at once when it has none,
     // else after the user's Discard, or after Save once the server has them; never on Cancel or a
-    // refused save. `question` says where the user is going ("Save them before …?").
+    // refused save. Changes made while a save is on its way are asked about again. `question` says
+    // where the user is going ("Save them before …?"). Asked again while the question is open (a
+    // second SDK link), the open question takes the new destination: the answer goes to the
+    // latest, and no second question stacks on the first.
     void confirmLeave(const QString& question, std::function<void()> proceed);
 
 Q_SIGNALS:
@@ -70,6 +74,9 @@ private:
     void writeView(const QString& objectId, const QString& label, const QJsonObject& definition,
         const spindle::TracesViewState& state, widgets::PromptReply reply = {});
     void writeCurrent(widgets::PromptReply reply = {});
+    // The server has `saved`: it becomes the current view, unless the page shows another view than
+    // when the write left (`shownWhenSent`).
+    void adoptSaved(const spindle::SavedView& saved, const QString& shownWhenSent);
     void updateModified();
     void switchTo(const QString& objectId); // asks first when the current view has unsaved changes
     void setCurrent(const spindle::SavedView& view);
@@ -88,6 +95,8 @@ private:
     QStringList m_droppedParts; // "column x", "op y": what it named that the project no longer has
     bool m_modified = false;
     bool m_applying = false;
+    QMessageBox* m_leaveQuestion = nullptr; // while confirmLeave's question is open
+    std::function<void()> m_leaveProceed; // what its answer goes on to
 };
 
 // Asks for a new view's name over `parent` and hands it to `save`, unless the open project

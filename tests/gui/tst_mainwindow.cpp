@@ -49,42 +49,6 @@ void showPage(ui::MainWindow* window, int row)
     window->findChild<QListWidget*>()->setCurrentRow(row);
 }
 
-// Runs `act`, answering a question about a view's unsaved changes with `answer`. Returns the
-// question's text, or nothing when none was asked.
-QString answeringLeave(const QString& answer, const std::function<void()>& act)
-{
-    QString asked;
-    QObject answering;
-    QTimer::singleShot(0, &answering, [&asked, answer] {
-        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        if (!box || box->objectName() != u"leaveView"_s)
-            return;
-        asked = box->text();
-        for (QAbstractButton* button : box->buttons())
-            if (button->text() == answer)
-                button->click();
-    });
-    act();
-    return asked;
-}
-
-QComboBox* projectChooser(ui::MainWindow* window)
-{
-    for (QComboBox* combo : window->findChildren<QComboBox*>())
-        if (combo->isEditable() && combo->currentText() == window->project())
-            return combo;
-    return nullptr;
-}
-
-// Types a project's name into the chooser and presses Return.
-void chooseProject(ui::MainWindow* window, const QString& projectId)
-{
-    QComboBox* combo = projectChooser(window);
-    QVERIFY(combo);
-    combo->setEditText(projectId);
-    QTest::keyClick(combo->lineEdit(), Qt::Key_Return);
-}
-
 // The project chooser's entries.
 QStringList listedProjects(ui::MainWindow* window)
 {
@@ -112,8 +76,6 @@ private Q_SLOTS:
     void splitterSizesComeBack();
     void errorToolsNeedErrors();
     void iconButtonsHaveNames();
-    void unsavedViewAsksBeforeLeaving();
-    void refusedSaveStaysBeforeLeaving();
     void pageAndTraceTabComeBack(); // last: it leaves the window's page as it found it
 
 private:
@@ -469,97 +431,6 @@ void MainWindowTest::iconButtonsHaveNames()
                 QString::fromLatin1(button->metaObject()->className()), button->text(), button->toolTip());
     }
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u"; "_s)));
-}
-
-// A project switch or closing the window with a saved view's unsaved changes asks first, as a
-// switch to another view does: Cancel stays (project, window and changes), Save goes on once the
-// server has the changes, Discard goes on without them.
-void MainWindowTest::unsavedViewAsksBeforeLeaving()
-{
-    auto session = startSampleSession(m_dir, u"leave/sample"_s, kWindow);
-    QVERIFY(session);
-    ui::MainWindow* window = session->window();
-    ui::TracesPage* page = window->tracesPage();
-    ui::SavedViewsBar* views = page->savedViews();
-    waitForRows(page);
-    QSignalSpy listed(views, &ui::SavedViewsBar::listChanged);
-    views->saveAsNew(u"Mine"_s);
-    QVERIFY(listed.wait(kWaitMs));
-    page->filterBar()->addStatus(u"error"_s);
-    QVERIFY(views->isModified());
-    const QString question = u"The view “Mine” has unsaved changes."_s;
-
-    QCOMPARE(answeringLeave(u"Cancel"_s, [&] { chooseProject(window, u"leave/other"_s); }), question);
-    QCOMPARE(window->project(), u"leave/sample"_s);
-    QCOMPARE(projectChooser(window)->currentText(), u"leave/sample"_s);
-    QVERIFY(views->isModified());
-    QCOMPARE(answeringLeave(u"Cancel"_s, [&] { window->close(); }), question);
-    QTest::qWait(50);
-    QVERIFY(window->isVisible());
-    QVERIFY(views->isModified());
-
-    QCOMPARE(answeringLeave(u"Save"_s, [&] { chooseProject(window, u"leave/other"_s); }), question);
-    QTRY_COMPARE_WITH_TIMEOUT(window->project(), u"leave/other"_s, kWaitMs);
-    QCOMPARE(answeringLeave(u"Save"_s, [&] { chooseProject(window, u"leave/sample"_s); }), QString());
-    QCOMPARE(window->project(), u"leave/sample"_s);
-    const auto mine = [views]() -> const SavedView* {
-        for (const SavedView& view : views->views())
-            if (view.label == u"Mine"_s)
-                return &view;
-        return nullptr;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(mine() != nullptr, kWaitMs);
-    QCOMPARE(mine()->state.query.statuses, QStringList { u"error"_s }); // saved before the switch
-
-    views->loadView(mine()->objectId);
-    QTRY_COMPARE_WITH_TIMEOUT(views->currentLabel(), u"Mine"_s, kWaitMs);
-    page->filterBar()->clearAll();
-    QVERIFY(views->isModified());
-    QCOMPARE(answeringLeave(u"Discard"_s, [&] { window->close(); }), question);
-    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), kWaitMs);
-    views->reload(); // what the server has
-    QVERIFY(listed.wait(kWaitMs));
-    QVERIFY(mine());
-    QCOMPARE(mine()->state.query.statuses, QStringList { u"error"_s }); // dropped, not saved
-}
-
-// Save in the question about unsaved changes goes on only once the server has them: a refused
-// save leaves the project, the window and the changes as they were, and says why.
-void MainWindowTest::refusedSaveStaysBeforeLeaving()
-{
-    auto session = startSampleSession(m_dir, u"refused/sample"_s, kWindow);
-    QVERIFY(session);
-    apptest::FaultProxy proxy(session->serverUrl().port());
-    QSettings().setValue(
-        u"project/last/%1"_s.arg(int(ui::ConnectionProfile::Kind::Custom)), u"refused/sample"_s);
-    ui::ConnectionProfile profile;
-    profile.kind = ui::ConnectionProfile::Kind::Custom;
-    profile.url = proxy.url();
-    QSignalSpy connected(session.get(), &app::AppSession::connected);
-    session->connectProfile(profile);
-    QVERIFY(connected.wait(kWaitMs));
-    ui::MainWindow* window = session->window();
-    ui::TracesPage* page = window->tracesPage();
-    ui::SavedViewsBar* views = page->savedViews();
-    waitForRows(page);
-    QSignalSpy listed(views, &ui::SavedViewsBar::listChanged);
-    views->saveAsNew(u"Kept"_s);
-    QVERIFY(listed.wait(kWaitMs));
-    page->filterBar()->addStatus(u"error"_s);
-    QVERIFY(views->isModified());
-
-    proxy.failPath("/obj/create", 400, 2);
-    QSignalSpy failed(session->client(), &net::TraceClient::requestFailed);
-    QVERIFY(!answeringLeave(u"Save"_s, [&] { chooseProject(window, u"refused/other"_s); }).isEmpty());
-    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs);
-    QCOMPARE(window->project(), u"refused/sample"_s);
-    QVERIFY(views->isModified());
-    QVERIFY(!answeringLeave(u"Save"_s, [&] { window->close(); }).isEmpty());
-    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, kWaitMs);
-    QTest::qWait(50);
-    QVERIFY(window->isVisible());
-    QVERIFY(views->isModified());
-    QCOMPARE(views->currentLabel(), u"Kept"_s);
 }
 
 // The page the window was closed on and the trace view's Tree or Timeline come back at the next
