@@ -94,10 +94,12 @@ void FeedbackPanel::setCall(const QString& projectId, const QString& callId)
     if (projectId != m_projectId || callId != m_callId) {
         // A note typed and not sent stays with its call, found again there; the next call's field
         // holds its own draft or nothing, so Enter never attaches a note to the wrong call.
+        // A note on its way shows, read-only, on its call until the server answers.
         if (!m_callId.isEmpty() && !m_note->isReadOnly() && !m_note->text().isEmpty())
             m_drafts.insert(m_callId, m_note->text());
-        m_note->setReadOnly(false);
-        m_note->setText(m_drafts.take(callId));
+        const bool sending = m_sending.contains(callId);
+        m_note->setReadOnly(sending);
+        m_note->setText(sending ? m_sending.value(callId) : m_drafts.take(callId));
     }
     m_projectId = projectId;
     m_callId = callId;
@@ -167,9 +169,11 @@ void FeedbackPanel::addNote(const QString& note)
     // would send it twice). A failed write (the window's banner says why) keeps the text to send
     // again.
     m_note->setReadOnly(true);
+    m_sending.insert(m_callId, note);
     create(QStringLiteral("wandb.note.1"), { { QStringLiteral("note"), note.trimmed() } },
         [this, call = m_callId, text = note](bool created) {
-            if (call != m_callId) { // the user has gone to another call meanwhile
+            m_sending.remove(call);
+            if (call != m_callId) { // the user is on another call now
                 if (!created)
                     m_drafts.insert(call, text);
                 return;

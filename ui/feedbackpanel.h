@@ -40,6 +40,7 @@ private:
     QString m_projectId;
     QString m_callId;
     QHash<QString, QString> m_drafts; // by call id: notes typed and not sent
+    QHash<QString, QString> m_sending; // by call id: notes on their way to the server
     net::TraceClient::RequestId m_request = 0;
 };
 

@@ -21,18 +21,35 @@ class TestFeedbackPanel : public QObject
 private Q_SLOTS:
     void noteIsKeptUntilTheServerHasIt();
     void noteStaysWithItsCall();
+    void noteOnItsWayStaysWithItsCall();
+
+private:
+    // `server` started with one finished call per id logged into `project`.
+    static void startWithCalls(InProcessServer& server, const QString& project, const QStringList& ids);
 };
+
+void TestFeedbackPanel::startWithCalls(
+    InProcessServer& server, const QString& project, const QStringList& ids)
+{
+    const QString error = server.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QList<CallRecord> calls;
+    for (const QString& id : ids) {
+        CallRecord call;
+        call.id = id;
+        call.endedMs = call.startedMs + 10;
+        calls.append(call);
+    }
+    QCOMPARE(server.logCalls(project, calls), 200);
+}
 
 void TestFeedbackPanel::noteIsKeptUntilTheServerHasIt()
 {
     InProcessServer server;
-    const QString error = server.start();
-    QVERIFY2(error.isEmpty(), qPrintable(error));
     const QString project = u"feedback/notes"_s;
-    CallRecord call;
-    call.id = u"call-1"_s;
-    call.endedMs = call.startedMs + 10;
-    QCOMPARE(server.logCalls(project, { call }), 200);
+    startWithCalls(server, project, { u"call-1"_s });
+    if (QTest::currentTestFailed())
+        return;
 
     net::TraceClient client;
     client.setConnection({ server.url(), {} });
@@ -40,7 +57,7 @@ void TestFeedbackPanel::noteIsKeptUntilTheServerHasIt()
     ui::FeedbackPanel panel(&client);
     auto* note = panel.findChild<QLineEdit*>();
     QVERIFY(note);
-    panel.setCall(project, call.id);
+    panel.setCall(project, u"call-1"_s);
 
     note->setText(u"looks right"_s);
     panel.addNote(note->text());
@@ -68,15 +85,12 @@ void TestFeedbackPanel::noteIsKeptUntilTheServerHasIt()
 void TestFeedbackPanel::noteStaysWithItsCall()
 {
     InProcessServer server;
-    const QString error = server.start();
-    QVERIFY2(error.isEmpty(), qPrintable(error));
     const QString project = u"feedback/drafts"_s;
-    CallRecord a;
-    a.id = u"call-a"_s;
-    a.endedMs = a.startedMs + 10;
-    CallRecord b = a;
-    b.id = u"call-b"_s;
-    QCOMPARE(server.logCalls(project, { a, b }), 200);
+    startWithCalls(server, project, { u"call-a"_s, u"call-b"_s });
+    if (QTest::currentTestFailed())
+        return;
+    const QString a = u"call-a"_s;
+    const QString b = u"call-b"_s;
     net::TraceClient client;
     client.setConnection({ server.url(), {} });
     ui::FeedbackPanel panel(&client);
@@ -84,22 +98,64 @@ void TestFeedbackPanel::noteStaysWithItsCall()
     auto* list = panel.findChild<QListWidget*>();
     QVERIFY(note && list);
 
-    panel.setCall(project, a.id);
+    panel.setCall(project, a);
     note->setText(u"about A"_s);
-    panel.setCall(project, b.id);
+    panel.setCall(project, b);
     QCOMPARE(note->text(), QString());
     QTest::keyClick(note, Qt::Key_Return); // nothing to send on B
-    panel.setCall(project, b.id); // the same call again (a refresh) keeps its field
+    panel.setCall(project, b); // the same call again (a refresh) keeps its field
     note->setText(u"about B"_s);
-    panel.setCall(project, b.id);
+    panel.setCall(project, b);
     QCOMPARE(note->text(), u"about B"_s);
-    panel.setCall(project, a.id);
+    panel.setCall(project, a);
     QCOMPARE(note->text(), u"about A"_s);
     // Nothing was sent: the list says so for both calls.
     const QString none = u"No feedback yet"_s;
     QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().startsWith(none), 10000);
-    panel.setCall(project, b.id);
+    panel.setCall(project, b);
     QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().startsWith(none), 10000);
+}
+
+// A note on its way to the server stays with its call: away and back before the answer, the field
+// shows it, read-only; a refusal then leaves it there to send again, and a success empties it.
+void TestFeedbackPanel::noteOnItsWayStaysWithItsCall()
+{
+    InProcessServer server;
+    const QString project = u"feedback/sending"_s;
+    startWithCalls(server, project, { u"call-a"_s, u"call-b"_s });
+    if (QTest::currentTestFailed())
+        return;
+    net::TraceClient client;
+    client.setConnection({ server.url(), {} });
+    client.setRetryPolicy(0, 10);
+    ui::FeedbackPanel panel(&client);
+    auto* note = panel.findChild<QLineEdit*>();
+    auto* list = panel.findChild<QListWidget*>();
+    QVERIFY(note && list);
+
+    panel.setCall(project, u"call-a"_s);
+    note->setText(u"sent"_s);
+    panel.addNote(note->text());
+    panel.setCall(project, u"call-b"_s); // before the answer
+    QCOMPARE(note->text(), QString());
+    QVERIFY(!note->isReadOnly());
+    panel.setCall(project, u"call-a"_s);
+    QCOMPARE(note->text(), u"sent"_s);
+    QVERIFY(note->isReadOnly());
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().contains(u"sent"_s), 10000);
+    QCOMPARE(note->text(), QString());
+    QVERIFY(!note->isReadOnly());
+
+    server.stop();
+    QSignalSpy failed(&client, &net::TraceClient::requestFailed);
+    note->setText(u"keep me"_s);
+    panel.addNote(note->text());
+    panel.setCall(project, u"call-b"_s);
+    panel.setCall(project, u"call-a"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+    QTest::qWait(50);
+    QCOMPARE(note->text(), u"keep me"_s);
+    QVERIFY(!note->isReadOnly()); // to send again
 }
 
 QTEST_MAIN(TestFeedbackPanel)
