@@ -364,7 +364,8 @@ void PlaygroundPage::openRequest(const ChatRequest& request)
     QJsonArray messages = request.messages;
     QString system;
     while (!messages.isEmpty() && messages.first().toObject().value("role"_L1).toString() == "system"_L1)
-        system += messageEditableText(messages.takeAt(0).toObject()); // string or text parts
+        system += (system.isEmpty() ? QString() : u"\n"_s)
+            + messageEditableText(messages.takeAt(0).toObject()); // string or text parts
     m_messages->setSystemPrompt(system);
     m_messages->setMessages(messages);
     PlaygroundPane* pane = m_panes.first();

@@ -77,12 +77,16 @@ private Q_SLOTS:
     void runNTimesAndPresets();
     void stopKeepsThePartialAnswer();
     void removedPaneEndsItsLoggedRun();
+    void runNGoesOnWhenTheRoundsLastPaneIsRemoved();
     void cutAnswerSaysWhy();
     void catalogPricesWithTheProjectsPrices();
     void cleanupTestCase();
 
 private:
     void runAndWait(const QString& message);
+    // Compares the "slow" model with the echo and sends; the slow pane once its answer has begun
+    // to stream (before its end), or null.
+    PlaygroundPane* startSlowAndEcho();
 
     QTemporaryDir m_dir;
     OpenAIFixture m_fixture;
@@ -112,6 +116,15 @@ void PlaygroundPageTest::runAndWait(const QString& message)
     m_page->send();
     QVERIFY(m_page->busy());
     QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 20000);
+}
+
+PlaygroundPane* PlaygroundPageTest::startSlowAndEcho()
+{
+    m_page->compareModels(kProvider, { u"slow"_s, u"fixture-echo"_s });
+    m_page->setComposerText(u"one two three four five six seven eight"_s);
+    m_page->send();
+    PlaygroundPane* slow = m_page->panes().first();
+    return QTest::qWaitFor([slow] { return !slow->answerText().isEmpty(); }, 10000) ? slow : nullptr;
 }
 
 void PlaygroundPageTest::threeModelsSideBySide()
@@ -204,6 +217,22 @@ void PlaygroundPageTest::openInPlaygroundFromALoggedCall()
     QCOMPARE(m_page->conversation()->systemPrompt(), u"Answer briefly."_s);
     const QJsonArray messages = m_page->conversation()->messages();
     QCOMPARE(messages.last().toObject().value("content"_L1).toString(), u"Compare the three of you"_s);
+    // System messages given as text parts, and more than one: one system prompt, a line each.
+    spindle::Call parts = call;
+    parts.inputs.insert(u"messages"_s,
+        QJsonArray {
+            QJsonObject { { u"role"_s, u"system"_s },
+                { u"content"_s,
+                    QJsonArray { QJsonObject { { u"type"_s, u"text"_s }, { u"text"_s, u"Be brief."_s } },
+                        QJsonObject { { u"type"_s, u"text"_s }, { u"text"_s, u" Be kind."_s } } } } },
+            QJsonObject { { u"role"_s, u"system"_s }, { u"content"_s, u"Use French."_s } },
+            QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, u"Hi"_s } } });
+    Q_EMIT detail->openInPlaygroundRequested(parts);
+    QCOMPARE(m_page->conversation()->systemPrompt(), u"Be brief. Be kind.\nUse French."_s);
+    QCOMPARE(m_page->conversation()->messages().size(), 1);
+    Q_EMIT detail->openInPlaygroundRequested(call);
+    QCOMPARE(m_page->conversation()->messages(), messages);
+
     // A call whose inputs hold no messages is refused with a message, not loaded.
     spindle::Call plain = call;
     plain.inputs = QJsonObject { { u"x"_s, 1 } };
@@ -270,12 +299,9 @@ void PlaygroundPageTest::runNTimesAndPresets()
 
 void PlaygroundPageTest::stopKeepsThePartialAnswer()
 {
-    m_page->compareModels(kProvider, { u"slow"_s, u"fixture-echo"_s });
-    m_page->setComposerText(u"one two three four five six seven eight"_s);
     const qsizetype loggedBefore = m_loggedIds.size();
-    m_page->send();
-    PlaygroundPane* slow = m_page->panes().first();
-    QTRY_VERIFY_WITH_TIMEOUT(!slow->answerText().isEmpty(), 10000); // streamed live, before the end
+    PlaygroundPane* slow = startSlowAndEcho();
+    QVERIFY(slow);
     m_page->stopAll();
     QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 10000);
     QCOMPARE(slow->lastResult().status, spindle::net::ChatOutcome::Status::Stopped);
@@ -303,12 +329,9 @@ void PlaygroundPageTest::stopKeepsThePartialAnswer()
 // call does not stay "running" in the project for ever. The other pane's run goes on.
 void PlaygroundPageTest::removedPaneEndsItsLoggedRun()
 {
-    m_page->compareModels(kProvider, { u"slow"_s, u"fixture-echo"_s });
-    m_page->setComposerText(u"one two three four five six seven eight"_s);
     const qsizetype loggedBefore = m_loggedIds.size();
-    m_page->send();
-    PlaygroundPane* slow = m_page->panes().first();
-    QTRY_VERIFY_WITH_TIMEOUT(!slow->answerText().isEmpty(), 10000);
+    PlaygroundPane* slow = startSlowAndEcho();
+    QVERIFY(slow);
     m_page->removePane(slow);
     QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_loggedIds.size(), loggedBefore + 2, 10000); // both runs ended
@@ -322,6 +345,26 @@ void PlaygroundPageTest::removedPaneEndsItsLoggedRun()
         }
     }
     QCOMPARE(cancelled, 1);
+}
+
+// Run × N: removing the pane that was the round's last one running ends that round, and the next
+// round starts with the panes left.
+void PlaygroundPageTest::runNGoesOnWhenTheRoundsLastPaneIsRemoved()
+{
+    m_fixture.reset();
+    m_page->compareModels(kProvider, { u"slow"_s, u"fixture-echo"_s });
+    m_page->setRepeatCount(2);
+    m_page->setComposerText(u"one two three four five six seven eight"_s);
+    m_page->send();
+    PlaygroundPane* slow = m_page->panes().first();
+    QTRY_COMPARE_WITH_TIMEOUT(m_page->summaryTable()->item(1, 2)->text(), u"ok"_s, 10000); // echo's
+    QVERIFY(m_page->busy()); // the slow pane still streams round 1
+    m_page->removePane(slow);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 10000);
+    m_page->setRepeatCount(1);
+    QCOMPARE(m_fixture.requestCount(u"fixture-echo"_s), 2);
+    QCOMPARE(m_fixture.requestCount(u"slow"_s), 1);
+    QCOMPARE(m_page->summaryTable()->item(0, 2)->text(), u"2 runs ok"_s);
 }
 
 // An answer cut by the max tokens says so under it (finish reason "length"); a whole one says
