@@ -206,7 +206,18 @@ void TraceViewTest::searchStaysOnItsHit()
     Q_EMIT page()->detailPanel()->openCallRequested(QStringLiteral("no-such-call"));
     QCOMPARE(said.size(), 1);
     QVERIFY(said.first().first().toString().contains(QStringLiteral("no-such-call")));
+    QVERIFY(said.first().first().toString().contains(QStringLiteral("not in this trace")));
     QCOMPARE(trace()->selectedNode(), selected); // left where it was
+
+    // While the trace loads (here a refresh, as live mode's), a call not in it yet may still come:
+    // that is what it says.
+    trace()->refresh();
+    QVERIFY(trace()->isLoading());
+    Q_EMIT page()->detailPanel()->openCallRequested(QStringLiteral("no-such-call"));
+    QCOMPARE(said.size(), 2);
+    QVERIFY2(said.last().first().toString().contains(QStringLiteral("still loading")),
+        qPrintable(said.last().first().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(!trace()->isLoading(), 10000);
 }
 
 void TraceViewTest::detailTabs()
