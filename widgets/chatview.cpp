@@ -107,6 +107,7 @@ private:
     void addMarkdown(const QString& text);
     void addVerbatim(const QString& text);
     void addNote(const QString& text);
+    bool addCut(const QString& text, const QString& note);
     void addToolCall(const ToolCall& call, QTextFrame* box);
     void newBlock()
     {
@@ -150,23 +151,31 @@ void TranscriptWriter::add(const ChatMessage& message)
 
 void TranscriptWriter::addBody(const ChatMessage& message)
 {
-    QString text = message.text;
+    const QString& text = message.text;
     if (text.isEmpty())
         return addNote(ChatView::tr("(empty)"));
-    const qsizetype hidden = text.size() - ChatView::kMaxRenderedChars;
-    if (hidden > 0) {
-        // Cut, and said so: rendering megabytes of text would freeze the view.
-        text.truncate(ChatView::kMaxRenderedChars);
-        addVerbatim(text);
-        newBlock();
-        addNote(ChatView::tr(
-            "… %1 more characters not shown here; the Inputs and Output trees have the whole text.")
-                    .arg(hidden));
-    } else if (message.isMarkdown) {
+    if (addCut(text,
+            ChatView::tr(
+                "… %1 more characters not shown here; the Inputs and Output trees have the whole text.")))
+        return;
+    if (message.isMarkdown)
         addMarkdown(text);
-    } else {
+    else
         addVerbatim(prettyJson(text));
-    }
+}
+
+// Text longer than kMaxRenderedChars is shown cut, followed by `note` (%1: the characters left
+// out): rendering megabytes of text (one long line of base64) would freeze the view. False, and
+// nothing added, when the text is short enough to show whole.
+bool TranscriptWriter::addCut(const QString& text, const QString& note)
+{
+    const qsizetype hidden = text.size() - ChatView::kMaxRenderedChars;
+    if (hidden <= 0)
+        return false;
+    addVerbatim(text.left(ChatView::kMaxRenderedChars));
+    newBlock();
+    addNote(note.arg(hidden));
+    return true;
 }
 
 void TranscriptWriter::addMarkdown(const QString& text)
@@ -225,16 +234,10 @@ void TranscriptWriter::addToolCall(const ToolCall& call, QTextFrame* box)
         m_cursor.insertText(QStringLiteral("  ") + call.id, id);
     }
     newBlock();
-    const qsizetype hidden = call.arguments.size() - ChatView::kMaxRenderedChars;
-    if (hidden > 0) { // cut as a message body is: one long line of base64 would freeze the view
-        addVerbatim(call.arguments.left(ChatView::kMaxRenderedChars));
-        newBlock();
-        addNote(ChatView::tr("… %1 more characters not shown here; the Inputs and Output trees have the "
-                             "whole arguments.")
-                    .arg(hidden));
-    } else {
+    if (!addCut(call.arguments,
+            ChatView::tr("… %1 more characters not shown here; the Inputs and Output trees have the whole "
+                         "arguments.")))
         addVerbatim(call.arguments.isEmpty() ? QStringLiteral("{}") : prettyJson(call.arguments));
-    }
     m_cursor = box->lastCursorPosition();
 }
 
