@@ -32,11 +32,6 @@ namespace {
 
 constexpr int kRebuildIntervalMs = 200;
 constexpr int kExpandedDepth = 2;
-// The tree's fixed columns (the call name stretches): fitColumns() hides some on a narrow pane.
-constexpr int kLatencyWidth = 130;
-constexpr int kTokensWidth = 60;
-constexpr int kCostWidth = 70;
-constexpr int kChildrenWidth = 60;
 
 const QStringList& treeColumns()
 {
@@ -128,6 +123,12 @@ TraceView::TraceView(net::TraceClient* client, QWidget* parent)
     m_tree->setColumnWidth(TraceTreeModel::CostColumn, kCostWidth);
     m_tree->setColumnWidth(TraceTreeModel::ChildrenColumn, kChildrenWidth);
     m_tree->viewport()->installEventFilter(this); // fitColumns() on every resize
+    // And once per turn of the event loop when rows open or close (a build opens many at once).
+    m_fitTimer.setSingleShot(true);
+    m_fitTimer.setInterval(0);
+    connect(&m_fitTimer, &QTimer::timeout, this, &TraceView::fitColumns);
+    connect(m_tree, &QTreeView::expanded, &m_fitTimer, qOverload<>(&QTimer::start));
+    connect(m_tree, &QTreeView::collapsed, &m_fitTimer, qOverload<>(&QTimer::start));
     m_tabs->addTab(m_tree, tr("Tree"));
     m_tabs->addTab(m_timeline, tr("Timeline"));
     // Tree or timeline, as the user left it.
@@ -164,20 +165,6 @@ bool TraceView::eventFilter(QObject* watched, QEvent* event)
     if (watched == m_tree->viewport() && event->type() == QEvent::Resize)
         fitColumns();
     return QWidget::eventFilter(watched, event);
-}
-
-// Call names first (they take what the other columns leave): on a narrow pane the tree drops
-// Children, then Cost, then Tokens, each of which the detail panel shows for the selected call.
-void TraceView::fitColumns()
-{
-    constexpr int kNameWidth = 180;
-    const int width = m_tree->viewport()->width();
-    int needed = kNameWidth + kLatencyWidth + kTokensWidth + kCostWidth + kChildrenWidth;
-    m_tree->setColumnHidden(TraceTreeModel::ChildrenColumn, width < needed);
-    needed -= kChildrenWidth;
-    m_tree->setColumnHidden(TraceTreeModel::CostColumn, width < needed);
-    needed -= kCostWidth;
-    m_tree->setColumnHidden(TraceTreeModel::TokensColumn, width < needed);
 }
 
 void TraceView::buildHeader(QWidget* bar)
@@ -425,6 +412,7 @@ void TraceView::applyTree(TraceBuild& build)
     restoreSearchHits(hitIds);
     m_timeline->setTimelineLayout(std::exchange(build.timeline, {}), !firstBuild);
     restoreCurrent(selectedId, firstBuild, scrolled);
+    m_fitTimer.start(); // deeper rows may show
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
     if (!m_request && build.received == m_received && !m_failed) {
         m_refreshing = false;

@@ -85,9 +85,18 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    // The tree's columns: the call name takes what the fixed ones leave, at least kNameWidth past
+    // its indentation; fitColumns() hides fixed ones on a narrow pane.
+    static constexpr int kNameWidth = 180;
+    static constexpr int kLatencyWidth = 130;
+    static constexpr int kTokensWidth = 60;
+    static constexpr int kCostWidth = 70;
+    static constexpr int kChildrenWidth = 60;
+
     void declareKeys();
     void enableErrorTools(int errors);
     void fitColumns();
+    int deepestShownDepth() const;
     void buildHeader(QWidget* bar);
     void streamTrace();
     void onStreamFailed(quint64 generation, const net::ApiError& error);
@@ -130,6 +139,7 @@ private:
     net::TraceClient::RequestId m_request = 0;
     net::TraceClient::RequestId m_searchRequest = 0;
     QTimer m_rebuildTimer;
+    QTimer m_fitTimer; // fitColumns() once rows have opened or closed
     bool m_building = false;
     bool m_rebuildAgain = false;
     bool m_refreshing = false; // refresh(): the rows stream in beside the tree shown

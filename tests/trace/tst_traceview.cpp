@@ -55,6 +55,7 @@ private Q_SLOTS:
     void liveModeFollowsARunningTrace();
     void failedRefreshKeepsTheTree();
     void brokenStreamShowsWhatCame();
+    void deepCallsKeepRoomForTheirNames();
     void cleanupTestCase();
 
 private:
@@ -492,6 +493,49 @@ void TraceViewTest::failedRefreshKeepsTheTree()
     view.refresh();
     QVERIFY(loaded.wait(10000));
     QCOMPARE(view.traceTree()->size(), calls);
+}
+
+// A call 30 levels down keeps 180 px for its name past its indentation: once its rows are open,
+// the names get that width and the tree scrolls sideways; closed again, the names stretch.
+void TraceViewTest::deepCallsKeepRoomForTheirNames()
+{
+    const QString project = QStringLiteral("trace-test/deep");
+    constexpr int kDepth = 30;
+    const QString started = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    for (int level = 0; level <= kDepth; ++level) {
+        QJsonObject call { { QStringLiteral("project_id"), project },
+            { QStringLiteral("id"), QStringLiteral("deep-%1").arg(level) },
+            { QStringLiteral("trace_id"), QStringLiteral("deep-trace") },
+            { QStringLiteral("op_name"), QStringLiteral("recurse") },
+            { QStringLiteral("started_at"), started }, { QStringLiteral("attributes"), QJsonObject() },
+            { QStringLiteral("inputs"), QJsonObject() } };
+        if (level > 0)
+            call.insert(QStringLiteral("parent_id"), QStringLiteral("deep-%1").arg(level - 1));
+        bool done = false;
+        m_session->client()->post(nullptr, QStringLiteral("/call/start"),
+            { { QStringLiteral("start"), call } }, [&done](const QJsonObject&) { done = true; });
+        QVERIFY(QTest::qWaitFor([&] { return done; }, 5000));
+    }
+    ui::TraceView view(m_session->client());
+    view.resize(520, 400);
+    view.show();
+    QSignalSpy loaded(&view, &ui::TraceView::loaded);
+    view.openTrace(project, QStringLiteral("deep-trace"));
+    QVERIFY(loaded.wait(10000));
+    auto* tree = view.findChild<QTreeView*>();
+    QVERIFY(tree);
+    const int nameNeeded = tree->indentation() * (kDepth + 1) + 180;
+    QTRY_COMPARE(tree->header()->sectionResizeMode(0), QHeaderView::Stretch); // only the first levels open
+    tree->expandAll();
+    QTRY_COMPARE(tree->header()->sectionResizeMode(0), QHeaderView::Interactive);
+    QCOMPARE(tree->header()->sectionSize(0), nameNeeded);
+    QVERIFY(tree->horizontalScrollBar()->maximum() > 0);
+    tree->scrollToBottom();
+    tree->horizontalScrollBar()->setValue(tree->horizontalScrollBar()->maximum());
+    screenshot(&view, QStringLiteral("trace-deep.png"));
+    tree->collapseAll();
+    QTRY_COMPARE(tree->header()->sectionResizeMode(0), QHeaderView::Stretch);
+    QCOMPARE(tree->horizontalScrollBar()->maximum(), 0);
 }
 
 // A trace whose stream breaks off shows the calls that came, says that it could not load the rest,
