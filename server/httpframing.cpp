@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <strings.h>
 
 namespace spindle::server {
@@ -18,12 +19,31 @@ bool carriesBody(const std::string& method)
     return method == "POST" || method == "PUT" || method == "PATCH";
 }
 
+bool isFileUpload(const std::string& path)
+{
+    return path == "/file/create" || path == "/files/create";
+}
+
+bool knownContentEncoding(const std::string& encoding)
+{
+    for (const char* known : { "", "identity", "gzip", "deflate", "br" })
+        if (::strcasecmp(encoding.c_str(), known) == 0)
+            return true;
+    return false;
+}
+
 } // namespace
 
 std::optional<ApiError> framingError(const httplib::Request& req)
 {
     const std::size_t lengths = req.get_header_value_count("Content-Length");
     const bool transferEncoded = req.has_header("Transfer-Encoding");
+    const std::string contentEncoding = req.get_header_value("Content-Encoding");
+    if (!knownContentEncoding(contentEncoding))
+        return ApiError(
+            415, "Content-Encoding '" + contentEncoding + "' is not supported (gzip, deflate or br)");
+    if (isFileUpload(req.path) && (transferEncoded || !contentEncoding.empty()))
+        return ApiError(411, "a file upload needs a Content-Length and no Content-Encoding");
     if (transferEncoded) {
         if (::strcasecmp(req.get_header_value("Transfer-Encoding").c_str(), "chunked") != 0)
             return ApiError(501,
@@ -44,6 +64,35 @@ std::optional<ApiError> framingError(const httplib::Request& req)
         if (req.get_header_value("Content-Length", i) != length)
             return badRequest("the request has two Content-Length values that disagree");
     return std::nullopt;
+}
+
+std::string readBody(const httplib::Request& req, const httplib::ContentReader& reader, std::size_t limit,
+    httplib::Response& res)
+{
+    std::string body;
+    bool tooLarge = false;
+    const bool complete = reader([&](const char* data, std::size_t size) {
+        if (size > limit - body.size()) {
+            tooLarge = true;
+            return false;
+        }
+        body.append(data, size);
+        return true;
+    });
+    if (complete)
+        return body;
+    // A Content-Length over the limit: cpp-httplib has skipped the body without handing it over.
+    const bool declaredTooLarge = req.has_header("Content-Length")
+        && std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit;
+    if (declaredTooLarge)
+        throw ApiError(
+            413, "the request body is over the server's limit of " + std::to_string(limit) + " bytes");
+    res.set_header("Connection", "close");
+    if (tooLarge)
+        throw ApiError(413,
+            "the request body is over the server's limit of " + std::to_string(limit)
+                + " bytes (counted after decompression)");
+    throw badRequest("the request body could not be read: a broken chunk or compressed stream");
 }
 
 } // namespace spindle::server

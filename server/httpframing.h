@@ -14,7 +14,19 @@ namespace spindle::server {
 // - Content-Length values that disagree, a length that is not a number, and a length beside
 //   Transfer-Encoding are 400: the library read the first length and took the rest of the body
 //   for the next request on the connection;
-// - a Transfer-Encoding other than chunked is 501: the library would read it as unframed.
+// - a Transfer-Encoding other than chunked is 501: the library would read it as unframed;
+// - a Content-Encoding other than gzip, deflate, br or identity is 415: the library would read
+//   it as plain bytes;
+// - a file upload (file/create) that is chunked or compressed is 411: the library checks its
+//   size limit against a Content-Length only, and a multipart body is read whole.
 std::optional<ApiError> framingError(const httplib::Request& req);
+
+// A request's body, read through the route's content reader so that `limit` holds on the bytes
+// that arrive, chunked or not, and after decompression (cpp-httplib's own limit only looks at a
+// Content-Length: a 500 KB gzip body could inflate to gigabytes). Over the limit: 413; a broken
+// chunk or compressed stream: 400. Either leaves the rest of the body unread, so the answer closes
+// the connection (`res` gets "Connection: close").
+std::string readBody(const httplib::Request& req, const httplib::ContentReader& reader, std::size_t limit,
+    httplib::Response& res);
 
 } // namespace spindle::server

@@ -200,10 +200,11 @@ struct TraceServer::Impl
 void TraceServer::Impl::addRoutes()
 {
     for (const Route& route : kJsonRoutes) {
-        http.Post(
-            route.path, [this, handler = route.handler](const httplib::Request& req, httplib::Response& res) {
+        http.Post(route.path,
+            [this, handler = route.handler](
+                const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
                 guarded(req, res, [&] {
-                    const JsonDocument body = parseJson(req.body);
+                    const JsonDocument body = parseJson(readBody(req, reader, options.maxBodyBytes, res));
                     RequestContext context { db, prices, userId };
                     res.set_content(handler(body, context), jsonContentType(req));
                 });
@@ -254,9 +255,10 @@ void TraceServer::Impl::addTagRoutes()
 {
     using Handler = std::string (*)(const httplib::Request&, const JsonValue&, RequestContext&);
     const auto route = [this](Handler handler) {
-        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& reader) {
             guarded(req, res, [&] {
-                const JsonDocument body = parseJson(req.body);
+                const JsonDocument body = parseJson(readBody(req, reader, options.maxBodyBytes, res));
                 RequestContext context { db, prices, userId };
                 res.set_content(handler(req, body, context), jsonContentType(req));
             });
@@ -309,10 +311,12 @@ void TraceServer::Impl::addFileRoutes()
             res.set_content(out + "}", "application/json");
         });
     };
-    const auto content = [this](const httplib::Request& req, httplib::Response& res) {
+    const auto content = [this](const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& reader) {
         guarded(req, res, [&] {
             std::string projectId;
-            const std::string digest = fileContentDigest(parseJson(req.body), projectId);
+            const std::string digest =
+                fileContentDigest(parseJson(readBody(req, reader, options.maxBodyBytes, res)), projectId);
             const auto bytes = readFile(db, projectId, digest);
             if (!bytes)
                 throw notFound("file " + digest + " not found in " + projectId);
@@ -327,34 +331,35 @@ void TraceServer::Impl::addFileRoutes()
 
 void TraceServer::Impl::addStreamRoute()
 {
-    http.Post("/calls/stream_query", [this](const httplib::Request& req, httplib::Response& res) {
-        guarded(req, res, [&] {
-            const JsonDocument body = parseJson(req.body);
-            RequestContext context { db, prices, userId };
-            auto stream = std::make_shared<CallStream>(context, body);
-            // The first screenful leaves in small chunks, so the client decodes them while the
-            // server looks for the next ones and can show them early; later chunks are large to
-            // amortise the writes.
-            auto chunks = std::make_shared<int>(0);
-            res.set_chunked_content_provider(
-                "application/jsonl", [stream, chunks](std::size_t, httplib::DataSink& sink) {
-                    try {
-                        std::string out;
-                        const int rows = (*chunks)++ < kSmallChunks ? kSmallChunkRows : kLargeChunkRows;
-                        const bool more = stream->next(out, rows);
-                        if (!out.empty() && !sink.write(out.data(), out.size()))
+    http.Post("/calls/stream_query",
+        [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+            guarded(req, res, [&] {
+                const JsonDocument body = parseJson(readBody(req, reader, options.maxBodyBytes, res));
+                RequestContext context { db, prices, userId };
+                auto stream = std::make_shared<CallStream>(context, body);
+                // The first screenful leaves in small chunks, so the client decodes them while the
+                // server looks for the next ones and can show them early; later chunks are large to
+                // amortise the writes.
+                auto chunks = std::make_shared<int>(0);
+                res.set_chunked_content_provider(
+                    "application/jsonl", [stream, chunks](std::size_t, httplib::DataSink& sink) {
+                        try {
+                            std::string out;
+                            const int rows = (*chunks)++ < kSmallChunks ? kSmallChunkRows : kLargeChunkRows;
+                            const bool more = stream->next(out, rows);
+                            if (!out.empty() && !sink.write(out.data(), out.size()))
+                                return false;
+                            if (!more)
+                                sink.done();
+                            return true;
+                        } catch (const std::exception& error) {
+                            std::cerr << "spindle-server: stream_query failed mid-stream: " << error.what()
+                                      << std::endl;
                             return false;
-                        if (!more)
-                            sink.done();
-                        return true;
-                    } catch (const std::exception& error) {
-                        std::cerr << "spindle-server: stream_query failed mid-stream: " << error.what()
-                                  << std::endl;
-                        return false;
-                    }
-                });
+                        }
+                    });
+            });
         });
-    });
 }
 
 TraceServer::TraceServer(ServerOptions options)
@@ -392,8 +397,9 @@ int TraceServer::bind()
         answerError(res, *error);
         return httplib::Server::HandlerResponse::Handled;
     });
-    http.set_logger([](const httplib::Request& req, const httplib::Response&) {
-        if (framingError(req))
+    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+        // Also after a body left unread (readBody's refusals say "Connection: close").
+        if (framingError(req) || (res.status >= 400 && res.get_header_value("Connection") == "close"))
             endReadsOfConnection(req.local_port, req.remote_port);
     });
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -1,5 +1,6 @@
 // Where a request's body ends (server/httpframing.h): requests whose framing the server cannot
-// trust are refused at once with a reason, before any body is read, and good framings still work.
+// trust are refused at once with a reason, before any body is read; a body over the size limit is
+// refused as it arrives, also chunked or compressed; good framings still work.
 #include "support/rawhttp.h"
 #include "support/testserver.h"
 
@@ -61,6 +62,18 @@ QByteArray post(const QByteArray& headers, const QByteArray& body = {})
         + headers + "\r\n" + body;
 }
 
+// `bytes` as a zlib stream (Content-Encoding: deflate): qCompress's without its 4-byte length.
+QByteArray deflated(const QByteArray& bytes)
+{
+    return qCompress(bytes, 9).mid(4);
+}
+
+// `body` as one chunk and the last chunk.
+QByteArray chunked(const QByteArray& body)
+{
+    return QByteArray::number(body.size(), 16) + "\r\n" + body + "\r\n0\r\n\r\n";
+}
+
 } // namespace
 
 class TestHttpFraming : public QObject
@@ -107,6 +120,21 @@ void TestHttpFraming::refusedAtOnce_data()
         << post(length + "Transfer-Encoding: chunked\r\n", "0\r\n\r\n") << 400 << u"not both"_s;
     QTest::newRow("an encoding other than chunked") << post("Transfer-Encoding: gzip, chunked\r\n",
         "0\r\n\r\n") << 501 << u"only Transfer-Encoding: chunked"_s;
+    QTest::newRow("a content encoding the server cannot read")
+        << post(length + "Content-Encoding: zstd\r\n", body) << 415 << u"Content-Encoding 'zstd'"_s;
+    QTest::newRow("a chunked file upload")
+        << QByteArray("POST /file/create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                      "boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        << 411 << u"file upload needs a Content-Length"_s;
+    // The size limit (32 MiB) holds on the body as it inflates, and on chunks: a 40 KB body that
+    // inflates to 40 MiB is refused once the limit is passed, not read whole into memory.
+    const QByteArray bomb = deflated(QByteArray(40 << 20, ' '));
+    QTest::newRow("a compressed body over the limit") << post(
+        "Content-Encoding: deflate\r\nContent-Length: " + QByteArray::number(bomb.size()) + "\r\n", bomb)
+                                                      << 413 << u"over the server's limit"_s;
+    QTest::newRow("a chunked compressed body over the limit")
+        << post("Content-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n", chunked(bomb)) << 413
+        << u"over the server's limit"_s;
 }
 
 void TestHttpFraming::refusedAtOnce()
@@ -131,8 +159,13 @@ void TestHttpFraming::goodFramingsWork_data()
     const QByteArray length = "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     QTest::newRow("one length") << post(length, body);
     QTest::newRow("the same length twice") << post(length + length, body);
-    QTest::newRow("chunks") << post("Transfer-Encoding: chunked\r\n",
-        QByteArray::number(body.size(), 16) + "\r\n" + body + "\r\n0\r\n\r\n");
+    QTest::newRow("chunks") << post("Transfer-Encoding: chunked\r\n", chunked(body));
+    const QByteArray compressed = deflated(body);
+    QTest::newRow("a compressed body") << post(
+        "Content-Encoding: deflate\r\nContent-Length: " + QByteArray::number(compressed.size()) + "\r\n",
+        compressed);
+    QTest::newRow("compressed chunks")
+        << post("Content-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n", chunked(compressed));
     QTest::newRow("a GET without a length") << QByteArray("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 }
 
