@@ -194,9 +194,11 @@ std::string CallFieldResolver::jsonPathThroughRefs(std::string_view column, std:
 
 Field CallFieldResolver::resolve(std::string_view path) const
 {
+    // Qualified: inside a feedback comparison's EXISTS over `feedback f`, a bare id, project_id or
+    // wb_user_id would name the feedback row's own column.
     for (const auto& column : kPlainColumns) {
         if (path == column.name)
-            return Field { column.kind, column.name, {}, column.nullable };
+            return Field { column.kind, std::string("calls.") + column.name, {}, column.nullable };
     }
     if (path == "summary.weave.status")
         return Field { ValueKind::Text, "status", {}, false };

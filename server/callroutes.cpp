@@ -2,6 +2,8 @@
 #include "core/timeformat.h"
 #include "server/calls.h"
 
+#include <limits>
+
 namespace spindle::server {
 namespace {
 
@@ -161,7 +163,9 @@ std::string callsQueryStats(const JsonValue& body, RequestContext& context)
     if (limit && *limit < 0)
         throw badRequest("limit must not be negative");
     Sql sql { "SELECT count(*) FROM (SELECT 1 FROM calls WHERE ", {} };
-    sql.append(query.where).append(" LIMIT ").bind(limit ? *limit + 1 : -1).append(")");
+    // One past the limit says whether there is more; a limit past any count needs no extra row.
+    const std::int64_t counted = limit && *limit < std::numeric_limits<std::int64_t>::max() ? *limit + 1 : -1;
+    sql.append(query.where).append(" LIMIT ").bind(counted).append(")");
     auto reader = context.db.read();
     std::unique_ptr<PriceBook> costBook;
     if (usesCostFunction(sql.text))

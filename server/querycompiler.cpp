@@ -257,8 +257,13 @@ Sql Compiler::numericForm(const Operand& op) const
 
 Sql Compiler::timeLiteral(const JsonValue& literal) const
 {
-    if (literal.IsNumber())
-        return bound(static_cast<std::int64_t>(std::llround(literal.GetDouble() * 1e6)));
+    if (literal.IsNumber()) {
+        // Years 1 to 9999, as ISO-8601 strings can say: beyond, the microseconds would overflow.
+        const double seconds = literal.GetDouble();
+        if (!(seconds >= -62135596800.0 && seconds <= 253402300799.0))
+            throw badRequest("epoch seconds " + std::to_string(seconds) + " are outside the years 1 to 9999");
+        return bound(static_cast<std::int64_t>(std::llround(seconds * 1e6)));
+    }
     if (literal.IsString()) {
         if (auto micros = parseIsoTime(stringView(literal)))
             return bound(*micros);

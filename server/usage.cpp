@@ -12,6 +12,7 @@
 #include "server/statsdetail.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace spindle::server {
@@ -185,7 +186,7 @@ std::int64_t usageLimit(const JsonValue& body)
     const auto limit = optionalInt(body, "limit", "").value_or(kDefaultUsageLimit);
     if (limit < 1)
         throw badRequest("limit must be at least 1");
-    return limit;
+    return std::min(limit, std::numeric_limits<std::int64_t>::max() - 1); // the query asks for limit + 1
 }
 
 std::vector<UsageCall> loadUsageCalls(Connection& reader, const Sql& sql, const PriceBook* book)

@@ -204,6 +204,13 @@ void TestBadInput::wrongTypes_data()
     row("project_id with two slashes", q, R"({"project_id": "bad/main/x"})");
     row("project_id empty entity", q, R"({"project_id": "/main"})");
     row("stream limit as string", "/calls/stream_query", R"({"project_id": "bad/main", "limit": "10"})");
+    // Epoch seconds beyond the years 1-9999 overflowed into a filter that matched every call.
+    row("datetime literal out of range", q,
+        R"({"project_id": "bad/main", "query": {"$expr": {"$gt": [{"$getField": "started_at"}, {"$literal": 1e300}]}}})");
+    row("feedback datetime literal out of range", "/feedback/query",
+        R"({"project_id": "bad/main", "query": {"$expr": {"$lt": [{"$getField": "created_at"}, {"$literal": 1e17}]}}})");
+    row("started_at in year 0 once in UTC", "/call/start",
+        R"({"start": {"project_id": "bad/main", "id": "w0", "op_name": "f", "started_at": "0001-01-01T00:00:00+14:00", "attributes": {}, "inputs": {}}})");
     row("stats limit as string", "/calls/query_stats", R"({"project_id": "bad/main", "limit": "3"})");
     row("started_at not a date", "/call/start",
         R"({"start": {"project_id": "bad/main", "id": "w1", "op_name": "f", "started_at": "yesterday", "attributes": {}, "inputs": {}}})");

@@ -201,6 +201,7 @@ void TestCallsQuery::initTestCase()
     };
     EXPECT_OK(feedback("c1", "custom.score", R"({"score": 0.9, "label": "good"})"));
     EXPECT_OK(feedback("c2", "custom.score", R"({"score": 0.2, "label": "bad"})"));
+    EXPECT_OK(feedback("c3", "custom.link", R"({"about": "c3"})"));
     EXPECT_OK(feedback("c3", "wandb.reaction.1", "{\"emoji\": \"\xF0\x9F\x91\x8D\"}"));
     EXPECT_OK(feedback("c1", "wandb.note.1", R"({"note": "check this"})"));
 
@@ -303,6 +304,9 @@ void TestCallsQuery::queryStats_data()
     QTest::newRow("limit below count") << QByteArray(R"({"project_id": "{{P}}", "limit": 3})") << 3 << 1;
     QTest::newRow("limit equal to count") << QByteArray(R"({"project_id": "{{P}}", "limit": 6})") << 6 << 0;
     QTest::newRow("limit above count") << QByteArray(R"({"project_id": "{{P}}", "limit": 100})") << 6 << 0;
+    // The largest limit: the count asks for one row past it, which must not overflow.
+    QTest::newRow("largest limit") << QByteArray(R"({"project_id": "{{P}}", "limit": 9223372036854775807})")
+                                   << 6 << 0;
     QTest::newRow("limit with filter")
         << QByteArray(R"({"project_id": "{{P}}", "filter": {"trace_ids": ["T1"]}, "limit": 2})") << 2 << 1;
     QTest::newRow("nothing") << QByteArray(R"({"project_id": "{{P}}", "filter": {"call_ids": ["none"]}})")
@@ -566,6 +570,10 @@ void TestCallsQuery::expr_data()
     row("feedback other type does not match",
         R"({"$eq": [{"$getField": "feedback.[wandb.note.1].payload.label"}, {"$literal": "good"}]})",
         QStringList());
+    // The call's own columns beside a feedback field: not the feedback row's id.
+    row("feedback payload equals the call's id",
+        R"({"$eq": [{"$getField": "feedback.[custom.link].payload.about"}, {"$getField": "id"}]})",
+        list({ "c3" }));
     row("feedback note",
         R"({"$contains": {"input": {"$getField": "feedback.[wandb.note.1].payload.note"}, "substr": {"$literal": "CHECK"}, "case_insensitive": true}})",
         list({ "c1" }));

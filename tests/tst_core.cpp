@@ -58,6 +58,9 @@ void TestCore::parseIsoTime_data()
     QTest::newRow("+01:00") << QByteArray("2025-01-02T04:04:05.123+01:00") << t;
     QTest::newRow("-05:30") << QByteArray("2025-01-01T21:34:05.123-05:30") << t;
     QTest::newRow("+0100 without colon") << QByteArray("2025-01-02T04:04:05.123+0100") << t;
+    QTest::newRow("the first second") << QByteArray("0001-01-01T00:00:00Z") << qint64(-62135596800000000);
+    QTest::newRow("the last second") << QByteArray("9999-12-31T23:59:59.999999Z")
+                                     << qint64(253402300799999999);
     QTest::newRow("naive is UTC") << QByteArray("2025-01-02T03:04:05.123") << t;
     QTest::newRow("space separator") << QByteArray("2025-01-02 03:04:05.123") << t;
     QTest::newRow("space separator with Z") << QByteArray("2025-01-02 03:04:05.123Z") << t;
@@ -107,6 +110,9 @@ void TestCore::parseIsoTimeRejects_data()
     QTest::newRow("hour without minutes") << QByteArray("2025-01-02T03");
     QTest::newRow("epoch number") << QByteArray("1735787045");
     QTest::newRow("space before Z") << QByteArray("2025-01-02T03:04:05 Z");
+    // In UTC these fall in years 0 and 10000, which no client can read back.
+    QTest::newRow("year 1 moved to year 0 by its offset") << QByteArray("0001-01-01T00:00:00+14:00");
+    QTest::newRow("year 9999 moved to year 10000 by its offset") << QByteArray("9999-12-31T23:00:00-14:00");
 }
 
 void TestCore::parseIsoTimeRejects()
