@@ -89,7 +89,7 @@ QVariant ModelCostTableModel::data(const QModelIndex& index, int role) const
                       "(Ctrl+3).")
                 .arg(m.model);
         if (index.column() == CostColumn && m.pricedEntries < m.entries)
-            return tr("%1 of %2 requests had no price and are not counted")
+            return tr("%1 of the %2 calls that used it had no price for it and are not counted")
                 .arg(m.entries - m.pricedEntries)
                 .arg(m.entries);
         if ((index.column() == InputPriceColumn || index.column() == OutputPriceColumn) && m.hasPrice())

@@ -99,7 +99,12 @@ void PriceListModel::setPrices(const QVector<TokenPrice>& rows, const PriceTable
         Row row { price, {}, {} };
         if (price.effectiveDate > now) {
             row.status = tr("Scheduled");
-            row.statusTip = tr("Applies to calls from %1 on; earlier calls keep their price.")
+            // Without an earlier price for the model, the table prices earlier calls with it too.
+            const bool pricesEarlierCalls = *winner && samePrice(**winner, price);
+            row.statusTip = (pricesEarlierCalls
+                    ? tr("Applies to calls from %1 on, and to earlier calls too: the model has no earlier "
+                         "price.")
+                    : tr("Applies to calls from %1 on; earlier calls keep their price."))
                                 .arg(formatPriceDate(price.effectiveDate));
         } else if (*winner && samePrice(**winner, price)) {
             row.status = tr("In effect");

@@ -34,6 +34,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace spindle::ui {
 
 using widgets::ChartView;
@@ -140,6 +142,13 @@ QWidget* DashboardPage::buildHeader()
     connect(debounce, &QTimer::timeout, this, &DashboardPage::refresh);
     connect(m_filters, &FilterBar::changed, debounce, qOverload<>(&QTimer::start));
     connect(m_range, &QComboBox::currentIndexChanged, this, &DashboardPage::onRangeChosen);
+    // "Custom…" chosen again (the index stays) asks for another range.
+    connect(m_range, &QComboBox::activated, this, [this](int index) {
+        if (index != kCustomRange || std::exchange(m_customAsked, false))
+            return; // not "Custom…", or asked already by the index change of this same choice
+        onRangeChosen(index);
+        m_customAsked = false;
+    });
     connect(reload, &QPushButton::clicked, this, &DashboardPage::refresh);
     connect(saveView, &QPushButton::clicked, this, [this] { saveFilterAsView(); });
     return header;
@@ -174,6 +183,9 @@ QWidget* DashboardPage::buildCards()
 void DashboardPage::setProject(const QString& projectId)
 {
     m_projectId = projectId;
+    // Also while hidden: the previous project's answers must not show (nor, failing, decide that
+    // the new server has no extensions).
+    cancelRequests();
     m_extensions = true; // a new project may be on another server: try the extensions again
     // The queries run when the page is on screen: a project switch costs nothing until then.
     if (isVisible()) {
@@ -243,6 +255,7 @@ void DashboardPage::onRangeChosen(int index)
         refresh();
         return;
     }
+    m_customAsked = true; // this choice's activation follows: asked once
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const auto range = CustomRangeDialog::ask(m_customStart.isValid() ? m_customStart : now.addDays(-1),
         m_customEnd.isValid() ? m_customEnd : now, this);
@@ -271,7 +284,7 @@ CallsQuery DashboardPage::dashboardQuery() const
     return query;
 }
 
-void DashboardPage::refresh()
+void DashboardPage::cancelRequests()
 {
     for (const quint64 id : std::as_const(m_requests))
         m_client->cancel(id);
@@ -279,6 +292,12 @@ void DashboardPage::refresh()
     ++m_generation;
     m_pending = 0;
     m_chartSteps.clear();
+    m_busy->setVisible(false);
+}
+
+void DashboardPage::refresh()
+{
+    cancelRequests();
     m_failure.clear();
     if (m_projectId.isEmpty())
         return;

@@ -128,8 +128,10 @@ private:
     void applyNextChart(quint64 generation);
     void showReport();
     void updateWhatIf();
-    void setCard(
-        int index, const QString& value, double current, std::optional<double> previous, bool upIsBad);
+    // `current` unknown (no finished call for a latency): no change is shown.
+    void setCard(int index, const QString& value, std::optional<double> current,
+        std::optional<double> previous, bool upIsBad);
+    void cancelRequests(); // the answers on their way no longer count
     void chooseExportFile();
     void chooseReportFile();
     void reportWriteError(const QString& title, const QString& path, const QString& error);
@@ -177,6 +179,10 @@ private:
     bool m_reportSeparate = false; // m_roots (not m_current) is the cost report
     models::StatsTimeSeries m_series;
     models::CostReport m_report;
+    // What the report is of: an export writes these, not a project or range still loading.
+    QString m_reportProject;
+    QDateTime m_reportStart, m_reportEnd;
+    bool m_customAsked = false; // "Custom…" asked through its index change: its activation asks no more
 };
 
 } // namespace spindle::ui

@@ -214,6 +214,9 @@ QWidget* DashboardPage::buildWhatIfPanel()
 void DashboardPage::showReport()
 {
     m_report = models::costReport(m_reportSeparate ? m_roots : m_current);
+    m_reportProject = m_projectId;
+    m_reportStart = m_start;
+    m_reportEnd = m_end;
     const QLocale locale;
     QString cost = m_report.hasCost || m_report.unpricedModels.isEmpty() ? formatCost(m_report.totalCost)
                                                                          : QStringLiteral("—");
@@ -252,9 +255,16 @@ void DashboardPage::updateWhatIf()
     for (int i = 0; i < m_whatIfModel->count(); ++i)
         listed.append(m_whatIfModel->itemText(i));
     if (listed != names) {
+        const int kept = int(names.indexOf(chosen));
         m_whatIfModel->clear();
         m_whatIfModel->addItems(names);
-        m_whatIfModel->setCurrentIndex(qMax(0, int(names.indexOf(chosen))));
+        m_whatIfModel->setCurrentIndex(qMax(0, kept));
+        if (kept < 0) { // the prices typed were for a model this period has not used: not another's
+            const QSignalBlocker inputBlocker(m_whatIfInput);
+            const QSignalBlocker outputBlocker(m_whatIfOutput);
+            m_whatIfInput->clear();
+            m_whatIfOutput->clear();
+        }
     }
     m_tableModel->setWhatIf({});
     if (names.isEmpty()) {
@@ -367,8 +377,9 @@ bool DashboardPage::exportCsv(const QString& path, QString* error) const
 
 bool DashboardPage::exportCostReport(const QString& path, QString* error) const
 {
-    return widgets::saveBytes(
-        path, kUtf8Bom + models::costReportCsv(m_projectId, m_start, m_end, m_report).toUtf8(), error);
+    return widgets::saveBytes(path,
+        kUtf8Bom + models::costReportCsv(m_reportProject, m_reportStart, m_reportEnd, m_report).toUtf8(),
+        error);
 }
 
 void DashboardPage::chooseExportFile()

@@ -29,7 +29,11 @@ QVector<ChartSeries> toChart(const QVector<models::StatsSeries>& series, const Q
 
 QString percent(std::optional<double> rate)
 {
-    return rate ? QStringLiteral("%1%").arg(*rate * 100, 0, 'f', *rate < 0.1 ? 1 : 0) : QStringLiteral("–");
+    if (!rate)
+        return QStringLiteral("–");
+    if (*rate > 0 && *rate < 0.0005) // 1 error in 5,000 calls is not "0.0%"
+        return QStringLiteral("<0.1%");
+    return QStringLiteral("%1%").arg(*rate * 100, 0, 'f', *rate < 0.1 ? 1 : 0);
 }
 
 QString latency(std::optional<double> ms)
@@ -39,13 +43,13 @@ QString latency(std::optional<double> ms)
 
 } // namespace
 
-void DashboardPage::setCard(
-    int index, const QString& value, double current, std::optional<double> previous, bool upIsBad)
+void DashboardPage::setCard(int index, const QString& value, std::optional<double> current,
+    std::optional<double> previous, bool upIsBad)
 {
     Card& card = m_cards[index];
     card.value->setText(value);
-    const QString change = models::formatChange(current, previous);
-    const auto ratio = models::relativeChange(current, previous);
+    const QString change = current ? models::formatChange(*current, previous) : QString();
+    const auto ratio = current ? models::relativeChange(*current, previous) : std::nullopt;
     QString color = QStringLiteral("palette(dark)");
     if (ratio && std::abs(*ratio) >= 0.0005 && upIsBad)
         color = (*ratio > 0) ? QStringLiteral("#c0392b") : QStringLiteral("#2e8b57");
@@ -78,9 +82,9 @@ void DashboardPage::showCards()
     setCard(2, formatCount(now.inputTokens), double(now.inputTokens), double(before.inputTokens), false);
     setCard(3, formatCount(now.outputTokens), double(now.outputTokens), double(before.outputTokens), false);
     setCard(4, number(now.calls), double(now.calls), double(before.calls), false);
-    setCard(5, percent(now.errorRate()), now.errorRate().value_or(0), before.errorRate(), true);
-    setCard(6, latency(now.p50LatencyMs), now.p50LatencyMs.value_or(0), before.p50LatencyMs, true);
-    setCard(7, latency(now.p95LatencyMs), now.p95LatencyMs.value_or(0), before.p95LatencyMs, true);
+    setCard(5, percent(now.errorRate()), now.errorRate(), before.errorRate(), true);
+    setCard(6, latency(now.p50LatencyMs), now.p50LatencyMs, before.p50LatencyMs, true);
+    setCard(7, latency(now.p95LatencyMs), now.p95LatencyMs, before.p95LatencyMs, true);
 }
 
 // One chart per event-loop turn: a chart's rebuild costs up to ~20 ms (the scatter's 2000 markers),

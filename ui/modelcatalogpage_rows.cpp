@@ -144,7 +144,7 @@ QString ModelCatalogPage::priceToolTip(const QString& id) const
     if (it != m_models.cend() && (it->inputPerMillion || it->outputPerMillion))
         return tr("Listed in the W&B Inference catalog, per 1M tokens. The price table has no price for this "
                   "model, so traced calls will show no cost until you add one.");
-    return tr("No price known for this model. Add one on the Costs page to see what calls cost.");
+    return tr("No price known for this model. Add one on the Prices page (Ctrl+3) to see what calls cost.");
 }
 
 void ModelCatalogPage::mergeServerModels(const QVector<net::ModelInfo>& served)

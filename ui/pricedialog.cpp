@@ -56,7 +56,8 @@ PriceDialog::PriceDialog(QWidget* parent)
     m_effective->setDisplayFormat(u"yyyy-MM-dd HH:mm:ss"_s);
     m_effective->setToolTip(
         tr("Calls that start at or after this time (local time) use the price. "
-           "A past date re-prices earlier calls; a future date changes nothing until then."));
+           "A past date re-prices earlier calls; a future date applies from then on (and to earlier calls "
+           "too while the model has no other price)."));
     auto* now = new QToolButton(this);
     now->setText(tr("Now"));
     now->setToolTip(tr("Set the effective date to the current time"));

@@ -17,8 +17,10 @@
 #include "widgets/chartview.h"
 #include "widgets/reflowgrid.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
 #include <QDir>
 #include <QFile>
 #include <QGraphicsView>
@@ -31,6 +33,7 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QToolTip>
 #include <QtTest>
 
@@ -150,6 +153,8 @@ private Q_SLOTS:
     void badFilterSaysWhy();
     void pageEmptyState();
     void customRange();
+    void customChosenAgainAsks();
+    void hiddenPageDropsTheLastProjectsAnswers();
     void rangeComesBack();
 
 private:
@@ -772,6 +777,51 @@ void TestDashboard::customRange()
     ui::CustomRangeDialog dialog(m_now.addDays(-1), m_now);
     dialog.show();
     dialog.grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_custom_range.png"));
+}
+
+// "Custom…" chosen again while a custom range is shown asks for another range (the combo box's
+// index does not change, so only its activation says so).
+void TestDashboard::customChosenAgainAsks()
+{
+    const auto page = loadedPage();
+    QVERIFY(page);
+    QSignalSpy loaded(page.get(), &ui::DashboardPage::loaded);
+    page->setCustomRange(m_now.addSecs(60).addDays(-3), m_now.addSecs(60).addDays(-2));
+    QVERIFY(loaded.wait(kWaitMs));
+    auto* range = page->findChild<QComboBox*>(QStringLiteral("costsRange"));
+    QVERIFY(range);
+    const int custom = range->currentIndex();
+    int asked = 0;
+    for (int round = 0; round < 2; ++round) { // twice: the second choice asks as the first did
+        QObject answering;
+        QTimer::singleShot(0, &answering, [&asked] {
+            if (auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget())) {
+                ++asked;
+                dialog->reject();
+            }
+        });
+        Q_EMIT range->activated(custom);
+    }
+    QCOMPARE(asked, 2);
+}
+
+// A project switch while the page is hidden drops the answers still on their way for the previous
+// project: they neither show nor count as loaded.
+void TestDashboard::hiddenPageDropsTheLastProjectsAnswers()
+{
+    ui::DashboardPage page(m_client.get());
+    page.resize(1000, 700);
+    page.setNow(m_now.addSecs(60));
+    page.show();
+    QSignalSpy loaded(&page, &ui::DashboardPage::loaded);
+    page.setProject(sampleProject()); // asks at once: the page is on screen
+    page.hide();
+    page.setProject(QStringLiteral("acme/nothing-here"));
+    QTest::qWait(1000);
+    QCOMPARE(loaded.count(), 0);
+    page.show(); // the new project's data now
+    QVERIFY(loaded.wait(kWaitMs));
+    QCOMPARE(page.summary().totals.calls, 0);
 }
 
 // The preset range chosen last comes back with the next page (the next start); a custom range,

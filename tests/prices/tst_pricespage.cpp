@@ -176,6 +176,19 @@ void TestPricesPage::priceListModel()
     QCOMPARE(text(0, models::PriceListModel::StatusColumn), u"In effect"_s);
     QCOMPARE(text(1, models::PriceListModel::StatusColumn), u"Scheduled"_s);
     QCOMPARE(model.priceAt(1).id, u"y"_s);
+    const auto statusTip = [&](int row) {
+        return model.index(row, models::PriceListModel::StatusColumn).data(Qt::ToolTipRole).toString();
+    };
+    QVERIFY2(statusTip(1).contains(u"earlier calls keep their price"_s), qPrintable(statusTip(1)));
+    // A model whose only price is scheduled: the table prices its earlier calls with it too.
+    TokenPrice only = later;
+    only.model = u"only-later"_s;
+    only.id = u"z"_s;
+    table.setCustomPrices({ mine, later, only });
+    model.setPrices(table.customPrices(), table, now);
+    QCOMPARE(model.priceAt(2).id, u"z"_s);
+    QCOMPARE(text(2, models::PriceListModel::StatusColumn), u"Scheduled"_s);
+    QVERIFY2(statusTip(2).contains(u"earlier calls too"_s), qPrintable(statusTip(2)));
     model.setPrices({}, table, now);
     QCOMPARE(model.rowCount(), 0);
 }
