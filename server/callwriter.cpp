@@ -92,10 +92,16 @@ std::optional<std::int64_t> totalTokens(const JsonValue& summary)
     const auto usage = summary.FindMember("usage");
     if (usage == summary.MemberEnd() || !usage->value.IsObject())
         return std::nullopt;
+    // An entry whose count is no number of tokens (NaN, negative, beyond 2^53) is left out of the
+    // total: a NULL total would drop the call's other models from /calls/stats' usage as well.
+    constexpr double kMostTokens = 9007199254740992.0; // 2^53
     double total = 0;
-    for (const auto& model : usage->value.GetObject())
-        total += normaliseUsage(model.value).total;
-    if (!fitsInt64(total)) // NaN or beyond 64 bits: no count to store
+    for (const auto& model : usage->value.GetObject()) {
+        const double tokens = normaliseUsage(model.value).total;
+        if (tokens >= 0 && tokens <= kMostTokens)
+            total += tokens;
+    }
+    if (!fitsInt64(total))
         return std::nullopt;
     return static_cast<std::int64_t>(total);
 }

@@ -303,9 +303,11 @@ void TraceServer::Impl::addFileRoutes()
                 throw badRequest("file/create takes multipart/form-data with 'project_id' and 'file' parts");
             const std::string projectId = checkProjectId(req.get_file_value("project_id").content);
             const std::string& bytes = req.get_file_value("file").content;
+            // Checked before anything is stored: a refused upload leaves nothing behind.
+            if (req.has_file("expected_digest")
+                && req.get_file_value("expected_digest").content != weaveDigest(bytes))
+                throw ApiError(409, "digest mismatch: computed " + weaveDigest(bytes));
             const std::string digest = storeFile(db, projectId, bytes);
-            if (req.has_file("expected_digest") && req.get_file_value("expected_digest").content != digest)
-                throw ApiError(409, "digest mismatch: computed " + digest);
             std::string out = "{\"digest\":";
             appendJsonString(out, digest);
             res.set_content(out + "}", "application/json");

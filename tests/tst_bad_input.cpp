@@ -707,6 +707,18 @@ void TestBadInput::nonFiniteNumbersAreStoredAsNull()
         R"({"project_id": "bad/nan", "query": {"$expr": {"$eq": [{"$getField": "inputs.c"}, {"$literal": "x"}]}}})");
     EXPECT_OK(count);
     QCOMPARE(count.value(u"count").toInt(), 0);
+
+    // A usage entry with a NaN count leaves the call's other models in the usage statistics.
+    EXPECT_OK(m_server.post("/call/end",
+        R"({"end": {"project_id": "bad/nan", "id": "n1", "ended_at": "2026-01-01T00:00:01Z", "output": null,
+            "summary": {"usage": {"gpt-4o": {"prompt_tokens": 1000, "completion_tokens": 10},
+                                  "other": {"prompt_tokens": NaN}}}}})"));
+    const Reply stats = m_server.post("/calls/stats",
+        R"({"project_id": "bad/nan", "start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z",
+            "granularity": 86400, "usage_metrics": [{"metric": "input_tokens", "aggregations": ["sum"]}]})");
+    EXPECT_OK(stats);
+    QVERIFY2(!stats.value(u"usage_buckets").toArray().isEmpty(), stats.body.constData());
+    QVERIFY2(stats.body.contains("1000"), stats.body.constData());
 }
 
 // JavaScript's JSON.stringify writes "\ud83d" for a string cut mid-emoji. A lone high half made the

@@ -727,6 +727,22 @@ void TestObjects::fileCreateNeedsParts()
         "--b\r\nContent-Disposition: form-data; name=\"project_id\"\r\n\r\n" + project.toUtf8()
             + "\r\n--b--\r\n",
         "multipart/form-data; boundary=b"));
+
+    // An expected digest the bytes do not have: 409, and nothing is stored.
+    const auto part = [](const char* name, const QByteArray& value) -> QByteArray {
+        return "--b\r\nContent-Disposition: form-data; name=\"" + QByteArray(name) + "\"\r\n\r\n" + value
+            + "\r\n";
+    };
+    const QByteArray bytes = "not what was expected";
+    EXPECT_API_ERROR(
+        m_server.send("POST", "/file/create",
+            part("project_id", project.toUtf8()) + part("file", bytes)
+                + part("expected_digest", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") + "--b--\r\n",
+            "multipart/form-data; boundary=b"),
+        409);
+    EXPECT_API_ERROR(m_server.post("/file/content", R"({"project_id": "{{p}}", "digest": "{{d}}"})",
+                         { { "p", project }, { "d", weaveDigestOf(bytes) } }),
+        404);
 }
 
 void TestObjects::tableCreate()
