@@ -369,9 +369,8 @@ Sql Compiler::contains(const JsonValue& args)
     m_feedbackField.reset();
     const Sql input = textForm(operand(args["input"]));
     const Sql substr = textForm(operand(args["substr"]));
-    Sql sql = raw(caseInsensitive ? "(instr(lower(" : "(instr(");
-    sql.append(input).append(caseInsensitive ? "), lower(" : ", ").append(substr);
-    sql.append(caseInsensitive ? ")) > 0)" : ") > 0)");
+    Sql sql = raw(caseInsensitive ? "(wv_icontains(" : "(instr(");
+    sql.append(input).append(", ").append(substr).append(") > 0)");
     return wrapFeedback(std::move(sql));
 }
 

@@ -4,10 +4,15 @@
 //                         booleans 'true'/'false', objects/arrays compact JSON
 //   wv_num(json, path)    the value as a double, lenient: numeric strings parse, else NULL
 //   wv_exists(json, path) 1 when present and not null, else 0
+//   wv_icontains(text, needle)  1 when text holds needle, ignoring case beyond ASCII too
 #include "core/weaveref.h"
 #include "server/json.h"
 #include "server/sqlite.h"
 
+#include <QString>
+
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -227,6 +232,40 @@ void toNumberFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
     sqlite3_result_null(ctx);
 }
 
+bool isAscii(std::string_view text)
+{
+    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
+}
+
+std::string_view textOf(sqlite3_value* value)
+{
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+    return { text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(value)) };
+}
+
+// $contains with case_insensitive: SQLite's lower() folds ASCII letters only, so "ärger" did not
+// find "ÄRGER". ASCII text is compared byte by byte; other text by Unicode's simple case folding.
+void containsIgnoringCaseFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const std::string_view text = textOf(argv[0]);
+    const std::string_view needle = textOf(argv[1]);
+    if (isAscii(text) && isAscii(needle)) {
+        const auto lowered = [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        };
+        sqlite3_result_int(
+            ctx, std::search(text.begin(), text.end(), needle.begin(), needle.end(), lowered) != text.end());
+        return;
+    }
+    const QString haystack = QString::fromUtf8(text.data(), qsizetype(text.size()));
+    sqlite3_result_int(ctx,
+        haystack.contains(QString::fromUtf8(needle.data(), qsizetype(needle.size())), Qt::CaseInsensitive));
+}
+
 } // namespace
 
 void registerJsonFunctions(sqlite3* db)
@@ -237,6 +276,8 @@ void registerJsonFunctions(sqlite3* db)
     sqlite3_create_function_v2(db, "wv_exists", 2, flags, nullptr, existsFunction, nullptr, nullptr, nullptr);
     sqlite3_create_function_v2(
         db, "wv_to_num", 1, flags, nullptr, toNumberFunction, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(
+        db, "wv_icontains", 2, flags, nullptr, containsIgnoringCaseFunction, nullptr, nullptr, nullptr);
 }
 
 } // namespace spindle::server

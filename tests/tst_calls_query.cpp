@@ -169,7 +169,7 @@ void TestCallsQuery::initTestCase()
     CallSpec c6 {
         .id = u"c6"_s, .traceId = u"T4"_s, .opName = ab, .startedAt = isoAt(5000), .endedAt = isoAt(5010)
     };
-    c6.inputs = R"({"n": 9.5, "name": "zeta"})";
+    c6.inputs = R"({"n": 9.5, "name": "zeta", "note": "ÄRGER in der Straße"})";
     c6.summary = R"({"usage": {"claude-x": {"input_tokens": 3, "output_tokens": 4}}})";
 
     // Logged in a shuffled order: results must not depend on insertion order.
@@ -474,6 +474,14 @@ void TestCallsQuery::expr_data()
     row("contains case_insensitive",
         R"({"$contains": {"input": {"$getField": "inputs.name"}, "substr": {"$literal": "hello"}, "case_insensitive": true}})",
         list({ "c1", "c2", "c3" }));
+    // Not only ASCII: Ä matches ä, as Weave's own case-insensitive search does.
+    row("contains case_insensitive beyond ASCII",
+        R"({"$contains": {"input": {"$getField": "inputs.note"}, "substr": {"$literal": "ärger"}, "case_insensitive": true}})",
+        list({ "c6" }));
+    // Simple case folding, as Qt's: ß is not SS.
+    row("contains case_insensitive beyond ASCII, in the text",
+        R"({"$contains": {"input": {"$getField": "inputs.note"}, "substr": {"$literal": "STRASSE"}, "case_insensitive": true}})",
+        QStringList());
     row("contains case_insensitive false",
         R"({"$contains": {"input": {"$getField": "inputs.name"}, "substr": {"$literal": "HELLO"}, "case_insensitive": false}})",
         list({ "c3" }));
