@@ -55,6 +55,9 @@ private Q_SLOTS:
 private:
     // The page's rows loaded, then a view `label` saved and changed (an error status filter).
     void saveAndChangeAView(ui::TracesPage* page, const QString& label);
+    // A sample session on `project`, connected again to its own server through `proxy` (made here).
+    std::unique_ptr<app::AppSession> startBehindProxy(
+        const QString& project, std::unique_ptr<apptest::FaultProxy>& proxy);
 
     QTemporaryDir m_dir;
 };
@@ -62,10 +65,23 @@ private:
 void LeaveViewTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QCoreApplication::setOrganizationName(u"spindle-test"_s);
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(u"settings"_s));
-    qunsetenv("WANDB_API_KEY");
-    qputenv("NETRC", m_dir.filePath(u"no-netrc"_s).toLocal8Bit());
+    windowtest::isolateSettingsAndKeys(m_dir);
+}
+
+std::unique_ptr<app::AppSession> LeaveViewTest::startBehindProxy(
+    const QString& project, std::unique_ptr<apptest::FaultProxy>& proxy)
+{
+    auto session = startSampleSession(m_dir, project, kWindow);
+    if (!session)
+        return nullptr;
+    proxy = std::make_unique<apptest::FaultProxy>(session->serverUrl().port());
+    QSettings().setValue(u"project/last/%1"_s.arg(int(ui::ConnectionProfile::Kind::Custom)), project);
+    ui::ConnectionProfile profile;
+    profile.kind = ui::ConnectionProfile::Kind::Custom;
+    profile.url = proxy->url();
+    QSignalSpy connected(session.get(), &app::AppSession::connected);
+    session->connectProfile(profile);
+    return connected.wait(kWaitMs) ? std::move(session) : nullptr;
 }
 
 void LeaveViewTest::saveAndChangeAView(ui::TracesPage* page, const QString& label)
@@ -126,17 +142,10 @@ void LeaveViewTest::projectSwitchAndCloseAsk()
 // project, the window and the changes as they were, and says why.
 void LeaveViewTest::refusedSaveStays()
 {
-    auto session = startSampleSession(m_dir, u"refused/sample"_s, kWindow);
+    std::unique_ptr<apptest::FaultProxy> proxied;
+    auto session = startBehindProxy(u"refused/sample"_s, proxied);
     QVERIFY(session);
-    apptest::FaultProxy proxy(session->serverUrl().port());
-    QSettings().setValue(
-        u"project/last/%1"_s.arg(int(ui::ConnectionProfile::Kind::Custom)), u"refused/sample"_s);
-    ui::ConnectionProfile profile;
-    profile.kind = ui::ConnectionProfile::Kind::Custom;
-    profile.url = proxy.url();
-    QSignalSpy connected(session.get(), &app::AppSession::connected);
-    session->connectProfile(profile);
-    QVERIFY(connected.wait(kWaitMs));
+    apptest::FaultProxy& proxy = *proxied;
     ui::MainWindow* window = session->window();
     ui::SavedViewsBar* views = window->tracesPage()->savedViews();
     saveAndChangeAView(window->tracesPage(), u"Kept"_s);
@@ -161,17 +170,10 @@ void LeaveViewTest::refusedSaveStays()
 // switch, and Discard then drops only them.
 void LeaveViewTest::editsDuringTheSaveAskAgain()
 {
-    auto session = startSampleSession(m_dir, u"during/sample"_s, kWindow);
+    std::unique_ptr<apptest::FaultProxy> proxied;
+    auto session = startBehindProxy(u"during/sample"_s, proxied);
     QVERIFY(session);
-    apptest::FaultProxy proxy(session->serverUrl().port());
-    QSettings().setValue(
-        u"project/last/%1"_s.arg(int(ui::ConnectionProfile::Kind::Custom)), u"during/sample"_s);
-    ui::ConnectionProfile profile;
-    profile.kind = ui::ConnectionProfile::Kind::Custom;
-    profile.url = proxy.url();
-    QSignalSpy connected(session.get(), &app::AppSession::connected);
-    session->connectProfile(profile);
-    QVERIFY(connected.wait(kWaitMs));
+    apptest::FaultProxy& proxy = *proxied;
     ui::MainWindow* window = session->window();
     ui::TracesPage* page = window->tracesPage();
     ui::SavedViewsBar* views = page->savedViews();

@@ -21,6 +21,7 @@
 #include "ui/savedviewsbar.h"
 #include "ui/tracespage.h"
 #include "ui/traceview.h"
+#include "windowtestutil.h"
 
 #include <QAction>
 #include <QApplication>
@@ -89,12 +90,7 @@ private:
 void MainWindowTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    // As startSampleSession sets them, for what a test stores before its session starts.
-    QCoreApplication::setOrganizationName(u"spindle-test"_s);
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(u"settings"_s));
-    // Keys only from what a test sets: no ~/.netrc, no environment.
-    qunsetenv("WANDB_API_KEY");
-    qputenv("NETRC", m_dir.filePath(u"no-netrc"_s).toLocal8Bit());
+    windowtest::isolateSettingsAndKeys(m_dir);
 }
 
 void MainWindowTest::waitForRows(ui::TracesPage* page)

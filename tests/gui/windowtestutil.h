@@ -9,12 +9,25 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
 #include <functional>
 
 namespace windowtest {
+
+// Settings in `dir`, as startSampleSession sets them (for what a test stores before its session
+// starts), and API keys only from what a test sets: no ~/.netrc, no environment.
+inline void isolateSettingsAndKeys(const QTemporaryDir& dir)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("spindle-test"));
+    QSettings::setPath(
+        QSettings::NativeFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
+    qunsetenv("WANDB_API_KEY");
+    qputenv("NETRC", dir.filePath(QStringLiteral("no-netrc")).toLocal8Bit());
+}
 
 // Runs `act`, answering a question about a view's unsaved changes with `answer`. Returns the
 // question's text, or nothing when none was asked; `detail` gets its informative text.
