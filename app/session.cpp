@@ -54,7 +54,9 @@ AppSession::AppSession(AppOptions options, QObject* parent)
 
 AppSession::~AppSession()
 {
-    m_window.reset();
+    m_window.reset(); // a Playground run cut short ends its logged call here (/call/end)
+    // Writes already sent get their answer (at most a second), so closing the app drops none.
+    m_client->finishPosts(1000);
     // The client's kept-alive connections close first: the embedded server then need not end them.
     m_client.reset();
     m_embedded->stop();

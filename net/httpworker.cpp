@@ -71,8 +71,18 @@ void HttpWorker::cancel(TraceClient::RequestId id)
     if (it == m_transfers.end())
         return;
     const QPointer<QNetworkReply> reply = it->reply;
-    m_transfers.erase(it);
+    drop(id);
     abandonReply(reply, this);
+}
+
+void HttpWorker::drop(TraceClient::RequestId id)
+{
+    const auto it = m_transfers.find(id);
+    if (it == m_transfers.end())
+        return;
+    if (isPost(it->request.kind))
+        --m_unfinishedPosts;
+    m_transfers.erase(it);
 }
 
 void HttpWorker::send(TraceClient::RequestId id)
@@ -255,7 +265,7 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
         const QJsonObject result { { QStringLiteral("ok"), status >= 200 && status < 300 } };
         QMetaObject::invokeMethod(
             m_client, [client = m_client, id, result] { client->deliverJson(id, result); });
-        m_transfers.erase(it);
+        drop(id);
         return;
     }
     if (retryIfWorthIt(transfer, status, networkError))
@@ -277,7 +287,7 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
     } else {
         failUnfinished(transfer, body, reply); // no complete HTTP answer
     }
-    m_transfers.remove(id);
+    drop(id);
 }
 
 // A transfer that timed out or whose connection broke: its whole lines go out first, then the

@@ -7,6 +7,8 @@
 #include <QNetworkReply>
 #include <QPointer>
 
+#include <atomic>
+
 namespace spindle::net {
 
 enum class RequestKind
@@ -41,6 +43,21 @@ public:
 
     void start(const HttpRequest& request); // call on the worker thread
     void cancel(TraceClient::RequestId id);
+    // POSTs (JSON and uploads: the writes among them) submitted and not yet finished, counted from
+    // the submitting thread on, so that TraceClient::finishPosts can wait for them at exit.
+    static bool isPost(RequestKind kind)
+    {
+        return kind == RequestKind::Json || kind == RequestKind::Bytes || kind == RequestKind::Upload;
+    }
+    void noteSubmitted(RequestKind kind)
+    {
+        if (isPost(kind))
+            ++m_unfinishedPosts;
+    }
+    int unfinishedPosts() const
+    {
+        return m_unfinishedPosts;
+    }
 
 private:
     struct Transfer
@@ -56,6 +73,7 @@ private:
     };
 
     void send(TraceClient::RequestId id);
+    void drop(TraceClient::RequestId id); // the transfer is over: forgotten, and no longer counted
     QNetworkReply* postMultipart(QNetworkRequest& http, const HttpRequest& request);
     void onReadyRead(TraceClient::RequestId id);
     void onFinished(TraceClient::RequestId id);
@@ -70,6 +88,7 @@ private:
     TraceClient* m_client;
     QNetworkAccessManager* m_network = nullptr;
     QHash<TraceClient::RequestId, Transfer> m_transfers;
+    std::atomic<int> m_unfinishedPosts { 0 };
 };
 
 } // namespace spindle::net

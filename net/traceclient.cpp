@@ -2,8 +2,10 @@
 
 #include "net/httpworker.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QJsonDocument>
+#include <QThread>
 
 namespace spindle::net {
 
@@ -71,6 +73,15 @@ TraceClient::TraceClient(QObject* parent)
     m_thread.start();
 }
 
+bool TraceClient::finishPosts(int timeoutMs)
+{
+    // The worker thread goes on sending and reading meanwhile; nothing here needs the GUI's events.
+    const QDeadlineTimer deadline(timeoutMs);
+    while (m_worker->unfinishedPosts() > 0 && !deadline.hasExpired())
+        QThread::msleep(2);
+    return m_worker->unfinishedPosts() == 0;
+}
+
 TraceClient::~TraceClient()
 {
     m_pending.clear();
@@ -102,6 +113,7 @@ TraceClient::RequestId TraceClient::submit(QObject* context, const QString& path
     m_contexts.watch(context);
     HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection,
         maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs, uploadFields };
+    m_worker->noteSubmitted(request.kind);
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
     return id;
 }

@@ -76,6 +76,10 @@ public:
         QObject* context, const QString& path, JsonCallback onResult, ErrorCallback onError = {});
     // The request's callbacks will not run after this; the transfer is aborted.
     void cancel(RequestId id);
+    // At exit: blocks, at most `timeoutMs`, until the POSTs already submitted (a Playground run's
+    // /call/end among them) have had their answer, so that closing the app does not drop them. Streams
+    // of calls are not waited for. False when some were still on their way.
+    bool finishPosts(int timeoutMs);
     // Failures of this request go to its own error callback only, not to requestFailed().
     void setQuiet(RequestId id);
 
