@@ -159,9 +159,7 @@ std::optional<MicrosSinceEpoch> parseIsoTime(std::string_view text)
     const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - *offset;
     // In UTC too (an offset moves 0001-01-01 into year 0): what is stored is written back in UTC,
     // and Python's datetime, like the SDK reading it, has no year 0 or 10000.
-    constexpr std::int64_t kFirstSecond = -62135596800; // 0001-01-01T00:00:00Z
-    constexpr std::int64_t kLastSecond = 253402300799; // 9999-12-31T23:59:59Z
-    if (seconds < kFirstSecond || seconds > kLastSecond)
+    if (seconds < kFirstEpochSecond || seconds > kLastEpochSecond)
         return std::nullopt;
     return seconds * 1000000 + micros;
 }

@@ -24,12 +24,17 @@ bool isFileUpload(const std::string& path)
     return path == "/file/create" || path == "/files/create";
 }
 
+// As cpp-httplib decompresses: these names exactly (it compares them case-sensitively, so "GZIP"
+// would be read as plain bytes).
 bool knownContentEncoding(const std::string& encoding)
 {
-    for (const char* known : { "", "identity", "gzip", "deflate", "br" })
-        if (::strcasecmp(encoding.c_str(), known) == 0)
-            return true;
-    return false;
+    return encoding.empty() || encoding == "identity" || encoding == "gzip" || encoding == "deflate"
+        || encoding == "br";
+}
+
+bool compressed(const std::string& encoding)
+{
+    return !encoding.empty() && encoding != "identity";
 }
 
 } // namespace
@@ -40,10 +45,13 @@ std::optional<ApiError> framingError(const httplib::Request& req)
     const bool transferEncoded = req.has_header("Transfer-Encoding");
     const std::string contentEncoding = req.get_header_value("Content-Encoding");
     if (!knownContentEncoding(contentEncoding))
-        return ApiError(
-            415, "Content-Encoding '" + contentEncoding + "' is not supported (gzip, deflate or br)");
-    if (isFileUpload(req.path) && (transferEncoded || !contentEncoding.empty()))
-        return ApiError(411, "a file upload needs a Content-Length and no Content-Encoding");
+        return ApiError(415,
+            "Content-Encoding '" + contentEncoding
+                + "' is not supported (gzip, deflate or br, in lower case)");
+    if (isFileUpload(req.path) && compressed(contentEncoding))
+        return ApiError(415, "a file upload is not compressed: its size limit holds on the bytes as sent");
+    if (isFileUpload(req.path) && transferEncoded)
+        return ApiError(411, "a file upload needs a Content-Length, not chunks");
     if (transferEncoded) {
         if (::strcasecmp(req.get_header_value("Transfer-Encoding").c_str(), "chunked") != 0)
             return ApiError(501,
@@ -69,6 +77,10 @@ std::optional<ApiError> framingError(const httplib::Request& req)
 std::string readBody(const httplib::Request& req, const httplib::ContentReader& reader, std::size_t limit,
     httplib::Response& res)
 {
+    if (req.is_multipart_form_data()) { // the reader would call multipart handlers this route has not
+        res.set_header("Connection", "close");
+        throw ApiError(415, "this route takes a JSON body, not multipart/form-data");
+    }
     std::string body;
     bool tooLarge = false;
     const bool complete = reader([&](const char* data, std::size_t size) {

@@ -17,15 +17,16 @@ namespace spindle::server {
 // - a Transfer-Encoding other than chunked is 501: the library would read it as unframed;
 // - a Content-Encoding other than gzip, deflate, br or identity is 415: the library would read
 //   it as plain bytes;
-// - a file upload (file/create) that is chunked or compressed is 411: the library checks its
-//   size limit against a Content-Length only, and a multipart body is read whole.
+// - a file upload (file/create) that is compressed is 415, chunked 411: the library checks its size
+//   limit against a Content-Length only, and a multipart body is read whole.
 std::optional<ApiError> framingError(const httplib::Request& req);
 
 // A request's body, read through the route's content reader so that `limit` holds on the bytes
 // that arrive, chunked or not, and after decompression (cpp-httplib's own limit only looks at a
 // Content-Length: a 500 KB gzip body could inflate to gigabytes). Over the limit: 413; a broken
-// chunk or compressed stream: 400. Either leaves the rest of the body unread, so the answer closes
-// the connection (`res` gets "Connection: close").
+// chunk or compressed stream: 400; a multipart body: 415. These leave the rest of the body unread,
+// so their answer closes the connection (`res` gets "Connection: close"). A Content-Length over the
+// limit is 413 too, with the connection kept: cpp-httplib has read past that body.
 std::string readBody(const httplib::Request& req, const httplib::ContentReader& reader, std::size_t limit,
     httplib::Response& res);
 

@@ -3,6 +3,7 @@
 #include "core/timeformat.h"
 
 #include <cmath>
+#include <cstdio>
 #include <optional>
 
 namespace spindle::server {
@@ -260,8 +261,11 @@ Sql Compiler::timeLiteral(const JsonValue& literal) const
     if (literal.IsNumber()) {
         // Years 1 to 9999, as ISO-8601 strings can say: beyond, the microseconds would overflow.
         const double seconds = literal.GetDouble();
-        if (!(seconds >= -62135596800.0 && seconds <= 253402300799.0))
-            throw badRequest("epoch seconds " + std::to_string(seconds) + " are outside the years 1 to 9999");
+        if (!(seconds >= double(kFirstEpochSecond) && seconds <= double(kLastEpochSecond))) {
+            char shown[32];
+            std::snprintf(shown, sizeof shown, "%g", seconds);
+            throw badRequest(std::string("epoch seconds ") + shown + " are outside the years 1 to 9999");
+        }
         return bound(static_cast<std::int64_t>(std::llround(seconds * 1e6)));
     }
     if (literal.IsString()) {

@@ -12,7 +12,6 @@
 #include <QString>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -243,8 +242,16 @@ std::string_view textOf(sqlite3_value* value)
     return { text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(value)) };
 }
 
+// A-Z to a-z, nothing else: not std::tolower, which follows the C locale (Qt sets the user's,
+// and under tr_TR 'I' is not 'i').
+char foldAscii(char c)
+{
+    return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+}
+
 // $contains with case_insensitive: SQLite's lower() folds ASCII letters only, so "ärger" did not
-// find "ÄRGER". ASCII text is compared byte by byte; other text by Unicode's simple case folding.
+// find "ÄRGER". An ASCII needle (the usual search) is matched byte by byte with ASCII folding, in
+// any text; a needle with other letters compares by Unicode's simple case folding.
 void containsIgnoringCaseFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
 {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
@@ -253,12 +260,14 @@ void containsIgnoringCaseFunction(sqlite3_context* ctx, int, sqlite3_value** arg
     }
     const std::string_view text = textOf(argv[0]);
     const std::string_view needle = textOf(argv[1]);
-    if (isAscii(text) && isAscii(needle)) {
-        const auto lowered = [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        };
+    if (needle.empty()) { // found in any text, as instr() finds it
+        sqlite3_result_int(ctx, 1);
+        return;
+    }
+    if (isAscii(needle)) {
+        const auto same = [](char a, char b) { return foldAscii(a) == foldAscii(b); };
         sqlite3_result_int(
-            ctx, std::search(text.begin(), text.end(), needle.begin(), needle.end(), lowered) != text.end());
+            ctx, std::search(text.begin(), text.end(), needle.begin(), needle.end(), same) != text.end());
         return;
     }
     const QString haystack = QString::fromUtf8(text.data(), qsizetype(text.size()));

@@ -307,9 +307,8 @@ std::string fileContentDigest(const JsonValue& body, std::string& projectId)
     return requireString(body, "digest", "");
 }
 
-std::string storeFile(Database& db, const std::string& projectId, std::string_view bytes)
+void storeFile(Database& db, const std::string& projectId, std::string_view bytes, const std::string& digest)
 {
-    const std::string digest = weaveDigest(bytes);
     db.write([&](Connection& connection) {
         auto insert = connection.prepare(
             "INSERT OR IGNORE INTO files (project_id, digest, content, created_at) VALUES (?, ?, ?, ?)");
@@ -319,7 +318,6 @@ std::string storeFile(Database& db, const std::string& projectId, std::string_vi
         insert->bind(4, nowMicros());
         insert->run();
     });
-    return digest;
 }
 
 std::optional<std::string> readFile(Database& db, const std::string& projectId, const std::string& digest)

@@ -163,6 +163,9 @@ struct TraceServer::Impl
         if (basicPassword(header) == options.apiKey || header == "Bearer " + options.apiKey)
             return true;
         res.set_header("WWW-Authenticate", "Basic realm=\"spindle\"");
+        // The body is left unread (the handler reads it): nothing after it on the connection can
+        // be trusted, so the answer closes it (the logger ends its reads).
+        res.set_header("Connection", "close");
         answerError(res, ApiError(401, "missing or wrong API key"));
         return false;
     }
@@ -304,10 +307,10 @@ void TraceServer::Impl::addFileRoutes()
             const std::string projectId = checkProjectId(req.get_file_value("project_id").content);
             const std::string& bytes = req.get_file_value("file").content;
             // Checked before anything is stored: a refused upload leaves nothing behind.
-            if (req.has_file("expected_digest")
-                && req.get_file_value("expected_digest").content != weaveDigest(bytes))
-                throw ApiError(409, "digest mismatch: computed " + weaveDigest(bytes));
-            const std::string digest = storeFile(db, projectId, bytes);
+            const std::string digest = weaveDigest(bytes);
+            if (req.has_file("expected_digest") && req.get_file_value("expected_digest").content != digest)
+                throw ApiError(409, "digest mismatch: computed " + digest);
+            storeFile(db, projectId, bytes, digest);
             std::string out = "{\"digest\":";
             appendJsonString(out, digest);
             res.set_content(out + "}", "application/json");

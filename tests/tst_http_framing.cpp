@@ -86,6 +86,7 @@ private slots:
     void refusedAtOnce();
     void goodFramingsWork_data();
     void goodFramingsWork();
+    void refusedKeyClosesTheConnection();
 
 private:
     TestServer m_server;
@@ -122,6 +123,19 @@ void TestHttpFraming::refusedAtOnce_data()
         "0\r\n\r\n") << 501 << u"only Transfer-Encoding: chunked"_s;
     QTest::newRow("a content encoding the server cannot read")
         << post(length + "Content-Encoding: zstd\r\n", body) << 415 << u"Content-Encoding 'zstd'"_s;
+    QTest::newRow("a content encoding in upper case")
+        << post(length + "Content-Encoding: GZIP\r\n", body) << 415 << u"in lower case"_s;
+    const QByteArray parts =
+        "--b\r\nContent-Disposition: form-data; name=\"project_id\"\r\n\r\ne/p\r\n--b--\r\n";
+    QTest::newRow("a multipart body to a JSON route") << QByteArray(
+        "POST /calls/query_stats HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+        "boundary=b\r\nContent-Length: "
+        + QByteArray::number(parts.size()) + "\r\n\r\n" + parts)
+                                                      << 415 << u"not multipart/form-data"_s;
+    QTest::newRow("a compressed file upload")
+        << QByteArray("POST /file/create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                      "boundary=b\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc")
+        << 415 << u"file upload is not compressed"_s;
     QTest::newRow("a chunked file upload")
         << QByteArray("POST /file/create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
                       "boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
@@ -175,6 +189,26 @@ void TestHttpFraming::goodFramingsWork()
     const RawAnswer answer = exchange(m_server.port(), request);
     QCOMPARE(answer.status, 200);
     QVERIFY2(!parseJson(answer.body).isUndefined(), answer.body.constData());
+}
+
+// A wrong API key is refused before the body is read: the connection then closes, or the body
+// would be read as the next request on it (a 400 for a request the client never sent).
+void TestHttpFraming::refusedKeyClosesTheConnection()
+{
+    TestServer secured;
+    QVERIFY2(
+        secured.start(TestServer::Options { .apiKey = u"s3cret-key"_s }), qPrintable(secured.errorString()));
+    const QByteArray body = R"({"project_id": "e/p"})";
+    const RawAnswer answer = exchange(secured.port(),
+        post("Content-Length: " + QByteArray::number(body.size()) + "\r\n", body)
+            + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        true);
+    QCOMPARE(answer.status, 401);
+    QVERIFY2(answer.head.toLower().contains("connection: close"), answer.head.constData());
+    QVERIFY(answer.closed);
+    // One answer only: neither the body nor the request after it was taken for a request.
+    QVERIFY2(!answer.body.contains("HTTP/1.1"), answer.body.constData());
+    QVERIFY(secured.isAlive());
 }
 
 QTEST_GUILESS_MAIN(TestHttpFraming)

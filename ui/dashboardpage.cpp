@@ -141,13 +141,15 @@ QWidget* DashboardPage::buildHeader()
     debounce->setInterval(300);
     connect(debounce, &QTimer::timeout, this, &DashboardPage::refresh);
     connect(m_filters, &FilterBar::changed, debounce, qOverload<>(&QTimer::start));
-    connect(m_range, &QComboBox::currentIndexChanged, this, &DashboardPage::onRangeChosen);
-    // "Custom…" chosen again (the index stays) asks for another range.
+    // A preset applies when the index changes; "Custom…" asks when the user picks it, also again
+    // while a custom range is shown (the index then stays, so only the activation says so).
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index != kCustomRange)
+            onRangeChosen(index);
+    });
     connect(m_range, &QComboBox::activated, this, [this](int index) {
-        if (index != kCustomRange || std::exchange(m_customAsked, false))
-            return; // not "Custom…", or asked already by the index change of this same choice
-        onRangeChosen(index);
-        m_customAsked = false;
+        if (index == kCustomRange)
+            onRangeChosen(index);
     });
     connect(reload, &QPushButton::clicked, this, &DashboardPage::refresh);
     connect(saveView, &QPushButton::clicked, this, [this] { saveFilterAsView(); });
@@ -255,7 +257,6 @@ void DashboardPage::onRangeChosen(int index)
         refresh();
         return;
     }
-    m_customAsked = true; // this choice's activation follows: asked once
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const auto range = CustomRangeDialog::ask(m_customStart.isValid() ? m_customStart : now.addDays(-1),
         m_customEnd.isValid() ? m_customEnd : now, this);

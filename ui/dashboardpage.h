@@ -182,7 +182,6 @@ private:
     // What the report is of: an export writes these, not a project or range still loading.
     QString m_reportProject;
     QDateTime m_reportStart, m_reportEnd;
-    bool m_customAsked = false; // "Custom…" asked through its index change: its activation asks no more
 };
 
 } // namespace spindle::ui

@@ -256,12 +256,14 @@ void SavedViewsBar::confirmLeave(const QString& question, std::function<void()> 
     if (box.clickedButton() == drop) {
         proceed();
     } else if (box.clickedButton() == keep) {
-        writeCurrent([this, question, proceed, view = m_current.objectId, project = m_projectId](
+        const QString asked = box.informativeText(); // the latest destination's question
+        writeCurrent([this, asked, proceed, view = m_current.objectId, project = m_projectId](
                          const QString& error) {
-            // Not if the user has gone to another view or project meanwhile. Changes made while
-            // the save was on its way are not in it: asked about again (else it goes on now).
-            if (error.isEmpty() && m_current.objectId == view && m_projectId == project)
-                confirmLeave(question, proceed);
+            // Not if the user has gone to another view or project meanwhile, nor over a newer
+            // question now open (its answer decides). Changes made while the save was on its way
+            // are not in it: asked about again (else it goes on now).
+            if (error.isEmpty() && m_current.objectId == view && m_projectId == project && !m_leaveQuestion)
+                confirmLeave(asked, proceed);
         });
     }
 }

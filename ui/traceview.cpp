@@ -126,7 +126,10 @@ TraceView::TraceView(net::TraceClient* client, QWidget* parent)
     // And once per turn of the event loop when rows open or close (a build opens many at once).
     m_fitTimer.setSingleShot(true);
     m_fitTimer.setInterval(0);
-    connect(&m_fitTimer, &QTimer::timeout, this, &TraceView::fitColumns);
+    connect(&m_fitTimer, &QTimer::timeout, this, [this] {
+        m_shownDepth = deepestShownDepth(); // here, not on every resize: a walk over the open rows
+        fitColumns();
+    });
     connect(m_tree, &QTreeView::expanded, &m_fitTimer, qOverload<>(&QTimer::start));
     connect(m_tree, &QTreeView::collapsed, &m_fitTimer, qOverload<>(&QTimer::start));
     m_tabs->addTab(m_tree, tr("Tree"));
@@ -244,6 +247,7 @@ void TraceView::clear()
     m_status->setText(tr("Select a call in the table to see its whole trace here."));
     m_traceId.clear();
     enableErrorTools(0);
+    m_fitTimer.start(); // no rows: the names stretch again
 }
 
 void TraceView::openTrace(const QString& projectId, const QString& traceId, const QString& selectCallId)

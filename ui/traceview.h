@@ -140,6 +140,7 @@ private:
     net::TraceClient::RequestId m_searchRequest = 0;
     QTimer m_rebuildTimer;
     QTimer m_fitTimer; // fitColumns() once rows have opened or closed
+    int m_shownDepth = 0; // deepestShownDepth() when rows last opened or closed
     bool m_building = false;
     bool m_rebuildAgain = false;
     bool m_refreshing = false; // refresh(): the rows stream in beside the tree shown

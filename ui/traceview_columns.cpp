@@ -28,7 +28,7 @@ void TraceView::fitColumns()
     for (int column = TraceTreeModel::NameColumn + 1; column < TraceTreeModel::ColumnCount; ++column)
         fixed += m_tree->isColumnHidden(column) ? 0 : m_tree->columnWidth(column);
     // The root's name is indented once too (its decoration).
-    const int nameNeeded = m_tree->indentation() * (deepestShownDepth() + 1) + kNameWidth;
+    const int nameNeeded = m_tree->indentation() * (m_shownDepth + 1) + kNameWidth;
     QHeaderView* header = m_tree->header();
     if (width - fixed >= nameNeeded) {
         header->setSectionResizeMode(TraceTreeModel::NameColumn, QHeaderView::Stretch);
