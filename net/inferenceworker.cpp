@@ -157,7 +157,11 @@ void InferenceWorker::takeEvents(Transfer& transfer, const QVector<QByteArray>& 
             continue;
         }
         const QJsonObject chunk = QJsonDocument::fromJson(data).object();
-        if (chunk.contains("error"_L1)) { // some servers report failures inside the stream
+        // Some servers report failures inside the stream: OpenAI's {"error": {...}}, vLLM's
+        // {"object": "error", "message": ...}. Kept, so that the run fails with it, [DONE] or not.
+        const bool failure = (chunk.contains("error"_L1) && !chunk.value("error"_L1).isNull())
+            || chunk.value("object"_L1).toString() == "error"_L1;
+        if (failure) {
             transfer.body = data;
             continue;
         }
@@ -204,7 +208,11 @@ void InferenceWorker::onFinished(InferenceClient::RequestId id)
         finishHttpError(transfer, status, reply->rawHeader("Retry-After"));
         return;
     }
-    finishStream(transfer, reply->error(), reply->errorString());
+    // A transfer timeout aborts the reply: say so, not "Operation canceled".
+    const QString errorText = reply->error() == QNetworkReply::OperationCanceledError
+        ? u"the provider sent nothing for %1 minutes"_s.arg(kTransferTimeoutMs / 60000)
+        : reply->errorString();
+    finishStream(transfer, reply->error(), errorText, status != 0);
 }
 
 void InferenceWorker::finishHttpError(Transfer& transfer, int status, const QByteArray& retryAfter)
@@ -231,8 +239,25 @@ void InferenceWorker::finishHttpError(Transfer& transfer, int status, const QByt
     complete(transfer, ChatOutcome::Status::Failed, error);
 }
 
+// Errors where the request cannot have reached the provider: the only ones worth sending again (a
+// chat that did reach it would be answered, and billed, twice).
+static bool neverReachedProvider(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+    case QNetworkReply::HostNotFoundError:
+    case QNetworkReply::TemporaryNetworkFailureError:
+    case QNetworkReply::NetworkSessionFailedError:
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyNotFoundError:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void InferenceWorker::finishStream(
-    Transfer& transfer, QNetworkReply::NetworkError error, const QString& errorText)
+    Transfer& transfer, QNetworkReply::NetworkError error, const QString& errorText, bool answered)
 {
     takeEvents(transfer, transfer.sse.finish());
     const bool started = transfer.response.sawContent() || !transfer.response.choices().isEmpty();
@@ -250,9 +275,17 @@ void InferenceWorker::finishStream(
         return;
     }
     if (error != QNetworkReply::NoError && !started) {
-        InferenceError failure { InferenceError::Kind::Network, 0, errorText, transfer.attempt };
-        if (!retryLater(transfer, {}))
+        InferenceError failure { answered || !neverReachedProvider(error) ? InferenceError::Kind::Interrupted
+                                                                          : InferenceError::Kind::Network,
+            0, errorText, transfer.attempt };
+        if (failure.kind == InferenceError::Kind::Interrupted || !retryLater(transfer, {}))
             complete(transfer, ChatOutcome::Status::Failed, failure);
+        return;
+    }
+    if (started && !transfer.body.isEmpty()) { // an error event after the answer had begun
+        complete(transfer, ChatOutcome::Status::Failed,
+            InferenceError { InferenceError::Kind::Interrupted, 0, providerErrorMessage(transfer.body),
+                transfer.attempt });
         return;
     }
     if (transfer.sawDone || transfer.response.finished()) {
@@ -331,8 +364,10 @@ void InferenceWorker::cancel(InferenceClient::RequestId id)
     if (it == m_transfers.end())
         return;
     const QPointer<QNetworkReply> reply = it->reply;
+    const QString host = hostKey(it->job.provider);
     m_transfers.erase(it);
     abandonReply(reply, this);
+    dispatchQueued(host); // a request queued behind this one (the provider's concurrency) goes now
 }
 
 static QVector<ModelInfo> parseModels(const QByteArray& body)

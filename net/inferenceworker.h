@@ -60,7 +60,9 @@ private:
     void onFinished(InferenceClient::RequestId id);
     void takeEvents(Transfer& transfer, const QVector<QByteArray>& events);
     void finishHttpError(Transfer& transfer, int status, const QByteArray& retryAfter);
-    void finishStream(Transfer& transfer, QNetworkReply::NetworkError error, const QString& errorText);
+    // `answered`: an HTTP status came, so the request reached the provider (it is never sent again).
+    void finishStream(
+        Transfer& transfer, QNetworkReply::NetworkError error, const QString& errorText, bool answered);
     bool retryLater(Transfer& transfer, const QByteArray& retryAfter);
     void complete(Transfer& transfer, ChatOutcome::Status status, std::optional<InferenceError> error);
     void flushDeltas();

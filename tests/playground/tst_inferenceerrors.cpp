@@ -26,6 +26,8 @@ private Q_SLOTS:
     void wrongKeyIsInvalidKey();
     void unreachableServer();
     void dropMidstreamKeepsPartialAnswer();
+    void errorEventFailsTheRunDespiteDone();
+    void answeredRequestIsNotSentAgain();
     void stopDuringBackoff();
     void concurrencyLimitMeansFewerRequestsAtOnce();
     void concurrencyLimitIsForgottenWhenQuiet();
@@ -215,6 +217,36 @@ void TestInferenceErrors::dropMidstreamKeepsPartialAnswer()
     // A started answer is not sent again (that would bill twice and show another text).
     QCOMPARE(m_h.fixture.requestCount(u"drop-midstream"_s), 1);
     QVERIFY(out.error->plainMessage().contains(u"interrupted"_s, Qt::CaseInsensitive));
+}
+
+// vLLM reports a failure mid-answer as an error event and still ends with [DONE]: the run fails with
+// the provider's message, keeping what came, instead of passing for a whole answer.
+void TestInferenceErrors::errorEventFailsTheRunDespiteDone()
+{
+    const ChatRequest request = chatRequest(u"error-midstream"_s);
+    auto run = m_h.start(request);
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    const ChatOutcome& out = *run->outcome;
+    QCOMPARE(int(out.status), int(ChatOutcome::Status::Failed));
+    QVERIFY(out.error);
+    QCOMPARE(kindName(out.error->kind), kindName(Kind::Interrupted));
+    QVERIFY2(out.error->plainMessage().contains(u"maximum context length"_s),
+        qPrintable(out.error->plainMessage()));
+    QCOMPARE(out.choices.value(0).content, OpenAIFixture::partialReplyFor(request.messages, 3));
+    QCOMPARE(m_h.fixture.requestCount(u"error-midstream"_s), 1);
+}
+
+// A request the provider answered (200) before the connection was lost is not sent again: the chat
+// would be answered, and billed, twice.
+void TestInferenceErrors::answeredRequestIsNotSentAgain()
+{
+    auto run = m_h.start(chatRequest(u"drop-before-content"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Failed));
+    QVERIFY(run->outcome->error);
+    QCOMPARE(kindName(run->outcome->error->kind), kindName(Kind::Interrupted));
+    QTest::qWait(300); // a retry would have gone by now (the harness's backoff is short)
+    QCOMPARE(m_h.fixture.requestCount(u"drop-before-content"_s), 1);
 }
 
 void TestInferenceErrors::stopDuringBackoff()

@@ -168,10 +168,20 @@ void handleChat(Impl& impl, const FixtureRequest& request, int modelCount, httpl
     const bool includeUsage =
         usage && body.value(u"stream_options"_s).toObject().value(u"include_usage"_s).toBool();
     std::vector<QByteArray> events = streamEvents(body, plans, base, includeUsage);
-    const bool drop = behaviour == u"drop-midstream";
+    bool drop = behaviour == u"drop-midstream";
+    const std::size_t cut = std::size_t(1 + impl.options.dropAfterDeltas) * plans.size();
     if (drop)
-        events.resize(std::min<std::size_t>(
-            events.size(), std::size_t(1 + impl.options.dropAfterDeltas) * plans.size()));
+        events.resize(std::min(events.size(), cut));
+    if (behaviour == u"error-midstream") { // vLLM's error event mid-answer, then [DONE] all the same
+        events.resize(std::min(events.size(), cut));
+        events.push_back("data: {\"object\":\"error\",\"message\":\"This model's maximum context length is "
+                         "8192 tokens\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}\n\n");
+        events.push_back("data: [DONE]\n\n");
+    }
+    if (behaviour == u"drop-before-content") { // answered 200, then the connection is lost
+        events = { QByteArray(": keep-alive\n\n") };
+        drop = true;
+    }
     const int delay = behaviour == u"slow" ? impl.options.slowDelayMs : impl.options.chunkDelayMs;
     sendStream(impl, res, std::move(events), delay, drop);
 }

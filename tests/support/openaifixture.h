@@ -40,6 +40,10 @@
 //   slow                  like echo with Options::slowDelayMs between events (for stop tests).
 //   drop-midstream        role chunk + Options::dropAfterDeltas content deltas, then the socket is
 //                         closed without the terminating chunk and without [DONE].
+//   error-midstream       role chunk + Options::dropAfterDeltas content deltas, then vLLM's error
+//                         event ({"object":"error","message":...,"code":400}) and [DONE].
+//   drop-before-content   200 and an SSE comment, then the socket is closed: the request reached
+//                         the server, which must not be asked again.
 //   fail-401              401 "Authentication failed"                                  (W&B docs)
 //   fail-403              403 "Country, region, or territory not supported"
 //   fail-402-quota        402 "You exceeded your current quota, please check your plan and billing
