@@ -8,20 +8,28 @@ namespace spindle {
 
 using namespace Qt::StringLiterals;
 
+// Lines end with LF, CRLF or a lone CR, as the SSE spec allows all three. A CR at the end of what
+// has come waits for the next bytes: its LF may be in them.
 QVector<QByteArray> SseParser::feed(const QByteArray& bytes)
 {
     QVector<QByteArray> events;
     m_buffer.append(bytes);
     qsizetype start = 0;
     for (;;) {
-        const qsizetype end = m_buffer.indexOf('\n', start);
-        if (end < 0)
+        qsizetype end = start;
+        while (end < m_buffer.size() && m_buffer.at(end) != '\n' && m_buffer.at(end) != '\r')
+            ++end;
+        if (end == m_buffer.size())
             break;
-        QByteArray line = m_buffer.mid(start, end - start);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        takeLine(std::move(line), events);
-        start = end + 1;
+        qsizetype next = end + 1;
+        if (m_buffer.at(end) == '\r') {
+            if (next == m_buffer.size())
+                break;
+            if (m_buffer.at(next) == '\n')
+                ++next;
+        }
+        takeLine(m_buffer.mid(start, end - start), events);
+        start = next;
     }
     m_buffer.remove(0, start);
     return events;
@@ -30,6 +38,8 @@ QVector<QByteArray> SseParser::feed(const QByteArray& bytes)
 QVector<QByteArray> SseParser::finish()
 {
     QVector<QByteArray> events;
+    if (m_buffer.endsWith('\r')) // the stream ended on a CR: it ended its line
+        events = feed("\n");
     if (!m_buffer.isEmpty()) {
         QByteArray line = std::exchange(m_buffer, {});
         if (line.endsWith('\r'))

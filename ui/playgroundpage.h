@@ -106,11 +106,12 @@ private:
         PlaygroundRun log;
         bool logging = false;
         int sharedCount = 0; // shared messages the run answered
+        quint64 serial = 0; // which run this is: a provider resolved for an earlier one is dropped
     };
     QJsonArray conversationFor(PlaygroundPane* pane) const;
     // A run that will not finish (its pane removed, the page closing): the request is cancelled and
-    // its logged call ended with `why`, so no call stays "running" in the project for ever. At the
-    // app's exit this is best effort: the /call/end may not leave before the client stops.
+    // its logged call ended with `why`, so no call stays "running" in the project for ever (at the
+    // app's exit, AppSession lets the /call/end out: TraceClient::finishPosts).
     void abandonRun(PlaygroundPane* pane, const QString& why);
     QWidget* buildToolbar();
     QWidget* buildComposer();
@@ -161,6 +162,7 @@ private:
     // conversation goes on with its own replies until one is "used" for all.
     QHash<PlaygroundPane*, QMap<int, QJsonObject>> m_replies;
     int m_roundsLeft = 0;
+    quint64 m_runSerial = 0; // ActiveRun::serial of the last run started
     QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
     QHash<QString, PresetSave> m_pendingPresets; // by project: asked for while a save was under way
     bool m_savingPresets = false;

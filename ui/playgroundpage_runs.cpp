@@ -58,12 +58,16 @@ void PlaygroundPage::startRound()
 {
     --m_roundsLeft;
     for (PlaygroundPane* pane : std::as_const(m_panes)) {
-        m_runs.insert(pane, ActiveRun {});
+        ActiveRun run;
+        run.serial = ++m_runSerial;
+        m_runs.insert(pane, run);
         pane->beginRun();
         QPointer<PlaygroundPane> guard(pane);
+        // The key may take a while (the keychain): a run stopped meanwhile, and one started after it
+        // on the same pane, must not both start from this answer.
         m_providers->resolve(this, pane->providerName(),
-            [this, guard](const net::InferenceProvider& provider, const QString&) {
-                if (guard && m_runs.contains(guard))
+            [this, guard, serial = run.serial](const net::InferenceProvider& provider, const QString&) {
+                if (guard && m_runs.contains(guard) && m_runs.value(guard).serial == serial)
                     startPaneRun(guard, provider);
             });
     }

@@ -119,6 +119,10 @@ void TestChatStream::sseByteByByte_data()
                           << QList<QByteArray> { "one", "two" };
     QTest::newRow("mixed line ends") << QByteArray("data: one\r\n\ndata: two\n\r\n")
                                      << QList<QByteArray> { "one", "two" };
+    QTest::newRow("CR only") << QByteArray("data: one\r\rdata: two\r\r")
+                             << QList<QByteArray> { "one", "two" };
+    QTest::newRow("CR only, ending without its blank line")
+        << QByteArray("data: one\r\rdata: two\r") << QList<QByteArray> { "one", "two" };
     QTest::newRow("multi-line data") << QByteArray("data: {\"a\":\ndata: 1}\n\n")
                                      << QList<QByteArray> { "{\"a\":\n1}" };
 }
