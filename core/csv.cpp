@@ -1,7 +1,9 @@
 #include "core/csv.h"
 
 namespace spindle {
+namespace {
 
+// True when a spreadsheet would evaluate the text as a formula (see delimitedField).
 bool looksLikeFormula(const QString& text)
 {
     if (text.isEmpty())
@@ -16,6 +18,8 @@ bool looksLikeFormula(const QString& text)
     return !isNumber;
 }
 
+} // namespace
+
 QString delimitedField(const QString& text, QChar separator)
 {
     QString field = looksLikeFormula(text) ? QLatin1Char('\'') + text : text;
@@ -28,6 +32,11 @@ QString delimitedField(const QString& text, QChar separator)
         && !field.contains(QLatin1Char('\r')))
         return field;
     return QLatin1Char('"') + field.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+}
+
+QByteArray csvFileBytes(const QString& csv)
+{
+    return kUtf8Bom + csv.toUtf8();
 }
 
 } // namespace spindle

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 
 namespace spindle {
@@ -17,7 +18,7 @@ QString delimitedField(const QString& text, QChar separator);
 // non-ASCII text in prompts and answers would come out garbled.
 inline constexpr char kUtf8Bom[] = "\xEF\xBB\xBF";
 
-// True when a spreadsheet would evaluate the text as a formula (see delimitedField).
-bool looksLikeFormula(const QString& text);
+// A whole CSV file's bytes: the BOM, then `csv` in UTF-8.
+QByteArray csvFileBytes(const QString& csv);
 
 } // namespace spindle

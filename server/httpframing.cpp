@@ -93,14 +93,12 @@ std::string readBody(const httplib::Request& req, const httplib::ContentReader& 
     });
     if (complete)
         return body;
-    // A Content-Length over the limit: cpp-httplib has skipped the body without handing it over.
+    // A Content-Length over the limit: cpp-httplib has skipped that body, so the connection can go on.
     const bool declaredTooLarge = req.has_header("Content-Length")
         && std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit;
-    if (declaredTooLarge)
-        throw ApiError(
-            413, "the request body is over the server's limit of " + std::to_string(limit) + " bytes");
-    res.set_header("Connection", "close");
-    if (tooLarge)
+    if (!declaredTooLarge)
+        res.set_header("Connection", "close");
+    if (declaredTooLarge || tooLarge)
         throw ApiError(413,
             "the request body is over the server's limit of " + std::to_string(limit)
                 + " bytes (counted after decompression)");

@@ -170,6 +170,13 @@ struct TraceServer::Impl
         return false;
     }
 
+    // The request's JSON body, read within the size limit (httpframing.h's readBody).
+    JsonDocument readJson(
+        const httplib::Request& req, const httplib::ContentReader& reader, httplib::Response& res) const
+    {
+        return parseJson(readBody(req, reader, options.maxBodyBytes, res));
+    }
+
     template <typename Work> void guarded(const httplib::Request& req, httplib::Response& res, Work&& work)
     {
         if (!authorized(req, res))
@@ -207,7 +214,7 @@ void TraceServer::Impl::addRoutes()
             [this, handler = route.handler](
                 const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
                 guarded(req, res, [&] {
-                    const JsonDocument body = parseJson(readBody(req, reader, options.maxBodyBytes, res));
+                    const JsonDocument body = readJson(req, reader, res);
                     RequestContext context { db, prices, userId };
                     res.set_content(handler(body, context), jsonContentType(req));
                 });
@@ -261,7 +268,7 @@ void TraceServer::Impl::addTagRoutes()
         return [this, handler](const httplib::Request& req, httplib::Response& res,
                    const httplib::ContentReader& reader) {
             guarded(req, res, [&] {
-                const JsonDocument body = parseJson(readBody(req, reader, options.maxBodyBytes, res));
+                const JsonDocument body = readJson(req, reader, res);
                 RequestContext context { db, prices, userId };
                 res.set_content(handler(req, body, context), jsonContentType(req));
             });
@@ -320,8 +327,7 @@ void TraceServer::Impl::addFileRoutes()
                              const httplib::ContentReader& reader) {
         guarded(req, res, [&] {
             std::string projectId;
-            const std::string digest =
-                fileContentDigest(parseJson(readBody(req, reader, options.maxBodyBytes, res)), projectId);
+            const std::string digest = fileContentDigest(readJson(req, reader, res), projectId);
             const auto bytes = readFile(db, projectId, digest);
             if (!bytes)
                 throw notFound("file " + digest + " not found in " + projectId);
@@ -339,7 +345,7 @@ void TraceServer::Impl::addStreamRoute()
     http.Post("/calls/stream_query",
         [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
             guarded(req, res, [&] {
-                const JsonDocument body = parseJson(readBody(req, reader, options.maxBodyBytes, res));
+                const JsonDocument body = readJson(req, reader, res);
                 RequestContext context { db, prices, userId };
                 auto stream = std::make_shared<CallStream>(context, body);
                 // The first screenful leaves in small chunks, so the client decodes them while the

@@ -372,14 +372,13 @@ QString DashboardPage::scatterToolTip(int series, int index) const
 
 bool DashboardPage::exportCsv(const QString& path, QString* error) const
 {
-    return widgets::saveBytes(path, kUtf8Bom + models::modelUsageCsv(m_current.models).toUtf8(), error);
+    return widgets::saveBytes(path, csvFileBytes(models::modelUsageCsv(m_current.models)), error);
 }
 
 bool DashboardPage::exportCostReport(const QString& path, QString* error) const
 {
     return widgets::saveBytes(path,
-        kUtf8Bom + models::costReportCsv(m_reportProject, m_reportStart, m_reportEnd, m_report).toUtf8(),
-        error);
+        csvFileBytes(models::costReportCsv(m_reportProject, m_reportStart, m_reportEnd, m_report)), error);
 }
 
 void DashboardPage::chooseExportFile()
