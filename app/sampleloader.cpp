@@ -17,6 +17,15 @@ void SampleLoader::load(const QString& projectId)
     sendNext();
 }
 
+void SampleLoader::stop()
+{
+    if (!isRunning())
+        return;
+    m_client->cancel(m_sending);
+    m_requests.clear();
+    m_next = 0;
+}
+
 void SampleLoader::sendNext()
 {
     if (m_next >= m_requests.size()) {
@@ -29,7 +38,7 @@ void SampleLoader::sendNext()
         Q_EMIT finished(false, tr("Loading sample traces failed: %1").arg(error.message()));
     };
     if (request.path == QLatin1String("/file/create")) {
-        m_client->uploadFile(
+        m_sending = m_client->uploadFile(
             this, request.body.value(QLatin1String("project_id")).toString(),
             request.body.value(QLatin1String("content")).toString().toUtf8(), QStringLiteral("obj.py"),
             [this](const QJsonObject&) {
@@ -39,7 +48,7 @@ void SampleLoader::sendNext()
             onError);
         return;
     }
-    m_client->post(
+    m_sending = m_client->post(
         this, request.path, request.body,
         [this](const QJsonObject&) {
             ++m_next;

@@ -14,6 +14,8 @@ class SampleLoader : public QObject
 public:
     SampleLoader(net::TraceClient* client, QObject* parent = nullptr);
     void load(const QString& projectId);
+    // Sends nothing more (the connection changed); the request on its way is dropped. No finished().
+    void stop();
     bool isRunning() const
     {
         return m_next < m_requests.size();
@@ -29,6 +31,7 @@ private:
     net::TraceClient* m_client;
     QList<SampleRequest> m_requests;
     qsizetype m_next = 0;
+    net::TraceClient::RequestId m_sending = 0; // the request on its way
 };
 
 } // namespace spindle::app

@@ -43,12 +43,24 @@ AppSession::AppSession(AppOptions options, QObject* parent)
         Q_EMIT sampleDataLoaded(ok);
     });
     connect(m_embedded, &EmbeddedServer::started, this, [this](const QUrl& url) {
+        m_embeddedStarting = false;
         m_embeddedUrl = url; // for a return to the local profile from another connection
-        useServer(url, tr("Local · %1").arg(url.toString()), QString());
+        if (m_embeddedFor == m_attempt) // not when the user chose another connection meanwhile
+            useServer(url, tr("Local · %1").arg(url.toString()), QString());
     });
-    connect(m_embedded, &EmbeddedServer::linkOpened, m_window.get(), &ui::MainWindow::openLink);
+    connect(
+        m_embedded, &EmbeddedServer::linkOpened, this, [this](const QString& project, const QString& call) {
+            if (m_profileKind == int(ui::ConnectionProfile::Kind::Local))
+                m_window->openLink(project, call);
+            else // its project and call are on the local server, not on this connection
+                m_window->banner()->showMessage(tr("A link to a call on the local server was opened: choose "
+                                                   "Local in Connection… to see it."),
+                    widgets::Banner::Kind::Info);
+        });
     connect(m_embedded, &EmbeddedServer::failed, this, [this](const QString& message) {
-        m_window->banner()->showMessage(tr("The local trace server could not start: %1").arg(message));
+        m_embeddedStarting = false;
+        if (m_embeddedFor == m_attempt)
+            m_window->banner()->showMessage(tr("The local trace server could not start: %1").arg(message));
     });
 }
 
@@ -66,7 +78,7 @@ void AppSession::start()
 {
     if (!m_options.serverUrl.isEmpty()) {
         ui::ConnectionProfile profile;
-        profile.url = QUrl::fromUserInput(m_options.serverUrl);
+        profile.url = ui::ConnectionProfile::urlFromUserInput(m_options.serverUrl);
         profile.kind = profile.url.host().endsWith(QLatin1String("wandb.ai"))
             ? ui::ConnectionProfile::Kind::Wandb
             : ui::ConnectionProfile::Kind::Custom;
@@ -78,6 +90,9 @@ void AppSession::start()
 
 void AppSession::connectProfile(const ui::ConnectionProfile& profile)
 {
+    // Answers to an earlier attempt (a slow start, health check or keychain read) are dropped.
+    ++m_attempt;
+    m_samples->stop(); // its next requests would go to the new server
     m_profileKind = int(profile.kind);
     if (profile.kind == ui::ConnectionProfile::Kind::Local)
         startLocal();
@@ -101,8 +116,16 @@ void AppSession::connectRemote(const ui::ConnectionProfile& profile)
     }
     // Last, the OS keychain (asynchronous); without a key, hosted Weave answers 401 and says so.
     net::readKeychainApiKey(profile.keychainAccount(),
-        [this, url = profile.url, description](
-            const QString& found, const QString&) { useServer(url, description, found); });
+        [this, attempt = m_attempt, url = profile.url, description](
+            const QString& found, const QString& error) {
+            if (attempt != m_attempt)
+                return;
+            // Else the only word of it would be the server's 401s.
+            const QString problem = error.isEmpty()
+                ? QString()
+                : tr("The API key could not be read from the system keychain: %1").arg(error);
+            useServer(url, description, found, problem);
+        });
 }
 
 void AppSession::startLocal()
@@ -111,9 +134,19 @@ void AppSession::startLocal()
         useServer(m_embeddedUrl, tr("Local · %1").arg(m_embeddedUrl.toString()), QString());
         return;
     }
+    if (m_embeddedStarting) { // started() connects this attempt: a second server would share the store
+        m_embeddedFor = m_attempt;
+        return;
+    }
+    if (!m_options.dataDir.isEmpty()) { // the store asked for, never another server's
+        startEmbedded();
+        return;
+    }
     // A Spindle server already answering on the local port is used as it is.
     m_client->setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_options.port)), {} });
-    m_client->checkHealth(this, [this](bool ok) {
+    m_client->checkSpindle(this, [this, attempt = m_attempt](bool ok) {
+        if (attempt != m_attempt)
+            return;
         if (ok)
             useServer(m_client->connection().baseUrl,
                 tr("Local server · %1").arg(m_client->connection().baseUrl.toString()), QString());
@@ -164,10 +197,13 @@ void AppSession::startEmbedded()
     if (dir.isEmpty())
         dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     m_window->showStatus(tr("Starting the local trace server…"), 0);
+    m_embeddedFor = m_attempt;
+    m_embeddedStarting = true;
     m_embedded->start(dir, m_options.port);
 }
 
-void AppSession::useServer(const QUrl& url, const QString& description, const QString& apiKey)
+void AppSession::useServer(
+    const QUrl& url, const QString& description, const QString& apiKey, const QString& keyProblem)
 {
     m_url = url;
     m_apiKey = apiKey;
@@ -179,10 +215,19 @@ void AppSession::useServer(const QUrl& url, const QString& description, const QS
     // Spindle server answers those too (server/wandbapi.h).
     if (m_profileKind == int(ui::ConnectionProfile::Kind::Local))
         snippet = QStringLiteral("WANDB_BASE_URL=%1 ").arg(base) + snippet;
-    m_window->setConnectionInfo(description, snippet);
+    const bool local = m_profileKind == int(ui::ConnectionProfile::Kind::Local);
+    m_window->setConnectionInfo(description, snippet, local);
+    if (!keyProblem.isEmpty())
+        m_window->banner()->showMessage(keyProblem);
     m_window->showStatus(tr("Connected to %1").arg(url.toString()));
-    QString project = m_options.projectId;
-    if (project.isEmpty()) // the last one of this kind of connection (projectChanged stores it)
+    // --project names the project of the connection the app starts on; later connections open
+    // their own last one (the last of this kind of connection: projectChanged stores it).
+    QString project = std::exchange(m_options.projectId, QString());
+    if (!project.isEmpty() && !ui::MainWindow::isProjectName(project)) {
+        m_window->banner()->showMessage(ui::MainWindow::notAProjectName(project));
+        project.clear();
+    }
+    if (project.isEmpty())
         project =
             QSettings()
                 .value(QStringLiteral("project/last/%1").arg(m_profileKind), QStringLiteral("me/my-project"))
@@ -199,6 +244,13 @@ void AppSession::useServer(const QUrl& url, const QString& description, const QS
 
 void AppSession::loadSampleData(const QString& projectId)
 {
+    // Sample traces are for looking around the app: never into a team's hosted project.
+    if (m_profileKind != int(ui::ConnectionProfile::Kind::Local)) {
+        m_window->banner()->showMessage(
+            tr("Sample traces go into the local server only: choose Local in Connection… to load them."),
+            widgets::Banner::Kind::Info);
+        return;
+    }
     m_samples->load(projectId);
 }
 

@@ -64,7 +64,9 @@ private:
     void connectChosen(const ui::ConnectionProfile& chosen);
     void connectRemote(const ui::ConnectionProfile& profile);
     void startLocal();
-    void useServer(const QUrl& url, const QString& description, const QString& apiKey);
+    // `keyProblem`: why no API key could be read, for the banner.
+    void useServer(
+        const QUrl& url, const QString& description, const QString& apiKey, const QString& keyProblem = {});
     void startEmbedded();
     void loadSampleData(const QString& projectId);
 
@@ -77,6 +79,9 @@ private:
     QString m_apiKey;
     QUrl m_embeddedUrl;
     int m_profileKind = 0;
+    quint64 m_attempt = 0; // connectProfile calls so far: an older one's late answers are dropped
+    quint64 m_embeddedFor = 0; // the attempt the embedded server's start() is for
+    bool m_embeddedStarting = false;
 };
 
 } // namespace spindle::app

@@ -367,9 +367,11 @@ void TableBench::scroll(Results& out, bool settle)
         out["scroll_drag_idle_after_stop_ms"] = msSince(stop);
     }
     heartbeat.stop();
-    std::vector<double> frames;
-    for (std::size_t i = firstFrame; i < m_app.frames.size(); ++i)
+    std::vector<double> frames, frameCpu;
+    for (std::size_t i = firstFrame; i < m_app.frames.size(); ++i) {
         frames.push_back(m_app.frames[i].ms);
+        frameCpu.push_back(m_app.frames[i].cpuMs);
+    }
     const std::string p = settle ? "scroll_settle_" : "scroll_drag_";
     heartbeat.report(out, p);
     out[p + "pages_requested"] = m_pagesRequested;
@@ -378,6 +380,8 @@ void TableBench::scroll(Results& out, bool settle)
     out[p + "frame_p50_ms"] = percentile(frames, 50);
     out[p + "frame_p95_ms"] = percentile(frames, 95);
     out[p + "frame_p99_ms"] = percentile(frames, 99);
+    out[p + "frame_cpu_p95_ms"] = percentile(frameCpu, 95);
+    out[p + "frames"] = static_cast<double>(frames.size());
     out[p + "unfilled"] = unfilled;
     if (settle) {
         out[p + "fill_p50_ms"] = percentile(fills, 50);

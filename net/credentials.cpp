@@ -2,13 +2,43 @@
 
 #include <QDir>
 #include <QFile>
-#include <QRegularExpression>
 #include <qt6keychain/keychain.h>
 
 namespace spindle::net {
 namespace {
 
 const QString kKeychainService = QStringLiteral("spindle");
+
+// netrc's tokens, as Python's netrc module reads them (the SDK's `wandb login` writes the file):
+// whitespace-separated, a token starting with # comments out the rest of its line, and a value in
+// double quotes may hold spaces and backslash escapes.
+QStringList netrcTokens(const QString& text)
+{
+    QStringList tokens;
+    qsizetype i = 0;
+    while (i < text.size()) {
+        if (text[i].isSpace()) {
+            ++i;
+        } else if (text[i] == QLatin1Char('#')) {
+            while (i < text.size() && text[i] != QLatin1Char('\n'))
+                ++i;
+        } else {
+            QString token;
+            const bool quoted = text[i] == QLatin1Char('"');
+            for (i += quoted ? 1 : 0; i < text.size(); ++i) {
+                const QChar c = text[i];
+                if (quoted ? c == QLatin1Char('"') : c.isSpace())
+                    break;
+                if (c == QLatin1Char('\\') && i + 1 < text.size())
+                    ++i; // the escaped character itself
+                token.append(text[i]);
+            }
+            i += quoted ? 1 : 0; // past the closing quote
+            tokens.append(token);
+        }
+    }
+    return tokens;
+}
 
 } // namespace
 
@@ -26,19 +56,33 @@ QString apiKeyFromNetrc(const QString& host, const QString& netrcPath)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return {};
-    // netrc is a stream of tokens: machine <host> login <user> password <secret> ...
-    const QStringList tokens = QString::fromUtf8(file.readAll())
-                                   .split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
-    bool inMachine = false;
-    for (qsizetype i = 0; i + 1 < tokens.size(); ++i) {
-        if (tokens[i] == QLatin1String("machine"))
-            inMachine = tokens[i + 1] == host;
-        else if (tokens[i] == QLatin1String("default"))
-            inMachine = false;
-        else if (inMachine && tokens[i] == QLatin1String("password"))
-            return tokens[i + 1];
+    // A stream of entries: machine <host> login <user> password <secret> ..., and one `default`
+    // entry for every other host.
+    const QStringList tokens = netrcTokens(QString::fromUtf8(file.readAll()));
+    enum class Entry
+    {
+        Other,
+        Host,
+        Default
+    } entry = Entry::Other;
+    QString fallback;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const QString& token = tokens[i];
+        if (token == QLatin1String("machine") && i + 1 < tokens.size())
+            entry = tokens[++i] == host ? Entry::Host : Entry::Other;
+        else if (token == QLatin1String("default"))
+            entry = Entry::Default;
+        else if (token == QLatin1String("password") && i + 1 < tokens.size()) {
+            const QString& secret = tokens[++i];
+            if (entry == Entry::Host)
+                return secret;
+            if (entry == Entry::Default)
+                fallback = secret;
+        } else if ((token == QLatin1String("login") || token == QLatin1String("account"))
+            && i + 1 < tokens.size())
+            ++i; // a value, even one that reads "password"
     }
-    return {};
+    return fallback;
 }
 
 void readKeychainApiKey(

@@ -262,7 +262,11 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
     const auto networkError = reply->error();
     const bool answered = status != 0;
     if (transfer.request.kind == RequestKind::Health) { // a probe: not news about the connection
-        const QJsonObject result { { QStringLiteral("ok"), status >= 200 && status < 300 } };
+        const bool ok = status >= 200 && status < 300;
+        QJsonObject result { { QStringLiteral("ok"), ok } };
+        if (ok) // /server_info names the server: a Spindle server says so
+            result.insert(QStringLiteral("server"),
+                QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("server")));
         QMetaObject::invokeMethod(
             m_client, [client = m_client, id, result] { client->deliverJson(id, result); });
         drop(id);

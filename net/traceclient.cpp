@@ -164,6 +164,16 @@ TraceClient::RequestId TraceClient::checkHealth(QObject* context, std::function<
     return submit(context, QStringLiteral("/health"), {}, int(RequestKind::Health), std::move(handlers), 0);
 }
 
+TraceClient::RequestId TraceClient::checkSpindle(QObject* context, std::function<void(bool)> onResult)
+{
+    Handlers handlers { .onJson = [onResult](const QJsonObject& json) {
+        onResult(json.value(QLatin1String("ok")).toBool()
+            && json.value(QLatin1String("server")).toString() == QLatin1String("spindle"));
+    } };
+    return submit(
+        context, QStringLiteral("/server_info"), {}, int(RequestKind::Health), std::move(handlers), 0);
+}
+
 TraceClient::RequestId TraceClient::uploadFile(QObject* context, const QString& projectId,
     const QByteArray& bytes, const QString& fileName, JsonCallback onResult, ErrorCallback onError)
 {

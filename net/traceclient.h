@@ -72,6 +72,9 @@ public:
         const QString& fileName, JsonCallback onResult, ErrorCallback onError = {});
     // GET /health once, without retries: true when the server answers 2xx.
     RequestId checkHealth(QObject* context, std::function<void(bool)> onResult);
+    // GET /server_info once, without retries: true when a Spindle server answers (any other service
+    // on the port, even one with a /health of its own, is not one).
+    RequestId checkSpindle(QObject* context, std::function<void(bool)> onResult);
     RequestId getJson(
         QObject* context, const QString& path, JsonCallback onResult, ErrorCallback onError = {});
     // The request's callbacks will not run after this; the transfer is aborted.

@@ -392,6 +392,13 @@ int TraceServer::bind()
     auto& http = m_impl->http;
     http.set_payload_max_length(m_options.maxBodyBytes);
     http.set_tcp_nodelay(true);
+    // cpp-httplib also sets SO_REUSEPORT, which lets a second server bind a port already served, and
+    // the kernel then splits the connections between two stores. SO_REUSEADDR alone only lets a
+    // restart bind over connections still in TIME_WAIT.
+    http.set_socket_options([](auto sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
     http.set_keep_alive_max_count(1000); // the default (5) would reconnect every 5th SDK request
     // A thread serves one connection for as long as it is kept alive (up to 5 s idle): with the
     // library's 8, eight SDK or idle connections locked every other client out, the desktop app too.

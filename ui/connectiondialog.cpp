@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -39,6 +40,19 @@ QString ConnectionProfile::keychainAccount() const
     if (kind == Kind::Wandb && url.host() == QLatin1String("trace.wandb.ai"))
         return QLatin1String(net::kWandbApiHost);
     return url.host();
+}
+
+QUrl ConnectionProfile::urlFromUserInput(const QString& text)
+{
+    const QString typed = text.trimmed();
+    if (typed.isEmpty() || typed.contains(QLatin1String("://")))
+        return QUrl::fromUserInput(typed); // the scheme the user wrote
+    // QUrl::fromUserInput would make "trace.wandb.ai" http.
+    QUrl url = QUrl::fromUserInput(QStringLiteral("https://") + typed);
+    const QString host = url.host();
+    if (host == QLatin1String("localhost") || QHostAddress(host).isLoopback())
+        url.setScheme(QStringLiteral("http"));
+    return url;
 }
 
 ConnectionDialog::ConnectionDialog(const ConnectionProfile& current, QWidget* parent)
@@ -96,7 +110,7 @@ void ConnectionDialog::updateEnabled()
     m_url->setEnabled(remote);
     m_key->setEnabled(remote);
     m_saveKey->setEnabled(remote);
-    const QUrl url = QUrl::fromUserInput(m_url->text().trimmed());
+    const QUrl url = ConnectionProfile::urlFromUserInput(m_url->text());
     const bool valid = !remote
         || (url.isValid()
             && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https")));
@@ -109,7 +123,7 @@ ConnectionProfile ConnectionDialog::profile() const
     ConnectionProfile profile;
     profile.kind = static_cast<ConnectionProfile::Kind>(m_kind->checkedId());
     if (profile.kind != ConnectionProfile::Kind::Local)
-        profile.url = QUrl::fromUserInput(m_url->text().trimmed());
+        profile.url = ConnectionProfile::urlFromUserInput(m_url->text());
     profile.apiKey = m_key->text().trimmed();
     profile.saveKeyInKeychain = m_saveKey->isChecked() && !profile.apiKey.isEmpty();
     return profile;

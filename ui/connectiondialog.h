@@ -27,6 +27,9 @@ struct ConnectionProfile
     static ConnectionProfile load(); // the remembered kind and URL
     void save() const;
     QString keychainAccount() const; // the host the key belongs to
+    // A typed server address: without a scheme it is https, so an API key never goes out in clear
+    // text, except to this machine (a local server speaks http).
+    static QUrl urlFromUserInput(const QString& text);
 };
 
 // Chooses the profile; shows where the API key was found and can store a typed key in the OS keychain.

@@ -112,20 +112,25 @@ void MainWindow::connectServerState()
         [this](const net::ApiError& error) { m_banner->showMessage(error.message()); });
     // When the server goes away, probe it every few seconds; when it answers again, reload.
     m_reconnect.setInterval(2000);
-    connect(&m_reconnect, &QTimer::timeout, this, [this] {
-        m_client->checkHealth(this, [this](bool ok) {
-            if (!ok || !m_reconnect.isActive())
-                return;
-            m_reconnect.stop();
-            m_banner->showMessage(tr("The trace server is reachable again."), widgets::Banner::Kind::Info);
-            m_traces->refresh();
+    // Whether the probe or another request (a refresh, live mode's poll) finds it first.
+    const auto serverBack = [this] {
+        if (!m_reconnect.isActive())
+            return;
+        m_reconnect.stop();
+        m_banner->showMessage(tr("The trace server is reachable again."), widgets::Banner::Kind::Info);
+        m_traces->refresh();
+    };
+    connect(&m_reconnect, &QTimer::timeout, this, [this, serverBack] {
+        m_client->checkHealth(this, [serverBack](bool ok) {
+            if (ok)
+                serverBack();
         });
     });
-    connect(m_client, &net::TraceClient::reachabilityChanged, this, [this](bool reachable) {
+    connect(m_client, &net::TraceClient::reachabilityChanged, this, [this, serverBack](bool reachable) {
         if (!reachable)
             m_reconnect.start();
-        else if (m_reconnect.isActive())
-            m_reconnect.stop();
+        else
+            serverBack();
     });
 }
 
@@ -214,22 +219,33 @@ void MainWindow::showShortcuts()
     m_shortcutSheet->show();
 }
 
-void MainWindow::setConnectionInfo(const QString& description, const QString& snippet)
+void MainWindow::setConnectionInfo(const QString& description, const QString& snippet, bool sampleDataOffered)
 {
     m_snippet = snippet;
     m_connection->setText(description);
     m_connection->setToolTip(snippet);
     m_copySnippet->setVisible(!snippet.isEmpty());
-    m_traces->setConnectionHint(snippet);
+    m_traces->setConnectionHint(snippet, sampleDataOffered);
+    m_reconnect.stop(); // probes of the previous server
+    m_banner->dismiss();
+}
+
+bool MainWindow::isProjectName(const QString& text)
+{
+    static const QRegularExpression valid(QStringLiteral("^[^/\\s]+/[^/\\s]+$"));
+    return valid.match(text).hasMatch();
+}
+
+QString MainWindow::notAProjectName(const QString& text)
+{
+    return tr("A project is named entity/project, e.g. me/my-project; '%1' is not.").arg(text);
 }
 
 void MainWindow::onProjectChosen()
 {
     const QString text = m_project->currentText().trimmed();
-    static const QRegularExpression valid(QStringLiteral("^[^/\\s]+/[^/\\s]+$"));
-    if (!valid.match(text).hasMatch()) {
-        m_banner->showMessage(
-            tr("A project is named entity/project, e.g. me/my-project; '%1' is not.").arg(text));
+    if (!isProjectName(text)) {
+        m_banner->showMessage(notAProjectName(text));
         return;
     }
     if (text != m_projectId)

@@ -36,8 +36,12 @@ public:
     explicit MainWindow(net::TraceClient* client, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // `description` names the profile ("Local", "W&B"); `snippet` is what an app needs to log here.
-    void setConnectionInfo(const QString& description, const QString& snippet);
+    // `description` names the profile ("Local", "W&B"); `snippet` is what an app needs to log here;
+    // sample traces are offered on the local server only. The previous connection's errors go.
+    void setConnectionInfo(const QString& description, const QString& snippet, bool sampleDataOffered);
+    // entity/project, as the picker and --project take it; else the message that says so.
+    static bool isProjectName(const QString& text);
+    static QString notAProjectName(const QString& text);
     void setProject(const QString& projectId);
     // A link the SDK printed was opened (server/traceserver.h onOpenLink): the project, and the
     // call on the Traces page when there is one; the window comes to the front.

@@ -315,6 +315,7 @@ void TracesPage::addTableActions()
 // The label over an empty table: why it is empty, with a link that helps (load samples, clear filters).
 void TracesPage::buildEmptyState()
 {
+    m_emptyState->setObjectName(QStringLiteral("emptyState"));
     m_emptyState->setAlignment(Qt::AlignCenter);
     m_emptyState->setWordWrap(true);
     m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
@@ -345,9 +346,10 @@ void TracesPage::setProject(const QString& projectId)
     loadOps();
 }
 
-void TracesPage::setConnectionHint(const QString& hint)
+void TracesPage::setConnectionHint(const QString& hint, bool sampleDataOffered)
 {
     m_connectionHint = hint;
+    m_sampleDataOffered = sampleDataOffered;
     updateEmptyState();
 }
 
@@ -379,11 +381,15 @@ void TracesPage::updateEmptyState()
         static const QRegularExpression beforeVariable(QStringLiteral(" (?=[A-Z_]+=)"));
         QString hint = m_connectionHint;
         hint.replace(beforeVariable, QStringLiteral(" \\\n"));
-        m_emptyState->setText(tr("<p><b>No calls in %1 yet.</b></p>"
-                                 "<p>Point your app at this server and run it:</p><pre>%2</pre>"
-                                 "<p>with <code>weave.init(\"%1\")</code>, "
-                                 "or <a href='sample'>load sample traces</a> to look around.</p>")
-                                  .arg(m_projectId.toHtmlEscaped(), hint.toHtmlEscaped()));
+        const QString init =
+            QStringLiteral("<code>weave.init(\"%1\")</code>").arg(m_projectId.toHtmlEscaped());
+        m_emptyState->setText(
+            tr("<p><b>No calls in %1 yet.</b></p>"
+               "<p>Point your app at this server and run it:</p><pre>%2</pre><p>%3</p>")
+                .arg(m_projectId.toHtmlEscaped(), hint.toHtmlEscaped(),
+                    m_sampleDataOffered
+                        ? tr("with %1, or <a href='sample'>load sample traces</a> to look around.").arg(init)
+                        : tr("with %1.").arg(init)));
         m_emptyState->setToolTip(m_connectionHint);
     }
     placeEmptyState();

@@ -49,7 +49,8 @@ public:
     {
         return m_projectId;
     }
-    void setConnectionHint(const QString& hint); // shown by the empty state
+    // Shown by the empty state, with a link that loads sample traces when they are offered.
+    void setConnectionHint(const QString& hint, bool sampleDataOffered = true);
     QTableView* table() const;
     models::CallsTableModel* model() const
     {
@@ -159,6 +160,7 @@ private:
     QString m_projectId;
     quint64 m_opsRequest = 0; // the op list on its way (ui/oplist.h)
     QString m_connectionHint;
+    bool m_sampleDataOffered = true;
     QStringList m_visibleDynamic;
     bool m_columnsChosen = false;
     bool m_applyingColumns = false; // header signals from our own changes are not user edits

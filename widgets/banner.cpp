@@ -22,11 +22,14 @@ Banner::Banner(QWidget* parent)
     m_close->setAccessibleName(tr("Dismiss the message")); // not "✕"
     layout->addWidget(m_label, 1);
     layout->addWidget(m_close);
-    connect(m_close, &QToolButton::clicked, this, [this] {
-        hide();
-        m_lastText.clear();
-    });
+    connect(m_close, &QToolButton::clicked, this, &Banner::dismiss);
     hide();
+}
+
+void Banner::dismiss()
+{
+    hide();
+    m_lastText.clear();
 }
 
 void Banner::showMessage(const QString& text, Kind kind)

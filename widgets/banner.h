@@ -20,6 +20,7 @@ public:
     };
     explicit Banner(QWidget* parent = nullptr);
     void showMessage(const QString& text, Kind kind = Kind::Error);
+    void dismiss(); // what the close button does
     QString text() const;
 
 private:

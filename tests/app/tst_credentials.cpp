@@ -32,9 +32,20 @@ void CredentialsTest::netrc_data()
                             "default login anon password fallback\n";
     QTest::newRow("wandb entry") << file << QStringLiteral("api.wandb.ai") << QStringLiteral("wandb-secret");
     QTest::newRow("another host") << file << QStringLiteral("example.com") << QStringLiteral("other");
-    QTest::newRow("unknown host") << file << QStringLiteral("nowhere.test") << QString();
+    // As Python's netrc module (the SDK's) reads the file: `default` is every other host's entry.
+    QTest::newRow("unknown host") << file << QStringLiteral("nowhere.test") << QStringLiteral("fallback");
+    QTest::newRow("no default") << QByteArray("machine example.com password other")
+                                << QStringLiteral("nowhere.test") << QString();
     QTest::newRow("one line") << QByteArray("machine api.wandb.ai login api password k1")
                               << QStringLiteral("api.wandb.ai") << QStringLiteral("k1");
+    QTest::newRow("commented-out entry")
+        << QByteArray("# machine api.wandb.ai login u password OLD\n"
+                      "machine api.wandb.ai login u password NEW # rotated\n")
+        << QStringLiteral("api.wandb.ai") << QStringLiteral("NEW");
+    QTest::newRow("quoted value") << QByteArray("machine api.wandb.ai login \"a b\" password \"k\\\"2 x\"")
+                                  << QStringLiteral("api.wandb.ai") << QStringLiteral("k\"2 x");
+    QTest::newRow("login named password") << QByteArray("machine api.wandb.ai login password password k3")
+                                          << QStringLiteral("api.wandb.ai") << QStringLiteral("k3");
 }
 
 void CredentialsTest::netrc()

@@ -1,0 +1,260 @@
+// Connections, in the whole app (offscreen): a typed server address without a scheme is https (a
+// key never goes out in clear text); a connection chosen while the embedded server still starts
+// stays chosen; only a Spindle server on the local port is taken for one, and an explicit data
+// directory is never another server's; sample traces and the local server's links stay on the
+// local profile; --project is checked and names the first connection's project only; a new
+// connection clears the last one's errors.
+#include "../app/apptestutil.h"
+#include "app/embeddedserver.h"
+#include "app/session.h"
+#include "net/traceclient.h"
+#include "ui/connectiondialog.h"
+#include "ui/tracespage.h"
+#include "widgets/banner.h"
+#include "windowtestutil.h"
+
+#include <QLabel>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+using namespace spindle;
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kWaitMs = 15000;
+
+app::AppOptions localOptions(const QTemporaryDir& dir, const QString& name)
+{
+    app::AppOptions options;
+    options.dataDir = dir.filePath(name);
+    options.port = 0;
+    return options;
+}
+
+ui::ConnectionProfile customProfile(const QUrl& url)
+{
+    ui::ConnectionProfile profile;
+    profile.kind = ui::ConnectionProfile::Kind::Custom;
+    profile.url = url;
+    profile.apiKey = u"custom-key"_s; // no keychain read
+    return profile;
+}
+
+// A service that is not Spindle but answers 200 to everything, /health included.
+class AnswersEverything : public QTcpServer
+{
+public:
+    AnswersEverything()
+    {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* socket = nextPendingConnection())
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    socket->readAll();
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                                  "Connection: close\r\n\r\n{}");
+                    socket->disconnectFromHost();
+                });
+        });
+    }
+};
+} // namespace
+
+class ConnectionsTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void typedAddressesAreHttpsOffThisMachine();
+    void connectionChosenDuringTheLocalStartStays();
+    void onlyASpindleServerIsTakenForTheLocalOne();
+    void explicitDataDirIsNeverAnotherServers();
+    void sampleTracesStayLocal();
+    void localLinksStayLocal();
+    void projectOptionIsCheckedAndUsedOnce();
+    void newConnectionClearsTheLastOnesErrors();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void ConnectionsTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    windowtest::isolateSettingsAndKeys(m_dir);
+}
+
+void ConnectionsTest::typedAddressesAreHttpsOffThisMachine()
+{
+    using Profile = ui::ConnectionProfile;
+    QCOMPARE(Profile::urlFromUserInput(u" trace.wandb.ai "_s), QUrl(u"https://trace.wandb.ai"_s));
+    QCOMPARE(Profile::urlFromUserInput(u"weave.example.com:8443/traces"_s),
+        QUrl(u"https://weave.example.com:8443/traces"_s));
+    QCOMPARE(Profile::urlFromUserInput(u"localhost:6345"_s), QUrl(u"http://localhost:6345"_s));
+    QCOMPARE(Profile::urlFromUserInput(u"127.0.0.1:6345"_s), QUrl(u"http://127.0.0.1:6345"_s));
+    QCOMPARE(Profile::urlFromUserInput(u"http://weave.lan:6345"_s), QUrl(u"http://weave.lan:6345"_s));
+    QVERIFY(Profile::urlFromUserInput(u""_s).isEmpty());
+
+    app::AppOptions options;
+    options.serverUrl = u"api.wandb.ai"_s;
+    app::AppSession session(options);
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kWaitMs); // the keychain has no key: it says so
+    QCOMPARE(session.serverUrl().scheme(), u"https"_s);
+}
+
+// The embedded server starts on a background thread; a connection the user chose meanwhile is not
+// replaced by it when it is up (nor by a key-less local connection).
+void ConnectionsTest::connectionChosenDuringTheLocalStartStays()
+{
+    apptest::InProcessServer other;
+    const QString error = other.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    app::AppSession session(localOptions(m_dir, u"slowstart"_s));
+    auto* embedded = session.findChild<app::EmbeddedServer*>();
+    QVERIFY(embedded);
+    QSignalSpy started(embedded, &app::EmbeddedServer::started);
+    session.start();
+    QVERIFY(!embedded->isRunning());
+    session.connectProfile(customProfile(other.url()));
+    QCOMPARE(session.serverUrl(), other.url());
+    QVERIFY(started.wait(kWaitMs));
+    QTest::qWait(50);
+    QCOMPARE(session.serverUrl(), other.url());
+    QCOMPARE(session.client()->connection().apiKey, u"custom-key"_s);
+    QVERIFY(session.window()->findChild<QLabel*>() != nullptr);
+
+    // Back to Local: the server that started is used, not a second one on the same store.
+    ui::ConnectionProfile local;
+    session.connectProfile(local);
+    QCOMPARE(session.serverUrl(), started.first().first().toUrl());
+}
+
+void ConnectionsTest::onlyASpindleServerIsTakenForTheLocalOne()
+{
+    AnswersEverything impostor;
+    QVERIFY(impostor.listen(QHostAddress::LocalHost));
+    app::AppOptions options;
+    options.port = impostor.serverPort(); // no data directory: the local profile's own probe
+    qputenv("XDG_DATA_HOME", m_dir.filePath(u"xdg"_s).toLocal8Bit());
+    app::AppSession session(options);
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    QVERIFY(connected.wait(kWaitMs));
+    QVERIFY(session.serverUrl().port() != impostor.serverPort());
+
+    // A real Spindle server on the port is used as it is.
+    apptest::InProcessServer spindleServer;
+    QVERIFY(spindleServer.start().isEmpty());
+    options.port = spindleServer.url().port();
+    app::AppSession reuse(options);
+    QSignalSpy reused(&reuse, &app::AppSession::connected);
+    reuse.start();
+    QVERIFY(reused.wait(kWaitMs));
+    QCOMPARE(reuse.serverUrl().port(), spindleServer.url().port());
+}
+
+void ConnectionsTest::explicitDataDirIsNeverAnotherServers()
+{
+    apptest::InProcessServer running;
+    QVERIFY(running.start().isEmpty());
+    apptest::InProcessServer second;
+    QVERIFY(!second.start(running.url().port()).isEmpty()); // a served port is not bound twice
+    app::AppOptions options = localOptions(m_dir, u"explicit"_s);
+    options.port = running.url().port();
+    app::AppSession session(options);
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    QVERIFY(connected.wait(kWaitMs));
+    QVERIFY(session.serverUrl().port() != running.url().port());
+    QVERIFY(QFile::exists(m_dir.filePath(u"explicit/spindle.sqlite"_s)));
+}
+
+// Sample traces are for looking around: the empty state offers them on the local profile only, and
+// a request elsewhere (--sample-data with --server) writes nothing there.
+void ConnectionsTest::sampleTracesStayLocal()
+{
+    apptest::InProcessServer other;
+    QVERIFY(other.start().isEmpty());
+    app::AppOptions options;
+    options.serverUrl = other.url().toString();
+    options.projectId = u"team/prod"_s;
+    options.sampleData = true;
+    app::AppSession session(options);
+    session.window()->resize(1200, 800);
+    session.window()->show();
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kWaitMs); // the keychain has no key
+    auto* banner = session.window()->findChild<widgets::Banner*>();
+    QTRY_VERIFY_WITH_TIMEOUT(banner->text().contains(u"local server only"_s), kWaitMs);
+    QTest::qWait(300);
+    QCOMPARE(other.count(QJsonObject { { u"project_id"_s, u"team/prod"_s } }), 0);
+    auto* empty = session.window()->tracesPage()->findChild<QLabel*>(u"emptyState"_s);
+    QVERIFY(empty);
+    QTRY_VERIFY_WITH_TIMEOUT(empty->isVisible(), kWaitMs);
+    QVERIFY(!empty->text().contains(u"href='sample'"_s));
+}
+
+void ConnectionsTest::localLinksStayLocal()
+{
+    apptest::InProcessServer other;
+    QVERIFY(other.start().isEmpty());
+    app::AppSession session(localOptions(m_dir, u"links"_s));
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    QVERIFY(connected.wait(kWaitMs));
+    session.connectProfile(customProfile(other.url()));
+    const QString project = session.window()->project();
+    auto* embedded = session.findChild<app::EmbeddedServer*>();
+    Q_EMIT embedded->linkOpened(u"local/elsewhere"_s, u"call-1"_s);
+    QCOMPARE(session.window()->project(), project);
+    QVERIFY(session.window()->findChild<widgets::Banner*>()->text().contains(u"local server"_s));
+}
+
+void ConnectionsTest::projectOptionIsCheckedAndUsedOnce()
+{
+    app::AppOptions options = localOptions(m_dir, u"projectopt"_s);
+    options.projectId = u"not-a-project"_s;
+    QSettings().setValue(u"project/last/0"_s, u"me/kept"_s);
+    {
+        app::AppSession session(options);
+        QSignalSpy connected(&session, &app::AppSession::connected);
+        session.start();
+        QVERIFY(connected.wait(kWaitMs));
+        QCOMPARE(session.window()->project(), u"me/kept"_s);
+        QVERIFY(session.window()->findChild<widgets::Banner*>()->text().contains(u"not-a-project"_s));
+    }
+    QCOMPARE(QSettings().value(u"project/last/0"_s).toString(), u"me/kept"_s);
+
+    // A valid one opens on the first connection; the next connection opens its own last project.
+    apptest::InProcessServer other;
+    QVERIFY(other.start().isEmpty());
+    QSettings().setValue(u"project/last/%1"_s.arg(int(ui::ConnectionProfile::Kind::Custom)), u"team/last"_s);
+    options.projectId = u"me/asked"_s;
+    app::AppSession session(options);
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    QVERIFY(connected.wait(kWaitMs));
+    QCOMPARE(session.window()->project(), u"me/asked"_s);
+    session.connectProfile(customProfile(other.url()));
+    QCOMPARE(session.window()->project(), u"team/last"_s);
+}
+
+void ConnectionsTest::newConnectionClearsTheLastOnesErrors()
+{
+    apptest::InProcessServer other;
+    QVERIFY(other.start().isEmpty());
+    app::AppSession session(localOptions(m_dir, u"banner"_s));
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    QVERIFY(connected.wait(kWaitMs));
+    auto* banner = session.window()->findChild<widgets::Banner*>();
+    banner->showMessage(u"The server rejected the API key (HTTP 401)."_s);
+    QVERIFY(!banner->isHidden());
+    session.connectProfile(customProfile(other.url()));
+    QVERIFY(banner->isHidden());
+}
+
+QTEST_MAIN(ConnectionsTest)
+#include "tst_connections.moc"
