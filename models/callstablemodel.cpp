@@ -221,6 +221,15 @@ const spindle::Call* CallsTableModel::callAt(int row) const
     return &it->at(offset);
 }
 
+int CallsTableModel::rowOfCall(const QString& id) const
+{
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
+        for (qsizetype i = 0; i < it->size(); ++i)
+            if (it->at(i).id == id)
+                return it.key() * kPageSize + int(i);
+    return -1;
+}
+
 void CallsTableModel::setNow(const QDateTime& now)
 {
     m_now = now;

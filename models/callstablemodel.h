@@ -87,6 +87,7 @@ public:
     QString columnField(int column) const;
     QString columnSortField(int column) const;
     const spindle::Call* callAt(int row) const;
+    int rowOfCall(const QString& id) const; // among the loaded rows; -1 when none holds it
     bool isLoaded(int row) const
     {
         return callAt(row) != nullptr;

@@ -81,8 +81,8 @@ void CallsController::cancelAll()
 void CallsController::setQuery(const spindle::CallsQuery& query)
 {
     // The same query again, with its rows on screen: they stay until fresh ones replace them.
-    const bool sameQuery =
-        m_generation > 0 && !m_resetPending && query == m_query && m_model->generation() == m_generation;
+    const bool sameQuery = !std::exchange(m_forgetRows, false) && m_generation > 0 && !m_resetPending
+        && query == m_query && m_model->generation() == m_generation;
     cancelAll();
     m_query = query;
     ++m_generation;

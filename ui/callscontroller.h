@@ -36,6 +36,12 @@ public:
     // Another project, or the same one on another server: the columns found so far mean nothing
     // there. The next query's first page announces its own, even none.
     void resetColumns();
+    // The next query starts from no rows, though it be the same: another project or server, whose
+    // rows and count the ones on screen are not (they go when its first page comes, or fails).
+    void forgetRows()
+    {
+        m_forgetRows = true;
+    }
     void setLive(bool live);
     bool isLive() const
     {
@@ -100,6 +106,7 @@ private:
     bool m_announceColumns = false; // a new project: its columns go out even when there are none
     QTimer m_liveTimer;
     QTimer m_resetTimer;
+    bool m_forgetRows = false;
     QTimer m_countTimer;
     bool m_countPending = false; // the count waits for the first page (or kCountDelayMs)
     bool m_resetPending = false; // the model still shows the previous query's rows

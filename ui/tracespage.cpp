@@ -275,11 +275,15 @@ void TracesPage::connectTableSelection()
     connect(m_model, &QAbstractItemModel::dataChanged, this,
         [this](const QModelIndex& from, const QModelIndex& to) {
             const QModelIndex current = m_table->currentIndex();
+            if (!current.isValid() || current.row() < from.row() || current.row() > to.row()
+                || !m_table->selectionModel()->isRowSelected(current.row()))
+                return;
             // Only a row the user chose: the table's focus-in makes a row current without
             // selecting it, and that must not open the panes (after Details closed them).
-            if (current.isValid() && current.row() >= from.row() && current.row() <= to.row()
-                && m_detail->callId().isEmpty() && m_table->selectionModel()->isRowSelected(current.row()))
+            if (m_detail->callId().isEmpty())
                 showCurrentDetail();
+            else
+                followSelectedCall();
         });
 }
 
@@ -341,6 +345,7 @@ void TracesPage::setProject(const QString& projectId)
     m_detail->clear();
     m_trace->clear();
     m_controller->resetColumns();
+    m_controller->forgetRows();
     applyFilters();
     m_views->setProject(projectId);
     loadOps();
@@ -441,6 +446,25 @@ void TracesPage::showCallPanes(bool shown)
                 : m_openPaneSizes);
     }
     m_panesButton->setChecked(shown);
+}
+
+// A refetch (F5, the server back, live mode in an order other than newest first) can bring another
+// call to the selected row: the selection follows the call the user chose, or goes when it is not
+// among the loaded rows, so that Delete, Rename and Copy never act on a call the user did not pick.
+void TracesPage::followSelectedCall()
+{
+    const QModelIndex current = m_table->currentIndex();
+    const spindle::Call* call = m_model->callAt(current.row());
+    if (!call || call->id == m_detail->callId())
+        return;
+    const int row = m_model->rowOfCall(m_detail->callId());
+    QItemSelectionModel* selection = m_table->selectionModel();
+    if (row < 0) {
+        selection->clearSelection();
+        return;
+    }
+    selection->setCurrentIndex(m_model->index(row, current.column()),
+        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
 void TracesPage::showCurrentDetail()

@@ -124,6 +124,7 @@ private:
     void onHeaderClicked(int section);
     void onCellPressed(const QModelIndex& index);
     void showCurrentDetail();
+    void followSelectedCall();
     void closeDeletedCalls();
     // The selected call's trace and detail panes beside the table, or the table alone.
     void showCallPanes(bool shown);

@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -34,6 +35,8 @@ private Q_SLOTS:
     void fullDiskFailsTheExport();
     void snippetsCarryTheQuery();
     void liveModeKeepsSelection();
+    void refreshKeepsSelectionOnItsCall();
+    void newServerKeepsNothingOfTheLast();
     void wrongApiKeyShowsABanner();
     void serverGoingAwayAndComingBack();
     void cleanupTestCase();
@@ -327,6 +330,53 @@ void ExportAndResilienceTest::liveModeKeepsSelection()
     QCOMPARE(page->model()->callAt(1)->id, selected);
     page->controller()->setLive(false);
     ++m_calls;
+}
+
+// F5 refetches the rows in place: a call logged meanwhile moves the others down, and the selection
+// (what Delete, Rename and Copy act on) follows the call the user chose, not its old row.
+void ExportAndResilienceTest::refreshKeepsSelectionOnItsCall()
+{
+    ui::MainWindow window(&m_client);
+    window.show();
+    window.setProject(m_project);
+    ui::TracesPage* page = window.tracesPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && !page->controller()->isLoading(), 10000);
+    page->table()->selectRow(0);
+    const QString selected = page->model()->callAt(0)->id;
+    const QJsonObject start { { QStringLiteral("project_id"), m_project },
+        { QStringLiteral("id"), QStringLiteral("refresh-call") },
+        { QStringLiteral("trace_id"), QStringLiteral("refresh-trace") },
+        { QStringLiteral("op_name"), QStringLiteral("refresh_op") },
+        { QStringLiteral("started_at"),
+            QDateTime::currentDateTimeUtc().addSecs(5).toString(Qt::ISODateWithMs) },
+        { QStringLiteral("attributes"), QJsonObject() }, { QStringLiteral("inputs"), QJsonObject() } };
+    post(QStringLiteral("/call/start"), { { QStringLiteral("start"), start } });
+    ++m_calls;
+    page->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0)
+            && page->model()->callAt(0)->id == QLatin1String("refresh-call")
+            && !page->controller()->isLoading(),
+        10000);
+    const QModelIndex current = page->table()->currentIndex();
+    QVERIFY(current.isValid() && page->model()->isLoaded(current.row()));
+    QCOMPARE(page->model()->callAt(current.row())->id, selected);
+    QCOMPARE(page->table()->selectionModel()->selectedRows().size(), 1);
+}
+
+// The same project name on another server (a new connection, here one that never answers): the
+// rows and count on screen were the last server's, and they go.
+void ExportAndResilienceTest::newServerKeepsNothingOfTheLast()
+{
+    ui::MainWindow window(&m_client);
+    window.show();
+    window.setProject(m_project);
+    ui::TracesPage* page = window.tracesPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && !page->controller()->isLoading(), 10000);
+    const auto restore =
+        qScopeGuard([this, reachable = m_client.connection()] { m_client.setConnection(reachable); });
+    m_client.setConnection({ QUrl(QStringLiteral("http://127.0.0.1:1")), {} });
+    window.setProject(m_project);
+    QTRY_COMPARE_WITH_TIMEOUT(page->model()->rowCount(), 0, 5000);
 }
 
 void ExportAndResilienceTest::wrongApiKeyShowsABanner()
