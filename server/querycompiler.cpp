@@ -83,6 +83,7 @@ private:
     Operand operand(const JsonValue& value);
     Operand convert(const JsonValue& spec);
     Sql textForm(const Operand& op) const;
+    std::optional<Sql> nullableTextEquality(const Operand& a, const Operand& b) const;
     Sql numericForm(const Operand& op) const;
     Sql comparison(std::string_view name, const JsonValue& args);
     Sql inList(const JsonValue& args);
@@ -234,6 +235,28 @@ Operand Compiler::convert(const JsonValue& spec)
     return out;
 }
 
+// A text column that may be NULL (display_name, exception, wb_user_id ...) against a string: NULL
+// reads as the empty string, as a missing JSON field does (wv_text). So "is empty" finds the calls
+// without a value, and NOT(= 'x') keeps them (NULL = 'x' is NULL, and NOT NULL is no match). `IS`
+// is an = that never gives NULL, and it still uses the column's indexes.
+std::optional<Sql> Compiler::nullableTextEquality(const Operand& a, const Operand& b) const
+{
+    const auto isColumn = [](const Operand& op) {
+        return !op.literal && !op.isJsonField && !op.field.viaFeedback && op.kind == ValueKind::Text
+            && op.field.nullable && !op.field.column.empty();
+    };
+    const Operand* column = isColumn(a) ? &a : isColumn(b) ? &b : nullptr;
+    const Operand* text = column == &a ? &b : &a;
+    if (!column || !text->literal || !text->literal->IsString())
+        return std::nullopt;
+    Sql sql = raw("(");
+    if (text->literal->GetStringLength() == 0)
+        sql.append(column->sql).append(" = '' OR ").append(column->sql).append(" IS NULL)");
+    else
+        sql.append(column->sql).append(" IS ").append(text->sql).append(")");
+    return sql;
+}
+
 Sql Compiler::textForm(const Operand& op) const
 {
     if (op.literal && op.literal->IsNumber())
@@ -307,6 +330,9 @@ Sql Compiler::comparison(std::string_view name, const JsonValue& args)
                 raw("(wv_exists(" + other.field.column + ", ").bind(other.field.jsonPath).append(") = 0)"));
         return wrapFeedback(raw("(").append(other.sql).append(" IS NULL)"));
     }
+    if (name == "$eq")
+        if (auto sql = nullableTextEquality(a, b))
+            return wrapFeedback(std::move(*sql));
     const bool aTime = a.kind == ValueKind::Time, bTime = b.kind == ValueKind::Time;
     const auto isNumeric = [](const Operand& op) { return op.kind == ValueKind::Number; };
     const auto isBool = [](const Operand& op) { return op.kind == ValueKind::Bool; };

@@ -525,6 +525,18 @@ void TestCallsQuery::expr_data()
     row("display_name null", R"({"$eq": [{"$getField": "display_name"}, {"$literal": null}]})",
         list({ "c1", "c2", "c3", "c5", "c6" }));
     row("exception", R"({"$eq": [{"$getField": "exception"}, {"$literal": "boom"}]})", list({ "c2" }));
+    // A text column without a value is empty, as a missing JSON field is: "is empty" finds it, and
+    // "is not" keeps it (NULL = 'x' is NULL, and NOT NULL would leave it out).
+    row("empty column is NULL too", R"({"$eq": [{"$getField": "display_name"}, {"$literal": ""}]})",
+        list({ "c1", "c2", "c3", "c5", "c6" }));
+    row("not empty column", R"({"$not": [{"$eq": [{"$getField": "exception"}, {"$literal": ""}]}]})",
+        list({ "c2" }));
+    row("not equal keeps NULL",
+        R"({"$not": [{"$eq": [{"$getField": "display_name"}, {"$literal": "Custom Name"}]}]})",
+        list({ "c1", "c2", "c3", "c5", "c6" }));
+    row("literal on the left, not",
+        R"({"$not": [{"$eq": [{"$literal": "boom"}, {"$getField": "exception"}]}]})",
+        list({ "c1", "c3", "c4", "c5", "c6" }));
     // Computed summary fields.
     row("status error", R"({"$eq": [{"$getField": "summary.weave.status"}, {"$literal": "error"}]})",
         list({ "c2" }));

@@ -103,6 +103,9 @@ void TracesPage::onCellPressed(const QModelIndex& index)
         m_filters->addCondition({ field, FilterOp::Is, value.toBool() });
     else if (value.isNull() || value.isUndefined())
         m_filters->addCondition({ field, FilterOp::IsEmpty, {} });
+    else if (value.isObject() || value.isArray()) // its text here is not the server's (key order, 5 vs 5.0)
+        Q_EMIT statusMessage(
+            tr("Alt+click filters on single values: show a field inside %1 to filter on it").arg(field));
     else
         m_filters->addCondition({ field, FilterOp::Equals, models::jsonCellText(value) });
 }

@@ -1,0 +1,127 @@
+// Filters from the table find the calls they name: "is empty" and "is not" on a plain column the
+// server keeps NULL when unset (no display name, no exception), and Alt+click on a cell, which does
+// not offer a whole object or list (its text here, keys sorted, is not the server's).
+#include "../app/apptestutil.h"
+#include "models/callstablemodel.h"
+#include "net/traceclient.h"
+#include "ui/callscontroller.h"
+#include "ui/filterbar.h"
+#include "ui/mainwindow.h"
+#include "ui/tracespage.h"
+
+#include <QSignalSpy>
+#include <QTableView>
+#include <QtTest>
+
+using namespace spindle;
+using namespace Qt::StringLiterals;
+using models::CallsTableModel;
+
+class CellFiltersTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void emptyPlainColumnMeansEmpty();
+    void objectCellIsNotFiltered();
+
+private:
+    void altClick(int row, int column);
+    int rowOf(const QString& id) const;
+    int columnOf(const QString& field) const;
+    void waitForRows();
+
+    apptest::InProcessServer m_server;
+    net::TraceClient m_client;
+    std::unique_ptr<ui::MainWindow> m_window;
+    ui::TracesPage* m_page = nullptr;
+};
+
+void CellFiltersTest::initTestCase()
+{
+    QVERIFY(m_server.start().isEmpty());
+    apptest::CallRecord object;
+    object.id = u"with-object"_s;
+    object.endedMs = object.startedMs + 10;
+    // Keys out of alphabetical order, as an SDK writes a chat message.
+    object.inputs = QJsonDocument::fromJson(R"({"msg": {"role": "user", "content": "hi"}})").object();
+    apptest::CallRecord text = object;
+    text.id = u"with-text"_s;
+    text.startedMs += 1000;
+    text.inputs = QJsonObject { { u"msg"_s, u"plain"_s } };
+    QCOMPARE(m_server.logCalls(u"cells/test"_s, { object, text }), 200);
+    m_client.setConnection({ m_server.url(), {} });
+    m_window = std::make_unique<ui::MainWindow>(&m_client);
+    m_window->resize(1600, 900);
+    m_window->show();
+    m_window->setProject(u"cells/test"_s);
+    m_page = m_window->tracesPage();
+    waitForRows();
+    QCOMPARE(m_page->model()->rowCount(), 2);
+}
+
+void CellFiltersTest::waitForRows()
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->controller()->isLoading(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowCount() == 0 || m_page->model()->isLoaded(0), 10000);
+}
+
+int CellFiltersTest::rowOf(const QString& id) const
+{
+    return m_page->model()->rowOfCall(id);
+}
+
+int CellFiltersTest::columnOf(const QString& field) const
+{
+    for (int column = 0; column < m_page->model()->columnCount(); ++column)
+        if (m_page->model()->columnField(column) == field)
+            return column;
+    return -1;
+}
+
+void CellFiltersTest::altClick(int row, int column)
+{
+    QTableView* table = m_page->table();
+    const QModelIndex index = m_page->model()->index(row, column);
+    table->scrollTo(index);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::AltModifier, table->visualRect(index).center());
+}
+
+// The condition dialog's "is empty" and "is not" on a column the server keeps NULL when unset.
+void CellFiltersTest::emptyPlainColumnMeansEmpty()
+{
+    for (const FieldCondition& condition : { FieldCondition { u"display_name"_s, FilterOp::IsEmpty, {} },
+             FieldCondition { u"exception"_s, FilterOp::NotEquals, u"boom"_s } }) {
+        m_page->filterBar()->addCondition(condition);
+        waitForRows();
+        QCOMPARE(m_page->model()->rowCount(), 2); // neither call has a display name or an exception
+        m_page->filterBar()->clearAll();
+        waitForRows();
+    }
+    m_page->filterBar()->addCondition({ u"display_name"_s, FilterOp::IsNotEmpty, {} });
+    waitForRows();
+    QCOMPARE(m_page->model()->rowCount(), 0);
+    m_page->filterBar()->clearAll();
+    waitForRows();
+}
+
+void CellFiltersTest::objectCellIsNotFiltered()
+{
+    const int column = columnOf(u"inputs.msg"_s);
+    QVERIFY(column >= 0);
+    const int row = rowOf(u"with-object"_s);
+    QSignalSpy status(m_page, &ui::TracesPage::statusMessage);
+    altClick(row, column);
+    QVERIFY(m_page->controller()->query().conditions.isEmpty());
+    QCOMPARE(status.size(), 1);
+    QVERIFY(status.first().first().toString().contains(u"inputs.msg"_s));
+    // A plain value still filters, and finds its call.
+    altClick(rowOf(u"with-text"_s), column);
+    QCOMPARE(m_page->controller()->query().conditions.size(), 1);
+    waitForRows();
+    QCOMPARE(m_page->model()->rowCount(), 1);
+    QCOMPARE(m_page->model()->callAt(0)->id, u"with-text"_s);
+}
+
+QTEST_MAIN(CellFiltersTest)
+#include "tst_cellfilters.moc"
