@@ -176,8 +176,11 @@ std::optional<QJsonObject> CallsQuery::queryJson() const
             values.append(literal(status));
         terms.append(op("$in", QJsonArray { field(QStringLiteral("summary.weave.status")), values }));
     }
-    if (startedAfter)
-        terms.append(conditionExpr({ QStringLiteral("started_at"), FilterOp::After, *startedAfter }));
+    std::optional<QDateTime> after = startedAfter;
+    if (!after && !startedWithin.isEmpty())
+        after = parseRelativeRange(startedWithin, QDateTime::currentDateTimeUtc());
+    if (after)
+        terms.append(conditionExpr({ QStringLiteral("started_at"), FilterOp::After, *after }));
     if (startedBefore)
         terms.append(conditionExpr({ QStringLiteral("started_at"), FilterOp::Before, *startedBefore }));
     for (const auto& condition : conditions)

@@ -74,6 +74,9 @@ struct CallsQuery
     QStringList traceIds;
     std::optional<QDateTime> startedAfter;
     std::optional<QDateTime> startedBefore;
+    // A range back from now ("1h", "1d", "1w", "1mo"), taken afresh by every request: a refresh
+    // or live mode's poll the next day still shows the last day. Ignored when startedAfter is set.
+    QString startedWithin;
     bool rootsOnly = true;
     QList<FieldCondition> conditions;
     // $expr terms Spindle's filter bar cannot express (e.g. from a view saved by Weave's UI):

@@ -145,14 +145,19 @@ void FilterBar::setKnownFields(const QStringList& fields)
 
 void FilterBar::onTimeChosen(int index)
 {
-    if (m_time->itemData(index).toString() == QLatin1String("custom"))
-        chooseCustomRange();
-    else
+    if (m_time->itemData(index).toString() == QLatin1String("custom")) {
+        if (!chooseCustomRange()) { // cancelled: the range chosen before stays, and so do the rows
+            m_time->setCurrentIndex(m_timeIndex);
+            return;
+        }
+    } else {
         m_customAfter.reset(), m_customBefore.reset();
+    }
+    m_timeIndex = index;
     Q_EMIT changed();
 }
 
-void FilterBar::chooseCustomRange()
+bool FilterBar::chooseCustomRange()
 {
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Custom time range"));
@@ -168,12 +173,11 @@ void FilterBar::chooseCustomRange()
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    if (dialog.exec() == QDialog::Accepted) {
-        m_customAfter = after->dateTime().toUTC();
-        m_customBefore = before->dateTime().toUTC();
-    } else if (!m_customAfter) {
-        m_time->setCurrentIndex(0);
-    }
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    m_customAfter = after->dateTime().toUTC();
+    m_customBefore = before->dateTime().toUTC();
+    return true;
 }
 
 void FilterBar::editNewCondition()
@@ -228,11 +232,12 @@ void FilterBar::applyTo(spindle::CallsQuery& query) const
     const QString range = m_time->currentData().toString();
     query.startedAfter.reset();
     query.startedBefore.reset();
+    query.startedWithin.clear();
     if (range == QLatin1String("custom")) {
         query.startedAfter = m_customAfter;
         query.startedBefore = m_customBefore;
-    } else if (!range.isEmpty()) {
-        query.startedAfter = parseRelativeRange(range, QDateTime::currentDateTimeUtc());
+    } else {
+        query.startedWithin = range;
     }
     query.rootsOnly = m_rootsOnly->isChecked();
     query.conditions = m_conditions;
@@ -255,7 +260,10 @@ void FilterBar::setFrom(const spindle::CallsQuery& query)
     m_rootsOnly->setChecked(query.rootsOnly);
     m_customAfter = query.startedAfter;
     m_customBefore = query.startedBefore;
-    m_time->setCurrentIndex(query.startedAfter || query.startedBefore ? m_time->count() - 1 : 0);
+    const int within = query.startedWithin.isEmpty() ? -1 : m_time->findData(query.startedWithin);
+    m_time->setCurrentIndex(
+        query.startedAfter || query.startedBefore ? m_time->count() - 1 : std::max(within, 0));
+    m_timeIndex = m_time->currentIndex();
     m_conditions = query.conditions;
     m_extraTerms = query.extraTerms;
     refreshChips();
@@ -273,7 +281,8 @@ bool FilterBar::hasFilters() const
     spindle::CallsQuery query;
     applyTo(query);
     return !query.opNames.isEmpty() || !query.statuses.isEmpty() || query.startedAfter || query.startedBefore
-        || !query.rootsOnly || !query.conditions.isEmpty() || !query.extraTerms.isEmpty();
+        || !query.startedWithin.isEmpty() || !query.rootsOnly || !query.conditions.isEmpty()
+        || !query.extraTerms.isEmpty();
 }
 
 } // namespace spindle::ui

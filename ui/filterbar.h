@@ -40,13 +40,14 @@ Q_SIGNALS:
 
 private:
     void editNewCondition();
-    void chooseCustomRange();
+    bool chooseCustomRange(); // false when cancelled
     void refreshChips();
     void onTimeChosen(int index);
 
     QComboBox* m_op;
     QToolButton* m_status;
     QComboBox* m_time;
+    int m_timeIndex = 0; // the range in force: a cancelled Custom range… goes back to it
     QCheckBox* m_rootsOnly;
     QToolButton* m_addFilter;
     widgets::ChipBar* m_chips;

@@ -9,8 +9,12 @@
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
 
+#include <QApplication>
+#include <QComboBox>
+#include <QDialog>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTimer>
 #include <QtTest>
 
 using namespace spindle;
@@ -24,6 +28,7 @@ private Q_SLOTS:
     void initTestCase();
     void emptyPlainColumnMeansEmpty();
     void objectCellIsNotFiltered();
+    void relativeRangeMovesWithTheClock();
 
 private:
     void altClick(int row, int column);
@@ -121,6 +126,44 @@ void CellFiltersTest::objectCellIsNotFiltered()
     waitForRows();
     QCOMPARE(m_page->model()->rowCount(), 1);
     QCOMPARE(m_page->model()->callAt(0)->id, u"with-text"_s);
+}
+
+// "Last hour" is the last hour of each request (a refresh, live mode's poll the next morning), and a
+// cancelled "Custom range…" leaves it as it was.
+void CellFiltersTest::relativeRangeMovesWithTheClock()
+{
+    m_page->filterBar()->clearAll();
+    waitForRows();
+    QComboBox* time = nullptr;
+    for (QComboBox* combo : m_page->filterBar()->findChildren<QComboBox*>())
+        if (combo->findData(u"1h"_s) >= 0)
+            time = combo;
+    QVERIFY(time);
+    const auto choose = [time](int index) {
+        time->setCurrentIndex(index);
+        Q_EMIT time->activated(index);
+    };
+    choose(time->findData(u"1h"_s));
+    const CallsQuery query = m_page->controller()->query();
+    QCOMPARE(query.startedWithin, u"1h"_s);
+    const auto after = [&query] { // the request's started_at term (the only one)
+        const auto condition = conditionFromExpr(query.queryJson()->value(u"$expr"_s).toObject());
+        return condition && condition->field == u"started_at"_s ? condition->value.toDateTime() : QDateTime();
+    };
+    const QDateTime first = after();
+    QVERIFY(qAbs(first.secsTo(QDateTime::currentDateTimeUtc()) - 3600) <= 5);
+    QTest::qWait(1100);
+    QVERIFY(after() > first);
+
+    QTimer::singleShot(0, this, [] {
+        if (auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget()))
+            dialog->reject();
+    });
+    choose(time->findData(u"custom"_s));
+    QCOMPARE(time->currentData().toString(), u"1h"_s);
+    QCOMPARE(m_page->controller()->query(), query);
+    m_page->filterBar()->clearAll();
+    waitForRows();
 }
 
 QTEST_MAIN(CellFiltersTest)
