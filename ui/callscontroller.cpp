@@ -72,6 +72,11 @@ void CallsController::cancelAll()
     m_countRequest = 0;
     m_countPending = false;
     m_countTimer.stop();
+    cancelPages();
+}
+
+void CallsController::cancelPages()
+{
     for (auto id : std::as_const(m_pageStreams))
         m_client->cancel(id);
     m_pageStreams.clear();
@@ -394,9 +399,11 @@ void CallsController::pollLive()
                 && m_query.sortBy.first().field == QLatin1String("started_at")
                 && m_query.sortBy.first().descending;
             m_model->setNow(QDateTime::currentDateTimeUtc());
-            if (count > m_totalCount && newestFirst)
+            if (count > m_totalCount && newestFirst) {
+                // Pages on their way were asked by the old offsets: their rows would land shifted.
+                cancelPages();
                 m_model->insertAtTop(m_generation, count - m_totalCount);
-            else
+            } else
                 m_model->setTotalCount(m_generation, count);
             if (count != m_totalCount) {
                 m_totalCount = count;

@@ -92,6 +92,7 @@ private:
     void discoverColumns(const QVector<spindle::Call>& rows);
     void pollLive();
     void cancelAll();
+    void cancelPages();
 
     net::TraceClient* m_client;
     models::CallsTableModel* m_model;

@@ -19,6 +19,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
@@ -272,6 +273,16 @@ void TracesPage::connectTableSelection()
     };
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, updateCompare);
     connect(m_model, &QAbstractItemModel::modelReset, this, updateCompare);
+    // Live mode puts new calls on top: further down, the rows the user is reading stay where they are.
+    connect(
+        m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first, int last) {
+            QScrollBar* bar = m_table->verticalScrollBar();
+            if (first != 0 || bar->value() == 0 || m_model->rowCount() == last + 1)
+                return;
+            const int shift = (last + 1) * m_table->verticalHeader()->defaultSectionSize();
+            bar->setMaximum(bar->maximum() + shift); // the view's own layout comes later, to the same
+            bar->setValue(bar->value() + shift);
+        });
     connect(m_model, &QAbstractItemModel::dataChanged, this,
         [this](const QModelIndex& from, const QModelIndex& to) {
             const QModelIndex current = m_table->currentIndex();
@@ -446,25 +457,6 @@ void TracesPage::showCallPanes(bool shown)
                 : m_openPaneSizes);
     }
     m_panesButton->setChecked(shown);
-}
-
-// A refetch (F5, the server back, live mode in an order other than newest first) can bring another
-// call to the selected row: the selection follows the call the user chose, or goes when it is not
-// among the loaded rows, so that Delete, Rename and Copy never act on a call the user did not pick.
-void TracesPage::followSelectedCall()
-{
-    const QModelIndex current = m_table->currentIndex();
-    const spindle::Call* call = m_model->callAt(current.row());
-    if (!call || call->id == m_detail->callId())
-        return;
-    const int row = m_model->rowOfCall(m_detail->callId());
-    QItemSelectionModel* selection = m_table->selectionModel();
-    if (row < 0) {
-        selection->clearSelection();
-        return;
-    }
-    selection->setCurrentIndex(m_model->index(row, current.column()),
-        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
 void TracesPage::showCurrentDetail()

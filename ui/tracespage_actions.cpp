@@ -114,4 +114,23 @@ void TracesPage::compareSelected()
     dialog->show();
 }
 
+// A refetch (F5, the server back, live mode in an order other than newest first) can bring another
+// call to the selected row: the selection follows the call the user chose, or goes when it is not
+// among the loaded rows, so that Delete, Rename and Copy never act on a call the user did not pick.
+void TracesPage::followSelectedCall()
+{
+    const QModelIndex current = m_table->currentIndex();
+    const spindle::Call* call = m_model->callAt(current.row());
+    if (!call || call->id == m_detail->callId())
+        return;
+    const int row = m_model->rowOfCall(m_detail->callId());
+    QItemSelectionModel* selection = m_table->selectionModel();
+    if (row < 0) {
+        selection->clearSelection();
+        return;
+    }
+    selection->setCurrentIndex(m_model->index(row, current.column()),
+        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
 } // namespace spindle::ui

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void brokenFirstPageKeepsItsRowsAndLoadsTheRest();
     void callsLoggedBeforeTheCountAreNoCut();
     void callsLoggedBeforeAQuickCountAreNoCut();
+    void livePollDropsPagesAskedByOldOffsets();
 
 private:
     bool runQuery();
@@ -443,6 +444,44 @@ void TestCallsPaging::callsLoggedBeforeAQuickCountAreNoCut()
     QCOMPARE(m_proxy->log(), (QStringList { u"page 0"_s, u"count"_s, u"page 0"_s }));
     QCOMPARE(m_model->index(0, 0).data(CallsTableModel::CallIdRole).toString(), u"fast-062"_s);
     QVERIFY2(warnings.isEmpty(), qPrintable(warnings.value(0).value(0).toString()));
+}
+
+// Live mode finds new calls on top while a page is on its way: that page was asked by the offsets
+// before them, and its rows would land shifted (calls missing and doubled at the page's edges).
+void TestCallsPaging::livePollDropsPagesAskedByOldOffsets()
+{
+    const QString project = u"paging/live"_s;
+    const auto callAt = [](int i) {
+        CallRecord call;
+        call.id = u"live-%1"_s.arg(i, 3, 10, QLatin1Char('0'));
+        call.startedMs = kEpoch2025Ms + qint64(i) * 1000;
+        call.endedMs = call.startedMs + 5;
+        return call;
+    };
+    QList<CallRecord> calls;
+    for (int i = 0; i < 250; ++i)
+        calls << callAt(i);
+    QCOMPARE(m_server.logCalls(project, calls), 200);
+    CallsQuery query;
+    query.projectId = project;
+    m_controller->setQuery(query);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->totalCount() == 250 && m_model->isLoaded(0), kWaitMs);
+    m_proxy->holdAnswerOf(100);
+    paint(100, 40);
+    QTRY_VERIFY_WITH_TIMEOUT(m_proxy->holding(), kWaitMs);
+    QList<CallRecord> newer;
+    for (int i = 250; i < 255; ++i)
+        newer << callAt(i);
+    QCOMPARE(m_server.logCalls(project, newer), 200);
+    QSignalSpy polled(m_controller.get(), &ui::CallsController::livePolled);
+    m_controller->setLive(true);
+    QVERIFY(polled.wait(kWaitMs));
+    m_controller->setLive(false);
+    m_proxy->release(); // the page as it was, 5 rows too high now
+    QTRY_VERIFY_WITH_TIMEOUT((paint(100, 40), m_model->isLoaded(100) && !m_controller->isLoading()), kWaitMs);
+    // Newest first: row r is live-(254 - r).
+    QCOMPARE(m_model->index(100, 0).data(CallsTableModel::CallIdRole).toString(), u"live-154"_s);
+    QCOMPARE(m_model->index(139, 0).data(CallsTableModel::CallIdRole).toString(), u"live-115"_s);
 }
 
 QTEST_MAIN(TestCallsPaging)

@@ -13,9 +13,11 @@
 #include "widgets/banner.h"
 
 #include <QDir>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QScopeGuard>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -36,6 +38,7 @@ private Q_SLOTS:
     void snippetsCarryTheQuery();
     void liveModeKeepsSelection();
     void refreshKeepsSelectionOnItsCall();
+    void liveModeKeepsTheRowsInView();
     void newServerKeepsNothingOfTheLast();
     void wrongApiKeyShowsABanner();
     void serverGoingAwayAndComingBack();
@@ -361,6 +364,39 @@ void ExportAndResilienceTest::refreshKeepsSelectionOnItsCall()
     QVERIFY(current.isValid() && page->model()->isLoaded(current.row()));
     QCOMPARE(page->model()->callAt(current.row())->id, selected);
     QCOMPARE(page->table()->selectionModel()->selectedRows().size(), 1);
+}
+
+// Scrolled away from the top, the rows on screen stay there when live mode puts new calls on top.
+void ExportAndResilienceTest::liveModeKeepsTheRowsInView()
+{
+    ui::MainWindow window(&m_client);
+    window.resize(1200, 800);
+    window.show();
+    window.setProject(m_project);
+    ui::TracesPage* page = window.tracesPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && page->controller()->totalCount() > 0
+            && !page->controller()->isLoading(),
+        10000);
+    QTableView* table = page->table();
+    table->verticalScrollBar()->setValue(30 * table->verticalHeader()->defaultSectionSize());
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(table->rowAt(0)), 10000);
+    const QString top = page->model()->callAt(table->rowAt(0))->id;
+    const QJsonObject start { { QStringLiteral("project_id"), m_project },
+        { QStringLiteral("id"), QStringLiteral("live-top") },
+        { QStringLiteral("trace_id"), QStringLiteral("live-top") },
+        { QStringLiteral("op_name"), QStringLiteral("live_op") },
+        { QStringLiteral("started_at"),
+            QDateTime::currentDateTimeUtc().addSecs(10).toString(Qt::ISODateWithMs) },
+        { QStringLiteral("attributes"), QJsonObject() }, { QStringLiteral("inputs"), QJsonObject() } };
+    post(QStringLiteral("/call/start"), { { QStringLiteral("start"), start } });
+    ++m_calls;
+    QSignalSpy polled(page->controller(), &ui::CallsController::livePolled);
+    page->controller()->setLive(true);
+    QVERIFY(polled.wait(10000));
+    page->controller()->setLive(false);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        page->model()->isLoaded(table->rowAt(0)) && !page->controller()->isLoading(), 10000);
+    QCOMPARE(page->model()->callAt(table->rowAt(0))->id, top);
 }
 
 // The same project name on another server (a new connection, here one that never answers): the
