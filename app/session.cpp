@@ -217,6 +217,13 @@ void AppSession::useServer(
         snippet = QStringLiteral("WANDB_BASE_URL=%1 ").arg(base) + snippet;
     const bool local = m_profileKind == int(ui::ConnectionProfile::Kind::Local);
     m_window->setConnectionInfo(description, snippet, local);
+    // Sorting and filtering on total tokens and cost are Spindle's: hosted Weave refuses them.
+    m_window->setServerTotals(local);
+    if (!local)
+        m_client->checkSpindle(this, [this, attempt = m_attempt](bool spindle) {
+            if (spindle && attempt == m_attempt)
+                m_window->setServerTotals(true);
+        });
     if (!keyProblem.isEmpty())
         m_window->banner()->showMessage(keyProblem);
     m_window->showStatus(tr("Connected to %1").arg(url.toString()));

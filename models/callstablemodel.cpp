@@ -205,6 +205,8 @@ QString CallsTableModel::columnField(int column) const
 
 QString CallsTableModel::columnSortField(int column) const
 {
+    if ((column == TokensColumn || column == CostColumn) && !m_serverTotals)
+        return {};
     if (column < FixedColumnCount)
         return QString::fromLatin1(kFixed[column].sortField);
     return m_dynamicColumns.value(column - FixedColumnCount);

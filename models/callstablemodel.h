@@ -85,7 +85,13 @@ public:
         return m_dynamicColumns;
     }
     QString columnField(int column) const;
-    QString columnSortField(int column) const;
+    QString columnSortField(int column) const; // empty when the server cannot sort by it
+    // Whether the server sorts by summary.weave.total_tokens and total_cost: Spindle's own fields,
+    // which hosted Weave refuses (422).
+    void setServerTotals(bool supported)
+    {
+        m_serverTotals = supported;
+    }
     const spindle::Call* callAt(int row) const;
     int rowOfCall(const QString& id) const; // among the loaded rows; -1 when none holds it
     bool isLoaded(int row) const
@@ -128,6 +134,7 @@ private:
 
     quint64 m_generation = 0;
     int m_rowCount = 0;
+    bool m_serverTotals = true;
     QStringList m_dynamicColumns;
     QList<QStringList> m_dynamicPaths; // m_dynamicColumns split at their dots
     Pages m_pages;

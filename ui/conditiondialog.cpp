@@ -82,7 +82,7 @@ std::optional<QVariant> ConditionDialog::parseValue(FilterOp op, const QString& 
     return value;
 }
 
-ConditionDialog::ConditionDialog(const QStringList& fields, QWidget* parent)
+ConditionDialog::ConditionDialog(const QStringList& fields, bool serverTotals, QWidget* parent)
     : QDialog(parent)
     , m_field(new QComboBox(this))
     , m_op(new QComboBox(this))
@@ -92,7 +92,8 @@ ConditionDialog::ConditionDialog(const QStringList& fields, QWidget* parent)
     setWindowTitle(tr("Add filter"));
     m_field->setEditable(true);
     for (const char* field : kFixedFields)
-        m_field->addItem(QString::fromLatin1(field));
+        if (serverTotals || !QByteArray(field).startsWith("summary.weave.total_"))
+            m_field->addItem(QString::fromLatin1(field));
     m_field->addItems(fields);
     m_field->setToolTip(
         tr("Any column path: inputs.x, output.y.z, attributes.env, summary.usage.gpt-4o.total_tokens"));

@@ -16,7 +16,8 @@ class ConditionDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit ConditionDialog(const QStringList& fields, QWidget* parent = nullptr);
+    // `serverTotals`: the server filters on total tokens and cost (Spindle does, hosted Weave not).
+    explicit ConditionDialog(const QStringList& fields, bool serverTotals = true, QWidget* parent = nullptr);
     spindle::FieldCondition condition() const
     {
         return m_condition;

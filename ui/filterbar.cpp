@@ -182,7 +182,7 @@ bool FilterBar::chooseCustomRange()
 
 void FilterBar::editNewCondition()
 {
-    ConditionDialog dialog(m_knownFields, this);
+    ConditionDialog dialog(m_knownFields, m_serverTotals, this);
     if (dialog.exec() == QDialog::Accepted)
         addCondition(dialog.condition());
 }

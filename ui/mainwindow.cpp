@@ -230,6 +230,11 @@ void MainWindow::setConnectionInfo(const QString& description, const QString& sn
     m_banner->dismiss();
 }
 
+void MainWindow::setServerTotals(bool supported)
+{
+    m_traces->setServerTotals(supported);
+}
+
 bool MainWindow::isProjectName(const QString& text)
 {
     static const QRegularExpression valid(QStringLiteral("^[^/\\s]+/[^/\\s]+$"));

@@ -369,6 +369,13 @@ void TracesPage::setConnectionHint(const QString& hint, bool sampleDataOffered)
     updateEmptyState();
 }
 
+void TracesPage::setServerTotals(bool supported)
+{
+    m_serverTotals = supported;
+    m_model->setServerTotals(supported);
+    m_filters->setServerTotals(supported);
+}
+
 void TracesPage::refresh()
 {
     m_controller->refresh();

@@ -51,6 +51,9 @@ public:
     }
     // Shown by the empty state, with a link that loads sample traces when they are offered.
     void setConnectionHint(const QString& hint, bool sampleDataOffered = true);
+    // Whether the server sorts and filters on total tokens and cost (Spindle's own fields; hosted
+    // Weave answers 422): the Tokens and Cost headers and their Alt+click follow it.
+    void setServerTotals(bool supported);
     QTableView* table() const;
     models::CallsTableModel* model() const
     {
@@ -162,6 +165,7 @@ private:
     quint64 m_opsRequest = 0; // the op list on its way (ui/oplist.h)
     QString m_connectionHint;
     bool m_sampleDataOffered = true;
+    bool m_serverTotals = true;
     QStringList m_visibleDynamic;
     bool m_columnsChosen = false;
     bool m_applyingColumns = false; // header signals from our own changes are not user edits

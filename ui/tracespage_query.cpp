@@ -78,11 +78,12 @@ void TracesPage::onCellPressed(const QModelIndex& index)
                 double(*call->latencyMs) });
         return;
     case CallsTableModel::TokensColumn:
-        m_filters->addCondition({ QStringLiteral("summary.weave.total_tokens"), FilterOp::GreaterOrEqual,
-            double(call->totalTokens()) });
+        if (m_serverTotals)
+            m_filters->addCondition({ QStringLiteral("summary.weave.total_tokens"), FilterOp::GreaterOrEqual,
+                double(call->totalTokens()) });
         return;
     case CallsTableModel::CostColumn:
-        if (const auto cost = call->totalCost())
+        if (const auto cost = call->totalCost(); cost && m_serverTotals)
             m_filters->addCondition(
                 { QStringLiteral("summary.weave.total_cost"), FilterOp::GreaterOrEqual, *cost });
         return;

@@ -7,12 +7,15 @@
 #include "../app/apptestutil.h"
 #include "app/embeddedserver.h"
 #include "app/session.h"
+#include "models/callstablemodel.h"
 #include "net/traceclient.h"
+#include "ui/conditiondialog.h"
 #include "ui/connectiondialog.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 #include "windowtestutil.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -72,6 +75,7 @@ private Q_SLOTS:
     void localLinksStayLocal();
     void projectOptionIsCheckedAndUsedOnce();
     void newConnectionClearsTheLastOnesErrors();
+    void tokensAndCostSortOnSpindleServersOnly();
 
 private:
     QTemporaryDir m_dir;
@@ -254,6 +258,40 @@ void ConnectionsTest::newConnectionClearsTheLastOnesErrors()
     QVERIFY(!banner->isHidden());
     session.connectProfile(customProfile(other.url()));
     QVERIFY(banner->isHidden());
+}
+
+// Sorting by total tokens and cost is Spindle's (hosted Weave answers 422 and the table emptied).
+void ConnectionsTest::tokensAndCostSortOnSpindleServersOnly()
+{
+    using models::CallsTableModel;
+    app::AppSession session(localOptions(m_dir, u"totals"_s));
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    QVERIFY(connected.wait(kWaitMs));
+    const CallsTableModel* model = session.window()->tracesPage()->model();
+    QCOMPARE(model->columnSortField(CallsTableModel::CostColumn), u"summary.weave.total_cost"_s);
+
+    AnswersEverything weave; // not Spindle
+    QVERIFY(weave.listen(QHostAddress::LocalHost));
+    session.connectProfile(customProfile(QUrl(u"http://127.0.0.1:%1"_s.arg(weave.serverPort()))));
+    QVERIFY(model->columnSortField(CallsTableModel::TokensColumn).isEmpty());
+    QTest::qWait(300); // its /server_info came back without "spindle"
+    QVERIFY(model->columnSortField(CallsTableModel::CostColumn).isEmpty());
+    QVERIFY(!model->columnSortField(CallsTableModel::LatencyColumn).isEmpty());
+
+    apptest::InProcessServer spindleServer;
+    QVERIFY(spindleServer.start().isEmpty());
+    session.connectProfile(customProfile(spindleServer.url()));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        model->columnSortField(CallsTableModel::TokensColumn), u"summary.weave.total_tokens"_s, kWaitMs);
+
+    // The condition dialog offers them as the server allows.
+    for (const bool totals : { true, false }) {
+        ui::ConditionDialog dialog({}, totals);
+        const auto* fields = dialog.findChild<QComboBox*>();
+        QVERIFY(fields && fields->findText(u"summary.weave.latency_ms"_s) >= 0);
+        QCOMPARE(fields->findText(u"summary.weave.total_cost"_s) >= 0, totals);
+    }
 }
 
 QTEST_MAIN(ConnectionsTest)
