@@ -99,7 +99,13 @@ bool CallExporter::start(const QJsonObject& request, const QStringList& columns,
     m_request = m_client->streamCalls(
         this, body, [this](const QVector<spindle::Call>& calls) { writeRows(calls); },
         [this] {
-            if (m_format != Format::Json || writeOrFail(m_rows ? "\n]\n" : "]\n"))
+            if (m_rows < m_expectedRows)
+                finish(false,
+                    tr("Export failed: the server's stream ended after %L1 of %L2 calls. Nothing was saved; "
+                       "try again.")
+                        .arg(m_rows)
+                        .arg(m_expectedRows));
+            else if (m_format != Format::Json || writeOrFail(m_rows ? "\n]\n" : "]\n"))
                 finish(true,
                     countText(m_rows, tr("Exported 1 call to %1"), tr("Exported %L1 calls to %2"))
                         .arg(QDir::toNativeSeparators(m_file.fileName())));

@@ -27,6 +27,12 @@ public:
     bool start(const QJsonObject& request, const QStringList& columns, Format format, const QString& path,
         QString* error);
     void cancel();
+    // The query's count, when known: a stream cut between two lines looks complete to HTTP, and an
+    // export with fewer rows than this is failed and saves nothing (rows logged meanwhile only add).
+    void setExpectedRows(qint64 rows)
+    {
+        m_expectedRows = rows;
+    }
     bool isRunning() const
     {
         return m_request != 0;
@@ -59,6 +65,7 @@ private:
     QSaveFile m_file;
     Format m_format = Format::Csv;
     QStringList m_columns;
+    qint64 m_expectedRows = -1;
     qint64 m_rows = 0;
 };
 

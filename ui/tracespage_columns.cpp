@@ -336,6 +336,7 @@ void TracesPage::exportCalls()
                 Q_EMIT statusMessage(message);
         });
     QString error;
+    exporter->setExpectedRows(m_controller->totalCount()); // -1 while it is not known
     if (!exporter->start(m_controller->query().requestJson(), m_visibleDynamic, format, path, &error)) {
         progress->deleteLater();
         exporter->deleteLater();

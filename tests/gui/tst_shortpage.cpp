@@ -2,12 +2,14 @@
 // the count that the page came back short and says so in the banner, keeping the rows that came.
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
+#include "ui/callexporter.h"
 #include "ui/callscontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <httplib.h>
@@ -63,6 +65,7 @@ class ShortPageTest : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void shortPageIsReported();
+    void exportOfACutStreamSavesNothing();
 };
 
 void ShortPageTest::shortPageIsReported()
@@ -80,6 +83,27 @@ void ShortPageTest::shortPageIsReported()
     QTRY_VERIFY_WITH_TIMEOUT(window.banner()->isVisible(), 5000);
     QVERIFY(window.banner()->text().contains(QStringLiteral("cut short")));
     QVERIFY(window.tracesPage()->model()->isLoaded(39)); // what came is shown
+}
+
+// An export of the same cut stream: 40 of the 120 calls counted came, and no file looks complete.
+void ShortPageTest::exportOfACutStreamSavesNothing()
+{
+    TruncatingServer server;
+    net::TraceClient client;
+    client.setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port())), {} });
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("calls.csv"));
+    ui::CallExporter exporter(&client);
+    exporter.setExpectedRows(120);
+    QSignalSpy finished(&exporter, &ui::CallExporter::finished);
+    QString error;
+    QVERIFY(exporter.start(QJsonObject { { QStringLiteral("project_id"), QStringLiteral("t/p") } }, {},
+        ui::CallExporter::Format::Csv, path, &error));
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("40 of 120")),
+        qPrintable(finished.first().at(1).toString()));
+    QVERIFY(!QFile::exists(path));
 }
 
 QTEST_MAIN(ShortPageTest)

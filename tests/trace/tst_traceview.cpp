@@ -373,7 +373,7 @@ void TraceViewTest::emptyOutputSaysWhy()
     QVERIFY2(emptyTexts().contains(QStringLiteral("Loading…")), qPrintable(emptyTexts().join(u'|')));
     QVERIFY(!emptyTexts().contains(QStringLiteral("No inputs")));
     QTRY_VERIFY_WITH_TIMEOUT(
-        emptyTexts().join(u'|').contains(QStringLiteral("no longer has this call")), 5000);
+        emptyTexts().join(u'|').contains(QStringLiteral("no longer has this call")), 15000);
 }
 
 // Live mode: the open trace of a running call follows it. A child that starts appears and the
