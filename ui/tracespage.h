@@ -4,6 +4,7 @@
 #include "core/savedview.h"
 #include "net/traceclient.h"
 
+#include <QSet>
 #include <QWidget>
 
 class QLabel;
@@ -145,7 +146,7 @@ private:
     bool isStretchedSection(int section) const;
     void checkViewColumns(const QStringList& columns);
     void reconcileOps();
-    QStringList selectedIds() const;
+    QStringList selectedIds(qint64* selectedRows = nullptr, QSet<QString>* traceIds = nullptr) const;
 
     net::TraceClient* m_client;
     models::CallsTableModel* m_model;

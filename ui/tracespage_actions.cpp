@@ -21,13 +21,30 @@
 
 namespace spindle::ui {
 
-QStringList TracesPage::selectedIds() const
+// The selected calls that are loaded, walking the selection's ranges: Ctrl+A selects every row,
+// a million of them, and selectedRows() would build an index for each. `selectedRows` gets how many
+// rows are selected, loaded or not; `traceIds` the loaded calls' traces.
+QStringList TracesPage::selectedIds(qint64* selectedRows, QSet<QString>* traceIds) const
 {
     QStringList ids;
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
-        if (const spindle::Call* call = m_model->callAt(index.row()))
+    QSet<QString> seen;
+    qint64 rows = 0;
+    for (const QItemSelectionRange& range : m_table->selectionModel()->selection()) {
+        if (range.left() != 0)
+            continue; // rows are selected whole: one range per block of rows starts at column 0
+        rows += range.height();
+        for (int row = range.top(); row <= range.bottom(); ++row) {
+            const spindle::Call* call = m_model->callAt(row);
+            if (!call || seen.contains(call->id))
+                continue;
+            seen.insert(call->id);
             ids.append(call->id);
+            if (traceIds)
+                traceIds->insert(call->traceId);
+        }
     }
+    if (selectedRows)
+        *selectedRows = rows;
     return ids;
 }
 
@@ -69,14 +86,19 @@ void TracesPage::closeDeletedCalls()
 
 void TracesPage::deleteSelected()
 {
-    const QStringList ids = selectedIds();
-    if (ids.isEmpty())
-        return;
+    qint64 selected = 0;
     // Taken with the ids: the question's own event loop may see the table change under it.
     QSet<QString> traces; // the deleted calls' traces lose them and their descendants
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
-        if (const spindle::Call* call = m_model->callAt(index.row()))
-            traces.insert(call->traceId);
+    const QStringList ids = selectedIds(&selected, &traces);
+    if (ids.isEmpty())
+        return;
+    if (selected > ids.size()) { // the rest were never loaded: deleting only some would surprise
+        Q_EMIT warning(tr("Only loaded calls can be deleted, and %L1 of the %L2 selected are: select fewer "
+                          "rows, or filter the table down to the calls to delete.")
+                           .arg(ids.size())
+                           .arg(selected));
+        return;
+    }
     QMessageBox confirm(QMessageBox::Warning, tr("Delete calls"),
         countText(ids.size(),
             tr("Delete 1 call and all its descendants? This cannot be undone from Spindle."),

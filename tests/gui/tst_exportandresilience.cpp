@@ -12,15 +12,19 @@
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QDir>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMessageBox>
 #include <QScopeGuard>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace spindle;
@@ -39,6 +43,7 @@ private Q_SLOTS:
     void liveModeKeepsSelection();
     void refreshKeepsSelectionOnItsCall();
     void liveModeKeepsTheRowsInView();
+    void deleteAllWithRowsNotLoadedIsRefused();
     void newServerKeepsNothingOfTheLast();
     void wrongApiKeyShowsABanner();
     void serverGoingAwayAndComingBack();
@@ -397,6 +402,39 @@ void ExportAndResilienceTest::liveModeKeepsTheRowsInView()
     QTRY_VERIFY_WITH_TIMEOUT(
         page->model()->isLoaded(table->rowAt(0)) && !page->controller()->isLoading(), 10000);
     QCOMPARE(page->model()->callAt(table->rowAt(0))->id, top);
+}
+
+// Ctrl+A selects every row, most of them never loaded: Delete says so instead of deleting the loaded
+// ones only (and asks nothing).
+void ExportAndResilienceTest::deleteAllWithRowsNotLoadedIsRefused()
+{
+    ui::MainWindow window(&m_client);
+    window.resize(1200, 800);
+    window.show();
+    window.setProject(m_project);
+    ui::TracesPage* page = window.tracesPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && page->controller()->totalCount() > 0
+            && !page->controller()->isLoading(),
+        10000);
+    const int rows = page->model()->rowCount();
+    QVERIFY(rows > models::CallsTableModel::kPageSize && !page->model()->isLoaded(rows - 1));
+    page->table()->selectAll();
+    QSignalSpy warnings(page, &ui::TracesPage::warning);
+    bool asked = false;
+    QTimer::singleShot(0, this, [&asked] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            asked = true;
+            box->reject();
+        }
+    });
+    for (QAction* action : page->table()->actions())
+        if (action->shortcut() == QKeySequence(QKeySequence::Delete))
+            action->trigger();
+    QVERIFY(!asked);
+    QCOMPARE(warnings.size(), 1);
+    QVERIFY2(warnings.first().first().toString().contains(QStringLiteral("of the %L1 selected").arg(rows)),
+        qPrintable(warnings.first().first().toString()));
+    QCOMPARE(page->model()->rowCount(), rows);
 }
 
 // The same project name on another server (a new connection, here one that never answers): the
