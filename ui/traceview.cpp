@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
+#include <QScopedValueRollback>
 #include <QScrollBar>
 #include <QSettings>
 #include <QShortcut>
@@ -123,6 +124,7 @@ TraceView::TraceView(net::TraceClient* client, QWidget* parent)
     m_tree->setColumnWidth(TraceTreeModel::CostColumn, kCostWidth);
     m_tree->setColumnWidth(TraceTreeModel::ChildrenColumn, kChildrenWidth);
     m_tree->viewport()->installEventFilter(this); // fitColumns() on every resize
+    m_tree->installEventFilter(this); // the walking keys, before the tree's type-to-search takes them
     // And once per turn of the event loop when rows open or close (a build opens many at once).
     m_fitTimer.setSingleShot(true);
     m_fitTimer.setInterval(0);
@@ -167,6 +169,13 @@ bool TraceView::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_tree->viewport() && event->type() == QEvent::Resize)
         fitColumns();
+    if (watched == m_tree && event->type() == QEvent::KeyPress) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (walkingKey(key)) {
+            keyPressEvent(key);
+            return true;
+        }
+    }
     return QWidget::eventFilter(watched, event);
 }
 
@@ -252,10 +261,13 @@ void TraceView::clear()
 
 void TraceView::openTrace(const QString& projectId, const QString& traceId, const QString& selectCallId)
 {
-    if (traceId == m_traceId && projectId == m_projectId && m_traceTree) {
+    // The same trace, shown or streaming in (not one whose stream broke off: that one loads again).
+    if (traceId == m_traceId && projectId == m_projectId && m_traceTree && !m_failed) {
         if (const auto it = m_traceTree->indexById.constFind(selectCallId);
             it != m_traceTree->indexById.cend())
             selectNode(*it);
+        else if (isLoading())
+            m_pendingSelection = selectCallId; // selected when a build holds it
         return;
     }
     clear();
@@ -387,7 +399,10 @@ void TraceView::applyTree(TraceBuild& build)
         if (!m_traceTree->children[node].isEmpty() && m_tree->isExpanded(m_model->indexOfNode(node)))
             expanded.insert(m_traceTree->calls[node].id);
     const int selected = selectedNode();
-    const QString selectedId = selected >= 0 ? m_traceTree->calls[selected].id : m_pendingSelection;
+    // A call asked for (openTrace) stays asked for while the trace streams in without it.
+    const QString selectedId = !m_pendingSelection.isEmpty() ? m_pendingSelection
+        : selected >= 0                                      ? m_traceTree->calls[selected].id
+                                                             : QString();
     const bool firstBuild = !m_traceTree;
     const int scrolled = m_tree->verticalScrollBar()->value();
     const QStringList hitIds = searchHitIds(); // the new tree numbers its nodes anew
@@ -415,10 +430,11 @@ void TraceView::applyTree(TraceBuild& build)
     enableErrorTools(build.errors);
     restoreSearchHits(hitIds);
     m_timeline->setTimelineLayout(std::exchange(build.timeline, {}), !firstBuild);
-    restoreCurrent(selectedId, firstBuild, scrolled);
-    m_fitTimer.start(); // deeper rows may show
     // Only a tree holding every received row, with the stream finished, is the loaded trace.
-    if (!m_request && build.received == m_received && !m_failed) {
+    const bool complete = !m_request && build.received == m_received;
+    restoreCurrent(selectedId, firstBuild, scrolled, complete);
+    m_fitTimer.start(); // deeper rows may show
+    if (complete && !m_failed) {
         m_refreshing = false;
         widgets::releaseInBackground(std::exchange(m_batches, {})); // the tree holds every row now
         m_status->setText(countText(m_traceTree->size(), tr("1 call"), tr("%L1 calls"))
@@ -429,14 +445,20 @@ void TraceView::applyTree(TraceBuild& build)
 }
 
 // After a rebuild: the call that was current stays current (else the first root). A later build
-// keeps the view where the user left it: no scroll to the call, none of its ancestors opened.
-void TraceView::restoreCurrent(const QString& id, bool firstBuild, int scrolled)
+// keeps the view where the user left it: no scroll to the call, none of its ancestors opened. A
+// call asked for that the trace streaming in does not hold yet is selected by the build that brings
+// it; until then nothing is (the detail keeps the call the user chose, not the root).
+void TraceView::restoreCurrent(const QString& id, bool firstBuild, int scrolled, bool complete)
 {
     const auto it = m_traceTree->indexById.constFind(id);
-    const int target = it != m_traceTree->indexById.cend()
-        ? *it
-        : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first());
-    if (firstBuild) {
+    const bool found = it != m_traceTree->indexById.cend();
+    const int target = found ? *it : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first());
+    const bool pending = !m_pendingSelection.isEmpty();
+    if (pending && !found && !complete)
+        return;
+    const QScopedValueRollback restoring(m_restoringCurrent, true);
+    if (firstBuild || pending) {
+        m_pendingSelection.clear();
         selectNode(target);
         return;
     }
@@ -464,6 +486,8 @@ void TraceView::selectNode(int node)
 
 void TraceView::onCurrentChanged()
 {
+    if (!m_restoringCurrent)
+        m_pendingSelection.clear(); // the user chose another call meanwhile
     const int node = selectedNode();
     if (node < 0 || !m_traceTree)
         return;

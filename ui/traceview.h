@@ -83,6 +83,7 @@ Q_SIGNALS:
 protected:
     void keyPressEvent(QKeyEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
+    static bool walkingKey(const QKeyEvent* event); // keyPressEvent's own keys
 
 private:
     // The tree's columns: the call name takes what the fixed ones leave, at least kNameWidth past
@@ -104,7 +105,7 @@ private:
     void rebuild();
     void onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build);
     void applyTree(TraceBuild& build);
-    void restoreCurrent(const QString& id, bool firstBuild, int scrolled);
+    void restoreCurrent(const QString& id, bool firstBuild, int scrolled, bool complete);
     QStringList searchHitIds() const;
     void restoreSearchHits(const QStringList& ids);
     void onCurrentChanged();
@@ -126,7 +127,8 @@ private:
     QLabel* m_searchStatus;
     QString m_projectId;
     QString m_traceId;
-    QString m_pendingSelection;
+    QString m_pendingSelection; // asked for by openTrace, not in the tree built so far
+    bool m_restoringCurrent = false; // a rebuild sets the current call, not the user
     // The rows received so far, as the batches they came in: appending never copies a row, and a
     // build on the pool shares them. Released once a tree holds every row.
     QVector<QVector<spindle::Call>> m_batches;

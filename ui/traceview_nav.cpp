@@ -103,6 +103,16 @@ void TraceView::declareKeys()
             { { Qt::SHIFT | Qt::Key_O }, tr("Previous call of the same op") } });
 }
 
+bool TraceView::walkingKey(const QKeyEvent* event)
+{
+    const auto modifiers = event->modifiers() & ~Qt::KeypadModifier;
+    const int key = event->key();
+    return (modifiers == Qt::NoModifier
+               && (key == Qt::Key_N || key == Qt::Key_P || key == Qt::Key_BracketRight
+                   || key == Qt::Key_BracketLeft || key == Qt::Key_O))
+        || (modifiers == Qt::ShiftModifier && key == Qt::Key_O);
+}
+
 void TraceView::keyPressEvent(QKeyEvent* event)
 {
     const bool shift = event->modifiers() & Qt::ShiftModifier;
