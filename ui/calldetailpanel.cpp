@@ -91,6 +91,7 @@ CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
     auto* code = new QWidget(this);
     auto* codeLayout = new QVBoxLayout(code);
     codeLayout->setContentsMargins(0, 0, 0, 0);
+    m_codeInfo->setTextFormat(Qt::PlainText); // op names and versions are the trace's text
     codeLayout->addWidget(m_codeInfo);
     codeLayout->addWidget(m_code, 1);
     m_tabs->addTab(code, tr("Code"));
@@ -129,6 +130,7 @@ QWidget* CallDetailPanel::buildHeader()
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
+    m_title->setTextFormat(Qt::PlainText); // a call's name is the trace's text, never markup
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     row->addWidget(m_title);
     // The actions in a tool bar: on a narrow pane the ones that do not fit fold into its ">>" menu

@@ -77,7 +77,8 @@ void CallDetailPanel::render()
 {
     const spindle::Call& call = m_call;
     m_title->setText(call.name());
-    m_title->setToolTip(call.opName);
+    // A tool tip that looks like markup is shown as markup (and its <img> files read): as text here.
+    m_title->setToolTip(Qt::convertFromPlainText(call.opName));
     const QColor color = widgets::StatusDelegate::statusColor(call.status);
     QStringList meta;
     meta << QStringLiteral("<span style='color:%1'>●</span> %2")
@@ -194,8 +195,7 @@ void CallDetailPanel::loadCode()
     m_code->clear();
     const auto ref = parseWeaveRef(m_call.opName.toStdString());
     if (!ref || ref->kind != "op") {
-        m_codeInfo->setText(
-            tr("This op (%1) was not saved with its code.").arg(m_call.opName.toHtmlEscaped()));
+        m_codeInfo->setText(tr("This op (%1) was not saved with its code.").arg(m_call.opName));
         return;
     }
     const QString project = QString::fromStdString(ref->projectId());
@@ -265,6 +265,7 @@ void CallDetailPanel::deleteWithDescendants()
         return;
     QMessageBox confirm(QMessageBox::Warning, tr("Delete call"),
         tr("Delete “%1” and all its descendants?").arg(m_call.name()), QMessageBox::Cancel, this);
+    confirm.setTextFormat(Qt::PlainText);
     QPushButton* remove = confirm.addButton(tr("Delete"), QMessageBox::DestructiveRole);
     confirm.exec();
     if (confirm.clickedButton() != remove)

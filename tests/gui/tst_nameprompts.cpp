@@ -16,6 +16,8 @@
 #include "widgets/textprompt.h"
 
 #include <QDialogButtonBox>
+#include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
@@ -84,6 +86,7 @@ private Q_SLOTS:
     void viewNameSurvivesAServerAway();
     void dashboardViewNameSurvivesAServerAway();
     void presetNameSurvivesAServerAway();
+    void markupInANameIsText();
 
 private:
     QJsonObject readCall(const QString& id);
@@ -239,6 +242,33 @@ void NamePromptsTest::detailRenameKeepsARefusedName()
     if (QTest::currentTestFailed())
         return;
     QCOMPARE(readCall(u"call-1"_s).value("display_name"_L1).toString(), u"From the panel"_s);
+}
+
+// A name is the trace's text: one that looks like markup is shown as it is, and an <img> in it
+// reads no file (a QLabel's rich text would load it, /dev/zero for ever).
+void NamePromptsTest::markupInANameIsText()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"tall.png"_s);
+    QImage tall(20, 600, QImage::Format_RGB32);
+    tall.fill(Qt::red);
+    QVERIFY(tall.save(file));
+    ui::CallDetailPanel panel(&m_client);
+    panel.resize(800, 600);
+    panel.show();
+    spindle::Call call;
+    call.id = u"call-markup"_s;
+    call.displayName = u"<img src=\"%1\">"_s.arg(file);
+    call.opName = call.displayName;
+    panel.showCall(kProject, call);
+    QLabel* title = nullptr;
+    for (QLabel* label : panel.findChildren<QLabel*>())
+        if (label->text() == call.displayName)
+            title = label;
+    QVERIFY(title);
+    QCOMPARE(title->textFormat(), Qt::PlainText);
+    QVERIFY2(title->sizeHint().height() < 100, qPrintable(QString::number(title->sizeHint().height())));
+    QVERIFY(!Qt::mightBeRichText(title->toolTip()) || title->toolTip().contains(u"&lt;img"_s));
 }
 
 void NamePromptsTest::viewNameSurvivesAServerAway()
