@@ -226,6 +226,10 @@ void CallDetailPanel::showCall(const QString& projectId, const spindle::Call& ca
     // user expanded, searched or scrolled in its detail stays as it is.
     if (sameCall && !endedSince && m_loaded && m_header->isVisibleTo(this))
         return;
+    // Also while its full read is on its way (each build of a trace streaming in selects it again):
+    // starting the read over kept a slow server's answer from ever coming.
+    if (sameCall && !endedSince && m_readRequest && m_header->isVisibleTo(this))
+        return;
     if (!sameCall) {
         m_call = call;
         m_loaded = false;

@@ -114,8 +114,12 @@ public:
     }
     bool holding() const
     {
+        return heldAnswers() > 0;
+    }
+    int heldAnswers() const
+    {
         std::lock_guard lock(m_mutex);
-        return m_holding > 0;
+        return m_holding;
     }
 
 private:
