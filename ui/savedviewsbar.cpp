@@ -390,11 +390,14 @@ void SavedViewsBar::remove(bool confirm)
 {
     if (m_current.objectId.isEmpty())
         return;
-    if (confirm
-        && QMessageBox::question(m_page, tr("Delete view"),
-               tr("Delete the view “%1” and all its versions?").arg(m_current.label))
-            != QMessageBox::Yes)
-        return;
+    if (confirm) {
+        QMessageBox question(QMessageBox::Question, tr("Delete view"),
+            tr("Delete the view “%1” and all its versions?").arg(m_current.label),
+            QMessageBox::Yes | QMessageBox::No, m_page);
+        question.setTextFormat(Qt::PlainText); // a label is text, even one a Weave UI user typed as markup
+        if (question.exec() != QMessageBox::Yes)
+            return;
+    }
     const QJsonObject body { { QStringLiteral("project_id"), m_projectId },
         { QStringLiteral("object_id"), m_current.objectId } };
     const QString label = m_current.label;
@@ -404,7 +407,10 @@ void SavedViewsBar::remove(bool confirm)
         this, QStringLiteral("/obj/delete"), body, [this, label, project, objectId](const QJsonObject&) {
             QSettings().remove(widthsKey(project, objectId));
             Q_EMIT message(tr("Deleted view “%1”").arg(label));
-            loadDefault();
+            if (project != m_projectId)
+                return; // another project's views are shown now
+            if (m_current.objectId == objectId) // not a view the user opened meanwhile
+                loadDefault();
             reload();
         });
 }

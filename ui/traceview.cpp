@@ -104,6 +104,8 @@ TraceView::TraceView(net::TraceClient* client, QWidget* parent)
     layout->addWidget(bar);
     m_breadcrumbs->setTextFormat(Qt::RichText);
     m_breadcrumbs->setWordWrap(true);
+    // Its longest word (a crumb: a name without spaces, a URL) must not set the pane's least width.
+    m_breadcrumbs->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     connect(m_breadcrumbs, &QLabel::linkActivated, this,
         [this](const QString& link) { selectNode(link.toInt()); });
     layout->addWidget(m_breadcrumbs);

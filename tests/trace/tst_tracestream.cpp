@@ -1,7 +1,8 @@
 // The trace view while a trace streams in, against a real HTTP server on 127.0.0.1 that sends a
 // trace in two parts: the call asked for (from the table, an SDK link) is selected when the part
 // holding it comes, and the root is not shown in its place meanwhile; a trace whose stream broke
-// off loads again when asked again; the keys that walk errors and running calls work from the tree.
+// off loads again when asked again; the keys that walk errors and running calls work from the tree;
+// a long name in the breadcrumbs leaves the pane narrow.
 #include "models/tracetree.h"
 #include "net/traceclient.h"
 #include "ui/traceview.h"
@@ -30,7 +31,9 @@ std::string traceLines(int from, int to, int error = -1)
                      .arg(i ? QStringLiteral("\"c0\"") : QStringLiteral("null"))
                      .arg(i / 60, 2, 10, QLatin1Char('0'))
                      .arg(i % 60, 2, 10, QLatin1Char('0'))
-                     .arg(i == error ? QStringLiteral(R"(,"exception":"boom")") : QString())
+                     .arg((i == error ? QStringLiteral(R"(,"exception":"boom")") : QString())
+                         + (i == 7 ? QStringLiteral(R"(,"display_name":"%1")").arg(QString(300, u'x'))
+                                   : QString()))
                      .toStdString()
             + "\n";
     return lines;
@@ -92,6 +95,7 @@ private Q_SLOTS:
     void askedCallIsSelectedWhenItComes();
     void brokenTraceLoadsAgain();
     void walkingKeysWorkFromTheTree();
+    void longNameLeavesThePaneNarrow();
 };
 
 void TraceStreamTest::askedCallIsSelectedWhenItComes()
@@ -147,6 +151,23 @@ void TraceStreamTest::walkingKeysWorkFromTheTree()
     tree->setFocus();
     QTest::keyClick(tree, Qt::Key_N);
     QCOMPARE(view.traceTree()->calls[view.selectedNode()].id, QStringLiteral("c120"));
+}
+
+// The breadcrumbs of a call named with 300 characters and no space (a URL, a generated name).
+void TraceStreamTest::longNameLeavesThePaneNarrow()
+{
+    TwoPartServer server;
+    net::TraceClient client;
+    client.setConnection({ server.url(), QString() });
+    ui::TraceView view(&client);
+    view.resize(800, 600);
+    view.show();
+    QSignalSpy loaded(&view, &ui::TraceView::loaded);
+    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c7"));
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(view.traceTree()->calls[view.selectedNode()].name(), QString(300, u'x'));
+    QVERIFY2(
+        view.minimumSizeHint().width() < 600, qPrintable(QString::number(view.minimumSizeHint().width())));
 }
 
 QTEST_MAIN(TraceStreamTest)

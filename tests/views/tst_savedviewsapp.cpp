@@ -35,6 +35,7 @@ private Q_SLOTS:
     void reportsWhatWasDropped();
     void listsBrokenViews();
     void switchRenameDelete();
+    void deleteAnswerKeepsAViewOpenedMeanwhile();
     void leavingAChangedViewAsks();
 
 private:
@@ -263,6 +264,26 @@ void SavedViewsAppTest::switchRenameDelete()
     QVERIFY(std::none_of(views()->views().begin(), views()->views().end(),
         [&](const SavedView& view) { return view.objectId == id; }));
     QVERIFY(!QSettings().contains(u"savedViews/widths/%1/%2"_s.arg(m_project, id)));
+}
+
+// The server's answer to a delete comes after the user opened another view: that view stays.
+void SavedViewsAppTest::deleteAnswerKeepsAViewOpenedMeanwhile()
+{
+    views()->loadDefault();
+    views()->saveAsNew(u"To delete"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(views()->currentLabel(), u"To delete"_s, 10000);
+    const QString doomed = views()->currentObjectId();
+    views()->loadDefault();
+    views()->saveAsNew(u"To keep"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(views()->currentLabel(), u"To keep"_s, 10000);
+    const QString kept = views()->currentObjectId();
+    reloadViews();
+    views()->loadView(doomed);
+    QSignalSpy listed(views(), &ui::SavedViewsBar::listChanged);
+    views()->remove(false);
+    views()->loadView(kept); // before the answer
+    QVERIFY(listed.wait(10000));
+    QCOMPARE(views()->currentObjectId(), kept);
 }
 
 QString SavedViewsAppTest::chooseInMenu(const QString& label, const QString& answer)
