@@ -204,4 +204,52 @@ QString jsonCellText(const QJsonValue& value, qsizetype maxChars)
     return out;
 }
 
+namespace {
+
+// The Python SDK's exception JSON, or an empty object for any other text.
+QJsonObject pythonException(const QString& exception)
+{
+    if (!exception.startsWith(QLatin1Char('{')))
+        return {};
+    const QJsonObject json = QJsonDocument::fromJson(exception.toUtf8()).object();
+    return json.contains(QLatin1String("type")) && json.contains(QLatin1String("message")) ? json
+                                                                                           : QJsonObject();
+}
+
+QString exceptionLine(const QJsonObject& json)
+{
+    const QString type = json.value(QLatin1String("type")).toString();
+    const QString message = json.value(QLatin1String("message")).toString();
+    return message.isEmpty() ? type : type + QStringLiteral(": ") + message;
+}
+
+} // namespace
+
+QString exceptionText(const QString& exception)
+{
+    const QJsonObject json = pythonException(exception);
+    if (json.isEmpty())
+        return exception;
+    QString text;
+    const QJsonArray frames = json.value(QLatin1String("traceback")).toArray();
+    if (!frames.isEmpty())
+        text = QStringLiteral("Traceback (most recent call last):\n");
+    for (const QJsonValue& value : frames) {
+        const QJsonObject frame = value.toObject();
+        text += QStringLiteral("  File \"%1\", line %2, in %3\n")
+                    .arg(frame.value(QLatin1String("filename")).toString())
+                    .arg(frame.value(QLatin1String("line_number")).toInteger())
+                    .arg(frame.value(QLatin1String("function_name")).toString());
+        if (const QString code = frame.value(QLatin1String("text")).toString().trimmed(); !code.isEmpty())
+            text += QStringLiteral("    ") + code + QLatin1Char('\n');
+    }
+    return text + exceptionLine(json);
+}
+
+QString exceptionSummary(const QString& exception)
+{
+    const QJsonObject json = pythonException(exception);
+    return json.isEmpty() ? exception.left(500) : exceptionLine(json).left(500);
+}
+
 } // namespace spindle::models

@@ -22,5 +22,11 @@ QString jsonCellText(const QJsonValue& value);
 // that starts with its first maxChars, without writing the rest (a cell shows one line of a value
 // that may be megabytes of JSON).
 QString jsonCellText(const QJsonValue& value, qsizetype maxChars);
+// A call's exception as people read it. The Python SDK sends JSON ({"type", "message",
+// "traceback": [{"filename", "line_number", "function_name", "text"}...]}): shown as Python prints
+// it, the traceback then "Type: message". Any other text (the TypeScript SDK's) is shown as it is.
+QString exceptionText(const QString& exception);
+// Its last line alone ("ValueError: bad input"), for tool tips; other text cut to 500 characters.
+QString exceptionSummary(const QString& exception);
 
 } // namespace spindle::models

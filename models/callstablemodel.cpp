@@ -351,7 +351,7 @@ QVariant CallsTableModel::toolTip(const spindle::Call& call, int column) const
         return lines.join(QLatin1Char('\n'));
     }
     case StatusColumn:
-        return call.exception.isEmpty() ? statusText(call.status) : call.exception.left(500);
+        return call.exception.isEmpty() ? statusText(call.status) : exceptionSummary(call.exception);
     default: {
         const QString text = displayValue(call, column).toString();
         return text.size() > 40 ? jsonCellText(call.valueAt(columnField(column))).left(2000) : QString();

@@ -1,5 +1,6 @@
 #include "models/tracetreemodel.h"
 
+#include "models/callformat.h"
 #include "models/callstablemodel.h"
 
 #include <QColor>
@@ -114,7 +115,7 @@ QVariant TraceTreeModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == NameColumn) // the name first: a deep row may show none of it
             return QString(call.name() + QLatin1Char('\n')
-                + (call.exception.isEmpty() ? call.opName : call.exception.left(500)));
+                + (call.exception.isEmpty() ? call.opName : exceptionSummary(call.exception)));
         if (index.column() == ChildrenColumn)
             return tr("%1 descendants, %2 with errors")
                 .arg(m_tree->subtreeSize[node] - 1)

@@ -1,5 +1,6 @@
 // CallDetailPanel: rendering, fetching the full call and its op's code, and the header actions.
 #include "core/weaveref.h"
+#include "models/callformat.h"
 #include "models/callstablemodel.h"
 #include "models/chatmessages.h"
 #include "ui/calldetailpanel.h"
@@ -114,7 +115,7 @@ void CallDetailPanel::render()
     m_output->setValue(call.output, QStringLiteral("output"));
     m_summary->setHtml(summaryHtml(call));
     m_attributes->setValue(call.attributes, QStringLiteral("attributes"));
-    m_exception->setPlainText(call.exception);
+    m_exception->setPlainText(models::exceptionText(call.exception));
     // Shown only for a call that raised one: a tab that can never hold anything would push the
     // Feedback tab out of a narrow pane.
     if (m_tabs->currentIndex() == ExceptionTab && call.exception.isEmpty())

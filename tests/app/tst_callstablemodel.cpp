@@ -3,6 +3,7 @@
 // control what arrives (stale generations, the page cache bound). Every test runs the model under
 // QAbstractItemModelTester.
 #include "apptestutil.h"
+#include "models/callformat.h"
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
 #include "ui/callscontroller.h"
@@ -104,6 +105,7 @@ private Q_SLOTS:
     void scalarNumbersStayExact();
     void relativeTimes();
     void nameTooltipHasTheShownNameAndTheOp();
+    void pythonExceptionsReadAsPython();
 
 private:
     // setQuery() then wait until the count and the first page are in.
@@ -674,6 +676,32 @@ void TestCallsTableModel::nameTooltipHasTheShownNameAndTheOp()
     };
     QCOMPARE(tip(0), named.displayName + u'\n' + named.opName);
     QCOMPARE(tip(1), plain.opName);
+}
+
+// The Python SDK's exception JSON, shown as Python prints it; the TypeScript SDK's text as it is.
+void TestCallsTableModel::pythonExceptionsReadAsPython()
+{
+    const QString json = QStringLiteral(R"json({"type": "ValueError", "message": "bad input", "traceback": [
+        {"filename": "app.py", "line_number": 12, "function_name": "main", "text": "  run()"},
+        {"filename": "lib.py", "line_number": 3, "function_name": "run", "text": "raise ValueError('bad input')"}]})json");
+    QCOMPARE(models::exceptionText(json),
+        QStringLiteral("Traceback (most recent call last):\n"
+                       "  File \"app.py\", line 12, in main\n    run()\n"
+                       "  File \"lib.py\", line 3, in run\n    raise ValueError('bad input')\n"
+                       "ValueError: bad input"));
+    QCOMPARE(models::exceptionSummary(json), QStringLiteral("ValueError: bad input"));
+    const QString plain = QStringLiteral("Error: {\"not\": \"python\"}");
+    QCOMPARE(models::exceptionText(plain), plain);
+    const QString otherJson = QStringLiteral("{\"just\": \"json\"}");
+    QCOMPARE(models::exceptionSummary(otherJson), otherJson);
+
+    spindle::Call call;
+    call.id = QStringLiteral("failed");
+    call.status = QStringLiteral("error");
+    call.exception = json;
+    const auto discarded = m_model->beginQueryWithRows(m_model->generation() + 1, { call }, 1, true);
+    QCOMPARE(m_model->index(0, CallsTableModel::StatusColumn).data(Qt::ToolTipRole).toString(),
+        QStringLiteral("ValueError: bad input"));
 }
 
 #include "tst_callstablemodel.moc"
