@@ -466,6 +466,7 @@ void TraceView::restoreCurrent(const QString& id, bool firstBuild, int scrolled,
     }
     const bool autoScroll = m_tree->hasAutoScroll();
     m_tree->setAutoScroll(false);
+    const QScopedValueRollback keepView(m_keepTimelineView, true); // the timeline's zoom and scroll too
     m_tree->setCurrentIndex(m_model->indexOfNode(target));
     m_tree->setAutoScroll(autoScroll);
     m_tree->doItemsLayout(); // the scroll bar's range for the rows now shown
@@ -494,7 +495,7 @@ void TraceView::onCurrentChanged()
     if (node < 0 || !m_traceTree)
         return;
     updateBreadcrumbs(node);
-    m_timeline->setSelectedId(node);
+    m_timeline->setSelectedId(node, !m_keepTimelineView);
     Q_EMIT callSelected(m_traceTree->calls[node]);
 }
 

@@ -129,6 +129,7 @@ private:
     QString m_traceId;
     QString m_pendingSelection; // asked for by openTrace, not in the tree built so far
     bool m_restoringCurrent = false; // a rebuild sets the current call, not the user
+    bool m_keepTimelineView = false; // a later rebuild: the timeline stays where the user left it
     // The rows received so far, as the batches they came in: appending never copies a row, and a
     // build on the pool shares them. Released once a tree holds every row.
     QVector<QVector<spindle::Call>> m_batches;

@@ -98,11 +98,11 @@ void TimelineWidget::replaceLayout(TimelineLayout layout)
     update();
 }
 
-void TimelineWidget::setSelectedId(int id)
+void TimelineWidget::setSelectedId(int id, bool reveal)
 {
     m_selectedId = id;
     const int index = m_layout.indexOfId(id);
-    if (index >= 0)
+    if (index >= 0 && reveal)
         ensureVisible(index);
     update();
 }

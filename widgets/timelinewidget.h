@@ -42,7 +42,9 @@ public:
         return m_pendingBuild;
     }
 
-    void setSelectedId(int id); // highlights and scrolls into view; -1 clears; emits nothing
+    // Highlights, and scrolls into view unless `reveal` is false (a rebuild keeping the selection:
+    // the user's zoom and scroll stay); -1 clears; emits nothing.
+    void setSelectedId(int id, bool reveal = true);
     int selectedId() const
     {
         return m_selectedId;

@@ -2,10 +2,11 @@
 // trace in two parts: the call asked for (from the table, an SDK link) is selected when the part
 // holding it comes, and the root is not shown in its place meanwhile; a trace whose stream broke
 // off loads again when asked again; the keys that walk errors and running calls work from the tree;
-// a long name in the breadcrumbs leaves the pane narrow.
+// a long name in the breadcrumbs leaves the pane narrow; a refresh keeps the timeline where it was.
 #include "models/tracetree.h"
 #include "net/traceclient.h"
 #include "ui/traceview.h"
+#include "widgets/timelinewidget.h"
 
 #include <QSignalSpy>
 #include <QTreeView>
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void brokenTraceLoadsAgain();
     void walkingKeysWorkFromTheTree();
     void longNameLeavesThePaneNarrow();
+    void refreshKeepsTheTimelinesView();
 };
 
 void TraceStreamTest::askedCallIsSelectedWhenItComes()
@@ -168,6 +170,29 @@ void TraceStreamTest::longNameLeavesThePaneNarrow()
     QCOMPARE(view.traceTree()->calls[view.selectedNode()].name(), QString(300, u'x'));
     QVERIFY2(
         view.minimumSizeHint().width() < 600, qPrintable(QString::number(view.minimumSizeHint().width())));
+}
+
+// Live mode swaps a refreshed trace in: the timeline stays zoomed where the user left it, rather than
+// going back to the selected call (the root, as wide as the trace).
+void TraceStreamTest::refreshKeepsTheTimelinesView()
+{
+    TwoPartServer server;
+    net::TraceClient client;
+    client.setConnection({ server.url(), QString() });
+    ui::TraceView view(&client);
+    view.resize(800, 600);
+    view.show();
+    QSignalSpy loaded(&view, &ui::TraceView::loaded);
+    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c0"));
+    QVERIFY(loaded.wait(10000));
+    auto* timeline = view.findChild<widgets::TimelineWidget*>();
+    QVERIFY(timeline);
+    const double end = timeline->viewEndMs();
+    timeline->setViewRange(end - 1000, end);
+    const double start = timeline->viewStartMs();
+    view.refresh();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(timeline->viewStartMs(), start);
 }
 
 QTEST_MAIN(TraceStreamTest)
