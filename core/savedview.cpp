@@ -173,6 +173,9 @@ void writePin(QJsonObject& definition, bool pinned, const QJsonObject& base)
 }
 
 // Type errors that make a definition unusable (Weave's server would reject them too).
+// Spindle's own definition key: the relative range a view was saved with (see definitionFromState).
+constexpr char kStartedWithinKey[] = "spindle_started_within";
+
 void checkTypes(const QJsonObject& definition, QStringList* problems)
 {
     const auto expect = [&](const char* key, auto valid, const char* what) {
@@ -233,6 +236,12 @@ QJsonObject definitionFromState(const TracesViewState& state, const QJsonObject&
         definition.insert(QStringLiteral("query"), *query);
     else
         definition.remove(QStringLiteral("query"));
+    // Weave's views have no range back from now: the query holds the range as of this save (what
+    // Weave's UI shows), and this key the range itself ("1d"), which Spindle reads back.
+    if (!state.query.startedWithin.isEmpty() && !state.query.startedAfter)
+        definition.insert(QLatin1String(kStartedWithinKey), state.query.startedWithin);
+    else
+        definition.remove(QLatin1String(kStartedWithinKey));
     definition.insert(QStringLiteral("sort_by"), state.query.sortJson());
     if (state.customColumns)
         writeColumns(definition, state, base);
@@ -252,6 +261,12 @@ TracesViewState stateFromDefinition(const QJsonObject& definition, QStringList* 
     const QJsonObject query = definition.value(QLatin1String("query")).toObject();
     state.query =
         callsQueryFromParts({}, filter, query, definition.value(QLatin1String("sort_by")).toArray());
+    const QString within = definition.value(QLatin1String(kStartedWithinKey)).toString();
+    if (state.query.startedAfter && !state.query.startedBefore
+        && parseRelativeRange(within, QDateTime::currentDateTimeUtc())) {
+        state.query.startedAfter.reset(); // the save's moment of the range, for Weave's UI
+        state.query.startedWithin = within;
+    }
     if (!state.query.extraTerms.isEmpty())
         notes->append(QStringLiteral("%1 query term(s) shown as written (no filter chip for them)")
                           .arg(state.query.extraTerms.size()));

@@ -80,8 +80,8 @@ QJsonObject SavedViewsTest::call(const QString& path, const QJsonObject& body)
 {
     QJsonObject result;
     bool done = false;
-    m_client.post(nullptr, 
-        path, body, [&](const QJsonObject& json) { result = json, done = true; },
+    m_client.post(
+        nullptr, path, body, [&](const QJsonObject& json) { result = json, done = true; },
         [&](const net::ApiError& e) {
             result = { { QStringLiteral("error"), e.message() } }, done = true;
         });
@@ -122,6 +122,10 @@ void SavedViewsTest::roundTrip_data()
         QStringList { QStringLiteral("a"), QStringLiteral("b") } });
     full.query.conditions.append({ QStringLiteral("output.when"), FilterOp::After, at });
     QTest::newRow("everything") << full;
+    // "Last day": Weave's UI reads the range as of the save, Spindle the range back from now.
+    TracesViewState lastDay;
+    lastDay.query.startedWithin = QStringLiteral("1d");
+    QTest::newRow("last day") << lastDay;
 }
 
 void SavedViewsTest::roundTrip()
@@ -134,6 +138,9 @@ void SavedViewsTest::roundTrip()
     QCOMPARE(back.query.statuses, state.query.statuses);
     QCOMPARE(back.query.startedAfter, state.query.startedAfter);
     QCOMPARE(back.query.startedBefore, state.query.startedBefore);
+    QCOMPARE(back.query.startedWithin, state.query.startedWithin);
+    if (!state.query.startedWithin.isEmpty()) // and Weave's UI reads the range as of the save
+        QVERIFY(QJsonDocument(definitionFromState(state)).toJson().contains("started_at"));
     QCOMPARE(back.query.rootsOnly, state.query.rootsOnly);
     QCOMPARE(back.query.userIds, state.query.userIds);
     QCOMPARE(back.query.sortBy, state.query.sortBy);
