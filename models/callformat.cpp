@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTextDocument>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -250,6 +251,11 @@ QString exceptionSummary(const QString& exception)
 {
     const QJsonObject json = pythonException(exception);
     return json.isEmpty() ? exception.left(500) : exceptionLine(json).left(500);
+}
+
+QString plainToolTip(const QString& text)
+{
+    return text.isEmpty() ? text : Qt::convertFromPlainText(text, Qt::WhiteSpaceNormal);
 }
 
 } // namespace spindle::models

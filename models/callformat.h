@@ -28,5 +28,8 @@ QString jsonCellText(const QJsonValue& value, qsizetype maxChars);
 QString exceptionText(const QString& exception);
 // Its last line alone ("ValueError: bad input"), for tool tips; other text cut to 500 characters.
 QString exceptionSummary(const QString& exception);
+// A tool tip of the trace's text (names, values, exceptions): a tool tip that looks like markup is
+// shown as markup, and an <img> in it reads a local file (/dev/zero: the app hangs). Empty stays empty.
+QString plainToolTip(const QString& text);
 
 } // namespace spindle::models

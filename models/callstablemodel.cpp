@@ -280,7 +280,7 @@ QVariant CallsTableModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         return displayValue(*call, index.column());
     case Qt::ToolTipRole:
-        return toolTip(*call, index.column());
+        return plainToolTip(toolTip(*call, index.column()).toString());
     case Qt::TextAlignmentRole:
         if (index.column() == LatencyColumn || index.column() == TokensColumn || index.column() == CostColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);

@@ -114,7 +114,7 @@ QVariant TraceTreeModel::data(const QModelIndex& index, int role) const
         return display(node, index.column());
     case Qt::ToolTipRole:
         if (index.column() == NameColumn) // the name first: a deep row may show none of it
-            return QString(call.name() + QLatin1Char('\n')
+            return plainToolTip(call.name() + QLatin1Char('\n')
                 + (call.exception.isEmpty() ? call.opName : exceptionSummary(call.exception)));
         if (index.column() == ChildrenColumn)
             return tr("%1 descendants, %2 with errors")

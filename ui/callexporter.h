@@ -28,7 +28,8 @@ public:
         QString* error);
     void cancel();
     // The query's count, when known: a stream cut between two lines looks complete to HTTP, and an
-    // export with fewer rows than this is failed and saves nothing (rows logged meanwhile only add).
+    // export with fewer rows than this is failed and saves nothing. Rows logged meanwhile only add,
+    // as long as the request's range is fixed (CallsController::requestQuery) and nothing is deleted.
     void setExpectedRows(qint64 rows)
     {
         m_expectedRows = rows;

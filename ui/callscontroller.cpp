@@ -53,7 +53,7 @@ CallsController::CallsController(net::TraceClient* client, models::CallsTableMod
 
 QJsonObject CallsController::pageRequest(int offset, int limit) const
 {
-    QJsonObject request = m_query.requestJson();
+    QJsonObject request = m_anchored.requestJson();
     request.insert(QStringLiteral("limit"), limit);
     request.insert(QStringLiteral("offset"), offset);
     request.insert(QStringLiteral("include_costs"), true);
@@ -90,6 +90,13 @@ void CallsController::setQuery(const spindle::CallsQuery& query)
         && query == m_query && m_model->generation() == m_generation;
     cancelAll();
     m_query = query;
+    // "Last hour" is the hour before this moment for the count, every page and an export alike:
+    // each with its own now would count and page different sets of calls.
+    m_anchored = query;
+    if (!query.startedWithin.isEmpty() && !query.startedAfter) {
+        m_anchored.startedAfter = parseRelativeRange(query.startedWithin, QDateTime::currentDateTimeUtc());
+        m_anchored.startedWithin.clear();
+    }
     ++m_generation;
     m_firstPageReported = false;
     m_firstRowsReported = false;
@@ -173,7 +180,7 @@ void CallsController::refresh()
 
 void CallsController::postCount(std::function<void(int)> onCount, bool reportErrors)
 {
-    QJsonObject request = m_query.requestJson();
+    QJsonObject request = m_anchored.requestJson();
     request.remove(QStringLiteral("sort_by"));
     const quint64 generation = m_generation;
     m_countRequest = m_client->post(

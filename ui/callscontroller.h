@@ -32,6 +32,12 @@ public:
     {
         return m_query;
     }
+    // The query as its requests send it: a relative range ("Last hour") taken as of setQuery (or
+    // refresh), so that the count, the pages and an export all see the same calls.
+    const spindle::CallsQuery& requestQuery() const
+    {
+        return m_anchored;
+    }
     void refresh(); // same query, fresh data
     // Another project, or the same one on another server: the columns found so far mean nothing
     // there. The next query's first page announces its own, even none.
@@ -97,6 +103,7 @@ private:
     net::TraceClient* m_client;
     models::CallsTableModel* m_model;
     spindle::CallsQuery m_query;
+    spindle::CallsQuery m_anchored; // m_query with its relative range resolved
     quint64 m_generation = 0;
     int m_totalCount = -1;
     net::TraceClient::RequestId m_countRequest = 0;

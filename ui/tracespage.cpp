@@ -355,6 +355,7 @@ void TracesPage::setProject(const QString& projectId)
     ++m_applyGeneration;
     m_detail->clear();
     m_trace->clear();
+    m_tableCallId.clear();
     m_controller->resetColumns();
     m_controller->forgetRows();
     applyFilters();
@@ -475,6 +476,7 @@ void TracesPage::showCurrentDetail()
     if (!call)
         return;
     showCallPanes(true);
+    m_tableCallId = call->id; // the detail may go on to a call of its trace; the row stays this one
     m_detail->showCall(m_projectId, *call);
     m_trace->openTrace(m_projectId, call->traceId, call->id);
 }

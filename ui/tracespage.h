@@ -167,6 +167,7 @@ private:
     QString m_connectionHint;
     bool m_sampleDataOffered = true;
     bool m_serverTotals = true;
+    QString m_tableCallId; // the call of the row the user chose (followSelectedCall)
     QStringList m_visibleDynamic;
     bool m_columnsChosen = false;
     bool m_applyingColumns = false; // header signals from our own changes are not user edits

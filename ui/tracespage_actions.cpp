@@ -80,6 +80,7 @@ void TracesPage::renameCurrent()
 void TracesPage::closeDeletedCalls()
 {
     m_table->selectionModel()->clear();
+    m_tableCallId.clear();
     m_trace->clear();
     m_detail->clear();
 }
@@ -143,12 +144,12 @@ void TracesPage::followSelectedCall()
 {
     const QModelIndex current = m_table->currentIndex();
     const spindle::Call* call = m_model->callAt(current.row());
-    if (!call || call->id == m_detail->callId())
+    if (!call || m_tableCallId.isEmpty() || call->id == m_tableCallId)
         return;
-    const int row = m_model->rowOfCall(m_detail->callId());
+    const int row = m_model->rowOfCall(m_tableCallId);
     QItemSelectionModel* selection = m_table->selectionModel();
     if (row < 0) {
-        selection->clearSelection();
+        selection->clear(); // the current row too: Copy and Rename act on it
         return;
     }
     selection->setCurrentIndex(m_model->index(row, current.column()),

@@ -337,7 +337,8 @@ void TracesPage::exportCalls()
         });
     QString error;
     exporter->setExpectedRows(m_controller->totalCount()); // -1 while it is not known
-    if (!exporter->start(m_controller->query().requestJson(), m_visibleDynamic, format, path, &error)) {
+    if (!exporter->start(
+            m_controller->requestQuery().requestJson(), m_visibleDynamic, format, path, &error)) {
         progress->deleteLater();
         exporter->deleteLater();
         Q_EMIT warning(error);

@@ -9,6 +9,7 @@
 #include <QPainter>
 #include <QRawFont>
 #include <QStyle>
+#include <QTextDocument>
 #include <QTextLayout>
 #include <QToolTip>
 
@@ -357,7 +358,10 @@ bool CellTextDelegate::helpEvent(
         const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, cell.widget) + 1;
         if (!cell.text.isEmpty() && !cell.text.contains(QLatin1Char('\n'))
             && QFontMetrics(cell.font).horizontalAdvance(cell.text) > textRect.width() - 2 * margin) {
-            QToolTip::showText(event->globalPos(), cell.text.left(2000), view->viewport(), cell.rect);
+            // As text: a value that looks like markup would be shown as markup (and its <img> read).
+            QToolTip::showText(event->globalPos(),
+                Qt::convertFromPlainText(cell.text.left(2000), Qt::WhiteSpaceNormal), view->viewport(),
+                cell.rect);
             return true;
         }
     }

@@ -674,8 +674,11 @@ void TestCallsTableModel::nameTooltipHasTheShownNameAndTheOp()
     const auto tip = [this](int row) {
         return m_model->index(row, CallsTableModel::NameColumn).data(Qt::ToolTipRole).toString();
     };
-    QCOMPARE(tip(0), named.displayName + u'\n' + named.opName);
-    QCOMPARE(tip(1), plain.opName);
+    // As text (a name that looks like markup is no markup): models::plainToolTip.
+    QCOMPARE(tip(0), models::plainToolTip(named.displayName + u'\n' + named.opName));
+    QCOMPARE(tip(1), models::plainToolTip(plain.opName));
+    QCOMPARE(models::plainToolTip(QStringLiteral("<img src=\"/dev/zero\">")),
+        QStringLiteral("<p>&lt;img src=\"/dev/zero\"&gt;</p>"));
 }
 
 // The Python SDK's exception JSON, shown as Python prints it; the TypeScript SDK's text as it is.
@@ -701,7 +704,7 @@ void TestCallsTableModel::pythonExceptionsReadAsPython()
     call.exception = json;
     const auto discarded = m_model->beginQueryWithRows(m_model->generation() + 1, { call }, 1, true);
     QCOMPARE(m_model->index(0, CallsTableModel::StatusColumn).data(Qt::ToolTipRole).toString(),
-        QStringLiteral("ValueError: bad input"));
+        models::plainToolTip(QStringLiteral("ValueError: bad input")));
 }
 
 #include "tst_callstablemodel.moc"

@@ -6,10 +6,12 @@
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
 #include "server/traceserver.h"
+#include "ui/calldetailpanel.h"
 #include "ui/callexporter.h"
 #include "ui/callscontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
+#include "ui/traceview.h"
 #include "widgets/banner.h"
 
 #include <QAction>
@@ -351,6 +353,9 @@ void ExportAndResilienceTest::refreshKeepsSelectionOnItsCall()
     QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && !page->controller()->isLoading(), 10000);
     page->table()->selectRow(0);
     const QString selected = page->model()->callAt(0)->id;
+    // A call of its trace chosen in the tree goes to the detail; the row stays the one chosen.
+    QTRY_VERIFY_WITH_TIMEOUT(!page->traceView()->isLoading(), 10000);
+    page->detailPanel()->showCall(m_project, *page->model()->callAt(2));
     const QJsonObject start { { QStringLiteral("project_id"), m_project },
         { QStringLiteral("id"), QStringLiteral("refresh-call") },
         { QStringLiteral("trace_id"), QStringLiteral("refresh-trace") },

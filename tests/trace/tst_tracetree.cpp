@@ -119,7 +119,7 @@ void TraceTreeTest::modelShowsNodes()
     QVERIFY2(fraction > 0.3 && fraction < 0.5, qPrintable(QString::number(fraction)));
     QCOMPARE(model.indexOfNode(tree->indexById.value(QStringLiteral("b"))), model.index(0, 0, a));
     // The Name cell's tooltip starts with the name, which a deep row may not show at all.
-    QVERIFY(model.index(0, 0, a).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("b\n")));
+    QVERIFY(model.index(0, 0, a).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("<p>b<br>")));
 }
 
 void TraceTreeTest::largeFanOut()
