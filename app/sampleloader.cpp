@@ -24,6 +24,7 @@ void SampleLoader::stop()
     m_client->cancel(m_sending);
     m_requests.clear();
     m_next = 0;
+    Q_EMIT finished(false, tr("Loading sample traces stopped: the connection changed"));
 }
 
 void SampleLoader::sendNext()

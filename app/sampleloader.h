@@ -14,7 +14,7 @@ class SampleLoader : public QObject
 public:
     SampleLoader(net::TraceClient* client, QObject* parent = nullptr);
     void load(const QString& projectId);
-    // Sends nothing more (the connection changed); the request on its way is dropped. No finished().
+    // Sends nothing more (the connection changed); the request on its way is dropped; finished(false).
     void stop();
     bool isRunning() const
     {

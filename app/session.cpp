@@ -92,7 +92,10 @@ void AppSession::connectProfile(const ui::ConnectionProfile& profile)
 {
     // Answers to an earlier attempt (a slow start, health check or keychain read) are dropped.
     ++m_attempt;
-    m_samples->stop(); // its next requests would go to the new server
+    // A load's next requests would go to the new server; Local again is the same server.
+    const auto local = ui::ConnectionProfile::Kind::Local;
+    if (profile.kind != local || m_profileKind != int(local))
+        m_samples->stop();
     m_profileKind = int(profile.kind);
     if (profile.kind == ui::ConnectionProfile::Kind::Local)
         startLocal();

@@ -172,10 +172,10 @@ void writePin(QJsonObject& definition, bool pinned, const QJsonObject& base)
     definition.insert(QStringLiteral("pin"), pin);
 }
 
-// Type errors that make a definition unusable (Weave's server would reject them too).
 // Spindle's own definition key: the relative range a view was saved with (see definitionFromState).
 constexpr char kStartedWithinKey[] = "spindle_started_within";
 
+// Type errors that make a definition unusable (Weave's server would reject them too).
 void checkTypes(const QJsonObject& definition, QStringList* problems)
 {
     const auto expect = [&](const char* key, auto valid, const char* what) {

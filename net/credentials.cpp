@@ -10,32 +10,37 @@ namespace {
 const QString kKeychainService = QStringLiteral("spindle");
 
 // netrc's tokens, as Python's netrc module reads them (the SDK's `wandb login` writes the file):
-// whitespace-separated, a token starting with # comments out the rest of its line, and a value in
-// double quotes may hold spaces and backslash escapes.
-QStringList netrcTokens(const QString& text)
+// whitespace-separated; a value in double quotes may hold spaces and backslash escapes. `line`
+// says where a token starts, for comments (netrcEntries).
+struct NetrcToken
 {
-    QStringList tokens;
+    QString text;
+    int line = 0;
+    bool quoted = false;
+};
+
+QList<NetrcToken> netrcTokens(const QString& text)
+{
+    QList<NetrcToken> tokens;
+    int line = 0;
     qsizetype i = 0;
     while (i < text.size()) {
         if (text[i].isSpace()) {
+            line += text[i] == QLatin1Char('\n');
             ++i;
-        } else if (text[i] == QLatin1Char('#')) {
-            while (i < text.size() && text[i] != QLatin1Char('\n'))
-                ++i;
-        } else {
-            QString token;
-            const bool quoted = text[i] == QLatin1Char('"');
-            for (i += quoted ? 1 : 0; i < text.size(); ++i) {
-                const QChar c = text[i];
-                if (quoted ? c == QLatin1Char('"') : c.isSpace())
-                    break;
-                if (c == QLatin1Char('\\') && i + 1 < text.size())
-                    ++i; // the escaped character itself
-                token.append(text[i]);
-            }
-            i += quoted ? 1 : 0; // past the closing quote
-            tokens.append(token);
+            continue;
         }
+        NetrcToken token { {}, line, text[i] == QLatin1Char('"') };
+        for (i += token.quoted ? 1 : 0; i < text.size(); ++i) {
+            const QChar c = text[i];
+            if (token.quoted ? c == QLatin1Char('"') : c.isSpace())
+                break;
+            if (c == QLatin1Char('\\') && i + 1 < text.size())
+                ++i; // the escaped character itself
+            token.text.append(text[i]);
+        }
+        i += token.quoted ? 1 : 0; // past the closing quote
+        tokens.append(token);
     }
     return tokens;
 }
@@ -57,8 +62,10 @@ QString apiKeyFromNetrc(const QString& host, const QString& netrcPath)
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return {};
     // A stream of entries: machine <host> login <user> password <secret> ..., and one `default`
-    // entry for every other host.
-    const QStringList tokens = netrcTokens(QString::fromUtf8(file.readAll()));
+    // entry, used for the W&B API host only (a default meant for other hosts, an ftp login say, is
+    // not sent to a server the user typed). Where a keyword is due, # comments out the rest of its
+    // line; a value is taken as it is, # and all.
+    const QList<NetrcToken> tokens = netrcTokens(QString::fromUtf8(file.readAll()));
     enum class Entry
     {
         Other,
@@ -67,20 +74,24 @@ QString apiKeyFromNetrc(const QString& host, const QString& netrcPath)
     } entry = Entry::Other;
     QString fallback;
     for (qsizetype i = 0; i < tokens.size(); ++i) {
-        const QString& token = tokens[i];
-        if (token == QLatin1String("machine") && i + 1 < tokens.size())
-            entry = tokens[++i] == host ? Entry::Host : Entry::Other;
-        else if (token == QLatin1String("default"))
-            entry = Entry::Default;
-        else if (token == QLatin1String("password") && i + 1 < tokens.size()) {
-            const QString& secret = tokens[++i];
+        const QString& token = tokens[i].text;
+        const bool hasValue = i + 1 < tokens.size();
+        if (!tokens[i].quoted && token.startsWith(QLatin1Char('#'))) {
+            while (i + 1 < tokens.size() && tokens[i + 1].line == tokens[i].line)
+                ++i;
+        } else if (token == QLatin1String("machine") && hasValue) {
+            entry = tokens[++i].text == host ? Entry::Host : Entry::Other;
+        } else if (token == QLatin1String("default")) {
+            entry = host == QLatin1String(kWandbApiHost) ? Entry::Default : Entry::Other;
+        } else if (token == QLatin1String("password") && hasValue) {
+            const QString& secret = tokens[++i].text;
             if (entry == Entry::Host)
                 return secret;
             if (entry == Entry::Default)
                 fallback = secret;
-        } else if ((token == QLatin1String("login") || token == QLatin1String("account"))
-            && i + 1 < tokens.size())
+        } else if ((token == QLatin1String("login") || token == QLatin1String("account")) && hasValue) {
             ++i; // a value, even one that reads "password"
+        }
     }
     return fallback;
 }

@@ -392,9 +392,9 @@ int TraceServer::bind()
     auto& http = m_impl->http;
     http.set_payload_max_length(m_options.maxBodyBytes);
     http.set_tcp_nodelay(true);
-    // cpp-httplib also sets SO_REUSEPORT, which lets a second server bind a port already served, and
-    // the kernel then splits the connections between two stores. SO_REUSEADDR alone only lets a
-    // restart bind over connections still in TIME_WAIT.
+    // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind a port already
+    // served, and the kernel then splits the connections between two stores. SO_REUSEADDR only lets
+    // a restart bind over connections still in TIME_WAIT.
     http.set_socket_options([](auto sock) {
         int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));

@@ -23,12 +23,12 @@ public:
     explicit FilterBar(QWidget* parent = nullptr);
 
     void setOps(const QStringList& opRefs); // latest op refs; offered as `name:*` wildcards
-    void setKnownFields(const QStringList& fields);
+    void setKnownFields(const QStringList& fields); // dynamic columns, for the condition editor
     // Whether the server filters on total tokens and cost (Spindle's fields; hosted Weave's 422).
     void setServerTotals(bool supported)
     {
         m_serverTotals = supported;
-    } // dynamic columns, for the condition editor
+    }
     QStringList knownFields() const
     {
         return m_knownFields;
@@ -52,8 +52,8 @@ private:
     QComboBox* m_op;
     QToolButton* m_status;
     QComboBox* m_time;
-    int m_timeIndex = 0;
-    bool m_serverTotals = true; // the range in force: a cancelled Custom range… goes back to it
+    int m_timeIndex = 0; // the range in force: a cancelled Custom range… goes back to it
+    bool m_serverTotals = true;
     QCheckBox* m_rootsOnly;
     QToolButton* m_addFilter;
     widgets::ChipBar* m_chips;

@@ -41,8 +41,8 @@ public:
     void setConnectionInfo(const QString& description, const QString& snippet, bool sampleDataOffered);
     // entity/project, as the picker and --project take it; else the message that says so.
     static bool isProjectName(const QString& text);
-    void setServerTotals(bool supported); // the Traces page's Tokens and Cost: see TracesPage
     static QString notAProjectName(const QString& text);
+    void setServerTotals(bool supported); // the Traces page's Tokens and Cost: see TracesPage
     void setProject(const QString& projectId);
     // A link the SDK printed was opened (server/traceserver.h onOpenLink): the project, and the
     // call on the Traces page when there is one; the window comes to the front.

@@ -456,8 +456,13 @@ void TraceView::restoreCurrent(const QString& id, bool firstBuild, int scrolled,
     const bool found = it != m_traceTree->indexById.cend();
     const int target = found ? *it : (m_traceTree->roots.isEmpty() ? -1 : m_traceTree->roots.first());
     const bool pending = !m_pendingSelection.isEmpty();
-    if (pending && !found && !complete)
+    if (pending && !found && !complete) { // not selected yet; the rows stay where the user scrolled
+        if (!firstBuild) {
+            m_tree->doItemsLayout();
+            m_tree->verticalScrollBar()->setValue(scrolled);
+        }
         return;
+    }
     const QScopedValueRollback restoring(m_restoringCurrent, true);
     if (firstBuild || pending) {
         m_pendingSelection.clear();

@@ -32,8 +32,15 @@ void CredentialsTest::netrc_data()
                             "default login anon password fallback\n";
     QTest::newRow("wandb entry") << file << QStringLiteral("api.wandb.ai") << QStringLiteral("wandb-secret");
     QTest::newRow("another host") << file << QStringLiteral("example.com") << QStringLiteral("other");
-    // As Python's netrc module (the SDK's) reads the file: `default` is every other host's entry.
-    QTest::newRow("unknown host") << file << QStringLiteral("nowhere.test") << QStringLiteral("fallback");
+    // `default` stands in for the W&B API host only: a default meant for other hosts is not sent
+    // to a server the user typed.
+    QTest::newRow("unknown host") << file << QStringLiteral("nowhere.test") << QString();
+    QTest::newRow("default for W&B") << QByteArray(
+        "machine example.com password other\ndefault password dflt")
+                                     << QStringLiteral("api.wandb.ai") << QStringLiteral("dflt");
+    QTest::newRow("# in a value") << QByteArray(
+        "machine api.wandb.ai login u password #abc\nmachine x password y")
+                                  << QStringLiteral("api.wandb.ai") << QStringLiteral("#abc");
     QTest::newRow("no default") << QByteArray("machine example.com password other")
                                 << QStringLiteral("nowhere.test") << QString();
     QTest::newRow("one line") << QByteArray("machine api.wandb.ai login api password k1")
