@@ -56,6 +56,8 @@ private:
     static void writeFile(const QString& path, const QByteArray& bytes);
     QString firstTraceId(); // of the newest call
     void post(const QString& path, const QJsonObject& body);
+    // Shows `window` on the test project and waits for its first rows and count.
+    void showProject(ui::MainWindow& window);
 
     QTemporaryDir m_dir;
     std::unique_ptr<server::TraceServer> m_server;
@@ -342,15 +344,26 @@ void ExportAndResilienceTest::liveModeKeepsSelection()
     ++m_calls;
 }
 
+void ExportAndResilienceTest::showProject(ui::MainWindow& window)
+{
+    window.resize(1200, 800);
+    window.show();
+    window.setProject(m_project);
+    ui::TracesPage* page = window.tracesPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && page->controller()->totalCount() > 0
+            && !page->controller()->isLoading(),
+        10000);
+}
+
 // F5 refetches the rows in place: a call logged meanwhile moves the others down, and the selection
 // (what Delete, Rename and Copy act on) follows the call the user chose, not its old row.
 void ExportAndResilienceTest::refreshKeepsSelectionOnItsCall()
 {
     ui::MainWindow window(&m_client);
-    window.show();
-    window.setProject(m_project);
+    showProject(window);
+    if (QTest::currentTestFailed())
+        return;
     ui::TracesPage* page = window.tracesPage();
-    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && !page->controller()->isLoading(), 10000);
     page->table()->selectRow(0);
     const QString selected = page->model()->callAt(0)->id;
     // A call of its trace chosen in the tree goes to the detail; the row stays the one chosen.
@@ -380,13 +393,10 @@ void ExportAndResilienceTest::refreshKeepsSelectionOnItsCall()
 void ExportAndResilienceTest::liveModeKeepsTheRowsInView()
 {
     ui::MainWindow window(&m_client);
-    window.resize(1200, 800);
-    window.show();
-    window.setProject(m_project);
+    showProject(window);
+    if (QTest::currentTestFailed())
+        return;
     ui::TracesPage* page = window.tracesPage();
-    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && page->controller()->totalCount() > 0
-            && !page->controller()->isLoading(),
-        10000);
     QTableView* table = page->table();
     table->verticalScrollBar()->setValue(30 * table->verticalHeader()->defaultSectionSize());
     QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(table->rowAt(0)), 10000);
@@ -414,13 +424,10 @@ void ExportAndResilienceTest::liveModeKeepsTheRowsInView()
 void ExportAndResilienceTest::deleteAllWithRowsNotLoadedIsRefused()
 {
     ui::MainWindow window(&m_client);
-    window.resize(1200, 800);
-    window.show();
-    window.setProject(m_project);
+    showProject(window);
+    if (QTest::currentTestFailed())
+        return;
     ui::TracesPage* page = window.tracesPage();
-    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && page->controller()->totalCount() > 0
-            && !page->controller()->isLoading(),
-        10000);
     const int rows = page->model()->rowCount();
     QVERIFY(rows > models::CallsTableModel::kPageSize && !page->model()->isLoaded(rows - 1));
     page->table()->selectAll();
@@ -447,10 +454,10 @@ void ExportAndResilienceTest::deleteAllWithRowsNotLoadedIsRefused()
 void ExportAndResilienceTest::newServerKeepsNothingOfTheLast()
 {
     ui::MainWindow window(&m_client);
-    window.show();
-    window.setProject(m_project);
+    showProject(window);
+    if (QTest::currentTestFailed())
+        return;
     ui::TracesPage* page = window.tracesPage();
-    QTRY_VERIFY_WITH_TIMEOUT(page->model()->isLoaded(0) && !page->controller()->isLoading(), 10000);
     const auto restore =
         qScopeGuard([this, reachable = m_client.connection()] { m_client.setConnection(reachable); });
     m_client.setConnection({ QUrl(QStringLiteral("http://127.0.0.1:1")), {} });

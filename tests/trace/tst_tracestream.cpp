@@ -87,6 +87,33 @@ private:
     int m_port = 0;
 };
 
+// A trace view, shown, on its own client of its own TwoPartServer.
+struct Viewing
+{
+    explicit Viewing(bool breakFirst = false)
+        : server(breakFirst)
+    {
+        client.setConnection({ server.url(), QString() });
+        view.resize(800, 600);
+        view.show();
+    }
+    // Opens trace t1 asking for `callId`; true once all of it is in.
+    bool open(const QString& callId)
+    {
+        QSignalSpy loaded(&view, &ui::TraceView::loaded);
+        view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), callId);
+        return loaded.wait(10000);
+    }
+    QString selectedId() const
+    {
+        return view.traceTree()->calls[view.selectedNode()].id;
+    }
+
+    TwoPartServer server;
+    net::TraceClient client;
+    ui::TraceView view { &client };
+};
+
 } // namespace
 
 class TraceStreamTest : public QObject
@@ -102,19 +129,15 @@ private Q_SLOTS:
 
 void TraceStreamTest::askedCallIsSelectedWhenItComes()
 {
-    TwoPartServer server;
-    net::TraceClient client;
-    client.setConnection({ server.url(), QString() });
-    ui::TraceView view(&client);
-    view.resize(800, 600);
-    view.show();
+    Viewing viewing;
+    ui::TraceView& view = viewing.view;
     QSignalSpy selected(&view, &ui::TraceView::callSelected);
     QSignalSpy loaded(&view, &ui::TraceView::loaded);
     view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c150"));
     QTRY_VERIFY_WITH_TIMEOUT(view.traceTree() && view.traceTree()->size() == 50, 5000); // the first part
     QVERIFY(view.selectedNode() < 0);
     QVERIFY(loaded.wait(10000));
-    QCOMPARE(view.traceTree()->calls[view.selectedNode()].id, QStringLiteral("c150"));
+    QCOMPARE(viewing.selectedId(), QStringLiteral("c150"));
     QVERIFY(!selected.isEmpty());
     for (const auto& args : selected) // never the root in the meantime
         QCOMPARE(args.first().value<spindle::Call>().id, QStringLiteral("c150"));
@@ -122,75 +145,50 @@ void TraceStreamTest::askedCallIsSelectedWhenItComes()
 
 void TraceStreamTest::brokenTraceLoadsAgain()
 {
-    TwoPartServer server(true);
-    net::TraceClient client;
-    client.setConnection({ server.url(), QString() });
-    client.setRetryPolicy(0, 10);
-    ui::TraceView view(&client);
-    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c10"));
-    QTRY_VERIFY_WITH_TIMEOUT(view.traceTree() && !view.isLoading(), 10000);
-    QCOMPARE(view.traceTree()->size(), 50);
-    QSignalSpy loaded(&view, &ui::TraceView::loaded);
-    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c10"));
-    QVERIFY(loaded.wait(10000));
-    QCOMPARE(view.traceTree()->size(), 200);
+    Viewing viewing(true);
+    viewing.client.setRetryPolicy(0, 10);
+    viewing.view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c10"));
+    QTRY_VERIFY_WITH_TIMEOUT(viewing.view.traceTree() && !viewing.view.isLoading(), 10000);
+    QCOMPARE(viewing.view.traceTree()->size(), 50);
+    QVERIFY(viewing.open(QStringLiteral("c10")));
+    QCOMPARE(viewing.view.traceTree()->size(), 200);
 }
 
 // n (next error) with the tree focused, as after a click on a row: the tree's type-to-search took it.
 void TraceStreamTest::walkingKeysWorkFromTheTree()
 {
-    TwoPartServer server;
-    net::TraceClient client;
-    client.setConnection({ server.url(), QString() });
-    ui::TraceView view(&client);
-    view.resize(800, 600);
-    view.show();
-    QSignalSpy loaded(&view, &ui::TraceView::loaded);
-    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c0"));
-    QVERIFY(loaded.wait(10000));
-    QTreeView* tree = view.findChild<QTreeView*>();
+    Viewing viewing;
+    QVERIFY(viewing.open(QStringLiteral("c0")));
+    QTreeView* tree = viewing.view.findChild<QTreeView*>();
     QVERIFY(tree);
     tree->setFocus();
     QTest::keyClick(tree, Qt::Key_N);
-    QCOMPARE(view.traceTree()->calls[view.selectedNode()].id, QStringLiteral("c120"));
+    QCOMPARE(viewing.selectedId(), QStringLiteral("c120"));
 }
 
 // The breadcrumbs of a call named with 300 characters and no space (a URL, a generated name).
 void TraceStreamTest::longNameLeavesThePaneNarrow()
 {
-    TwoPartServer server;
-    net::TraceClient client;
-    client.setConnection({ server.url(), QString() });
-    ui::TraceView view(&client);
-    view.resize(800, 600);
-    view.show();
-    QSignalSpy loaded(&view, &ui::TraceView::loaded);
-    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c7"));
-    QVERIFY(loaded.wait(10000));
-    QCOMPARE(view.traceTree()->calls[view.selectedNode()].name(), QString(300, u'x'));
-    QVERIFY2(
-        view.minimumSizeHint().width() < 600, qPrintable(QString::number(view.minimumSizeHint().width())));
+    Viewing viewing;
+    QVERIFY(viewing.open(QStringLiteral("c7")));
+    QCOMPARE(viewing.view.traceTree()->calls[viewing.view.selectedNode()].name(), QString(300, u'x'));
+    const int width = viewing.view.minimumSizeHint().width();
+    QVERIFY2(width < 600, qPrintable(QString::number(width)));
 }
 
 // Live mode swaps a refreshed trace in: the timeline stays zoomed where the user left it, rather than
 // going back to the selected call (the root, as wide as the trace).
 void TraceStreamTest::refreshKeepsTheTimelinesView()
 {
-    TwoPartServer server;
-    net::TraceClient client;
-    client.setConnection({ server.url(), QString() });
-    ui::TraceView view(&client);
-    view.resize(800, 600);
-    view.show();
-    QSignalSpy loaded(&view, &ui::TraceView::loaded);
-    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"), QStringLiteral("c0"));
-    QVERIFY(loaded.wait(10000));
-    auto* timeline = view.findChild<widgets::TimelineWidget*>();
+    Viewing viewing;
+    QVERIFY(viewing.open(QStringLiteral("c0")));
+    auto* timeline = viewing.view.findChild<widgets::TimelineWidget*>();
     QVERIFY(timeline);
     const double end = timeline->viewEndMs();
     timeline->setViewRange(end - 1000, end);
     const double start = timeline->viewStartMs();
-    view.refresh();
+    QSignalSpy loaded(&viewing.view, &ui::TraceView::loaded);
+    viewing.view.refresh();
     QVERIFY(loaded.wait(10000));
     QCOMPARE(timeline->viewStartMs(), start);
 }
