@@ -216,9 +216,9 @@ void AppSession::useServer(
                           .arg(base, apiKey.isEmpty() ? QStringLiteral("any") : QStringLiteral("<your key>"));
     // The Python SDK's weave.init asks the W&B API about the user and the project first: a local
     // Spindle server answers those too (server/wandbapi.h).
-    if (m_profileKind == int(ui::ConnectionProfile::Kind::Local))
-        snippet = QStringLiteral("WANDB_BASE_URL=%1 ").arg(base) + snippet;
     const bool local = m_profileKind == int(ui::ConnectionProfile::Kind::Local);
+    if (local)
+        snippet = QStringLiteral("WANDB_BASE_URL=%1 ").arg(base) + snippet;
     m_window->setConnectionInfo(description, snippet, local);
     // Sorting and filtering on total tokens and cost are Spindle's: hosted Weave refuses them.
     m_window->setServerTotals(local);

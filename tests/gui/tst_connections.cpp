@@ -44,6 +44,14 @@ ui::ConnectionProfile customProfile(const QUrl& url)
     return profile;
 }
 
+// Starts the session and waits for its first connection.
+bool startConnected(app::AppSession& session)
+{
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.start();
+    return connected.wait(kWaitMs);
+}
+
 // A service that is not Spindle but answers 200 to everything, /health included.
 class AnswersEverything : public QTcpServer
 {
@@ -188,9 +196,7 @@ void ConnectionsTest::explicitDataDirIsNeverAnotherServers()
     app::AppOptions options = localOptions(m_dir, u"explicit"_s);
     options.port = running.url().port();
     app::AppSession session(options);
-    QSignalSpy connected(&session, &app::AppSession::connected);
-    session.start();
-    QVERIFY(connected.wait(kWaitMs));
+    QVERIFY(startConnected(session));
     QVERIFY(session.serverUrl().port() != running.url().port());
     QVERIFY(QFile::exists(m_dir.filePath(u"explicit/spindle.sqlite"_s)));
 }
@@ -226,9 +232,7 @@ void ConnectionsTest::localLinksStayLocal()
     apptest::InProcessServer other;
     QVERIFY(other.start().isEmpty());
     app::AppSession session(localOptions(m_dir, u"links"_s));
-    QSignalSpy connected(&session, &app::AppSession::connected);
-    session.start();
-    QVERIFY(connected.wait(kWaitMs));
+    QVERIFY(startConnected(session));
     session.connectProfile(customProfile(other.url()));
     const QString project = session.window()->project();
     auto* embedded = session.findChild<app::EmbeddedServer*>();
@@ -271,9 +275,7 @@ void ConnectionsTest::newConnectionClearsTheLastOnesErrors()
     apptest::InProcessServer other;
     QVERIFY(other.start().isEmpty());
     app::AppSession session(localOptions(m_dir, u"banner"_s));
-    QSignalSpy connected(&session, &app::AppSession::connected);
-    session.start();
-    QVERIFY(connected.wait(kWaitMs));
+    QVERIFY(startConnected(session));
     auto* banner = session.window()->findChild<widgets::Banner*>();
     banner->showMessage(u"The server rejected the API key (HTTP 401)."_s);
     QVERIFY(!banner->isHidden());
@@ -286,9 +288,7 @@ void ConnectionsTest::tokensAndCostSortOnSpindleServersOnly()
 {
     using models::CallsTableModel;
     app::AppSession session(localOptions(m_dir, u"totals"_s));
-    QSignalSpy connected(&session, &app::AppSession::connected);
-    session.start();
-    QVERIFY(connected.wait(kWaitMs));
+    QVERIFY(startConnected(session));
     const CallsTableModel* model = session.window()->tracesPage()->model();
     QCOMPARE(model->columnSortField(CallsTableModel::CostColumn), u"summary.weave.total_cost"_s);
 
