@@ -4,6 +4,7 @@
 #include "core/weaveref.h"
 
 #include <QJsonArray>
+#include <QSet>
 
 namespace spindle {
 
@@ -112,6 +113,35 @@ static QVector<ModelCost> readCosts(const QJsonObject& summary)
     return costs;
 }
 
+namespace {
+
+// The fields Call::fromJson reads into members; any other field with a value goes to otherFields.
+bool isModelled(const QString& key)
+{
+    static const QSet<QString> modelled { QStringLiteral("id"), QStringLiteral("project_id"),
+        QStringLiteral("trace_id"), QStringLiteral("parent_id"), QStringLiteral("op_name"),
+        QStringLiteral("display_name"), QStringLiteral("exception"), QStringLiteral("wb_user_id"),
+        QStringLiteral("started_at"), QStringLiteral("ended_at"), QStringLiteral("inputs"),
+        QStringLiteral("output"), QStringLiteral("attributes"), QStringLiteral("summary") };
+    return modelled.contains(key);
+}
+
+// The CallSchema fields that toJson() writes as null when the server sent no value.
+constexpr const char* kNullableSchemaFields[] = { "thread_id", "turn_id", "wb_run_id", "wb_run_step",
+    "wb_run_step_end", "deleted_at" };
+
+// Splits an ISO time into epoch ms and the microseconds past them (0 when absent or unparsable).
+std::optional<qint64> readTime(const QString& text, int* extraMicros)
+{
+    const auto micros = text.isEmpty() ? std::nullopt : parseIsoTime(text.toStdString());
+    if (!micros)
+        return std::nullopt;
+    *extraMicros = int(*micros % 1000);
+    return *micros / 1000;
+}
+
+} // namespace
+
 Call Call::fromJson(const QJsonObject& json)
 {
     Call call;
@@ -124,8 +154,8 @@ Call Call::fromJson(const QJsonObject& json)
     call.displayName = text("display_name");
     call.exception = text("exception");
     call.wbUserId = text("wb_user_id");
-    call.startedAtMs = parseTimestampMs(text("started_at")).value_or(0);
-    call.endedAtMs = parseTimestampMs(text("ended_at"));
+    call.startedAtMs = readTime(text("started_at"), &call.startedAtExtraUs).value_or(0);
+    call.endedAtMs = readTime(text("ended_at"), &call.endedAtExtraUs);
     call.inputs = json.value(QLatin1String("inputs")).toObject();
     call.output = json.value(QLatin1String("output"));
     call.attributes = json.value(QLatin1String("attributes")).toObject();
@@ -141,6 +171,10 @@ Call Call::fromJson(const QJsonObject& json)
     else if (call.endedAtMs)
         call.latencyMs = *call.endedAtMs - call.startedAtMs;
     call.costs = readCosts(call.summary);
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (!it.value().isNull() && !isModelled(it.key()))
+            call.otherFields.insert(it.key(), it.value());
+    }
     return call;
 }
 
@@ -154,15 +188,21 @@ QJsonObject Call::toJson() const
     json.insert(QStringLiteral("display_name"), orNull(displayName));
     json.insert(QStringLiteral("trace_id"), traceId);
     json.insert(QStringLiteral("parent_id"), orNull(parentId));
-    json.insert(QStringLiteral("started_at"), QString::fromStdString(formatIsoTime(startedAtMs * 1000)));
+    json.insert(QStringLiteral("started_at"),
+        QString::fromStdString(formatIsoTime(startedAtMs * 1000 + startedAtExtraUs)));
     json.insert(QStringLiteral("ended_at"),
-        endedAtMs ? QJsonValue(QString::fromStdString(formatIsoTime(*endedAtMs * 1000))) : QJsonValue());
+        endedAtMs ? QJsonValue(QString::fromStdString(formatIsoTime(*endedAtMs * 1000 + endedAtExtraUs)))
+                  : QJsonValue());
     json.insert(QStringLiteral("attributes"), attributes);
     json.insert(QStringLiteral("inputs"), inputs);
     json.insert(QStringLiteral("output"), output);
     json.insert(QStringLiteral("exception"), orNull(exception));
     json.insert(QStringLiteral("summary"), summary);
     json.insert(QStringLiteral("wb_user_id"), orNull(wbUserId));
+    for (const char* field : kNullableSchemaFields)
+        json.insert(QLatin1String(field), QJsonValue());
+    for (auto it = otherFields.begin(); it != otherFields.end(); ++it)
+        json.insert(it.key(), it.value());
     return json;
 }
 

@@ -43,6 +43,12 @@ struct Call
     QJsonObject attributes;
     QJsonObject summary;
     QVector<ModelCost> costs;
+    // What the table does not show and an export keeps: the microseconds past startedAtMs and
+    // endedAtMs, and the fields with a value that this struct does not model (thread_id, turn_id,
+    // wb_run_id, wb_run_step, storage sizes, fields of newer servers).
+    int startedAtExtraUs = 0;
+    int endedAtExtraUs = 0;
+    QJsonObject otherFields;
 
     QString name() const; // display name, else the op's short name
     qint64 totalTokens() const;
@@ -57,7 +63,7 @@ struct Call
     QJsonValue valueAt(const QStringList& parts) const;
 
     static Call fromJson(const QJsonObject& json);
-    QJsonObject toJson() const; // the CallSchema fields this value carries
+    QJsonObject toJson() const; // the call as the server sent it, with the CallSchema's fields
 };
 
 QString opShortName(const QString& opName);

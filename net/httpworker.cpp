@@ -20,6 +20,20 @@ bool isRetryableStatus(int status)
     return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
+// Feedback and prices get a new id on each create, so a create the server made but whose answer
+// was lost would be made twice by a retry.
+bool createsOnEachRequest(const QString& path)
+{
+    return path == QLatin1String("/feedback/create") || path == QLatin1String("/cost/create");
+}
+
+// 429 and 503 say the request was not served and a refused connection never reached a server; after
+// a 502 or 504 (a gateway that gave up) or a dropped connection the server may have done it already.
+bool surelyNotServed(int status, QNetworkReply::NetworkError error)
+{
+    return status ? (status == 429 || status == 503) : error == QNetworkReply::ConnectionRefusedError;
+}
+
 bool isRetryableNetworkError(QNetworkReply::NetworkError error)
 {
     return error == QNetworkReply::ConnectionRefusedError || error == QNetworkReply::RemoteHostClosedError
@@ -212,7 +226,8 @@ bool HttpWorker::deliverCompleteLines(Transfer& transfer, const QByteArray& tail
 
 bool HttpWorker::retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error)
 {
-    const bool retryable = status ? isRetryableStatus(status) : isRetryableNetworkError(error);
+    const bool retryable = (status ? isRetryableStatus(status) : isRetryableNetworkError(error))
+        && (!createsOnEachRequest(transfer.request.path) || surelyNotServed(status, error));
     if (!retryable || transfer.attempt >= transfer.request.maxRetries || transfer.delivered > 0)
         return false;
     const int delay = transfer.request.firstDelayMs << transfer.attempt;

@@ -64,6 +64,15 @@ public:
         m_failPathStatus = status;
         m_failPathTimes = times;
     }
+    // The next `times` POSTs of this path go on to the server, and their answers are replaced by
+    // `status`: a gateway that gave up after the server had done the work.
+    void loseAnswerOfPath(const std::string& path, int status, int times)
+    {
+        std::lock_guard lock(m_mutex);
+        m_losePath = path;
+        m_loseStatus = status;
+        m_loseTimes = times;
+    }
     // Every answer to a POST of this path (e.g. "/objs/query") is read, then held until release().
     void holdAnswerOfPath(const std::string& path)
     {
@@ -177,6 +186,11 @@ private:
                 --m_holding;
             }
         }
+        if (takeLostAnswer(req.path)) {
+            res.status = m_loseStatus;
+            res.set_content(R"({"reason":"the gateway gave up"})", "application/json");
+            return;
+        }
         res.status = answer->status;
         if (offset >= 0 && takeCut(offset)) {
             cutAnswer(answer->body, res);
@@ -194,6 +208,14 @@ private:
         }
         res.status = answer->status;
         res.set_content(answer->body, answer->get_header_value("Content-Type"));
+    }
+    bool takeLostAnswer(const std::string& path)
+    {
+        std::lock_guard lock(m_mutex);
+        if (path != m_losePath || m_loseTimes == 0)
+            return false;
+        --m_loseTimes;
+        return true;
     }
     bool takeCut(int offset)
     {
@@ -231,6 +253,9 @@ private:
     std::string m_failPath;
     int m_failPathStatus = 0;
     int m_failPathTimes = 0;
+    std::string m_losePath;
+    int m_loseStatus = 0;
+    int m_loseTimes = 0;
     int m_failOffset = -1;
     int m_failStatus = 0;
     int m_failTimes = 0;

@@ -109,6 +109,7 @@ private Q_SLOTS:
     void valueAt();
     void toleratesMissingKeys();
     void toJsonRoundTrip();
+    void toJsonKeepsWhatTheTableDoesNotShow();
     void parseTimestamp_data();
     void parseTimestamp();
 };
@@ -417,6 +418,32 @@ void TestCall::toleratesMissingKeys()
 
     const Call arrayOutput = Call::fromJson(parseObject(R"({"id":"c","output":[1,[2,3]]})"));
     QCOMPARE(arrayOutput.valueAt(u"output.1.0"_s), QJsonValue(2));
+}
+
+// An export writes toJson(): the threads, the run, a newer server's fields and the microseconds
+// are what the server sent, and the CallSchema's fields without a value are null.
+void TestCall::toJsonKeepsWhatTheTableDoesNotShow()
+{
+    QJsonObject source = parseObject(kFull);
+    source.insert(u"started_at"_s, u"2025-03-01T10:00:00.123456Z"_s);
+    source.insert(u"ended_at"_s, u"2025-03-01T10:00:01.000789Z"_s);
+    const QJsonObject kept { { u"thread_id"_s, u"thread-7"_s }, { u"turn_id"_s, u"turn-2"_s },
+        { u"wb_run_id"_s, u"acme/demo/run-1"_s }, { u"wb_run_step"_s, 4 }, { u"wb_run_step_end"_s, 5 },
+        { u"storage_size_bytes"_s, 1234 }, { u"a_future_field"_s, QJsonObject { { u"x"_s, 1 } } } };
+    for (auto it = kept.begin(); it != kept.end(); ++it)
+        source.insert(it.key(), it.value());
+    const QJsonObject json = Call::fromJson(source).toJson();
+    for (auto it = kept.begin(); it != kept.end(); ++it)
+        QCOMPARE(json.value(it.key()), it.value());
+    QCOMPARE(json.value(u"started_at"_s).toString(), u"2025-03-01T10:00:00.123456Z"_s);
+    QCOMPARE(json.value(u"ended_at"_s).toString(), u"2025-03-01T10:00:01.000789Z"_s);
+
+    const QJsonObject bare = Call::fromJson(parseObject(kFull)).toJson();
+    for (const char* key :
+        { "thread_id", "turn_id", "wb_run_id", "wb_run_step", "wb_run_step_end", "deleted_at" }) {
+        QVERIFY2(bare.contains(QLatin1String(key)), key);
+        QVERIFY2(bare.value(QLatin1String(key)).isNull(), key);
+    }
 }
 
 void TestCall::toJsonRoundTrip()
