@@ -389,7 +389,7 @@ void Generator::chatTrace(Micros start, bool failing)
 void Generator::makeTrace(int kind, Micros start, bool failing)
 {
     m_trace = {};
-    const Obj weave { { u"client_version"_s, u"spindle-sample"_s }, { u"source"_s, u"spindle"_s } };
+    const Obj weave { { u"client_version"_s, kSampleClientVersion }, { u"source"_s, u"spindle"_s } };
     m_trace.attributes = { { u"weave"_s, weave }, { u"env"_s, chance(0.8) ? u"prod"_s : u"staging"_s },
         { u"user_tier"_s, choose(kUserTiers) }, { u"app"_s, str(kApps[kind]) } };
     try {

@@ -15,6 +15,9 @@ struct SampleRequest
     QJsonObject body;
 };
 
+// attributes.weave.client_version of every sample call: how a project's sample traces are found.
+inline const QString kSampleClientVersion = QStringLiteral("spindle-sample");
+
 // Realistic sample traces for `projectId` ("entity/project"), timed in the hours before `now`:
 // op objects first (/obj/create with the Op value shape; digests are whatever the server returns, so
 // refer to ops in op_name refs by a digest you compute yourself with spindle::weaveDigest over a stable

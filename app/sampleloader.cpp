@@ -1,5 +1,7 @@
 #include "app/sampleloader.h"
 
+#include <QJsonArray>
+
 namespace spindle::app {
 
 SampleLoader::SampleLoader(net::TraceClient* client, QObject* parent)
@@ -12,15 +14,39 @@ void SampleLoader::load(const QString& projectId)
 {
     if (isRunning())
         return;
-    m_requests = buildSampleData(projectId, QDateTime::currentDateTimeUtc());
-    m_next = 0;
-    sendNext();
+    // A project that has the sample traces already (--sample-data run a second time) gets no second
+    // copy of each trace: one is enough to look around, and two would look like a bug.
+    const QJsonObject isSample { { QStringLiteral("$eq"),
+        QJsonArray { QJsonObject {
+                         { QStringLiteral("$getField"), QStringLiteral("attributes.weave.client_version") } },
+            QJsonObject { { QStringLiteral("$literal"), kSampleClientVersion } } } } };
+    const QJsonObject request { { QStringLiteral("project_id"), projectId },
+        { QStringLiteral("query"), QJsonObject { { QStringLiteral("$expr"), isSample } } },
+        { QStringLiteral("limit"), 1 } };
+    m_checking = true;
+    m_sending = m_client->post(
+        this, QStringLiteral("/calls/query_stats"), request,
+        [this, projectId](const QJsonObject& stats) {
+            m_checking = false;
+            if (stats.value(QLatin1String("count")).toInteger() > 0) {
+                Q_EMIT finished(true, tr("The sample traces are in %1 already").arg(projectId));
+                return;
+            }
+            m_requests = buildSampleData(projectId, QDateTime::currentDateTimeUtc());
+            m_next = 0;
+            sendNext();
+        },
+        [this](const net::ApiError& error) {
+            m_checking = false;
+            Q_EMIT finished(false, tr("Loading sample traces failed: %1").arg(error.message()));
+        });
 }
 
 void SampleLoader::stop()
 {
     if (!isRunning())
         return;
+    m_checking = false;
     m_client->cancel(m_sending);
     m_requests.clear();
     m_next = 0;

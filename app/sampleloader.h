@@ -18,7 +18,7 @@ public:
     void stop();
     bool isRunning() const
     {
-        return m_next < m_requests.size();
+        return m_checking || m_next < m_requests.size();
     }
 
 Q_SIGNALS:
@@ -32,6 +32,7 @@ private:
     QList<SampleRequest> m_requests;
     qsizetype m_next = 0;
     net::TraceClient::RequestId m_sending = 0; // the request on its way
+    bool m_checking = false; // asking whether the project has the sample traces already
 };
 
 } // namespace spindle::app

@@ -228,6 +228,11 @@ void DashboardPage::setKnownFields(const QStringList& fields)
     m_filters->setKnownFields(fields);
 }
 
+void DashboardPage::setServerTotals(bool supported)
+{
+    m_filters->setServerTotals(supported);
+}
+
 void DashboardPage::setRangeIndex(int index)
 {
     m_range->setCurrentIndex(qBound(0, index, int(std::size(kRanges)) - 1)); // refreshes when it changes

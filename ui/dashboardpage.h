@@ -44,6 +44,7 @@ public:
     void setProject(const QString& projectId);
     // The dynamic columns the Traces page found, for the filter bar's conditions.
     void setKnownFields(const QStringList& fields);
+    void setServerTotals(bool supported); // see FilterBar::setServerTotals
     // Stores the dashboard's filter as a Traces saved view (asks for a name when none is given).
     void saveFilterAsView(const QString& label = {}, widgets::PromptReply reply = {});
     // 0 last hour, 1 last day, 2 last week, 3 last month.

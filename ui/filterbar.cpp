@@ -187,6 +187,22 @@ void FilterBar::editNewCondition()
         addCondition(dialog.condition());
 }
 
+void FilterBar::setServerTotals(bool supported)
+{
+    m_serverTotals = supported;
+    if (supported)
+        return;
+    const auto removed = m_conditions.removeIf(
+        [](const spindle::FieldCondition& condition) { return isServerTotal(condition.field); });
+    if (removed > 0)
+        refreshChips();
+}
+
+bool FilterBar::isServerTotal(const QString& field)
+{
+    return field.startsWith(QLatin1String("summary.weave.total_"));
+}
+
 void FilterBar::addCondition(const spindle::FieldCondition& condition)
 {
     if (m_conditions.contains(condition))

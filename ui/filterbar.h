@@ -25,10 +25,10 @@ public:
     void setOps(const QStringList& opRefs); // latest op refs; offered as `name:*` wildcards
     void setKnownFields(const QStringList& fields); // dynamic columns, for the condition editor
     // Whether the server filters on total tokens and cost (Spindle's fields; hosted Weave's 422).
-    void setServerTotals(bool supported)
-    {
-        m_serverTotals = supported;
-    }
+    // Without them, conditions on them made for an earlier server go (no changed(): the page's
+    // next query, for the new server's project, goes without them).
+    void setServerTotals(bool supported);
+    static bool isServerTotal(const QString& field); // summary.weave.total_tokens and _cost
     QStringList knownFields() const
     {
         return m_knownFields;

@@ -233,6 +233,7 @@ void MainWindow::setConnectionInfo(const QString& description, const QString& sn
 void MainWindow::setServerTotals(bool supported)
 {
     m_traces->setServerTotals(supported);
+    m_dashboard->setServerTotals(supported);
 }
 
 bool MainWindow::isProjectName(const QString& text)

@@ -125,6 +125,7 @@ private:
     void connectPanes();
     void connectController();
     void applyFilters();
+    void dropUnsupportedSort(spindle::CallsQuery& query);
     void onHeaderClicked(int section);
     void onCellPressed(const QModelIndex& index);
     void showCurrentDetail();

@@ -36,10 +36,21 @@ void TracesPage::applyFilters()
 {
     spindle::CallsQuery query = m_controller->query();
     query.projectId = m_projectId;
+    dropUnsupportedSort(query);
     m_filters->applyTo(query);
     m_detail->clear();
     m_controller->setQuery(query);
     Q_EMIT stateChanged();
+}
+
+// A sort on total tokens or cost made on a Spindle server: another server answers 422 and the table
+// would go empty, so the query goes back to the default order (setProject applies it on a new server).
+void TracesPage::dropUnsupportedSort(spindle::CallsQuery& query)
+{
+    if (m_serverTotals || query.sortBy.isEmpty() || !FilterBar::isServerTotal(query.sortBy.first().field))
+        return;
+    query.sortBy.clear();
+    m_table->horizontalHeader()->setSortIndicator(CallsTableModel::CalledColumn, Qt::DescendingOrder);
 }
 
 void TracesPage::onHeaderClicked(int section)

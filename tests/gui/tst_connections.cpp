@@ -9,15 +9,20 @@
 #include "app/session.h"
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
+#include "ui/callscontroller.h"
 #include "ui/conditiondialog.h"
 #include "ui/connectiondialog.h"
+#include "ui/filterbar.h"
 #include "ui/tracespage.h"
 #include "widgets/banner.h"
 #include "windowtestutil.h"
 
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLabel>
 #include <QScopeGuard>
+#include <QStatusBar>
+#include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -60,14 +65,15 @@ public:
     {
         connect(this, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket* socket = nextPendingConnection())
-                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-                    socket->readAll();
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    received += socket->readAll();
                     socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
                                   "Connection: close\r\n\r\n{}");
                     socket->disconnectFromHost();
                 });
         });
     }
+    QByteArray received; // every request, as it came
 };
 } // namespace
 
@@ -86,6 +92,8 @@ private Q_SLOTS:
     void projectOptionIsCheckedAndUsedOnce();
     void newConnectionClearsTheLastOnesErrors();
     void tokensAndCostSortOnSpindleServersOnly();
+    void totalsSortAndFiltersGoOnAnotherServer();
+    void sampleTracesLoadOnce();
 
 private:
     QTemporaryDir m_dir;
@@ -312,6 +320,75 @@ void ConnectionsTest::tokensAndCostSortOnSpindleServersOnly()
         const auto* fields = dialog.findChild<QComboBox*>();
         QVERIFY(fields && fields->findText(u"summary.weave.latency_ms"_s) >= 0);
         QCOMPARE(fields->findText(u"summary.weave.total_cost"_s) >= 0, totals);
+    }
+}
+
+// A sort and conditions on total tokens and cost made on a Spindle server are not sent to the next
+// server that is not one: it would answer 422 and the table and dashboard would go empty.
+void ConnectionsTest::totalsSortAndFiltersGoOnAnotherServer()
+{
+    using models::CallsTableModel;
+    app::AppSession session(localOptions(m_dir, u"totals-carry"_s));
+    QVERIFY(startConnected(session));
+    ui::TracesPage* page = session.window()->tracesPage();
+    QHeaderView* header = page->table()->horizontalHeader();
+    Q_EMIT header->sectionClicked(CallsTableModel::CostColumn);
+    QCOMPARE(page->controller()->query().sortBy.value(0).field, u"summary.weave.total_cost"_s);
+    const auto filterBars = session.window()->findChildren<ui::FilterBar*>();
+    QCOMPARE(filterBars.size(), 2); // the Traces page's and the dashboard's
+    for (ui::FilterBar* bar : filterBars) {
+        bar->addCondition({ u"summary.weave.total_tokens"_s, FilterOp::GreaterOrEqual, 10 });
+        bar->addCondition({ u"summary.weave.latency_ms"_s, FilterOp::GreaterOrEqual, 5 });
+    }
+
+    AnswersEverything weave; // not Spindle
+    QVERIFY(weave.listen(QHostAddress::LocalHost));
+    session.connectProfile(customProfile(QUrl(u"http://127.0.0.1:%1"_s.arg(weave.serverPort()))));
+    QTRY_VERIFY_WITH_TIMEOUT(weave.received.contains("/calls/stream_query"), kWaitMs);
+    QTest::qWait(300);
+    QVERIFY2(!weave.received.contains("summary.weave.total_"), weave.received.constData());
+    QVERIFY(weave.received.contains("summary.weave.latency_ms")); // the other condition stays
+    QVERIFY(page->controller()->query().sortBy.isEmpty());
+    QCOMPARE(header->sortIndicatorSection(), int(CallsTableModel::CalledColumn));
+    for (ui::FilterBar* bar : filterBars) {
+        spindle::CallsQuery query;
+        bar->applyTo(query);
+        QCOMPARE(query.conditions.size(), 1);
+        QCOMPARE(query.conditions.first().field, u"summary.weave.latency_ms"_s);
+    }
+}
+
+// --sample-data run a second time on the same store adds no second copy of the traces.
+void ConnectionsTest::sampleTracesLoadOnce()
+{
+    app::AppOptions options = localOptions(m_dir, u"samples-twice"_s);
+    options.projectId = u"me/samples"_s;
+    options.sampleData = true;
+    const auto callCount = [](const QUrl& url) {
+        httplib::Client client("127.0.0.1", url.port());
+        const auto reply =
+            client.Post("/calls/query_stats", R"({"project_id":"me/samples"})", "application/json");
+        return reply && reply->status == 200 ? QJsonDocument::fromJson(QByteArray::fromStdString(reply->body))
+                                                   .object()
+                                                   .value(u"count"_s)
+                                                   .toInteger()
+                                             : -1;
+    };
+    qint64 loadedCalls = 0;
+    for (int run = 0; run < 2; ++run) {
+        app::AppSession session(options);
+        QSignalSpy loaded(&session, &app::AppSession::sampleDataLoaded);
+        session.start();
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(loaded.first().first().toBool());
+        if (run == 0) {
+            loadedCalls = callCount(session.serverUrl());
+            QVERIFY(loadedCalls > 0);
+            continue;
+        }
+        QCOMPARE(callCount(session.serverUrl()), loadedCalls);
+        const QString status = session.window()->statusBar()->currentMessage();
+        QVERIFY2(status.contains(u"already"_s), qPrintable(status));
     }
 }
 
