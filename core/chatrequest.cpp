@@ -12,7 +12,7 @@ QJsonObject ChatSettings::toJson() const
     if (temperature)
         json.insert(u"temperature"_s, *temperature);
     if (maxTokens)
-        json.insert(u"max_tokens"_s, *maxTokens);
+        json.insert(maxTokensAsCompletionTokens ? u"max_completion_tokens"_s : u"max_tokens"_s, *maxTokens);
     if (topP)
         json.insert(u"top_p"_s, *topP);
     if (frequencyPenalty)
@@ -58,8 +58,10 @@ ChatSettings ChatSettings::fromJson(const QJsonObject& request)
     ChatSettings s;
     s.temperature = number<double>(request, "temperature"_L1);
     s.maxTokens = number<int>(request, "max_tokens"_L1);
-    if (!s.maxTokens)
+    if (!s.maxTokens) {
         s.maxTokens = number<int>(request, "max_completion_tokens"_L1);
+        s.maxTokensAsCompletionTokens = s.maxTokens.has_value();
+    }
     s.topP = number<double>(request, "top_p"_L1);
     s.frequencyPenalty = number<double>(request, "frequency_penalty"_L1);
     s.presencePenalty = number<double>(request, "presence_penalty"_L1);

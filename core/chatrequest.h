@@ -15,6 +15,9 @@ struct ChatSettings
 {
     std::optional<double> temperature;
     std::optional<int> maxTokens;
+    // Sent as max_completion_tokens, as the request it came from named it: OpenAI's reasoning
+    // models (o-series, gpt-5) refuse max_tokens, and many OpenAI-compatible servers know only that.
+    bool maxTokensAsCompletionTokens = false;
     std::optional<double> topP;
     std::optional<double> frequencyPenalty;
     std::optional<double> presencePenalty;

@@ -21,6 +21,10 @@ InferenceError::Kind errorKindFor(int httpStatus, const QString& serverMessage)
         if (lower.contains("quota"_L1) || lower.contains("credit"_L1) || lower.contains("billing"_L1)
             || lower.contains("insufficient"_L1))
             return InferenceError::Kind::QuotaExceeded;
+        // OpenAI's "Rate limit reached ... on tokens per min (TPM)": a budget per minute, which
+        // fewer requests at once would not help.
+        if (lower.contains("per min"_L1) || lower.contains("(tpm)"_L1) || lower.contains("(rpm)"_L1))
+            return InferenceError::Kind::RateLimited;
         return InferenceError::Kind::ConcurrencyLimit;
     default:
         break;
@@ -34,7 +38,7 @@ InferenceError::Kind errorKindFor(int httpStatus, const QString& serverMessage)
 
 bool InferenceError::retryable() const
 {
-    if (kind == Kind::ConcurrencyLimit || kind == Kind::Overloaded)
+    if (kind == Kind::ConcurrencyLimit || kind == Kind::RateLimited || kind == Kind::Overloaded)
         return true;
     return kind == Kind::Network && httpStatus == 0;
 }
@@ -68,6 +72,14 @@ QString InferenceError::plainMessage() const
         return u"Cannot reach the provider%1."_s.arg(tries) + detail;
     case Kind::Interrupted:
         return u"The answer was interrupted; what arrived is kept."_s + detail;
+    case Kind::RateLimited:
+        return u"The provider's rate limit per minute was reached%1. Wait a minute or send fewer rounds."_s
+                   .arg(tries)
+            + detail;
+    case Kind::NoAnswer:
+        return u"No answer came: the connection to the provider failed after the request went out. It was "
+               u"not sent again, so that it is not answered and billed twice."_s
+            + detail;
     }
     return serverMessage;
 }

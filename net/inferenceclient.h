@@ -36,6 +36,8 @@ struct InferenceError
         BadRequest, // other 4xx: the provider's own message
         Network, // no HTTP answer: refused, timeout, TLS
         Interrupted, // the stream broke after it started; the partial answer is kept
+        NoAnswer, // the provider may have had the request, but nothing came: not sent again
+        RateLimited, // 429 for requests or tokens per minute: retried after the wait it asks for
     };
     Kind kind = Kind::Network;
     int httpStatus = 0;

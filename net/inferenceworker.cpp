@@ -275,10 +275,10 @@ void InferenceWorker::finishStream(
         return;
     }
     if (error != QNetworkReply::NoError && !started) {
-        InferenceError failure { answered || !neverReachedProvider(error) ? InferenceError::Kind::Interrupted
+        InferenceError failure { answered || !neverReachedProvider(error) ? InferenceError::Kind::NoAnswer
                                                                           : InferenceError::Kind::Network,
             0, errorText, transfer.attempt };
-        if (failure.kind == InferenceError::Kind::Interrupted || !retryLater(transfer, {}))
+        if (failure.kind == InferenceError::Kind::NoAnswer || !retryLater(transfer, {}))
             complete(transfer, ChatOutcome::Status::Failed, failure);
         return;
     }

@@ -90,7 +90,7 @@ MessageListEditor::MessageListEditor(QWidget* parent)
     layout->addWidget(m_system);
     auto* row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("<b>Messages</b>"), this), 1);
-    auto* add = new QToolButton(this);
+    m_add = new QToolButton(this);
     const auto tool = [&](QToolButton* button, const QString& text, const QString& tip, auto slot) {
         button->setText(text);
         button->setToolTip(tip);
@@ -98,7 +98,7 @@ MessageListEditor::MessageListEditor(QWidget* parent)
         connect(button, &QToolButton::clicked, this, slot);
         row->addWidget(button);
     };
-    tool(add, tr("Add"), tr("Add a message (user, assistant or system)"), &MessageListEditor::addRow);
+    tool(m_add, tr("Add"), tr("Add a message (user, assistant or system)"), &MessageListEditor::addRow);
     tool(m_edit, tr("Edit"), tr("Edit the selected message (or double-click it)"),
         [this] { editRow(m_list->currentRow()); });
     tool(m_delete, tr("Delete"), tr("Delete the selected message"), &MessageListEditor::deleteRow);
@@ -163,9 +163,16 @@ void MessageListEditor::refreshRow(int row)
     item->setToolTip(text.left(4000));
 }
 
+void MessageListEditor::setEditable(bool editable)
+{
+    m_editable = editable;
+    m_system->setReadOnly(!editable);
+    updateButtons();
+}
+
 void MessageListEditor::editRow(int row)
 {
-    if (row < 0 && row != -2)
+    if ((row < 0 && row != -2) || !m_editable)
         return;
     const bool adding = row == -2;
     const QJsonObject message =
@@ -215,7 +222,7 @@ void MessageListEditor::addRow()
 void MessageListEditor::deleteRow()
 {
     const int row = m_list->currentRow();
-    if (row < 0)
+    if (row < 0 || !m_editable)
         return;
     m_messages.removeAt(row);
     delete m_list->takeItem(row);
@@ -226,7 +233,7 @@ void MessageListEditor::deleteRow()
 void MessageListEditor::retryFromRow()
 {
     const int row = m_list->currentRow();
-    if (row < 0)
+    if (row < 0 || !m_editable)
         return;
     while (m_messages.size() > row + 1) {
         m_messages.removeLast();
@@ -239,7 +246,8 @@ void MessageListEditor::retryFromRow()
 
 void MessageListEditor::updateButtons()
 {
-    const bool selected = m_list->currentRow() >= 0;
+    const bool selected = m_list->currentRow() >= 0 && m_editable;
+    m_add->setEnabled(m_editable);
     m_edit->setEnabled(selected);
     m_delete->setEnabled(selected);
     m_retry->setEnabled(selected);

@@ -32,6 +32,9 @@ public:
     QJsonArray messages() const; // without the system prompt
     void setMessages(const QJsonArray& messages);
     void appendMessage(const QString& role, const QString& content);
+    // Off while answers stream: the runs answer the messages as they were sent, and a retry then
+    // would cut the list and send nothing.
+    void setEditable(bool editable);
 
 Q_SIGNALS:
     void retryFromRequested(); // the list was cut after the chosen message; send again
@@ -47,10 +50,12 @@ private:
 
     QPlainTextEdit* m_system;
     QListWidget* m_list;
+    QToolButton* m_add;
     QToolButton* m_edit;
     QToolButton* m_delete;
     QToolButton* m_retry;
     QJsonArray m_messages;
+    bool m_editable = true;
 };
 
 } // namespace spindle::ui

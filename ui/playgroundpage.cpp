@@ -263,6 +263,7 @@ void PlaygroundPage::updateActions()
     m_diff->setEnabled(m_panes.size() >= 2);
     m_stop->setEnabled(!m_runs.isEmpty());
     m_send->setEnabled(m_runs.isEmpty());
+    m_messages->setEditable(m_runs.isEmpty());
 }
 
 void PlaygroundPage::syncScrolling(bool on)

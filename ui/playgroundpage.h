@@ -107,6 +107,7 @@ private:
         bool logging = false;
         int sharedCount = 0; // shared messages the run answered
         quint64 serial = 0; // which run this is: a provider resolved for an earlier one is dropped
+        quint64 series = 0; // the Send it belongs to (m_series): a later one does not take its answer
     };
     QJsonArray conversationFor(PlaygroundPane* pane) const;
     // A run that will not finish (its pane removed, the page closing): the request is cancelled and
@@ -116,6 +117,7 @@ private:
     QWidget* buildToolbar();
     QWidget* buildComposer();
     void layoutPanes();
+    void startSeries(); // results start over: see m_series
     void startRound();
     void endRound(); // every pane of the round has ended: the next round of Run × N, if any
     void startPaneRun(PlaygroundPane* pane, const net::InferenceProvider& provider);
@@ -163,6 +165,9 @@ private:
     QHash<PlaygroundPane*, QMap<int, QJsonObject>> m_replies;
     int m_roundsLeft = 0;
     quint64 m_runSerial = 0; // ActiveRun::serial of the last run started
+    // Bumped when the conversation's results start over (Send, Compare, Open in playground): a
+    // stopped run's late outcome and a logged run's late cost then stay out of the new ones.
+    quint64 m_series = 0;
     QJsonObject m_presets; // name -> {provider, model, settings, system_prompt}
     QHash<QString, PresetSave> m_pendingPresets; // by project: asked for while a save was under way
     bool m_savingPresets = false;

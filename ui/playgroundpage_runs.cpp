@@ -49,9 +49,15 @@ void PlaygroundPage::send()
         return;
     }
     m_note->clear();
-    m_history.clear();
+    startSeries();
     m_roundsLeft = m_repeat->value();
     startRound();
+}
+
+void PlaygroundPage::startSeries()
+{
+    ++m_series;
+    m_history.clear();
 }
 
 void PlaygroundPage::startRound()
@@ -60,6 +66,7 @@ void PlaygroundPage::startRound()
     for (PlaygroundPane* pane : std::as_const(m_panes)) {
         ActiveRun run;
         run.serial = ++m_runSerial;
+        run.series = m_series;
         m_runs.insert(pane, run);
         pane->beginRun();
         QPointer<PlaygroundPane> guard(pane);
@@ -112,11 +119,17 @@ void PlaygroundPage::startPaneRun(PlaygroundPane* pane, const net::InferenceProv
     request.model = pane->model();
     request.messages = conversationFor(pane);
     request.settings = pane->settings();
+    // OpenAI's own API takes max_completion_tokens for every chat model, and its reasoning models
+    // (o-series, gpt-5) refuse max_tokens.
+    if (provider.baseUrl.host() == QLatin1String("api.openai.com"))
+        request.settings.maxTokensAsCompletionTokens = true;
     ActiveRun& run = m_runs[pane];
     run.logging = m_logRuns->isChecked() && !m_projectId.isEmpty();
     run.sharedCount = int(m_messages->messages().size());
-    run.log = PlaygroundRun { m_projectId, newId(), newId(), provider.name, provider.baseUrl.toString(),
-        request, QDateTime::currentDateTimeUtc(), {}, {}, -1, -1, {}, {}, -1 };
+    // Logged for the whole project to see: never a password in the address.
+    run.log = PlaygroundRun { m_projectId, newId(), newId(), provider.name,
+        provider.baseUrl.toString(QUrl::RemoveUserInfo), request, QDateTime::currentDateTimeUtc(), {}, {}, -1,
+        -1, {}, {}, -1 };
     if (run.logging)
         m_logger->begin(run.log);
     QPointer<PlaygroundPane> guard(pane);
@@ -161,8 +174,12 @@ void PlaygroundPage::abandonRun(PlaygroundPane* pane, const QString& why)
 void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outcome)
 {
     ActiveRun run = m_runs.take(pane);
+    // A run stopped by Compare or Open in playground: its pane now stands for another conversation,
+    // which neither its partial answer nor its numbers belong to (its call is still logged).
+    const bool current = run.series == m_series;
     PaneRunResult result;
-    result.model = pane->model();
+    result.model = run.log.request.model.isEmpty() ? pane->model() : run.log.request.model;
+    result.provider = run.log.providerName.isEmpty() ? pane->providerName() : run.log.providerName;
     result.status = outcome.status;
     result.error = outcome.error ? outcome.error->plainMessage() : QString();
     result.timeToFirstTokenMs = outcome.timeToFirstTokenMs;
@@ -172,11 +189,15 @@ void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outc
     const auto price = m_prices.priceFor(usageModel, run.log.startedAt);
     if (price && result.usage.known())
         result.costUsd = costOf(*price, result.usage.promptTokens, result.usage.completionTokens);
-    pane->finishRun(outcome, result);
-    if (!outcome.choices.isEmpty() && !outcome.choices.first().content.isEmpty())
+    ChatOutcome shown = outcome;
+    if (!current)
+        shown.choices.clear();
+    pane->finishRun(shown, result);
+    if (current && !outcome.choices.isEmpty() && !outcome.choices.first().content.isEmpty())
         m_replies[pane].insert(run.sharedCount,
             QJsonObject { { u"role"_s, u"assistant"_s }, { u"content"_s, outcome.choices.first().content } });
-    auto& history = m_history[pane];
+    QVector<PaneRunResult> elsewhere; // where a stale run's result goes: nowhere that is shown
+    auto& history = current ? m_history[pane] : elsewhere;
     history.append(result);
     if (run.logging) { // failures too: they show in the calls table with their exception
         run.log.endedAt = QDateTime::currentDateTimeUtc();
@@ -188,8 +209,8 @@ void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outc
         run.log.timeToFirstTokenMs = outcome.timeToFirstTokenMs;
         const int index = int(history.size()) - 1;
         QPointer<PlaygroundPane> guard(pane);
-        m_logger->end(run.log, [this, guard, index](std::optional<double> cost) {
-            if (!guard || !cost || index >= m_history.value(guard).size())
+        m_logger->end(run.log, [this, guard, index, series = run.series](std::optional<double> cost) {
+            if (!guard || !cost || series != m_series || index >= m_history.value(guard).size())
                 return;
             PaneRunResult& logged = m_history[guard][index];
             logged.costUsd = cost;
@@ -320,7 +341,9 @@ void PlaygroundPage::updateSummary()
         QString costText = spread(cost, 1, u" µ$"_s);
         if (cost.size() == 1)
             costText = formatUsd(cost.first() / 1e6);
-        const QStringList cells { pane->model(), pane->providerName(), status, spread(ttft, 2, u" s"_s),
+        const QString model = runs.isEmpty() ? pane->model() : runs.last().model;
+        const QString provider = runs.isEmpty() ? pane->providerName() : runs.last().provider;
+        const QStringList cells { model, provider, status, spread(ttft, 2, u" s"_s),
             spread(latency, 2, u" s"_s), spread(speed, 1), spread(prompt, 0), spread(completion, 0),
             costText };
         for (int column = 0; column < cells.size(); ++column) {
@@ -337,6 +360,7 @@ void PlaygroundPage::updateSummary()
 void PlaygroundPage::compareModels(const QString& provider, const QStringList& models)
 {
     stopAll();
+    startSeries();
     m_replies.clear();
     const QStringList chosen = models.mid(0, kMaxPanes);
     while (m_panes.size() > qMax(1, int(chosen.size())))
@@ -364,6 +388,7 @@ static QString guessProvider(const QString& model, const QStringList& names)
 void PlaygroundPage::openRequest(const ChatRequest& request)
 {
     stopAll();
+    startSeries();
     m_replies.clear();
     QJsonArray messages = request.messages;
     QString system;

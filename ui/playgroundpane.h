@@ -18,7 +18,8 @@ using net::ChatOutcome;
 // What one run of a pane measured, for the pane's footer and the summary table.
 struct PaneRunResult
 {
-    QString model;
+    QString model; // as the run asked for it: the pane's choice may have changed since
+    QString provider;
     ChatOutcome::Status status = ChatOutcome::Status::Completed;
     QString error; // plain words; empty when the run completed
     qint64 timeToFirstTokenMs = -1;

@@ -103,6 +103,7 @@ void PlaygroundSettingsDialog::setSettings(const ChatSettings& s, const QString&
 {
     showValue(s.temperature, m_temperature.enabled, m_temperature.value);
     showValue(s.maxTokens, m_maxTokens.enabled, m_maxTokens.value);
+    m_maxTokensAsCompletionTokens = s.maxTokensAsCompletionTokens;
     showValue(s.topP, m_topP.enabled, m_topP.value);
     showValue(s.frequencyPenalty, m_frequency.enabled, m_frequency.value);
     showValue(s.presencePenalty, m_presence.enabled, m_presence.value);
@@ -131,6 +132,7 @@ ChatSettings PlaygroundSettingsDialog::settings() const
     ChatSettings s;
     s.temperature = read<double>(m_temperature.enabled, m_temperature.value);
     s.maxTokens = read<int>(m_maxTokens.enabled, m_maxTokens.value);
+    s.maxTokensAsCompletionTokens = m_maxTokensAsCompletionTokens;
     s.topP = read<double>(m_topP.enabled, m_topP.value);
     s.frequencyPenalty = read<double>(m_frequency.enabled, m_frequency.value);
     s.presencePenalty = read<double>(m_presence.enabled, m_presence.value);

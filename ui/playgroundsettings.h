@@ -54,6 +54,7 @@ private:
     QPlainTextEdit* m_tools;
     QPlainTextEdit* m_system;
     QLabel* m_error;
+    bool m_maxTokensAsCompletionTokens = false; // kept as the settings came (ChatSettings)
 };
 
 } // namespace spindle::ui

@@ -6,6 +6,7 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QUrlQuery>
 
 namespace spindle::ui {
 namespace {
@@ -176,6 +177,19 @@ QString ProviderStore::validate(const ProviderConfig& config, const QString& old
         if (!url.isValid() || url.host().isEmpty()
             || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
             return tr("The base URL must be an http:// or https:// address, e.g. http://127.0.0.1:11434/v1.");
+        // The address is kept in the plain settings file and logged with every playground run.
+        if (!url.userInfo().isEmpty())
+            return tr(
+                "The base URL holds a user name or password: put the key in the API key field, which is "
+                "kept in the system keychain, not in the address.");
+        for (const auto& item : QUrlQuery(url).queryItems()) {
+            if (looksSecret(item.first.toUtf8())
+                || item.first.compare(QLatin1String("key"), Qt::CaseInsensitive) == 0)
+                return tr(
+                    "\"%1\" in the base URL looks like a secret: put the key in the API key field, which is "
+                    "kept in the system keychain, not in the address.")
+                    .arg(item.first);
+        }
     }
     for (const auto& header : config.extraHeaders) {
         if (looksSecret(header.first))

@@ -52,7 +52,7 @@ inline ChatRequest chatRequest(const QString& model, const QString& prompt = kLo
 inline QString kindName(net::InferenceError::Kind kind)
 {
     static const char* names[] = { "InvalidKey", "Forbidden", "ConcurrencyLimit", "QuotaExceeded",
-        "Overloaded", "BadRequest", "Network", "Interrupted" };
+        "Overloaded", "BadRequest", "Network", "Interrupted", "NoAnswer", "RateLimited" };
     return QString::fromLatin1(names[int(kind)]);
 }
 

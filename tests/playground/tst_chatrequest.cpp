@@ -186,6 +186,9 @@ void TestChatRequest::settingsFromOtherSpellings()
         ChatSettings::fromJson(parse(R"({"stop": "END", "max_completion_tokens": 64, "n": 2.0, "seed": 7})"));
     QCOMPARE(s.stop, QStringList { u"END"_s });
     QCOMPARE(s.maxTokens, std::optional<int>(64));
+    // Sent back under the name it came with (an o3 call opened in the playground runs again).
+    QCOMPARE(s.toJson().value(u"max_completion_tokens"_s).toInt(), 64);
+    QVERIFY(!s.toJson().contains(u"max_tokens"_s));
     QCOMPARE(s.n, 2);
     QCOMPARE(s.seed, std::optional<qint64>(7));
     QVERIFY(!s.temperature);

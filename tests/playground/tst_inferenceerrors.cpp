@@ -42,6 +42,10 @@ void TestInferenceErrors::errorKindForStatus_data()
     QTest::newRow("403") << 403 << u"Country, region, or territory not supported"_s << Kind::Forbidden;
     QTest::newRow("429 concurrency") << 429 << u"Concurrency limit reached for requests"_s
                                      << Kind::ConcurrencyLimit;
+    QTest::newRow("429 tokens per minute")
+        << 429
+        << u"Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Used 29000"_s
+        << Kind::RateLimited;
     QTest::newRow("429 quota")
         << 429 << u"You exceeded your current quota, please check your plan and billing details"_s
         << Kind::QuotaExceeded;
@@ -244,7 +248,10 @@ void TestInferenceErrors::answeredRequestIsNotSentAgain()
     QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
     QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Failed));
     QVERIFY(run->outcome->error);
-    QCOMPARE(kindName(run->outcome->error->kind), kindName(Kind::Interrupted));
+    QCOMPARE(kindName(run->outcome->error->kind), kindName(Kind::NoAnswer));
+    // Nothing arrived: the message does not speak of a kept partial answer.
+    QVERIFY2(!run->outcome->error->plainMessage().contains(u"kept"_s),
+        qPrintable(run->outcome->error->plainMessage()));
     QTest::qWait(300); // a retry would have gone by now (the harness's backoff is short)
     QCOMPARE(m_h.fixture.requestCount(u"drop-before-content"_s), 1);
 }

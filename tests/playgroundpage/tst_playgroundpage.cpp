@@ -18,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 using spindle::test::OpenAIFixture;
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void openInPlaygroundFromALoggedCall();
     void runNTimesAndPresets();
     void stopKeepsThePartialAnswer();
+    void compareDuringARunStartsOver();
     void removedPaneEndsItsLoggedRun();
     void runNGoesOnWhenTheRoundsLastPaneIsRemoved();
     void cutAnswerSaysWhy();
@@ -323,6 +325,37 @@ void PlaygroundPageTest::stopKeepsThePartialAnswer()
     QVERIFY(view->toHtml().contains(u"#ddffdd"_s, Qt::CaseInsensitive)); // the inserted words' background
     diff->grab().save(QStringLiteral(SHOT_DIR "/playground_diff.png"));
     diff->close();
+}
+
+// "Compare" while an answer streams stops it, and the stopped answer and its numbers belong to no
+// model of the new comparison: the summary says "not run" under the new names, and the next send
+// does not hand the old partial answer to the new model as its own reply. The shared messages
+// cannot be edited while answers stream (a retry then would cut the list and send nothing).
+void PlaygroundPageTest::compareDuringARunStartsOver()
+{
+    PlaygroundPane* slow = startSlowAndEcho();
+    QVERIFY(slow);
+    QToolButton* deleteButton = nullptr;
+    for (auto* button : m_page->conversation()->findChildren<QToolButton*>())
+        if (button->text() == u"Delete"_s)
+            deleteButton = button;
+    QVERIFY(deleteButton);
+    m_page->conversation()->findChild<QListWidget*>()->setCurrentRow(0);
+    QVERIFY(!deleteButton->isEnabled());
+    m_page->compareModels(kProvider, { u"fixture-echo"_s, u"gpt-4o-mini"_s });
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 10000);
+    QTest::qWait(100); // the stopped run's outcome and its logged cost come back meanwhile
+    auto* summary = m_page->findChild<QTableWidget*>();
+    QVERIFY(summary);
+    QCOMPARE(summary->item(0, 0)->text(), u"fixture-echo"_s);
+    QCOMPARE(summary->item(0, 2)->text(), u"not run"_s);
+    QVERIFY(deleteButton->isEnabled());
+
+    runAndWait(u"and again"_s);
+    const QByteArray sent = m_fixture.lastRequest(u"fixture-echo"_s).rawBody;
+    QVERIFY2(!sent.contains("Echo:"), sent.constData()); // the slow model's partial answer stayed out
+    QCOMPARE(summary->item(0, 0)->text(), u"fixture-echo"_s);
+    QCOMPARE(summary->item(0, 2)->text(), u"ok"_s);
 }
 
 // Removing a pane while it streams cancels its run and ends the run's logged call with why: the

@@ -172,6 +172,16 @@ void ProviderStoreTest::validationMessages()
                  .save(compatible(
                      QStringLiteral("Leaky"), QStringLiteral("http://a/v1"), QStringLiteral("X-Api-Key: k")))
                  .isEmpty());
+    for (const char* url :
+        { "https://alice:s3cret@proxy.example.com/v1", "https://proxy.example.com/v1?api-key=k",
+            "https://proxy.example.com/v1?key=k", "https://proxy.example.com/v1?access_token=t" }) {
+        const QString error = store.save(compatible(QStringLiteral("Leaky"), QString::fromLatin1(url)));
+        QVERIFY2(error.contains(QStringLiteral("keychain")), url);
+    }
+    QCOMPARE(store.save(compatible(
+                 QStringLiteral("Azure"), QStringLiteral("https://a.example.com/v1?api-version=2024-06-01"))),
+        QString()); // a query without a secret is fine
+    QVERIFY(store.remove(QStringLiteral("Azure")));
     QCOMPARE(store.names().size(), 2); // nothing invalid was added
     QCOMPARE(store.save(compatible(QStringLiteral("Fine"), QStringLiteral("https://gpu.example.com/v1"))),
         QString());
