@@ -247,6 +247,7 @@ void DashboardPage::setCustomRange(const QDateTime& start, const QDateTime& end)
 {
     m_customStart = start.toUTC();
     m_customEnd = end.toUTC();
+    m_customShown = true;
     const QSignalBlocker block(m_range);
     m_range->setCurrentIndex(kCustomRange);
     refresh();
@@ -258,6 +259,7 @@ void DashboardPage::onRangeChosen(int index)
 {
     if (index != kCustomRange) {
         m_presetIndex = index;
+        m_customShown = false;
         QSettings().setValue(kRangeSetting, index);
         refresh();
         return;
@@ -267,7 +269,7 @@ void DashboardPage::onRangeChosen(int index)
         m_customEnd.isValid() ? m_customEnd : now, this);
     if (!range) {
         const QSignalBlocker block(m_range);
-        m_range->setCurrentIndex(m_presetIndex);
+        m_range->setCurrentIndex(m_customShown ? kCustomRange : m_presetIndex);
         return;
     }
     setCustomRange(range->first, range->second);

@@ -152,6 +152,7 @@ private:
     QDateTime m_start, m_end; // the range shown
     QDateTime m_customStart, m_customEnd; // "Custom…"
     int m_presetIndex = 1; // the last preset range, to return to when "Custom…" is cancelled
+    bool m_customShown = false; // the page shows a custom range: a cancelled "Custom…" keeps it
     quint64 m_generation = 0;
     int m_pending = 0;
     QString m_failure; // why the last refresh failed, shown instead of the results

@@ -32,13 +32,15 @@ PriceDialog::PriceDialog(QWidget* parent)
     , m_unit(new QComboBox(this))
     , m_input(new QLineEdit(this))
     , m_output(new QLineEdit(this))
+    , m_cacheRead(new QLineEdit(this))
+    , m_cacheWrite(new QLineEdit(this))
     , m_hint(new QLabel(this))
     , m_effective(new QDateTimeEdit(QDateTime::currentDateTime(), this))
     , m_error(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Add price"));
-    setMinimumWidth(460);
+    setMinimumWidth(540); // the hint echoes both prices in the other unit on one line
     m_model->setPlaceholderText(tr("e.g. my-finetune-v2"));
     m_model->setToolTip(tr("The model id exactly as it appears in the calls' usage (summary.usage)"));
     m_provider->setPlaceholderText(u"default"_s);
@@ -50,6 +52,14 @@ PriceDialog::PriceDialog(QWidget* parent)
     m_input->setToolTip(tr("Price of prompt (input) tokens"));
     m_output->setPlaceholderText(u"0.60"_s);
     m_output->setToolTip(tr("Price of completion (output) tokens"));
+    m_cacheRead->setPlaceholderText(tr("0 (optional)"));
+    m_cacheRead->setToolTip(tr("Price of prompt tokens read from the provider's cache "
+                               "(cache_read_input_tokens); empty: free"));
+    m_cacheWrite->setPlaceholderText(tr("0 (optional)"));
+    m_cacheRead->setObjectName(u"cacheRead"_s);
+    m_cacheWrite->setObjectName(u"cacheWrite"_s);
+    m_cacheWrite->setToolTip(tr("Price of prompt tokens written to the provider's cache "
+                                "(cache_creation_input_tokens); empty: free"));
     m_hint->setStyleSheet(u"color: #6b7280;"_s);
     m_hint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_effective->setCalendarPopup(true);
@@ -73,6 +83,8 @@ PriceDialog::PriceDialog(QWidget* parent)
     form->addRow(tr("&Unit:"), m_unit);
     form->addRow(tr("&Input price:"), m_input);
     form->addRow(tr("&Output price:"), m_output);
+    form->addRow(tr("Cache &read price:"), m_cacheRead);
+    form->addRow(tr("Cache &write price:"), m_cacheWrite);
     form->addRow(QString(), m_hint);
     auto* dateRow = new QHBoxLayout;
     dateRow->addWidget(m_effective, 1);
@@ -94,7 +106,7 @@ PriceDialog::PriceDialog(QWidget* parent)
     for (QLineEdit* edit : { m_input, m_output })
         connect(edit, &QLineEdit::textChanged, this, &PriceDialog::updateHint);
     // An error is about what was submitted; editing makes it stale.
-    for (QLineEdit* edit : { m_model, m_provider, m_input, m_output })
+    for (QLineEdit* edit : { m_model, m_provider, m_input, m_output, m_cacheRead, m_cacheWrite })
         connect(edit, &QLineEdit::textEdited, m_error, &QLabel::hide);
     updateHint();
 }
@@ -130,6 +142,12 @@ void PriceDialog::setPriceTexts(const QString& input, const QString& output)
     m_output->setText(output);
 }
 
+void PriceDialog::setCachePriceTexts(const QString& read, const QString& write)
+{
+    m_cacheRead->setText(read);
+    m_cacheWrite->setText(write);
+}
+
 QString PriceDialog::inputText() const
 {
     return m_input->text();
@@ -145,7 +163,7 @@ void PriceDialog::setUnit(PriceUnit unit)
     if (unit == m_currentUnit)
         return;
     // Text that is a price is rewritten in the new unit; anything else is left for the user to fix.
-    for (QLineEdit* edit : { m_input, m_output }) {
+    for (QLineEdit* edit : { m_input, m_output, m_cacheRead, m_cacheWrite }) {
         if (const auto perToken = parsePrice(edit->text(), m_currentUnit))
             edit->setText(formatPrice(*perToken, unit));
     }
@@ -184,7 +202,17 @@ std::optional<QJsonObject> PriceDialog::costs(QString* error) const
     if (!output)
         return fail(tr("The output price must be a number of at least 0, such as %1 (USD %2).")
                         .arg(example, unitName(m_currentUnit)));
+    std::optional<double> cache[2] = { 0.0, 0.0 };
+    const QLineEdit* cacheEdits[2] = { m_cacheRead, m_cacheWrite };
+    for (int i = 0; i < 2; ++i) {
+        if (!cacheEdits[i]->text().trimmed().isEmpty())
+            cache[i] = parsePrice(cacheEdits[i]->text(), m_currentUnit);
+        if (!cache[i])
+            return fail(tr("The cache %1 price must be empty or a number of at least 0, such as %2 (USD %3).")
+                            .arg(i == 0 ? tr("read") : tr("write"), example, unitName(m_currentUnit)));
+    }
     QJsonObject entry { { u"prompt_token_cost"_s, *input }, { u"completion_token_cost"_s, *output },
+        { u"cache_read_input_token_cost"_s, *cache[0] }, { u"cache_creation_input_token_cost"_s, *cache[1] },
         { u"prompt_token_cost_unit"_s, u"USD"_s }, { u"completion_token_cost_unit"_s, u"USD"_s },
         { u"effective_date"_s, m_effective->dateTime().toUTC().toString(Qt::ISODateWithMs) } };
     if (const QString provider = m_provider->text().trimmed(); !provider.isEmpty())

@@ -15,7 +15,8 @@ class QLineEdit;
 
 namespace spindle::ui {
 
-// "Add price": a model, its provider, input and output prices per token or per million tokens
+// "Add price": a model, its provider, input and output prices (and, optionally, the prices of
+// prompt tokens read from or written to the provider's cache) per token or per million tokens
 // (switching the unit converts the typed text exactly, see core/pricetable.h) and the effective
 // date (default now). It does no I/O: Save emits submitted() and the dialog waits, busy, until the
 // owner calls accept() or showError() with the server's reason. Nothing is written on an error.
@@ -30,6 +31,9 @@ public:
     void setModelSuggestions(const QStringList& models);
     void setProvider(const QString& provider);
     void setPriceTexts(const QString& input, const QString& output);
+    // Empty: that cache price is 0. A project price replaces the default one whole, cache prices
+    // included, so "Add price" for a priced model starts from its current ones.
+    void setCachePriceTexts(const QString& read, const QString& write);
     QString inputText() const;
     QString outputText() const;
     void setUnit(PriceUnit unit); // converts what is typed into the new unit
@@ -58,6 +62,8 @@ private:
     QComboBox* m_unit;
     QLineEdit* m_input;
     QLineEdit* m_output;
+    QLineEdit* m_cacheRead;
+    QLineEdit* m_cacheWrite;
     QLabel* m_hint;
     QDateTimeEdit* m_effective;
     QLabel* m_error;

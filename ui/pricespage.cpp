@@ -158,7 +158,6 @@ QWidget* PricesPage::buildCustomSection()
     m_customStack = new QStackedWidget(this);
     m_customView = priceView(m_customProxy, m_customStack);
     m_customView->setObjectName(u"projectPrices"_s);
-    m_customView->setColumnHidden(PriceListModel::CachedColumn, true);
     m_customView->sortByColumn(PriceListModel::ModelColumn, Qt::AscendingOrder);
     m_customEmpty = emptyLabel(m_customStack);
     m_customStack->addWidget(m_customView);

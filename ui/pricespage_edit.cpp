@@ -39,6 +39,11 @@ PriceDialog* PricesPage::openAddDialog(const QString& model)
         dialog->setProvider(current->provider);
         dialog->setPriceTexts(formatPrice(current->inputPerToken, dialog->unit()),
             formatPrice(current->outputPerToken, dialog->unit()));
+        const auto cacheText = [&](double perToken) {
+            return perToken > 0 ? formatPrice(perToken, dialog->unit()) : QString();
+        };
+        dialog->setCachePriceTexts(
+            cacheText(current->cacheReadPerToken), cacheText(current->cacheCreationPerToken));
     }
     connect(dialog, &PriceDialog::submitted, this,
         [this, dialog](const QJsonObject& costs) { submitPrice(dialog, costs); });

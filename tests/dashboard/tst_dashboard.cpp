@@ -812,6 +812,7 @@ void TestDashboard::customChosenAgainAsks()
     choose(custom);
     choose(custom);
     QCOMPARE(asked, 3); // each pick of "Custom…" while a custom range is shown asks again
+    QCOMPARE(range->currentIndex(), custom); // cancelled: the custom range shown stays chosen
 }
 
 // A project switch while the page is hidden drops the answers still on their way for the previous

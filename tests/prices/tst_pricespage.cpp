@@ -68,6 +68,7 @@ private Q_SLOTS:
     void unpricedFromStats();
     void addAndPurgeThroughTheDialog();
     void unitSwitchIsExact();
+    void addPriceKeepsTheCachePrices();
     void emptyProject();
     void mainWindowPage();
 
@@ -397,6 +398,38 @@ void TestPricesPage::purgeWithConfirmation(ui::PricesPage& page, QSignalSpy& cha
     QCOMPARE(
         post(u"/cost/query"_s, { { u"project_id"_s, m_project } }).value(u"results"_s).toArray().size(), 0);
     QVERIFY(page.grab().save(shot("prices_page_after_purge.png")));
+}
+
+// A project price replaces the default row whole: "Add price" for a model whose default prices
+// cached prompt tokens starts from those prices, so the new row does not make them free.
+void TestPricesPage::addPriceKeepsTheCachePrices()
+{
+    ui::PricesPage page(m_client.get());
+    page.resize(1280, 860);
+    page.show();
+    QSignalSpy loaded(&page, &ui::PricesPage::loaded);
+    QVERIFY(loaded.wait(kWaitMs));
+    page.setProject(m_project);
+    QVERIFY(loaded.wait(kWaitMs));
+    const auto current = page.priceTable().priceFor(u"gpt-4o"_s, QDateTime::currentDateTimeUtc());
+    QVERIFY(current && current->cacheReadPerToken > 0);
+    ui::PriceDialog* dialog = page.openAddDialog(u"gpt-4o"_s);
+    QVERIFY(dialog);
+    auto* cacheRead = dialog->findChild<QLineEdit*>(u"cacheRead"_s);
+    auto* cacheWrite = dialog->findChild<QLineEdit*>(u"cacheWrite"_s);
+    QVERIFY(cacheRead && cacheWrite);
+    QCOMPARE(cacheRead->text(), formatPrice(current->cacheReadPerToken, PriceUnit::PerMillionTokens));
+    dialog->setPriceTexts(u"2"_s, u"8"_s);
+    const auto costs = dialog->costs();
+    QVERIFY(costs);
+    const QJsonObject entry = costs->value(u"gpt-4o"_s).toObject();
+    QVERIFY(sameBits(entry.value(u"cache_read_input_token_cost"_s).toDouble(), current->cacheReadPerToken));
+    QCOMPARE(entry.value(u"cache_creation_input_token_cost"_s).toDouble(), current->cacheCreationPerToken);
+    cacheWrite->setText(u"free"_s);
+    QString error;
+    QVERIFY(!dialog->costs(&error));
+    QVERIFY2(error.contains(u"cache write"_s), qPrintable(error));
+    dialog->reject();
 }
 
 void TestPricesPage::unitSwitchIsExact()
