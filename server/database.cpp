@@ -163,6 +163,13 @@ CREATE TABLE object_aliases (
 );
 CREATE INDEX object_aliases_version ON object_aliases (project_id, object_id, digest);
 )sql",
+    // v4: facts about the store itself, e.g. which default price table its rows come from.
+    R"sql(
+CREATE TABLE spindle_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql",
 };
 
 } // namespace
@@ -196,11 +203,12 @@ void Database::migrate()
     for (int version = schemaVersion(); version < target; ++version) {
         Transaction transaction(*m_writer);
         m_writer->exec(kMigrations[version]);
-        if (version == 0)
-            seedDefaultPrices(*m_writer);
         m_writer->exec("PRAGMA user_version=" + std::to_string(version + 1));
         transaction.commit();
     }
+    Transaction transaction(*m_writer);
+    if (syncDefaultPrices(*m_writer))
+        transaction.commit();
 }
 
 Database::Reader::Reader(Database& db, std::unique_ptr<Connection> connection)

@@ -73,7 +73,9 @@ private:
     std::vector<std::unique_ptr<Connection>> m_readers;
 };
 
-// Loads the shipped default price table into llm_token_prices (migration step).
-void seedDefaultPrices(Connection& connection);
+// Makes llm_token_prices' default rows the shipped table's (a store made by an older build has
+// an older table). Returns whether it wrote: only when the table's digest differs from the one
+// the store last loaded, so a start with the same build reads one row.
+bool syncDefaultPrices(Connection& connection);
 
 } // namespace spindle::server

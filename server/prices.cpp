@@ -4,6 +4,7 @@
 #include "core/timeformat.h"
 #include "server/database.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 
 #include <algorithm>
@@ -52,12 +53,18 @@ PriceRow readPriceRow(const Statement& stmt)
     return row;
 }
 
-void seedDefaultPrices(Connection& connection)
+bool syncDefaultPrices(Connection& connection)
 {
     QFile file(QStringLiteral(":/spindle/llm-prices.json"));
     if (!file.open(QIODevice::ReadOnly))
         throw SqlError("the default price table resource is missing");
     const QByteArray bytes = file.readAll();
+    const std::string digest =
+        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex().toStdString();
+    auto stored = connection.prepare("SELECT value FROM spindle_meta WHERE key = 'default_prices'");
+    if (stored->step() && stored->columnText(0) == digest)
+        return false;
+    connection.exec("DELETE FROM llm_token_prices WHERE pricing_level = 'default'");
     const JsonDocument doc =
         parseJson(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
     auto insert = connection.prepare(
@@ -89,6 +96,11 @@ void seedDefaultPrices(Connection& connection)
             insert->run();
         }
     }
+    auto remember =
+        connection.prepare("INSERT OR REPLACE INTO spindle_meta (key, value) VALUES ('default_prices', ?)");
+    remember->bind(1, std::string_view(digest));
+    remember->run();
+    return true;
 }
 
 PriceBook::PriceBook(std::shared_ptr<const PricesByModel> defaults, PricesByModel projectPrices)
