@@ -112,6 +112,7 @@ QWidget* DashboardPage::buildHeader()
     reload->setShortcut(QKeySequence::Refresh);
     reload->setToolTip(tr("Query the server again (F5)"));
     m_rangeLabel = new QLabel;
+    m_rangeLabel->setObjectName(QStringLiteral("costsRangeLabel"));
     m_rangeLabel->setStyleSheet(QStringLiteral("color: palette(mid);"));
     m_rangeLabel->setWordWrap(true); // two lines in a narrow window, not a wider minimum
     m_busy = new QProgressBar;
@@ -318,10 +319,16 @@ void DashboardPage::refresh()
     m_start = requests.start;
     m_end = requests.end;
     const QLocale locale;
-    m_rangeLabel->setText(tr("%1 – %2, compared with the %3")
-                              .arg(locale.toString(m_start.toLocalTime(), QLocale::ShortFormat),
-                                  locale.toString(m_end.toLocalTime(), QLocale::ShortFormat),
-                                  tr(kPeriodNames[m_range->currentIndex()])));
+    QString rangeText = tr("%1 – %2, compared with the %3")
+                            .arg(locale.toString(m_start.toLocalTime(), QLocale::ShortFormat),
+                                locale.toString(m_end.toLocalTime(), QLocale::ShortFormat),
+                                tr(kPeriodNames[m_range->currentIndex()]));
+    // The SDKs add each call's LLM usage into its parents' summaries as well: over every call, the
+    // same tokens count once per ancestor.
+    if (!dashboardQuery().rootsOnly)
+        rangeText += tr(". Every call, not only roots: a parent's usage includes its children's, so "
+                        "tokens and cost count once per level.");
+    m_rangeLabel->setText(rangeText);
 
     m_busy->setVisible(true);
     using namespace models;
