@@ -144,7 +144,12 @@ void MessageListEditor::setMessages(const QJsonArray& messages)
 
 void MessageListEditor::appendMessage(const QString& role, const QString& content)
 {
-    m_messages.append(QJsonObject { { u"role"_s, role }, { u"content"_s, content } });
+    appendMessage(QJsonObject { { u"role"_s, role }, { u"content"_s, content } });
+}
+
+void MessageListEditor::appendMessage(const QJsonObject& message)
+{
+    m_messages.append(message);
     m_list->addItem(QString());
     refreshRow(int(m_messages.size()) - 1);
     m_list->scrollToBottom();

@@ -32,6 +32,7 @@ public:
     QJsonArray messages() const; // without the system prompt
     void setMessages(const QJsonArray& messages);
     void appendMessage(const QString& role, const QString& content);
+    void appendMessage(const QJsonObject& message); // kept whole: tool_calls, parts, name
     // Off while answers stream: the runs answer the messages as they were sent, and a retry then
     // would cut the list and send nothing.
     void setEditable(bool editable);

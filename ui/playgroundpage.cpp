@@ -195,8 +195,13 @@ PlaygroundPane* PlaygroundPage::addPane(const QString& provider, const QString& 
     connect(pane, &PlaygroundPane::providerChanged, this, [this, pane] { refreshModels(pane); });
     connect(pane, &PlaygroundPane::stopRequested, this, [this, pane] { stopPane(pane); });
     connect(pane, &PlaygroundPane::removeRequested, this, [this, pane] { removePane(pane); });
-    connect(pane, &PlaygroundPane::useAnswerRequested, this,
-        [this](const QString& answer) { m_messages->appendMessage(u"assistant"_s, answer); });
+    connect(pane, &PlaygroundPane::useAnswerRequested, this, [this](const QJsonObject& message) {
+        if (!m_runs.isEmpty()) { // the running answers reply to the conversation as it was sent
+            m_note->setText(tr("Wait for the other answers, or stop them, before using one."));
+            return;
+        }
+        m_messages->appendMessage(message);
+    });
     connect(pane, &PlaygroundPane::savePresetRequested, this, [this, pane] { savePreset(pane); });
     connect(pane, &PlaygroundPane::presetChosen, this,
         [this, pane](const QString& name) { applyPreset(pane, name); });

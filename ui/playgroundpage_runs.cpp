@@ -190,8 +190,10 @@ void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outc
     if (price && result.usage.known())
         result.costUsd = costOf(*price, result.usage.promptTokens, result.usage.completionTokens);
     ChatOutcome shown = outcome;
-    if (!current)
+    if (!current) {
         shown.choices.clear();
+        shown.completion = {};
+    }
     pane->finishRun(shown, result);
     if (current && !outcome.choices.isEmpty() && !outcome.choices.first().content.isEmpty())
         m_replies[pane].insert(run.sharedCount,

@@ -136,7 +136,8 @@ QWidget* PlaygroundPane::buildHeader()
     // Room for the menu arrow, which the style draws in the corner over the text otherwise.
     m_presets->setStyleSheet(u"QToolButton { padding-right: 10px; }"_s);
     tool(m_stop, tr("Stop"), tr("Stop this pane's answer (Esc stops all)"));
-    tool(m_use, tr("Use"), tr("Continue the conversation with this answer"));
+    tool(m_use, tr("Use"),
+        tr("Continue the conversation with this answer (the first choice, with its tool calls)"));
     m_remove->setText(u"✕"_s);
     m_remove->setToolTip(tr("Remove this pane"));
     m_remove->setAccessibleName(tr("Remove this pane")); // not "✕"
@@ -148,7 +149,7 @@ QWidget* PlaygroundPane::buildHeader()
     connect(m_settingsButton, &QToolButton::clicked, this, &PlaygroundPane::editSettings);
     connect(m_stop, &QToolButton::clicked, this, &PlaygroundPane::stopRequested);
     connect(m_remove, &QToolButton::clicked, this, &PlaygroundPane::removeRequested);
-    connect(m_use, &QToolButton::clicked, this, [this] { Q_EMIT useAnswerRequested(answerText()); });
+    connect(m_use, &QToolButton::clicked, this, [this] { Q_EMIT useAnswerRequested(m_answerMessage); });
     setPresetNames({});
     return header;
 }
@@ -288,7 +289,17 @@ void PlaygroundPane::finishRun(const ChatOutcome& outcome, const PaneRunResult& 
     m_result = result;
     m_stop->setEnabled(false);
     showChoices(outcome);
-    m_use->setEnabled(!answerText().isEmpty());
+    // What "Use" adds: the first choice as the provider sent it, not the pane's text with its
+    // choice headers and tool call arrows. A reasoning model's thinking is not sent back (DeepSeek
+    // refuses reasoning_content in a request).
+    m_answerMessage =
+        outcome.completion.value("choices"_L1).toArray().at(0).toObject().value("message"_L1).toObject();
+    m_answerMessage.remove(u"reasoning_content"_s);
+    const bool hasAnswer = !m_answerMessage.value("content"_L1).toString().isEmpty()
+        || !m_answerMessage.value("tool_calls"_L1).toArray().isEmpty();
+    if (!hasAnswer)
+        m_answerMessage = {};
+    m_use->setEnabled(hasAnswer);
     const QString status = result.error.isEmpty() ? finishNote(outcome) : result.error;
     m_status->setText(status);
     m_status->setStyleSheet(result.error.isEmpty() ? u"color: #8a6d00"_s : u"color: #b00020"_s);

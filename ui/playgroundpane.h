@@ -72,7 +72,7 @@ Q_SIGNALS:
     void providerChanged(const QString& provider);
     void stopRequested();
     void removeRequested();
-    void useAnswerRequested(const QString& answer);
+    void useAnswerRequested(const QJsonObject& assistantMessage);
     void savePresetRequested();
     void presetChosen(const QString& name);
 
@@ -89,6 +89,7 @@ private:
     QToolButton* m_presets;
     QToolButton* m_stop;
     QToolButton* m_use;
+    QJsonObject m_answerMessage; // the last run's first choice, for "Use"
     QToolButton* m_remove;
     QPlainTextEdit* m_reasoning;
     QPlainTextEdit* m_answer;

@@ -78,6 +78,7 @@ private Q_SLOTS:
     void runNTimesAndPresets();
     void stopKeepsThePartialAnswer();
     void compareDuringARunStartsOver();
+    void useAddsTheFirstChoiceAsSent();
     void removedPaneEndsItsLoggedRun();
     void runNGoesOnWhenTheRoundsLastPaneIsRemoved();
     void cutAnswerSaysWhy();
@@ -356,6 +357,46 @@ void PlaygroundPageTest::compareDuringARunStartsOver()
     QVERIFY2(!sent.contains("Echo:"), sent.constData()); // the slow model's partial answer stayed out
     QCOMPARE(summary->item(0, 0)->text(), u"fixture-echo"_s);
     QCOMPARE(summary->item(0, 2)->text(), u"ok"_s);
+}
+
+// "Use" continues the conversation with the first choice as the provider sent it: not the pane's
+// text with its choice headers, without the reasoning, and with its tool calls as tool_calls.
+void PlaygroundPageTest::useAddsTheFirstChoiceAsSent()
+{
+    m_page->compareModels(kProvider, { u"fixture-reasoning"_s });
+    PlaygroundPane* pane = m_page->panes().first();
+    QToolButton* use = nullptr;
+    for (auto* button : pane->findChildren<QToolButton*>())
+        if (button->text() == u"Use"_s)
+            use = button;
+    QVERIFY(use);
+    spindle::ChatSettings settings;
+    settings.n = 2;
+    pane->setSettings(settings);
+    runAndWait(u"pick one"_s);
+    QVERIFY2(pane->answerText().contains(u"choice 2"_s), qPrintable(pane->answerText()));
+    QVERIFY(use->isEnabled());
+    use->click();
+    const QJsonObject answer = m_page->conversation()->messages().last().toObject();
+    QCOMPARE(answer.value("role"_L1).toString(), u"assistant"_s);
+    QCOMPARE(answer.value("content"_L1).toString(), u"Echo: pick one"_s);
+    QVERIFY(!answer.contains("reasoning_content"_L1));
+
+    settings.n = 1;
+    settings.tools = QJsonArray { QJsonObject { { u"type"_s, u"function"_s },
+        { u"function"_s,
+            QJsonObject { { u"name"_s, u"lookup"_s },
+                { u"parameters"_s, QJsonObject { { u"type"_s, u"object"_s } } } } } } };
+    pane->setSettings(settings);
+    runAndWait(u"look it up"_s);
+    use->click();
+    const QJsonObject call = m_page->conversation()->messages().last().toObject();
+    const QJsonArray toolCalls = call.value("tool_calls"_L1).toArray();
+    QCOMPARE(toolCalls.size(), 1);
+    QCOMPARE(toolCalls.at(0)[u"function"_s][u"name"_s].toString(), u"lookup"_s);
+    QVERIFY2(!call.value("content"_L1).toString().contains(u"→"_s),
+        qPrintable(call.value("content"_L1).toString()));
+    pane->setSettings({}); // the tests after this one run plain answers on this pane
 }
 
 // Removing a pane while it streams cancels its run and ends the run's logged call with why: the
