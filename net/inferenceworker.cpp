@@ -250,6 +250,8 @@ static bool neverReachedProvider(QNetworkReply::NetworkError error)
     case QNetworkReply::NetworkSessionFailedError:
     case QNetworkReply::ProxyConnectionRefusedError:
     case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+    case QNetworkReply::SslHandshakeFailedError: // the request is sent only over a finished handshake
         return true;
     default:
         return false;

@@ -165,7 +165,7 @@ CREATE INDEX object_aliases_version ON object_aliases (project_id, object_id, di
 )sql",
     // v4: facts about the store itself, e.g. which default price table its rows come from.
     R"sql(
-CREATE TABLE spindle_meta (
+CREATE TABLE IF NOT EXISTS spindle_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
@@ -206,6 +206,9 @@ void Database::migrate()
         m_writer->exec("PRAGMA user_version=" + std::to_string(version + 1));
         transaction.commit();
     }
+    // Checked before the write lock: another process may hold it, and most opens write nothing.
+    if (defaultPricesAreCurrent(*m_writer))
+        return;
     Transaction transaction(*m_writer);
     if (syncDefaultPrices(*m_writer))
         transaction.commit();

@@ -77,5 +77,6 @@ private:
 // an older table). Returns whether it wrote: only when the table's digest differs from the one
 // the store last loaded, so a start with the same build reads one row.
 bool syncDefaultPrices(Connection& connection);
+bool defaultPricesAreCurrent(Connection& connection);
 
 } // namespace spindle::server

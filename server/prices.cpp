@@ -53,16 +53,39 @@ PriceRow readPriceRow(const Statement& stmt)
     return row;
 }
 
-bool syncDefaultPrices(Connection& connection)
+namespace {
+
+QByteArray defaultPriceTable()
 {
     QFile file(QStringLiteral(":/spindle/llm-prices.json"));
     if (!file.open(QIODevice::ReadOnly))
         throw SqlError("the default price table resource is missing");
-    const QByteArray bytes = file.readAll();
-    const std::string digest =
-        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex().toStdString();
+    return file.readAll();
+}
+
+std::string digestOf(const QByteArray& bytes)
+{
+    return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex().toStdString();
+}
+
+bool storedDigestIs(Connection& connection, const std::string& digest)
+{
     auto stored = connection.prepare("SELECT value FROM spindle_meta WHERE key = 'default_prices'");
-    if (stored->step() && stored->columnText(0) == digest)
+    return stored->step() && stored->columnText(0) == digest;
+}
+
+} // namespace
+
+bool defaultPricesAreCurrent(Connection& connection)
+{
+    return storedDigestIs(connection, digestOf(defaultPriceTable()));
+}
+
+bool syncDefaultPrices(Connection& connection)
+{
+    const QByteArray bytes = defaultPriceTable();
+    const std::string digest = digestOf(bytes);
+    if (storedDigestIs(connection, digest))
         return false;
     connection.exec("DELETE FROM llm_token_prices WHERE pricing_level = 'default'");
     const JsonDocument doc =

@@ -190,8 +190,19 @@ void FilterBar::editNewCondition()
 void FilterBar::setServerTotals(bool supported)
 {
     m_serverTotals = supported;
-    if (supported)
+    if (supported) {
+        if (m_setAsideTotals.isEmpty())
+            return;
+        for (const auto& condition : std::exchange(m_setAsideTotals, {}))
+            if (!m_conditions.contains(condition))
+                m_conditions.append(condition);
+        refreshChips();
+        Q_EMIT changed();
         return;
+    }
+    for (const auto& condition : std::as_const(m_conditions))
+        if (isServerTotal(condition.field))
+            m_setAsideTotals.append(condition);
     const auto removed = m_conditions.removeIf(
         [](const spindle::FieldCondition& condition) { return isServerTotal(condition.field); });
     if (removed > 0)
@@ -282,6 +293,7 @@ void FilterBar::setFrom(const spindle::CallsQuery& query)
     m_timeIndex = m_time->currentIndex();
     m_conditions = query.conditions;
     m_extraTerms = query.extraTerms;
+    m_setAsideTotals.clear();
     refreshChips();
 }
 

@@ -25,8 +25,9 @@ public:
     void setOps(const QStringList& opRefs); // latest op refs; offered as `name:*` wildcards
     void setKnownFields(const QStringList& fields); // dynamic columns, for the condition editor
     // Whether the server filters on total tokens and cost (Spindle's fields; hosted Weave's 422).
-    // Without them, conditions on them made for an earlier server go (no changed(): the page's
-    // next query, for the new server's project, goes without them).
+    // Without them, conditions on them are set aside (no changed(): the page's next query, for the
+    // new server's project, goes without them); with them again, as when a server turns out to be
+    // a Spindle one, they come back (changed()). A filter set from a query forgets them.
     void setServerTotals(bool supported);
     static bool isServerTotal(const QString& field); // summary.weave.total_tokens and _cost
     QStringList knownFields() const
@@ -54,6 +55,7 @@ private:
     QComboBox* m_time;
     int m_timeIndex = 0; // the range in force: a cancelled Custom range… goes back to it
     bool m_serverTotals = true;
+    QList<spindle::FieldCondition> m_setAsideTotals;
     QCheckBox* m_rootsOnly;
     QToolButton* m_addFilter;
     widgets::ChipBar* m_chips;

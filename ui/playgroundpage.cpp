@@ -15,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonArray>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -201,6 +202,16 @@ PlaygroundPane* PlaygroundPage::addPane(const QString& provider, const QString& 
             return;
         }
         m_messages->appendMessage(message);
+        // A provider takes an answer with tool calls only when a tool message answers each call.
+        const QJsonArray calls = message.value("tool_calls"_L1).toArray();
+        for (const QJsonValue& call : calls)
+            m_messages->appendMessage(QJsonObject { { u"role"_s, u"tool"_s },
+                { u"tool_call_id"_s, call.toObject().value("id"_L1).toString() },
+                { u"content"_s, QString() } });
+        if (!calls.isEmpty())
+            m_note->setText(
+                tr("Added the tool calls and an empty result for each: double-click a tool message to "
+                   "write its result, then send."));
     });
     connect(pane, &PlaygroundPane::savePresetRequested, this, [this, pane] { savePreset(pane); });
     connect(pane, &PlaygroundPane::presetChosen, this,

@@ -128,8 +128,8 @@ void PlaygroundPage::startPaneRun(PlaygroundPane* pane, const net::InferenceProv
     run.sharedCount = int(m_messages->messages().size());
     // Logged for the whole project to see: never a password in the address.
     run.log = PlaygroundRun { m_projectId, newId(), newId(), provider.name,
-        provider.baseUrl.toString(QUrl::RemoveUserInfo), request, QDateTime::currentDateTimeUtc(), {}, {}, -1,
-        -1, {}, {}, -1 };
+        provider.baseUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery), request,
+        QDateTime::currentDateTimeUtc(), {}, {}, -1, -1, {}, {}, -1 };
     if (run.logging)
         m_logger->begin(run.log);
     QPointer<PlaygroundPane> guard(pane);
@@ -189,12 +189,10 @@ void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outc
     const auto price = m_prices.priceFor(usageModel, run.log.startedAt);
     if (price && result.usage.known())
         result.costUsd = costOf(*price, result.usage.promptTokens, result.usage.completionTokens);
-    ChatOutcome shown = outcome;
-    if (!current) {
-        shown.choices.clear();
-        shown.completion = {};
-    }
-    pane->finishRun(shown, result);
+    if (current)
+        pane->finishRun(outcome, result);
+    else
+        pane->clearRun();
     if (current && !outcome.choices.isEmpty() && !outcome.choices.first().content.isEmpty())
         m_replies[pane].insert(run.sharedCount,
             QJsonObject { { u"role"_s, u"assistant"_s }, { u"content"_s, outcome.choices.first().content } });

@@ -87,7 +87,7 @@ PlaygroundPane::PlaygroundPane(QWidget* parent)
     m_reasoning->setVisible(false);
     layout->addWidget(m_reasoning);
     m_answer->setReadOnly(true);
-    m_answer->setPlaceholderText(tr("Type a message below and press Ctrl+Enter to send it to every pane."));
+    m_answer->setPlaceholderText(idleHint());
     layout->addWidget(m_answer, 1);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -240,6 +240,21 @@ void PlaygroundPane::beginRun()
     m_metrics->setText(tr("Waiting for the first token…"));
     m_stop->setEnabled(true);
     m_use->setEnabled(false);
+}
+
+void PlaygroundPane::clearRun()
+{
+    beginRun();
+    m_result = {};
+    m_answerMessage = {};
+    m_stop->setEnabled(false);
+    m_answer->setPlaceholderText(idleHint());
+    m_metrics->clear();
+}
+
+QString PlaygroundPane::idleHint()
+{
+    return tr("Type a message below and press Ctrl+Enter to send it to every pane.");
 }
 
 void PlaygroundPane::appendDeltas(const QVector<ChatDelta>& deltas)

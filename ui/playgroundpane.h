@@ -60,6 +60,9 @@ public:
     void beginRun();
     void appendDeltas(const QVector<ChatDelta>& deltas);
     void finishRun(const ChatOutcome& outcome, const PaneRunResult& result);
+    // The run ended but is no longer this pane's (Compare or Open in playground gave the pane another
+    // conversation): nothing of it stays on show.
+    void clearRun();
     void updateCost(const PaneRunResult& result);
     QString answerText() const;
     QScrollBar* answerScrollBar() const;
@@ -90,6 +93,7 @@ private:
     QToolButton* m_stop;
     QToolButton* m_use;
     QJsonObject m_answerMessage; // the last run's first choice, for "Use"
+    static QString idleHint();
     QToolButton* m_remove;
     QPlainTextEdit* m_reasoning;
     QPlainTextEdit* m_answer;

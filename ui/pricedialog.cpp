@@ -212,11 +212,15 @@ std::optional<QJsonObject> PriceDialog::costs(QString* error) const
                             .arg(i == 0 ? tr("read") : tr("write"), example, unitName(m_currentUnit)));
     }
     QJsonObject entry { { u"prompt_token_cost"_s, *input }, { u"completion_token_cost"_s, *output },
-        { u"cache_read_input_token_cost"_s, *cache[0] }, { u"cache_creation_input_token_cost"_s, *cache[1] },
         { u"prompt_token_cost_unit"_s, u"USD"_s }, { u"completion_token_cost_unit"_s, u"USD"_s },
         { u"effective_date"_s, m_effective->dateTime().toUTC().toString(Qt::ISODateWithMs) } };
     if (const QString provider = m_provider->text().trimmed(); !provider.isEmpty())
         entry.insert(u"provider_id"_s, provider);
+    // Sent only when set: hosted Weave's /cost/create refuses fields it does not know (422).
+    if (*cache[0] > 0)
+        entry.insert(u"cache_read_input_token_cost"_s, *cache[0]);
+    if (*cache[1] > 0)
+        entry.insert(u"cache_creation_input_token_cost"_s, *cache[1]);
     return QJsonObject { { model, entry } };
 }
 

@@ -41,6 +41,16 @@ bool looksSecret(const QByteArray& headerName)
         || lower.contains("token") || lower.contains("secret");
 }
 
+// A query parameter that carries a credential: api_key, key, access_token, password, sig ...
+bool looksSecretInAddress(const QString& name)
+{
+    QString lower = name.toLower();
+    lower.replace(u'_', u'-');
+    return looksSecret(lower.toUtf8()) || lower == QLatin1String("key")
+        || lower.contains(QLatin1String("password")) || lower == QLatin1String("sig")
+        || lower.contains(QLatin1String("signature")) || lower.contains(QLatin1String("credential"));
+}
+
 QString trimmed(const QString& name)
 {
     return name.simplified();
@@ -183,8 +193,7 @@ QString ProviderStore::validate(const ProviderConfig& config, const QString& old
                 "The base URL holds a user name or password: put the key in the API key field, which is "
                 "kept in the system keychain, not in the address.");
         for (const auto& item : QUrlQuery(url).queryItems()) {
-            if (looksSecret(item.first.toUtf8())
-                || item.first.compare(QLatin1String("key"), Qt::CaseInsensitive) == 0)
+            if (looksSecretInAddress(item.first))
                 return tr(
                     "\"%1\" in the base URL looks like a secret: put the key in the API key field, which is "
                     "kept in the system keychain, not in the address.")

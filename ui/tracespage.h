@@ -168,6 +168,9 @@ private:
     QString m_connectionHint;
     bool m_sampleDataOffered = true;
     bool m_serverTotals = true;
+    // A sort on total tokens or cost dropped for a server that may not be Spindle (dropUnsupportedSort):
+    // back when the server says it is one, forgotten when the user sorts otherwise.
+    std::optional<spindle::SortKey> m_setAsideSort;
     QString m_tableCallId; // the call of the row the user chose (followSelectedCall)
     QStringList m_visibleDynamic;
     bool m_columnsChosen = false;

@@ -49,6 +49,7 @@ void TracesPage::dropUnsupportedSort(spindle::CallsQuery& query)
 {
     if (m_serverTotals || query.sortBy.isEmpty() || !FilterBar::isServerTotal(query.sortBy.first().field))
         return;
+    m_setAsideSort = query.sortBy.first();
     query.sortBy.clear();
     m_table->horizontalHeader()->setSortIndicator(CallsTableModel::CalledColumn, Qt::DescendingOrder);
 }
@@ -61,6 +62,7 @@ void TracesPage::onHeaderClicked(int section)
     const auto& sort = m_controller->query().sortBy;
     // A first click sorts descending (newest, slowest, most expensive first), a second ascending.
     const bool descending = sort.isEmpty() || sort.first().field != field || !sort.first().descending;
+    m_setAsideSort.reset();
     m_table->horizontalHeader()->setSortIndicator(
         section, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     sortBy(field, descending);

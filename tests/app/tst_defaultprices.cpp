@@ -62,7 +62,19 @@ void TestDefaultPrices::olderTableIsReplacedOnOpen()
             c.exec("UPDATE spindle_meta SET value = 'an older table' WHERE key = 'default_prices'");
         });
     }
+    {
+        Database db(path);
+        QCOMPARE(newestGpt4oInputPrice(db), shipped);
+        QCOMPARE(projectPrices(db), 1);
+        // As a store of the build before spindle_meta (schema v3), with its own default rows.
+        db.write([](Connection& c) {
+            c.exec("DROP TABLE spindle_meta");
+            c.exec("UPDATE llm_token_prices SET prompt_token_cost = 2 WHERE pricing_level = 'default'");
+            c.exec("PRAGMA user_version=3");
+        });
+    }
     Database db(path);
+    QCOMPARE(db.schemaVersion(), 4);
     QCOMPARE(newestGpt4oInputPrice(db), shipped);
     QCOMPARE(projectPrices(db), 1);
 }

@@ -340,6 +340,25 @@ void ConnectionsTest::totalsSortAndFiltersGoOnAnotherServer()
         bar->addCondition({ u"summary.weave.total_tokens"_s, FilterOp::GreaterOrEqual, 10 });
         bar->addCondition({ u"summary.weave.latency_ms"_s, FilterOp::GreaterOrEqual, 5 });
     }
+    const auto totalConditions = [&filterBars] {
+        int count = 0;
+        for (ui::FilterBar* bar : filterBars) {
+            spindle::CallsQuery query;
+            bar->applyTo(query);
+            for (const auto& condition : query.conditions)
+                count += condition.field == u"summary.weave.total_tokens"_s ? 1 : 0;
+        }
+        return count;
+    };
+
+    // Another Spindle server: set aside until it says what it is, then all back.
+    apptest::InProcessServer spindleServer;
+    QVERIFY(spindleServer.start().isEmpty());
+    session.connectProfile(customProfile(spindleServer.url()));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        page->controller()->query().sortBy.value(0).field, u"summary.weave.total_cost"_s, kWaitMs);
+    QCOMPARE(header->sortIndicatorSection(), int(CallsTableModel::CostColumn));
+    QTRY_COMPARE_WITH_TIMEOUT(totalConditions(), 2, kWaitMs);
 
     AnswersEverything weave; // not Spindle
     QVERIFY(weave.listen(QHostAddress::LocalHost));

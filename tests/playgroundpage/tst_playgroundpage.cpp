@@ -351,6 +351,9 @@ void PlaygroundPageTest::compareDuringARunStartsOver()
     QCOMPARE(summary->item(0, 0)->text(), u"fixture-echo"_s);
     QCOMPARE(summary->item(0, 2)->text(), u"not run"_s);
     QVERIFY(deleteButton->isEnabled());
+    // The pane shows nothing of the stopped run: not its partial answer, not its numbers.
+    QVERIFY2(slow->answerText().isEmpty(), qPrintable(slow->answerText()));
+    QVERIFY(slow->lastResult().model.isEmpty());
 
     runAndWait(u"and again"_s);
     const QByteArray sent = m_fixture.lastRequest(u"fixture-echo"_s).rawBody;
@@ -390,12 +393,18 @@ void PlaygroundPageTest::useAddsTheFirstChoiceAsSent()
     pane->setSettings(settings);
     runAndWait(u"look it up"_s);
     use->click();
-    const QJsonObject call = m_page->conversation()->messages().last().toObject();
+    const QJsonArray conversation = m_page->conversation()->messages();
+    const QJsonObject call = conversation.at(conversation.size() - 2).toObject();
     const QJsonArray toolCalls = call.value("tool_calls"_L1).toArray();
     QCOMPARE(toolCalls.size(), 1);
     QCOMPARE(toolCalls.at(0)[u"function"_s][u"name"_s].toString(), u"lookup"_s);
     QVERIFY2(!call.value("content"_L1).toString().contains(u"→"_s),
         qPrintable(call.value("content"_L1).toString()));
+    // Each call gets a tool message to fill in: a provider refuses tool calls left unanswered.
+    const QJsonObject result = conversation.last().toObject();
+    QCOMPARE(result.value("role"_L1).toString(), u"tool"_s);
+    QCOMPARE(result.value("tool_call_id"_L1).toString(), toolCalls.at(0)[u"id"_s].toString());
+    QVERIFY(!toolCalls.at(0)[u"id"_s].toString().isEmpty());
     pane->setSettings({}); // the tests after this one run plain answers on this pane
 }
 

@@ -172,9 +172,10 @@ void ProviderStoreTest::validationMessages()
                  .save(compatible(
                      QStringLiteral("Leaky"), QStringLiteral("http://a/v1"), QStringLiteral("X-Api-Key: k")))
                  .isEmpty());
-    for (const char* url :
-        { "https://alice:s3cret@proxy.example.com/v1", "https://proxy.example.com/v1?api-key=k",
-            "https://proxy.example.com/v1?key=k", "https://proxy.example.com/v1?access_token=t" }) {
+    for (const char* url : { "https://alice:s3cret@proxy.example.com/v1",
+             "https://proxy.example.com/v1?api-key=k", "https://proxy.example.com/v1?key=k",
+             "https://proxy.example.com/v1?access_token=t", "https://proxy.example.com/v1?api_key=k",
+             "https://proxy.example.com/v1?password=p", "https://proxy.example.com/v1?sig=s" }) {
         const QString error = store.save(compatible(QStringLiteral("Leaky"), QString::fromLatin1(url)));
         QVERIFY2(error.contains(QStringLiteral("keychain")), url);
     }
