@@ -220,8 +220,10 @@ void AppSession::useServer(
     if (local)
         snippet = QStringLiteral("WANDB_BASE_URL=%1 ").arg(base) + snippet;
     m_window->setConnectionInfo(description, snippet, local);
-    // Sorting and filtering on total tokens and cost are Spindle's: hosted Weave refuses them.
-    m_window->setServerTotals(local);
+    // Sorting and filtering on total tokens and cost are Spindle's: hosted Weave refuses them. Off
+    // before the new project's first query; on (bringing back what was set aside) after it.
+    if (!local)
+        m_window->setServerTotals(false);
     if (!local)
         m_client->checkSpindle(this, [this, attempt = m_attempt](bool spindle) {
             if (spindle && attempt == m_attempt)
@@ -244,6 +246,8 @@ void AppSession::useServer(
                 .toString();
     // Also on a new connection to a project of the same name: the pages load it from this server.
     m_window->setProject(project);
+    if (local)
+        m_window->setServerTotals(true);
     m_window->loadProjects();
     Q_EMIT connected(url);
     // --sample-data fills the project of the connection the app starts on, once: never a server the

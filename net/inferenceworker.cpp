@@ -280,7 +280,10 @@ void InferenceWorker::finishStream(
         InferenceError failure { answered || !neverReachedProvider(error) ? InferenceError::Kind::NoAnswer
                                                                           : InferenceError::Kind::Network,
             0, errorText, transfer.attempt };
-        if (failure.kind == InferenceError::Kind::NoAnswer || !retryLater(transfer, {}))
+        // A certificate or proxy login that failed fails the same way again: said at once.
+        const bool permanent = error == QNetworkReply::SslHandshakeFailedError
+            || error == QNetworkReply::ProxyAuthenticationRequiredError;
+        if (failure.kind == InferenceError::Kind::NoAnswer || permanent || !retryLater(transfer, {}))
             complete(transfer, ChatOutcome::Status::Failed, failure);
         return;
     }

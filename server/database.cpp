@@ -202,6 +202,10 @@ void Database::migrate()
     const int target = static_cast<int>(std::size(kMigrations));
     for (int version = schemaVersion(); version < target; ++version) {
         Transaction transaction(*m_writer);
+        // Another process opening the same store may have run this step while this one waited for
+        // the write lock.
+        if (schemaVersion() > version)
+            continue;
         m_writer->exec(kMigrations[version]);
         m_writer->exec("PRAGMA user_version=" + std::to_string(version + 1));
         transaction.commit();

@@ -231,7 +231,12 @@ void DashboardPage::setKnownFields(const QStringList& fields)
 
 void DashboardPage::setServerTotals(bool supported)
 {
-    m_filters->setServerTotals(supported);
+    if (!m_filters->setServerTotals(supported))
+        return;
+    if (isVisible()) // the conditions set aside came back
+        refresh();
+    else
+        m_stale = true;
 }
 
 void DashboardPage::setRangeIndex(int index)

@@ -187,18 +187,17 @@ void FilterBar::editNewCondition()
         addCondition(dialog.condition());
 }
 
-void FilterBar::setServerTotals(bool supported)
+bool FilterBar::setServerTotals(bool supported)
 {
     m_serverTotals = supported;
     if (supported) {
         if (m_setAsideTotals.isEmpty())
-            return;
+            return false;
         for (const auto& condition : std::exchange(m_setAsideTotals, {}))
             if (!m_conditions.contains(condition))
                 m_conditions.append(condition);
         refreshChips();
-        Q_EMIT changed();
-        return;
+        return true;
     }
     for (const auto& condition : std::as_const(m_conditions))
         if (isServerTotal(condition.field))
@@ -207,6 +206,12 @@ void FilterBar::setServerTotals(bool supported)
         [](const spindle::FieldCondition& condition) { return isServerTotal(condition.field); });
     if (removed > 0)
         refreshChips();
+    return false;
+}
+
+void FilterBar::forgetSetAsideTotals()
+{
+    m_setAsideTotals.clear();
 }
 
 bool FilterBar::isServerTotal(const QString& field)
@@ -293,7 +298,6 @@ void FilterBar::setFrom(const spindle::CallsQuery& query)
     m_timeIndex = m_time->currentIndex();
     m_conditions = query.conditions;
     m_extraTerms = query.extraTerms;
-    m_setAsideTotals.clear();
     refreshChips();
 }
 
@@ -301,6 +305,7 @@ void FilterBar::clearAll()
 {
     spindle::CallsQuery empty;
     setFrom(empty);
+    forgetSetAsideTotals();
     Q_EMIT changed();
 }
 

@@ -25,10 +25,11 @@ public:
     void setOps(const QStringList& opRefs); // latest op refs; offered as `name:*` wildcards
     void setKnownFields(const QStringList& fields); // dynamic columns, for the condition editor
     // Whether the server filters on total tokens and cost (Spindle's fields; hosted Weave's 422).
-    // Without them, conditions on them are set aside (no changed(): the page's next query, for the
-    // new server's project, goes without them); with them again, as when a server turns out to be
-    // a Spindle one, they come back (changed()). A filter set from a query forgets them.
-    void setServerTotals(bool supported);
+    // Without them, conditions on them are set aside; with them again, as when a server turns out
+    // to be a Spindle one, they come back, and the result says so. No changed(): the page decides
+    // when to query (a connection's first query is for its own project).
+    bool setServerTotals(bool supported);
+    void forgetSetAsideTotals(); // a saved view or Clear replaced the filter
     static bool isServerTotal(const QString& field); // summary.weave.total_tokens and _cost
     QStringList knownFields() const
     {

@@ -374,16 +374,9 @@ void TracesPage::setServerTotals(bool supported)
 {
     m_serverTotals = supported;
     m_model->setServerTotals(supported);
-    m_filters->setServerTotals(supported);
-    if (!supported || !m_setAsideSort)
-        return;
-    const spindle::SortKey sort = *std::exchange(m_setAsideSort, std::nullopt);
-    for (int column = 0; column < m_model->columnCount(); ++column) {
-        if (m_model->columnSortField(column) == sort.field)
-            m_table->horizontalHeader()->setSortIndicator(
-                column, sort.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
-    }
-    sortBy(sort.field, sort.descending);
+    const bool conditionsBack = m_filters->setServerTotals(supported);
+    if (supported && (conditionsBack || m_setAsideSort))
+        applyFilters(); // one query, with what was set aside back in it
 }
 
 void TracesPage::refresh()

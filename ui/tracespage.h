@@ -126,6 +126,7 @@ private:
     void connectController();
     void applyFilters();
     void dropUnsupportedSort(spindle::CallsQuery& query);
+    void restoreSetAsideSort(spindle::CallsQuery& query);
     void onHeaderClicked(int section);
     void onCellPressed(const QModelIndex& index);
     void showCurrentDetail();

@@ -83,7 +83,18 @@ DroppedViewParts TracesPage::applyState(const spindle::TracesViewState& state)
         for (const QString& op : std::as_const(dropped.ops))
             query.opNames.removeAll(op);
     }
+    // The view's filter and sort replace whatever was set aside for an earlier server; its own
+    // Tokens and Cost terms are set aside while this server may not be Spindle.
+    m_setAsideSort.reset();
+    m_filters->forgetSetAsideTotals();
     m_filters->setFrom(query);
+    if (!m_serverTotals) {
+        m_filters->setServerTotals(false);
+        query.conditions.removeIf([](const spindle::FieldCondition& condition) {
+            return FilterBar::isServerTotal(condition.field);
+        });
+        dropUnsupportedSort(query);
+    }
     m_visibleDynamic = state.visibleColumns;
     m_columnsChosen = state.customColumns;
     m_viewWidths.clear();

@@ -37,6 +37,7 @@ void TracesPage::applyFilters()
     spindle::CallsQuery query = m_controller->query();
     query.projectId = m_projectId;
     dropUnsupportedSort(query);
+    restoreSetAsideSort(query);
     m_filters->applyTo(query);
     m_detail->clear();
     m_controller->setQuery(query);
@@ -52,6 +53,19 @@ void TracesPage::dropUnsupportedSort(spindle::CallsQuery& query)
     m_setAsideSort = query.sortBy.first();
     query.sortBy.clear();
     m_table->horizontalHeader()->setSortIndicator(CallsTableModel::CalledColumn, Qt::DescendingOrder);
+}
+
+void TracesPage::restoreSetAsideSort(spindle::CallsQuery& query)
+{
+    if (!m_serverTotals || !m_setAsideSort)
+        return;
+    const spindle::SortKey sort = *std::exchange(m_setAsideSort, std::nullopt);
+    query.sortBy = { sort };
+    for (int column = 0; column < m_model->columnCount(); ++column) {
+        if (m_model->columnSortField(column) == sort.field)
+            m_table->horizontalHeader()->setSortIndicator(
+                column, sort.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    }
 }
 
 void TracesPage::onHeaderClicked(int section)

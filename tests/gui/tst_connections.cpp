@@ -375,6 +375,13 @@ void ConnectionsTest::totalsSortAndFiltersGoOnAnotherServer()
         QCOMPARE(query.conditions.size(), 1);
         QCOMPARE(query.conditions.first().field, u"summary.weave.latency_ms"_s);
     }
+
+    // Back to the local server: everything set aside comes back, for the local project.
+    session.connectProfile(ui::ConnectionProfile {});
+    QTRY_COMPARE_WITH_TIMEOUT(
+        page->controller()->query().sortBy.value(0).field, u"summary.weave.total_cost"_s, kWaitMs);
+    QCOMPARE(totalConditions(), 2);
+    QCOMPARE(page->controller()->query().projectId, session.window()->project());
 }
 
 // --sample-data run a second time on the same store adds no second copy of the traces.
