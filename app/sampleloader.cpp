@@ -1,6 +1,6 @@
 #include "app/sampleloader.h"
 
-#include <QJsonArray>
+#include "core/callsquery.h"
 
 namespace spindle::app {
 
@@ -16,13 +16,12 @@ void SampleLoader::load(const QString& projectId)
         return;
     // A project that has the sample traces already (--sample-data run a second time) gets no second
     // copy of each trace: one is enough to look around, and two would look like a bug.
-    const QJsonObject isSample { { QStringLiteral("$eq"),
-        QJsonArray { QJsonObject {
-                         { QStringLiteral("$getField"), QStringLiteral("attributes.weave.client_version") } },
-            QJsonObject { { QStringLiteral("$literal"), kSampleClientVersion } } } } };
+    spindle::CallsQuery samples;
+    samples.rootsOnly = false;
+    samples.conditions = { { QStringLiteral("attributes.weave.client_version"), spindle::FilterOp::Equals,
+        kSampleClientVersion } };
     const QJsonObject request { { QStringLiteral("project_id"), projectId },
-        { QStringLiteral("query"), QJsonObject { { QStringLiteral("$expr"), isSample } } },
-        { QStringLiteral("limit"), 1 } };
+        { QStringLiteral("query"), *samples.queryJson() }, { QStringLiteral("limit"), 1 } };
     m_checking = true;
     m_sending = m_client->post(
         this, QStringLiteral("/calls/query_stats"), request,
@@ -38,8 +37,14 @@ void SampleLoader::load(const QString& projectId)
         },
         [this](const net::ApiError& error) {
             m_checking = false;
-            Q_EMIT finished(false, tr("Loading sample traces failed: %1").arg(error.message()));
+            fail(error);
         });
+}
+
+void SampleLoader::fail(const net::ApiError& error)
+{
+    m_next = m_requests.size();
+    Q_EMIT finished(false, tr("Loading sample traces failed: %1").arg(error.message()));
 }
 
 void SampleLoader::stop()
@@ -60,10 +65,7 @@ void SampleLoader::sendNext()
         return;
     }
     const SampleRequest& request = m_requests[m_next];
-    const auto onError = [this](const net::ApiError& error) {
-        m_next = m_requests.size();
-        Q_EMIT finished(false, tr("Loading sample traces failed: %1").arg(error.message()));
-    };
+    const auto onError = [this](const net::ApiError& error) { fail(error); };
     if (request.path == QLatin1String("/file/create")) {
         m_sending = m_client->uploadFile(
             this, request.body.value(QLatin1String("project_id")).toString(),
@@ -82,10 +84,7 @@ void SampleLoader::sendNext()
             Q_EMIT progress(int(m_next), int(m_requests.size()));
             sendNext();
         },
-        [this](const net::ApiError& error) {
-            m_next = m_requests.size();
-            Q_EMIT finished(false, tr("Loading sample traces failed: %1").arg(error.message()));
-        });
+        onError);
 }
 
 } // namespace spindle::app

@@ -27,6 +27,7 @@ Q_SIGNALS:
 
 private:
     void sendNext();
+    void fail(const net::ApiError& error); // nothing more is sent; finished(false)
 
     net::TraceClient* m_client;
     QList<SampleRequest> m_requests;

@@ -1,5 +1,7 @@
 #include "ui/conditiondialog.h"
 
+#include "ui/filterbar.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -92,7 +94,7 @@ ConditionDialog::ConditionDialog(const QStringList& fields, bool serverTotals, Q
     setWindowTitle(tr("Add filter"));
     m_field->setEditable(true);
     for (const char* field : kFixedFields)
-        if (serverTotals || !QByteArray(field).startsWith("summary.weave.total_"))
+        if (serverTotals || !FilterBar::isServerTotal(QLatin1String(field)))
             m_field->addItem(QString::fromLatin1(field));
     m_field->addItems(fields);
     m_field->setToolTip(

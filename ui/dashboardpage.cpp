@@ -318,9 +318,10 @@ void DashboardPage::refresh()
     const bool custom = m_range->currentIndex() == kCustomRange;
     const QDateTime now =
         custom ? m_customEnd : (m_fixedNow.isValid() ? m_fixedNow : QDateTime::currentDateTimeUtc()).toUTC();
-    const models::DashboardRequests requests = models::dashboardRequests(dashboardQuery(),
-        QDateTime::fromSecsSinceEpoch(now.toSecsSinceEpoch(), Qt::UTC), rangeSeconds(), m_extensions,
-        kScatterPoints);
+    const CallsQuery filter = dashboardQuery();
+    const models::DashboardRequests requests =
+        models::dashboardRequests(filter, QDateTime::fromSecsSinceEpoch(now.toSecsSinceEpoch(), Qt::UTC),
+            rangeSeconds(), m_extensions, kScatterPoints);
     m_start = requests.start;
     m_end = requests.end;
     const QLocale locale;
@@ -330,7 +331,7 @@ void DashboardPage::refresh()
                                 tr(kPeriodNames[m_range->currentIndex()]));
     // The SDKs add each call's LLM usage into its parents' summaries as well: over every call, the
     // same tokens count once per ancestor.
-    if (!dashboardQuery().rootsOnly)
+    if (!filter.rootsOnly)
         rangeText += tr(". Every call, not only roots: a parent's usage includes its children's, so "
                         "tokens and cost count once per level.");
     m_rangeLabel->setText(rangeText);

@@ -196,9 +196,8 @@ void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outc
     if (current && !outcome.choices.isEmpty() && !outcome.choices.first().content.isEmpty())
         m_replies[pane].insert(run.sharedCount,
             QJsonObject { { u"role"_s, u"assistant"_s }, { u"content"_s, outcome.choices.first().content } });
-    QVector<PaneRunResult> elsewhere; // where a stale run's result goes: nowhere that is shown
-    auto& history = current ? m_history[pane] : elsewhere;
-    history.append(result);
+    if (current)
+        m_history[pane].append(result);
     if (run.logging) { // failures too: they show in the calls table with their exception
         run.log.endedAt = QDateTime::currentDateTimeUtc();
         run.log.completion = outcome.choices.isEmpty() ? QJsonObject() : outcome.completion;
@@ -207,7 +206,7 @@ void PlaygroundPage::finishPaneRun(PlaygroundPane* pane, const ChatOutcome& outc
         run.log.usageModel = usageModel;
         run.log.exception = exceptionText(outcome);
         run.log.timeToFirstTokenMs = outcome.timeToFirstTokenMs;
-        const int index = int(history.size()) - 1;
+        const int index = int(m_history.value(pane).size()) - 1; // a stale run's is never looked up
         QPointer<PlaygroundPane> guard(pane);
         m_logger->end(run.log, [this, guard, index, series = run.series](std::optional<double> cost) {
             if (!guard || !cost || series != m_series || index >= m_history.value(guard).size())
