@@ -181,6 +181,7 @@ TokenCounts normaliseUsage(const JsonValue& entry)
     counts.total = values[5] != 0 ? values[5] : counts.prompt + counts.completion;
     counts.cacheRead = values[6];
     counts.cacheCreation = values[7];
+    counts.uncachedPrompt = std::max(0.0, values[1] - counts.cacheRead - counts.cacheCreation) + values[2];
     return counts;
 }
 

@@ -106,10 +106,14 @@ private:
     bool m_active;
 };
 
-// Normalised token counts of one usage entry (4.3).
+// Normalised token counts of one usage entry (4.3). `uncachedPrompt` is what the prompt price applies
+// to. OpenAI-style `prompt_tokens` include the cached tokens, so those come out of it; Anthropic's
+// `input_tokens` already leave them out, so taking them out again would price a cache-heavy call's
+// prompt at nothing (hosted Weave does; docs/protocol-coverage.md).
 struct TokenCounts
 {
     double requests = 0, prompt = 0, completion = 0, total = 0, cacheRead = 0, cacheCreation = 0;
+    double uncachedPrompt = 0;
 };
 TokenCounts normaliseUsage(const JsonValue& entry);
 
@@ -127,9 +131,8 @@ struct EntryCost
 };
 inline EntryCost costOf(const TokenCounts& n, const PriceRow& price)
 {
-    return { std::max(0.0, n.prompt - n.cacheRead - n.cacheCreation) * price.promptTokenCost,
-        n.completion * price.completionTokenCost, n.cacheRead * price.cacheReadInputTokenCost,
-        n.cacheCreation * price.cacheCreationInputTokenCost };
+    return { n.uncachedPrompt * price.promptTokenCost, n.completion * price.completionTokenCost,
+        n.cacheRead * price.cacheReadInputTokenCost, n.cacheCreation * price.cacheCreationInputTokenCost };
 }
 
 } // namespace spindle::server

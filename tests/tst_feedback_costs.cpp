@@ -72,6 +72,8 @@ private slots:
     void usageNormalisation_data();
     void usageNormalisation();
     void costsShape();
+    void cachedPromptTokens_data();
+    void cachedPromptTokens();
     void costsOnlyForPricedModels();
     void purgedPriceNoLongerApplies();
 
@@ -911,6 +913,38 @@ void TestFeedbackCosts::usageNormalisation()
     QCOMPARE(c.value(u"requests").toInt(), requests);
     EXPECT_NEAR(c.value(u"prompt_tokens_total_cost").toDouble(), prompt * 1e-6);
     EXPECT_NEAR(c.value(u"completion_tokens_total_cost").toDouble(), completion * 2e-6);
+}
+
+void TestFeedbackCosts::cachedPromptTokens_data()
+{
+    QTest::addColumn<QByteArray>("entry");
+    QTest::addColumn<int>("uncachedPrompt");
+    // Anthropic's input_tokens leave the cache out already; OpenAI's and LiteLLM's prompt_tokens count it.
+    QTest::newRow("anthropic input_tokens") << QByteArray(
+        R"({"input_tokens": 200, "output_tokens": 100, "cache_read_input_tokens": 5000, "cache_creation_input_tokens": 50})")
+                                            << 200;
+    QTest::newRow("prompt_tokens with the cache in them") << QByteArray(
+        R"({"prompt_tokens": 5250, "completion_tokens": 100, "cache_read_input_tokens": 5000, "cache_creation_input_tokens": 50})")
+                                                          << 200;
+    QTest::newRow("more cache than prompt_tokens") << QByteArray(
+        R"({"prompt_tokens": 10, "completion_tokens": 100, "cache_read_input_tokens": 5000, "cache_creation_input_tokens": 50})")
+                                                   << 0;
+}
+
+void TestFeedbackCosts::cachedPromptTokens()
+{
+    QFETCH(QByteArray, entry);
+    QFETCH(int, uncachedPrompt);
+    const QString p = testProject("cache");
+    EXPECT_OK(createPrice(p,
+        R"({"cache-llm": {"prompt_token_cost": 1e-6, "completion_token_cost": 2e-6, "cache_read_input_token_cost": 1e-7, "cache_creation_input_token_cost": 1.25e-6, "effective_date": "2025-01-01T00:00:00Z"}})"));
+    EXPECT_OK(m_server.logCalls(
+        p, { usageCall("c", u"2025-02-01T00:00:00Z"_s, "{\"cache-llm\": " + entry + "}") }));
+    const QJsonObject c = costsOf(p, u"c"_s).value(u"cache-llm").toObject();
+    EXPECT_NEAR(c.value(u"prompt_tokens_total_cost").toDouble(), uncachedPrompt * 1e-6);
+    EXPECT_NEAR(c.value(u"completion_tokens_total_cost").toDouble(), 100 * 2e-6);
+    EXPECT_NEAR(c.value(u"cache_read_input_tokens_total_cost").toDouble(), 5000 * 1e-7);
+    EXPECT_NEAR(c.value(u"cache_creation_input_tokens_total_cost").toDouble(), 50 * 1.25e-6);
 }
 
 void TestFeedbackCosts::costsShape()
