@@ -382,6 +382,7 @@ void TracesPage::setServerTotals(bool supported)
 void TracesPage::refresh()
 {
     m_controller->refresh();
+    m_trace->reloadIfBroken();
     loadOps();
 }
 

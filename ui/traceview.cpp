@@ -10,7 +10,6 @@
 #include <QApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -33,15 +32,6 @@ namespace {
 
 constexpr int kRebuildIntervalMs = 200;
 constexpr int kExpandedDepth = 2;
-
-const QStringList& treeColumns()
-{
-    static const QStringList columns { QStringLiteral("id"), QStringLiteral("trace_id"),
-        QStringLiteral("parent_id"), QStringLiteral("op_name"), QStringLiteral("display_name"),
-        QStringLiteral("started_at"), QStringLiteral("ended_at"), QStringLiteral("exception"),
-        QStringLiteral("summary") };
-    return columns;
-}
 
 } // namespace
 
@@ -237,9 +227,12 @@ void TraceView::buildHeader(QWidget* bar)
 
 void TraceView::clear()
 {
-    if (m_request)
-        m_client->cancel(m_request);
+    for (const auto request : { m_request, m_countRequest })
+        if (request)
+            m_client->cancel(request);
     m_request = 0;
+    m_countRequest = 0;
+    m_streamEnded = false;
     ++m_generation;
     m_rebuildTimer.stop();
     m_rebuildAgain = false; // a build still running belongs to the old trace; the new one asks anew
@@ -293,63 +286,6 @@ void TraceView::refresh()
     widgets::releaseInBackground(std::exchange(m_batches, {}));
     m_received = 0;
     streamTrace();
-}
-
-void TraceView::streamTrace()
-{
-    QJsonObject request { { QStringLiteral("project_id"), m_projectId },
-        { QStringLiteral("filter"),
-            QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } },
-        { QStringLiteral("sort_by"),
-            QJsonArray { QJsonObject { { QStringLiteral("field"), QStringLiteral("started_at") },
-                { QStringLiteral("direction"), QStringLiteral("asc") } } } },
-        { QStringLiteral("columns"), QJsonArray::fromStringList(treeColumns()) },
-        { QStringLiteral("include_costs"), true } };
-    const quint64 generation = m_generation;
-    m_request = m_client->streamCalls(
-        this, request, [this, generation](const QVector<spindle::Call>& rows) { onRows(generation, rows); },
-        [this, generation] {
-            if (generation != m_generation)
-                return;
-            m_request = 0;
-            m_rebuildTimer.stop();
-            rebuild();
-        },
-        [this, generation](const net::ApiError& error) { onStreamFailed(generation, error); });
-}
-
-// A refresh that failed leaves the last whole tree shown. A first load shows the calls that came,
-// as a part: the error stays in the status line and the trace does not count as loaded.
-void TraceView::onStreamFailed(quint64 generation, const net::ApiError& error)
-{
-    if (generation != m_generation)
-        return;
-    m_request = 0;
-    m_rebuildTimer.stop();
-    if (std::exchange(m_refreshing, false)) {
-        widgets::releaseInBackground(std::exchange(m_batches, {}));
-        m_received = 0;
-    } else {
-        m_failed = true;
-        if (m_received > 0)
-            rebuild();
-    }
-    m_status->setText(tr("Could not load the trace: %1").arg(error.reason));
-    if (!m_traceTree)
-        enableErrorTools(0);
-}
-
-void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)
-{
-    if (generation != m_generation)
-        return;
-    m_batches.append(rows); // shares the batch: no row is copied here
-    m_received += int(rows.size());
-    if (m_refreshing)
-        return; // the shown tree stays until the whole trace is in
-    m_status->setText(countText(m_received, tr("Loading trace… 1 call"), tr("Loading trace… %L1 calls")));
-    if (!m_rebuildTimer.isActive())
-        m_rebuildTimer.start();
 }
 
 void TraceView::rebuild()

@@ -42,6 +42,7 @@ public:
 
     void openTrace(const QString& projectId, const QString& traceId, const QString& selectCallId = {});
     void refresh();
+    void reloadIfBroken(); // F5: a trace whose stream broke off (or came short) loads again
     void clear();
     bool hasRunningCalls() const
     {
@@ -100,7 +101,10 @@ private:
     int deepestShownDepth() const;
     void buildHeader(QWidget* bar);
     void streamTrace();
+    void onCounted(qint64 count);
+    void finishStream();
     void onStreamFailed(quint64 generation, const net::ApiError& error);
+    void dropOrShowPart(); // a stream that broke off: a refresh's rows go, a first load's are shown
     void onRows(quint64 generation, const QVector<spindle::Call>& rows);
     void rebuild();
     void onBuilt(quint64 generation, std::shared_ptr<TraceBuild> build);
@@ -141,6 +145,9 @@ private:
     quint64 m_generation = 0;
     net::TraceClient::RequestId m_request = 0;
     net::TraceClient::RequestId m_searchRequest = 0;
+    net::TraceClient::RequestId m_countRequest = 0; // the trace's calls counted beside the stream
+    qint64 m_expected = -1; // that count; -1 while unknown
+    bool m_streamEnded = false; // the stream is in; the tree is built once the count is too
     QTimer m_rebuildTimer;
     QTimer m_fitTimer; // fitColumns() once rows have opened or closed
     int m_shownDepth = 0; // deepestShownDepth() when rows last opened or closed

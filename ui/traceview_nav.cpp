@@ -175,6 +175,13 @@ void TraceView::runSearch()
                 return;
             m_searchRequest = 0;
             showSearchHits(*found, m_hitIndex >= 0 && m_hitIndex < m_hits.size() ? m_hits[m_hitIndex] : -1);
+        },
+        [this, generation](const net::ApiError&) { // the banner says why
+            if (generation != m_generation)
+                return;
+            m_searchRequest = 0;
+            m_searchStatus->setText(
+                m_searchStatus->text() + tr(" (names only: inputs and outputs were not searched)"));
         });
 }
 

@@ -34,6 +34,7 @@
 #include <QTreeView>
 #include <QtTest>
 
+#include <atomic>
 #include <httplib.h>
 #include <thread>
 
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void emptyOutputSaysWhy();
     void liveModeFollowsARunningTrace();
     void failedRefreshKeepsTheTree();
+    void brokenStreamShowsWhatCame_data();
     void brokenStreamShowsWhatCame();
     void deepCallsKeepRoomForTheirNames();
     void cleanupTestCase();
@@ -542,28 +544,58 @@ void TraceViewTest::deepCallsKeepRoomForTheirNames()
 }
 
 // A trace whose stream breaks off shows the calls that came, says that it could not load the rest,
-// and never counts as loaded (nor does a rebuild due later say "N calls" as if it were whole).
+// and never counts as loaded (nor does a rebuild due later say "N calls" as if it were whole). F5
+// (reloadIfBroken) loads it again. A cut in the middle of a line fails the stream; a cut between
+// two lines looks like a whole answer to Qt, and the trace's count (/calls/query_stats) tells.
+void TraceViewTest::brokenStreamShowsWhatCame_data()
+{
+    QTest::addColumn<QByteArray>("tail");
+    QTest::addColumn<QString>("status");
+    QTest::addRow("cut mid-line") << QByteArray(R"({"id":"c120","project_id":"p/q","trace)")
+                                  << QStringLiteral("Could not load the trace");
+    // Qt 6.4 may end a chunked reply cut between two lines without an error, or report the closed
+    // connection, as timing has it; a whole answer with a row fewer is what the first looks like.
+    QTest::addRow("cut between lines")
+        << QByteArray() << QStringLiteral("Only 120 of the trace's 121 calls came");
+}
+
 void TraceViewTest::brokenStreamShowsWhatCame()
 {
+    QFETCH(QByteArray, tail);
+    QFETCH(QString, status);
+    const bool cutBetweenLines = tail.isEmpty();
+    const auto row = [](int i) {
+        return QStringLiteral(R"({"id":"c%1","project_id":"p/q","trace_id":"t1","op_name":"step",)"
+                              R"("parent_id":%2,"started_at":"2026-01-01T00:%3:%4Z"})")
+                   .arg(i)
+                   .arg(i ? QStringLiteral("\"c0\"") : QStringLiteral("null"))
+                   .arg(i / 60, 2, 10, QLatin1Char('0'))
+                   .arg(i % 60, 2, 10, QLatin1Char('0'))
+                   .toStdString()
+            + "\n";
+    };
     std::string rows;
     for (int i = 0; i < 120; ++i)
-        rows += QStringLiteral(R"({"id":"c%1","project_id":"p/q","trace_id":"t1","op_name":"step",)"
-                               R"("parent_id":%2,"started_at":"2026-01-01T00:00:%3Z"})")
-                    .arg(i)
-                    .arg(i ? QStringLiteral("\"c0\"") : QStringLiteral("null"))
-                    .arg(i % 60, 2, 10, QLatin1Char('0'))
-                    .toStdString()
-            + "\n";
-    rows += R"({"id":"c120","project_id":"p/q","trace)"; // cut mid-line, then the connection drops
+        rows += row(i);
+    std::atomic_bool whole = false; // the answer after the break: all 121 calls, terminated
     httplib::Server http;
-    http.Post("/calls/stream_query", [&rows](const httplib::Request&, httplib::Response& res) {
+    const std::string cut = rows + tail.toStdString();
+    const std::string all = rows + row(120);
+    http.Post("/calls/stream_query", [&](const httplib::Request&, httplib::Response& res) {
+        if (whole || cutBetweenLines) {
+            res.set_content(whole ? all : rows, "application/jsonl");
+            return;
+        }
         res.set_chunked_content_provider(
-            "application/jsonl", [&rows](std::size_t offset, httplib::DataSink& sink) {
+            "application/jsonl", [&cut](std::size_t offset, httplib::DataSink& sink) {
                 if (offset > 0)
-                    return false;
-                sink.write(rows.data(), rows.size());
+                    return false; // the connection closes without the terminating chunk
+                sink.write(cut.data(), cut.size());
                 return true;
             });
+    });
+    http.Post("/calls/query_stats", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(R"({"count":121})", "application/json");
     });
     const int port = http.bind_to_any_port("127.0.0.1");
     std::thread thread([&http] { http.listen_after_bind(); });
@@ -577,6 +609,8 @@ void TraceViewTest::brokenStreamShowsWhatCame()
     client.setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), QString() });
     client.setRetryPolicy(0, 10);
     ui::TraceView view(&client);
+    view.resize(520, 400); // a narrow pane: the status line wraps instead of widening it
+    view.show();
     QSignalSpy loaded(&view, &ui::TraceView::loaded);
     view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"));
     const auto statusSays = [&view](const QString& text) {
@@ -584,14 +618,30 @@ void TraceViewTest::brokenStreamShowsWhatCame()
         return std::any_of(labels.cbegin(), labels.cend(),
             [&](const QLabel* label) { return label->text().contains(text); });
     };
-    QTRY_VERIFY_WITH_TIMEOUT(statusSays(QStringLiteral("Could not load the trace")), 10000);
+    const auto statusText = [&view] {
+        QStringList texts;
+        for (const QLabel* label : view.findChildren<QLabel*>())
+            texts << label->text();
+        return texts.join(u'|');
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(statusSays(status), qPrintable(statusText()), 10000);
     // Every whole line that came before the break is shown; only the cut one is lost.
     QTRY_VERIFY_WITH_TIMEOUT(view.traceTree() && !view.isLoading(), 5000);
     QCOMPARE(view.traceTree()->size(), 120);
     QCOMPARE(view.model()->rowCount() > 0, true);
     QTest::qWait(300); // a rebuild timer would have fired by now
-    QVERIFY(statusSays(QStringLiteral("Could not load the trace")));
+    QVERIFY(statusSays(status));
     QCOMPARE(loaded.size(), 0);
+    screenshot(
+        &view, cutBetweenLines ? QStringLiteral("trace-short.png") : QStringLiteral("trace-broken.png"));
+
+    whole = true;
+    view.reloadIfBroken();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(view.traceTree()->size(), 121);
+    QVERIFY(statusSays(QStringLiteral("121 calls")));
+    view.reloadIfBroken(); // a whole trace is not fetched again
+    QVERIFY(!view.isLoading());
 }
 
 QTEST_MAIN(TraceViewTest)

@@ -1,0 +1,147 @@
+// TraceView's requests: the trace's calls as a stream, and their count beside it, which tells a stream
+// cut between two lines (the HTTP layer takes it for a whole answer) from a whole one.
+
+#include "ui/counttext.h"
+#include "ui/traceview.h"
+#include "widgets/backgroundpool.h"
+
+#include <QJsonArray>
+#include <QLabel>
+#include <QTimer>
+
+namespace spindle::ui {
+
+namespace {
+
+const QStringList& treeColumns()
+{
+    static const QStringList columns { QStringLiteral("id"), QStringLiteral("trace_id"),
+        QStringLiteral("parent_id"), QStringLiteral("op_name"), QStringLiteral("display_name"),
+        QStringLiteral("started_at"), QStringLiteral("ended_at"), QStringLiteral("exception"),
+        QStringLiteral("summary") };
+    return columns;
+}
+
+} // namespace
+
+void TraceView::streamTrace()
+{
+    const QJsonObject filter { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } };
+    const quint64 generation = m_generation;
+    // The count leaves first, so that it does not see calls logged after the stream's read began.
+    m_expected = -1;
+    m_streamEnded = false;
+    m_countRequest = m_client->post(
+        this, QStringLiteral("/calls/query_stats"),
+        QJsonObject { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("filter"), filter } },
+        [this, generation](const QJsonObject& json) {
+            if (generation == m_generation)
+                onCounted(json.value(QLatin1String("count")).toInteger(-1));
+        },
+        [this, generation](const net::ApiError&) {
+            if (generation == m_generation)
+                onCounted(-1); // no count: the stream is taken as it comes
+        });
+    m_client->setQuiet(m_countRequest); // the stream's own failure is the one to tell
+    const QJsonObject request { { QStringLiteral("project_id"), m_projectId },
+        { QStringLiteral("filter"), filter },
+        { QStringLiteral("sort_by"),
+            QJsonArray { QJsonObject { { QStringLiteral("field"), QStringLiteral("started_at") },
+                { QStringLiteral("direction"), QStringLiteral("asc") } } } },
+        { QStringLiteral("columns"), QJsonArray::fromStringList(treeColumns()) },
+        { QStringLiteral("include_costs"), true } };
+    m_request = m_client->streamCalls(
+        this, request, [this, generation](const QVector<spindle::Call>& rows) { onRows(generation, rows); },
+        [this, generation] {
+            if (generation != m_generation)
+                return;
+            m_rebuildTimer.stop();
+            m_streamEnded = true;
+            finishStream();
+        },
+        [this, generation](const net::ApiError& error) { onStreamFailed(generation, error); });
+}
+
+void TraceView::onCounted(qint64 count)
+{
+    m_countRequest = 0;
+    m_expected = count;
+    finishStream();
+}
+
+// Once both the stream and the count are in: fewer calls than counted means the answer was cut
+// short (or calls went meanwhile); such a trace is shown as a part, like one whose stream failed.
+void TraceView::finishStream()
+{
+    if (!m_streamEnded || m_countRequest)
+        return;
+    m_request = 0;
+    if (m_expected <= m_received) {
+        rebuild();
+        return;
+    }
+    const QString shortBy =
+        tr("Only %L1 of the trace's %L2 calls came: the answer was cut short or the trace "
+           "changed. Press F5 to load it again.")
+            .arg(m_received)
+            .arg(m_expected);
+    dropOrShowPart();
+    m_status->setText(shortBy);
+}
+
+// A refresh that failed leaves the last whole tree shown. A first load shows the calls that came,
+// as a part: the error stays in the status line and the trace does not count as loaded.
+void TraceView::onStreamFailed(quint64 generation, const net::ApiError& error)
+{
+    if (generation != m_generation)
+        return;
+    if (m_countRequest)
+        m_client->cancel(m_countRequest);
+    m_countRequest = 0;
+    m_request = 0;
+    m_rebuildTimer.stop();
+    dropOrShowPart();
+    QString reason = error.reason;
+    if (reason.endsWith(u'.'))
+        reason.chop(1);
+    m_status->setText(tr("Could not load the trace: %1. Press F5 to try again.").arg(reason));
+}
+
+void TraceView::dropOrShowPart()
+{
+    if (std::exchange(m_refreshing, false)) {
+        widgets::releaseInBackground(std::exchange(m_batches, {}));
+        m_received = 0;
+    } else {
+        m_failed = true;
+        if (m_received > 0)
+            rebuild();
+    }
+    if (!m_traceTree)
+        enableErrorTools(0);
+}
+
+void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)
+{
+    if (generation != m_generation)
+        return;
+    m_batches.append(rows); // shares the batch: no row is copied here
+    m_received += int(rows.size());
+    if (m_refreshing)
+        return; // the shown tree stays until the whole trace is in
+    m_status->setText(countText(m_received, tr("Loading trace… 1 call"), tr("Loading trace… %L1 calls")));
+    if (!m_rebuildTimer.isActive())
+        m_rebuildTimer.start();
+}
+
+// F5: a trace whose stream broke off loads again, keeping the call selected in it.
+void TraceView::reloadIfBroken()
+{
+    if (!m_failed || m_traceId.isEmpty() || isLoading())
+        return;
+    const int selected = selectedNode();
+    const QString callId = selected >= 0 ? m_traceTree->calls[selected].id : QString();
+    openTrace(m_projectId, m_traceId, callId);
+}
+
+} // namespace spindle::ui
