@@ -282,9 +282,14 @@ void UsageStats::appendGroupKeys(std::string& out, std::size_t group) const
 void UsageStats::appendBuckets(std::string& out)
 {
     const std::vector<std::size_t> order = groupOrder();
-    if (m_plan.grid->size() * order.size() > kMaxUsageRows)
+    // Grouped by op (Spindle's own grouping), only the cells that hold usage are sent: every op
+    // version is a group of its own, and most are empty in most buckets. By model the grid is whole,
+    // as hosted Weave sends it.
+    const bool sparse = m_plan.groupByOp;
+    const std::size_t entries = sparse ? m_cells.size() : m_plan.grid->size() * order.size();
+    if (entries > kMaxUsageRows)
         throw ApiError(413,
-            "usage_buckets would hold " + std::to_string(m_plan.grid->size() * order.size())
+            "usage_buckets would hold " + std::to_string(entries)
                 + " entries (buckets × groups); use a larger granularity, a shorter range or a filter");
     UsageCell empty { 0, std::vector<Series>(m_plan.usage.size()) };
     bool first = true;
@@ -292,6 +297,8 @@ void UsageStats::appendBuckets(std::string& out)
         const std::string timestamp = formatIsoTime(m_plan.grid->startOf(bucket));
         for (const std::size_t group : order) {
             const auto it = m_cellIndex.find((std::uint64_t(group) << 32) | std::uint64_t(bucket));
+            if (sparse && it == m_cellIndex.end())
+                continue;
             UsageCell& cell = it == m_cellIndex.end() ? empty : m_cells[it->second];
             out += first ? "{\"timestamp\":\"" : ",{\"timestamp\":\"";
             first = false;

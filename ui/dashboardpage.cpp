@@ -377,8 +377,10 @@ void DashboardPage::requestStats(const QJsonObject& body, std::function<void(con
 
 void DashboardPage::onRequestFailed(const net::ApiError& error)
 {
+    // A 413 says the answer would be too large (a range with too many groups), not that the server
+    // lacks the extensions: the plain form would not be smaller.
     const bool clientError = error.httpStatus >= 400 && error.httpStatus < 500 && error.httpStatus != 401
-        && error.httpStatus != 404;
+        && error.httpStatus != 404 && error.httpStatus != 413;
     if (m_failure.isEmpty() && m_extensions && clientError) {
         m_extensions = false; // e.g. hosted Weave: ask again in plain protocol form
         m_probingPlain = true;

@@ -2,6 +2,7 @@
 // 2000-point series, and DashboardPage against the real trace server in-process, with screenshots.
 
 #include "../app/apptestutil.h"
+#include "../app/faultproxy.h"
 #include "../support/filesizelimit.h"
 #include "app/sampledata.h"
 #include "models/callstablemodel.h"
@@ -151,6 +152,7 @@ private Q_SLOTS:
     void whatIfOnThePage();
     void clickOpensTracesPage();
     void badFilterSaysWhy();
+    void tooLargeAnswerKeepsTheExtensions();
     void pageEmptyState();
     void customRange();
     void customChosenAgainAsks();
@@ -747,6 +749,31 @@ void TestDashboard::badFilterSaysWhy()
     QVERIFY(qobject_cast<QLabel*>(empty)->text().contains(QStringLiteral("no_such_field")));
     QVERIFY(page->usesExtensions());
     QVERIFY(page->grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_error.png")));
+}
+
+// A 413 (an answer too large for the range) is said as it is; it is no sign of a server without
+// Spindle's extensions, so the page does not fall back to the plain protocol for good.
+void TestDashboard::tooLargeAnswerKeepsTheExtensions()
+{
+    apptest::FaultProxy proxy(m_server.url().port());
+    net::TraceClient client;
+    client.setConnection({ proxy.url(), {} });
+    ui::DashboardPage page(&client);
+    page.resize(1000, 700);
+    page.setNow(m_now.addSecs(60));
+    page.show();
+    proxy.failPath("/calls/stats", 413, 1);
+    QSignalSpy loaded(&page, &ui::DashboardPage::loaded);
+    page.setProject(sampleProject());
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(page.showsEmptyState());
+    auto* empty = qobject_cast<QLabel*>(page.findChild<QStackedWidget*>()->currentWidget());
+    QVERIFY(empty && empty->text().contains(QStringLiteral("injected failure")));
+    QVERIFY(page.usesExtensions());
+    page.refresh(); // F5: the next answer fits
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(!page.showsEmptyState());
+    QVERIFY(page.usesExtensions() && page.series().hasOps);
 }
 
 void TestDashboard::pageEmptyState()
