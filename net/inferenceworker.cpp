@@ -119,6 +119,7 @@ void InferenceWorker::send(InferenceClient::RequestId id)
     ++transfer.attempt;
     transfer.sse = {};
     transfer.body.clear();
+    transfer.events.reset();
     const QByteArray body = QJsonDocument(transfer.job.request.body()).toJson(QJsonDocument::Compact);
     QNetworkReply* reply =
         m_network->post(inferenceRequest(transfer.job.provider, u"/chat/completions"_s), body);
@@ -139,14 +140,37 @@ void InferenceWorker::onReadyRead(InferenceClient::RequestId id)
         return;
     Transfer& transfer = *it;
     const QByteArray bytes = transfer.reply->readAll();
-    const bool isStream = statusOf(transfer.reply) / 100 == 2
-        && transfer.reply->header(QNetworkRequest::ContentTypeHeader).toString().contains("event-stream"_L1);
-    if (!isStream) {
-        if (transfer.body.size() < kMaxBodyBytes)
-            transfer.body.append(bytes);
+    if (transfer.events.value_or(false)) {
+        takeEvents(transfer, transfer.sse.feed(bytes));
         return;
     }
-    takeEvents(transfer, transfer.sse.feed(bytes));
+    if (transfer.body.size() < kMaxBodyBytes)
+        transfer.body.append(bytes);
+    if (!transfer.events) {
+        transfer.events = looksLikeEvents(transfer);
+        if (transfer.events.value_or(false))
+            takeEvents(transfer, transfer.sse.feed(std::exchange(transfer.body, {})));
+    }
+}
+
+// An event stream by its type (in any case), or, under another type (a gateway that relabels it),
+// by its first line: a field of the event-stream format. Unknown until that line is in.
+std::optional<bool> InferenceWorker::looksLikeEvents(const Transfer& transfer)
+{
+    if (statusOf(transfer.reply) / 100 != 2)
+        return false;
+    const QString type = transfer.reply->header(QNetworkRequest::ContentTypeHeader).toString();
+    if (type.contains("event-stream"_L1, Qt::CaseInsensitive))
+        return true;
+    if (type.contains("json"_L1, Qt::CaseInsensitive))
+        return false;
+    const QByteArray head = transfer.body.trimmed();
+    if (!transfer.body.contains('\n') && head.size() < 6)
+        return std::nullopt;
+    for (const char* field : { "data:", "event:", "id:", "retry:", ":" })
+        if (head.startsWith(field))
+            return true;
+    return false;
 }
 
 void InferenceWorker::takeEvents(Transfer& transfer, const QVector<QByteArray>& events)

@@ -8,6 +8,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <optional>
+
 namespace spindle::net {
 
 struct ChatJob
@@ -47,7 +49,8 @@ private:
         ChatAccumulator response;
         QVector<ChatDelta> pending; // deltas not yet delivered
         qint64 firstTokenMs = -1;
-        QByteArray body; // error or non-streamed body
+        QByteArray body; // error or non-streamed body; the first bytes while `events` is unknown
+        std::optional<bool> events; // the answer is a server-sent event stream
         bool sawDone = false;
         bool stopped = false;
         bool queued = false; // waiting for a slot under the provider's concurrency limit
@@ -57,6 +60,7 @@ private:
 
     void send(InferenceClient::RequestId id);
     void onReadyRead(InferenceClient::RequestId id);
+    static std::optional<bool> looksLikeEvents(const Transfer& transfer);
     void onFinished(InferenceClient::RequestId id);
     void takeEvents(Transfer& transfer, const QVector<QByteArray>& events);
     void finishHttpError(Transfer& transfer, int status, const QByteArray& retryAfter);

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void cancelSilencesCallbacks();
     void destroyedContextCancelsItsChat();
     void noUsageMeansUnknown();
+    void streamUnderAnotherType();
     void retriesWithoutStreamOptions();
     void nonStreamedAnswer();
     void toolCallsAndChoices();
@@ -163,6 +164,18 @@ void TestInferenceClient::noUsageMeansUnknown()
     QVERIFY(!run->outcome->completion.contains(u"usage"_s));
     // It was asked for: the server just did not send it.
     QVERIFY(m_h.fixture.lastRequest(u"no-usage"_s).body.contains(u"stream_options"_s));
+}
+
+// A gateway that relabels the stream (application/octet-stream): the events are still streamed.
+void TestInferenceClient::streamUnderAnotherType()
+{
+    const ChatRequest request = chatRequest(u"sse-as-octets"_s);
+    auto run = m_h.start(request);
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Completed));
+    QCOMPARE(run->streamed, OpenAIFixture::replyFor(request.messages));
+    QVERIFY2(run->deltaBatches >= 2, "the answer arrived in one piece, not streamed");
+    QVERIFY(run->outcome->usage.known());
 }
 
 void TestInferenceClient::retriesWithoutStreamOptions()

@@ -96,10 +96,11 @@ std::vector<QByteArray> streamEvents(
 
 // Writes the events as chunked transfer with a pause before each; every event goes out as two
 // HTTP chunks cut in its middle. With `drop` the connection closes without the last chunk.
-void sendStream(Impl& impl, httplib::Response& res, std::vector<QByteArray> events, int delayMs, bool drop)
+void sendStream(Impl& impl, httplib::Response& res, std::vector<QByteArray> events, int delayMs, bool drop,
+    const char* contentType = "text/event-stream; charset=utf-8")
 {
     res.set_header("Cache-Control", "no-cache");
-    res.set_chunked_content_provider("text/event-stream; charset=utf-8",
+    res.set_chunked_content_provider(contentType,
         [&impl, events = std::move(events), delayMs, drop](std::size_t, httplib::DataSink& sink) {
             for (const QByteArray& event : events) {
                 if (!impl.pause(delayMs))
@@ -183,7 +184,10 @@ void handleChat(Impl& impl, const FixtureRequest& request, int modelCount, httpl
         drop = true;
     }
     const int delay = behaviour == u"slow" ? impl.options.slowDelayMs : impl.options.chunkDelayMs;
-    sendStream(impl, res, std::move(events), delay, drop);
+    // A gateway that relabels the stream as it passes (events under a generic type).
+    const char* type =
+        behaviour == u"sse-as-octets" ? "application/octet-stream" : "text/event-stream; charset=utf-8";
+    sendStream(impl, res, std::move(events), delay, drop, type);
 }
 
 void handleModels(const Impl& impl, httplib::Response& res)

@@ -220,9 +220,9 @@ FixtureUsage OpenAIFixture::usageFor(const QJsonObject& body)
 
 // The behaviours, in the order GET /v1/models lists them.
 static const QStringList kBehaviours = { u"fixture-echo"_s, u"fixture-reasoning"_s, u"no-usage"_s,
-    u"no-stream-options"_s, u"slow"_s, u"drop-midstream"_s, u"error-midstream"_s, u"drop-before-content"_s,
-    u"fail-401"_s, u"fail-403"_s, u"fail-402-quota"_s, u"fail-429-quota"_s, u"fail-429-concurrency"_s,
-    u"fail-500"_s, u"fail-503"_s, u"flaky-429-then-ok"_s, u"flaky-503-then-ok"_s };
+    u"no-stream-options"_s, u"slow"_s, u"sse-as-octets"_s, u"drop-midstream"_s, u"error-midstream"_s,
+    u"drop-before-content"_s, u"fail-401"_s, u"fail-403"_s, u"fail-402-quota"_s, u"fail-429-quota"_s,
+    u"fail-429-concurrency"_s, u"fail-500"_s, u"fail-503"_s, u"flaky-429-then-ok"_s, u"flaky-503-then-ok"_s };
 
 QStringList OpenAIFixture::modelIds()
 {
