@@ -30,8 +30,10 @@ struct WhatIfResult
     bool modelPriced = false; // the model had a price before (else its current cost is unknown)
 };
 
-// Every prompt token (cache reads and writes included) is charged at the input price and every
-// completion token at the output price; the other models keep their cost.
+// Every prompt token the usage counts is charged at the input price (OpenAI's prompt_tokens count
+// cached ones, Anthropic's input_tokens do not) and every completion token at the output price; the
+// other models keep their cost. The page leaves the input price for the user to type when the cache
+// was used (ModelUsage::inputPerMillion).
 WhatIfResult whatIf(const QVector<ModelUsage>& models, const WhatIfPrice& price);
 // Each model's cost with `price` applied to its model (for the table's What-if column); models
 // without any price are left out (their cost stays unknown) unless they are the one re-priced.

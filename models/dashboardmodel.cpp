@@ -92,6 +92,8 @@ void addUsage(ModelUsage& usage, const QJsonObject& bucket)
     usage.requests += requests.isDouble() ? qRound64(requests.toDouble()) : entries;
     usage.inputTokens += integer(bucket, QLatin1String("sum_input_tokens"));
     usage.outputTokens += integer(bucket, QLatin1String("sum_output_tokens"));
+    usage.cachedInputTokens += integer(bucket, QLatin1String("sum_cache_read_input_tokens"))
+        + integer(bucket, QLatin1String("sum_cache_creation_input_tokens"));
     usage.cost += bucket.value(QLatin1String("sum_total_cost")).toDouble();
     usage.inputCost += bucket.value(QLatin1String("sum_input_cost")).toDouble();
     usage.outputCost += bucket.value(QLatin1String("sum_output_cost")).toDouble();
@@ -118,7 +120,8 @@ QJsonObject statsRequest(const QString& projectId, const QDateTime& start, const
     const QJsonArray sum { QStringLiteral("sum") };
     QJsonArray usage { metric("total_cost", QJsonArray { QStringLiteral("sum"), QStringLiteral("count") }),
         metric("input_cost", sum), metric("output_cost", sum), metric("input_tokens", sum),
-        metric("output_tokens", sum) };
+        metric("output_tokens", sum), metric("cache_read_input_tokens", sum),
+        metric("cache_creation_input_tokens", sum) };
     if (extensions)
         usage.append(metric("requests", sum));
     QJsonObject body { { QStringLiteral("project_id"), projectId },
@@ -258,7 +261,7 @@ QStringList StatsSummary::unpricedModels() const
 
 std::optional<double> ModelUsage::inputPerMillion() const
 {
-    if (!hasPrice() || inputTokens <= 0 || pricedEntries != entries)
+    if (!hasPrice() || inputTokens <= 0 || pricedEntries != entries || cachedInputTokens > 0)
         return std::nullopt;
     return inputCost / double(inputTokens) * 1e6;
 }

@@ -51,12 +51,14 @@ struct ModelUsage
     double inputCost = 0, outputCost = 0;
     qint64 entries = 0; // (call, model) usage entries
     qint64 pricedEntries = 0; // of which a price was known (count_total_cost)
+    qint64 cachedInputTokens = 0; // prompt tokens read from or written to the cache
 
     bool hasPrice() const
     {
         return pricedEntries > 0;
     }
-    // The average price paid per million tokens (the unit price when one price applied).
+    // The average price paid per million tokens (the unit price when one price applied). None for
+    // input when the cache was used: its tokens have prices of their own, in the input cost.
     std::optional<double> inputPerMillion() const;
     std::optional<double> outputPerMillion() const;
 };

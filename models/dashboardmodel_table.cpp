@@ -92,6 +92,10 @@ QVariant ModelCostTableModel::data(const QModelIndex& index, int role) const
             return tr("%1 of the %2 calls that used it had no price for it and are not counted")
                 .arg(m.entries - m.pricedEntries)
                 .arg(m.entries);
+        if (index.column() == InputPriceColumn && m.hasPrice() && m.cachedInputTokens > 0)
+            return tr("%L1 prompt tokens were read from or written to the cache, at prices of their own: the "
+                      "input cost has no single price per token")
+                .arg(m.cachedInputTokens);
         if ((index.column() == InputPriceColumn || index.column() == OutputPriceColumn) && m.hasPrice())
             return tr("USD per million tokens: the cost divided by the tokens (the unit price when one price "
                       "applied over the range)");

@@ -86,6 +86,7 @@ private Q_SLOTS:
     void pricePerMillionInput_data();
     void pricePerMillionInput();
     void costReportAndUnpricedTable();
+    void cachedPromptsHaveNoSingleInputPrice();
 };
 
 void TestCostAnalysis::summaryFromTotals()
@@ -240,6 +241,41 @@ void TestCostAnalysis::costReportAndUnpricedTable()
         table.data(table.index(2, ModelCostTableModel::WhatIfColumn)).toString(), QStringLiteral("$0.6060"));
     table.setWhatIf(whatIfCosts(s.models, { QStringLiteral("gpt-4o"), 1, 2 }));
     QCOMPARE(table.data(table.index(1, ModelCostTableModel::WhatIfColumn)).toString(), QStringLiteral("—"));
+}
+
+// Cache reads and writes are priced apart and their cost is in the input cost: dividing it by the
+// prompt tokens is no price anyone set, so the table shows none and says why. Output keeps its own.
+void TestCostAnalysis::cachedPromptsHaveNoSingleInputPrice()
+{
+    const QDateTime start = QDateTime::fromSecsSinceEpoch(1740000000, Qt::UTC);
+    for (const bool extensions : { true, false }) {
+        const QByteArray request =
+            QJsonDocument(statsRequest(QStringLiteral("a/b"), start, start.addSecs(3600), {}, std::nullopt,
+                              StatsOptions { 60 }, extensions))
+                .toJson();
+        QVERIFY(request.contains("\"cache_read_input_tokens\"")
+            && request.contains("\"cache_creation_input_tokens\""));
+    }
+    QJsonObject entry = usage("", "claude-sonnet-4", kOpV1, 0.02, 2, 400, 100, 2, 2);
+    QJsonObject response = extendedResponse();
+    response.insert(QStringLiteral("usage_totals"), QJsonArray { entry });
+    QVERIFY(parseStatsSummary(response).models.first().inputPerMillion());
+    entry.insert(QStringLiteral("sum_cache_read_input_tokens"), 5000);
+    entry.insert(QStringLiteral("sum_cache_creation_input_tokens"), 50);
+    response.insert(QStringLiteral("usage_totals"), QJsonArray { entry });
+    const ModelUsage m = parseStatsSummary(response).models.first();
+    QCOMPARE(m.cachedInputTokens, 5050);
+    QVERIFY(!m.inputPerMillion());
+    QVERIFY(std::abs(*m.outputPerMillion() - 100.0) < 1e-9); // $0.01 for 100 tokens
+
+    ModelCostTableModel table;
+    QAbstractItemModelTester tester(&table, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    table.setModels({ m });
+    const QModelIndex input = table.index(0, ModelCostTableModel::InputPriceColumn);
+    QCOMPARE(table.data(input).toString(), QStringLiteral("—"));
+    QVERIFY(table.data(input, Qt::ToolTipRole).toString().contains(QStringLiteral("cache")));
+    QCOMPARE(table.data(table.index(0, ModelCostTableModel::OutputPriceColumn)).toString(),
+        QStringLiteral("$100.00"));
 }
 
 QTEST_MAIN(TestCostAnalysis)
