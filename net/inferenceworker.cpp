@@ -162,10 +162,9 @@ std::optional<bool> InferenceWorker::looksLikeEvents(const Transfer& transfer)
     const QString type = transfer.reply->header(QNetworkRequest::ContentTypeHeader).toString();
     if (type.contains("event-stream"_L1, Qt::CaseInsensitive))
         return true;
-    if (type.contains("json"_L1, Qt::CaseInsensitive))
-        return false;
+    // Blank lines (keep-alives) first decide nothing; a JSON answer starts with { or [.
     const QByteArray head = transfer.body.trimmed();
-    if (!transfer.body.contains('\n') && head.size() < 6)
+    if (head.isEmpty() || (!head.contains('\n') && head.size() < 6))
         return std::nullopt;
     for (const char* field : { "data:", "event:", "id:", "retry:", ":" })
         if (head.startsWith(field))

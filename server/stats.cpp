@@ -38,6 +38,7 @@
 //  - `usage_group_by`: ["model"] (default, hosted's shape), ["op_name"] or ["model", "op_name"]:
 //    usage_buckets (and usage_totals) get one entry per bucket and group seen in the range, keyed by
 //    the listed fields, ordered by time, then model, then op_name. op_name is the call's as stored.
+//    Grouped by op_name, usage_buckets holds only the cells with usage, not the whole grid.
 //  - `include_totals`: the whole range as one more bucket, exact (percentiles too):
 //    "call_totals": {<agg>_<metric>..., count} when call_metrics are asked for, and "usage_totals":
 //    [{<group keys>, <agg>_<metric>..., count}] when usage_metrics are. Saves a second scan.

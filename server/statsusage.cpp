@@ -4,6 +4,7 @@
 #include "server/statsdetail.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace spindle::server::statsdetail {
 
@@ -291,25 +292,36 @@ void UsageStats::appendBuckets(std::string& out)
         throw ApiError(413,
             "usage_buckets would hold " + std::to_string(entries)
                 + " entries (buckets × groups); use a larger granularity, a shorter range or a filter");
-    UsageCell empty { 0, std::vector<Series>(m_plan.usage.size()) };
     bool first = true;
-    for (std::size_t bucket = 0; bucket < m_plan.grid->size(); ++bucket) {
-        const std::string timestamp = formatIsoTime(m_plan.grid->startOf(bucket));
+    const auto append = [&](std::size_t bucket, std::size_t group, UsageCell& cell) {
+        out += first ? "{\"timestamp\":\"" : ",{\"timestamp\":\"";
+        first = false;
+        out += formatIsoTime(m_plan.grid->startOf(bucket));
+        out += '"';
+        appendGroupKeys(out, group);
+        for (std::size_t i = 0; i < m_plan.usage.size(); ++i)
+            appendSeries(out, m_plan.usage[i], cell.series[i]);
+        out += ",\"count\":" + std::to_string(cell.entries) + "}";
+    };
+    if (sparse) { // the cells themselves, in (bucket, group order): not every pair of the grid looked up
+        std::vector<std::size_t> rank(m_groups.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            rank[order[i]] = i;
+        std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> cells; // bucket, rank, cell
+        cells.reserve(m_cellIndex.size());
+        for (const auto& [key, index] : m_cellIndex)
+            cells.emplace_back(key & 0xffffffffu, rank[key >> 32], index);
+        std::sort(cells.begin(), cells.end());
+        for (const auto& [bucket, groupRank, index] : cells)
+            append(bucket, order[groupRank], m_cells[index]);
+        return;
+    }
+    UsageCell empty { 0, std::vector<Series>(m_plan.usage.size()) };
+    for (std::size_t bucket = 0; bucket < m_plan.grid->size(); ++bucket)
         for (const std::size_t group : order) {
             const auto it = m_cellIndex.find((std::uint64_t(group) << 32) | std::uint64_t(bucket));
-            if (sparse && it == m_cellIndex.end())
-                continue;
-            UsageCell& cell = it == m_cellIndex.end() ? empty : m_cells[it->second];
-            out += first ? "{\"timestamp\":\"" : ",{\"timestamp\":\"";
-            first = false;
-            out += timestamp;
-            out += '"';
-            appendGroupKeys(out, group);
-            for (std::size_t i = 0; i < m_plan.usage.size(); ++i)
-                appendSeries(out, m_plan.usage[i], cell.series[i]);
-            out += ",\"count\":" + std::to_string(cell.entries) + "}";
+            append(bucket, group, it == m_cellIndex.end() ? empty : m_cells[it->second]);
         }
-    }
 }
 
 void UsageStats::appendTotals(std::string& out)

@@ -388,7 +388,7 @@ void DashboardPage::onRequestFailed(const net::ApiError& error)
         return;
     }
     if (m_failure.isEmpty()) { // the first failure of this refresh says why
-        if (m_probingPlain && clientError)
+        if (m_probingPlain && (clientError || error.httpStatus == 413))
             m_extensions = true; // the plain form fails too: the request is wrong, not the extensions
         m_probingPlain = false;
         m_failure = error.message();

@@ -233,6 +233,9 @@ void TraceView::clear()
     m_request = 0;
     m_countRequest = 0;
     m_streamEnded = false;
+    m_rechecked = false;
+    m_firstLoadRecheck = false;
+    m_refreshFailed = false;
     ++m_generation;
     m_rebuildTimer.stop();
     m_rebuildAgain = false; // a build still running belongs to the old trace; the new one asks anew
@@ -281,8 +284,7 @@ void TraceView::refresh()
 {
     if (m_traceId.isEmpty() || isLoading())
         return;
-    m_refreshing = true;
-    m_failed = false;
+    m_refreshing = true; // m_failed stays what it was until a whole trace is in
     widgets::releaseInBackground(std::exchange(m_batches, {}));
     m_received = 0;
     streamTrace();
@@ -295,6 +297,7 @@ void TraceView::rebuild()
         return;
     }
     m_building = true;
+    m_buildingReceived = m_received;
     widgets::backgroundPool()->start([batches = m_batches, received = m_received,
                                          guard = QPointer<TraceView>(this),
                                          generation = m_generation]() mutable {

@@ -42,7 +42,7 @@ public:
 
     void openTrace(const QString& projectId, const QString& traceId, const QString& selectCallId = {});
     void refresh();
-    void reloadIfBroken(); // F5: a trace whose stream broke off (or came short) loads again
+    void reloadIfBroken(); // F5: a trace whose stream (or last refresh) broke off or came short loads again
     void clear();
     bool hasRunningCalls() const
     {
@@ -101,6 +101,7 @@ private:
     int deepestShownDepth() const;
     void buildHeader(QWidget* bar);
     void streamTrace();
+    void streamRows();
     void onCounted(qint64 count);
     void finishStream();
     void onStreamFailed(quint64 generation, const net::ApiError& error);
@@ -147,11 +148,15 @@ private:
     net::TraceClient::RequestId m_searchRequest = 0;
     net::TraceClient::RequestId m_countRequest = 0; // the trace's calls counted beside the stream
     qint64 m_expected = -1; // that count; -1 while unknown
-    bool m_streamEnded = false; // the stream is in; the tree is built once the count is too
+    bool m_streamEnded = false; // the stream is in; the trace counts as loaded once the count is too
+    bool m_rechecked = false; // the stream came short of the count and was asked for again
+    bool m_firstLoadRecheck = false; // that second stream is a first load's (its part is shown)
+    bool m_refreshFailed = false; // the last refresh broke off: the tree shown is the one before
     QTimer m_rebuildTimer;
     QTimer m_fitTimer; // fitColumns() once rows have opened or closed
     int m_shownDepth = 0; // deepestShownDepth() when rows last opened or closed
     bool m_building = false;
+    int m_buildingReceived = 0; // the rows the build in flight holds
     bool m_rebuildAgain = false;
     bool m_refreshing = false; // refresh(): the rows stream in beside the tree shown
     int m_running = 0; // calls of the shown tree without an end

@@ -1,5 +1,5 @@
 // TraceView's requests: the trace's calls as a stream, and their count beside it, which tells a stream
-// cut between two lines (the HTTP layer takes it for a whole answer) from a whole one.
+// cut between two lines (the HTTP layer may take it for a whole answer) from a whole one.
 
 #include "ui/counttext.h"
 #include "ui/traceview.h"
@@ -26,25 +26,33 @@ const QStringList& treeColumns()
 
 void TraceView::streamTrace()
 {
-    const QJsonObject filter { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } };
     const quint64 generation = m_generation;
-    // The count leaves first, so that it does not see calls logged after the stream's read began.
     m_expected = -1;
-    m_streamEnded = false;
+    m_rechecked = false;
     m_countRequest = m_client->post(
         this, QStringLiteral("/calls/query_stats"),
-        QJsonObject { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("filter"), filter } },
+        QJsonObject { { QStringLiteral("project_id"), m_projectId },
+            { QStringLiteral("filter"),
+                QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } } },
         [this, generation](const QJsonObject& json) {
             if (generation == m_generation)
                 onCounted(json.value(QLatin1String("count")).toInteger(-1));
         },
         [this, generation](const net::ApiError&) {
             if (generation == m_generation)
-                onCounted(-1); // no count: the stream is taken as it comes
+                onCounted(-1); // no count (a server without query_stats): the stream is taken as it comes
         });
     m_client->setQuiet(m_countRequest); // the stream's own failure is the one to tell
+    streamRows();
+}
+
+void TraceView::streamRows()
+{
+    const quint64 generation = m_generation;
+    m_streamEnded = false;
     const QJsonObject request { { QStringLiteral("project_id"), m_projectId },
-        { QStringLiteral("filter"), filter },
+        { QStringLiteral("filter"),
+            QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } },
         { QStringLiteral("sort_by"),
             QJsonArray { QJsonObject { { QStringLiteral("field"), QStringLiteral("started_at") },
                 { QStringLiteral("direction"), QStringLiteral("asc") } } } },
@@ -57,6 +65,8 @@ void TraceView::streamTrace()
                 return;
             m_rebuildTimer.stop();
             m_streamEnded = true;
+            if (m_countRequest && !m_refreshing)
+                rebuild(); // every row shown now; the trace counts as loaded once the count agrees
             finishStream();
         },
         [this, generation](const net::ApiError& error) { onStreamFailed(generation, error); });
@@ -70,26 +80,46 @@ void TraceView::onCounted(qint64 count)
 }
 
 // Once both the stream and the count are in: fewer calls than counted means the answer was cut
-// short (or calls went meanwhile); such a trace is shown as a part, like one whose stream failed.
+// short, or calls were logged between the two reads (a trace still running), so the stream is read
+// once more, now that the count is in. Still short, the trace is shown as a part, like one whose
+// stream failed (a refresh keeps the tree shown).
 void TraceView::finishStream()
 {
     if (!m_streamEnded || m_countRequest)
         return;
     m_request = 0;
     if (m_expected <= m_received) {
-        rebuild();
+        m_failed = false;
+        m_refreshFailed = false;
+        m_firstLoadRecheck = false;
+        // A build asked for at the stream's end, with every row, counts as the loaded trace.
+        if (!m_building || (!m_rebuildAgain && m_buildingReceived != m_received))
+            rebuild();
         return;
     }
-    const QString shortBy =
-        tr("Only %L1 of the trace's %L2 calls came: the answer was cut short or the trace "
-           "changed. Press F5 to load it again.")
-            .arg(m_received)
-            .arg(m_expected);
+    if (!std::exchange(m_rechecked, true)) {
+        m_firstLoadRecheck = !m_refreshing;
+        m_refreshing = true; // the rows shown stay until the second answer is in
+        widgets::releaseInBackground(std::exchange(m_batches, {}));
+        m_received = 0;
+        streamRows();
+        return;
+    }
+    const bool firstLoad = std::exchange(m_firstLoadRecheck, false);
+    const QString shortBy = firstLoad
+        ? tr(
+            "Only %L1 of the trace's %L2 calls came: the answer was cut short or the trace changed. Press F5 "
+            "to load it again.")
+        : tr("Could not refresh the trace: only %L1 of its %L2 calls came (the answer was cut short or the "
+             "trace changed). It is shown as it was; press F5 to try again.");
+    const QString message = shortBy.arg(m_received).arg(m_expected);
+    if (firstLoad)
+        m_refreshing = false; // a first load shows the part that came
     dropOrShowPart();
-    m_status->setText(shortBy);
+    m_status->setText(message);
 }
 
-// A refresh that failed leaves the last whole tree shown. A first load shows the calls that came,
+// A refresh that failed leaves the last tree shown. A first load shows the calls that came,
 // as a part: the error stays in the status line and the trace does not count as loaded.
 void TraceView::onStreamFailed(quint64 generation, const net::ApiError& error)
 {
@@ -100,6 +130,8 @@ void TraceView::onStreamFailed(quint64 generation, const net::ApiError& error)
     m_countRequest = 0;
     m_request = 0;
     m_rebuildTimer.stop();
+    if (std::exchange(m_firstLoadRecheck, false))
+        m_refreshing = false;
     dropOrShowPart();
     QString reason = error.reason;
     if (reason.endsWith(u'.'))
@@ -110,6 +142,7 @@ void TraceView::onStreamFailed(quint64 generation, const net::ApiError& error)
 void TraceView::dropOrShowPart()
 {
     if (std::exchange(m_refreshing, false)) {
+        m_refreshFailed = true;
         widgets::releaseInBackground(std::exchange(m_batches, {}));
         m_received = 0;
     } else {
@@ -134,14 +167,18 @@ void TraceView::onRows(quint64 generation, const QVector<spindle::Call>& rows)
         m_rebuildTimer.start();
 }
 
-// F5: a trace whose stream broke off loads again, keeping the call selected in it.
+// F5: a trace whose stream broke off loads again, keeping the call selected in it; one whose last
+// refresh did is refreshed.
 void TraceView::reloadIfBroken()
 {
-    if (!m_failed || m_traceId.isEmpty() || isLoading())
+    if (m_traceId.isEmpty() || isLoading())
         return;
-    const int selected = selectedNode();
-    const QString callId = selected >= 0 ? m_traceTree->calls[selected].id : QString();
-    openTrace(m_projectId, m_traceId, callId);
+    if (m_failed) {
+        const int selected = selectedNode();
+        openTrace(m_projectId, m_traceId, selected >= 0 ? m_traceTree->calls[selected].id : QString());
+    } else if (m_refreshFailed) {
+        refresh();
+    }
 }
 
 } // namespace spindle::ui

@@ -184,9 +184,12 @@ void handleChat(Impl& impl, const FixtureRequest& request, int modelCount, httpl
         drop = true;
     }
     const int delay = behaviour == u"slow" ? impl.options.slowDelayMs : impl.options.chunkDelayMs;
-    // A gateway that relabels the stream as it passes (events under a generic type).
-    const char* type =
-        behaviour == u"sse-as-octets" ? "application/octet-stream" : "text/event-stream; charset=utf-8";
+    // A gateway that relabels the stream as it passes (events under a generic type), and opens it
+    // with a blank line.
+    const bool relabelled = behaviour == u"sse-as-octets";
+    if (relabelled)
+        events.insert(events.begin(), QByteArray("\r\n"));
+    const char* type = relabelled ? "application/octet-stream" : "text/event-stream; charset=utf-8";
     sendStream(impl, res, std::move(events), delay, drop, type);
 }
 

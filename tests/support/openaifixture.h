@@ -38,8 +38,8 @@
 //   no-stream-options     like an older server: 400 "Unrecognized request argument supplied:
 //                         stream_options" when the body has stream_options, else like no-usage.
 //   slow                  like echo with Options::slowDelayMs between events (for stop tests).
-//   sse-as-octets         like echo, the stream sent as application/octet-stream (a gateway that
-//                         relabels it).
+//   sse-as-octets         like echo, the stream sent as application/octet-stream after a blank
+//                         line (a gateway that relabels it).
 //   drop-midstream        role chunk + Options::dropAfterDeltas content deltas, then the socket is
 //                         closed without the terminating chunk and without [DONE].
 //   error-midstream       role chunk + Options::dropAfterDeltas content deltas, then vLLM's error
