@@ -61,6 +61,8 @@ QString dataUrlPlaceholder(const QString& kind, const QString& url)
 
 QString mediaPlaceholder(const QString& type, const QJsonObject& part)
 {
+    if (type == QLatin1String("input_image")) // OpenAI Responses: the URL is the value itself
+        return dataUrlPlaceholder(QStringLiteral("image"), textAt(part, "image_url"));
     if (type == QLatin1String("image_url")) {
         const QJsonValue image = part.value(QLatin1String("image_url"));
         return dataUrlPlaceholder(
@@ -111,7 +113,7 @@ QString partText(const QJsonObject& part)
         return textAt(part, "refusal");
     if (type == QLatin1String("image_url") || type == QLatin1String("image")
         || type == QLatin1String("input_audio") || type == QLatin1String("document")
-        || type == QLatin1String("file"))
+        || type == QLatin1String("file") || type == QLatin1String("input_image"))
         return mediaPlaceholder(type, part);
     if (part.value(QLatin1String("text")).isString())
         return textAt(part, "text");
@@ -144,6 +146,8 @@ public:
     void addMessage(const QJsonObject& message, bool fromOutput, const QString& defaultRole);
     void addText(const QString& role, const QString& text, bool fromOutput);
     void addOutput(const QJsonValue& output);
+    void addResponseItem(const QJsonObject& item, bool fromOutput);
+    void addGeminiContent(const QJsonValue& content, bool fromOutput);
     ChatTranscript transcript;
 
 private:
@@ -283,6 +287,96 @@ void TranscriptBuilder::addAnthropicEvents(const QJsonArray& events)
         true, QStringLiteral("assistant"));
 }
 
+// OpenAI's Responses API items: messages, function calls and their outputs, reasoning summaries.
+void TranscriptBuilder::addResponseItem(const QJsonObject& item, bool fromOutput)
+{
+    const QString type = textAt(item, "type");
+    const QString assistant = QStringLiteral("assistant");
+    if (type.isEmpty() || type == QLatin1String("message")) {
+        addMessage(item, fromOutput, fromOutput ? assistant : QStringLiteral("user"));
+    } else if (type == QLatin1String("function_call") || type == QLatin1String("custom_tool_call")) {
+        ChatMessage call;
+        call.role = assistant;
+        call.fromOutput = fromOutput;
+        const QJsonValue arguments =
+            item.value(QLatin1String(item.contains(QLatin1String("input")) ? "input" : "arguments"));
+        call.toolCalls.append({ textAt(item, "call_id"), textAt(item, "name"), compactJson(arguments) });
+        push(std::move(call));
+    } else if (type.endsWith(QLatin1String("call_output"))) {
+        ChatMessage result;
+        result.role = QStringLiteral("tool");
+        result.toolCallId = textAt(item, "call_id");
+        result.text = contentText(item.value(QLatin1String("output")));
+        result.fromOutput = fromOutput;
+        push(std::move(result));
+    } else if (type == QLatin1String("reasoning")) {
+        QString summary;
+        for (const QJsonValue& part : item.value(QLatin1String("summary")).toArray())
+            appendText(summary, textAt(part.toObject(), "text"));
+        if (!summary.isEmpty())
+            addText(assistant, quoted(summary), fromOutput);
+    } else { // web searches, file searches, computer actions...: named, not shown
+        addText(
+            fromOutput ? assistant : QStringLiteral("user"), QStringLiteral("*[%1]*").arg(type), fromOutput);
+    }
+}
+
+// Google's Content {role: user|model, parts: [text | function_call | function_response | inline_data]},
+// a list of them, or a bare string; snake_case as the Python SDK logs it, camelCase as JSON has it.
+void TranscriptBuilder::addGeminiContent(const QJsonValue& content, bool fromOutput)
+{
+    const QString defaultRole = fromOutput ? QStringLiteral("model") : QStringLiteral("user");
+    if (content.isString()) {
+        addText(defaultRole, content.toString(), fromOutput);
+        return;
+    }
+    if (content.isArray()) {
+        for (const QJsonValue& each : content.toArray())
+            addGeminiContent(each, fromOutput);
+        return;
+    }
+    const QJsonObject object = content.toObject();
+    const auto member = [](const QJsonObject& o, const char* snake, const char* camel) {
+        return o.contains(QLatin1String(snake)) ? o.value(QLatin1String(snake))
+                                                : o.value(QLatin1String(camel));
+    };
+    ChatMessage message;
+    message.role = textAt(object, "role").isEmpty() ? defaultRole : textAt(object, "role");
+    message.fromOutput = fromOutput;
+    const QJsonArray parts = object.contains(QLatin1String("parts"))
+        ? object.value(QLatin1String("parts")).toArray()
+        : QJsonArray { object };
+    for (const QJsonValue& value : parts) {
+        const QJsonObject part = value.toObject();
+        const QJsonObject call = member(part, "function_call", "functionCall").toObject();
+        const QJsonObject response = member(part, "function_response", "functionResponse").toObject();
+        const QJsonObject inlineData = member(part, "inline_data", "inlineData").toObject();
+        if (!call.isEmpty()) {
+            message.toolCalls.append(
+                { textAt(call, "id"), textAt(call, "name"), compactJson(call.value(QLatin1String("args"))) });
+        } else if (!response.isEmpty()) {
+            ChatMessage result;
+            result.role = QStringLiteral("tool");
+            result.name = textAt(response, "name");
+            result.toolCallId = textAt(response, "id");
+            result.text = compactJson(response.value(QLatin1String("response")));
+            result.fromOutput = fromOutput;
+            push(std::move(result));
+        } else if (!inlineData.isEmpty()) {
+            appendText(message.text,
+                inlinePlaceholder(QStringLiteral("media"),
+                    member(inlineData, "mime_type", "mimeType").toString(),
+                    textAt(inlineData, "data").size()));
+        } else if (part.value(QLatin1String("thought")).toBool()) {
+            appendText(message.text, quoted(textAt(part, "text")));
+        } else if (part.value(QLatin1String("text")).isString()) {
+            appendText(message.text, textAt(part, "text"));
+        }
+    }
+    if (!message.text.isEmpty() || !message.toolCalls.isEmpty())
+        push(std::move(message));
+}
+
 bool isChunkList(const QJsonArray& array, const char* key)
 {
     return !array.isEmpty() && array.first().isObject()
@@ -338,27 +432,76 @@ bool isMessageList(const QJsonValue& value)
 
 } // namespace
 
+// OpenAI's Responses API (`input` and `instructions`, the reply's `output` items) and Google's
+// generate_content (`contents` and config.system_instruction, the reply's candidates); both name a
+// model, which a function that merely takes an `input` argument does not.
+std::optional<ChatTranscript> responsesOrGeminiChat(const spindle::Call& call)
+{
+    if (!call.inputs.value(QLatin1String("model")).isString())
+        return std::nullopt;
+    const QJsonValue input = call.inputs.value(QLatin1String("input"));
+    const QJsonValue contents = call.inputs.value(QLatin1String("contents"));
+    TranscriptBuilder builder;
+    if (input.isString()
+        || (input.isArray() && !input.toArray().isEmpty() && input.toArray().first().isObject())) {
+        const QString instructions = contentText(call.inputs.value(QLatin1String("instructions")));
+        if (!instructions.isEmpty())
+            builder.addText(QStringLiteral("system"), instructions, false);
+        if (input.isString())
+            builder.addText(QStringLiteral("user"), input.toString(), false);
+        for (const QJsonValue& item : input.toArray())
+            builder.addResponseItem(item.toObject(), false);
+        for (const QJsonValue& item : call.output.toObject().value(QLatin1String("output")).toArray())
+            builder.addResponseItem(item.toObject(), true);
+        return builder.transcript;
+    }
+    if (!contents.isString() && !contents.isArray() && !contents.isObject())
+        return std::nullopt;
+    const QJsonObject config = call.inputs.value(QLatin1String("config")).toObject();
+    const QJsonValue system = config.contains(QLatin1String("system_instruction"))
+        ? config.value(QLatin1String("system_instruction"))
+        : config.value(QLatin1String("systemInstruction"));
+    if (!system.isUndefined() && !system.isNull()) {
+        TranscriptBuilder instruction;
+        instruction.addGeminiContent(system, false);
+        for (ChatMessage message : instruction.transcript.messages) {
+            message.role = QStringLiteral("system");
+            builder.transcript.messages.append(std::move(message));
+        }
+    }
+    builder.addGeminiContent(contents, false);
+    for (const QJsonValue& candidate : call.output.toObject().value(QLatin1String("candidates")).toArray())
+        builder.addGeminiContent(candidate.toObject().value(QLatin1String("content")), true);
+    return builder.transcript;
+}
+
 std::optional<ChatTranscript> chatFromCall(const spindle::Call& call)
 {
     const QJsonValue messages = call.inputs.value(QLatin1String("messages"));
-    if (!isMessageList(messages))
+    std::optional<ChatTranscript> chat;
+    if (isMessageList(messages)) {
+        TranscriptBuilder builder;
+        const QString system = contentText(call.inputs.value(QLatin1String("system")));
+        if (!system.isEmpty())
+            builder.addText(QStringLiteral("system"), system, false);
+        for (const QJsonValue& message : messages.toArray())
+            builder.addMessage(message.toObject(), false, QStringLiteral("user"));
+        builder.addOutput(call.output);
+        chat = std::move(builder.transcript);
+    } else {
+        chat = responsesOrGeminiChat(call);
+    }
+    if (!chat)
         return std::nullopt;
-    TranscriptBuilder builder;
-    const QString system = contentText(call.inputs.value(QLatin1String("system")));
-    if (!system.isEmpty())
-        builder.addText(QStringLiteral("system"), system, false);
-    for (const QJsonValue& message : messages.toArray())
-        builder.addMessage(message.toObject(), false, QStringLiteral("user"));
-    builder.addOutput(call.output);
-    // OpenAI tool results carry only the call id: name them after the call they answer.
+    // OpenAI's tool results carry only the call id: name them after the call they answer.
     QHash<QString, QString> toolNames;
-    for (ChatMessage& message : builder.transcript.messages) {
+    for (ChatMessage& message : chat->messages) {
         for (const ToolCall& toolCall : std::as_const(message.toolCalls))
             toolNames.insert(toolCall.id, toolCall.name);
         if (message.name.isEmpty() && !message.toolCallId.isEmpty())
             message.name = toolNames.value(message.toolCallId);
     }
-    return builder.transcript;
+    return chat;
 }
 
 } // namespace spindle::models

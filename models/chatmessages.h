@@ -43,8 +43,10 @@ struct ChatTranscript
 
 // The conversation in a call when its inputs hold `messages` in the OpenAI or Anthropic shape
 // (with Anthropic's `system` prompt first); the reply from the output (OpenAI `choices`, streamed
-// chunk lists, an Anthropic message, a bare message or string) is appended. nullopt when the
-// call is not a chat.
+// chunk lists, an Anthropic message, a bare message or string) is appended. Also OpenAI's Responses
+// API (`input` items, `instructions`, the reply's `output` items) and Google's generate_content
+// (`contents`, config.system_instruction, the reply's candidates), when the inputs name a `model`.
+// nullopt when the call is not a chat.
 std::optional<ChatTranscript> chatFromCall(const spindle::Call& call);
 
 } // namespace spindle::models

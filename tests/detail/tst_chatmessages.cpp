@@ -1,6 +1,7 @@
 // chatFromCall: OpenAI and Anthropic conversations in a call's inputs (plain, content parts, tool
 // calls and results, system prompts) with the reply from the output (choices, streamed chunks,
-// Anthropic messages and events, bare strings), and calls that are not chats.
+// Anthropic messages and events, bare strings), OpenAI Responses API and Google generate_content
+// calls, and calls that are not chats.
 #include "core/call.h"
 #include "models/chatmessages.h"
 
@@ -212,6 +213,54 @@ void TestChatMessages::chats_data()
                u"user: *[mystery]*\\n\\n*[file: a.pdf]*\\n\\nbare string"_s,
                u"assistant(out): I cannot."_s,
            };
+
+    // OpenAI's Responses API, as weave logs openai.responses.create: a string input with instructions.
+    QTest::addRow("responses: string input")
+        << R"({"inputs": {"model": "gpt-5", "instructions": "Be brief.",
+        "input": "Hi"}, "output": {"object": "response", "output": [
+            {"type": "reasoning", "summary": [{"type": "summary_text", "text": "Greeting."}]},
+            {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Hello"}]}]}})"_ba
+        << QStringList { u"system: Be brief."_s, u"user: Hi"_s, u"assistant(out): > Greeting."_s,
+               u"assistant(out): Hello"_s };
+
+    QTest::addRow("responses: items with a tool round")
+        << R"({"inputs": {"model": "gpt-5", "input": [
+            {"role": "user", "content": [{"type": "input_text", "text": "Weather?"},
+                {"type": "input_image", "image_url": "data:image/png;base64,AAAA"}]},
+            {"type": "function_call", "call_id": "fc1", "name": "weather", "arguments": "{\"city\":\"Oslo\"}"},
+            {"type": "function_call_output", "call_id": "fc1", "output": "rain"}]},
+        "output": {"output": [{"type": "web_search_call", "id": "ws1"},
+            {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Rain."}]}]}})"_ba
+        << QStringList {
+               u"user: Weather?\\n\\n*[image: image/png, ~3 bytes inline]*"_s,
+               u"assistant: "_s,
+               u"  -> fc1 weather({\"city\":\"Oslo\"})"_s,
+               u"tool@weather#fc1: rain"_s,
+               u"assistant(out): *[web_search_call]*"_s,
+               u"assistant(out): Rain."_s,
+           };
+
+    // Google's generate_content, as weave logs google.genai: contents, a system instruction, candidates.
+    QTest::addRow("gemini: contents and candidates")
+        << R"({"inputs": {"model": "gemini-2.5-flash", "config": {"system_instruction": "Be brief."},
+            "contents": [{"role": "user", "parts": [{"text": "Weather?"}]},
+                {"role": "model", "parts": [{"function_call": {"id": "g1", "name": "weather", "args": {"city": "Oslo"}}}]},
+                {"role": "user", "parts": [{"function_response": {"id": "g1", "name": "weather", "response": {"sky": "rain"}}}]}]},
+        "output": {"candidates": [{"content": {"role": "model", "parts": [{"thought": true, "text": "Rainy."},
+            {"text": "Rain."}]}}]}})"_ba
+        << QStringList {
+               u"system: Be brief."_s,
+               u"user: Weather?"_s,
+               u"model: "_s,
+               u"  -> g1 weather({\"city\":\"Oslo\"})"_s,
+               u"tool@weather#g1(verbatim): {\"sky\":\"rain\"}"_s,
+               u"model(out): > Rainy.\\n\\nRain."_s,
+           };
+
+    QTest::addRow("gemini: a string, camelCase output")
+        << R"({"inputs": {"model": "gemini-2.5-flash", "contents": "Hi"},
+        "output": {"candidates": [{"content": {"role": "model", "parts": [{"inlineData": {"mimeType": "image/png", "data": "AAAA"}}]}}]}})"_ba
+        << QStringList { u"user: Hi"_s, u"model(out): *[media: image/png, ~3 bytes inline]*"_s };
 }
 
 void TestChatMessages::chats()
@@ -235,6 +284,10 @@ void TestChatMessages::notChats_data()
     QTest::addRow("prompt with choices") << R"({"inputs": {"prompt": "Hi"},
         "output": {"choices": [{"message": {"role": "assistant", "content": "Hello"}}]}})"_ba;
     QTest::addRow("plain function") << R"({"inputs": {"a": 1, "b": 2}, "output": 3})"_ba;
+    // An op that merely takes `input` or `contents` names no model.
+    QTest::addRow("input argument") << R"({"inputs": {"input": "Hi"}, "output": "Hello"})"_ba;
+    QTest::addRow("contents argument") << R"({"inputs": {"contents": [{"parts": [{"text": "x"}]}]}})"_ba;
+    QTest::addRow("model with a number input") << R"({"inputs": {"model": "m", "input": 3}})"_ba;
 }
 
 void TestChatMessages::notChats()

@@ -111,6 +111,19 @@ const char* const kContentParts = R"({"inputs": {"messages": [
       {"type": "image_url", "image_url": {"url": "https://example.com/cat.jpg"}}]}]},
   "output": "A single pixel and a cat.\n\n> Note: the first image is 1x1."})";
 
+// OpenAI's Responses API (openai.responses.create) and Google's generate_content (google.genai).
+const char* const kResponses = R"({"inputs": {"model": "gpt-5", "instructions": "Answer from the tools.",
+    "input": [{"role": "user", "content": "Weather in Oslo?"},
+      {"type": "function_call", "call_id": "fc_1", "name": "get_weather", "arguments": "{\"city\": \"Oslo\"}"},
+      {"type": "function_call_output", "call_id": "fc_1", "output": "{\"sky\": \"rain\", \"c\": 7}"}]},
+  "output": {"object": "response", "output": [
+      {"type": "reasoning", "summary": [{"type": "summary_text", "text": "The tool says rain."}]},
+      {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Rain, **7 °C**."}]}]}})";
+const char* const kGemini = R"({"inputs": {"model": "gemini-2.5-flash",
+    "config": {"system_instruction": {"parts": [{"text": "Be brief."}]}},
+    "contents": [{"role": "user", "parts": [{"text": "Name a prime."}]}]},
+  "output": {"candidates": [{"content": {"role": "model", "parts": [{"text": "**7**"}]}}]}})";
+
 QJsonObject searchFixture()
 {
     return parseObject(R"({"messages": [{"role": "user", "content": "Weather in Paris?"},
@@ -368,6 +381,13 @@ void TestDetailWidgets::chatView_data()
     QTest::addRow("content_parts") << QByteArray(kContentParts) << 3
                                    << QStringList { u"Developer"_s, u"[image: image/png,"_s,
                                           u"[image: https://example.com/cat.jpg]"_s, u"A single pixel"_s };
+    QTest::addRow("responses") << QByteArray(kResponses) << 6
+                               << QStringList { u"System prompt"_s, u"Tool call: get_weather"_s,
+                                      u"Tool result · get_weather · fc_1"_s, u"The tool says rain."_s,
+                                      u"Assistant · output"_s, u"7 °C"_s };
+    QTest::addRow("gemini") << QByteArray(kGemini) << 3
+                            << QStringList { u"System prompt"_s, u"Be brief."_s, u"Name a prime."_s,
+                                   u"Model · output"_s };
 }
 
 void TestDetailWidgets::chatView()
