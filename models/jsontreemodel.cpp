@@ -171,6 +171,8 @@ QString valueTooltip(const Node& node)
                    .arg(node.text.size());
     else if (node.typeName == QLatin1String("datetime"))
         text = node.text;
+    else if (node.typeName == QLatin1String("ref"))
+        text = JsonTreeModel::tr("%1\nDouble-click or press Enter to open what it names.").arg(node.text);
     else if (node.kind == Node::String)
         text = node.text;
     return escapedTooltip(text);

@@ -5,6 +5,7 @@
 #include "models/chatmessages.h"
 #include "ui/codehighlighter.h"
 #include "ui/feedbackpanel.h"
+#include "ui/refdialog.h"
 #include "ui/summaryhtml.h"
 #include "widgets/chatview.h"
 #include "widgets/imagestrip.h"
@@ -107,6 +108,9 @@ CallDetailPanel::CallDetailPanel(net::TraceClient* client, QWidget* parent)
     new CodeHighlighter(m_code->document());
     m_inputs->setEmptyText(tr("No inputs"));
     m_attributes->setEmptyText(tr("No attributes"));
+    // A weave:/// ref (Enter or a double-click on it): the object or op it names, or the call.
+    for (widgets::JsonView* view : { m_inputs, m_output, m_attributes })
+        connect(view, &widgets::JsonView::refActivated, this, &CallDetailPanel::openRef);
     m_summary->setOpenLinks(false);
     layout->addWidget(m_tabs, 1);
     m_empty->setAlignment(Qt::AlignCenter);
@@ -244,6 +248,24 @@ void CallDetailPanel::showCall(const QString& projectId, const spindle::Call& ca
     render();
     if (!sameCall || !m_loaded || endedSince)
         loadFullCall();
+}
+
+void CallDetailPanel::openRef(const QString& ref)
+{
+    QString error;
+    if (RefDialog* dialog = openObjectRef(m_client, ref, this, &error)) {
+        connect(dialog, &RefDialog::callRefActivated, this, &CallDetailPanel::openRef);
+        return;
+    }
+    if (!error.isEmpty()) {
+        Q_EMIT statusMessage(error);
+        return;
+    }
+    const auto parsed = parseWeaveRef(ref.toStdString());
+    if (parsed && QString::fromStdString(parsed->projectId()) == m_projectId)
+        Q_EMIT openCallRequested(QString::fromStdString(parsed->name));
+    else
+        Q_EMIT statusMessage(tr("%1 is a call of another project").arg(ref));
 }
 
 } // namespace spindle::ui

@@ -73,6 +73,7 @@ Q_SIGNALS:
     void statusMessage(const QString& message);
 
 private:
+    void openRef(const QString& ref);
     QWidget* buildHeader();
     QWidget* buildCallTab();
     void render();

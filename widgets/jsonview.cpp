@@ -196,6 +196,14 @@ void JsonView::setUpTree()
     addTreeAction(tr("Copy value"), { QKeySequence::Copy }, &JsonView::copyValue);
     addTreeAction(tr("Copy path"), { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C) }, &JsonView::copyPath);
     addTreeAction(tr("Show full value…"), { QKeySequence(Qt::Key_Space) }, &JsonView::showFullValue);
+    QAction* openRefAction = addTreeAction(
+        tr("Open ref…"), { QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter) }, &JsonView::openRef);
+    openRefAction->setEnabled(false);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, openRefAction,
+        [openRefAction](const QModelIndex& current) {
+            openRefAction->setEnabled(
+                current.siblingAtColumn(0).data(JsonTreeModel::TypeNameRole) == QLatin1String("ref"));
+        });
     auto* separator = new QAction(m_tree);
     separator->setSeparator(true);
     m_tree->addAction(separator);
@@ -204,7 +212,9 @@ void JsonView::setUpTree()
     m_tree->addAction(collapse);
     connect(m_tree, &QTreeView::expanded, this, [this] { fitKeyColumn(false); });
     connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
-        if (!m_model->hasChildren(index.siblingAtColumn(0)))
+        if (index.siblingAtColumn(0).data(JsonTreeModel::TypeNameRole) == QLatin1String("ref"))
+            openRef(); // the value it names, not its text
+        else if (!m_model->hasChildren(index.siblingAtColumn(0)))
             showFullValue();
     });
 }
@@ -389,6 +399,13 @@ void JsonView::copyPath()
     const QModelIndex index = m_tree->currentIndex();
     if (index.isValid())
         QApplication::clipboard()->setText(index.data(JsonTreeModel::PathRole).toString());
+}
+
+void JsonView::openRef()
+{
+    const QModelIndex index = m_tree->currentIndex().siblingAtColumn(0);
+    if (index.data(JsonTreeModel::TypeNameRole) == QLatin1String("ref"))
+        Q_EMIT refActivated(index.data(JsonTreeModel::FullTextRole).toString());
 }
 
 void JsonView::showFullValue()

@@ -67,6 +67,10 @@ public Q_SLOTS:
     void copyValue();
     void copyPath();
     void showFullValue();
+    void openRef(); // the current value, when it is a weave:/// ref: refActivated
+
+Q_SIGNALS:
+    void refActivated(const QString& ref);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

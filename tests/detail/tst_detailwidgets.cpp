@@ -307,7 +307,8 @@ void TestDetailWidgets::jsonViewCopy()
     view.copyValue();
     QCOMPARE(QJsonDocument::fromJson(QApplication::clipboard()->text().toUtf8()).object(),
         searchFixture().value("config"_L1).toObject());
-    QCOMPARE(view.treeView()->actions().size(), 5); // copy value, copy path, full value, separator, collapse
+    // copy value, copy path, full value, open ref, separator, collapse
+    QCOMPARE(view.treeView()->actions().size(), 6);
 }
 
 void TestDetailWidgets::fullValueDialog()

@@ -603,7 +603,7 @@ void TraceViewTest::deepCallsKeepRoomForTheirNames()
     QTRY_COMPARE(tree->header()->sectionResizeMode(0), QHeaderView::Stretch); // only the first levels open
     tree->expandAll();
     QTRY_COMPARE(tree->header()->sectionResizeMode(0), QHeaderView::Interactive);
-    QCOMPARE(tree->header()->sectionSize(0), nameNeeded);
+    QTRY_COMPARE(tree->header()->sectionSize(0), nameNeeded); // fitted on a later round under load
     QVERIFY(tree->horizontalScrollBar()->maximum() > 0);
     tree->scrollToBottom();
     tree->horizontalScrollBar()->setValue(tree->horizontalScrollBar()->maximum());
