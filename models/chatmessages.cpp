@@ -363,10 +363,14 @@ void TranscriptBuilder::addGeminiContent(const QJsonValue& content, bool fromOut
             result.fromOutput = fromOutput;
             push(std::move(result));
         } else if (!inlineData.isEmpty()) {
+            const QJsonValue data = inlineData.value(QLatin1String("data"));
             appendText(message.text,
-                inlinePlaceholder(QStringLiteral("media"),
-                    member(inlineData, "mime_type", "mimeType").toString(),
-                    textAt(inlineData, "data").size()));
+                !data.isString() // bytes the SDK logged as an object: no size to tell
+                    ? QStringLiteral("*[media: %1]*")
+                          .arg(member(inlineData, "mime_type", "mimeType").toString())
+                    : inlinePlaceholder(QStringLiteral("media"),
+                        member(inlineData, "mime_type", "mimeType").toString(),
+                        textAt(inlineData, "data").size()));
         } else if (part.value(QLatin1String("thought")).toBool()) {
             appendText(message.text, quoted(textAt(part, "text")));
         } else if (part.value(QLatin1String("text")).isString()) {
@@ -435,6 +439,28 @@ bool isMessageList(const QJsonValue& value)
 // OpenAI's Responses API (`input` and `instructions`, the reply's `output` items) and Google's
 // generate_content (`contents` and config.system_instruction, the reply's candidates); both name a
 // model, which a function that merely takes an `input` argument does not.
+namespace {
+
+// The reply is the API's own (Responses: an `output` list; generate_content: `candidates`), or the
+// call still runs and its op is that API's: embeddings, moderations and count_tokens take a model
+// and an input too.
+bool answeredBy(const spindle::Call& call, const char* outputKey, const char* opPart)
+{
+    if (call.output.isNull() || call.output.isUndefined())
+        return call.opName.contains(QLatin1String(opPart));
+    return call.output.toObject().value(QLatin1String(outputKey)).isArray();
+}
+
+// An item of a Responses input or output list: a string (a partly streamed reply) as text.
+void addResponseValue(TranscriptBuilder& builder, const QJsonValue& item, bool fromOutput)
+{
+    if (item.isObject())
+        builder.addResponseItem(item.toObject(), fromOutput);
+    else if (item.isString() && !item.toString().isEmpty())
+        builder.addText(
+            fromOutput ? QStringLiteral("assistant") : QStringLiteral("user"), item.toString(), fromOutput);
+}
+
 std::optional<ChatTranscript> responsesOrGeminiChat(const spindle::Call& call)
 {
     if (!call.inputs.value(QLatin1String("model")).isString())
@@ -442,20 +468,20 @@ std::optional<ChatTranscript> responsesOrGeminiChat(const spindle::Call& call)
     const QJsonValue input = call.inputs.value(QLatin1String("input"));
     const QJsonValue contents = call.inputs.value(QLatin1String("contents"));
     TranscriptBuilder builder;
-    if (input.isString()
-        || (input.isArray() && !input.toArray().isEmpty() && input.toArray().first().isObject())) {
+    if ((input.isString() || input.isArray()) && answeredBy(call, "output", "responses")) {
         const QString instructions = contentText(call.inputs.value(QLatin1String("instructions")));
         if (!instructions.isEmpty())
             builder.addText(QStringLiteral("system"), instructions, false);
         if (input.isString())
             builder.addText(QStringLiteral("user"), input.toString(), false);
         for (const QJsonValue& item : input.toArray())
-            builder.addResponseItem(item.toObject(), false);
+            addResponseValue(builder, item, false);
         for (const QJsonValue& item : call.output.toObject().value(QLatin1String("output")).toArray())
-            builder.addResponseItem(item.toObject(), true);
+            addResponseValue(builder, item, true);
         return builder.transcript;
     }
-    if (!contents.isString() && !contents.isArray() && !contents.isObject())
+    if ((!contents.isString() && !contents.isArray() && !contents.isObject())
+        || !answeredBy(call, "candidates", "generate_content"))
         return std::nullopt;
     const QJsonObject config = call.inputs.value(QLatin1String("config")).toObject();
     const QJsonValue system = config.contains(QLatin1String("system_instruction"))
@@ -474,6 +500,8 @@ std::optional<ChatTranscript> responsesOrGeminiChat(const spindle::Call& call)
         builder.addGeminiContent(candidate.toObject().value(QLatin1String("content")), true);
     return builder.transcript;
 }
+
+} // namespace
 
 std::optional<ChatTranscript> chatFromCall(const spindle::Call& call)
 {

@@ -1,4 +1,5 @@
 // CallDetailPanel: rendering, fetching the full call and its op's code, and the header actions.
+#include "core/chatrequest.h"
 #include "core/weaveref.h"
 #include "models/callformat.h"
 #include "models/callstablemodel.h"
@@ -96,9 +97,10 @@ void CallDetailPanel::render()
     m_meta->setText(meta.join(QStringLiteral(" · ")));
     m_parent->setVisible(!call.parentId.isEmpty());
     const auto chat = models::chatFromCall(call);
-    // Enabled for chats. Until a playground page is attached, it copies the request's messages
-    // (and model) so they can be pasted into any playground.
-    m_playground->setVisible(chat.has_value());
+    // For chats whose messages the playground takes (Chat Completions and Anthropic's, not the
+    // Responses API's or Google's). Until a playground page is attached, it copies the request's
+    // messages (and model) so they can be pasted into any playground.
+    m_playground->setVisible(chat.has_value() && chatRequestFromCallInputs(call.inputs).has_value());
     m_playground->setToolTip(m_playgroundAvailable
             ? tr("Open these messages in the playground")
             : tr("Copy this call's messages and model as JSON, to try them in a playground"));

@@ -29,6 +29,10 @@ RefDialog::RefDialog(net::TraceClient* client, const QString& ref, QWidget* pare
     m_view->setEmptyText(tr("Loading…"));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton* copy = buttons->addButton(tr("Copy ref"), QDialogButtonBox::ActionRole);
+    // Return belongs to the tree (it opens the ref of the current row), not to a default button.
+    for (QAbstractButton* button : buttons->buttons())
+        if (auto* push = qobject_cast<QPushButton*>(button))
+            push->setAutoDefault(false);
     connect(copy, &QPushButton::clicked, this, [ref] { QApplication::clipboard()->setText(ref); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* layout = new QVBoxLayout(this);

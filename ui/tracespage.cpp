@@ -109,9 +109,8 @@ void TracesPage::connectPanes()
             m_trace->selectNode(tree->indexById.value(callId));
         else if (m_trace->isLoading())
             Q_EMIT statusMessage(tr("Call %1 is not in the trace yet: it is still loading.").arg(callId));
-        else // e.g. a parent that was never logged here, or was deleted: say so, not nothing
-            Q_EMIT statusMessage(
-                tr("Call %1 is not in this trace: it was not logged here, or was deleted.").arg(callId));
+        else // another trace's call (a ref), or one never logged here or deleted: read it, or say so
+            openCall(callId);
     });
     connect(m_detail, &CallDetailPanel::callChanged, this, [this] { m_model->invalidatePages(); });
     connect(m_detail, &CallDetailPanel::callDeleted, this, [this] {

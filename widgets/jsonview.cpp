@@ -196,7 +196,7 @@ void JsonView::setUpTree()
     addTreeAction(tr("Copy value"), { QKeySequence::Copy }, &JsonView::copyValue);
     addTreeAction(tr("Copy path"), { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C) }, &JsonView::copyPath);
     addTreeAction(tr("Show full value…"), { QKeySequence(Qt::Key_Space) }, &JsonView::showFullValue);
-    QAction* openRefAction = addTreeAction(
+    QAction* openRefAction = m_openRef = addTreeAction(
         tr("Open ref…"), { QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter) }, &JsonView::openRef);
     openRefAction->setEnabled(false);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, openRefAction,
@@ -222,6 +222,7 @@ void JsonView::setUpTree()
 void JsonView::setValue(const QJsonValue& value, const QString& rootPath)
 {
     m_model->setValue(value, rootPath);
+    m_openRef->setEnabled(false); // the reset moves the current row without currentChanged
     m_stack->setCurrentWidget(isEmptyValue(value) ? static_cast<QWidget*>(m_empty) : m_stack->widget(0));
     expandFirstLevel();
     runSearch(false);

@@ -101,6 +101,7 @@ private:
     QString m_searchedText;
     int m_keyWidth = 180; // what the keys (or the user's drag) want; a narrow view shows less
     bool m_settingKeyWidth = false;
+    QAction* m_openRef = nullptr; // enabled on a ref value
 };
 
 // The whole of one value, read-only: plain text (wrapped or not) or rendered Markdown, with Copy

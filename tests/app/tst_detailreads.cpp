@@ -8,8 +8,11 @@
 #include "net/traceclient.h"
 #include "ui/calldetailpanel.h"
 #include "ui/refdialog.h"
+#include "widgets/chatview.h"
 #include "widgets/jsonview.h"
 
+#include <QAction>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
@@ -24,6 +27,7 @@ class TestDetailReads : public QObject
 private Q_SLOTS:
     void sameCallAgainKeepsItsRead();
     void refsOpenWhatTheyName();
+    void chatsThePlaygroundTakes();
 };
 
 namespace {
@@ -147,6 +151,49 @@ void TestDetailReads::refsOpenWhatTheyName()
     inputs->openRef();
     QCOMPARE(said.size(), 1);
     QVERIFY(said.first().first().toString().contains(u"not shown here"_s));
+}
+
+// A Responses API call shows as a chat, but the playground takes Chat Completions messages only: its
+// button is offered for the one, not for the other.
+void TestDetailReads::chatsThePlaygroundTakes()
+{
+    InProcessServer server;
+    QVERIFY(server.start().isEmpty());
+    const QString project = u"detail/chats"_s;
+    CallRecord responses;
+    responses.id = u"responses-1"_s;
+    responses.endedMs = responses.startedMs + 10;
+    responses.inputs = QJsonObject { { u"model"_s, u"gpt-5"_s }, { u"input"_s, u"Hi"_s } };
+    responses.output = QJsonObject { { u"output"_s,
+        QJsonArray { QJsonObject { { u"type"_s, u"message"_s }, { u"role"_s, u"assistant"_s },
+            { u"content"_s,
+                QJsonArray {
+                    QJsonObject { { u"type"_s, u"output_text"_s }, { u"text"_s, u"Hello"_s } } } } } } } };
+    CallRecord completions = responses;
+    completions.id = u"completions-1"_s;
+    completions.inputs = QJsonObject { { u"model"_s, u"gpt-4o"_s },
+        { u"messages"_s,
+            QJsonArray { QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, u"Hi"_s } } } } };
+    QCOMPARE(server.logCalls(project, { responses, completions }), 200);
+    net::TraceClient client;
+    client.setConnection({ server.url(), {} });
+    ui::CallDetailPanel panel(&client);
+    panel.resize(800, 600);
+    panel.show();
+    QAction* playground = nullptr;
+    for (QAction* action : panel.findChildren<QAction*>())
+        if (action->text() == u"Playground"_s)
+            playground = action;
+    QVERIFY(playground);
+    for (const CallRecord& record : { responses, completions }) {
+        spindle::Call call;
+        call.id = record.id;
+        panel.showCall(project, call);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.isFullyLoaded() && panel.call().id == record.id, 5000);
+        auto* chat = panel.findChild<widgets::ChatView*>();
+        QVERIFY(chat && !chat->isHidden());
+        QCOMPARE(playground->isVisible(), record.id == completions.id);
+    }
 }
 
 QTEST_MAIN(TestDetailReads)

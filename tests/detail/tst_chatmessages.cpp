@@ -25,6 +25,7 @@ Call callFrom(const QByteArray& json)
     Call call;
     call.inputs = doc.object().value("inputs"_L1).toObject();
     call.output = doc.object().value("output"_L1);
+    call.opName = doc.object().value("op_name"_L1).toString();
     return call;
 }
 
@@ -257,6 +258,13 @@ void TestChatMessages::chats_data()
                u"model(out): > Rainy.\\n\\nRain."_s,
            };
 
+    QTest::addRow("responses: running, then streamed in part")
+        << R"({"op_name": "weave:///e/p/op/openai.responses.create:d1", "inputs": {"model": "gpt-5",
+            "input": [{"role": "user", "content": "Hi"}, "weave:///e/p/object/Other:d2"]}, "output": null})"_ba
+        << QStringList { u"user: Hi"_s, u"user: weave:///e/p/object/Other:d2"_s };
+    QTest::addRow("responses: a reply cut short") << R"({"inputs": {"model": "gpt-5", "input": "Hi"},
+            "output": {"output": ["", "Hel"]}})"_ba
+                                                  << QStringList { u"user: Hi"_s, u"assistant(out): Hel"_s };
     QTest::addRow("gemini: a string, camelCase output")
         << R"({"inputs": {"model": "gemini-2.5-flash", "contents": "Hi"},
         "output": {"candidates": [{"content": {"role": "model", "parts": [{"inlineData": {"mimeType": "image/png", "data": "AAAA"}}]}}]}})"_ba
@@ -288,6 +296,14 @@ void TestChatMessages::notChats_data()
     QTest::addRow("input argument") << R"({"inputs": {"input": "Hi"}, "output": "Hello"})"_ba;
     QTest::addRow("contents argument") << R"({"inputs": {"contents": [{"parts": [{"text": "x"}]}]}})"_ba;
     QTest::addRow("model with a number input") << R"({"inputs": {"model": "m", "input": 3}})"_ba;
+    // Embeddings, moderations and count_tokens take a model and an input too.
+    QTest::addRow("embeddings")
+        << R"({"op_name": "openai.embeddings.create", "inputs": {"model": "text-embedding-3-small",
+        "input": "Hi"}, "output": {"object": "list", "data": [{"embedding": [0.1]}]}})"_ba;
+    QTest::addRow("count_tokens") << R"({"inputs": {"model": "gemini-2.5-flash", "contents": "Hi"},
+        "output": {"total_tokens": 3}})"_ba;
+    QTest::addRow("embeddings, running") << R"({"op_name": "openai.embeddings.create",
+        "inputs": {"model": "m", "input": "Hi"}, "output": null})"_ba;
 }
 
 void TestChatMessages::notChats()
