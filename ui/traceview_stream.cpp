@@ -22,6 +22,11 @@ const QStringList& treeColumns()
     return columns;
 }
 
+QJsonObject traceFilter(const QString& traceId)
+{
+    return QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { traceId } } };
+}
+
 } // namespace
 
 void TraceView::streamTrace()
@@ -32,8 +37,7 @@ void TraceView::streamTrace()
     m_countRequest = m_client->post(
         this, QStringLiteral("/calls/query_stats"),
         QJsonObject { { QStringLiteral("project_id"), m_projectId },
-            { QStringLiteral("filter"),
-                QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } } },
+            { QStringLiteral("filter"), traceFilter(m_traceId) } },
         [this, generation](const QJsonObject& json) {
             if (generation == m_generation)
                 onCounted(json.value(QLatin1String("count")).toInteger(-1));
@@ -51,8 +55,7 @@ void TraceView::streamRows()
     const quint64 generation = m_generation;
     m_streamEnded = false;
     const QJsonObject request { { QStringLiteral("project_id"), m_projectId },
-        { QStringLiteral("filter"),
-            QJsonObject { { QStringLiteral("trace_ids"), QJsonArray { m_traceId } } } },
+        { QStringLiteral("filter"), traceFilter(m_traceId) },
         { QStringLiteral("sort_by"),
             QJsonArray { QJsonObject { { QStringLiteral("field"), QStringLiteral("started_at") },
                 { QStringLiteral("direction"), QStringLiteral("asc") } } } },

@@ -67,6 +67,12 @@ bool isEmptyValue(const QJsonValue& value)
         || (value.isArray() && value.toArray().isEmpty());
 }
 
+// A weave:/// ref value (the row of `index`): Enter and a double-click open what it names.
+bool isRef(const QModelIndex& index)
+{
+    return index.siblingAtColumn(0).data(models::JsonTreeModel::TypeNameRole) == QLatin1String("ref");
+}
+
 } // namespace
 
 JsonView::JsonView(QWidget* parent)
@@ -196,14 +202,11 @@ void JsonView::setUpTree()
     addTreeAction(tr("Copy value"), { QKeySequence::Copy }, &JsonView::copyValue);
     addTreeAction(tr("Copy path"), { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C) }, &JsonView::copyPath);
     addTreeAction(tr("Show full value…"), { QKeySequence(Qt::Key_Space) }, &JsonView::showFullValue);
-    QAction* openRefAction = m_openRef = addTreeAction(
+    m_openRef = addTreeAction(
         tr("Open ref…"), { QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter) }, &JsonView::openRef);
-    openRefAction->setEnabled(false);
-    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, openRefAction,
-        [openRefAction](const QModelIndex& current) {
-            openRefAction->setEnabled(
-                current.siblingAtColumn(0).data(JsonTreeModel::TypeNameRole) == QLatin1String("ref"));
-        });
+    m_openRef->setEnabled(false);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, m_openRef,
+        [this](const QModelIndex& current) { m_openRef->setEnabled(isRef(current)); });
     auto* separator = new QAction(m_tree);
     separator->setSeparator(true);
     m_tree->addAction(separator);
@@ -212,7 +215,7 @@ void JsonView::setUpTree()
     m_tree->addAction(collapse);
     connect(m_tree, &QTreeView::expanded, this, [this] { fitKeyColumn(false); });
     connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
-        if (index.siblingAtColumn(0).data(JsonTreeModel::TypeNameRole) == QLatin1String("ref"))
+        if (isRef(index))
             openRef(); // the value it names, not its text
         else if (!m_model->hasChildren(index.siblingAtColumn(0)))
             showFullValue();
@@ -405,7 +408,7 @@ void JsonView::copyPath()
 void JsonView::openRef()
 {
     const QModelIndex index = m_tree->currentIndex().siblingAtColumn(0);
-    if (index.data(JsonTreeModel::TypeNameRole) == QLatin1String("ref"))
+    if (isRef(index))
         Q_EMIT refActivated(index.data(JsonTreeModel::FullTextRole).toString());
 }
 
