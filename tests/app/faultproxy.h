@@ -102,6 +102,13 @@ public:
         std::lock_guard lock(m_mutex);
         m_beforeCount = std::move(hook);
     }
+    // Every POST is shown to `judge` (its path and JSON body) first: a status it returns answers the
+    // request with a reason, 0 forwards it. An empty function forwards them all again.
+    void judgeBodies(std::function<int(const std::string&, const QJsonObject&)> judge)
+    {
+        std::lock_guard lock(m_mutex);
+        m_judge = std::move(judge);
+    }
     // The next `times` requests for this offset are answered with `status`.
     void failOffset(int offset, int status, int times)
     {
@@ -153,9 +160,13 @@ private:
                 res.set_content(R"({"reason":"injected failure"})", "application/json");
                 return;
             }
-            if (req.path == m_failPath && m_failPathTimes > 0) {
-                --m_failPathTimes;
-                res.status = m_failPathStatus;
+            const int judged = m_judge
+                ? m_judge(req.path, QJsonDocument::fromJson(QByteArray::fromStdString(req.body)).object())
+                : 0;
+            if (judged || (req.path == m_failPath && m_failPathTimes > 0)) {
+                if (!judged)
+                    --m_failPathTimes;
+                res.status = judged ? judged : m_failPathStatus;
                 res.set_content(R"({"reason":"injected failure"})", "application/json");
                 return;
             }
@@ -262,6 +273,7 @@ private:
     int m_cutOffset = -1;
     int m_cutRows = 0;
     std::function<void()> m_beforeCount;
+    std::function<int(const std::string&, const QJsonObject&)> m_judge;
     QList<int> m_seen; // offsets of page requests, in order
     QStringList m_log;
 };

@@ -12,6 +12,8 @@
 #include "widgets/jsonview.h"
 
 #include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
@@ -119,9 +121,21 @@ void TestDetailReads::refsOpenWhatTheyName()
     QSignalSpy opened(&panel, &ui::CallDetailPanel::openCallRequested);
     QSignalSpy said(&panel, &ui::CallDetailPanel::statusMessage);
 
+    QAction* openAction = nullptr; // the tree's "Open ref…", Return's and the context menu's
+    for (QAction* action : inputs->treeView()->actions())
+        if (action->text().startsWith(u"Open ref"_s))
+            openAction = action;
+    QVERIFY(openAction);
     QVERIFY(selectKey(inputs, u"plain"_s));
+    QVERIFY(!openAction->isEnabled());
     inputs->openRef(); // not a ref: nothing
     QVERIFY(!panel.findChild<ui::RefDialog*>());
+    QVERIFY(selectKey(inputs, u"caller"_s));
+    QVERIFY(openAction->isEnabled());
+    inputs->setValue(QJsonObject { { u"plain"_s, u"text"_s } }, QString()); // the current row goes
+    QVERIFY(!openAction->isEnabled());
+    panel.showCall(project, call);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.isFullyLoaded() && selectKey(inputs, u"prompt"_s), 5000);
 
     QVERIFY(selectKey(inputs, u"prompt"_s));
     inputs->openRef();
@@ -137,6 +151,14 @@ void TestDetailReads::refsOpenWhatTheyName()
                  .toString(),
         u"Answer briefly."_s);
     QVERIFY(dialog->grab().save(QStringLiteral(SPINDLE_TEST_SHOT_DIR "/refdialog.png")));
+    // Return on a row that is no ref belongs to the tree, not to the dialog's buttons (Close, Copy
+    // ref).
+    QGuiApplication::clipboard()->setText(u"before"_s);
+    dialog->activateWindow();
+    dialog->view()->treeView()->setFocus();
+    QTest::keyClick(dialog->view()->treeView(), Qt::Key_Return);
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(QGuiApplication::clipboard()->text(), u"before"_s);
     QVERIFY(selectKey(dialog->view(), u"source"_s)); // a call ref inside the object: the detail opens it
     dialog->view()->openRef();
     QCOMPARE(opened.size(), 1);

@@ -153,6 +153,7 @@ private Q_SLOTS:
     void clickOpensTracesPage();
     void badFilterSaysWhy();
     void tooLargeAnswerKeepsTheExtensions();
+    void tooLargeWhileProbingKeepsTheExtensions();
     void pageEmptyState();
     void customRange();
     void customChosenAgainAsks();
@@ -771,6 +772,38 @@ void TestDashboard::tooLargeAnswerKeepsTheExtensions()
     QVERIFY(empty && empty->text().contains(QStringLiteral("injected failure")));
     QVERIFY(page.usesExtensions());
     page.refresh(); // F5: the next answer fits
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(!page.showsEmptyState());
+    QVERIFY(page.usesExtensions() && page.series().hasOps);
+}
+
+// A 4xx to the extended form makes the page try the plain protocol form; a 413 to that says the
+// answer is too large, not that the extensions were refused: the next refresh uses them again.
+void TestDashboard::tooLargeWhileProbingKeepsTheExtensions()
+{
+    apptest::FaultProxy proxy(m_server.url().port());
+    net::TraceClient client;
+    client.setConnection({ proxy.url(), {} });
+    ui::DashboardPage page(&client);
+    page.resize(1000, 700);
+    page.setNow(m_now.addSecs(60));
+    page.show();
+    int plainAsked = 0;
+    proxy.judgeBodies([&plainAsked](const std::string& path, const QJsonObject& body) {
+        if (path != "/calls/stats")
+            return 0;
+        const bool extended = QJsonDocument(body).toJson().contains("\"requests\""); // a Spindle metric
+        plainAsked += extended ? 0 : 1;
+        return extended ? 400 : 413;
+    });
+    QSignalSpy loaded(&page, &ui::DashboardPage::loaded);
+    page.setProject(sampleProject());
+    QVERIFY(loaded.wait(kWaitMs));
+    QVERIFY(plainAsked > 0);
+    QVERIFY(page.showsEmptyState());
+    QVERIFY(page.usesExtensions());
+    proxy.judgeBodies({});
+    page.refresh();
     QVERIFY(loaded.wait(kWaitMs));
     QVERIFY(!page.showsEmptyState());
     QVERIFY(page.usesExtensions() && page.series().hasOps);

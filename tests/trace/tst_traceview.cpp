@@ -119,6 +119,7 @@ private Q_SLOTS:
     void walksToTheNextError();
     void refreshKeepsWhatTheUserDid();
     void searchStaysOnItsHit();
+    void opensACallOfAnotherTrace();
     void detailTabs();
     void siblingsAndSameOp();
     void showsImagesInline();
@@ -129,6 +130,7 @@ private Q_SLOTS:
     void brokenStreamShowsWhatCame();
     void shortRefreshKeepsTheTree();
     void deepCallsKeepRoomForTheirNames();
+    void failedServerSearchSaysNamesOnly();
     void cleanupTestCase();
 
 private:
@@ -308,6 +310,27 @@ void TraceViewTest::searchStaysOnItsHit()
     QVERIFY2(said.last().first().toString().contains(QStringLiteral("still loading")),
         qPrintable(said.last().first().toString()));
     QTRY_VERIFY_WITH_TIMEOUT(!trace()->isLoading(), 10000);
+}
+
+// A link to a call of another trace (a call ref in an input) opens that trace at that call; a link
+// back returns to the first.
+void TraceViewTest::opensACallOfAnotherTrace()
+{
+    const models::TraceTree* tree = openErrorTrace();
+    QVERIFY(tree);
+    QTRY_VERIFY_WITH_TIMEOUT(page()->model()->isLoaded(1), 10000);
+    const Call first = *page()->model()->callAt(0);
+    const Call other = *page()->model()->callAt(1); // another root: another trace
+    QVERIFY(other.traceId != first.traceId);
+    QVERIFY(!tree->indexById.contains(other.id));
+    for (const Call& call : { other, first }) {
+        QSignalSpy loaded(trace(), &ui::TraceView::loaded);
+        Q_EMIT page()->detailPanel()->openCallRequested(call.id);
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(trace()->traceTree()->calls[trace()->selectedNode()].id, call.id);
+        QCOMPARE(trace()->traceTree()->calls[trace()->selectedNode()].traceId, call.traceId);
+        QTRY_COMPARE_WITH_TIMEOUT(page()->detailPanel()->callId(), call.id, 5000);
+    }
 }
 
 void TraceViewTest::detailTabs()
@@ -757,6 +780,38 @@ void TraceViewTest::shortRefreshKeepsTheTree()
     QCOMPARE(view.traceTree()->size(), 121);
     QVERIFY2(labelsText(view).contains(QStringLiteral("121 calls")), qPrintable(labelsText(view)));
     QCOMPARE(stub.streams(), 4);
+}
+
+// The search's server part (inputs and outputs) failing keeps the hits by name and says that only
+// names were searched.
+void TraceViewTest::failedServerSearchSaysNamesOnly()
+{
+    const std::string rows = traceRows(0, 5);
+    TraceStub stub(
+        [&](int stream, httplib::Response& res) {
+            if (stream == 0)
+                return res.set_content(rows, "application/jsonl");
+            res.status = 400; // the search's stream: not retried
+            res.set_content(R"({"reason":"no search here"})", "application/json");
+        },
+        5);
+    QTRY_VERIFY(stub.isRunning());
+    net::TraceClient client;
+    client.setConnection({ stub.url(), QString() });
+    ui::TraceView view(&client);
+    QSignalSpy loaded(&view, &ui::TraceView::loaded);
+    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"));
+    QVERIFY(loaded.wait(10000));
+    auto* search = view.findChild<QLineEdit*>();
+    auto* status = view.findChild<QLabel*>(QStringLiteral("searchStatus"));
+    QVERIFY(search && status);
+    search->setText(QStringLiteral("step"));
+    QTest::keyClick(search, Qt::Key_Return);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        status->text().contains(QStringLiteral("names only")), qPrintable(status->text()), 10000);
+    QVERIFY2(status->text().startsWith(QStringLiteral("1 of 5")), qPrintable(status->text()));
+    QCOMPARE(view.model()->highlighted().size(), 5);
+    QCOMPARE(stub.streams(), 2);
 }
 
 QTEST_MAIN(TraceViewTest)
