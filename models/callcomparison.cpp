@@ -27,54 +27,124 @@ QString signOf(double delta)
 // The text of one compared value: "" when the call lacks the path, "null" for an explicit null.
 QString valueText(const QJsonValue& value)
 {
-    return value.isUndefined() ? QString() : value.isNull() ? QStringLiteral("null") : jsonCellText(value);
+    return value.isUndefined() ? QString()
+        : value.isNull()       ? QStringLiteral("null")
+                               : jsonCellText(value, kMaxValueTextChars);
 }
 
-void flatten(const QJsonValue& value, const QString& path, int depth, QHash<QString, QJsonValue>& out)
+// One step of a leaf's path: an array index, or an object key.
+struct Segment
+{
+    QString key;
+    qint64 index = -1; // >= 0: an array index
+};
+
+// A leaf of one call's inputs or output, with the steps that lead to it (for the row order).
+struct Leaf
+{
+    QJsonValue value;
+    QVector<Segment> segments;
+};
+
+// A key as a path shows it: ".key", or ["key"] when a dot, a bracket or all digits would make it
+// read as two keys or as an array index ({"a.b": 1} is not {"a": {"b": 1}}, nor {"0": 5} [5]).
+QString keyStep(const QString& key)
+{
+    bool numeric = false;
+    key.toLongLong(&numeric);
+    const bool plain = !key.isEmpty() && !numeric && !key.contains(QLatin1Char('.'))
+        && !key.contains(QLatin1Char('[')) && !key.contains(QLatin1Char('"'));
+    return plain ? QLatin1Char('.') + key : QStringLiteral("[\"%1\"]").arg(key);
+}
+
+// The leaves of `value` at `path`. Arrays whose path is in `longArrays` (longer than
+// kMaxArrayItems in some call) stay one leaf in every call, so two calls' leaves line up; their
+// paths are added to `foundLong` otherwise.
+void flatten(const QJsonValue& value, const QString& path, QVector<Segment>& segments, int depth,
+    const QSet<QString>& longArrays, QSet<QString>* foundLong, QHash<QString, Leaf>& out)
 {
     if (depth < kMaxDepth && value.isObject() && !value.toObject().isEmpty()) {
         const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            flatten(it.value(), path + QLatin1Char('.') + it.key(), depth + 1, out);
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            segments.append({ it.key(), -1 });
+            flatten(it.value(), path + keyStep(it.key()), segments, depth + 1, longArrays, foundLong, out);
+            segments.removeLast();
+        }
         return;
     }
+    if (value.isArray() && value.toArray().size() > kMaxArrayItems && foundLong)
+        foundLong->insert(path);
     if (depth < kMaxDepth && value.isArray() && !value.toArray().isEmpty()
-        && value.toArray().size() <= kMaxArrayItems) {
+        && value.toArray().size() <= kMaxArrayItems && !longArrays.contains(path)) {
         const QJsonArray array = value.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i)
-            flatten(array.at(i), path + QLatin1Char('.') + QString::number(i), depth + 1, out);
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            segments.append({ QString(), i });
+            flatten(array.at(i), path + QLatin1Char('.') + QString::number(i), segments, depth + 1,
+                longArrays, foundLong, out);
+            segments.removeLast();
+        }
         return;
     }
-    out.insert(path, value);
+    out.insert(path, { value, segments });
 }
 
-QHash<QString, QJsonValue> flattenCall(const spindle::Call& call)
+QHash<QString, Leaf> flattenCall(
+    const spindle::Call& call, const QSet<QString>& longArrays, QSet<QString>* foundLong)
 {
-    QHash<QString, QJsonValue> leaves;
+    QHash<QString, Leaf> leaves;
+    QVector<Segment> segments;
     // An empty inputs object is no row of its own: it would only add noise next to inputs.*.
-    for (auto it = call.inputs.begin(); it != call.inputs.end(); ++it)
-        flatten(it.value(), QStringLiteral("inputs.") + it.key(), 1, leaves);
-    if (!call.output.isUndefined())
-        flatten(call.output, QStringLiteral("output"), 0, leaves);
+    for (auto it = call.inputs.begin(); it != call.inputs.end(); ++it) {
+        segments = { { QStringLiteral("inputs"), -1 }, { it.key(), -1 } };
+        flatten(it.value(), QStringLiteral("inputs") + keyStep(it.key()), segments, 1, longArrays, foundLong,
+            leaves);
+    }
+    if (!call.output.isUndefined()) {
+        segments = { { QStringLiteral("output"), -1 } };
+        flatten(call.output, QStringLiteral("output"), segments, 0, longArrays, foundLong, leaves);
+    }
     if (!call.exception.isEmpty())
-        leaves.insert(QStringLiteral("exception"), call.exception);
+        leaves.insert(
+            QStringLiteral("exception"), { call.exception, { { QStringLiteral("exception"), -1 } } });
     return leaves;
 }
 
-// Path order: inputs, then output, then exception; within a root segment by segment, with
-// numeric segments (array indexes) in numeric order so "…10" follows "…9".
+// Path order: inputs, then output, then exception; within a root step by step: array indexes in
+// numeric order ("…10" follows "…9"), then keys that are numbers, in numeric order, then the other
+// keys. Each step has one place in that order, so the order is total (std::sort needs it).
 struct PathKey
 {
     QString path;
     int rank;
-    QStringList segments;
+    QVector<Segment> segments;
 };
 
-PathKey pathKey(const QString& path)
+PathKey pathKey(const QString& path, const QVector<Segment>& segments)
 {
-    const QStringList segments = path.split(QLatin1Char('.'));
-    const QString& root = segments.first();
+    const QString& root = segments.first().key;
     return { path, root == QLatin1String("inputs") ? 0 : root == QLatin1String("output") ? 1 : 2, segments };
+}
+
+int compareSteps(const Segment& a, const Segment& b)
+{
+    const auto place = [](const Segment& s, qlonglong* number) {
+        if (s.index >= 0) {
+            *number = s.index;
+            return 0;
+        }
+        bool numeric = false;
+        *number = s.key.toLongLong(&numeric);
+        return numeric ? 1 : 2;
+    };
+    qlonglong an = 0;
+    qlonglong bn = 0;
+    const int aPlace = place(a, &an);
+    const int bPlace = place(b, &bn);
+    if (aPlace != bPlace)
+        return aPlace < bPlace ? -1 : 1;
+    if (aPlace < 2 && an != bn)
+        return an < bn ? -1 : 1;
+    return a.key.compare(b.key); // "01" and "1" apart too
 }
 
 bool pathLess(const PathKey& a, const PathKey& b)
@@ -82,30 +152,51 @@ bool pathLess(const PathKey& a, const PathKey& b)
     if (a.rank != b.rank)
         return a.rank < b.rank;
     const qsizetype common = std::min(a.segments.size(), b.segments.size());
-    for (qsizetype i = 0; i < common; ++i) {
-        bool aNumeric = false;
-        bool bNumeric = false;
-        const qlonglong an = a.segments[i].toLongLong(&aNumeric);
-        const qlonglong bn = b.segments[i].toLongLong(&bNumeric);
-        if (aNumeric && bNumeric && an != bn)
-            return an < bn;
-        if (const int c = a.segments[i].compare(b.segments[i]); c != 0)
+    for (qsizetype i = 0; i < common; ++i)
+        if (const int c = compareSteps(a.segments[i], b.segments[i]); c != 0)
             return c < 0;
-    }
-    return a.segments.size() < b.segments.size();
+    if (a.segments.size() != b.segments.size())
+        return a.segments.size() < b.segments.size();
+    return a.path < b.path;
+}
+
+// Each call's leaves; arrays too long to flatten in any call are one leaf in all of them.
+QVector<QHash<QString, Leaf>> callLeaves(const QVector<spindle::Call>& calls)
+{
+    QVector<QHash<QString, Leaf>> leaves;
+    QSet<QString> longArrays;
+    for (const auto& call : calls)
+        leaves.append(flattenCall(call, {}, &longArrays));
+    if (!longArrays.isEmpty())
+        for (qsizetype i = 0; i < calls.size(); ++i)
+            leaves[i] = flattenCall(calls[i], longArrays, nullptr);
+    return leaves;
+}
+
+// A string next to a number, a bool or null of the same text ("1" and 1) shows in quotes: the
+// row differs, and the cells say how.
+void quoteStringsAmongOtherTypes(ComparisonRow& row)
+{
+    const auto isString = [](const QJsonValue& v) { return v.isString(); };
+    const auto isOther = [](const QJsonValue& v) { return !v.isString() && !v.isUndefined(); };
+    if (std::none_of(row.values.begin(), row.values.end(), isString)
+        || std::none_of(row.values.begin(), row.values.end(), isOther))
+        return;
+    for (qsizetype i = 0; i < row.values.size(); ++i)
+        if (row.values[i].isString())
+            row.texts[i] = QLatin1Char('"') + row.texts[i] + QLatin1Char('"');
 }
 
 QVector<ComparisonRow> fieldRows(const QVector<spindle::Call>& calls)
 {
-    QVector<QHash<QString, QJsonValue>> leaves;
+    const QVector<QHash<QString, Leaf>> leaves = callLeaves(calls);
     QSet<QString> seen;
     std::vector<PathKey> keys;
-    for (const auto& call : calls) {
-        leaves.append(flattenCall(call));
-        for (auto it = leaves.last().cbegin(); it != leaves.last().cend(); ++it) {
+    for (const auto& oneCall : leaves) {
+        for (auto it = oneCall.cbegin(); it != oneCall.cend(); ++it) {
             if (!seen.contains(it.key())) {
                 seen.insert(it.key());
-                keys.push_back(pathKey(it.key()));
+                keys.push_back(pathKey(it.key(), it.value().segments));
             }
         }
     }
@@ -117,12 +208,15 @@ QVector<ComparisonRow> fieldRows(const QVector<spindle::Call>& calls)
         ComparisonRow row;
         row.path = path;
         row.label = path;
-        for (const auto& callLeaves : leaves) {
-            const QJsonValue value = callLeaves.value(path, QJsonValue(QJsonValue::Undefined));
+        for (const auto& oneCall : leaves) {
+            const auto found = oneCall.constFind(path);
+            const QJsonValue value =
+                found == oneCall.cend() ? QJsonValue(QJsonValue::Undefined) : found->value;
             row.values.append(value);
             row.texts.append(valueText(value));
             row.differs = row.differs || value != row.values.first();
         }
+        quoteStringsAmongOtherTypes(row);
         rows.append(row);
     }
     return rows;
@@ -320,8 +414,8 @@ QVariant CallComparisonModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return index.column() == FieldColumn ? QVariant(row->label) : cellDisplay(*row, call);
-    case Qt::ToolTipRole:
-        return index.column() == FieldColumn ? QVariant(row->path) : cellToolTip(*row, call);
+    case Qt::ToolTipRole: // the trace's text as text: markup in a value is not rendered
+        return plainToolTip(index.column() == FieldColumn ? row->path : cellToolTip(*row, call));
     case Qt::BackgroundRole:
         return cellBackground(*row, index.column());
     case Qt::ForegroundRole:
@@ -357,7 +451,7 @@ QVariant CallComparisonModel::cellDisplay(const ComparisonRow& row, int call) co
     return delta.isEmpty() ? text : QStringLiteral("%1  (%2)").arg(text, delta);
 }
 
-QVariant CallComparisonModel::cellToolTip(const ComparisonRow& row, int call) const
+QString CallComparisonModel::cellToolTip(const ComparisonRow& row, int call) const
 {
     if (row.isMissing(call))
         return tr("Call #%1 has no value at %2").arg(call + 1).arg(row.path);
@@ -369,7 +463,7 @@ QVariant CallComparisonModel::cellToolTip(const ComparisonRow& row, int call) co
             .arg(std::abs(*delta) / std::abs(first) * 100, 0, 'f', 1);
     }
     const QString text = row.texts.value(call);
-    return text.size() > 40 || text.contains(QLatin1Char('\n')) ? QVariant(text.left(2000)) : QVariant();
+    return text.size() > 40 || text.contains(QLatin1Char('\n')) ? text.left(2000) : QString();
 }
 
 QVariant CallComparisonModel::cellBackground(const ComparisonRow& row, int column) const
@@ -403,9 +497,9 @@ QVariant CallComparisonModel::headerData(int section, Qt::Orientation orientatio
     case Qt::DisplayRole:
         return QStringLiteral("#%1 %2").arg(section).arg(call.name());
     case Qt::ToolTipRole:
-        return tr("%1\nid %2\nstatus %3%4")
-            .arg(call.name(), call.id, statusText(call.status),
-                section == 1 ? tr("\n(baseline for deltas)") : QString());
+        return plainToolTip(tr("%1\nid %2\nstatus %3%4")
+                                .arg(call.name(), call.id, statusText(call.status),
+                                    section == 1 ? tr("\n(baseline for deltas)") : QString()));
     default:
         return {};
     }

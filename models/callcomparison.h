@@ -26,7 +26,7 @@ struct ComparisonRow
     QString path; // "latency" / "tokens" / "cost" for metrics, the dotted path otherwise
     QString label; // what the Field column shows
     QVector<QJsonValue> values; // one per call; Undefined when the call has no such leaf
-    QStringList texts; // one per call: the full display text ("" when missing)
+    QStringList texts; // one per call: the display text ("" when missing; see kMaxValueTextChars)
     QVector<std::optional<double>> deltas; // metrics: value minus the first call's (nullopt: unknown)
     QStringList deltaTexts; // metrics: "+320 ms", "−12 tokens", "+$0.0004" ("" for the first call)
     bool differs = false; // some call's value is not the first call's (missing counts)
@@ -40,11 +40,15 @@ struct ComparisonRow
 };
 
 // Flattened comparison rows for the calls, metrics first, then inputs.*, output*, exception.
-// Objects are flattened by key and arrays by index; arrays longer than kMaxArrayItems and
-// values nested deeper than kMaxDepth stay one (compact JSON) leaf so a vector of 1,536
-// embedding floats is one row, not 1,536.
+// Objects are flattened by key and arrays by index; arrays longer than kMaxArrayItems (in any of
+// the calls) and values nested deeper than kMaxDepth stay one (compact JSON) leaf so a vector of
+// 1,536 embedding floats is one row, not 1,536. A key that would read as two steps or an index
+// is written ["a.b"]; a string beside a number, bool or null of the same text shows quoted.
 QVector<ComparisonRow> buildComparison(const QVector<spindle::Call>& calls);
 inline constexpr int kMaxArrayItems = 50;
+// A value's text is cut after this many characters (its value still decides whether it differs):
+// a multi-megabyte value is not written out whole on the GUI thread.
+inline constexpr qsizetype kMaxValueTextChars = 200'000;
 inline constexpr int kMaxDepth = 12;
 
 // Signed deltas in the units of the calls table: "+320 ms", "−1.20 s", "−12 tokens", "+$0.0004".
@@ -128,7 +132,7 @@ public:
 
 private:
     QVariant cellDisplay(const ComparisonRow& row, int call) const;
-    QVariant cellToolTip(const ComparisonRow& row, int call) const;
+    QString cellToolTip(const ComparisonRow& row, int call) const;
     QVariant cellBackground(const ComparisonRow& row, int column) const;
     QVariant cellForeground(const ComparisonRow& row, int column) const;
     bool rowVisible(const ComparisonRow& row) const;

@@ -46,7 +46,9 @@ const QColor kBetter(40, 125, 50);
 QString paneText(const ComparisonRow& row, int call)
 {
     const QJsonValue value = row.values.value(call);
-    if (row.kind == ComparisonRow::Kind::Field && (value.isObject() || value.isArray())) {
+    // A value whose text was cut is shown as that text: indenting all of it would stall.
+    const bool huge = row.texts.value(call).size() > models::kMaxValueTextChars;
+    if (row.kind == ComparisonRow::Kind::Field && (value.isObject() || value.isArray()) && !huge) {
         const QJsonDocument doc =
             value.isObject() ? QJsonDocument(value.toObject()) : QJsonDocument(value.toArray());
         return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
@@ -288,6 +290,7 @@ void CompareDialog::cancelPending()
 void CompareDialog::setCalls(const QVector<spindle::Call>& calls)
 {
     m_status->hide();
+    m_shownDiff.clear();
     m_model->setCalls(calls);
     setWindowTitle(tr("Compare %1 calls").arg(calls.size()));
     rebuildCards();
@@ -366,7 +369,7 @@ QWidget* CompareDialog::callCard(int call)
     title->setTextFormat(Qt::RichText);
     const QString name = c.name().size() > 48 ? c.name().left(47) + QStringLiteral("…") : c.name();
     title->setText(QStringLiteral("<b>#%1 %2</b>").arg(call + 1).arg(name.toHtmlEscaped()));
-    title->setToolTip(c.opName);
+    title->setToolTip(models::plainToolTip(c.opName));
     grid->addWidget(title, 0, 0, 1, 3);
     auto* status = new QLabel(card);
     status->setTextFormat(Qt::RichText);
@@ -428,6 +431,7 @@ void CompareDialog::showDiff()
     const ComparisonRow* row = current.isValid() ? m_model->comparisonRow(current.row()) : nullptr;
     const auto& calls = m_model->calls();
     if (!row || calls.isEmpty()) {
+        m_shownDiff.clear();
         m_diffTitle->setText(tr("Select a row to see the first call's value next to another call's; "
                                 "click a cell to choose that call."));
         m_before->clear();
@@ -435,6 +439,10 @@ void CompareDialog::showDiff()
         return;
     }
     const int other = current.column() >= 2 ? current.column() - 1 : (calls.size() > 1 ? 1 : 0);
+    const QString shown = row->path + QLatin1Char('\n') + QString::number(other);
+    if (shown == m_shownDiff)
+        return; // a large value's diff takes a while: not again for the same row and call
+    m_shownDiff = shown;
     const auto name = [&](int call) {
         return QStringLiteral("#%1 %2").arg(call + 1).arg(calls[call].name().toHtmlEscaped());
     };

@@ -109,6 +109,7 @@ private:
     QStringList m_errors;
     int m_outstanding = 0;
     QString m_keepPath; // the current row's path across model resets
+    QString m_shownDiff; // the row path and call the diff panes show: a filter keystroke keeps them
     int m_keepColumn = 2;
 };
 

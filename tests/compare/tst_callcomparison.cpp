@@ -5,6 +5,7 @@
 // trace server in-process.
 #include "apptestutil.h"
 #include "models/callcomparison.h"
+#include "models/callformat.h"
 #include "net/traceclient.h"
 #include "ui/comparedialog.h"
 #include "widgets/banner.h"
@@ -30,6 +31,8 @@ private Q_SLOTS:
     void twoCalls();
     void threeCalls();
     void flattening();
+    void pathsKeepTheirShape();
+    void toolTipsAreText();
     void deltaFormat_data();
     void deltaFormat();
     void wordDiff_data();
@@ -298,6 +301,72 @@ void TestCallComparison::flattening()
     QCOMPARE(findRow(rows, u"inputs.list.11"_s)->texts[1], u"110"_s);
 }
 
+// Paths tell apart what dots would join: a key with a dot from nested keys, an object's "0" from an
+// array's first item. A list over the limit in one call is one leaf in every call; a string beside
+// a number of the same text shows quoted; keys that are numbers or not sort in one total order.
+void TestCallComparison::pathsKeepTheirShape()
+{
+    Call a;
+    a.inputs = parseObject(R"({"a.b": 1, "a": {"b": 2}, "x": [5], "n": 1, "t": true, "z": null,
+        "keys": {"2": 0, "10": 0, "1a": 0, "b": 0}})");
+    Call b;
+    b.inputs = parseObject(R"({"a.b": 1, "a": {"b": 2}, "x": {"0": 5}, "n": "1", "t": "true", "z": "null",
+        "keys": {"2": 0, "10": 0, "1a": 0, "b": 0}})");
+    QJsonArray turns;
+    for (int i = 0; i < kMaxArrayItems; ++i)
+        turns.append(i);
+    a.inputs.insert(u"turns"_s, turns);
+    turns.append(kMaxArrayItems); // one more turn: over the limit
+    b.inputs.insert(u"turns"_s, turns);
+    const QVector<ComparisonRow> rows = buildComparison({ a, b });
+    QStringList paths;
+    for (const ComparisonRow& row : rows)
+        if (row.kind == ComparisonRow::Kind::Field)
+            paths << row.path;
+    const QStringList expected { u"inputs.a.b"_s, u"inputs[\"a.b\"]"_s, u"inputs.keys[\"2\"]"_s,
+        u"inputs.keys[\"10\"]"_s, u"inputs.keys.1a"_s, u"inputs.keys.b"_s, u"inputs.n"_s, u"inputs.t"_s,
+        u"inputs.turns"_s, u"inputs.x.0"_s, u"inputs.x[\"0\"]"_s, u"inputs.z"_s, u"output"_s };
+    QCOMPARE(paths.join(u" "_s), expected.join(u" "_s));
+    QCOMPARE(findRow(rows, u"inputs.a.b"_s)->values[0], QJsonValue(2));
+    QCOMPARE(findRow(rows, u"inputs[\"a.b\"]"_s)->values[0], QJsonValue(1));
+    QVERIFY(findRow(rows, u"inputs.x.0"_s)->isMissing(1));
+    QVERIFY(findRow(rows, u"inputs.x[\"0\"]"_s)->isMissing(0));
+    const ComparisonRow* list = findRow(rows, u"inputs.turns"_s);
+    QVERIFY(list->differs);
+    QVERIFY(list->texts[0].startsWith(u"[0,1,"_s) && list->texts[1].endsWith(u",50]"_s));
+    QCOMPARE(findRow(rows, u"inputs.n"_s)->texts, QStringList({ u"1"_s, u"\"1\""_s }));
+    QCOMPARE(findRow(rows, u"inputs.t"_s)->texts, QStringList({ u"true"_s, u"\"true\""_s }));
+    QCOMPARE(findRow(rows, u"inputs.z"_s)->texts, QStringList({ u"null"_s, u"\"null\""_s }));
+    QCOMPARE(findRow(rows, u"inputs.a.b"_s)->texts[1], u"2"_s); // same types: as they are
+}
+
+// Values and names are the trace's text: their tool tips show markup as text (a rich-text <img>
+// would read the file, /dev/zero for ever).
+void TestCallComparison::toolTipsAreText()
+{
+    const QString markup = u"<img src=\"/dev/zero\"> and some more words to pass forty characters"_s;
+    Call a;
+    a.displayName = u"<b>x</b>"_s;
+    a.inputs = QJsonObject { { u"q"_s, markup } };
+    Call b = a;
+    b.inputs = QJsonObject { { u"q"_s, u"plain"_s } };
+    CallComparisonModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCalls({ a, b });
+    int row = -1;
+    for (int r = 0; r < model.rowCount(); ++r)
+        if (model.index(r, 0).data(CallComparisonModel::PathRole).toString() == u"inputs.q"_s)
+            row = r;
+    QVERIFY(row >= 0);
+    const QString cell =
+        model.index(row, CallComparisonModel::callColumn(0)).data(Qt::ToolTipRole).toString();
+    QCOMPARE(cell, plainToolTip(markup));
+    QVERIFY(cell.contains(u"&lt;img"_s) && !cell.contains(u"<img"_s));
+    const QString header =
+        model.headerData(CallComparisonModel::callColumn(0), Qt::Horizontal, Qt::ToolTipRole).toString();
+    QVERIFY2(header.contains(u"&lt;b&gt;x"_s) && !header.contains(u"<b>"_s), qPrintable(header));
+}
+
 void TestCallComparison::deltaFormat_data()
 {
     QTest::addColumn<QString>("kind");
@@ -509,10 +578,16 @@ void TestCallComparison::dialogInMemory()
     QVERIFY(dialog.model()->onlyDifferences());
     QCOMPARE(dialog.model()->rowCount(), dialog.model()->differingRowCount());
     QVERIFY(dialog.model()->rowCount() < all);
+    dialog.diffAfter()->append(u"(not written again)"_s);
     QTest::keyClicks(dialog.filterEdit(), u"output"_s);
     QCOMPARE(dialog.model()->rowCount(), 1);
-    // The current row and column survive the resets, so the diff pane keeps its content.
+    // The current row and column survive the resets, so the diff pane keeps its content: it is
+    // not diffed and written again at each keystroke (a large value's diff takes a while).
     QCOMPARE(dialog.table()->currentIndex(), dialog.model()->index(0, 3));
+    QVERIFY(dialog.diffAfter()->toPlainText().endsWith(u"(not written again)"_s));
+    dialog.table()->setCurrentIndex(dialog.model()->index(0, 2));
+    dialog.table()->setCurrentIndex(dialog.model()->index(0, 3)); // chosen again: written again
+    QVERIFY(!dialog.diffAfter()->toPlainText().contains(u"(not written again)"_s));
     QCOMPARE(markedText(dialog.diffAfter()), u"Release|brings"_s);
     saveShot(dialog, u"compare_only_differences"_s);
     dialog.filterEdit()->clear();
