@@ -6,6 +6,9 @@
 #include "server/callquery.h"
 #include "server/objecttags.h"
 
+#include <QList>
+#include <QString>
+
 #include <charconv>
 
 namespace spindle::server {
@@ -14,14 +17,18 @@ namespace {
 const char* const kObjectColumns = "project_id, object_id, created_at, deleted_at, digest, version_index, "
                                    "is_latest, kind, base_object_class, leaf_object_class, val, wb_user_id";
 
+// Weave's rule for object names: 1-128 characters, each a letter or digit of any script, '_', '.'
+// or '-' (Python's [\w._-]): the Python SDK names an op or object after its Python name, which may
+// be 翻訳 or données.
 std::string requireObjectId(const JsonValue& obj)
 {
     std::string id = requireString(obj, "object_id", "obj");
-    bool valid = !id.empty() && id.size() <= 128;
-    for (char c : id)
-        valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
+    const QList<uint> characters = QString::fromUtf8(id).toUcs4();
+    bool valid = !characters.isEmpty() && characters.size() <= 128;
+    for (const uint c : characters)
+        valid = valid && (c == '.' || c == '_' || c == '-' || QChar::isLetterOrNumber(char32_t(c)));
     if (!valid)
-        throw badRequest("object_id must be 1-128 characters of [A-Za-z0-9._-], not '" + id + "'");
+        throw badRequest("object_id must be 1-128 letters, digits, '.', '_' or '-', not '" + id + "'");
     return id;
 }
 
@@ -46,20 +53,36 @@ std::string objectKind(const JsonValue& val)
     return "object";
 }
 
-std::optional<std::string> baseObjectClass(const JsonValue& val)
+// The classes Weave files an object under: only a subclass of weave.Object or BaseObject (whose
+// _bases end "Object"/"BaseObject", "BaseModel") has them. The leaf is its own class, the base the
+// first subclass below Object or BaseObject (the leaf itself when it is that subclass). A plain
+// pydantic model or any other value has neither.
+struct ObjectClasses
+{
+    std::optional<std::string> base;
+    std::optional<std::string> leaf;
+};
+
+ObjectClasses objectClasses(const JsonValue& val)
 {
     if (!val.IsObject())
-        return std::nullopt;
+        return {};
     const auto bases = val.FindMember("_bases");
-    if (bases == val.MemberEnd() || !bases->value.IsArray() || bases->value.Empty())
-        return std::nullopt;
+    if (bases == val.MemberEnd() || !bases->value.IsArray() || bases->value.Size() < 2)
+        return {};
     const auto& list = bases->value;
-    if (!list[list.Size() - 1].IsString() || stringView(list[list.Size() - 1]) != "BaseModel")
-        return std::nullopt;
-    if (list.Size() > 2 && list[list.Size() - 3].IsString())
-        return std::string(stringView(list[list.Size() - 3]));
+    const auto nameAt = [&](rapidjson::SizeType fromEnd) {
+        const JsonValue& item = list[list.Size() - fromEnd];
+        return item.IsString() ? std::string(stringView(item)) : std::string();
+    };
+    const std::string root = nameAt(2);
+    if (nameAt(1) != "BaseModel" || (root != "Object" && root != "BaseObject"))
+        return {};
     const std::string className = stringMember(val, "_class_name");
-    return className.empty() ? std::nullopt : std::optional(className);
+    if (className.empty())
+        return {};
+    const std::string base = list.Size() > 2 ? nameAt(3) : className;
+    return { base.empty() ? std::nullopt : std::optional(base), className };
 }
 
 void appendObjectRow(std::string& out, const Statement& row, bool metadataOnly, bool withSize)
@@ -111,22 +134,6 @@ Sql versionCondition(const std::string& digest)
     return sql.append("digest = ").bind(digest);
 }
 
-std::optional<std::string> readObjectVal(
-    Connection& reader, const std::string& projectId, const std::string& objectId, const std::string& digest)
-{
-    Sql sql { "SELECT val FROM objects WHERE project_id = ? AND object_id = ? AND deleted_at IS NULL AND ",
-        { projectId, objectId } };
-    sql.append(versionCondition(digest));
-    auto stmt = reader.prepare(sql.text);
-    stmt->bindAll(sql.params);
-    if (!stmt->step())
-        return std::nullopt;
-    return std::string(stmt->columnText(0));
-}
-
-const JsonValue* walkEdge(Connection& reader, const JsonValue& node, const std::string& edge,
-    const std::string& value, JsonDocument& scratch);
-
 void insertVersion(Connection& db, const JsonValue& obj, const std::string& projectId,
     const std::string& objectId, const std::string& digest, const std::string& valText, const JsonValue& val,
     const std::string& userId)
@@ -159,9 +166,9 @@ void insertVersion(Connection& db, const JsonValue& obj, const std::string& proj
     insert->bind(2, std::string_view(objectId));
     insert->bind(3, std::string_view(digest));
     insert->bind(4, std::string_view(objectKind(val)));
-    insert->bind(5, baseObjectClass(val));
-    const std::string leaf = val.IsObject() ? stringMember(val, "_class_name") : std::string();
-    insert->bind(6, leaf.empty() ? std::optional<std::string>() : std::optional(leaf));
+    const ObjectClasses classes = objectClasses(val);
+    insert->bind(5, classes.base);
+    insert->bind(6, classes.leaf);
     insert->bind(7, std::string_view(toJson(refList)));
     insert->bind(8, std::string_view(valText));
     insert->bind(9, versionIndex);
@@ -172,6 +179,19 @@ void insertVersion(Connection& db, const JsonValue& obj, const std::string& proj
 }
 
 } // namespace
+
+std::optional<std::string> readObjectVal(
+    Connection& reader, const std::string& projectId, const std::string& objectId, const std::string& digest)
+{
+    Sql sql { "SELECT val FROM objects WHERE project_id = ? AND object_id = ? AND deleted_at IS NULL AND ",
+        { projectId, objectId } };
+    sql.append(versionCondition(digest));
+    auto stmt = reader.prepare(sql.text);
+    stmt->bindAll(sql.params);
+    if (!stmt->step())
+        return std::nullopt;
+    return std::string(stmt->columnText(0));
+}
 
 std::string objCreate(const JsonValue& body, RequestContext& context)
 {
@@ -296,6 +316,32 @@ std::string objsQuery(const JsonValue& body, RequestContext& context)
     return out + "]}";
 }
 
+namespace {
+
+// The digests of the live versions that `versions` name (a digest, "latest", "v<N>" or an alias),
+// as Weave deletes them: one that names none is a 404, and nothing is deleted.
+std::vector<std::string> liveDigests(Connection& db, const std::string& projectId,
+    const std::string& objectId, const std::vector<std::string>& versions)
+{
+    std::vector<std::string> digests;
+    for (const std::string& version : versions) {
+        Sql sql {
+            "SELECT digest FROM objects WHERE project_id = ? AND object_id = ? AND deleted_at IS NULL AND ",
+            { projectId, objectId }
+        };
+        sql.append(versionCondition(aliasedDigest(db, projectId, objectId, version).value_or(version)));
+        auto stmt = db.prepareAdHoc(sql.text);
+        stmt->bindAll(sql.params);
+        if (!stmt->step())
+            throw notFound("object " + objectId + " has no live version " + version + " in " + projectId
+                + ": nothing was deleted");
+        digests.emplace_back(stmt->columnText(0));
+    }
+    return digests;
+}
+
+} // namespace
+
 std::string objDelete(const JsonValue& body, RequestContext& context)
 {
     const std::string projectId = requireProjectId(body);
@@ -308,7 +354,7 @@ std::string objDelete(const JsonValue& body, RequestContext& context)
                   "AND deleted_at IS NULL",
             { nowMicros(), projectId, objectId } };
         if (!digests.empty()) {
-            sql.append(" AND digest IN ").bindList(digests);
+            sql.append(" AND digest IN ").bindList(liveDigests(db, projectId, objectId, digests));
         }
         auto stmt = db.prepareAdHoc(sql.text);
         stmt->bindAll(sql.params);
@@ -327,120 +373,6 @@ std::string objDelete(const JsonValue& body, RequestContext& context)
         return count;
     });
     return "{\"num_deleted\":" + std::to_string(deleted) + "}";
-}
-
-std::optional<JsonDocument> resolveRef(Connection& reader, std::string_view uri)
-{
-    const auto ref = parseWeaveRef(uri);
-    if (!ref || (ref->kind != "object" && ref->kind != "op"))
-        return std::nullopt;
-    const auto val = readObjectVal(reader, ref->projectId(), ref->name, ref->digest);
-    if (!val)
-        return std::nullopt;
-    JsonDocument doc = parseJson(*val);
-    const JsonValue* node = &doc;
-    JsonDocument scratch;
-    for (const auto& [edge, value] : ref->extra) {
-        node = walkEdge(reader, *node, edge, value, scratch);
-        if (!node)
-            return std::nullopt;
-    }
-    JsonDocument result;
-    result.CopyFrom(*node, result.GetAllocator());
-    return result;
-}
-
-namespace {
-
-const JsonValue* walkEdge(Connection& reader, const JsonValue& node, const std::string& edge,
-    const std::string& value, JsonDocument& scratch)
-{
-    if ((edge == "key" || edge == "attr") && node.IsObject()) {
-        const auto it = node.FindMember(rapidjson::StringRef(value.data(), value.size()));
-        return it == node.MemberEnd() ? nullptr : &it->value;
-    }
-    if (edge == "index" && node.IsArray()) {
-        std::size_t index = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
-        return ec == std::errc() && end == value.data() + value.size() && index < node.Size()
-            ? &node[static_cast<rapidjson::SizeType>(index)]
-            : nullptr;
-    }
-    if (edge == "id" && node.IsString()) {
-        const auto table = parseWeaveRef(stringView(node));
-        if (!table || table->kind != "table")
-            return nullptr;
-        auto stmt = reader.prepare(
-            "SELECT r.val FROM table_entries e JOIN table_rows r ON r.project_id = e.project_id AND r.digest "
-            "= "
-            "e.row_digest WHERE e.project_id = ? AND e.table_digest = ? AND e.row_digest = ? LIMIT 1");
-        stmt->bind(1, std::string_view(table->projectId()));
-        stmt->bind(2, std::string_view(table->name));
-        stmt->bind(3, std::string_view(value));
-        if (!stmt->step())
-            return nullptr;
-        scratch = parseJson(stmt->columnText(0));
-        return &scratch;
-    }
-    return nullptr;
-}
-
-} // namespace
-
-std::string refsReadBatch(const JsonValue& body, RequestContext& context)
-{
-    requireObjectBody(body);
-    const auto refs = optionalStringList(body, "refs", "");
-    if (refs.size() > 1000)
-        throw badRequest("refs/read_batch takes at most 1000 refs");
-    for (const auto& uri : refs) {
-        const auto ref = parseWeaveRef(uri);
-        if (!ref)
-            throw badRequest("'" + uri + "' is not a weave:/// ref");
-        if (ref->kind != "object" && ref->kind != "op")
-            throw badRequest(
-                "refs/read_batch reads object and op refs, not " + ref->kind + " refs ('" + uri + "')");
-    }
-    auto reader = context.db.read();
-    std::string out = "{\"vals\":[";
-    for (std::size_t i = 0; i < refs.size(); ++i) {
-        if (i)
-            out.push_back(',');
-        const auto value = resolveRef(*reader, refs[i]);
-        value ? appendJson(out, *value) : void(out += "null");
-    }
-    return out + "]}";
-}
-
-void expandRefAt(
-    Connection& reader, JsonValue& root, const std::vector<std::string>& path, JsonAllocator& alloc)
-{
-    JsonValue* node = &root;
-    for (const auto& key : path) {
-        if (node->IsObject()) {
-            auto it = node->FindMember(rapidjson::StringRef(key.data(), key.size()));
-            if (it == node->MemberEnd())
-                return;
-            node = &it->value;
-        } else if (node->IsArray()) {
-            std::size_t index = 0;
-            const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
-            if (ec != std::errc() || index >= node->Size())
-                return;
-            node = &(*node)[static_cast<rapidjson::SizeType>(index)];
-        } else {
-            return;
-        }
-    }
-    if (!node->IsString())
-        return;
-    const std::string uri(stringView(*node));
-    auto value = resolveRef(reader, uri);
-    if (!value)
-        return;
-    node->CopyFrom(*value, alloc);
-    if (node->IsObject() && !node->HasMember("_ref"))
-        node->AddMember("_ref", jsonText(uri, alloc), alloc);
 }
 
 } // namespace spindle::server

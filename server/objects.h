@@ -15,8 +15,13 @@ std::string objDelete(const JsonValue& body, RequestContext& context);
 std::string refsReadBatch(const JsonValue& body, RequestContext& context);
 
 // The value a weave:/// object or op ref points at, after walking its extra path; nullopt when
-// the object, version or path does not exist. Table and call refs are not values here.
+// the object, version or path does not exist. Table and call refs are not values here; an object
+// or op ref of the same project met on the path is followed.
 std::optional<JsonDocument> resolveRef(Connection& reader, std::string_view uri);
+
+// The stored value of a live object version ("latest", "v<N>" or a digest); nullopt if none.
+std::optional<std::string> readObjectVal(
+    Connection& reader, const std::string& projectId, const std::string& objectId, const std::string& digest);
 
 // Replaces the ref string at `path` inside `root` by the object it names (dicts gain "_ref").
 void expandRefAt(

@@ -73,7 +73,6 @@ private slots:
     void tableQuery_data();
     void tableQuery();
     void tableQueryStats();
-    void tableNotFound();
 
     void refsReadBatch();
     void refsReadBatchRejects_data();
@@ -858,23 +857,6 @@ void TestObjects::tableQueryStats()
         { { "p", project }, { "d", created.value(u"digest").toString() } });
     EXPECT_OK(stats);
     QCOMPARE(stats.value(u"count").toInt(), 3);
-}
-
-void TestObjects::tableNotFound()
-{
-    const QString project = testProject("objects");
-    const Reply created = m_server.post(
-        "/table/create", R"({"table": {"project_id": "{{p}}", "rows": [{"a": 1}]}})", { { "p", project } });
-    const QString digest = created.value(u"digest").toString();
-    EXPECT_API_ERROR(
-        m_server.post("/table/query", R"({"project_id": "{{p}}", "digest": "abc123"})", { { "p", project } }),
-        404);
-    EXPECT_API_ERROR(m_server.post("/table/query_stats", R"({"project_id": "{{p}}", "digest": "abc123"})",
-                         { { "p", project } }),
-        404);
-    EXPECT_API_ERROR(m_server.post("/table/query", R"({"project_id": "{{p}}x", "digest": "{{d}}"})",
-                         { { "p", project }, { "d", digest } }),
-        404);
 }
 
 void TestObjects::refsReadBatch()
