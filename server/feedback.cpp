@@ -5,6 +5,10 @@
 #include "core/weaveref.h"
 #include "server/callquery.h"
 
+#include <QList>
+#include <QString>
+#include <QTextBoundaryFinder>
+
 namespace spindle::server {
 namespace {
 
@@ -77,11 +81,30 @@ std::string tonedAlias(std::string_view emoji, const std::string& detoned)
     return alias + "_" + tones[tone] + "_skin_tone:";
 }
 
+// Weave takes a reaction of exactly one emoji: one grapheme (a skin tone, a ZWJ family or a flag
+// stays one) that is a pictograph or a keycap.
+bool isOneEmoji(const std::string& text)
+{
+    const QString emoji = QString::fromUtf8(text);
+    QTextBoundaryFinder graphemes(QTextBoundaryFinder::Grapheme, emoji);
+    if (emoji.isEmpty() || graphemes.toNextBoundary() != emoji.size())
+        return false;
+    const char32_t first = emoji.toUcs4().constFirst();
+    return QChar::category(first) == QChar::Symbol_Other || emoji.contains(QChar(0x20E3));
+}
+
 void validateType(const std::string& type, JsonValue& payload, const FeedbackRow& row, JsonAllocator& alloc)
 {
     const auto hasRef = [&](int i) { return row.refs[i].has_value(); };
+    // Weave's rule: only runnable feedback names a runnable, the scorer's call or a trigger.
+    if (!type.starts_with("wandb.runnable."))
+        for (int i = 1; i < 4; ++i)
+            if (hasRef(i))
+                throw badRequest(std::string(kRefFields[i]) + " is only for wandb.runnable.* feedback");
     if (type == "wandb.reaction.1") {
         const std::string emoji = requireString(payload, "emoji", "payload");
+        if (!isOneEmoji(emoji))
+            throw badRequest("a reaction's emoji must be exactly one emoji, not '" + emoji + "'");
         const std::string detoned = detone(emoji);
         payload.RemoveMember("detoned");
         payload.RemoveMember("detoned_alias");
@@ -102,8 +125,13 @@ void validateType(const std::string& type, JsonValue& payload, const FeedbackRow
         if (!hasRef(1))
             throw badRequest("runnable feedback needs a runnable_ref");
         const auto runnable = parseWeaveRef(*row.refs[1]);
-        if (runnable && runnable->kind == "op" && !hasRef(2))
+        const std::string name = type.substr(std::string_view("wandb.runnable.").size());
+        if (!runnable || (runnable->kind != "op" && runnable->kind != "object") || runnable->name != name)
+            throw badRequest("runnable_ref must name the op or object " + name + " of the feedback type");
+        if (runnable->kind == "op" && !hasRef(2))
             throw badRequest("runnable feedback from an op needs the scorer's call_ref");
+        if (!payload.HasMember("output"))
+            throw badRequest("runnable feedback payload needs an 'output'");
     } else if (type.starts_with("wandb.")) {
         throw badRequest("unknown built-in feedback type '" + type + "'");
     } else {

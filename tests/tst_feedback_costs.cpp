@@ -41,6 +41,8 @@ private slots:
     void reaction();
     void note_data();
     void note();
+    void builtInTypeRules_data();
+    void builtInTypeRules();
     void runnable();
     void runnableOpNeedsCallRef();
     void annotationNeedsAnnotationRef();
@@ -235,6 +237,52 @@ void TestFeedbackCosts::note()
         EXPECT_API_ERROR(reply, 400);
         QCOMPARE(feedbackIds(p).size(), 0);
     }
+}
+
+void TestFeedbackCosts::builtInTypeRules_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("refs"); // more fields, as JSON members
+    QTest::addColumn<QString>("payload");
+    QTest::addColumn<bool>("accepted");
+    const QString reaction = u"wandb.reaction.1"_s;
+    const auto emoji = [](const QString& e) { return u"{\"emoji\": \"%1\"}"_s.arg(e); };
+    QTest::newRow("family (ZWJ)") << reaction << QString() << emoji(u"👨‍👩‍👧"_s) << true;
+    QTest::newRow("flag") << reaction << QString() << emoji(u"🇫🇷"_s) << true;
+    QTest::newRow("keycap") << reaction << QString() << emoji(u"1️⃣"_s) << true;
+    QTest::newRow("heart") << reaction << QString() << emoji(u"❤️"_s) << true;
+    QTest::newRow("two emoji") << reaction << QString() << emoji(u"👍👍"_s) << false;
+    QTest::newRow("words") << reaction << QString() << emoji(u"hello world"_s) << false;
+    QTest::newRow("a letter") << reaction << QString() << emoji(u"a"_s) << false;
+    QTest::newRow("empty") << reaction << QString() << emoji(QString()) << false;
+    const QString runnable = u", \"runnable_ref\": \"weave:///fb/x/object/judge:abc\""_s;
+    QTest::newRow("note with a runnable_ref")
+        << u"wandb.note.1"_s << runnable << u"{\"note\": \"x\"}"_s << false;
+    QTest::newRow("reaction with a call_ref")
+        << reaction << u", \"call_ref\": \"weave:///fb/x/call/c1\""_s << emoji(u"👍"_s) << false;
+    QTest::newRow("runnable of another name")
+        << u"wandb.runnable.other"_s << runnable << u"{\"output\": 1}"_s << false;
+    QTest::newRow("runnable without output") << u"wandb.runnable.judge"_s << runnable << u"{}"_s << false;
+    QTest::newRow("runnable object") << u"wandb.runnable.judge"_s << runnable << u"{\"output\": 1}"_s << true;
+}
+
+// Weave's rules for its own feedback types: a reaction is exactly one emoji; only runnable
+// feedback names a runnable, a call or a trigger, and its runnable is the one its type names.
+void TestFeedbackCosts::builtInTypeRules()
+{
+    QFETCH(QString, type);
+    QFETCH(QString, refs);
+    QFETCH(QString, payload);
+    QFETCH(bool, accepted);
+    const QString p = u"fb/x"_s;
+    const Reply reply = createFeedback(p,
+        fill(R"("weave_ref": "{{t}}", "feedback_type": "{{y}}", "payload": {{l}})",
+            { { "t", callRef(p, u"c1"_s) }, { "y", type }, { "l", payload } })
+            + refs.toUtf8());
+    if (accepted)
+        EXPECT_OK(reply);
+    else
+        EXPECT_API_ERROR(reply, 400);
 }
 
 void TestFeedbackCosts::runnable()

@@ -1,13 +1,17 @@
 #include "ui/feedbackpanel.h"
 
+#include "core/timeformat.h"
 #include "core/weaveref.h"
+#include "models/callformat.h"
 
 #include <QAction>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -15,18 +19,24 @@
 namespace spindle::ui {
 namespace {
 
+constexpr qsizetype kMaxRowChars = 300;
+constexpr qsizetype kMaxToolTipChars = 2000;
+
 const char* const kReactions[] = { "👍", "👎", "❤️", "🎉", "👀" };
 
-QString describe(const QJsonObject& row)
+// The row of one feedback; `toolTip` gets the whole of a shortened payload.
+QString describe(const QJsonObject& row, QString* toolTip)
 {
     const QString type = row.value(QLatin1String("feedback_type")).toString();
     const QJsonObject payload = row.value(QLatin1String("payload")).toObject();
     const QString who =
         row.value(QLatin1String("creator")).toString(row.value(QLatin1String("wb_user_id")).toString());
-    const QString when = row.value(QLatin1String("created_at"))
-                             .toString()
-                             .left(19)
-                             .replace(QLatin1Char('T'), QLatin1Char(' '));
+    // The server's time is UTC; the calls table shows local time, and so does this list.
+    const auto micros = parseIsoTime(row.value(QLatin1String("created_at")).toString().toStdString());
+    const QString when = micros
+        ? QLocale().toString(
+            QDateTime::fromMSecsSinceEpoch(*micros / 1000).toLocalTime(), QLocale::ShortFormat)
+        : row.value(QLatin1String("created_at")).toString();
     QString what;
     if (type == QLatin1String("wandb.reaction.1"))
         what = payload.value(QLatin1String("emoji")).toString();
@@ -40,6 +50,11 @@ QString describe(const QJsonObject& row)
     else
         what = QStringLiteral("%1: %2").arg(
             type, QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)));
+    // A custom payload may be up to 1 MiB: the row shows its start, the tool tip more.
+    if (what.size() > kMaxRowChars && toolTip)
+        *toolTip = models::plainToolTip(what.left(kMaxToolTipChars));
+    if (what.size() > kMaxRowChars)
+        what = what.left(kMaxRowChars) + QStringLiteral("…");
     return QStringLiteral("%1    — %2, %3").arg(what, who, when);
 }
 
@@ -124,7 +139,9 @@ void FeedbackPanel::reload()
         m_client->post(this, QStringLiteral("/feedback/query"), body, [this](const QJsonObject& json) {
             m_request = 0;
             for (const QJsonValue& value : json.value(QLatin1String("result")).toArray()) {
-                auto* item = new QListWidgetItem(describe(value.toObject()), m_list);
+                QString toolTip;
+                auto* item = new QListWidgetItem(describe(value.toObject(), &toolTip), m_list);
+                item->setToolTip(toolTip);
                 item->setData(Qt::UserRole, value.toObject().value(QLatin1String("id")).toString());
             }
             if (m_list->count() == 0)

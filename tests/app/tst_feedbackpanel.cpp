@@ -6,8 +6,11 @@
 #include "net/traceclient.h"
 #include "ui/feedbackpanel.h"
 
+#include <QDateTime>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void noteIsKeptUntilTheServerHasIt();
     void noteStaysWithItsCall();
     void noteOnItsWayStaysWithItsCall();
+    void longPayloadRowIsShortAndLocal();
 
 private:
     // `server` started with one finished call per id logged into `project`.
@@ -154,6 +158,40 @@ void TestFeedbackPanel::noteOnItsWayStaysWithItsCall()
     QVERIFY(note->isReadOnly()); // on its way
     QTRY_VERIFY_WITH_TIMEOUT(!note->isReadOnly(), 10000); // the refusal: editable, to send again
     QCOMPARE(note->text(), u"keep me"_s);
+}
+
+// A custom payload (up to 1 MiB) shows its start in the row and more in the tool tip; the time is
+// the local time, as the calls table shows it, not the server's UTC.
+void TestFeedbackPanel::longPayloadRowIsShortAndLocal()
+{
+    qputenv("TZ", "Asia/Kolkata"); // UTC+5:30: a UTC time shown as it is would be off
+    InProcessServer server;
+    const QString project = u"feedback/long"_s;
+    startWithCalls(server, project, { u"call-1"_s });
+    if (QTest::currentTestFailed())
+        return;
+    const HttpReply created = server.post("/feedback/create",
+        QJsonObject { { u"project_id"_s, project },
+            { u"weave_ref"_s, u"weave:///feedback/long/call/call-1"_s },
+            { u"feedback_type"_s, u"custom.review"_s },
+            { u"payload"_s, QJsonObject { { u"text"_s, QString(20000, u'x') } } } });
+    QCOMPARE(created.status, 200);
+    const QString createdAt = created.json().value(u"created_at"_s).toString();
+    const QDateTime when = QDateTime::fromString(createdAt, Qt::ISODateWithMs);
+    QVERIFY2(when.isValid(), qPrintable(createdAt));
+
+    net::TraceClient client;
+    client.setConnection({ server.url(), {} });
+    ui::FeedbackPanel panel(&client);
+    panel.setCall(project, u"call-1"_s);
+    auto* list = panel.findChild<QListWidget*>();
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().contains(u"custom.review"_s), 10000);
+    const QString row = list->item(0)->text();
+    QVERIFY2(row.size() < 400, qPrintable(QString::number(row.size())));
+    QVERIFY(list->item(0)->toolTip().size() > row.size());
+    QVERIFY2(row.contains(QLocale().toString(when.toLocalTime(), QLocale::ShortFormat)),
+        qPrintable(row.right(60)));
+    QVERIFY(!row.contains(createdAt.left(16).replace(u'T', u' '))); // not UTC
 }
 
 QTEST_MAIN(TestFeedbackPanel)
