@@ -752,17 +752,33 @@ void TestDashboard::badFilterSaysWhy()
     QVERIFY(page->grab().save(QStringLiteral(DASHBOARD_SHOT_DIR "/dashboard_error.png")));
 }
 
+namespace {
+
+// A dashboard page shown, talking to the test server through a FaultProxy, its clock at `now`.
+struct ProxiedDashboard
+{
+    ProxiedDashboard(int serverPort, const QDateTime& now)
+        : proxy(serverPort)
+    {
+        client.setConnection({ proxy.url(), {} });
+        page.resize(1000, 700);
+        page.setNow(now);
+        page.show();
+    }
+    apptest::FaultProxy proxy;
+    net::TraceClient client;
+    ui::DashboardPage page { &client };
+};
+
+} // namespace
+
 // A 413 (an answer too large for the range) is said as it is; it is no sign of a server without
 // Spindle's extensions, so the page does not fall back to the plain protocol for good.
 void TestDashboard::tooLargeAnswerKeepsTheExtensions()
 {
-    apptest::FaultProxy proxy(m_server.url().port());
-    net::TraceClient client;
-    client.setConnection({ proxy.url(), {} });
-    ui::DashboardPage page(&client);
-    page.resize(1000, 700);
-    page.setNow(m_now.addSecs(60));
-    page.show();
+    ProxiedDashboard dashboard(m_server.url().port(), m_now.addSecs(60));
+    apptest::FaultProxy& proxy = dashboard.proxy;
+    ui::DashboardPage& page = dashboard.page;
     proxy.failPath("/calls/stats", 413, 1);
     QSignalSpy loaded(&page, &ui::DashboardPage::loaded);
     page.setProject(sampleProject());
@@ -781,13 +797,9 @@ void TestDashboard::tooLargeAnswerKeepsTheExtensions()
 // answer is too large, not that the extensions were refused: the next refresh uses them again.
 void TestDashboard::tooLargeWhileProbingKeepsTheExtensions()
 {
-    apptest::FaultProxy proxy(m_server.url().port());
-    net::TraceClient client;
-    client.setConnection({ proxy.url(), {} });
-    ui::DashboardPage page(&client);
-    page.resize(1000, 700);
-    page.setNow(m_now.addSecs(60));
-    page.show();
+    ProxiedDashboard dashboard(m_server.url().port(), m_now.addSecs(60));
+    apptest::FaultProxy& proxy = dashboard.proxy;
+    ui::DashboardPage& page = dashboard.page;
     int plainAsked = 0;
     proxy.judgeBodies([&plainAsked](const std::string& path, const QJsonObject& body) {
         if (path != "/calls/stats")

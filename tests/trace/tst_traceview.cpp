@@ -100,6 +100,24 @@ private:
     std::atomic_int m_streams = 0;
 };
 
+// A trace view that reads from a TraceStub.
+struct StubView
+{
+    explicit StubView(const TraceStub& stub)
+    {
+        client.setConnection({ stub.url(), QString() });
+    }
+    // Opens trace t1 of project p/q: true once it loaded.
+    bool open()
+    {
+        view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"));
+        return loaded.wait(10000);
+    }
+    net::TraceClient client;
+    ui::TraceView view { &client };
+    QSignalSpy loaded { &view, &ui::TraceView::loaded };
+};
+
 QString labelsText(const QWidget& widget)
 {
     QStringList texts;
@@ -756,12 +774,10 @@ void TraceViewTest::shortRefreshKeepsTheTree()
         [&](int, httplib::Response& res) { res.set_content(shortNow ? rows : all, "application/jsonl"); },
         121);
     QTRY_VERIFY(stub.isRunning());
-    net::TraceClient client;
-    client.setConnection({ stub.url(), QString() });
-    ui::TraceView view(&client);
-    QSignalSpy loaded(&view, &ui::TraceView::loaded);
-    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"));
-    QVERIFY(loaded.wait(10000));
+    StubView stubView(stub);
+    QVERIFY(stubView.open());
+    ui::TraceView& view = stubView.view;
+    QSignalSpy& loaded = stubView.loaded;
     QCOMPARE(view.traceTree()->size(), 121);
 
     shortNow = true;
@@ -796,12 +812,10 @@ void TraceViewTest::failedServerSearchSaysNamesOnly()
         },
         5);
     QTRY_VERIFY(stub.isRunning());
-    net::TraceClient client;
-    client.setConnection({ stub.url(), QString() });
-    ui::TraceView view(&client);
-    QSignalSpy loaded(&view, &ui::TraceView::loaded);
-    view.openTrace(QStringLiteral("p/q"), QStringLiteral("t1"));
-    QVERIFY(loaded.wait(10000));
+    StubView stubView(stub);
+    QVERIFY(stubView.open());
+    ui::TraceView& view = stubView.view;
+    QSignalSpy& loaded = stubView.loaded;
     auto* search = view.findChild<QLineEdit*>();
     auto* status = view.findChild<QLabel*>(QStringLiteral("searchStatus"));
     QVERIFY(search && status);
