@@ -269,6 +269,14 @@ void TestChatMessages::chats_data()
         << R"({"inputs": {"model": "gemini-2.5-flash", "contents": "Hi"},
         "output": {"candidates": [{"content": {"role": "model", "parts": [{"inlineData": {"mimeType": "image/png", "data": "AAAA"}}]}}]}})"_ba
         << QStringList { u"user: Hi"_s, u"model(out): *[media: image/png, ~3 bytes inline]*"_s };
+    // A list of parts is one user message, as google-genai sends it; a Content among them splits it.
+    QTest::addRow("gemini: a list of parts")
+        << R"({"inputs": {"model": "gemini-2.5-flash", "contents": ["Describe", {"file_data":
+            {"mime_type": "video/mp4", "file_uri": "gs://b/v.mp4"}}, "briefly",
+            {"role": "model", "parts": [{"text": "Sure."}]}, "Go"]},
+        "output": {"candidates": [{"content": {"role": "model", "parts": [{"text": "A cat."}]}}]}})"_ba
+        << QStringList { u"user: Describe\\n\\n*[file: video/mp4 gs://b/v.mp4]*\\n\\nbriefly"_s,
+               u"model: Sure."_s, u"user: Go"_s, u"model(out): A cat."_s };
 }
 
 void TestChatMessages::chats()
