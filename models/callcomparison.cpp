@@ -27,6 +27,8 @@ QString signOf(double delta)
 // The text of one compared value: "" when the call lacks the path, "null" for an explicit null.
 QString valueText(const QJsonValue& value)
 {
+    if (value.isString() && value.toString().size() > kMaxValueTextChars)
+        return value.toString().left(kMaxValueTextChars) + QStringLiteral("…");
     return value.isUndefined() ? QString()
         : value.isNull()       ? QStringLiteral("null")
                                : jsonCellText(value, kMaxValueTextChars);
@@ -54,7 +56,12 @@ QString keyStep(const QString& key)
     key.toLongLong(&numeric);
     const bool plain = !key.isEmpty() && !numeric && !key.contains(QLatin1Char('.'))
         && !key.contains(QLatin1Char('[')) && !key.contains(QLatin1Char('"'));
-    return plain ? QLatin1Char('.') + key : QStringLiteral("[\"%1\"]").arg(key);
+    if (plain)
+        return QLatin1Char('.') + key;
+    QString escaped = key; // as a JSON string: a key holding "] cannot end the brackets early
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('"'), QStringLiteral("\\\""));
+    return QStringLiteral("[\"%1\"]").arg(escaped);
 }
 
 // The leaves of `value` at `path`. Arrays whose path is in `longArrays` (longer than
@@ -173,8 +180,8 @@ QVector<QHash<QString, Leaf>> callLeaves(const QVector<spindle::Call>& calls)
     return leaves;
 }
 
-// A string next to a number, a bool or null of the same text ("1" and 1) shows in quotes: the
-// row differs, and the cells say how.
+// In a row that holds numbers, bools or nulls too, strings show in quotes: "1" and 1 differ, and
+// the cells say how.
 void quoteStringsAmongOtherTypes(ComparisonRow& row)
 {
     const auto isString = [](const QJsonValue& v) { return v.isString(); };

@@ -81,30 +81,44 @@ std::string tonedAlias(std::string_view emoji, const std::string& detoned)
     return alias + "_" + tones[tone] + "_skin_tone:";
 }
 
-// Weave takes a reaction of exactly one emoji: one grapheme (a skin tone, a ZWJ family or a flag
-// stays one) that is a pictograph or a keycap.
-bool isOneEmoji(const std::string& text)
+// Whether one grapheme is an emoji: a pictograph (the emoji planes, the symbol and dingbat blocks),
+// or a character asking for emoji presentation (U+FE0F) or a keycap (U+20E3).
+bool isEmojiGrapheme(const QString& grapheme)
+{
+    if (grapheme.contains(QChar(0xFE0F)) || grapheme.contains(QChar(0x20E3)))
+        return true;
+    const char32_t c = grapheme.toUcs4().value(0);
+    return c >= 0x1F000 || (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2B05 && c <= 0x2B55) || c == 0x231A
+        || c == 0x231B || (c >= 0x23E9 && c <= 0x23FA) || c == 0x00A9 || c == 0x00AE;
+}
+
+// Weave takes a reaction with exactly one emoji in it (emoji.emoji_count): a skin tone, a ZWJ
+// family or a flag is one; "hello" has none, "👍👍" two.
+bool hasOneEmoji(const std::string& text)
 {
     const QString emoji = QString::fromUtf8(text);
     QTextBoundaryFinder graphemes(QTextBoundaryFinder::Grapheme, emoji);
-    if (emoji.isEmpty() || graphemes.toNextBoundary() != emoji.size())
-        return false;
-    const char32_t first = emoji.toUcs4().constFirst();
-    return QChar::category(first) == QChar::Symbol_Other || emoji.contains(QChar(0x20E3));
+    int count = 0;
+    for (qsizetype start = 0, end = graphemes.toNextBoundary(); end > start;
+         start = end, end = graphemes.toNextBoundary())
+        count += isEmojiGrapheme(emoji.mid(start, end - start)) ? 1 : 0;
+    return count == 1;
 }
 
 void validateType(const std::string& type, JsonValue& payload, const FeedbackRow& row, JsonAllocator& alloc)
 {
     const auto hasRef = [&](int i) { return row.refs[i].has_value(); };
     // Weave's rule: only runnable feedback names a runnable, the scorer's call or a trigger.
+    if (!type.starts_with("wandb.annotation.") && hasRef(0))
+        throw badRequest("annotation_ref is only for wandb.annotation.* feedback");
     if (!type.starts_with("wandb.runnable."))
         for (int i = 1; i < 4; ++i)
             if (hasRef(i))
                 throw badRequest(std::string(kRefFields[i]) + " is only for wandb.runnable.* feedback");
     if (type == "wandb.reaction.1") {
         const std::string emoji = requireString(payload, "emoji", "payload");
-        if (!isOneEmoji(emoji))
-            throw badRequest("a reaction's emoji must be exactly one emoji, not '" + emoji + "'");
+        if (!hasOneEmoji(emoji))
+            throw badRequest("a reaction's emoji must hold exactly one emoji, not '" + emoji + "'");
         const std::string detoned = detone(emoji);
         payload.RemoveMember("detoned");
         payload.RemoveMember("detoned_alias");

@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <charconv>
+#include <set>
 
 namespace spindle::server {
 namespace {
@@ -337,6 +338,12 @@ std::vector<std::string> liveDigests(Connection& db, const std::string& projectI
                 + ": nothing was deleted");
         digests.emplace_back(stmt->columnText(0));
     }
+    // As Weave counts them: two names of one version ("latest" and its digest) are a 404 too.
+    const std::set<std::string> named(versions.begin(), versions.end());
+    if (std::set<std::string>(digests.begin(), digests.end()).size() != named.size())
+        throw notFound("object " + objectId
+            + ": two of the versions named are the same version; nothing was "
+              "deleted");
     return digests;
 }
 

@@ -37,8 +37,9 @@ const JsonValue* RefWalk::walk(
     const JsonValue* node, const std::vector<std::pair<std::string, std::string>>& path)
 {
     for (const auto& [name, value] : path) {
-        if (node)
-            node = followRef(*node);
+        // A ref may name a value that is a ref again: follow until a value (kMaxFollows ends cycles).
+        for (const JsonValue* next = node; node && (next = followRef(*node)) != node;)
+            node = next;
         if (!node)
             return nullptr;
         node = edge(*node, name, value);

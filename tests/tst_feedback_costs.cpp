@@ -251,6 +251,10 @@ void TestFeedbackCosts::builtInTypeRules_data()
     QTest::newRow("flag") << reaction << QString() << emoji(u"🇫🇷"_s) << true;
     QTest::newRow("keycap") << reaction << QString() << emoji(u"1️⃣"_s) << true;
     QTest::newRow("heart") << reaction << QString() << emoji(u"❤️"_s) << true;
+    QTest::newRow("info (a letter asking for emoji presentation)")
+        << reaction << QString() << emoji(u"ℹ️"_s) << true;
+    QTest::newRow("one emoji among words") << reaction << QString() << emoji(u"great 👍"_s) << true;
+    QTest::newRow("degree sign") << reaction << QString() << emoji(u"°"_s) << false;
     QTest::newRow("two emoji") << reaction << QString() << emoji(u"👍👍"_s) << false;
     QTest::newRow("words") << reaction << QString() << emoji(u"hello world"_s) << false;
     QTest::newRow("a letter") << reaction << QString() << emoji(u"a"_s) << false;
@@ -260,6 +264,8 @@ void TestFeedbackCosts::builtInTypeRules_data()
         << u"wandb.note.1"_s << runnable << u"{\"note\": \"x\"}"_s << false;
     QTest::newRow("reaction with a call_ref")
         << reaction << u", \"call_ref\": \"weave:///fb/x/call/c1\""_s << emoji(u"👍"_s) << false;
+    QTest::newRow("reaction with an annotation_ref")
+        << reaction << u", \"annotation_ref\": \"weave:///fb/x/object/spec:abc\""_s << emoji(u"👍"_s) << false;
     QTest::newRow("runnable of another name")
         << u"wandb.runnable.other"_s << runnable << u"{\"output\": 1}"_s << false;
     QTest::newRow("runnable without output") << u"wandb.runnable.judge"_s << runnable << u"{}"_s << false;

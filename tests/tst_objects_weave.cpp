@@ -129,6 +129,9 @@ void TestObjectsWeave::deleteByVersionName()
     const QByteArray partial = "[\"nope\", " + jsonString(digests[2]) + "]";
     EXPECT_API_ERROR(remove(partial.constData()), 404);
     QCOMPARE(liveVersions(project, u"o"_s), QStringList({ u"v0"_s, u"v1"_s, u"v2"_s, u"v3*"_s }));
+    const QByteArray twoNames = "[\"latest\", " + jsonString(digests[3]) + "]"; // one version, named twice
+    EXPECT_API_ERROR(remove(twoNames.constData()), 404);
+    QCOMPARE(liveVersions(project, u"o"_s).size(), 4);
     const Reply latest = remove(R"(["latest"])");
     EXPECT_OK(latest);
     QCOMPARE(latest.value(u"num_deleted").toInt(), 1);
@@ -215,6 +218,16 @@ void TestObjectsWeave::refsFollowObjectsOnTheirPath()
             evRef + u"/attr/name_ref"_s, evRef + u"/attr/dataset"_s, evRef + u"/attr/theirs/attr/name"_s,
             u"weave:///%1/object/loop:latest/attr/a/attr/b"_s.arg(project) });
     QCOMPARE(vals.size(), 6);
+    // A ref that names a ref: followed on to the value.
+    const QString hop = createObject(project, u"hop"_s, fill(R"({"inner": "{{d}}"})", { { "d", dsRef } }))
+                            .value(u"digest")
+                            .toString();
+    const QString chain = createObject(project, u"chain"_s,
+        fill(R"({"x": "{{h}}/attr/inner"})", { { "h", objectRef(project, u"hop"_s, hop) } }))
+                              .value(u"digest")
+                              .toString();
+    QCOMPARE(readRefs({ objectRef(project, u"chain"_s, chain) + u"/attr/x/attr/name"_s }),
+        QJsonArray({ u"qa"_s }));
     QCOMPARE(vals[0].toString(), u"qa"_s);
     QCOMPARE(vals[1].toObject(), QJsonObject({ { u"q"_s, u"b"_s } }));
     QCOMPARE(vals[2].toString(), dsRef + u"/attr/name"_s); // where a path ends, a ref stays a ref

@@ -192,6 +192,10 @@ void TestFeedbackPanel::longPayloadRowIsShortAndLocal()
     QVERIFY2(row.contains(QLocale().toString(when.toLocalTime(), QLocale::ShortFormat)),
         qPrintable(row.right(60)));
     QVERIFY(!row.contains(createdAt.left(16).replace(u'T', u' '))); // not UTC
+    const QDateTime shifted = when.toUTC().addSecs(5 * 3600 + 1800); // the UTC+5:30 wall clock
+    QVERIFY2(row.contains(shifted.toString(u"h:mm"_s)) || row.contains(shifted.toString(u"hh:mm"_s)),
+        qPrintable(row.right(40)));
+    qunsetenv("TZ");
 }
 
 QTEST_MAIN(TestFeedbackPanel)

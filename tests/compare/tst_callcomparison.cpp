@@ -338,6 +338,13 @@ void TestCallComparison::pathsKeepTheirShape()
     QCOMPARE(findRow(rows, u"inputs.t"_s)->texts, QStringList({ u"true"_s, u"\"true\""_s }));
     QCOMPARE(findRow(rows, u"inputs.z"_s)->texts, QStringList({ u"null"_s, u"\"null\""_s }));
     QCOMPARE(findRow(rows, u"inputs.a.b"_s)->texts[1], u"2"_s); // same types: as they are
+
+    // A key with quotes and brackets in it is escaped: it does not read as two keys.
+    Call c;
+    c.inputs = parseObject(R"({"k": {"1\"][\"2": "flat", "1": {"2": "nested"}}})");
+    const QVector<ComparisonRow> escaped = buildComparison({ c, c });
+    QCOMPARE(findRow(escaped, u"inputs.k[\"1\\\"][\\\"2\"]"_s)->texts[0], u"flat"_s);
+    QCOMPARE(findRow(escaped, u"inputs.k[\"1\"][\"2\"]"_s)->texts[0], u"nested"_s);
 }
 
 // Values and names are the trace's text: their tool tips show markup as text (a rich-text <img>
