@@ -815,7 +815,6 @@ void TraceViewTest::failedServerSearchSaysNamesOnly()
     StubView stubView(stub);
     QVERIFY(stubView.open());
     ui::TraceView& view = stubView.view;
-    QSignalSpy& loaded = stubView.loaded;
     auto* search = view.findChild<QLineEdit*>();
     auto* status = view.findChild<QLabel*>(QStringLiteral("searchStatus"));
     QVERIFY(search && status);
