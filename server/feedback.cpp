@@ -108,7 +108,8 @@ bool hasOneEmoji(const std::string& text)
 void validateType(const std::string& type, JsonValue& payload, const FeedbackRow& row, JsonAllocator& alloc)
 {
     const auto hasRef = [&](int i) { return row.refs[i].has_value(); };
-    // Weave's rule: only runnable feedback names a runnable, the scorer's call or a trigger.
+    // Weave's rules: only annotation feedback names an annotation spec, and only runnable feedback
+    // a runnable, the scorer's call or a trigger.
     if (!type.starts_with("wandb.annotation.") && hasRef(0))
         throw badRequest("annotation_ref is only for wandb.annotation.* feedback");
     if (!type.starts_with("wandb.runnable."))

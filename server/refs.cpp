@@ -9,7 +9,8 @@ namespace spindle::server {
 namespace {
 
 // Walks a ref's path (key, attr, index, id) through a value. An object or op ref of the same project
-// met on the way (an Evaluation's dataset) is followed to the value it names, as Weave reads refs.
+// met on the way (an Evaluation's dataset) is followed to the value it names (hosted Weave reads such
+// a ref's own path instead and drops the rest: protocol-coverage.md).
 class RefWalk
 {
 public:
@@ -21,9 +22,11 @@ public:
     // The value at the end of `path` from `node`; nullptr when the path names nothing.
     const JsonValue* walk(
         const JsonValue* node, const std::vector<std::pair<std::string, std::string>>& path);
+    // The value an object or op ref string names (its path walked); `node` itself when it is no such
+    // ref; nullptr when the ref names nothing here.
+    const JsonValue* followRef(const JsonValue& node);
 
 private:
-    const JsonValue* followRef(const JsonValue& node);
     const JsonValue* edge(const JsonValue& node, const std::string& edge, const std::string& value);
 
     static constexpr int kMaxFollows = 16; // refs that name each other end here
@@ -81,9 +84,9 @@ const JsonValue* RefWalk::edge(const JsonValue& node, const std::string& edge, c
         if (!table || table->kind != "table")
             return nullptr;
         auto stmt = m_reader.prepare(
-            "SELECT r.val FROM table_entries e JOIN table_rows r ON r.project_id = e.project_id AND r.digest "
-            "= "
-            "e.row_digest WHERE e.project_id = ? AND e.table_digest = ? AND e.row_digest = ? LIMIT 1");
+            "SELECT r.val FROM table_entries e JOIN table_rows r ON r.project_id = e.project_id "
+            "AND r.digest = e.row_digest WHERE e.project_id = ? AND e.table_digest = ? AND e.row_digest = ? "
+            "LIMIT 1");
         stmt->bind(1, std::string_view(table->projectId()));
         stmt->bind(2, std::string_view(table->name));
         stmt->bind(3, std::string_view(value));
@@ -102,12 +105,9 @@ std::optional<JsonDocument> resolveRef(Connection& reader, std::string_view uri)
     const auto ref = parseWeaveRef(uri);
     if (!ref || (ref->kind != "object" && ref->kind != "op"))
         return std::nullopt;
-    const auto val = readObjectVal(reader, ref->projectId(), ref->name, ref->digest);
-    if (!val)
-        return std::nullopt;
-    JsonDocument doc = parseJson(*val);
+    const JsonValue start(rapidjson::StringRef(uri.data(), uri.size()));
     RefWalk walk(reader, ref->projectId());
-    const JsonValue* node = walk.walk(&doc, ref->extra);
+    const JsonValue* node = walk.followRef(start);
     if (!node)
         return std::nullopt;
     JsonDocument result;
