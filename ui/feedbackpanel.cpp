@@ -89,6 +89,7 @@ FeedbackPanel::FeedbackPanel(net::TraceClient* client, QWidget* parent)
     noteRow->addWidget(add);
     layout->addLayout(noteRow);
     layout->addWidget(m_list, 1);
+    m_list->setWordWrap(true); // a long row wraps: who and when stay in view, not off to the right
     auto* remove = new QAction(tr("Remove"), m_list);
     remove->setWhatsThis(tr("Remove the selected feedback"));
     remove->setShortcut(QKeySequence::Delete);

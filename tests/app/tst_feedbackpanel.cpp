@@ -7,6 +7,7 @@
 #include "ui/feedbackpanel.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QListWidget>
@@ -195,6 +196,9 @@ void TestFeedbackPanel::longPayloadRowIsShortAndLocal()
     const QDateTime shifted = when.toUTC().addSecs(5 * 3600 + 1800); // the UTC+5:30 wall clock
     QVERIFY2(row.contains(shifted.toString(u"h:mm"_s)) || row.contains(shifted.toString(u"hh:mm"_s)),
         qPrintable(row.right(40)));
+    panel.resize(640, 240);
+    panel.show();
+    QVERIFY(panel.grab().save(QDir::temp().filePath(QStringLiteral("spindle_feedback_long.png"))));
     qunsetenv("TZ");
 }
 
