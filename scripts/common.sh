@@ -16,6 +16,8 @@ DEBIAN_PACKAGES=(
     libsqlite3-dev sqlite3 libcpp-httplib-dev rapidjson-dev
     libssl-dev zlib1g-dev libbrotli-dev
     qtkeychain-qt6-dev qt6-charts-dev fonts-dejavu-core
+    # The feedback bar's reaction buttons are emoji: without a colour-emoji font they draw as boxes.
+    fonts-noto-color-emoji
     # Qt6Charts' CMake package needs Qt6OpenGL's, which qt6-base-dev only recommends.
     libqt6opengl6-dev
 )
