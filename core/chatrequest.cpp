@@ -1,8 +1,63 @@
 #include "core/chatrequest.h"
 
+#include "core/chatrequest_p.h"
+
 #include <QJsonDocument>
 
 namespace spindle {
+
+namespace chat_request_detail {
+
+using namespace Qt::StringLiterals;
+
+QJsonValue messageContent(const QJsonArray& parts)
+{
+    QString text;
+    for (const QJsonValue& value : parts) {
+        const QJsonObject part = value.toObject();
+        if (part.value("type"_L1).toString() != "text"_L1)
+            return parts;
+        text += (text.isEmpty() ? QString() : u"\n"_s) + part.value("text"_L1).toString();
+    }
+    return text;
+}
+
+QJsonObject textPart(const QString& text)
+{
+    return { { u"type"_s, u"text"_s }, { u"text"_s, text } };
+}
+
+QJsonObject imagePart(const QString& url)
+{
+    return { { u"type"_s, u"image_url"_s }, { u"image_url"_s, QJsonObject { { u"url"_s, url } } } };
+}
+
+QJsonObject filePart(const QString& filename, const QString& dataUrl)
+{
+    return { { u"type"_s, u"file"_s },
+        { u"file"_s,
+            QJsonObject { { u"filename"_s, filename.isEmpty() ? u"document.pdf"_s : filename },
+                { u"file_data"_s, dataUrl } } } };
+}
+
+QString compactJson(const QJsonValue& value)
+{
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    return value.toString();
+}
+
+QJsonObject toolCall(const QJsonValue& id, const QJsonValue& name, const QString& arguments)
+{
+    return { { u"id"_s, id }, { u"type"_s, u"function"_s },
+        { u"function"_s, QJsonObject { { u"name"_s, name }, { u"arguments"_s, arguments } } } };
+}
+
+} // namespace chat_request_detail
+
+using namespace chat_request_detail;
 
 using namespace Qt::StringLiterals;
 
@@ -103,34 +158,13 @@ static QJsonObject mediaPart(const QJsonObject& block)
     const QString sourceType = source.value("type"_L1).toString();
     const QString data = source.value("data"_L1).toString();
     const QString dataUrl = u"data:%1;base64,%2"_s.arg(source.value("media_type"_L1).toString(), data);
-    if (type == "image"_L1 && (sourceType == "base64"_L1 || sourceType == "url"_L1)) {
-        const QString url = sourceType == "url"_L1 ? source.value("url"_L1).toString() : dataUrl;
-        return { { u"type"_s, u"image_url"_s }, { u"image_url"_s, QJsonObject { { u"url"_s, url } } } };
-    }
+    if (type == "image"_L1 && (sourceType == "base64"_L1 || sourceType == "url"_L1))
+        return imagePart(sourceType == "url"_L1 ? source.value("url"_L1).toString() : dataUrl);
     if (type == "document"_L1 && sourceType == "text"_L1)
-        return { { u"type"_s, u"text"_s }, { u"text"_s, data } };
-    if (type == "document"_L1 && sourceType == "base64"_L1) {
-        const QString title = block.value("title"_L1).toString();
-        return { { u"type"_s, u"file"_s },
-            { u"file"_s,
-                QJsonObject { { u"filename"_s, title.isEmpty() ? u"document.pdf"_s : title },
-                    { u"file_data"_s, dataUrl } } } };
-    }
+        return textPart(data);
+    if (type == "document"_L1 && sourceType == "base64"_L1)
+        return filePart(block.value("title"_L1).toString(), dataUrl);
     return {};
-}
-
-// A message's text parts joined, or its parts when it has images or files (which a string cannot
-// carry).
-static QJsonValue messageContent(const QJsonArray& parts)
-{
-    QString text;
-    for (const QJsonValue& value : parts) {
-        const QJsonObject part = value.toObject();
-        if (part.value("type"_L1).toString() != "text"_L1)
-            return parts;
-        text += (text.isEmpty() ? QString() : u"\n"_s) + part.value("text"_L1).toString();
-    }
-    return text;
 }
 
 // Anthropic content blocks as OpenAI messages: text joined, images and documents as content parts,
@@ -153,12 +187,8 @@ static void appendAnthropicMessage(QJsonArray& out, const QJsonObject& message)
         else if (const QJsonObject part = mediaPart(block); !part.isEmpty())
             parts.append(part);
         else if (type == "tool_use"_L1)
-            toolCalls.append(QJsonObject { { u"id"_s, block.value("id"_L1) }, { u"type"_s, u"function"_s },
-                { u"function"_s,
-                    QJsonObject { { u"name"_s, block.value("name"_L1) },
-                        { u"arguments"_s,
-                            QString::fromUtf8(QJsonDocument(block.value("input"_L1).toObject())
-                                                  .toJson(QJsonDocument::Compact)) } } } });
+            toolCalls.append(toolCall(block.value("id"_L1), block.value("name"_L1),
+                compactJson(block.value("input"_L1).toObject())));
         else if (type == "tool_result"_L1) {
             const QJsonValue result = block.value("content"_L1);
             out.append(
@@ -231,8 +261,15 @@ std::optional<ChatRequest> chatRequestFromCallInputs(const QJsonObject& inputs)
                 break;
             }
     }
-    if (kwargs.value("messages"_L1).toArray().isEmpty())
+    if (kwargs.value("messages"_L1).toArray().isEmpty()) {
+        if (!inputs.value("model"_L1).isString())
+            return std::nullopt;
+        if (inputs.value("input"_L1).isString() || inputs.value("input"_L1).isArray())
+            return responsesRequest(inputs);
+        if (inputs.contains("contents"_L1))
+            return geminiRequest(inputs);
         return std::nullopt;
+    }
     if (looksAnthropic(kwargs))
         return anthropicRequest(kwargs);
     ChatRequest request;

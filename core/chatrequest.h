@@ -51,8 +51,11 @@ struct ChatRequest
 };
 
 // What "open in playground" needs from a logged call: the model, messages and settings of an
-// OpenAI-style call's inputs (weave logs the request's keyword arguments as inputs), or of an
-// Anthropic messages call (system prompt folded into the messages). Empty without messages.
+// OpenAI-style call's inputs (weave logs the request's keyword arguments as inputs), of an
+// Anthropic messages call (system prompt folded into the messages), of a Responses API call
+// (`input`, `instructions`) or of a Google generate_content call (`contents`, `config`), all as
+// chat completions. Empty without messages. A model and an `input` are also what an embeddings
+// call takes: the caller has seen that the call is a chat (models::chatFromCall).
 std::optional<ChatRequest> chatRequestFromCallInputs(const QJsonObject& inputs);
 
 } // namespace spindle

@@ -97,9 +97,9 @@ void CallDetailPanel::render()
     m_meta->setText(meta.join(QStringLiteral(" · ")));
     m_parent->setVisible(!call.parentId.isEmpty());
     const auto chat = models::chatFromCall(call);
-    // For chats whose messages the playground takes (Chat Completions and Anthropic's, not the
-    // Responses API's or Google's). Until a playground page is attached, it copies the request's
-    // messages (and model) so they can be pasted into any playground.
+    // For chats whose messages the playground takes (every API the chat view reads, as chat
+    // completions). Until a playground page is attached, it copies the request's messages (and
+    // model) so they can be pasted into any playground.
     m_playground->setVisible(chat.has_value() && chatRequestFromCallInputs(call.inputs).has_value());
     m_playground->setToolTip(m_playgroundAvailable
             ? tr("Open these messages in the playground")

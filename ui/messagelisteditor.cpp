@@ -4,7 +4,6 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
@@ -64,14 +63,33 @@ QJsonObject messageWithEdits(const QJsonObject& message, const QString& role, co
     return edited;
 }
 
-// What a row of the list shows: the text, or for an assistant turn that only calls tools, the calls.
-static QString messageText(const QJsonObject& message)
+// A part that is not text, as a row names it: "[image]", "[file q3.pdf]", "[input_audio]".
+static QString attachmentLabel(const QJsonObject& part)
 {
-    QString text = messageEditableText(message);
-    if (text.isEmpty() && message.contains("tool_calls"_L1))
-        text = QString::fromUtf8(
-            QJsonDocument(message.value("tool_calls"_L1).toArray()).toJson(QJsonDocument::Compact));
-    return text;
+    const QString type = part.value("type"_L1).toString();
+    if (type == "image_url"_L1)
+        return QObject::tr("[image]");
+    if (type == "file"_L1)
+        return QObject::tr("[file %1]").arg(part.value("file"_L1).toObject().value("filename"_L1).toString());
+    return u"[%1]"_s.arg(type);
+}
+
+QString messageRowText(const QJsonObject& message)
+{
+    QStringList pieces;
+    if (const QString text = messageEditableText(message); !text.isEmpty())
+        pieces.append(text);
+    for (const QJsonValue& part : message.value("content"_L1).toArray())
+        if (!isTextPart(part))
+            pieces.append(attachmentLabel(part.toObject()));
+    for (const QJsonValue& call : message.value("tool_calls"_L1).toArray()) {
+        const QJsonObject function = call.toObject().value("function"_L1).toObject();
+        pieces.append(u"→ %1(%2)"_s.arg(
+            function.value("name"_L1).toString(), function.value("arguments"_L1).toString()));
+    }
+    const QString text = pieces.join(u' ');
+    const QString callId = message.value("tool_call_id"_L1).toString();
+    return callId.isEmpty() ? text : u"(%1) %2"_s.arg(callId, text);
 }
 
 MessageListEditor::MessageListEditor(QWidget* parent)
@@ -161,7 +179,7 @@ void MessageListEditor::refreshRow(int row)
 {
     const QJsonObject message = m_messages.at(row).toObject();
     const QString role = message.value("role"_L1).toString();
-    const QString text = messageText(message);
+    const QString text = messageRowText(message);
     QListWidgetItem* item = m_list->item(row);
     const QString shown = text.size() > 400 ? text.left(400) + u"…"_s : text;
     item->setText(u"%1: %2"_s.arg(role, shown));

@@ -13,6 +13,9 @@ namespace spindle::ui {
 // A chat message's own text, as the editor shows it for editing: its string content, or the text
 // parts of multi-part content joined (images and other parts are not text).
 QString messageEditableText(const QJsonObject& message);
+// What the message's row in the list shows: its text, then what else it carries (images, files, the
+// tools it calls); a tool result starts with the id of the call it answers.
+QString messageRowText(const QJsonObject& message);
 // `message` with `role` and its text replaced. Everything else stays: tool_calls, tool_call_id,
 // name, and the non-text parts (images) of multi-part content. Unchanged text leaves the content
 // exactly as it was.

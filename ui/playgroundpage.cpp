@@ -234,6 +234,7 @@ void PlaygroundPage::removePane(PlaygroundPane* pane)
     m_panes.removeOne(pane);
     m_history.remove(pane);
     m_replies.remove(pane);
+    pane->hide(); // now, not when the event loop deletes it: a grab or a frame before that shows it
     pane->deleteLater();
     layoutPanes();
     updateSummary();

@@ -402,6 +402,9 @@ void PlaygroundPage::openRequest(const ChatRequest& request)
         pane->setProviderName(provider);
     pane->setModel(request.model);
     pane->setSettings(request.settings);
+    for (PlaygroundPane* each : std::as_const(m_panes)) // their answers were to another conversation
+        each->clearRun();
+    updateSummary();
     m_note->setText(tr("Loaded the call's %1 messages. Ctrl+Enter runs them.").arg(messages.size()));
 }
 

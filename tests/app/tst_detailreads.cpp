@@ -175,8 +175,8 @@ void TestDetailReads::refsOpenWhatTheyName()
     QVERIFY(said.first().first().toString().contains(u"not shown here"_s));
 }
 
-// A Responses API call shows as a chat, but the playground takes Chat Completions messages only: its
-// button is offered for the one, not for the other.
+// A Responses API call and a Chat Completions call show as chats, and the playground takes both (as
+// chat completions). An embeddings call takes a model and an input too, but it is no chat: no button.
 void TestDetailReads::chatsThePlaygroundTakes()
 {
     InProcessServer server;
@@ -196,7 +196,13 @@ void TestDetailReads::chatsThePlaygroundTakes()
     completions.inputs = QJsonObject { { u"model"_s, u"gpt-4o"_s },
         { u"messages"_s,
             QJsonArray { QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, u"Hi"_s } } } } };
-    QCOMPARE(server.logCalls(project, { responses, completions }), 200);
+    CallRecord embeddings = responses;
+    embeddings.id = u"embeddings-1"_s;
+    embeddings.opName = u"openai.embeddings.create"_s;
+    embeddings.inputs = QJsonObject { { u"model"_s, u"text-embedding-3-small"_s }, { u"input"_s, u"Hi"_s } };
+    embeddings.output = QJsonObject { { u"data"_s,
+        QJsonArray { QJsonObject { { u"embedding"_s, QJsonArray { 0.1, 0.2 } }, { u"index"_s, 0 } } } } };
+    QCOMPARE(server.logCalls(project, { responses, completions, embeddings }), 200);
     net::TraceClient client;
     client.setConnection({ server.url(), {} });
     ui::CallDetailPanel panel(&client);
@@ -207,14 +213,15 @@ void TestDetailReads::chatsThePlaygroundTakes()
         if (action->text() == u"Playground"_s)
             playground = action;
     QVERIFY(playground);
-    for (const CallRecord& record : { responses, completions }) {
+    for (const CallRecord& record : { responses, completions, embeddings }) {
         spindle::Call call;
         call.id = record.id;
         panel.showCall(project, call);
         QTRY_VERIFY_WITH_TIMEOUT(panel.isFullyLoaded() && panel.call().id == record.id, 5000);
         auto* chat = panel.findChild<widgets::ChatView*>();
-        QVERIFY(chat && !chat->isHidden());
-        QCOMPARE(playground->isVisible(), record.id == completions.id);
+        QVERIFY(chat);
+        QCOMPARE(chat->isHidden(), record.id == embeddings.id);
+        QCOMPARE(playground->isVisible(), record.id != embeddings.id);
     }
 }
 

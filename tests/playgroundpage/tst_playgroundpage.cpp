@@ -13,6 +13,7 @@
 #include "ui/tracespage.h"
 
 #include <QDialog>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -241,6 +242,29 @@ void PlaygroundPageTest::openInPlaygroundFromALoggedCall()
     plain.inputs = QJsonObject { { u"x"_s, 1 } };
     Q_EMIT detail->openInPlaygroundRequested(plain);
     QCOMPARE(m_page->conversation()->messages(), messages);
+
+    // A Gemini call (an image, a function call and its response) opens as chat completions.
+    spindle::Call gemini = call;
+    gemini.inputs = QJsonDocument::fromJson(R"({"model": "models/gemini-2.5-flash",
+        "config": {"system_instruction": "Be brief.", "temperature": 0.4},
+        "contents": [{"role": "user", "parts": [{"text": "What is on this?"},
+                         {"inline_data": {"mime_type": "image/png", "data": "iVBORw0KGgo="}}]},
+                     {"role": "model", "parts": [{"function_call": {"name": "lookup", "args": {"q": "cat"}}}]},
+                     {"role": "user", "parts": [{"function_response": {"name": "lookup", "response": {"hits": 3}}}]},
+                     "And the colour?"]})")
+                        .object();
+    Q_EMIT detail->openInPlaygroundRequested(gemini);
+    QCOMPARE(m_page->panes().first()->model(), u"gemini-2.5-flash"_s);
+    QCOMPARE(m_page->conversation()->systemPrompt(), u"Be brief."_s);
+    const QJsonArray geminiMessages = m_page->conversation()->messages();
+    QCOMPARE(geminiMessages.size(), 4);
+    QCOMPARE(geminiMessages[2].toObject().value("tool_call_id"_L1).toString(), u"call_1"_s);
+    // The panes' answers were to the conversation before: gone, and the summary names the new model.
+    for (PlaygroundPane* pane : m_page->panes())
+        QVERIFY(pane->answerText().isEmpty());
+    QCOMPARE(m_page->summaryTable()->item(0, 0)->text(), u"gemini-2.5-flash"_s);
+    m_page->grab().save(QStringLiteral(SHOT_DIR "/playground_gemini.png"));
+    Q_EMIT detail->openInPlaygroundRequested(call);
 }
 
 void PlaygroundPageTest::runNTimesAndPresets()

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void unchangedTextKeepsTheMessage();
     void editedTextKeepsImagesAndToolFields();
     void okInTheDialogChangesNothing();
+    void rowsNameWhatIsNotText();
 };
 
 void MessageListEditorTest::unchangedTextKeepsTheMessage_data()
@@ -111,6 +112,25 @@ void MessageListEditorTest::okInTheDialogChangesNothing()
         QCOMPARE(roleShown, messages.at(row).toObject().value("role"_L1).toString());
     }
     QCOMPARE(editor.messages(), messages);
+}
+
+// A row shows more than the editable text: the images and files a message carries, the tools an
+// assistant turn calls, and which call a tool result answers.
+void MessageListEditorTest::rowsNameWhatIsNotText()
+{
+    QCOMPARE(spindle::ui::messageRowText(
+                 parse(R"({"role":"user","content":[{"type":"text","text":"Compare"},)"
+                       R"({"type":"image_url","image_url":{"url":"u"}},)"
+                       R"({"type":"file","file":{"filename":"q3.pdf","file_data":"d"}}]})")),
+        u"Compare [image] [file q3.pdf]"_s);
+    QCOMPARE(spindle::ui::messageRowText(
+                 parse(R"({"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function",)"
+                       R"("function":{"name":"lookup","arguments":"{\"q\":\"cat\"}"}}, {"id":"c2",)"
+                       R"("type":"function","function":{"name":"time","arguments":"{}"}}]})")),
+        uR"(→ lookup({"q":"cat"}) → time({}))"_s);
+    QCOMPARE(spindle::ui::messageRowText(parse(R"({"role":"tool","tool_call_id":"c1","content":"3 hits"})")),
+        u"(c1) 3 hits"_s);
+    QCOMPARE(spindle::ui::messageRowText(parse(R"({"role":"user","content":"Hi"})")), u"Hi"_s);
 }
 
 QTEST_MAIN(MessageListEditorTest)
