@@ -5,6 +5,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <cstdio>
+
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
@@ -34,7 +36,15 @@ int main(int argc, char** argv)
     options.serverUrl = parser.value(server);
     options.projectId = parser.value(project);
     options.dataDir = parser.value(dataDir);
-    options.port = parser.value(port).toInt();
+    bool portIsNumber = false;
+    options.port = parser.value(port).toInt(&portIsNumber);
+    if (!portIsNumber || options.port < 1 || options.port > 65535) {
+        // Not 0 for a bad value: that would quietly start the local server on a random port, where
+        // the SDKs configured for the asked one would not find it.
+        std::fprintf(stderr, "spindle: --port takes a port number from 1 to 65535, not \"%s\"\n",
+            qPrintable(parser.value(port)));
+        return 2;
+    }
     options.sampleData = parser.isSet(sample);
     spindle::app::AppSession session(options);
     session.window()->show();

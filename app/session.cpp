@@ -26,6 +26,11 @@ AppSession::AppSession(AppOptions options, QObject* parent)
     , m_samples(new SampleLoader(m_client.get(), this))
 {
     connect(m_window.get(), &ui::MainWindow::sampleDataRequested, this, &AppSession::loadSampleData);
+    // A remote server down when the app connected never said whether it is a Spindle one.
+    connect(m_window.get(), &ui::MainWindow::serverReturned, this, [this] {
+        if (m_profileKind != int(ui::ConnectionProfile::Kind::Local))
+            checkServerTotals();
+    });
     connect(
         m_window.get(), &ui::MainWindow::connectionDialogRequested, this, &AppSession::openConnectionDialog);
     connect(m_window.get(), &ui::MainWindow::projectChanged, this, [this](const QString& project) {
@@ -59,8 +64,10 @@ AppSession::AppSession(AppOptions options, QObject* parent)
         });
     connect(m_embedded, &EmbeddedServer::failed, this, [this](const QString& message) {
         m_embeddedStarting = false;
-        if (m_embeddedFor == m_attempt)
-            m_window->banner()->showMessage(tr("The local trace server could not start: %1").arg(message));
+        if (m_embeddedFor != m_attempt)
+            return;
+        m_window->showStatus(tr("The local trace server did not start")); // not "Starting…" for ever
+        m_window->banner()->showMessage(tr("The local trace server could not start: %1").arg(message));
     });
 }
 
@@ -109,14 +116,20 @@ void AppSession::connectRemote(const ui::ConnectionProfile& profile)
         ? tr("W&B · %1").arg(profile.url.toString())
         : tr("Server · %1").arg(profile.url.toString());
     QString key = profile.apiKey;
-    if (key.isEmpty())
+    m_keySource = tr("typed in Connection…");
+    if (key.isEmpty()) {
         key = net::apiKeyFromEnvironment();
-    if (key.isEmpty())
+        m_keySource = QStringLiteral("WANDB_API_KEY");
+    }
+    if (key.isEmpty()) {
         key = net::apiKeyFromNetrc(profile.keychainAccount());
+        m_keySource = QStringLiteral("~/.netrc");
+    }
     if (!key.isEmpty()) {
         useServer(profile.url, description, key);
         return;
     }
+    m_keySource = tr("the system keychain");
     // Last, the OS keychain (asynchronous); without a key, hosted Weave answers 401 and says so.
     net::readKeychainApiKey(profile.keychainAccount(),
         [this, attempt = m_attempt, url = profile.url, description](
@@ -145,7 +158,9 @@ void AppSession::startLocal()
         startEmbedded();
         return;
     }
-    // A Spindle server already answering on the local port is used as it is.
+    // A Spindle server already answering on the local port is used as it is (a probe gives up after
+    // 2 s: a process that holds the port without answering is not one).
+    m_window->showStatus(tr("Looking for a Spindle server on port %1…").arg(m_options.port), 0);
     m_client->setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_options.port)), {} });
     m_client->checkSpindle(this, [this, attempt = m_attempt](bool ok) {
         if (attempt != m_attempt)
@@ -166,10 +181,17 @@ void AppSession::openConnectionDialog()
         current.url = m_url;
     ui::ConnectionDialog dialog(current, m_window.get());
     if (!m_apiKey.isEmpty())
-        dialog.setKeySource(
-            tr("A key is in use (from WANDB_API_KEY, ~/.netrc or the keychain); type one to replace it."));
-    if (dialog.exec() == QDialog::Accepted)
-        switchConnection(dialog.profile());
+        dialog.setKeySource(tr("A key is in use (%1). Leave this empty to keep it for this server, or type "
+                               "another one to replace it.")
+                                .arg(m_keySource));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    ui::ConnectionProfile chosen = dialog.profile();
+    // The same server again with the field left empty keeps the key in use: one typed without
+    // "remember" is nowhere else to be found again.
+    if (chosen.apiKey.isEmpty() && chosen.kind != ui::ConnectionProfile::Kind::Local && chosen.url == m_url)
+        chosen.apiKey = m_apiKey;
+    switchConnection(chosen);
 }
 
 void AppSession::switchConnection(const ui::ConnectionProfile& chosen)
@@ -205,6 +227,14 @@ void AppSession::startEmbedded()
     m_embedded->start(dir, m_options.port);
 }
 
+void AppSession::checkServerTotals()
+{
+    m_client->checkSpindle(this, [this, attempt = m_attempt](bool spindle) {
+        if (spindle && attempt == m_attempt)
+            m_window->setServerTotals(true);
+    });
+}
+
 void AppSession::useServer(
     const QUrl& url, const QString& description, const QString& apiKey, const QString& keyProblem)
 {
@@ -225,10 +255,7 @@ void AppSession::useServer(
     if (!local)
         m_window->setServerTotals(false);
     if (!local)
-        m_client->checkSpindle(this, [this, attempt = m_attempt](bool spindle) {
-            if (spindle && attempt == m_attempt)
-                m_window->setServerTotals(true);
-        });
+        checkServerTotals();
     if (!keyProblem.isEmpty())
         m_window->banner()->showMessage(keyProblem);
     m_window->showStatus(tr("Connected to %1").arg(url.toString()));

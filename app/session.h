@@ -65,6 +65,7 @@ private:
     void connectRemote(const ui::ConnectionProfile& profile);
     void startLocal();
     // `keyProblem`: why no API key could be read, for the banner.
+    void checkServerTotals(); // sorting on tokens and cost, when the server is a Spindle one
     void useServer(
         const QUrl& url, const QString& description, const QString& apiKey, const QString& keyProblem = {});
     void startEmbedded();
@@ -77,6 +78,7 @@ private:
     SampleLoader* m_samples = nullptr;
     QUrl m_url;
     QString m_apiKey;
+    QString m_keySource; // where m_apiKey came from, as the Connection dialog names it
     QUrl m_embeddedUrl;
     int m_profileKind = 0;
     quint64 m_attempt = 0; // connectProfile calls so far: an older one's late answers are dropped

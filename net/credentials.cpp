@@ -4,46 +4,60 @@
 #include <QFile>
 #include <qt6keychain/keychain.h>
 
+#include <optional>
+
 namespace spindle::net {
 namespace {
 
 const QString kKeychainService = QStringLiteral("spindle");
 
-// netrc's tokens, as Python's netrc module reads them (the SDK's `wandb login` writes the file):
-// whitespace-separated; a value in double quotes may hold spaces and backslash escapes. `line`
-// says where a token starts, for comments (netrcEntries).
-struct NetrcToken
+// netrc read as Python's netrc module reads it (the SDK's `wandb login` writes the file): tokens
+// are whitespace-separated; a value in double quotes may hold spaces and backslash escapes. Where a
+// keyword is due, # comments out the rest of its line, read as plain text: a comment may end in a
+// backslash or hold an unclosed quote. A value is taken as it is, # and all.
+class NetrcLexer
 {
-    QString text;
-    int line = 0;
-    bool quoted = false;
-};
-
-QList<NetrcToken> netrcTokens(const QString& text)
-{
-    QList<NetrcToken> tokens;
-    int line = 0;
-    qsizetype i = 0;
-    while (i < text.size()) {
-        if (text[i].isSpace()) {
-            line += text[i] == QLatin1Char('\n');
-            ++i;
-            continue;
-        }
-        NetrcToken token { {}, line, text[i] == QLatin1Char('"') };
-        for (i += token.quoted ? 1 : 0; i < text.size(); ++i) {
-            const QChar c = text[i];
-            if (token.quoted ? c == QLatin1Char('"') : c.isSpace())
-                break;
-            if (c == QLatin1Char('\\') && i + 1 < text.size())
-                ++i; // the escaped character itself
-            token.text.append(text[i]);
-        }
-        i += token.quoted ? 1 : 0; // past the closing quote
-        tokens.append(token);
+public:
+    explicit NetrcLexer(const QString& text)
+        : m_text(text)
+    {
     }
-    return tokens;
-}
+    // The next token, or nothing at the end. `keywordDue`: a # there starts a comment.
+    std::optional<QString> next(bool keywordDue)
+    {
+        while (m_at < m_text.size()) {
+            if (m_text[m_at].isSpace()) {
+                ++m_at;
+            } else if (keywordDue && m_text[m_at] == QLatin1Char('#')) {
+                const qsizetype end = m_text.indexOf(QLatin1Char('\n'), m_at);
+                m_at = end < 0 ? m_text.size() : end;
+            } else {
+                return token();
+            }
+        }
+        return std::nullopt;
+    }
+
+private:
+    QString token()
+    {
+        const bool quoted = m_text[m_at] == QLatin1Char('"');
+        QString text;
+        for (m_at += quoted ? 1 : 0; m_at < m_text.size(); ++m_at) {
+            const QChar c = m_text[m_at];
+            if (quoted ? c == QLatin1Char('"') : c.isSpace())
+                break;
+            if (c == QLatin1Char('\\') && m_at + 1 < m_text.size())
+                ++m_at; // the escaped character itself
+            text.append(m_text[m_at]);
+        }
+        m_at += quoted ? 1 : 0; // past the closing quote
+        return text;
+    }
+
+    const QString& m_text;
+    qsizetype m_at = 0;
+};
 
 } // namespace
 
@@ -65,35 +79,32 @@ QString apiKeyFromNetrc(const QString& host, const QString& netrcPath)
     // entry, used for the W&B API host only (a default meant for other hosts, an ftp login say, is
     // not sent to a server the user typed). Where a keyword is due, # comments out the rest of its
     // line; a value is taken as it is, # and all.
-    const QList<NetrcToken> tokens = netrcTokens(QString::fromUtf8(file.readAll()));
+    const QString text = QString::fromUtf8(file.readAll());
+    NetrcLexer lexer(text);
     enum class Entry
     {
         Other,
         Host,
         Default
     } entry = Entry::Other;
+    QString found; // the host's own entry; Python keeps the last one a file has
     QString fallback;
-    for (qsizetype i = 0; i < tokens.size(); ++i) {
-        const QString& token = tokens[i].text;
-        const bool hasValue = i + 1 < tokens.size();
-        if (!tokens[i].quoted && token.startsWith(QLatin1Char('#'))) {
-            while (i + 1 < tokens.size() && tokens[i + 1].line == tokens[i].line)
-                ++i;
-        } else if (token == QLatin1String("machine") && hasValue) {
-            entry = tokens[++i].text == host ? Entry::Host : Entry::Other;
-        } else if (token == QLatin1String("default")) {
+    while (const auto token = lexer.next(true)) {
+        if (*token == QLatin1String("machine")) {
+            entry = lexer.next(false).value_or(QString()) == host ? Entry::Host : Entry::Other;
+        } else if (*token == QLatin1String("default")) {
             entry = host == QLatin1String(kWandbApiHost) ? Entry::Default : Entry::Other;
-        } else if (token == QLatin1String("password") && hasValue) {
-            const QString& secret = tokens[++i].text;
+        } else if (*token == QLatin1String("password")) {
+            const QString secret = lexer.next(false).value_or(QString());
             if (entry == Entry::Host)
-                return secret;
+                found = secret;
             if (entry == Entry::Default)
                 fallback = secret;
-        } else if ((token == QLatin1String("login") || token == QLatin1String("account")) && hasValue) {
-            ++i; // a value, even one that reads "password"
+        } else if (*token == QLatin1String("login") || *token == QLatin1String("account")) {
+            lexer.next(false); // a value, even one that reads "password"
         }
     }
-    return fallback;
+    return found.isEmpty() ? fallback : found;
 }
 
 void readKeychainApiKey(

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kFirstBatchRows = 50; // a screenful: the table shows it while the page streams on
 constexpr int kBatchRows = 500;
-constexpr int kTransferTimeoutMs = 30000;
+constexpr int kProbeTimeoutMs = 2000;
 
 bool isRetryableStatus(int status)
 {
@@ -63,6 +63,19 @@ QString reasonFromBody(const QByteArray& body, int status)
     return QStringLiteral("HTTP %1").arg(status);
 }
 
+// What an HTTP failure says: the server's reason, or where a redirect it did not follow pointed.
+QString failureReason(const QNetworkReply& reply, const QByteArray& body, int status)
+{
+    if (status >= 300 && status < 400) {
+        const QString location = reply.header(QNetworkRequest::LocationHeader).toUrl().toString();
+        return QStringLiteral("the server redirected to %1 (HTTP %2), another address: Spindle does not "
+                              "send your API key there. Use that address as the server URL")
+            .arg(location.isEmpty() ? QStringLiteral("nowhere") : location)
+            .arg(status);
+    }
+    return reasonFromBody(body, status);
+}
+
 } // namespace
 
 HttpWorker::HttpWorker(TraceClient* client)
@@ -109,7 +122,12 @@ void HttpWorker::send(TraceClient::RequestId id)
     QUrl url = request.connection.baseUrl;
     url.setPath(url.path() + request.path);
     QNetworkRequest http(url);
-    http.setTransferTimeout(kTransferTimeoutMs);
+    // A redirect to another host (or port, or scheme) is not followed: it would carry the API key
+    // there. The 3xx comes back as the answer, and says where it pointed.
+    http.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
+    // A probe is answered at once by a live server: one that holds the connection is not live.
+    http.setTransferTimeout(
+        request.kind == RequestKind::Health ? qMin(kProbeTimeoutMs, request.timeoutMs) : request.timeoutMs);
     http.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     http.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Spindle/0.1"));
     if (request.kind == RequestKind::CallStream)
@@ -239,10 +257,16 @@ bool HttpWorker::retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::N
     return true;
 }
 
-void HttpWorker::fail(Transfer& transfer, int status, const QString& reason)
+void HttpWorker::fail(Transfer& transfer, int status, const QString& reason, bool timedOut)
 {
     transfer.failed = true;
-    ApiError error { transfer.request.path, status, reason };
+    ApiError error {
+        .path = transfer.request.path, .httpStatus = status, .reason = reason, .timedOut = timedOut
+    };
+    if (status == 401 && transfer.request.connection.apiKey.isEmpty())
+        error.hint =
+            QStringLiteral("No API key was sent: none was found in WANDB_API_KEY, in ~/.netrc (machine "
+                           "api.wandb.ai) or in the keychain. Enter one under Connection….");
     const auto id = transfer.request.id;
     QMetaObject::invokeMethod(m_client, [client = m_client, id, error] { client->deliverError(id, error); });
 }
@@ -276,8 +300,12 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const auto networkError = reply->error();
     const bool answered = status != 0;
-    if (transfer.request.kind == RequestKind::Health) { // a probe: not news about the connection
+    const QUrl base = transfer.request.connection.baseUrl;
+    if (transfer.request.kind == RequestKind::Health) { // a probe: news only when it is answered
         const bool ok = status >= 200 && status < 300;
+        if (answered)
+            QMetaObject::invokeMethod(
+                m_client, [client = m_client, base] { client->noteReachable(true, base); });
         QJsonObject result { { QStringLiteral("ok"), ok } };
         if (ok) // /server_info names the server: a Spindle server says so
             result.insert(QStringLiteral("server"),
@@ -289,8 +317,12 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
     }
     if (retryIfWorthIt(transfer, status, networkError))
         return;
-    QMetaObject::invokeMethod(m_client, [client = m_client, answered] { client->noteReachable(answered); });
-    const QByteArray body = reply->readAll();
+    // A request that timed out says nothing of whether the server is there: a slow query is not a
+    // server gone (probing it, then re-running the query when the probe answers, would loop).
+    if (answered || networkError != QNetworkReply::OperationCanceledError)
+        QMetaObject::invokeMethod(
+            m_client, [client = m_client, answered, base] { client->noteReachable(answered, base); });
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed by a timeout
     if (status >= 200 && status < 300 && networkError == QNetworkReply::NoError) {
         if (transfer.request.kind == RequestKind::CallStream) {
             transfer.pending += body;
@@ -302,7 +334,7 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
             finishJson(transfer, body);
         }
     } else if (answered && (status < 200 || status >= 300)) {
-        fail(transfer, status, reasonFromBody(body, status));
+        fail(transfer, status, failureReason(*reply, body, status));
     } else {
         failUnfinished(transfer, body, reply); // no complete HTTP answer
     }
@@ -316,7 +348,8 @@ void HttpWorker::failUnfinished(Transfer& transfer, const QByteArray& tail, cons
     if (!deliverCompleteLines(transfer, tail))
         return;
     if (reply->error() == QNetworkReply::OperationCanceledError) {
-        fail(transfer, 0, QStringLiteral("the request timed out"));
+        fail(transfer, 0, QStringLiteral("no answer within %1 s").arg(transfer.request.timeoutMs / 1000.0),
+            true);
         return;
     }
     const QString what = transfer.delivered > 0 ? QStringLiteral("the stream broke off after %1 rows: %2")

@@ -31,6 +31,7 @@ struct HttpRequest
     int maxRetries = 3;
     int firstDelayMs = 250;
     QStringList uploadFields; // Upload: { project_id, file name }
+    int timeoutMs = 30000; // no byte for this long: the transfer gives up
 };
 
 // Lives on the client's network thread: owns the QNetworkAccessManager, retries, and parses
@@ -82,7 +83,7 @@ private:
     bool deliverCompleteLines(Transfer& transfer, const QByteArray& tail);
     void failUnfinished(Transfer& transfer, const QByteArray& tail, const QNetworkReply* reply);
     bool retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error);
-    void fail(Transfer& transfer, int status, const QString& reason);
+    void fail(Transfer& transfer, int status, const QString& reason, bool timedOut = false);
     void finishJson(Transfer& transfer, const QByteArray& body);
 
     TraceClient* m_client;

@@ -33,6 +33,8 @@ QNetworkRequest inferenceRequest(const InferenceProvider& provider, const QStrin
     for (const auto& [name, value] : provider.extraHeaders)
         request.setRawHeader(name, value);
     request.setTransferTimeout(kTransferTimeoutMs);
+    // The key goes to the provider's own origin only: a redirect elsewhere comes back as the answer.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
     return request;
 }
 

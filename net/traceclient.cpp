@@ -46,20 +46,27 @@ QString purposeOf(const QString& path)
 // What failed first, then why; the status and the path last, for whoever looks into it.
 QString ApiError::message() const
 {
+    if (timedOut)
+        return QStringLiteral("The trace server did not answer in time to %1: %2 (%3). It may be busy with a "
+                              "slow query: a narrower filter or time range helps")
+            .arg(purposeOf(path), reason, path);
     if (httpStatus == 0)
         return QStringLiteral("Cannot reach the trace server to %1: %2 (%3)")
             .arg(purposeOf(path), reason, path);
     // One arg() call: a reason holding "%2" (a URL-encoded slash) must not take the status.
-    return QStringLiteral("Could not %1: %2 (HTTP %3 from %4)")
+    return QStringLiteral("Could not %1: %2 (HTTP %3 from %4)%5")
         .arg(purposeOf(path), reason.isEmpty() ? QStringLiteral("no reason given") : reason,
-            QString::number(httpStatus), path);
+            QString::number(httpStatus), path, hint.isEmpty() ? QString() : QStringLiteral(". ") + hint);
 }
 
 QString ApiError::brief() const
 {
+    if (timedOut)
+        return QStringLiteral("the trace server did not answer in time (%1)").arg(reason);
     if (httpStatus == 0)
         return QStringLiteral("the trace server cannot be reached (%1)").arg(reason);
-    return reason.isEmpty() ? QStringLiteral("the server answered %1").arg(httpStatus) : reason;
+    const QString said = reason.isEmpty() ? QStringLiteral("the server answered %1").arg(httpStatus) : reason;
+    return hint.isEmpty() ? said : said + QStringLiteral(". ") + hint;
 }
 
 TraceClient::TraceClient(QObject* parent)
@@ -96,12 +103,20 @@ void TraceClient::setConnection(const ServerConnection& connection)
     while (path.endsWith(QLatin1Char('/')))
         path.chop(1);
     m_connection.baseUrl.setPath(path);
+    // A new connection is presumed there (no signal: the window sets itself up for it anew), so its
+    // first failure is news that starts the probing.
+    m_reachable = true;
 }
 
 void TraceClient::setRetryPolicy(int maxRetries, int firstDelayMs)
 {
     m_maxRetries = maxRetries;
     m_firstDelayMs = firstDelayMs;
+}
+
+void TraceClient::setTransferTimeout(int ms)
+{
+    m_transferTimeoutMs = ms;
 }
 
 TraceClient::RequestId TraceClient::submit(QObject* context, const QString& path, const QByteArray& body,
@@ -112,7 +127,7 @@ TraceClient::RequestId TraceClient::submit(QObject* context, const QString& path
     m_pending.insert(id, std::move(handlers));
     m_contexts.watch(context);
     HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection,
-        maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs, uploadFields };
+        maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs, uploadFields, m_transferTimeoutMs };
     m_worker->noteSubmitted(request.kind);
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
     return id;
@@ -246,9 +261,9 @@ void TraceClient::deliverError(RequestId id, const ApiError& error)
         Q_EMIT requestFailed(error);
 }
 
-void TraceClient::noteReachable(bool reachable)
+void TraceClient::noteReachable(bool reachable, const QUrl& base)
 {
-    if (reachable == m_reachable)
+    if (reachable == m_reachable || base != m_connection.baseUrl)
         return;
     m_reachable = reachable;
     Q_EMIT reachabilityChanged(reachable);

@@ -25,6 +25,8 @@ struct ApiError
     QString path;
     int httpStatus = 0; // 0: no HTTP answer (refused, timeout, broken stream)
     QString reason; // the server's {"reason"} or a readable description
+    bool timedOut = false; // no answer in time: the server may be there, busy with a slow query
+    QString hint {}; // what the client knows besides the server's reason (no API key was sent)
 
     QString message() const;
     // Without the request's path, for where the UI already says what was being done (a dialog).
@@ -56,6 +58,8 @@ public:
         return m_connection;
     }
     void setRetryPolicy(int maxRetries, int firstDelayMs);
+    // A request with no byte for this long fails (timedOut); 30 s unless set.
+    void setTransferTimeout(int ms);
 
     // Every request takes a context, as QObject::connect does: its callbacks never run once the
     // context (an object of this client's thread) is destroyed. The request itself goes on, so a
@@ -113,7 +117,8 @@ private:
     void deliverCalls(RequestId id, const QVector<spindle::Call>& calls);
     void deliverDone(RequestId id);
     void deliverError(RequestId id, const ApiError& error);
-    void noteReachable(bool reachable);
+    // What a finished request says of the server at `base`; news of an earlier connection's is none.
+    void noteReachable(bool reachable, const QUrl& base);
 
     ServerConnection m_connection;
     QThread m_thread;
@@ -123,6 +128,7 @@ private:
     ContextWatch m_contexts { this, [this](const QObject* gone) { forgetCallbacksOf(gone); } };
     int m_maxRetries = 3;
     int m_firstDelayMs = 250;
+    int m_transferTimeoutMs = 30000;
     bool m_reachable = true;
 };
 

@@ -20,7 +20,10 @@ ConnectionProfile ConnectionProfile::load()
 {
     QSettings settings;
     ConnectionProfile profile;
-    profile.kind = static_cast<Kind>(settings.value(QStringLiteral("profile/kind"), 0).toInt());
+    const int kind = settings.value(QStringLiteral("profile/kind"), 0).toInt();
+    // A value this version does not know (a newer one wrote it, or the file was edited): local.
+    profile.kind =
+        kind >= int(Kind::Local) && kind <= int(Kind::Custom) ? static_cast<Kind>(kind) : Kind::Local;
     profile.url = settings.value(QStringLiteral("profile/url")).toUrl();
     if (profile.kind == Kind::Wandb && profile.url.isEmpty())
         profile.url = QUrl(QStringLiteral("https://trace.wandb.ai"));

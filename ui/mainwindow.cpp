@@ -118,7 +118,12 @@ void MainWindow::connectServerState()
             return;
         m_reconnect.stop();
         m_banner->showMessage(tr("The trace server is reachable again."), widgets::Banner::Kind::Info);
+        // Every page that asked while it was away: the calls, the charts, the list of projects, and
+        // what the session learns of the server (whether it is a Spindle one).
         m_traces->refresh();
+        m_dashboard->refresh();
+        loadProjects();
+        Q_EMIT serverReturned();
     };
     connect(&m_reconnect, &QTimer::timeout, this, [this, serverBack] {
         m_client->checkHealth(this, [serverBack](bool ok) {

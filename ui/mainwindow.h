@@ -83,6 +83,8 @@ Q_SIGNALS:
     void sampleDataRequested(const QString& projectId);
     void connectionDialogRequested();
     void projectChanged(const QString& projectId);
+    // The server answers again after it had gone away (the pages have reloaded).
+    void serverReturned();
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -51,6 +51,18 @@ void CredentialsTest::netrc_data()
         << QStringLiteral("api.wandb.ai") << QStringLiteral("NEW");
     QTest::newRow("quoted value") << QByteArray("machine api.wandb.ai login \"a b\" password \"k\\\"2 x\"")
                                   << QStringLiteral("api.wandb.ai") << QStringLiteral("k\"2 x");
+    // A comment is plain text to the end of its line: a backslash at its end or a quote in it does
+    // not reach into the entries after it (they did: no key was found).
+    QTest::newRow("comment ending in a backslash")
+        << QByteArray("# keys for C:\\Users\\me\\\nmachine api.wandb.ai login u password k4\n")
+        << QStringLiteral("api.wandb.ai") << QStringLiteral("k4");
+    QTest::newRow("comment with an unclosed quote")
+        << QByteArray("# \"work key, see below\nmachine api.wandb.ai login u password k5\n")
+        << QStringLiteral("api.wandb.ai") << QStringLiteral("k5");
+    // Two entries for one host: Python's netrc (the SDK's) keeps the last.
+    QTest::newRow("same host twice") << QByteArray(
+        "machine api.wandb.ai password old\nmachine api.wandb.ai password new")
+                                     << QStringLiteral("api.wandb.ai") << QStringLiteral("new");
     QTest::newRow("login named password") << QByteArray("machine api.wandb.ai login password password k3")
                                           << QStringLiteral("api.wandb.ai") << QStringLiteral("k3");
 }

@@ -1179,15 +1179,15 @@ void TestTraceClient::unreachableServer()
     QCOMPARE(s.out->error.httpStatus, 0);
     QCOMPARE(s.out->doneCount, 0);
 
-    // Pointing the same client at a live server brings reachability back.
+    // Pointing the same client at a live server: a new connection is presumed reachable, without a
+    // signal (the window sets itself up for it anew), so its answers are no news.
     client->setConnection({ m_server.url(), {} });
     Recorder ok;
     client->post(nullptr, u"/calls/query_stats"_s, QJsonObject { { u"project_id"_s, kStreamProject } },
         ok.json(), ok.error());
     WAIT_FINISHED(ok);
     QVERIFY(ok.out->json.has_value());
-    QTRY_COMPARE_WITH_TIMEOUT(reachability.count(), 2, kWaitMs);
-    QCOMPARE(reachability.last().first().toBool(), true);
+    QCOMPARE(reachability.count(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestTraceClient)

@@ -17,14 +17,17 @@
 #include "widgets/banner.h"
 #include "windowtestutil.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QProcess>
 #include <QScopeGuard>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 using namespace spindle;
 using namespace Qt::StringLiterals;
@@ -94,6 +97,9 @@ private Q_SLOTS:
     void tokensAndCostSortOnSpindleServersOnly();
     void totalsSortAndFiltersGoOnAnotherServer();
     void sampleTracesLoadOnce();
+    void badPortAndProfileKindAreRefused();
+    void failedLocalStartSaysSo();
+    void typedKeyStaysForTheSameServer();
 
 private:
     QTemporaryDir m_dir;
@@ -416,6 +422,78 @@ void ConnectionsTest::sampleTracesLoadOnce()
         const QString status = session.window()->statusBar()->currentMessage();
         QVERIFY2(status.contains(u"already"_s), qPrintable(status));
     }
+}
+
+// --port that is no port ends the app with a message, before any window (it used to become 0: a
+// random port the SDKs would not find); a stored profile kind this version does not know opens the
+// local profile, and the Connection dialog opens on it (it used to crash).
+void ConnectionsTest::badPortAndProfileKindAreRefused()
+{
+    for (const QString& port : { u"abc"_s, u"0"_s, u"70000"_s }) {
+        QProcess app;
+        app.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+        app.start(QStringLiteral(SPINDLE_APP_BIN), { u"--port"_s, port });
+        QVERIFY(app.waitForFinished(kWaitMs));
+        QCOMPARE(app.exitCode(), 2);
+        const QString said = QString::fromUtf8(app.readAllStandardError());
+        QVERIFY2(said.contains(u"--port takes a port number from 1 to 65535"_s) && said.contains(port),
+            qPrintable(said));
+    }
+    QSettings settings;
+    settings.setValue(u"profile/kind"_s, 7);
+    const auto restore = qScopeGuard([] { QSettings().remove(u"profile"_s); });
+    const ui::ConnectionProfile profile = ui::ConnectionProfile::load();
+    QCOMPARE(int(profile.kind), int(ui::ConnectionProfile::Kind::Local));
+    ui::ConnectionDialog dialog(profile);
+    QCOMPARE(int(dialog.profile().kind), int(ui::ConnectionProfile::Kind::Local));
+}
+
+// A local server that cannot start (its data directory is a file) says so in the banner, and the
+// status bar no longer says it is starting.
+void ConnectionsTest::failedLocalStartSaysSo()
+{
+    QFile notADirectory(m_dir.filePath(u"a-file"_s));
+    QVERIFY(notADirectory.open(QIODevice::WriteOnly));
+    notADirectory.close();
+    app::AppOptions options;
+    options.dataDir = notADirectory.fileName();
+    options.port = 0;
+    app::AppSession session(options);
+    session.start();
+    auto* banner = session.window()->findChild<widgets::Banner*>();
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), kWaitMs);
+    QVERIFY2(banner->text().contains(u"could not start"_s), qPrintable(banner->text()));
+    const QString status = session.window()->statusBar()->currentMessage();
+    QVERIFY2(!status.contains(u"Starting"_s) && status.contains(u"did not start"_s), qPrintable(status));
+}
+
+// A key typed without "remember" is nowhere but in the session: Connect again to the same server
+// with the key field left empty keeps it (it was dropped, and the server then answered 401), and
+// the dialog says where the key in use came from.
+void ConnectionsTest::typedKeyStaysForTheSameServer()
+{
+    apptest::InProcessServer other;
+    QVERIFY(other.start().isEmpty());
+    app::AppSession session(localOptions(m_dir, u"typed-key"_s));
+    QSignalSpy connected(&session, &app::AppSession::connected);
+    session.connectProfile(customProfile(other.url()));
+    QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, kWaitMs);
+    QCOMPARE(session.client()->connection().apiKey, u"custom-key"_s);
+    QString keySourceShown;
+    QTimer::singleShot(0, &session, [&keySourceShown] {
+        auto* dialog = qobject_cast<ui::ConnectionDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        for (auto* label : dialog->findChildren<QLabel*>())
+            if (label->text().contains(u"in use"_s))
+                keySourceShown = label->text();
+        dialog->accept(); // Connect, the key field empty
+    });
+    Q_EMIT session.window()->connectionDialogRequested();
+    QVERIFY2(keySourceShown.contains(u"typed in Connection"_s), qPrintable(keySourceShown));
+    QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 2, kWaitMs);
+    QCOMPARE(session.client()->connection().baseUrl, other.url());
+    QCOMPARE(session.client()->connection().apiKey, u"custom-key"_s);
 }
 
 QTEST_MAIN(ConnectionsTest)
