@@ -3,7 +3,9 @@
 #ifdef __linux__
 #include <cstdlib>
 #include <dirent.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <string>
 #include <sys/socket.h>
 #endif
 
@@ -24,6 +26,22 @@ int portOf(int fd, int (*name)(int, sockaddr*, socklen_t*))
     if (address.ss_family == AF_INET6)
         return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
     return -1;
+}
+
+// The numeric address of the socket's peer, as cpp-httplib writes a request's remote_addr
+// (getnameinfo, NI_NUMERICHOST); empty when it has none.
+std::string peerAddress(int fd)
+{
+    sockaddr_storage address {};
+    socklen_t size = sizeof address;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
+        return {};
+    char host[NI_MAXHOST] = {};
+    if (::getnameinfo(
+            reinterpret_cast<sockaddr*>(&address), size, host, sizeof host, nullptr, 0, NI_NUMERICHOST)
+        != 0)
+        return {};
+    return host;
 }
 
 int localPort(int fd)
@@ -77,10 +95,12 @@ void endReadsOfAcceptedConnections(int port)
 
 // The desktop app's own client sockets have the server's port as their peer's, never as their
 // own, so only the accepted end matches both ports.
-void endReadsOfConnection(int serverPort, int clientPort)
+void endReadsOfConnection(int serverPort, const std::string& clientAddress, int clientPort)
 {
-    forEachOpenFile([=](int fd) {
-        if (localPort(fd) != serverPort || peerPort(fd) != clientPort)
+    // The client's address too: two clients on two addresses (127.0.0.1 and 127.0.0.2, or two
+    // machines of a team) may use the same port, and one's bad request must not cut the other's.
+    forEachOpenFile([&](int fd) {
+        if (localPort(fd) != serverPort || peerPort(fd) != clientPort || peerAddress(fd) != clientAddress)
             return true;
         ::shutdown(fd, SHUT_RD);
         return false;
@@ -88,7 +108,7 @@ void endReadsOfConnection(int serverPort, int clientPort)
 }
 #else
 void endReadsOfAcceptedConnections(int) { }
-void endReadsOfConnection(int, int) { }
+void endReadsOfConnection(int, const std::string&, int) { }
 #endif
 
 } // namespace spindle::server

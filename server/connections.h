@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 namespace spindle::server {
 
 // Ends the reading side of every connection this process accepted on `port` (Linux; elsewhere it
@@ -9,9 +11,10 @@ namespace spindle::server {
 // goes out. (A request its thread has not read yet is dropped: cpp-httplib reads none after a stop.)
 void endReadsOfAcceptedConnections(int port);
 
-// The same for the one connection accepted on `localPort` from the client's `peerPort`: the
+// The same for the one connection accepted on `localPort` from the client at `peerAddress` (numeric,
+// as a request's remote_addr) and `peerPort`: the
 // server answers the request it has read, then closes the connection. For a request whose body
 // cannot be told from the next request, so nothing after it may be read (Linux only).
-void endReadsOfConnection(int localPort, int peerPort);
+void endReadsOfConnection(int localPort, const std::string& peerAddress, int peerPort);
 
 } // namespace spindle::server

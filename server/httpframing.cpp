@@ -14,11 +14,6 @@ bool isDecimal(const std::string& text)
         && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-bool carriesBody(const std::string& method)
-{
-    return method == "POST" || method == "PUT" || method == "PATCH";
-}
-
 bool isFileUpload(const std::string& path)
 {
     return path == "/file/create" || path == "/files/create";
@@ -39,10 +34,24 @@ bool compressed(const std::string& encoding)
 
 } // namespace
 
+bool methodCarriesBody(const std::string& method)
+{
+    return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE" || method == "PRI";
+}
+
+bool bodyUnbounded(const httplib::Request& req)
+{
+    return req.has_header("Transfer-Encoding") || compressed(req.get_header_value("Content-Encoding"));
+}
+
 std::optional<ApiError> framingError(const httplib::Request& req)
 {
     const std::size_t lengths = req.get_header_value_count("Content-Length");
     const bool transferEncoded = req.has_header("Transfer-Encoding");
+    const std::string declared = req.get_header_value("Content-Length");
+    // cpp-httplib leaves such a body unread, and reads it as the next request on the connection.
+    if (!methodCarriesBody(req.method) && (transferEncoded || (lengths > 0 && declared != "0")))
+        return badRequest("a " + req.method + " request carries no body");
     const std::string contentEncoding = req.get_header_value("Content-Encoding");
     if (!knownContentEncoding(contentEncoding))
         return ApiError(415,
@@ -62,9 +71,9 @@ std::optional<ApiError> framingError(const httplib::Request& req)
         return std::nullopt;
     }
     if (lengths == 0)
-        return carriesBody(req.method) ? std::optional(ApiError(411,
+        return methodCarriesBody(req.method) ? std::optional(ApiError(411,
                    "a " + req.method + " needs a Content-Length header (0 for no body) or a chunked body"))
-                                       : std::nullopt;
+                                             : std::nullopt;
     const std::string length = req.get_header_value("Content-Length");
     if (!isDecimal(length))
         return badRequest("Content-Length '" + length + "' is not a number of bytes");

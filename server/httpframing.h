@@ -18,8 +18,15 @@ namespace spindle::server {
 // - a Content-Encoding other than gzip, deflate, br or identity is 415: the library would read
 //   it as plain bytes;
 // - a file upload (file/create) that is compressed is 415, chunked 411: the library checks its size
-//   limit against a Content-Length only, and a multipart body is read whole.
+//   limit against a Content-Length only, and a multipart body is read whole;
+// - a body on a method the library reads none for (GET, HEAD, OPTIONS) is 400: it would read the body
+//   as the next request.
 std::optional<ApiError> framingError(const httplib::Request& req);
+
+// The methods whose body cpp-httplib reads (its expect_content); it reads no other method's.
+bool methodCarriesBody(const std::string& method);
+// A body whose size no Content-Length bounds: chunked, or compressed (it inflates as it is read).
+bool bodyUnbounded(const httplib::Request& req);
 
 // A request's body, read through the route's content reader so that `limit` holds on the bytes
 // that arrive, chunked or not, and after decompression (cpp-httplib's own limit only looks at a

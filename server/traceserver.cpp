@@ -8,11 +8,11 @@
 #include "server/linkpage.h"
 #include "server/objects.h"
 #include "server/objecttags.h"
+#include "server/routeguard.h"
 #include "server/stats.h"
 #include "server/tables.h"
 #include "server/wandbapi.h"
 
-#include <QByteArray>
 
 #include <condition_variable>
 #include <filesystem>
@@ -129,20 +129,11 @@ const char* defaultReason(int status)
     }
 }
 
-std::string basicPassword(const std::string& header)
-{
-    if (header.rfind("Basic ", 0) != 0)
-        return {};
-    const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(header.substr(6)));
-    const qsizetype colon = decoded.indexOf(':');
-    return colon < 0 ? std::string() : decoded.mid(colon + 1).toStdString();
-}
-
 } // namespace
 
 bool isLoopbackHost(const std::string& host)
 {
-    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+    return isLoopbackName(host);
 }
 
 struct TraceServer::Impl
@@ -160,7 +151,7 @@ struct TraceServer::Impl
         if (options.apiKey.empty())
             return true;
         const std::string header = req.get_header_value("Authorization");
-        if (basicPassword(header) == options.apiKey || header == "Bearer " + options.apiKey)
+        if (authorizationMatches(header, options.apiKey))
             return true;
         res.set_header("WWW-Authenticate", "Basic realm=\"spindle\"");
         // The body is left unread (the handler reads it): nothing after it on the connection can
@@ -191,6 +182,29 @@ struct TraceServer::Impl
         }
     }
 
+    // Registers a route that takes a body, and notes it for the check made before bodies are read.
+    template <typename Handler>
+    void onBody(const std::string& method, const std::string& pattern, Handler handler)
+    {
+        bodyRoutes.add(method, pattern);
+        if (method == "PUT")
+            http.Put(pattern, std::move(handler));
+        else
+            http.Post(pattern, std::move(handler));
+    }
+    // Refusals before a route runs or a body is read: framing, an unbounded body no route takes (the
+    // library would read and inflate it whole; one a Content-Length bounds it reads within the limit,
+    // and then answers 404 as for any path), cross-site requests.
+    std::optional<ApiError> preRoutingError(const httplib::Request& req) const
+    {
+        if (auto error = framingError(req))
+            return error;
+        if (methodCarriesBody(req.method) && bodyUnbounded(req))
+            if (auto refusal = bodyRoutes.refusal(req.method, req.path))
+                return refusal;
+        return options.apiKey.empty() ? crossSiteError(req) : std::nullopt;
+    }
+
     void addRoutes();
     void addLinkRoutes();
     void addTagRoutes();
@@ -202,6 +216,7 @@ struct TraceServer::Impl
     PriceCatalog prices;
     std::string userId;
     httplib::Server http;
+    BodyRoutes bodyRoutes;
     std::mutex servingMutex;
     std::condition_variable servingEnded;
     bool served = false; // serve() has returned: every connection is closed
@@ -210,7 +225,7 @@ struct TraceServer::Impl
 void TraceServer::Impl::addRoutes()
 {
     for (const Route& route : kJsonRoutes) {
-        http.Post(route.path,
+        onBody("POST", route.path,
             [this, handler = route.handler](
                 const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
                 guarded(req, res, [&] {
@@ -274,19 +289,19 @@ void TraceServer::Impl::addTagRoutes()
             });
         };
     };
-    http.Put(R"(/objs/([^/]+)/versions/([^/]+)/tags)",
+    onBody("PUT", R"(/objs/([^/]+)/versions/([^/]+)/tags)",
         route([](const httplib::Request& req, const JsonValue& body, RequestContext& context) {
             return objAddTags(req.matches[1].str(), req.matches[2].str(), body, context);
         }));
-    http.Post(R"(/objs/([^/]+)/versions/([^/]+)/tags/remove)",
+    onBody("POST", R"(/objs/([^/]+)/versions/([^/]+)/tags/remove)",
         route([](const httplib::Request& req, const JsonValue& body, RequestContext& context) {
             return objRemoveTags(req.matches[1].str(), req.matches[2].str(), body, context);
         }));
-    http.Put(R"(/objs/([^/]+)/aliases)",
+    onBody("PUT", R"(/objs/([^/]+)/aliases)",
         route([](const httplib::Request& req, const JsonValue& body, RequestContext& context) {
             return objSetAliases(req.matches[1].str(), body, context);
         }));
-    http.Post(R"(/objs/([^/]+)/aliases/remove)",
+    onBody("POST", R"(/objs/([^/]+)/aliases/remove)",
         route([](const httplib::Request& req, const JsonValue& body, RequestContext& context) {
             return objRemoveAliases(req.matches[1].str(), body, context);
         }));
@@ -334,15 +349,15 @@ void TraceServer::Impl::addFileRoutes()
             res.set_content(*bytes, "application/octet-stream");
         });
     };
-    http.Post("/file/create", create);
-    http.Post("/files/create", create);
-    http.Post("/file/content", content);
-    http.Post("/files/content", content);
+    onBody("POST", "/file/create", create);
+    onBody("POST", "/files/create", create);
+    onBody("POST", "/file/content", content);
+    onBody("POST", "/files/content", content);
 }
 
 void TraceServer::Impl::addStreamRoute()
 {
-    http.Post("/calls/stream_query",
+    onBody("POST", "/calls/stream_query",
         [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
             guarded(req, res, [&] {
                 const JsonDocument body = readJson(req, reader, res);
@@ -407,8 +422,13 @@ int TraceServer::bind()
     // is unread, so nothing after it on the connection can be trusted: the connection ends once the
     // answer is out. The logger runs after the answer is written, and cpp-httplib drops an answer to
     // a connection whose reading side is already shut.
-    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-        const auto error = framingError(req);
+    http.set_pre_routing_handler([impl = m_impl.get()](const httplib::Request& req, httplib::Response& res) {
+        // Range is GET's (RFC 9110 says to ignore it elsewhere), but the library cuts any answer to
+        // it: a write's, once the write is made, and the refusals below. The request is the
+        // library's own, not a const object, so it may be changed.
+        if (req.method != "GET" && req.method != "HEAD")
+            const_cast<httplib::Request&>(req).ranges.clear();
+        const auto error = impl->preRoutingError(req);
         if (!error)
             return httplib::Server::HandlerResponse::Unhandled;
         res.set_header("Connection", "close");
@@ -416,9 +436,9 @@ int TraceServer::bind()
         return httplib::Server::HandlerResponse::Handled;
     });
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        // Also after a body left unread (readBody's refusals say "Connection: close").
+        // Also after a body left unread (refusals before routing and readBody's say "Connection: close").
         if (framingError(req) || (res.status >= 400 && res.get_header_value("Connection") == "close"))
-            endReadsOfConnection(req.local_port, req.remote_port);
+            endReadsOfConnection(req.local_port, req.remote_addr, req.remote_port);
     });
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty())

@@ -87,6 +87,10 @@ private slots:
     void goodFramingsWork_data();
     void goodFramingsWork();
     void refusedKeyClosesTheConnection();
+    void authSchemesInAnyCase();
+    void crossSiteRequestsAreRefused_data();
+    void crossSiteRequestsAreRefused();
+    void anotherClientsRefusalCutsNothing();
 
 private:
     TestServer m_server;
@@ -146,6 +150,27 @@ void TestHttpFraming::refusedAtOnce_data()
     QTest::newRow("a compressed body over the limit") << post(
         "Content-Encoding: deflate\r\nContent-Length: " + QByteArray::number(bomb.size()) + "\r\n", bomb)
                                                       << 413 << u"over the server's limit"_s;
+    // A body no route takes, that no length bounds: refused unread (it was read and inflated whole
+    // before the 404: 1 MB of gzip took the server to 1 GB).
+    const QByteArray small = deflated(body);
+    QTest::newRow("a compressed body to a path no route serves") << QByteArray(
+        "POST /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: deflate\r\nContent-Length: "
+        + QByteArray::number(small.size()) + "\r\n\r\n" + small) << 404
+                                                                 << u"no such endpoint: POST /nope"_s;
+    QTest::newRow("chunks to a path in another method") << QByteArray(
+        "PUT /calls/query HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(body))
+                                                        << 405 << u"method not allowed: PUT /calls/query"_s;
+    // A GET's body is not read by the library: it was taken for the next request (a delete, here).
+    const QByteArray hidden = "POST /calls/delete HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}";
+    QTest::newRow("a GET with a body") << QByteArray(
+        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + QByteArray::number(hidden.size())
+        + "\r\n\r\n" + hidden) << 400 << u"a GET request carries no body"_s;
+    QTest::newRow("DELETE without a length")
+        << QByteArray("DELETE /calls/query HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << 411
+        << u"needs a Content-Length"_s;
+    QTest::newRow("PRI without a length")
+        << QByteArray("PRI /calls/query HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << 411
+        << u"needs a Content-Length"_s;
     QTest::newRow("a chunked compressed body over the limit")
         << post("Content-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n", chunked(bomb)) << 413
         << u"over the server's limit"_s;
@@ -178,6 +203,8 @@ void TestHttpFraming::goodFramingsWork_data()
     QTest::newRow("a compressed body") << post(
         "Content-Encoding: deflate\r\nContent-Length: " + QByteArray::number(compressed.size()) + "\r\n",
         compressed);
+    // Range is GET's: the library cut a write's answer to it (a 416 after the write was made).
+    QTest::newRow("a Range on a POST") << post(length + "Range: bytes=900-1000\r\n", body);
     QTest::newRow("compressed chunks")
         << post("Content-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n", chunked(compressed));
     QTest::newRow("a GET without a length") << QByteArray("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
@@ -209,6 +236,90 @@ void TestHttpFraming::refusedKeyClosesTheConnection()
     // One answer only: neither the body nor the request after it was taken for a request.
     QVERIFY2(!answer.body.contains("HTTP/1.1"), answer.body.constData());
     QVERIFY(secured.isAlive());
+}
+
+// HTTP's authentication schemes are case-insensitive: "basic" and "BEARER" are read as the SDKs'
+// "Basic" and "Bearer" (they were 401).
+void TestHttpFraming::authSchemesInAnyCase()
+{
+    TestServer secured;
+    QVERIFY2(
+        secured.start(TestServer::Options { .apiKey = u"s3cret-key"_s }), qPrintable(secured.errorString()));
+    const QByteArray basic = QByteArray("api:s3cret-key").toBase64();
+    const auto statusWith = [&](const QByteArray& authorization) {
+        return exchange(secured.port(),
+            "GET /tags?project_id=e/p HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + authorization
+                + "\r\n\r\n")
+            .status;
+    };
+    QCOMPARE(statusWith("Basic " + basic), 200);
+    QCOMPARE(statusWith("basic " + basic), 200);
+    QCOMPARE(statusWith("BEARER s3cret-key"), 200);
+    QCOMPARE(statusWith("Bearer s3cret-ke"), 401);
+    QCOMPARE(statusWith("Bearer s3cret-keyX"), 401);
+    QCOMPARE(statusWith("Basicx " + basic), 401);
+}
+
+void TestHttpFraming::crossSiteRequestsAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("headers");
+    QTest::addColumn<int>("status");
+    const QByteArray own = "Host: 127.0.0.1\r\n";
+    QTest::newRow("a program (no Origin)") << own << 200;
+    QTest::newRow("localhost") << QByteArray("Host: localhost:6345\r\n") << 200;
+    QTest::newRow("IPv6 loopback") << QByteArray("Host: [::1]:6345\r\n") << 200;
+    // Any page's script could delete calls with a "simple" POST (text/plain, no preflight).
+    QTest::newRow("a web page's Origin") << own + "Origin: http://evil.example\r\n" << 403;
+    QTest::newRow("a sandboxed page (Origin: null)") << own + "Origin: null\r\n" << 403;
+    QTest::newRow("a page on another local port") << own + "Origin: http://127.0.0.1:1\r\n" << 403;
+    // DNS rebinding: a site's name pointed at 127.0.0.1, so the page is "same-origin".
+    QTest::newRow("a site's name as Host") << QByteArray("Host: attacker.example:6345\r\n") << 403;
+    QTest::newRow("a name that starts with 127.") << QByteArray("Host: 127.attacker.example\r\n") << 403;
+}
+
+// A server without an API key serves the programs of this machine, not web pages.
+void TestHttpFraming::crossSiteRequestsAreRefused()
+{
+    QFETCH(QByteArray, headers);
+    QFETCH(int, status);
+    const QByteArray body = R"({"project_id": "e/p"})";
+    const RawAnswer answer = exchange(m_server.port(),
+        "POST /calls/query_stats HTTP/1.1\r\n" + headers + "Content-Type: text/plain\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QCOMPARE(answer.status, status);
+    if (status == 403)
+        QVERIFY2(parseJson(answer.body).toObject().value(u"reason").toString().contains(u"this machine"_s),
+            answer.body.constData());
+    // The page's own origin (the link page's) is this server's.
+    const QByteArray ownOrigin = "Origin: http://127.0.0.1:" + QByteArray::number(m_server.port()) + "\r\n";
+    QCOMPARE(
+        exchange(m_server.port(), "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + ownOrigin + "\r\n").status,
+        200);
+}
+
+// A refusal ends the reads of its own connection only: another client on another address with the
+// same port number (127.0.0.2 here; two machines of a team) keeps its upload (it got EOF mid-body).
+void TestHttpFraming::anotherClientsRefusalCutsNothing()
+{
+    const QByteArray body = R"({"project_id": "e/p"})";
+    int port = 0;
+    const int other = connectFrom("127.0.0.2", 0, m_server.port(), &port);
+    QVERIFY(other >= 0);
+    const QByteArray request = post("Content-Length: " + QByteArray::number(body.size()) + "\r\n", body);
+    QVERIFY(sendAll(other, request.left(request.size() - 5))); // its body is on its way
+    QTest::qWait(100); // the server has read its head
+    const int refused = connectFrom("127.0.0.1", port, m_server.port());
+    QVERIFY(refused >= 0);
+    QVERIFY(sendAll(refused, post({}))); // 411, and its connection's reads end
+    const timeval timeout { 3, 0 };
+    ::setsockopt(refused, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    QVERIFY(readResponse(refused).startsWith("HTTP/1.1 411"));
+    ::close(refused);
+    ::setsockopt(other, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    QVERIFY(sendAll(other, request.right(5)));
+    const QByteArray answer = readResponse(other);
+    ::close(other);
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
 }
 
 QTEST_GUILESS_MAIN(TestHttpFraming)

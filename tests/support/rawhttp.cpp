@@ -3,6 +3,7 @@
 #include <QRegularExpression>
 #include <QString>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -20,6 +21,29 @@ int connectTo(int port)
         ::close(fd);
         return -1;
     }
+    return fd;
+}
+
+int connectFrom(const char* from, int fromPort, int port, int* boundPort)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in local {};
+    local.sin_family = AF_INET;
+    local.sin_port = htons(quint16(fromPort));
+    ::inet_pton(AF_INET, from, &local.sin_addr);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(quint16(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0
+        || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    socklen_t size = sizeof local;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &size);
+    if (boundPort)
+        *boundPort = ntohs(local.sin_port);
     return fd;
 }
 
