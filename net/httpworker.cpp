@@ -2,11 +2,14 @@
 
 #include "net/abandonreply.h"
 
+#include <QDateTime>
 #include <QHttpMultiPart>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QNetworkRequest>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace spindle::net {
 namespace {
@@ -14,6 +17,7 @@ namespace {
 constexpr int kFirstBatchRows = 50; // a screenful: the table shows it while the page streams on
 constexpr int kBatchRows = 500;
 constexpr int kProbeTimeoutMs = 2000;
+constexpr int kMaxRetryAfterMs = 30000; // a Retry-After longer than this is not waited for
 
 bool isRetryableStatus(int status)
 {
@@ -39,6 +43,22 @@ bool isRetryableNetworkError(QNetworkReply::NetworkError error)
     return error == QNetworkReply::ConnectionRefusedError || error == QNetworkReply::RemoteHostClosedError
         || error == QNetworkReply::TemporaryNetworkFailureError
         || error == QNetworkReply::NetworkSessionFailedError;
+}
+
+// Retry-After, in seconds or as an HTTP date; 0 when the answer has none.
+int retryAfterMs(const QNetworkReply& reply)
+{
+    const QByteArray value = reply.rawHeader("Retry-After").trimmed();
+    if (value.isEmpty())
+        return 0;
+    bool isNumber = false;
+    const qint64 seconds = value.toLongLong(&isNumber);
+    if (isNumber)
+        return int(std::clamp<qint64>(seconds, 0, 24 * 3600) * 1000);
+    const QDateTime at = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
+    return at.isValid()
+        ? int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().msecsTo(at), 0, 24 * 3600 * 1000))
+        : 0;
 }
 
 QString reasonFromBody(const QByteArray& body, int status)
@@ -73,6 +93,10 @@ QString failureReason(const QNetworkReply& reply, const QByteArray& body, int st
             .arg(location.isEmpty() ? QStringLiteral("nowhere") : location)
             .arg(status);
     }
+    const int retryAfter = retryAfterMs(reply);
+    if ((status == 429 || status == 503) && retryAfter > 0) // more than was worth waiting for
+        return reasonFromBody(body, status)
+            + QStringLiteral(" (the server asks to be tried again in %1 s)").arg((retryAfter + 999) / 1000);
     return reasonFromBody(body, status);
 }
 
@@ -242,13 +266,20 @@ bool HttpWorker::deliverCompleteLines(Transfer& transfer, const QByteArray& tail
     return true;
 }
 
-bool HttpWorker::retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error)
+bool HttpWorker::retryIfWorthIt(Transfer& transfer, const QNetworkReply& reply)
 {
+    const int status = reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QNetworkReply::NetworkError error = reply.error();
     const bool retryable = (status ? isRetryableStatus(status) : isRetryableNetworkError(error))
         && (!createsOnEachRequest(transfer.request.path) || surelyNotServed(status, error));
     if (!retryable || transfer.attempt >= transfer.request.maxRetries || transfer.delivered > 0)
         return false;
-    const int delay = transfer.request.firstDelayMs << transfer.attempt;
+    // A 429 or 503 may say when to come back: sooner would be refused again. Past the longest wait
+    // worth holding a request for, the failure is the answer (its message says the server is busy).
+    const int asked = retryAfterMs(reply);
+    if (asked > kMaxRetryAfterMs)
+        return false;
+    const int delay = qMax(transfer.request.firstDelayMs << transfer.attempt, asked);
     ++transfer.attempt;
     transfer.batch.clear();
     transfer.lineNumber = 0;
@@ -315,7 +346,7 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
         drop(id);
         return;
     }
-    if (retryIfWorthIt(transfer, status, networkError))
+    if (retryIfWorthIt(transfer, *reply))
         return;
     // A request that timed out says nothing of whether the server is there: a slow query is not a
     // server gone (probing it, then re-running the query when the probe answers, would loop).

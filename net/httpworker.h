@@ -82,7 +82,7 @@ private:
     void flushBatch(Transfer& transfer);
     bool deliverCompleteLines(Transfer& transfer, const QByteArray& tail);
     void failUnfinished(Transfer& transfer, const QByteArray& tail, const QNetworkReply* reply);
-    bool retryIfWorthIt(Transfer& transfer, int status, QNetworkReply::NetworkError error);
+    bool retryIfWorthIt(Transfer& transfer, const QNetworkReply& reply);
     void fail(Transfer& transfer, int status, const QString& reason, bool timedOut = false);
     void finishJson(Transfer& transfer, const QByteArray& body);
 

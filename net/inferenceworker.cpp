@@ -228,6 +228,15 @@ void InferenceWorker::onFinished(InferenceClient::RequestId id)
         return;
     }
     const int status = statusOf(reply);
+    if (status >= 300 && status < 400) { // to another origin: not followed (inferenceRequest)
+        const QString location = reply->header(QNetworkRequest::LocationHeader).toUrl().toString();
+        complete(transfer, ChatOutcome::Status::Failed,
+            InferenceError { InferenceError::Kind::BadRequest, status,
+                u"the provider redirected to %1, another address: Spindle does not send your key there. "
+                "Use that address as the provider's base URL"_s.arg(location),
+                transfer.attempt });
+        return;
+    }
     if (status >= 400) {
         transfer.body.append(reply->readAll());
         finishHttpError(transfer, status, reply->rawHeader("Retry-After"));

@@ -62,6 +62,8 @@ std::optional<ApiError> framingError(const httplib::Request& req)
     if (isFileUpload(req.path) && transferEncoded)
         return ApiError(411, "a file upload needs a Content-Length, not chunks");
     if (transferEncoded) {
+        if (req.get_header_value_count("Transfer-Encoding") > 1) // the library reads the first only
+            return badRequest("a request has one Transfer-Encoding header, not several");
         if (::strcasecmp(req.get_header_value("Transfer-Encoding").c_str(), "chunked") != 0)
             return ApiError(501,
                 "only Transfer-Encoding: chunked is supported, not '"

@@ -13,7 +13,6 @@
 #include "server/tables.h"
 #include "server/wandbapi.h"
 
-
 #include <condition_variable>
 #include <filesystem>
 #include <httplib.h>
@@ -258,8 +257,10 @@ void TraceServer::Impl::addLinkRoutes()
     const auto page = [this](const httplib::Request& req, httplib::Response& res, const std::string& callId) {
         guarded(req, res, [&] {
             const std::string projectId = checkProjectId(req.matches[1].str() + "/" + req.matches[2].str());
-            if (callId.size() > 128 || !isValidUtf8(callId))
+            if (callId.size() > 128)
                 throw badRequest("a call id has at most 128 characters");
+            if (!isValidUtf8(callId))
+                throw badRequest("a call id is UTF-8 text (percent-encoded in a link)");
             const bool shown = bool(options.onOpenLink);
             if (shown)
                 options.onOpenLink(projectId, callId);

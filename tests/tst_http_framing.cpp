@@ -123,6 +123,9 @@ void TestHttpFraming::refusedAtOnce_data()
     QTest::newRow("a negative length") << post("Content-Length: -1\r\n") << 400 << u"is not a number"_s;
     QTest::newRow("a length beside chunks")
         << post(length + "Transfer-Encoding: chunked\r\n", "0\r\n\r\n") << 400 << u"not both"_s;
+    QTest::newRow("two transfer encodings")
+        << post("Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n", "0\r\n\r\n") << 400
+        << u"one Transfer-Encoding header"_s;
     QTest::newRow("an encoding other than chunked") << post("Transfer-Encoding: gzip, chunked\r\n",
         "0\r\n\r\n") << 501 << u"only Transfer-Encoding: chunked"_s;
     QTest::newRow("a content encoding the server cannot read")

@@ -431,6 +431,9 @@ void TestSdkCompat::sdkLinksGetAPage()
             && !hostile.body.contains("<img"),
         hostile.body.constData());
     EXPECT_API_ERROR(m_server.get("/bad%00name/p/r/call/x"), 400);
+    const Reply notText = m_server.get("/me/p/r/call/%FF%FE");
+    EXPECT_API_ERROR(notText, 400);
+    QVERIFY2(notText.body.contains("UTF-8"), notText.body.constData());
     const Reply controls = m_server.get("/me/p/r/call/a%00b%0D%0Ac");
     EXPECT_OK(controls);
     QVERIFY2(controls.body.contains("a\xEF\xBF\xBD"

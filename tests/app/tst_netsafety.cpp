@@ -4,6 +4,7 @@
 // and a 401 when no key was found at all (the message says so).
 #include "net/traceclient.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
@@ -114,6 +115,7 @@ private Q_SLOTS:
     void reachabilityFollowsTheServer();
     void slowAnswerIsNotAServerGone();
     void missingKeyIsNamed();
+    void retryAfterIsHonoured();
 };
 
 // A server that answers 307 to another port on the same host: another origin. The request with the
@@ -241,6 +243,43 @@ void TestNetSafety::missingKeyIsNamed()
     QCOMPARE(with.error.httpStatus, 401);
     QVERIFY(with.error.hint.isEmpty());
     QVERIFY(!with.error.message().contains(u"No API key"_s));
+}
+
+// A 429 that says when to come back is retried then, not sooner (the backoff alone would have sent
+// three requests within a second); one that asks for longer than is worth holding a request for
+// fails at once, and says how long.
+void TestNetSafety::retryAfterIsHonoured()
+{
+    std::atomic<int> requests { 0 };
+    std::atomic<int> waitSeconds { 1 };
+    LittleServer limited([&](httplib::Server& http) {
+        http.Post(".*", [&](const httplib::Request&, httplib::Response& res) {
+            if (requests++ % 2 == 0) { // every other request: the first of each test below
+                res.status = 429;
+                res.set_header("Retry-After", std::to_string(waitSeconds.load()));
+                res.set_content(R"({"reason": "rate limited"})", "application/json");
+                return;
+            }
+            res.set_content("{}", "application/json");
+        });
+    });
+    net::TraceClient client;
+    client.setRetryPolicy(3, 10);
+    client.setConnection({ limited.url(), {} });
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(postAndWait(client, u"/calls/query_stats"_s).ok);
+    QVERIFY2(timer.elapsed() >= 1000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(requests.load(), 2);
+
+    waitSeconds = 120;
+    timer.restart();
+    const Outcome outcome = postAndWait(client, u"/calls/query_stats"_s);
+    QVERIFY(!outcome.ok);
+    QCOMPARE(outcome.error.httpStatus, 429);
+    QVERIFY2(outcome.error.reason.contains(u"tried again in 120 s"_s), qPrintable(outcome.error.reason));
+    QVERIFY(timer.elapsed() < 1000);
+    QCOMPARE(requests.load(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestNetSafety)

@@ -5,7 +5,11 @@
 
 #include "inferenceharness.h"
 
+#include <QScopeGuard>
 #include <QTest>
+
+#include <httplib.h>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace spindle::test;
@@ -25,6 +29,7 @@ private Q_SLOTS:
     void errorsAndRetries();
     void wrongKeyIsInvalidKey();
     void unreachableServer();
+    void redirectElsewhereKeepsTheKey();
     void dropMidstreamKeepsPartialAnswer();
     void errorEventFailsTheRunDespiteDone();
     void answeredRequestIsNotSentAgain();
@@ -201,6 +206,33 @@ void TestInferenceErrors::unreachableServer()
     QCOMPARE(run->outcome->error->httpStatus, 0);
     QCOMPARE(run->outcome->attempts, 2); // retried once, as the policy says
     QCOMPARE(run->outcome->timeToFirstTokenMs, -1);
+}
+
+// A provider that redirects to another origin (here the fixture, on another port): the request with
+// the key is not sent there; the run fails with the redirect's status.
+void TestInferenceErrors::redirectElsewhereKeepsTheKey()
+{
+    httplib::Server redirecting;
+    const std::string target =
+        "http://127.0.0.1:" + std::to_string(m_h.fixture.port()) + "/v1/chat/completions";
+    redirecting.Post(".*", [&](const httplib::Request&, httplib::Response& res) {
+        res.status = 307;
+        res.set_header("Location", target);
+    });
+    const int port = redirecting.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { redirecting.listen_after_bind(); });
+    const auto stop = qScopeGuard([&] {
+        redirecting.stop();
+        thread.join();
+    });
+    InferenceProvider p = m_h.provider();
+    p.baseUrl = QUrl(u"http://127.0.0.1:%1/v1"_s.arg(port));
+    auto run = m_h.start(chatRequest(u"fixture-echo:redirected"_s), p);
+    QTRY_VERIFY_WITH_TIMEOUT(run->outcome.has_value(), kWaitMs);
+    QCOMPARE(int(run->outcome->status), int(ChatOutcome::Status::Failed));
+    QCOMPARE(run->outcome->error->httpStatus, 307);
+    QVERIFY(run->outcome->error->plainMessage().contains(QString::fromStdString(target)));
+    QCOMPARE(m_h.fixture.requestCount(u"fixture-echo:redirected"_s), 0);
 }
 
 void TestInferenceErrors::dropMidstreamKeepsPartialAnswer()
