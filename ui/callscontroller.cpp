@@ -94,7 +94,7 @@ void CallsController::setQuery(const spindle::CallsQuery& query)
     // each with its own now would count and page different sets of calls.
     m_anchored = query;
     if (!query.startedWithin.isEmpty() && !query.startedAfter) {
-        m_anchored.startedAfter = parseRelativeRange(query.startedWithin, QDateTime::currentDateTimeUtc());
+        m_anchored.startedAfter = parseRelativeRange(query.startedWithin, m_clock());
         m_anchored.startedWithin.clear();
     }
     ++m_generation;
@@ -178,9 +178,10 @@ void CallsController::refresh()
     setQuery(m_query);
 }
 
-void CallsController::postCount(std::function<void(int)> onCount, bool reportErrors)
+void CallsController::postCount(
+    std::function<void(int)> onCount, bool reportErrors, const spindle::CallsQuery* query)
 {
-    QJsonObject request = m_anchored.requestJson();
+    QJsonObject request = (query ? *query : m_anchored).requestJson();
     request.remove(QStringLiteral("sort_by"));
     const quint64 generation = m_generation;
     m_countRequest = m_client->post(
@@ -400,27 +401,56 @@ void CallsController::pollLive()
 {
     if (m_countRequest || m_totalCount < 0 || m_resetPending)
         return; // the previous poll, the initial count or the first page is still on its way
+    // A relative range ("Last hour") slides with the clock: the calls that left it go at a poll.
+    std::optional<QDateTime> slid;
+    if (!m_query.startedWithin.isEmpty() && !m_query.startedAfter)
+        slid = parseRelativeRange(m_query.startedWithin, m_clock());
     postCount(
-        [this](int count) {
-            const bool newestFirst = !m_query.sortBy.isEmpty()
-                && m_query.sortBy.first().field == QLatin1String("started_at")
-                && m_query.sortBy.first().descending;
-            m_model->setNow(QDateTime::currentDateTimeUtc());
-            if (count > m_totalCount && newestFirst) {
-                // Pages on their way were asked by the old offsets: their rows would land shifted.
-                cancelPages();
-                m_model->insertAtTop(m_generation, count - m_totalCount);
-            } else
-                m_model->setTotalCount(m_generation, count);
-            if (count != m_totalCount) {
-                m_totalCount = count;
-                Q_EMIT countChanged(count);
+        [this, slid](int count) {
+            if (!slid || slid == m_anchored.startedAfter) {
+                applyLiveCount(count, count);
+                return;
             }
-            // Running calls finish: refetch what is on screen.
-            m_model->invalidatePages();
-            Q_EMIT livePolled();
+            spindle::CallsQuery moved = m_anchored;
+            moved.startedAfter = slid;
+            postCount(
+                [this, count, slid](int inRange) {
+                    m_anchored.startedAfter = slid;
+                    applyLiveCount(count, inRange);
+                },
+                false, &moved);
         },
         false);
+}
+
+// `withOldStart` counts the calls as the rows on screen were asked for, `withNewStart` once the
+// relative range has slid (the same when it has not). Newest first, the calls that left the range
+// are the bottom rows and the new ones go on top: the rows the user looks at stay where they are.
+void CallsController::applyLiveCount(int withOldStart, int withNewStart)
+{
+    const bool newestFirst = !m_query.sortBy.isEmpty()
+        && m_query.sortBy.first().field == QLatin1String("started_at") && m_query.sortBy.first().descending;
+    m_model->setNow(m_clock());
+    const int added = withOldStart - m_totalCount;
+    const int left = withOldStart - withNewStart;
+    if (newestFirst && added >= 0 && left >= 0 && left <= m_totalCount && added + left > 0) {
+        if (left > 0)
+            m_model->setTotalCount(m_generation, m_totalCount - left);
+        if (added > 0) {
+            // Pages on their way were asked by the old offsets: their rows would land shifted.
+            cancelPages();
+            m_model->insertAtTop(m_generation, added);
+        }
+    } else {
+        m_model->setTotalCount(m_generation, withNewStart);
+    }
+    if (withNewStart != m_totalCount) {
+        m_totalCount = withNewStart;
+        Q_EMIT countChanged(withNewStart);
+    }
+    // Running calls finish: refetch what is on screen.
+    m_model->invalidatePages();
+    Q_EMIT livePolled();
 }
 
 } // namespace spindle::ui

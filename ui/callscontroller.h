@@ -49,6 +49,11 @@ public:
         m_forgetRows = true;
     }
     void setLive(bool live);
+    // The time relative ranges ("Last hour") count back from; the system clock unless set (tests).
+    void setClock(std::function<QDateTime()> clock)
+    {
+        m_clock = std::move(clock);
+    }
     bool isLive() const
     {
         return m_liveTimer.isActive();
@@ -90,13 +95,16 @@ private:
     void reportFirstRows();
     void startCount(); // the count of the current query, unless it was asked for already
     void requestCount();
-    void postCount(std::function<void(int count)> onCount, bool reportErrors);
+    // The count of `query` (the anchored query when null).
+    void postCount(std::function<void(int count)> onCount, bool reportErrors,
+        const spindle::CallsQuery* query = nullptr);
     void onPage(quint64 generation, int page, const QVector<spindle::Call>& rows);
     int expectedRows(int page) const; // by the count (0 while it is unknown)
     bool recheckFirstPage(int rows);
     void checkPageLength(int page, int rows);
     void discoverColumns(const QVector<spindle::Call>& rows);
     void pollLive();
+    void applyLiveCount(int withOldStart, int withNewStart);
     void cancelAll();
     void cancelPages();
 
@@ -113,6 +121,7 @@ private:
     QStringList m_discovered;
     bool m_announceColumns = false; // a new project: its columns go out even when there are none
     QTimer m_liveTimer;
+    std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
     QTimer m_resetTimer;
     bool m_forgetRows = false;
     QTimer m_countTimer;

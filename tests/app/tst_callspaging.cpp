@@ -19,6 +19,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace spindle;
 using namespace spindle::apptest;
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void callsLoggedBeforeTheCountAreNoCut();
     void callsLoggedBeforeAQuickCountAreNoCut();
     void livePollDropsPagesAskedByOldOffsets();
+    void liveRelativeRangeSlides();
 
 private:
     bool runQuery();
@@ -482,6 +484,49 @@ void TestCallsPaging::livePollDropsPagesAskedByOldOffsets()
     // Newest first: row r is live-(254 - r).
     QCOMPARE(m_model->index(100, 0).data(CallsTableModel::CallIdRole).toString(), u"live-154"_s);
     QCOMPARE(m_model->index(139, 0).data(CallsTableModel::CallIdRole).toString(), u"live-115"_s);
+}
+
+// Live mode on "Last hour": the range slides with the clock. The calls that left it go from the
+// bottom, and new ones still come on top (the range stayed where it was until F5).
+void TestCallsPaging::liveRelativeRangeSlides()
+{
+    const QString project = u"paging/slide"_s;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const auto minutesAgo = [now](int minutes) {
+        CallRecord call;
+        call.id = u"at-%1"_s.arg(minutes);
+        call.startedMs = now - qint64(minutes) * 60'000;
+        call.endedMs = call.startedMs + 5;
+        return call;
+    };
+    QList<CallRecord> calls;
+    for (int minutes : { 59, 57, 55, 53, 51, 10, 8, 6 })
+        calls << minutesAgo(minutes);
+    QCOMPARE(m_server.logCalls(project, calls), 200);
+    CallsQuery query;
+    query.projectId = project;
+    query.startedWithin = u"1h"_s;
+    m_controller->setQuery(query);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->totalCount() == 8 && m_model->isLoaded(7), kWaitMs);
+    QCOMPARE(m_model->index(7, 0).data(CallsTableModel::CallIdRole).toString(), u"at-59"_s);
+
+    QCOMPARE(m_server.logCalls(project, { minutesAgo(1), minutesAgo(0) }), 200);
+    // Six minutes on: the calls of 59, 57 and 55 minutes before the start are over an hour old.
+    m_controller->setClock(
+        [now] { return QDateTime::fromMSecsSinceEpoch(now + 6 * 60'000, QTimeZone::utc()); });
+    QSignalSpy polled(m_controller.get(), &ui::CallsController::livePolled);
+    m_controller->setLive(true);
+    QVERIFY(polled.wait(kWaitMs));
+    m_controller->setLive(false);
+    QCOMPARE(m_controller->totalCount(), 7);
+    QCOMPARE(m_model->rowCount(), 7);
+    QTRY_VERIFY_WITH_TIMEOUT((paint(0, 7), m_model->isLoaded(0) && m_model->isLoaded(6)), kWaitMs);
+    QStringList shown;
+    for (int row = 0; row < 7; ++row)
+        shown << m_model->index(row, 0).data(CallsTableModel::CallIdRole).toString();
+    QCOMPARE(shown,
+        (QStringList { u"at-0"_s, u"at-1"_s, u"at-6"_s, u"at-8"_s, u"at-10"_s, u"at-51"_s, u"at-53"_s }));
+    QCOMPARE(m_controller->requestQuery().startedAfter->toMSecsSinceEpoch(), now + 6 * 60'000 - 3600'000);
 }
 
 QTEST_MAIN(TestCallsPaging)
