@@ -164,13 +164,17 @@ void CallDetailPanel::loadFullCall()
 
 void CallDetailPanel::loadImages()
 {
-    if (m_imagesLoadedFor == m_call.id)
-        return;
-    m_imagesLoadedFor = m_call.id;
-    m_images->clear();
     QList<QPair<QString, QString>> files;
     findImageFiles(m_call.inputs, files);
     findImageFiles(m_call.output, files);
+    // The call and its images: a call that ends while it is shown has its output's images now.
+    QString key = m_call.id;
+    for (const auto& file : std::as_const(files))
+        key += QLatin1Char(' ') + file.second;
+    if (m_imagesLoadedFor == key)
+        return;
+    m_imagesLoadedFor = key;
+    m_images->clear();
     const QString forCall = m_call.id;
     for (const auto& [name, digest] : std::as_const(files)) {
         const auto id = m_client->postForBytes(this, QStringLiteral("/file/content"),

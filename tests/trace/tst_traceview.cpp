@@ -453,6 +453,32 @@ void TraceViewTest::showsImagesInline()
     auto* strip = detail->findChild<widgets::ImageStrip*>();
     QVERIFY(strip);
     QTRY_COMPARE_WITH_TIMEOUT(strip->imageCount(), 1, 5000);
+
+    // The call ends while it is shown, with an image in its output: a live refresh of its trace
+    // shows it again, ended, and the output's image joins the input's (it did not appear).
+    image.fill(QColor(200, 80, 30));
+    QByteArray outputPng;
+    QBuffer outputBuffer(&outputPng);
+    QVERIFY(image.save(&outputBuffer, "PNG"));
+    QString outputDigest;
+    client->uploadFile(nullptr, QStringLiteral("trace-test/sample"), outputPng, QStringLiteral("image.png"),
+        [&](const QJsonObject& json) { outputDigest = json.value(QLatin1String("digest")).toString(); });
+    QTRY_VERIFY_WITH_TIMEOUT(!outputDigest.isEmpty(), 5000);
+    QJsonObject outputImage = imageValue;
+    outputImage.insert(
+        QStringLiteral("files"), QJsonObject { { QStringLiteral("image.png"), outputDigest } });
+    const QJsonObject end { { QStringLiteral("project_id"), QStringLiteral("trace-test/sample") },
+        { QStringLiteral("id"), QStringLiteral("image-call") },
+        { QStringLiteral("ended_at"), QStringLiteral("2026-01-01T00:00:02Z") },
+        { QStringLiteral("output"), outputImage }, { QStringLiteral("summary"), QJsonObject() } };
+    bool ended = false;
+    client->post(nullptr, QStringLiteral("/call/end"), { { QStringLiteral("end"), end } },
+        [&](const QJsonObject&) { ended = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(ended, 5000);
+    call.endedAtMs =
+        QDateTime::fromString(QStringLiteral("2026-01-01T00:00:02Z"), Qt::ISODate).toMSecsSinceEpoch();
+    detail->showCall(QStringLiteral("trace-test/sample"), call);
+    QTRY_COMPARE_WITH_TIMEOUT(strip->imageCount(), 2, 5000);
     screenshot(detail, QStringLiteral("detail-image.png"));
 }
 
