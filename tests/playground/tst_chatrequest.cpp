@@ -5,6 +5,7 @@
 // the Anthropic messages call (system prompt, content blocks, tool_use / tool_result).
 
 #include "core/chatrequest.h"
+#include "testjson.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -13,19 +14,11 @@ using namespace Qt::StringLiterals;
 using spindle::ChatRequest;
 using spindle::chatRequestFromCallInputs;
 using spindle::ChatSettings;
+using spindle::test::parse;
 
 Q_DECLARE_METATYPE(spindle::ChatSettings)
 
 namespace {
-
-QJsonObject parse(const char* json)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(json), &error);
-    if (error.error != QJsonParseError::NoError)
-        qFatal("bad test JSON: %s", qPrintable(error.errorString()));
-    return doc.object();
-}
 
 QStringList sortedKeys(const QJsonObject& object)
 {

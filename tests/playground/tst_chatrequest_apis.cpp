@@ -2,6 +2,7 @@
 // the weave integrations log them, read into the chat completions request the playground sends.
 
 #include "core/chatrequest.h"
+#include "testjson.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -9,17 +10,9 @@
 using namespace Qt::StringLiterals;
 using spindle::chatRequestFromCallInputs;
 using spindle::ChatSettings;
+using spindle::test::parse;
 
 namespace {
-
-QJsonObject parse(const char* json)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(json), &error);
-    if (error.error != QJsonParseError::NoError)
-        qFatal("bad test JSON: %s", qPrintable(error.errorString()));
-    return doc.object();
-}
 
 QJsonObject message(const QString& role, const QJsonValue& content)
 {
