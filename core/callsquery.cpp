@@ -227,19 +227,47 @@ std::optional<QDateTime> parseRelativeRange(const QString& text, const QDateTime
     if (!ok || count <= 0)
         return std::nullopt;
     const QString unit = t.mid(digits);
-    if (unit == QLatin1String("m") || unit == QLatin1String("min"))
-        return now.addSecs(-60LL * count);
-    if (unit == QLatin1String("h"))
-        return now.addSecs(-3600LL * count);
-    if (unit == QLatin1String("d"))
-        return now.addDays(-count);
-    if (unit == QLatin1String("w"))
-        return now.addDays(-7LL * count);
-    if (unit == QLatin1String("mo"))
-        return now.addMonths(-count);
-    if (unit == QLatin1String("y"))
-        return now.addYears(-count);
-    return std::nullopt;
+    // Back past the year 1 is no range (the server refuses such a time): at most 100 years.
+    const QDateTime back = [&] {
+        if (unit == QLatin1String("m") || unit == QLatin1String("min"))
+            return now.addSecs(-60LL * count);
+        if (unit == QLatin1String("h"))
+            return now.addSecs(-3600LL * count);
+        if (unit == QLatin1String("d"))
+            return now.addDays(-count);
+        if (unit == QLatin1String("w"))
+            return now.addDays(-7LL * count);
+        if (unit == QLatin1String("mo"))
+            return now.addMonths(-count);
+        if (unit == QLatin1String("y"))
+            return now.addYears(-count);
+        return QDateTime();
+    }();
+    if (!back.isValid() || back < now.addYears(-100))
+        return std::nullopt;
+    return back;
+}
+
+QList<FilterOp> filterOpsForField(const QString& field)
+{
+    using Op = FilterOp;
+    // As Weave's UI offers them: times are after/before, ids equal or in a list, the numbers Spindle
+    // filters on compare as numbers, and the text columns take the text operators. Other paths
+    // (inputs.*, output.*, ...) may hold anything: every operator.
+    if (field == QLatin1String("started_at") || field == QLatin1String("ended_at"))
+        return { Op::After, Op::Before };
+    if (field == QLatin1String("id") || field == QLatin1String("trace_id")
+        || field == QLatin1String("parent_id"))
+        return { Op::Equals, Op::In };
+    if (field == QLatin1String("summary.weave.latency_ms")
+        || field == QLatin1String("summary.weave.total_tokens")
+        || field == QLatin1String("summary.weave.total_cost"))
+        return { Op::NumEquals, Op::NumNotEquals, Op::Less, Op::LessOrEqual, Op::Greater,
+            Op::GreaterOrEqual };
+    if (field == QLatin1String("op_name") || field == QLatin1String("display_name")
+        || field == QLatin1String("exception") || field == QLatin1String("wb_user_id"))
+        return { Op::Contains, Op::Equals, Op::NotEquals, Op::In, Op::IsEmpty, Op::IsNotEmpty };
+    return QList<FilterOp>(std::begin(kAllFilterOps), std::end(kAllFilterOps));
 }
 
 } // namespace spindle

@@ -51,6 +51,8 @@ struct FieldCondition
 QString filterOpSymbol(FilterOp op); // "contains", "=", "≠", "after", ...
 std::optional<FilterOp> filterOpFromSymbol(const QString& symbol);
 bool filterOpTakesValue(FilterOp op);
+// The operators a condition on `field` may use (the condition dialog offers these).
+QList<FilterOp> filterOpsForField(const QString& field);
 
 // Builds the `$expr` operation for one condition, the way Weave's UI does: numbers through
 // $convert to double, booleans against "true"/"false", dates as epoch seconds, text contains

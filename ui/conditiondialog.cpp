@@ -9,6 +9,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 
+#include <cmath>
+
 namespace spindle::ui {
 namespace {
 
@@ -41,7 +43,7 @@ std::optional<QVariant> ConditionDialog::parseValue(FilterOp op, const QString& 
     if (isNumericOp(op)) {
         bool ok = false;
         const double number = value.toDouble(&ok);
-        if (!ok) {
+        if (!ok || !std::isfinite(number)) { // nan and inf would go as null: "is missing"
             *error = tr("'%1' is not a number").arg(value);
             return std::nullopt;
         }
@@ -99,8 +101,7 @@ ConditionDialog::ConditionDialog(const QStringList& fields, bool serverTotals, Q
     m_field->addItems(fields);
     m_field->setToolTip(
         tr("Any column path: inputs.x, output.y.z, attributes.env, summary.usage.gpt-4o.total_tokens"));
-    for (FilterOp op : kAllFilterOps)
-        m_op->addItem(filterOpSymbol(op), int(op));
+    offerOperatorsOf(m_field->currentText());
     m_value->setPlaceholderText(tr("value"));
     m_error->setStyleSheet(QStringLiteral("color: #b3261e;"));
     auto* form = new QFormLayout(this);
@@ -112,10 +113,26 @@ ConditionDialog::ConditionDialog(const QStringList& fields, bool serverTotals, Q
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_field, &QComboBox::currentTextChanged, this, &ConditionDialog::validate);
+    connect(m_field, &QComboBox::currentTextChanged, this, [this](const QString& field) {
+        offerOperatorsOf(field);
+        validate();
+    });
     connect(m_op, &QComboBox::currentIndexChanged, this, &ConditionDialog::validate);
     connect(m_value, &QLineEdit::textChanged, this, &ConditionDialog::validate);
     validate();
+}
+
+// The field's operators only (a time is after or before, not "contains"); the one chosen stays when
+// the new field has it too.
+void ConditionDialog::offerOperatorsOf(const QString& field)
+{
+    const QVariant chosen = m_op->currentData();
+    const QSignalBlocker quiet(m_op);
+    m_op->clear();
+    for (FilterOp op : filterOpsForField(field.trimmed()))
+        m_op->addItem(filterOpSymbol(op), int(op));
+    const int again = m_op->findData(chosen);
+    m_op->setCurrentIndex(again >= 0 ? again : 0);
 }
 
 void ConditionDialog::validate()

@@ -27,6 +27,7 @@ public:
     static std::optional<QVariant> parseValue(FilterOp op, const QString& text, QString* error);
 
 private:
+    void offerOperatorsOf(const QString& field);
     void validate();
 
     QComboBox* m_field;

@@ -104,8 +104,8 @@ void TracesPage::onCellPressed(const QModelIndex& index)
             m_filters->addCondition({ QStringLiteral("summary.weave.latency_ms"), FilterOp::GreaterOrEqual,
                 double(*call->latencyMs) });
         return;
-    case CallsTableModel::TokensColumn:
-        if (m_serverTotals)
+    case CallsTableModel::TokensColumn: // a blank cell (no usage) is no number: "≥ 0" would hide its row
+        if (m_serverTotals && call->totalTokens())
             m_filters->addCondition({ QStringLiteral("summary.weave.total_tokens"), FilterOp::GreaterOrEqual,
                 double(call->totalTokens()) });
         return;

@@ -101,6 +101,7 @@ private Q_SLOTS:
     void unknownSymbol();
     void takesValue_data();
     void takesValue();
+    void operatorsByField();
 };
 
 void TestCallsQueryJson::conditionExpr_data()
@@ -517,6 +518,10 @@ void TestCallsQueryJson::parseRelativeRangeInvalid_data()
     QTest::addRow("trailing text") << "1dd";
     QTest::addRow("words") << "last week";
     QTest::addRow("iso date") << "2025-03-01";
+    // Further back than the server takes a time (it answered 400 for years before 1).
+    QTest::addRow("a thousand centuries") << "99999y";
+    QTest::addRow("the most weeks an int holds") << "2147483647w";
+    QTest::addRow("over a hundred years") << "101y";
 }
 
 void TestCallsQueryJson::parseRelativeRangeInvalid()
@@ -603,6 +608,21 @@ void TestCallsQueryJson::takesValue()
     QFETCH(FilterOp, op);
     QFETCH(bool, takesValue);
     QCOMPARE(filterOpTakesValue(op), takesValue);
+}
+
+// As Weave's UI: a time is after or before, an id equal or in a list, the numbers compare as
+// numbers, the text columns take the text operators; any other path every operator.
+void TestCallsQueryJson::operatorsByField()
+{
+    using Op = FilterOp;
+    QCOMPARE(spindle::filterOpsForField(u"started_at"_s), (QList<Op> { Op::After, Op::Before }));
+    QCOMPARE(spindle::filterOpsForField(u"trace_id"_s), (QList<Op> { Op::Equals, Op::In }));
+    const QList<Op> numbers = spindle::filterOpsForField(u"summary.weave.total_tokens"_s);
+    QCOMPARE(numbers.size(), 6);
+    QVERIFY(!numbers.contains(Op::IsEmpty) && !numbers.contains(Op::Contains) && numbers.contains(Op::Less));
+    const QList<Op> text = spindle::filterOpsForField(u"op_name"_s);
+    QVERIFY(text.contains(Op::Contains) && text.contains(Op::IsEmpty) && !text.contains(Op::Greater));
+    QCOMPARE(spindle::filterOpsForField(u"inputs.question"_s).size(), int(std::size(spindle::kAllFilterOps)));
 }
 
 QTEST_GUILESS_MAIN(TestCallsQueryJson)

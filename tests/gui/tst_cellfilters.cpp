@@ -5,6 +5,7 @@
 #include "models/callstablemodel.h"
 #include "net/traceclient.h"
 #include "ui/callscontroller.h"
+#include "ui/conditiondialog.h"
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
@@ -29,6 +30,8 @@ private Q_SLOTS:
     void emptyPlainColumnMeansEmpty();
     void objectCellIsNotFiltered();
     void relativeRangeMovesWithTheClock();
+    void blankTokensCellIsNotFiltered();
+    void conditionDialogOffersTheFieldsOperators();
 
 private:
     void altClick(int row, int column);
@@ -164,6 +167,39 @@ void CellFiltersTest::relativeRangeMovesWithTheClock()
     QCOMPARE(m_page->controller()->query(), query);
     m_page->filterBar()->clearAll();
     waitForRows();
+}
+
+// A call without usage has a blank Tokens cell: Alt+click there filters nothing ("≥ 0" hid the row,
+// the server's total_tokens being null for it).
+void CellFiltersTest::blankTokensCellIsNotFiltered()
+{
+    m_page->filterBar()->clearAll();
+    waitForRows();
+    altClick(rowOf(u"with-text"_s), CallsTableModel::TokensColumn);
+    QVERIFY(m_page->controller()->query().conditions.isEmpty());
+    QCOMPARE(m_page->model()->rowCount(), 2);
+}
+
+// A time takes after/before only (it was offered "contains" and "is empty", which matched nothing or
+// were refused), a number the comparisons; a number must be finite (nan went as null: "missing").
+void CellFiltersTest::conditionDialogOffersTheFieldsOperators()
+{
+    ui::ConditionDialog dialog({ u"inputs.msg"_s });
+    auto* field = dialog.findChildren<QComboBox*>().value(0);
+    auto* op = dialog.findChildren<QComboBox*>().value(1);
+    QVERIFY(field && op && field->isEditable());
+    field->setCurrentText(u"started_at"_s);
+    QCOMPARE(op->count(), 2);
+    QCOMPARE(op->itemText(0), spindle::filterOpSymbol(FilterOp::After));
+    field->setCurrentText(u"inputs.msg"_s);
+    QCOMPARE(op->count(), int(std::size(spindle::kAllFilterOps)));
+    op->setCurrentIndex(op->findData(int(FilterOp::Less)));
+    field->setCurrentText(u"summary.weave.latency_ms"_s); // "<" is one of its operators: it stays
+    QCOMPARE(op->currentData().toInt(), int(FilterOp::Less));
+    QString error;
+    QVERIFY(!ui::ConditionDialog::parseValue(FilterOp::Less, u"nan"_s, &error));
+    QVERIFY(!ui::ConditionDialog::parseValue(FilterOp::Greater, u"inf"_s, &error));
+    QVERIFY(ui::ConditionDialog::parseValue(FilterOp::Greater, u"1e3"_s, &error));
 }
 
 QTEST_MAIN(CellFiltersTest)
