@@ -70,6 +70,11 @@ std::optional<FieldCondition> comparison(const QString& op, const QJsonArray& ar
             when = QDateTime::fromMSecsSinceEpoch(qint64(value->toDouble() * 1000), Qt::UTC);
         else if (!isTimeColumn(*field) && value->isString())
             when = QDateTime::fromString(value->toString(), Qt::ISODateWithMs);
+        // A dynamic field compares text: a date written otherwise ("2024-05-01", an offset) would
+        // go back to the server rewritten in UTC, and match other rows. It stays a term as written.
+        if (when.isValid() && value->isString()
+            && when.toUTC().toString(Qt::ISODateWithMs) != value->toString())
+            return std::nullopt;
         if (!when.isValid())
             return std::nullopt;
         return FieldCondition { *field, negated ? FilterOp::Before : FilterOp::After, when };
@@ -159,7 +164,9 @@ CallsQuery callsQueryFromParts(
         ? args.toArray()
         : (expr.isObject() ? QJsonArray { expr } : QJsonArray {});
     for (const QJsonValue& term : terms) {
-        if (takeStatuses(term.toObject(), result.statuses))
+        // One status term is the status filter; a second one AND-ed to it stays a condition (two
+        // taken together would read back as one $in: error OR success).
+        if (result.statuses.isEmpty() && takeStatuses(term.toObject(), result.statuses))
             continue;
         const auto condition = conditionFromExpr(term.toObject());
         if (condition && condition->field == QLatin1String("started_at") && condition->op == FilterOp::After

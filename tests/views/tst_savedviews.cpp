@@ -184,6 +184,21 @@ void SavedViewsTest::weaveDefinitions_data()
                                   << 0 << 2 << QStringList {}
                                   << QStringList { QStringLiteral(
                                          "2 query term(s) shown as written (no filter chip for them)") };
+    // Dates on dynamic fields compare as text: one written otherwise than Spindle writes it (a bare
+    // date, an offset) stays as written (it came back in UTC: other rows matched).
+    QTest::newRow("dates as written")
+        << QByteArray(R"({"query":{"$expr":{"$and":[
+          {"$gt":[{"$getField":"attributes.day"},{"$literal":"2024-05-01"}]},
+          {"$gt":[{"$getField":"inputs.at"},{"$literal":"2024-05-01T10:00:00+02:00"}]},
+          {"$gt":[{"$getField":"inputs.at"},{"$literal":"2024-05-01T08:00:00.000Z"}]}]}}})")
+        << 1 << 2 << QStringList {}
+        << QStringList { QStringLiteral("2 query term(s) shown as written (no filter chip for them)") };
+    // Two status terms AND-ed: the first is the status filter, the second a condition (both read as
+    // the status filter, they came back as one $in: error OR success).
+    QTest::newRow("two status terms") << QByteArray(R"({"query":{"$expr":{"$and":[
+          {"$eq":[{"$getField":"summary.weave.status"},{"$literal":"error"}]},
+          {"$eq":[{"$getField":"summary.weave.status"},{"$literal":"success"}]}]}}})")
+                                      << 1 << 0 << QStringList {} << QStringList {};
     // The Python helper's shape: an explicit `columns` list, a filter key the page cannot apply.
     QTest::newRow("python helper")
         << QByteArray(R"({"filter":{"op_names":["weave:///e/p/op/a:*"],"parent_ids":["p1"]},
