@@ -13,7 +13,9 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QMenu>
+#include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -110,10 +112,16 @@ FilterBar::FilterBar(QWidget* parent)
     connect(m_rootsOnly, &QCheckBox::toggled, this, &FilterBar::changed);
     connect(m_addFilter, &QToolButton::clicked, this, &FilterBar::editNewCondition);
     connect(m_chips, &widgets::ChipBar::chipRemoved, this, [this](int index) {
-        if (index < m_conditions.size())
+        // The chips in refreshChips' order: conditions, query terms, users, traces.
+        if (index < m_conditions.size()) {
             m_conditions.removeAt(index);
-        else if (index - m_conditions.size() < m_extraTerms.size())
-            m_extraTerms.removeAt(index - m_conditions.size());
+        } else if ((index -= m_conditions.size()) < m_extraTerms.size()) {
+            m_extraTerms.removeAt(index);
+        } else if ((index -= m_extraTerms.size()) < m_userIds.size()) {
+            m_userIds.removeAt(index);
+        } else if ((index -= m_userIds.size()) < m_traceIds.size()) {
+            m_traceIds.removeAt(index);
+        }
         refreshChips();
         Q_EMIT changed();
     });
@@ -169,8 +177,20 @@ bool FilterBar::chooseCustomRange()
     before->setCalendarPopup(true);
     form->addRow(tr("Started after"), after);
     form->addRow(tr("Started before"), before);
+    auto* problem = new QLabel(&dialog);
+    problem->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    form->addRow(problem);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(buttons);
+    // A range that ends before it starts holds no call: said here, not shown as an empty table.
+    const auto check = [after, before, problem, buttons] {
+        const bool ordered = after->dateTime() < before->dateTime();
+        problem->setText(ordered ? QString() : tr("“Started after” must be earlier than “Started before”."));
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(ordered);
+    };
+    connect(after, &QDateTimeEdit::dateTimeChanged, &dialog, check);
+    connect(before, &QDateTimeEdit::dateTimeChanged, &dialog, check);
+    check();
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() != QDialog::Accepted)
@@ -244,6 +264,10 @@ void FilterBar::refreshChips()
         labels.append(
             tr("query: %1")
                 .arg(QString::fromUtf8(QJsonDocument(term.toObject()).toJson(QJsonDocument::Compact))));
+    for (const QString& user : std::as_const(m_userIds))
+        labels.append(tr("user = %1").arg(user));
+    for (const QString& trace : std::as_const(m_traceIds))
+        labels.append(tr("trace = %1").arg(trace));
     m_chips->setChips(labels);
     QStringList statuses;
     for (QAction* action : m_status->menu()->actions())
@@ -274,6 +298,8 @@ void FilterBar::applyTo(spindle::CallsQuery& query) const
     query.rootsOnly = m_rootsOnly->isChecked();
     query.conditions = m_conditions;
     query.extraTerms = m_extraTerms;
+    query.userIds = m_userIds;
+    query.traceIds = m_traceIds;
 }
 
 void FilterBar::setFrom(const spindle::CallsQuery& query)
@@ -298,6 +324,8 @@ void FilterBar::setFrom(const spindle::CallsQuery& query)
     m_timeIndex = m_time->currentIndex();
     m_conditions = query.conditions;
     m_extraTerms = query.extraTerms;
+    m_userIds = query.userIds;
+    m_traceIds = query.traceIds;
     refreshChips();
 }
 
@@ -315,7 +343,7 @@ bool FilterBar::hasFilters() const
     applyTo(query);
     return !query.opNames.isEmpty() || !query.statuses.isEmpty() || query.startedAfter || query.startedBefore
         || !query.startedWithin.isEmpty() || !query.rootsOnly || !query.conditions.isEmpty()
-        || !query.extraTerms.isEmpty();
+        || !query.extraTerms.isEmpty() || !query.userIds.isEmpty() || !query.traceIds.isEmpty();
 }
 
 } // namespace spindle::ui

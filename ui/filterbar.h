@@ -62,6 +62,9 @@ private:
     widgets::ChipBar* m_chips;
     QList<spindle::FieldCondition> m_conditions;
     QJsonArray m_extraTerms; // query terms from a saved view that have no chip of their own
+    // Filters of a saved view (Weave's UI stores its user filter so) or of a link: a chip each.
+    QStringList m_userIds;
+    QStringList m_traceIds;
     QStringList m_knownFields;
     std::optional<QDateTime> m_customAfter;
     std::optional<QDateTime> m_customBefore;

@@ -9,10 +9,15 @@
 #include "ui/filterbar.h"
 #include "ui/mainwindow.h"
 #include "ui/tracespage.h"
+#include "widgets/chipbar.h"
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QDialog>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTimer>
@@ -32,6 +37,7 @@ private Q_SLOTS:
     void relativeRangeMovesWithTheClock();
     void blankTokensCellIsNotFiltered();
     void conditionDialogOffersTheFieldsOperators();
+    void userAndTraceFiltersHaveChips();
 
 private:
     void altClick(int row, int column);
@@ -164,6 +170,24 @@ void CellFiltersTest::relativeRangeMovesWithTheClock()
     });
     choose(time->findData(u"custom"_s));
     QCOMPARE(time->currentData().toString(), u"1h"_s);
+    // A range that ends before it starts cannot be chosen: the dialog says so, OK is off.
+    bool okOffWhenReversed = false;
+    QString said;
+    QTimer::singleShot(0, this, [&] {
+        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        const auto edits = dialog->findChildren<QDateTimeEdit*>();
+        edits.value(0)->setDateTime(edits.value(1)->dateTime().addSecs(3600));
+        okOffWhenReversed =
+            !dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->isEnabled();
+        for (auto* label : dialog->findChildren<QLabel*>())
+            said += label->text();
+        dialog->reject();
+    });
+    choose(time->findData(u"custom"_s));
+    QVERIFY(okOffWhenReversed);
+    QVERIFY2(said.contains(u"must be earlier"_s), qPrintable(said));
     QCOMPARE(m_page->controller()->query(), query);
     m_page->filterBar()->clearAll();
     waitForRows();
@@ -200,6 +224,34 @@ void CellFiltersTest::conditionDialogOffersTheFieldsOperators()
     QVERIFY(!ui::ConditionDialog::parseValue(FilterOp::Less, u"nan"_s, &error));
     QVERIFY(!ui::ConditionDialog::parseValue(FilterOp::Greater, u"inf"_s, &error));
     QVERIFY(ui::ConditionDialog::parseValue(FilterOp::Greater, u"1e3"_s, &error));
+}
+
+// A saved view's user and trace filters (Weave's UI keeps its user filter in filter.wb_user_ids) are
+// chips: "Clear" and their ✕ remove them (they applied unseen, and the empty table said "no calls
+// yet").
+void CellFiltersTest::userAndTraceFiltersHaveChips()
+{
+    m_page->filterBar()->clearAll();
+    waitForRows();
+    CallsQuery query = m_page->controller()->query();
+    query.userIds = { u"someone-else"_s };
+    query.traceIds = { u"some-trace"_s };
+    m_page->showCalls(query);
+    waitForRows();
+    QCOMPARE(m_page->controller()->query().userIds, QStringList { u"someone-else"_s });
+    QCOMPARE(m_page->model()->rowCount(), 0);
+    QVERIFY(m_page->filterBar()->hasFilters());
+    auto* chips = m_page->filterBar()->findChild<widgets::ChipBar*>();
+    QVERIFY(chips);
+    QCOMPARE(chips->chipCount(), 2);
+    Q_EMIT chips->chipRemoved(0); // the user's ✕
+    waitForRows();
+    QVERIFY(m_page->controller()->query().userIds.isEmpty());
+    QCOMPARE(m_page->controller()->query().traceIds, QStringList { u"some-trace"_s });
+    m_page->filterBar()->clearAll();
+    waitForRows();
+    QVERIFY(m_page->controller()->query().traceIds.isEmpty());
+    QCOMPARE(m_page->model()->rowCount(), 2);
 }
 
 QTEST_MAIN(CellFiltersTest)
