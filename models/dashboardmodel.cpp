@@ -8,6 +8,7 @@
 #include <QFont>
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLocale>
 #include <QMap>
 
@@ -462,6 +463,12 @@ QString modelUsageCsv(const QVector<ModelUsage>& models)
             + QLatin1Char(',') + number(m.outputPerMillion()) + QLatin1Char(',')
             + number(m.hasPrice() ? std::optional<double>(m.cost) : std::nullopt) + QLatin1Char('\n');
     return csv;
+}
+
+QString usageKeyText(const QString& model)
+{
+    const QByteArray array = QJsonDocument(QJsonArray { model }).toJson(QJsonDocument::Compact); // ["…"]
+    return QString::fromUtf8(array.mid(1, array.size() - 2)) + QLatin1Char(':');
 }
 
 } // namespace spindle::models

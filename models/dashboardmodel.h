@@ -147,6 +147,10 @@ QVector<QPointF> downsample(const QVector<QPointF>& points, int maxPoints);
 
 QString modelUsageCsv(const QVector<ModelUsage>& models);
 
+// The text that finds calls whose summary.usage has `model` as a key: "<model>": as the stored
+// compact JSON writes it (quotes, backslashes and control characters escaped).
+QString usageKeyText(const QString& model);
+
 // Cost by model: Model, Requests, Input/Output/Total tokens, $/1M input and output (the prices
 // used), Cost, and What-if when a hypothetical price is set; a total row at the end. An unpriced
 // model's cost reads "—", with a tooltip.

@@ -27,6 +27,9 @@ namespace spindle::server::statsdetail {
 constexpr std::int64_t kMicros = 1'000'000;
 constexpr std::int64_t kDaySeconds = 86'400;
 constexpr std::size_t kMaxUsageRows = 1'000'000; // usage_buckets entries (buckets × groups)
+// Numbers in usage_buckets (entries × the aggregations and percentiles asked for each): about
+// 100 MB of JSON. Entries alone let one request build gigabytes (every aggregation of every metric).
+constexpr std::size_t kMaxUsageValues = 5'000'000;
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers

@@ -288,10 +288,14 @@ void UsageStats::appendBuckets(std::string& out)
     // as hosted Weave sends it.
     const bool sparse = m_plan.groupByOp;
     const std::size_t entries = sparse ? m_cells.size() : m_plan.grid->size() * order.size();
-    if (entries > kMaxUsageRows)
+    std::size_t valuesPerEntry = 1; // the count
+    for (const MetricSpec& spec : m_plan.usage)
+        valuesPerEntry += spec.aggs.size() + spec.percentiles.size();
+    if (entries > kMaxUsageRows || entries * valuesPerEntry > kMaxUsageValues)
         throw ApiError(413,
-            "usage_buckets would hold " + std::to_string(entries)
-                + " entries (buckets × groups); use a larger granularity, a shorter range or a filter");
+            "usage_buckets would hold " + std::to_string(entries) + " entries (buckets × groups) of "
+                + std::to_string(valuesPerEntry)
+                + " numbers each; use a larger granularity, a shorter range, a filter or fewer aggregations");
     bool first = true;
     const auto append = [&](std::size_t bucket, std::size_t group, UsageCell& cell) {
         out += first ? "{\"timestamp\":\"" : ",{\"timestamp\":\"";

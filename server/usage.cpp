@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <set>
 
 namespace spindle::server {
 
@@ -200,6 +201,40 @@ std::vector<UsageCall> loadUsageCalls(Connection& reader, const Sql& sql, const 
     return calls;
 }
 
+// The traces of the listed calls, in batches of at most `limit` calls each; 413 when one trace alone
+// holds more.
+std::vector<std::vector<std::string>> traceBatches(
+    Connection& reader, const std::string& projectId, const std::vector<std::string>& ids, std::int64_t limit)
+{
+    Sql sql { "SELECT trace_id, COUNT(*) FROM calls WHERE project_id = ?", { projectId } };
+    sql.append(
+           " AND deleted_at IS NULL AND started_at IS NOT NULL AND trace_id IN (SELECT trace_id FROM calls "
+           "WHERE project_id = ")
+        .bind(projectId)
+        .append(" AND deleted_at IS NULL AND started_at IS NOT NULL AND id IN (");
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        (i ? sql.append(", ") : sql).bind(ids[i]);
+    sql.append(")) GROUP BY trace_id ORDER BY trace_id");
+    auto stmt = reader.prepareAdHoc(sql.text);
+    stmt->bindAll(sql.params);
+    std::vector<std::vector<std::string>> batches;
+    std::int64_t inBatch = 0;
+    while (stmt->step()) {
+        const std::int64_t calls = stmt->columnInt(1);
+        if (calls > limit)
+            throw ApiError(413,
+                "trace " + std::string(stmt->columnText(0)) + " holds " + std::to_string(calls)
+                    + " calls, more than the limit of " + std::to_string(limit) + "; pass a larger limit");
+        if (batches.empty() || inBatch + calls > limit) {
+            batches.emplace_back();
+            inBatch = 0;
+        }
+        batches.back().emplace_back(stmt->columnText(0));
+        inBatch += calls;
+    }
+    return batches;
+}
+
 } // namespace
 
 std::string traceUsage(const JsonValue& body, RequestContext& context)
@@ -259,50 +294,50 @@ std::string callsUsage(const JsonValue& body, RequestContext& context)
     const std::int64_t limit = usageLimit(body);
     const bool includeCosts = optionalBool(body, "include_costs", "").value_or(false);
 
-    std::vector<UsageCall> calls;
+    std::map<std::string, UsageByModel, std::less<>> usageOf; // of the listed calls found
+    std::set<std::string> unfinished; // every running call of their traces, as Weave lists them
+    const std::set<std::string, std::less<>> wanted(ids.begin(), ids.end());
     if (!ids.empty()) {
-        // Every call of the listed calls' traces, so that each listed call gets all its descendants.
-        Sql sql { std::string("SELECT ") + kUsageColumns + " FROM calls WHERE project_id = ?",
-            { projectId } };
-        sql.append(" AND deleted_at IS NULL AND started_at IS NOT NULL AND trace_id IN (SELECT trace_id FROM "
-                   "calls WHERE project_id = ")
-            .bind(projectId)
-            .append(" AND deleted_at IS NULL AND started_at IS NOT NULL AND id IN (");
-        for (std::size_t i = 0; i < ids.size(); ++i)
-            (i ? sql.append(", ") : sql).bind(ids[i]);
-        sql.append(")) ORDER BY started_at, id LIMIT ").bind(limit + 1);
         auto reader = context.db.read();
         ReadSnapshot snapshot(*reader);
         std::unique_ptr<PriceBook> book;
         if (includeCosts)
             book = std::make_unique<PriceBook>(context.prices.forProject(*reader, projectId));
-        calls = loadUsageCalls(*reader, sql, book.get());
+        // As Weave does: the traces go in batches of at most `limit` calls; only a single trace over
+        // the limit is refused.
+        for (const std::vector<std::string>& batch : traceBatches(*reader, projectId, ids, limit)) {
+            Sql sql { std::string("SELECT ") + kUsageColumns + " FROM calls WHERE project_id = ?",
+                { projectId } };
+            sql.append(" AND deleted_at IS NULL AND started_at IS NOT NULL AND trace_id IN (");
+            for (std::size_t i = 0; i < batch.size(); ++i)
+                (i ? sql.append(", ") : sql).bind(batch[i]);
+            sql.append(") ORDER BY started_at, id");
+            std::vector<UsageCall> calls = loadUsageCalls(*reader, sql, book.get());
+            rollUp(calls);
+            for (UsageCall& call : calls) {
+                if (call.running)
+                    unfinished.insert(call.id);
+                if (wanted.count(call.id))
+                    usageOf.emplace(call.id, std::move(call.usage));
+            }
+        }
     }
-    if (static_cast<std::int64_t>(calls.size()) > limit)
-        throw ApiError(413,
-            "the traces of these call_ids hold more than " + std::to_string(limit)
-                + " calls; pass a larger limit or fewer call_ids");
-    rollUp(calls);
-
-    std::unordered_map<std::string_view, const UsageCall*> byId;
-    for (const auto& call : calls)
-        byId.emplace(call.id, &call);
     std::string out = "{\"call_usage\":{";
-    std::string unfinished;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (i)
             out += ',';
         appendJsonString(out, ids[i]);
         out += ':';
-        const auto it = byId.find(ids[i]);
-        appendUsageMap(out, it == byId.end() ? UsageByModel {} : it->second->usage, includeCosts);
-        if (it != byId.end() && it->second->running) {
-            if (!unfinished.empty())
-                unfinished += ',';
-            appendJsonString(unfinished, ids[i]);
-        }
+        const auto it = usageOf.find(ids[i]);
+        appendUsageMap(out, it == usageOf.end() ? UsageByModel {} : it->second, includeCosts);
     }
-    return out + "},\"unfinished_call_ids\":[" + unfinished + "]}";
+    out += "},\"unfinished_call_ids\":[";
+    for (auto it = unfinished.begin(); it != unfinished.end(); ++it) {
+        if (it != unfinished.begin())
+            out += ',';
+        appendJsonString(out, *it);
+    }
+    return out + "]}";
 }
 
 } // namespace spindle::server

@@ -17,6 +17,7 @@ private slots:
     void granularityChoice_data();
     void granularityChoice();
     void emptyRangeAndNoMetrics();
+    void answerSizeIsBounded();
     void defaultsAndAggregations();
     void badRequests_data();
     void badRequests();
@@ -93,6 +94,40 @@ void TestStatsRequests::emptyRangeAndNoMetrics()
     EXPECT_OK(reply);
     QCOMPARE(reply.value(u"granularity").toInt(), 300);
     QVERIFY(qAbs(msOf(reply.value(u"end").toString()) - QDateTime::currentMSecsSinceEpoch()) < 60'000);
+}
+
+// The answer's size is bounded by its numbers, not its entries alone: every aggregation and 20
+// percentiles of every usage metric, for 10 models in 10,000 buckets, was a 630 MB answer (1.5 GB of
+// the server's memory, which is the desktop app's own when embedded); a 413 that says what to ask.
+void TestStatsRequests::answerSizeIsBounded()
+{
+    const QString p = testProject("stats");
+    QByteArray usage = "{";
+    for (int model = 0; model < 10; ++model)
+        usage += (model ? "," : "") + QByteArray("\"m") + QByteArray::number(model) + "\":{\"prompt_tokens\":1}";
+    usage += "}";
+    EXPECT_OK(m_server.logCalls(p,
+        { CallSpec { .id = u"many-models"_s, .startedAt = u"2025-01-01T00:00:00.000Z"_s,
+            .endedAt = u"2025-01-01T00:00:01.000Z"_s, .summary = "{\"usage\":" + usage + "}" } }));
+    QJsonArray metrics;
+    QJsonArray percentiles;
+    for (int i = 1; i <= 20; ++i)
+        percentiles.append(i * 5 - 1);
+    for (const char* metric : { "input_tokens", "output_tokens", "total_tokens", "cache_read_input_tokens",
+             "cache_creation_input_tokens", "input_cost", "output_cost", "total_cost" })
+        metrics.append(QJsonObject { { u"metric"_s, QString::fromLatin1(metric) },
+            { u"aggregations"_s, QJsonArray { u"sum"_s, u"avg"_s, u"min"_s, u"max"_s, u"count"_s } },
+            { u"percentiles"_s, percentiles } });
+    QJsonObject request { { u"project_id"_s, p }, { u"start"_s, u"2025-01-01T00:00:00Z"_s },
+        { u"end"_s, u"2025-01-31T00:00:00Z"_s }, { u"granularity"_s, 1 }, { u"usage_metrics"_s, metrics } };
+    const Reply refused = stats(request);
+    EXPECT_API_ERROR(refused, 413);
+    QVERIFY2(refused.value(u"reason").toString().contains(u"fewer aggregations"_s), refused.body.constData());
+    // The same numbers in day buckets are a small answer.
+    request.insert(u"granularity"_s, 86400);
+    const Reply days = stats(request);
+    EXPECT_OK(days);
+    QCOMPARE(days.value(u"usage_buckets").toArray().size(), 30 * 10);
 }
 
 // A metric without aggregations or percentiles is a sum; repeated metrics merge; error_count and

@@ -179,7 +179,9 @@ void TestUsage::callsUsage()
     QCOMPARE(usage[u"root"][u"spindle-use-a"][u"prompt_tokens"].toInt(), 111);
     QCOMPARE(usage[u"root"][u"spindle-use-b"][u"prompt_tokens"].toInt(), 2);
     QCOMPARE(usage.value(u"no-such-call").toObject(), QJsonObject());
-    QCOMPARE(reply.value(u"unfinished_call_ids").toArray(), QJsonArray());
+    // As Weave lists them: every call of these traces still running, so a client knows root's sum
+    // is not final yet (only the listed calls themselves were named).
+    QCOMPARE(reply.value(u"unfinished_call_ids").toArray(), QJsonArray { u"running"_s });
 
     const Reply running = m_server.post("/calls/usage",
         fill(R"({"project_id": "{{p}}", "call_ids": ["running"], "include_costs": true})", { { "p", p } }));
@@ -196,11 +198,17 @@ void TestUsage::callsUsage()
     QCOMPARE(afterDelete.value(u"call_usage")[u"grandchild"].toObject(), QJsonObject());
     QCOMPARE(afterDelete.value(u"call_usage")[u"child"][u"spindle-use-a"][u"prompt_tokens"].toInt(), 10);
 
-    // The traces hold more calls than the limit: refuse rather than return partial sums.
+    // One trace holds more calls than the limit: refuse rather than return partial sums.
     EXPECT_API_ERROR(
         m_server.post("/calls/usage",
             fill(R"({"project_id": "{{p}}", "call_ids": ["root"], "limit": 2})", { { "p", p } })),
         413);
+    // Traces that only together hold more go in batches, as Weave's (this was a 413).
+    const Reply batched = m_server.post("/calls/usage",
+        fill(R"({"project_id": "{{p}}", "call_ids": ["root", "lonely"], "limit": 4})", { { "p", p } }));
+    EXPECT_OK(batched);
+    QCOMPARE(batched.value(u"call_usage")[u"lonely"][u"spindle-use-a"][u"prompt_tokens"].toInt(), 7);
+    QCOMPARE(batched.value(u"call_usage")[u"root"][u"spindle-use-a"][u"prompt_tokens"].toInt(), 110);
     // No ids: nothing to do.
     const Reply none =
         m_server.post("/calls/usage", fill(R"({"project_id": "{{p}}", "call_ids": []})", { { "p", p } }));

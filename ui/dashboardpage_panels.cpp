@@ -311,9 +311,10 @@ void DashboardPage::connectClicks()
     };
     connect(chart(QStringLiteral("costByModel")), &ChartView::pointClicked, this,
         onBar([](CallsQuery& q, const QString& model) {
-            // Calls whose summary.usage has this model as a key (compact JSON: "<model>":).
+            // Calls whose summary.usage has this model as a key: "<model>": as the stored compact JSON
+            // writes it, quotes and backslashes in the name escaped (a name with a quote found none).
             q.conditions.append(FieldCondition {
-                QStringLiteral("summary.usage"), FilterOp::Contains, QStringLiteral("\"%1\":").arg(model) });
+                QStringLiteral("summary.usage"), FilterOp::Contains, models::usageKeyText(model) });
         }));
     connect(chart(QStringLiteral("costByOp")), &ChartView::pointClicked, this,
         onBar([this](CallsQuery& q, const QString& op) {

@@ -149,6 +149,7 @@ private Q_SLOTS:
     void narrowPageStacksInsteadOfScrolling();
     void pageExtensionsAndReport();
     void clicksSelectTheirCalls();
+    void modelClickFindsOddNames();
     void whatIfOnThePage();
     void clickOpensTracesPage();
     void badFilterSaysWhy();
@@ -629,6 +630,27 @@ void TestDashboard::pageExtensionsAndReport()
 }
 
 // Each click asks for a query that the server answers with that bucket's calls of that series.
+// A click on a model's bar finds its calls by the model's key in summary.usage, written as the stored
+// JSON writes it: a name with a quote or a backslash found none.
+void TestDashboard::modelClickFindsOddNames()
+{
+    const QString project = QStringLiteral("acme/odd-models");
+    const QString odd = QStringLiteral("weird \"q\" \\ model");
+    apptest::CallRecord call;
+    call.id = QStringLiteral("odd-model-call");
+    call.endedMs = call.startedMs + 10;
+    call.summary = QJsonObject { { QStringLiteral("usage"),
+        QJsonObject { { odd, QJsonObject { { QStringLiteral("prompt_tokens"), 5 } } } } } };
+    QCOMPARE(m_server.logCalls(project, { call }), 200);
+    CallsQuery query;
+    query.projectId = project;
+    query.conditions.append(
+        FieldCondition { QStringLiteral("summary.usage"), FilterOp::Contains, models::usageKeyText(odd) });
+    QCOMPARE(countCalls(query), 1);
+    query.conditions.first().value = models::usageKeyText(QStringLiteral("weird"));
+    QCOMPARE(countCalls(query), 0);
+}
+
 void TestDashboard::clicksSelectTheirCalls()
 {
     const auto page = loadedPage();
