@@ -2,6 +2,7 @@
 
 #include "core/timeformat.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -95,6 +96,12 @@ private:
     const FieldResolver& m_fields;
     int m_depth = 0;
     std::optional<Field> m_feedbackField;
+    // A call without feedback reads as '' (as Weave's join gives it): "is empty" holds for it, and a
+    // $not of a comparison on feedback goes inside the EXISTS, so "≠", "is not empty" and the other
+    // negations do not hold for it (they did: NOT EXISTS is true without any feedback).
+    bool m_negateFeedback = false; // the comparison being compiled is a $not's
+    bool m_negatedInside = false; // wrapFeedback applied that $not
+    bool m_equalsEmpty = false; // the comparison is "= ''"
 };
 
 } // namespace
@@ -138,8 +145,20 @@ Sql Compiler::logical(std::string_view name, const JsonValue& args)
     if (name == "$not") {
         if (args.Size() != 1)
             throw badRequest("$not takes a list of exactly one operation");
+        static constexpr std::string_view kComparisons[] = { "$eq", "$gt", "$gte", "$lt", "$lte", "$in",
+            "$contains" };
+        const bool comparison = args[0].IsObject() && args[0].MemberCount() == 1
+            && std::find(
+                   std::begin(kComparisons), std::end(kComparisons), stringView(args[0].MemberBegin()->name))
+                != std::end(kComparisons);
+        m_negateFeedback = comparison;
+        m_negatedInside = false;
+        Sql inner = boolean(args[0]);
+        m_negateFeedback = false;
+        if (std::exchange(m_negatedInside, false))
+            return inner;
         Sql sql = raw("(NOT ");
-        return sql.append(boolean(args[0])).append(")");
+        return sql.append(std::move(inner)).append(")");
     }
     if (args.Empty())
         return raw(name == "$and" ? "1" : "0");
@@ -301,12 +320,20 @@ Sql Compiler::timeLiteral(const JsonValue& literal) const
 
 Sql Compiler::wrapFeedback(Sql condition)
 {
+    const bool equalsEmpty = std::exchange(m_equalsEmpty, false);
     if (!m_feedbackField)
         return condition;
-    Sql sql = raw("EXISTS (SELECT 1 FROM feedback f WHERE ");
-    sql.append(m_fields.feedbackLink(*m_feedbackField)).append(" AND ").append(condition).append(")");
+    const bool negated = std::exchange(m_negateFeedback, false);
+    m_negatedInside = negated;
+    Sql sql = raw("(EXISTS (SELECT 1 FROM feedback f WHERE ");
+    sql.append(m_fields.feedbackLink(*m_feedbackField))
+        .append(negated ? " AND NOT " : " AND ")
+        .append(condition);
+    if (equalsEmpty && !negated) // no feedback at all is empty too
+        sql.append(") OR NOT EXISTS (SELECT 1 FROM feedback f WHERE ")
+            .append(m_fields.feedbackLink(*m_feedbackField));
     m_feedbackField.reset();
-    return sql;
+    return sql.append("))");
 }
 
 Sql Compiler::comparison(std::string_view name, const JsonValue& args)
@@ -330,6 +357,10 @@ Sql Compiler::comparison(std::string_view name, const JsonValue& args)
                 raw("(wv_exists(" + other.field.column + ", ").bind(other.field.jsonPath).append(") = 0)"));
         return wrapFeedback(raw("(").append(other.sql).append(" IS NULL)"));
     }
+    const auto isEmptyText = [](const Operand& op) {
+        return op.literal && op.literal->IsString() && op.literal->GetStringLength() == 0;
+    };
+    m_equalsEmpty = name == "$eq" && (isEmptyText(a) || isEmptyText(b));
     if (name == "$eq")
         if (auto sql = nullableTextEquality(a, b))
             return wrapFeedback(std::move(*sql));
@@ -464,28 +495,6 @@ Sql compileSortTerm(std::string_view fieldPath, bool descending, const FieldReso
         return sql.append("wv_text(" + field.column + ", ").bind(field.jsonPath).append(")" + direction);
     }
     return raw(field.column + direction + (field.nullable ? nullsLast : ""));
-}
-
-std::vector<SortTerm> parseSortBy(const JsonValue& request)
-{
-    std::vector<SortTerm> terms;
-    const JsonValue* list = optionalArray(request, "sort_by", "");
-    if (!list)
-        return terms;
-    if (list->Size() > 20)
-        throw badRequest("sort_by takes at most 20 fields");
-    for (const auto& item : list->GetArray()) {
-        if (!item.IsObject())
-            throw badRequest("each sort_by entry must be {\"field\", \"direction\"}");
-        SortTerm term;
-        term.field = requireString(item, "field", "sort_by");
-        const std::string direction = optionalString(item, "direction", "sort_by").value_or("asc");
-        if (direction != "asc" && direction != "desc")
-            throw badRequest("sort_by direction must be 'asc' or 'desc', not '" + direction + "'");
-        term.descending = direction == "desc";
-        terms.push_back(std::move(term));
-    }
-    return terms;
 }
 
 } // namespace spindle::server

@@ -73,4 +73,26 @@ Field ColumnResolver::resolve(std::string_view path) const
     throw ApiError(422, "unknown field '" + std::string(path) + "'");
 }
 
+std::vector<SortTerm> parseSortBy(const JsonValue& request)
+{
+    std::vector<SortTerm> terms;
+    const JsonValue* list = optionalArray(request, "sort_by", "");
+    if (!list)
+        return terms;
+    if (list->Size() > 20)
+        throw badRequest("sort_by takes at most 20 fields");
+    for (const auto& item : list->GetArray()) {
+        if (!item.IsObject())
+            throw badRequest("each sort_by entry must be {\"field\", \"direction\"}");
+        SortTerm term;
+        term.field = requireString(item, "field", "sort_by");
+        const std::string direction = optionalString(item, "direction", "sort_by").value_or("asc");
+        if (direction != "asc" && direction != "desc")
+            throw badRequest("sort_by direction must be 'asc' or 'desc', not '" + direction + "'");
+        term.descending = direction == "desc";
+        terms.push_back(std::move(term));
+    }
+    return terms;
+}
+
 } // namespace spindle::server
