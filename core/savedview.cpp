@@ -262,10 +262,13 @@ TracesViewState stateFromDefinition(const QJsonObject& definition, QStringList* 
     state.query =
         callsQueryFromParts({}, filter, query, definition.value(QLatin1String("sort_by")).toArray());
     const QString within = definition.value(QLatin1String(kStartedWithinKey)).toString();
-    if (state.query.startedAfter && !state.query.startedBefore
-        && parseRelativeRange(within, QDateTime::currentDateTimeUtc())) {
+    if (state.query.startedAfter && parseRelativeRange(within, QDateTime::currentDateTimeUtc())) {
         state.query.startedAfter.reset(); // the save's moment of the range, for Weave's UI
         state.query.startedWithin = within;
+        // A range back from now has no end: a "before" term is a condition of its own (a chip).
+        if (const auto before = std::exchange(state.query.startedBefore, std::nullopt))
+            state.query.conditions.prepend(
+                FieldCondition { QStringLiteral("started_at"), FilterOp::Before, *before });
     }
     if (!state.query.extraTerms.isEmpty())
         notes->append(QStringLiteral("%1 query term(s) shown as written (no filter chip for them)")

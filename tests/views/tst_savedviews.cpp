@@ -126,6 +126,11 @@ void SavedViewsTest::roundTrip_data()
     TracesViewState lastDay;
     lastDay.query.startedWithin = QStringLiteral("1d");
     QTest::newRow("last day") << lastDay;
+    // With a "started before" chip: it stays a chip, and the range stays "Last day" (the two came
+    // back as a fixed custom range, the chip gone).
+    TracesViewState lastDayBefore = lastDay;
+    lastDayBefore.query.conditions.append({ QStringLiteral("started_at"), FilterOp::Before, at });
+    QTest::newRow("last day and a before chip") << lastDayBefore;
 }
 
 void SavedViewsTest::roundTrip()
