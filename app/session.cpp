@@ -50,8 +50,18 @@ AppSession::AppSession(AppOptions options, QObject* parent)
     connect(m_embedded, &EmbeddedServer::started, this, [this](const QUrl& url) {
         m_embeddedStarting = false;
         m_embeddedUrl = url; // for a return to the local profile from another connection
-        if (m_embeddedFor == m_attempt) // not when the user chose another connection meanwhile
-            useServer(url, tr("Local · %1").arg(url.toString()), QString());
+        if (m_embeddedFor != m_attempt) // not when the user chose another connection meanwhile
+            return;
+        useServer(url, tr("Local · %1").arg(url.toString()), QString());
+        // The SDKs set up for the usual port would reach the program that holds it: say where to go.
+        if (m_options.port != 0 && url.port() != m_options.port)
+            m_window->banner()->showMessage(
+                tr("Port %1 is taken by another program, so the local trace server "
+                   "listens on port %2: point the SDKs at %3 (Copy setup).")
+                    .arg(m_options.port)
+                    .arg(url.port())
+                    .arg(url.toString()),
+                widgets::Banner::Kind::Info);
     });
     connect(
         m_embedded, &EmbeddedServer::linkOpened, this, [this](const QString& project, const QString& call) {

@@ -189,6 +189,12 @@ void ConnectionsTest::onlyASpindleServerIsTakenForTheLocalOne()
     session.start();
     QVERIFY(connected.wait(kWaitMs));
     QVERIFY(session.serverUrl().port() != impostor.serverPort());
+    // It says so: SDKs set up for the usual port would log to the other program.
+    auto* banner = session.window()->findChild<widgets::Banner*>();
+    QVERIFY(!banner->isHidden());
+    QVERIFY2(banner->text().contains(u"Port %1 is taken"_s.arg(impostor.serverPort()))
+            && banner->text().contains(session.serverUrl().toString()),
+        qPrintable(banner->text()));
 
     // A real Spindle server on the port is used as it is.
     apptest::InProcessServer spindleServer;
