@@ -24,7 +24,9 @@ void addKeys(
     QStringList& into, const QString& prefix, const QJsonObject& object, const QStringList& skip = {})
 {
     for (auto it = object.begin(); it != object.end(); ++it) {
-        if (skip.contains(it.key()))
+        // A key with a dot in it cannot be named by a path (weave-protocol §3.3): its column would
+        // show, sort and filter "a" → "b" instead.
+        if (skip.contains(it.key()) || it.key().isEmpty() || it.key().contains(QLatin1Char('.')))
             continue;
         const QString path = prefix + QLatin1Char('.') + it.key();
         if (!into.contains(path) && into.size() < kMaxDiscoveredColumns)

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void callsLoggedBeforeAQuickCountAreNoCut();
     void livePollDropsPagesAskedByOldOffsets();
     void liveRelativeRangeSlides();
+    void dottedKeysAreNoColumns();
 
 private:
     bool runQuery();
@@ -527,6 +528,23 @@ void TestCallsPaging::liveRelativeRangeSlides()
     QCOMPARE(shown,
         (QStringList { u"at-0"_s, u"at-1"_s, u"at-6"_s, u"at-8"_s, u"at-10"_s, u"at-51"_s, u"at-53"_s }));
     QCOMPARE(m_controller->requestQuery().startedAfter->toMSecsSinceEpoch(), now + 6 * 60'000 - 3600'000);
+}
+
+// A key with a dot in it cannot be named by a path: no column for it (it showed "a" → "b").
+void TestCallsPaging::dottedKeysAreNoColumns()
+{
+    const QString project = u"paging/dotted"_s;
+    CallRecord call;
+    call.id = u"dotted"_s;
+    call.endedMs = call.startedMs + 5;
+    call.inputs = QJsonObject { { u"a.b"_s, u"x"_s }, { u"plain"_s, u"y"_s } };
+    QCOMPARE(m_server.logCalls(project, { call }), 200);
+    CallsQuery query;
+    query.projectId = project;
+    m_controller->setQuery(query);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->totalCount() == 1 && m_model->isLoaded(0), kWaitMs);
+    QVERIFY(m_controller->discoveredColumns().contains(u"inputs.plain"_s));
+    QVERIFY(!m_controller->discoveredColumns().contains(u"inputs.a.b"_s));
 }
 
 QTEST_MAIN(TestCallsPaging)
