@@ -21,9 +21,12 @@ std::optional<QString> fieldOf(const QJsonValue& operand)
     return std::nullopt;
 }
 
-// {"$convert": {"input": {"$getField": f}, "to": "double"}} → f
+// {"$convert": {"input": {"$getField": f}, "to": "double"}} → f; latency as Weave's UI writes it
+// (no conversion: hosted Weave computes it as a number).
 std::optional<QString> numericFieldOf(const QJsonValue& operand)
 {
+    if (fieldOf(operand) == QStringLiteral("summary.weave.latency_ms"))
+        return QStringLiteral("summary.weave.latency_ms");
     const auto [name, arg] = unwrap(operand);
     if (name != QLatin1String("$convert")
         || arg.toObject().value(QLatin1String("to")).toString() != QLatin1String("double"))

@@ -150,10 +150,11 @@ void TestCallsQueryJson::conditionExpr_data()
                                 << num("$gt", true, "0.75");
     QTest::addRow("> from text") << "output.score" << FilterOp::Greater << QVariant(QStringLiteral("42"))
                                  << num("$gt", false, "42");
+    // Latency without $convert, as Weave's UI sends it (FIELDS_NO_FLOAT_CONVERT): hosted Weave computes
+    // it as a float, which its ClickHouse will not convert from text.
     QTest::addRow("latency >")
         << "summary.weave.latency_ms" << FilterOp::Greater << QVariant(1000)
-        << QByteArray(R"({"$gt":[{"$convert":{"input":{"$getField":"summary.weave.latency_ms"},)"
-                      R"("to":"double"}},{"$literal":1000}]})");
+        << QByteArray(R"({"$gt":[{"$getField":"summary.weave.latency_ms"},{"$literal":1000}]})");
 
     // Boolean: against the literal strings, no $convert
     QTest::addRow("is true") << "output.ok" << FilterOp::Is << QVariant(true)
@@ -448,7 +449,8 @@ void TestCallsQueryJson::requestJson()
 void TestCallsQueryJson::protocolExample()
 {
     // weave-protocol.md 3.2's example request, minus its "$not $in" term (no such filter widget)
-    // and the paging/include flags the controller adds.
+    // and the paging/include flags the controller adds, and with latency unconverted, as Weave's UI
+    // sends it (see "latency >" above; the server takes both).
     CallsQuery query;
     query.projectId = QStringLiteral("acme/demo");
     query.opNames = QStringList { QStringLiteral("weave:///acme/demo/op/summarize:*") };
@@ -459,16 +461,14 @@ void TestCallsQueryJson::protocolExample()
     };
     query.sortBy = { { QStringLiteral("summary.weave.latency_ms"), true } };
     COMPARE_JSON(query.requestJson(),
-        parseObject(
-            R"({"project_id":"acme/demo",)"
-            R"("filter":{"op_names":["weave:///acme/demo/op/summarize:*"],"trace_roots_only":true},)"
-            R"("query":{"$expr":{"$and":[)"
-            R"({"$eq":[{"$getField":"summary.weave.status"},{"$literal":"error"}]},)"
-            R"({"$gt":[{"$convert":{"input":{"$getField":"summary.weave.latency_ms"},"to":"double"}},)"
-            R"({"$literal":1000}]},)"
-            R"({"$contains":{"input":{"$getField":"inputs.text"},"substr":{"$literal":"Hello"},)"
-            R"("case_insensitive":true}}]}},)"
-            R"("sort_by":[{"field":"summary.weave.latency_ms","direction":"desc"}]})"));
+        parseObject(R"({"project_id":"acme/demo",)"
+                    R"("filter":{"op_names":["weave:///acme/demo/op/summarize:*"],"trace_roots_only":true},)"
+                    R"("query":{"$expr":{"$and":[)"
+                    R"({"$eq":[{"$getField":"summary.weave.status"},{"$literal":"error"}]},)"
+                    R"({"$gt":[{"$getField":"summary.weave.latency_ms"},{"$literal":1000}]},)"
+                    R"({"$contains":{"input":{"$getField":"inputs.text"},"substr":{"$literal":"Hello"},)"
+                    R"("case_insensitive":true}}]}},)"
+                    R"("sort_by":[{"field":"summary.weave.latency_ms","direction":"desc"}]})"));
 }
 
 void TestCallsQueryJson::parseRelativeRange_data()
