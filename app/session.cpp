@@ -126,7 +126,8 @@ void AppSession::connectRemote(const ui::ConnectionProfile& profile)
         ? tr("W&B · %1").arg(profile.url.toString())
         : tr("Server · %1").arg(profile.url.toString());
     QString key = profile.apiKey;
-    m_keySource = tr("typed in Connection…");
+    if (key != m_apiKey) // the key in use, kept for the same server, keeps the source it came from
+        m_keySource = tr("typed in Connection…");
     if (key.isEmpty()) {
         key = net::apiKeyFromEnvironment();
         m_keySource = QStringLiteral("WANDB_API_KEY");
@@ -169,7 +170,7 @@ void AppSession::startLocal()
         return;
     }
     // A Spindle server already answering on the local port is used as it is (a probe gives up after
-    // 2 s: a process that holds the port without answering is not one).
+    // 5 s: a process that holds the port without answering is not one).
     m_window->showStatus(tr("Looking for a Spindle server on port %1…").arg(m_options.port), 0);
     m_client->setConnection({ QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_options.port)), {} });
     m_client->checkSpindle(this, [this, attempt = m_attempt](bool ok) {
@@ -199,7 +200,9 @@ void AppSession::openConnectionDialog()
     ui::ConnectionProfile chosen = dialog.profile();
     // The same server again with the field left empty keeps the key in use: one typed without
     // "remember" is nowhere else to be found again.
-    if (chosen.apiKey.isEmpty() && chosen.kind != ui::ConnectionProfile::Kind::Local && chosen.url == m_url)
+    const bool keepsKey =
+        chosen.apiKey.isEmpty() && chosen.kind != ui::ConnectionProfile::Kind::Local && chosen.url == m_url;
+    if (keepsKey)
         chosen.apiKey = m_apiKey;
     switchConnection(chosen);
 }

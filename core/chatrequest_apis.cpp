@@ -5,6 +5,7 @@
 #include "core/chatrequest_p.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace spindle::chat_request_detail {
 
@@ -120,8 +121,11 @@ QJsonValue member(const QJsonObject& object, QLatin1String snake, QLatin1String 
 struct GeminiReader
 {
     QJsonArray messages;
-    QHash<QString, QString> lastCallIdByName;
+    QHash<QString, QStringList> unansweredIds; // by function, in call order (parallel calls)
     int generatedIds = 0;
+
+    QJsonObject takeCall(const QJsonObject& call);
+    QJsonObject answer(const QJsonObject& response);
 
     QJsonObject mediaPart(const QJsonObject& part) const;
     void addContent(const QJsonValue& content);
@@ -146,6 +150,34 @@ QJsonObject GeminiReader::mediaPart(const QJsonObject& part) const
     return {};
 }
 
+// A function call as a tool call: its id, or one made up (older models send none), which the
+// response naming that function takes next.
+QJsonObject GeminiReader::takeCall(const QJsonObject& call)
+{
+    const QString name = call.value("name"_L1).toString();
+    QString id = call.value("id"_L1).toString();
+    if (id.isEmpty())
+        id = u"call_%1"_s.arg(++generatedIds);
+    unansweredIds[name].append(id);
+    const QJsonValue args = call.value("args"_L1);
+    return toolCall(id, name, args.isObject() || args.isArray() ? compactJson(args) : u"{}"_s);
+}
+
+// A function response as a tool message, answering the call of that id, or the earliest call of that
+// function not answered yet (two parallel calls of one function take their two responses in order).
+QJsonObject GeminiReader::answer(const QJsonObject& response)
+{
+    const QString name = response.value("name"_L1).toString();
+    QString id = response.value("id"_L1).toString();
+    QStringList& waiting = unansweredIds[name];
+    if (id.isEmpty())
+        id = waiting.isEmpty() ? u"call_%1"_s.arg(++generatedIds) : waiting.takeFirst();
+    else
+        waiting.removeOne(id);
+    return { { u"role"_s, u"tool"_s }, { u"tool_call_id"_s, id },
+        { u"content"_s, compactJson(response.value("response"_L1)) } };
+}
+
 void GeminiReader::addParts(const QString& role, const QJsonArray& parts)
 {
     QJsonArray content;
@@ -154,24 +186,14 @@ void GeminiReader::addParts(const QString& role, const QJsonArray& parts)
         const QJsonObject part = value.isString() ? QJsonObject { { u"text"_s, value } } : value.toObject();
         const QJsonObject call = member(part, "function_call"_L1, "functionCall"_L1).toObject();
         const QJsonObject response = member(part, "function_response"_L1, "functionResponse"_L1).toObject();
-        const QString name =
-            call.isEmpty() ? response.value("name"_L1).toString() : call.value("name"_L1).toString();
-        if (!call.isEmpty()) {
-            QString id = call.value("id"_L1).toString();
-            if (id.isEmpty())
-                id = u"call_%1"_s.arg(++generatedIds);
-            lastCallIdByName.insert(name, id);
-            calls.append(toolCall(id, name, compactJson(call.value("args"_L1))));
-        } else if (!response.isEmpty()) {
-            const QString id = response.value("id"_L1).toString();
-            messages.append(QJsonObject { { u"role"_s, u"tool"_s },
-                { u"tool_call_id"_s, id.isEmpty() ? lastCallIdByName.value(name) : id },
-                { u"content"_s, compactJson(response.value("response"_L1)) } });
-        } else if (part.value("text"_L1).isString() && !part.value("thought"_L1).toBool()) {
+        if (!call.isEmpty())
+            calls.append(takeCall(call));
+        if (!response.isEmpty())
+            messages.append(answer(response));
+        if (part.value("text"_L1).isString() && !part.value("thought"_L1).toBool())
             content.append(textPart(part.value("text"_L1).toString()));
-        } else if (const QJsonObject media = mediaPart(part); !media.isEmpty()) {
+        else if (const QJsonObject media = mediaPart(part); !media.isEmpty())
             content.append(media);
-        }
     }
     if (content.isEmpty() && calls.isEmpty())
         return;
@@ -263,6 +285,24 @@ ChatSettings geminiSettings(const QJsonObject& config)
     return settings;
 }
 
+// A tool result must follow the assistant message that made its call; one without (a Responses
+// conversation continued from a previous_response_id holds only the results) would be refused by
+// the provider: it goes as the user's text instead.
+void adoptOrphanResults(QJsonArray& messages)
+{
+    QSet<QString> called;
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        const QJsonObject message = messages[i].toObject();
+        for (const QJsonValue& call : message.value("tool_calls"_L1).toArray())
+            called.insert(call.toObject().value("id"_L1).toString());
+        const QString id = message.value("tool_call_id"_L1).toString();
+        if (message.value("role"_L1).toString() != "tool"_L1 || called.contains(id))
+            continue;
+        messages[i] = QJsonObject { { u"role"_s, u"user"_s },
+            { u"content"_s, u"Result of call %1: %2"_s.arg(id, message.value("content"_L1).toString()) } };
+    }
+}
+
 } // namespace
 
 std::optional<ChatRequest> responsesRequest(const QJsonObject& inputs)
@@ -281,6 +321,7 @@ std::optional<ChatRequest> responsesRequest(const QJsonObject& inputs)
         appendResponsesItem(request.messages, item.toObject());
     if (request.messages.isEmpty())
         return std::nullopt;
+    adoptOrphanResults(request.messages);
     request.settings = responsesSettings(inputs);
     return request;
 }
@@ -303,6 +344,7 @@ std::optional<ChatRequest> geminiRequest(const QJsonObject& inputs)
         return std::nullopt;
     for (const QJsonValue& message : reader.messages)
         request.messages.append(message);
+    adoptOrphanResults(request.messages);
     request.settings = geminiSettings(config);
     return request;
 }

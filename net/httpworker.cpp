@@ -6,7 +6,9 @@
 #include <QHttpMultiPart>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QLocale>
 #include <QNetworkRequest>
+#include <QTimeZone>
 #include <QTimer>
 
 #include <algorithm>
@@ -16,7 +18,7 @@ namespace {
 
 constexpr int kFirstBatchRows = 50; // a screenful: the table shows it while the page streams on
 constexpr int kBatchRows = 500;
-constexpr int kProbeTimeoutMs = 2000;
+constexpr int kProbeTimeoutMs = 5000; // a TLS handshake on a slow link takes seconds
 constexpr int kMaxRetryAfterMs = 30000; // a Retry-After longer than this is not waited for
 
 bool isRetryableStatus(int status)
@@ -55,7 +57,10 @@ int retryAfterMs(const QNetworkReply& reply)
     const qint64 seconds = value.toLongLong(&isNumber);
     if (isNumber)
         return int(std::clamp<qint64>(seconds, 0, 24 * 3600) * 1000);
-    const QDateTime at = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
+    // An HTTP date ("Wed, 21 Oct 2025 07:28:00 GMT"): Qt 6.4's RFC 2822 reader refuses its "GMT".
+    QDateTime at = QLocale::c().toDateTime(
+        QString::fromLatin1(value), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    at.setTimeZone(QTimeZone::utc());
     return at.isValid()
         ? int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().msecsTo(at), 0, 24 * 3600 * 1000))
         : 0;
@@ -88,13 +93,15 @@ QString failureReason(const QNetworkReply& reply, const QByteArray& body, int st
 {
     if (status >= 300 && status < 400) {
         const QString location = reply.header(QNetworkRequest::LocationHeader).toUrl().toString();
+        if (location.isEmpty())
+            return QStringLiteral("the server answered HTTP %1 without an address to go to").arg(status);
         return QStringLiteral("the server redirected to %1 (HTTP %2), another address: Spindle does not "
                               "send your API key there. Use that address as the server URL")
-            .arg(location.isEmpty() ? QStringLiteral("nowhere") : location)
+            .arg(location)
             .arg(status);
     }
     const int retryAfter = retryAfterMs(reply);
-    if ((status == 429 || status == 503) && retryAfter > 0) // more than was worth waiting for
+    if ((status == 429 || status == 503) && retryAfter > kMaxRetryAfterMs) // more than was worth waiting for
         return reasonFromBody(body, status)
             + QStringLiteral(" (the server asks to be tried again in %1 s)").arg((retryAfter + 999) / 1000);
     return reasonFromBody(body, status);
@@ -296,8 +303,8 @@ void HttpWorker::fail(Transfer& transfer, int status, const QString& reason, boo
     };
     if (status == 401 && transfer.request.connection.apiKey.isEmpty())
         error.hint =
-            QStringLiteral("No API key was sent: none was found in WANDB_API_KEY, in ~/.netrc (machine "
-                           "api.wandb.ai) or in the keychain. Enter one under Connection….");
+            QStringLiteral("No API key was sent: none was found in WANDB_API_KEY, in ~/.netrc (under the "
+                           "server's host) or in the keychain. Enter one under Connection….");
     const auto id = transfer.request.id;
     QMetaObject::invokeMethod(m_client, [client = m_client, id, error] { client->deliverError(id, error); });
 }
@@ -334,9 +341,9 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
     const QUrl base = transfer.request.connection.baseUrl;
     if (transfer.request.kind == RequestKind::Health) { // a probe: news only when it is answered
         const bool ok = status >= 200 && status < 300;
-        if (answered)
+        if (answered || transfer.request.reportsDown)
             QMetaObject::invokeMethod(
-                m_client, [client = m_client, base] { client->noteReachable(true, base); });
+                m_client, [client = m_client, answered, base] { client->noteReachable(answered, base); });
         QJsonObject result { { QStringLiteral("ok"), ok } };
         if (ok) // /server_info names the server: a Spindle server says so
             result.insert(QStringLiteral("server"),
@@ -353,6 +360,8 @@ void HttpWorker::onFinished(TraceClient::RequestId id)
     if (answered || networkError != QNetworkReply::OperationCanceledError)
         QMetaObject::invokeMethod(
             m_client, [client = m_client, answered, base] { client->noteReachable(answered, base); });
+    else // a probe tells a busy server (it answers at once) from one gone (it does not)
+        QMetaObject::invokeMethod(m_client, [client = m_client, base] { client->probeAfterTimeout(base); });
     const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed by a timeout
     if (status >= 200 && status < 300 && networkError == QNetworkReply::NoError) {
         if (transfer.request.kind == RequestKind::CallStream) {

@@ -32,6 +32,7 @@ struct HttpRequest
     int firstDelayMs = 250;
     QStringList uploadFields; // Upload: { project_id, file name }
     int timeoutMs = 30000; // no byte for this long: the transfer gives up
+    bool reportsDown = false; // Health: no answer means the server is gone (a probe after a timeout)
 };
 
 // Lives on the client's network thread: owns the QNetworkAccessManager, retries, and parses

@@ -230,11 +230,12 @@ void InferenceWorker::onFinished(InferenceClient::RequestId id)
     const int status = statusOf(reply);
     if (status >= 300 && status < 400) { // to another origin: not followed (inferenceRequest)
         const QString location = reply->header(QNetworkRequest::LocationHeader).toUrl().toString();
+        const QString message = location.isEmpty()
+            ? u"the provider answered HTTP %1 without an address to go to"_s.arg(status)
+            : u"the provider redirected to %1, another address: Spindle does not send your key there. "
+              "Use that address as the provider's base URL"_s.arg(location);
         complete(transfer, ChatOutcome::Status::Failed,
-            InferenceError { InferenceError::Kind::BadRequest, status,
-                u"the provider redirected to %1, another address: Spindle does not send your key there. "
-                "Use that address as the provider's base URL"_s.arg(location),
-                transfer.attempt });
+            InferenceError { InferenceError::Kind::BadRequest, status, message, transfer.attempt });
         return;
     }
     if (status >= 400) {

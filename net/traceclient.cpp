@@ -261,6 +261,17 @@ void TraceClient::deliverError(RequestId id, const ApiError& error)
         Q_EMIT requestFailed(error);
 }
 
+void TraceClient::probeAfterTimeout(const QUrl& base)
+{
+    if (base != m_connection.baseUrl || !m_reachable)
+        return; // another server's, or the window probes it already
+    HttpRequest request { m_nextId++, QStringLiteral("/health"), {}, RequestKind::Health, m_connection, 0,
+        m_firstDelayMs, {}, m_transferTimeoutMs };
+    request.reportsDown = true;
+    m_worker->noteSubmitted(request.kind);
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
+}
+
 void TraceClient::noteReachable(bool reachable, const QUrl& base)
 {
     if (reachable == m_reachable || base != m_connection.baseUrl)

@@ -119,6 +119,8 @@ private:
     void deliverError(RequestId id, const ApiError& error);
     // What a finished request says of the server at `base`; news of an earlier connection's is none.
     void noteReachable(bool reachable, const QUrl& base);
+    // After a request to `base` timed out: a /health probe, whose lack of an answer means it is gone.
+    void probeAfterTimeout(const QUrl& base);
 
     ServerConnection m_connection;
     QThread m_thread;

@@ -2,7 +2,6 @@
 
 #include "core/timeformat.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -96,12 +95,9 @@ private:
     const FieldResolver& m_fields;
     int m_depth = 0;
     std::optional<Field> m_feedbackField;
-    // A call without feedback reads as '' (as Weave's join gives it): "is empty" holds for it, and a
-    // $not of a comparison on feedback goes inside the EXISTS, so "≠", "is not empty" and the other
-    // negations do not hold for it (they did: NOT EXISTS is true without any feedback).
-    bool m_negateFeedback = false; // the comparison being compiled is a $not's
-    bool m_negatedInside = false; // wrapFeedback applied that $not
-    bool m_equalsEmpty = false; // the comparison is "= ''"
+    // The comparison being wrapped is "= ''": on feedback it holds for a call with no non-empty
+    // value, none at all included (a call without feedback reads as '', as Weave's join gives it).
+    bool m_equalsEmpty = false;
 };
 
 } // namespace
@@ -145,20 +141,8 @@ Sql Compiler::logical(std::string_view name, const JsonValue& args)
     if (name == "$not") {
         if (args.Size() != 1)
             throw badRequest("$not takes a list of exactly one operation");
-        static constexpr std::string_view kComparisons[] = { "$eq", "$gt", "$gte", "$lt", "$lte", "$in",
-            "$contains" };
-        const bool comparison = args[0].IsObject() && args[0].MemberCount() == 1
-            && std::find(
-                   std::begin(kComparisons), std::end(kComparisons), stringView(args[0].MemberBegin()->name))
-                != std::end(kComparisons);
-        m_negateFeedback = comparison;
-        m_negatedInside = false;
-        Sql inner = boolean(args[0]);
-        m_negateFeedback = false;
-        if (std::exchange(m_negatedInside, false))
-            return inner;
         Sql sql = raw("(NOT ");
-        return sql.append(std::move(inner)).append(")");
+        return sql.append(boolean(args[0])).append(")");
     }
     if (args.Empty())
         return raw(name == "$and" ? "1" : "0");
@@ -323,17 +307,14 @@ Sql Compiler::wrapFeedback(Sql condition)
     const bool equalsEmpty = std::exchange(m_equalsEmpty, false);
     if (!m_feedbackField)
         return condition;
-    const bool negated = std::exchange(m_negateFeedback, false);
-    m_negatedInside = negated;
-    Sql sql = raw("(EXISTS (SELECT 1 FROM feedback f WHERE ");
+    // "Is empty": no row with a value that is not ''. Its $not ("is not empty") is then a row with one.
+    Sql sql = raw(equalsEmpty ? "NOT EXISTS (SELECT 1 FROM feedback f WHERE "
+                              : "EXISTS (SELECT 1 FROM feedback f WHERE ");
     sql.append(m_fields.feedbackLink(*m_feedbackField))
-        .append(negated ? " AND NOT " : " AND ")
+        .append(equalsEmpty ? " AND NOT " : " AND ")
         .append(condition);
-    if (equalsEmpty && !negated) // no feedback at all is empty too
-        sql.append(") OR NOT EXISTS (SELECT 1 FROM feedback f WHERE ")
-            .append(m_fields.feedbackLink(*m_feedbackField));
     m_feedbackField.reset();
-    return sql.append("))");
+    return sql.append(")");
 }
 
 Sql Compiler::comparison(std::string_view name, const JsonValue& args)

@@ -53,14 +53,21 @@ bool isLoopbackName(const std::string& host)
 
 namespace {
 
-// The host of a Host header: "127.0.0.1:6345" → "127.0.0.1", "[::1]:6345" → "::1".
+// The host of a Host header: "127.0.0.1:6345" → "127.0.0.1", "[::1]:6345" → "::1"; in lower case
+// and without a final dot ("LOCALHOST", "localhost." name the same host).
 std::string hostName(const std::string& header)
 {
+    std::string host;
     if (!header.empty() && header.front() == '[') {
         const std::size_t end = header.find(']');
-        return end == std::string::npos ? header : header.substr(1, end - 1);
+        host = end == std::string::npos ? header : header.substr(1, end - 1);
+    } else {
+        host = header.substr(0, header.find(':'));
     }
-    return header.substr(0, header.find(':'));
+    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!host.empty() && host.back() == '.')
+        host.pop_back();
+    return host;
 }
 
 // The header's scheme, "Basic" or "Bearer", in any case (HTTP's schemes are case-insensitive).

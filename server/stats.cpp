@@ -28,7 +28,7 @@
 //  - Response: {start, end, granularity, timezone, usage_buckets, call_buckets}. call_buckets has one
 //    entry per bucket {timestamp, <agg>_<metric>..., p<N>_<metric>..., count (calls)}; usage_buckets
 //    has one per bucket and model seen in the range, ordered by time then model, with count = entries
-//    (more than 1 000 000 such entries is a 413).
+//    (more than 1 000 000 such entries, or 5 000 000 numbers in them, is a 413).
 //  Differences from hosted Weave: costs support every aggregation (hosted: sum only) and are priced at
 //  each call's start (hosted: the newest price); total_tokens falls back to input + output (hosted:
 //  null); timestamps are UTC rather than in `timezone`; percentiles are exact (hosted: approximate).

@@ -3,8 +3,9 @@
 // POST /trace/usage and /calls/usage: as the protocol describes, with these choices:
 //  - /trace/usage rolls up within the matched calls (at most `limit`, default 10 000, ordered by
 //    started_at); every matched call is a key of call_usage, `{}` when it has no usage.
-//  - /calls/usage loads every call of the listed calls' traces; more than `limit` is a 413. Each
-//    listed id is a key, `{}` when it is unknown or deleted.
+//  - /calls/usage loads every call of the listed calls' traces, in batches of at most `limit` calls
+//    (one trace over it is a 413), and lists every running call of them in unfinished_call_ids, as
+//    Weave's newer revision does. Each listed id is a key, `{}` when it is unknown or deleted.
 //  - Costs (include_costs) are each call's own summary.weave.costs (4.4) summed up the tree; without
 //    include_costs the cost fields are null. Models whose numbers are all zero are left out.
 #include "server/callquery.h"

@@ -271,6 +271,7 @@ void TestHttpFraming::crossSiteRequestsAreRefused_data()
     QTest::newRow("a program (no Origin)") << own << 200;
     QTest::newRow("localhost") << QByteArray("Host: localhost:6345\r\n") << 200;
     QTest::newRow("IPv6 loopback") << QByteArray("Host: [::1]:6345\r\n") << 200;
+    QTest::newRow("a name in capitals, with a final dot") << QByteArray("Host: LOCALHOST.:6345\r\n") << 200;
     // Any page's script could delete calls with a "simple" POST (text/plain, no preflight).
     QTest::newRow("a web page's Origin") << own + "Origin: http://evil.example\r\n" << 403;
     QTest::newRow("a sandboxed page (Origin: null)") << own + "Origin: null\r\n" << 403;

@@ -175,7 +175,7 @@ void CallDetailPanel::loadImages()
         return;
     m_imagesLoadedFor = key;
     m_images->clear();
-    const QString forCall = m_call.id;
+    const QString forCall = key; // the call and its image set: a set replaced since drops its answers
     for (const auto& [name, digest] : std::as_const(files)) {
         const auto id = m_client->postForBytes(this, QStringLiteral("/file/content"),
             { { QStringLiteral("project_id"), m_projectId }, { QStringLiteral("digest"), digest } },
@@ -185,7 +185,7 @@ void CallDetailPanel::loadImages()
                 connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, forCall, name] {
                     watcher->deleteLater();
                     const QImage image = watcher->result();
-                    if (forCall == m_call.id && !image.isNull())
+                    if (forCall == m_imagesLoadedFor && !image.isNull())
                         m_images->addImage(image, name);
                 });
                 watcher->setFuture(QtConcurrent::run([bytes] { return QImage::fromData(bytes); }));

@@ -4,9 +4,13 @@
 // and a 401 when no key was found at all (the message says so).
 #include "net/traceclient.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <atomic>
@@ -116,6 +120,7 @@ private Q_SLOTS:
     void slowAnswerIsNotAServerGone();
     void missingKeyIsNamed();
     void retryAfterIsHonoured();
+    void silentServerIsAServerGone();
 };
 
 // A server that answers 307 to another port on the same host: another origin. The request with the
@@ -252,11 +257,14 @@ void TestNetSafety::retryAfterIsHonoured()
 {
     std::atomic<int> requests { 0 };
     std::atomic<int> waitSeconds { 1 };
+    std::atomic<bool> asDate { false };
     LittleServer limited([&](httplib::Server& http) {
         http.Post(".*", [&](const httplib::Request&, httplib::Response& res) {
             if (requests++ % 2 == 0) { // every other request: the first of each test below
                 res.status = 429;
-                res.set_header("Retry-After", std::to_string(waitSeconds.load()));
+                const QString at = QLocale::c().toString(QDateTime::currentDateTimeUtc().addSecs(waitSeconds),
+                    u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+                res.set_header("Retry-After", asDate ? at.toStdString() : std::to_string(waitSeconds.load()));
                 res.set_content(R"({"reason": "rate limited"})", "application/json");
                 return;
             }
@@ -280,6 +288,37 @@ void TestNetSafety::retryAfterIsHonoured()
     QVERIFY2(outcome.error.reason.contains(u"tried again in 120 s"_s), qPrintable(outcome.error.reason));
     QVERIFY(timer.elapsed() < 1000);
     QCOMPARE(requests.load(), 3);
+
+    // As an HTTP date: understood too (Qt's RFC 2822 reader refuses its "GMT": it was retried at once).
+    asDate = true;
+    requests = 4; // the next one is a 429
+    const Outcome dated = postAndWait(client, u"/calls/query_stats"_s);
+    QVERIFY(!dated.ok);
+    QVERIFY2(dated.error.reason.contains(u"tried again in 1"_s), qPrintable(dated.error.reason));
+    QCOMPARE(requests.load(), 5);
+}
+
+// A server that takes connections and never answers anything, /health included (a hung process, a
+// black-holed route): after a timeout the probe gets no answer either, and the server counts as gone
+// (the window then probes it until it is back).
+void TestNetSafety::silentServerIsAServerGone()
+{
+    QTcpServer silent;
+    QList<QTcpSocket*> held; // accepted, read from, never answered
+    connect(&silent, &QTcpServer::newConnection, &silent, [&] {
+        while (QTcpSocket* socket = silent.nextPendingConnection())
+            held.append(socket);
+    });
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    net::TraceClient client;
+    client.setRetryPolicy(0, 10);
+    client.setTransferTimeout(300);
+    client.setConnection({ QUrl(u"http://127.0.0.1:%1"_s.arg(silent.serverPort())), {} });
+    QSignalSpy reachability(&client, &net::TraceClient::reachabilityChanged);
+    const Outcome outcome = postAndWait(client, u"/calls/query_stats"_s);
+    QVERIFY(outcome.error.timedOut);
+    QTRY_COMPARE_WITH_TIMEOUT(reachability.count(), 1, kWaitMs);
+    QCOMPARE(reachability.last().first().toBool(), false);
 }
 
 QTEST_GUILESS_MAIN(TestNetSafety)

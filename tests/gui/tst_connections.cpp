@@ -500,6 +500,29 @@ void ConnectionsTest::typedKeyStaysForTheSameServer()
     QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 2, kWaitMs);
     QCOMPARE(session.client()->connection().baseUrl, other.url());
     QCOMPARE(session.client()->connection().apiKey, u"custom-key"_s);
+
+    // A key from WANDB_API_KEY, kept the same way, is still named as WANDB_API_KEY's (it became
+    // "typed in Connection…").
+    qputenv("WANDB_API_KEY", "env-key");
+    const auto unset = qScopeGuard([] { qunsetenv("WANDB_API_KEY"); });
+    ui::ConnectionProfile fromEnvironment = customProfile(other.url());
+    fromEnvironment.apiKey.clear();
+    session.connectProfile(fromEnvironment);
+    QTRY_COMPARE_WITH_TIMEOUT(session.client()->connection().apiKey, u"env-key"_s, kWaitMs);
+    for (int round = 0; round < 2; ++round) {
+        keySourceShown.clear();
+        QTimer::singleShot(0, &session, [&keySourceShown] {
+            auto* dialog = qobject_cast<ui::ConnectionDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            for (auto* label : dialog->findChildren<QLabel*>())
+                if (label->text().contains(u"in use"_s))
+                    keySourceShown = label->text();
+            dialog->accept();
+        });
+        Q_EMIT session.window()->connectionDialogRequested();
+        QVERIFY2(keySourceShown.contains(u"WANDB_API_KEY"_s), qPrintable(keySourceShown));
+    }
 }
 
 QTEST_MAIN(ConnectionsTest)

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void geminiContents();
     void geminiBarePartsAndStrings();
     void geminiSettings();
+    void parallelCallsAndOrphanResults();
     void notAChat_data();
     void notAChat();
 };
@@ -212,6 +213,36 @@ void TestChatRequestApis::geminiSettings()
     QVERIFY(schema);
     QCOMPARE(int(schema->settings.responseFormat), int(ChatSettings::ResponseFormat::JsonSchema));
     QCOMPARE(schema->settings.jsonSchema, parse(R"({"name": "response", "schema": {"type": "object"}})"));
+}
+
+// Two calls of one function without ids take their two responses in order (both went to the second
+// call); a call without args sends "{}" (it sent "", not JSON); a part with text and a call keeps
+// both; a result whose call is not in the conversation (a Responses chat continued from a
+// previous_response_id) goes as the user's text (a tool message without its call is refused).
+void TestChatRequestApis::parallelCallsAndOrphanResults()
+{
+    const auto gemini = chatRequestFromCallInputs(parse(R"({"model": "gemini-2.5-flash", "contents": [
+        {"role": "user", "parts": [{"text": "Weather in Paris and Rome?"}]},
+        {"role": "model", "parts": [{"text": "Checking both.", "function_call": {"name": "weather", "args": {"city": "Paris"}}},
+                                    {"function_call": {"name": "weather", "args": {"city": "Rome"}}},
+                                    {"function_call": {"name": "now"}}]},
+        {"role": "user", "parts": [{"function_response": {"name": "weather", "response": {"c": 18}}},
+                                   {"function_response": {"name": "weather", "response": {"c": 25}}}]}]})"));
+    QVERIFY(gemini);
+    QJsonObject model = message(u"assistant"_s, u"Checking both."_s);
+    model.insert(u"tool_calls"_s,
+        QJsonArray { toolCall(u"call_1"_s, u"weather"_s, uR"({"city":"Paris"})"_s),
+            toolCall(u"call_2"_s, u"weather"_s, uR"({"city":"Rome"})"_s),
+            toolCall(u"call_3"_s, u"now"_s, u"{}"_s) });
+    QCOMPARE(gemini->messages[1].toObject(), model);
+    QCOMPARE(gemini->messages[2].toObject(), toolResult(u"call_1"_s, uR"({"c":18})"_s));
+    QCOMPARE(gemini->messages[3].toObject(), toolResult(u"call_2"_s, uR"({"c":25})"_s));
+
+    const auto continued =
+        chatRequestFromCallInputs(parse(R"({"model": "gpt-5", "previous_response_id": "resp_1",
+        "input": [{"type": "function_call_output", "call_id": "call_a", "output": "18C"}]})"));
+    QVERIFY(continued);
+    QCOMPARE(continued->messages, (QJsonArray { message(u"user"_s, u"Result of call call_a: 18C"_s) }));
 }
 
 void TestChatRequestApis::notAChat_data()

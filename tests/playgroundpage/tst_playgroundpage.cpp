@@ -243,7 +243,10 @@ void PlaygroundPageTest::openInPlaygroundFromALoggedCall()
     Q_EMIT detail->openInPlaygroundRequested(plain);
     QCOMPARE(m_page->conversation()->messages(), messages);
 
-    // A Gemini call (an image, a function call and its response) opens as chat completions.
+    // A Gemini call (an image, a function call and its response) opens as chat completions, and the
+    // panes' answers to the conversation before go.
+    runAndWait(u"Before the Gemini call"_s);
+    QVERIFY(!m_page->panes().first()->answerText().isEmpty());
     spindle::Call gemini = call;
     gemini.inputs = QJsonDocument::fromJson(R"({"model": "models/gemini-2.5-flash",
         "config": {"system_instruction": "Be brief.", "temperature": 0.4},
