@@ -104,11 +104,14 @@ void TestStatsRequests::answerSizeIsBounded()
     const QString p = testProject("stats");
     QByteArray usage = "{";
     for (int model = 0; model < 10; ++model)
-        usage += (model ? "," : "") + QByteArray("\"m") + QByteArray::number(model) + "\":{\"prompt_tokens\":1}";
+        usage +=
+            (model ? "," : "") + QByteArray("\"m") + QByteArray::number(model) + "\":{\"prompt_tokens\":1}";
     usage += "}";
     EXPECT_OK(m_server.logCalls(p,
-        { CallSpec { .id = u"many-models"_s, .startedAt = u"2025-01-01T00:00:00.000Z"_s,
-            .endedAt = u"2025-01-01T00:00:01.000Z"_s, .summary = "{\"usage\":" + usage + "}" } }));
+        { CallSpec { .id = u"many-models"_s,
+            .startedAt = u"2025-01-01T00:00:00.000Z"_s,
+            .endedAt = u"2025-01-01T00:00:01.000Z"_s,
+            .summary = "{\"usage\":" + usage + "}" } }));
     QJsonArray metrics;
     QJsonArray percentiles;
     for (int i = 1; i <= 20; ++i)

@@ -60,6 +60,24 @@ bool startConnected(app::AppSession& session)
     return connected.wait(kWaitMs);
 }
 
+// Opens the session's Connection dialog and presses Connect with the key field left empty; gives
+// what the dialog said of the key in use.
+QString connectAgain(app::AppSession& session)
+{
+    QString shown;
+    QTimer::singleShot(0, &session, [&shown] {
+        auto* dialog = qobject_cast<ui::ConnectionDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        for (auto* label : dialog->findChildren<QLabel*>())
+            if (label->text().contains(u"in use"_s))
+                shown = label->text();
+        dialog->accept();
+    });
+    Q_EMIT session.window()->connectionDialogRequested();
+    return shown;
+}
+
 // A service that is not Spindle but answers 200 to everything, /health included.
 class AnswersEverything : public QTcpServer
 {
@@ -485,17 +503,7 @@ void ConnectionsTest::typedKeyStaysForTheSameServer()
     session.connectProfile(customProfile(other.url()));
     QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, kWaitMs);
     QCOMPARE(session.client()->connection().apiKey, u"custom-key"_s);
-    QString keySourceShown;
-    QTimer::singleShot(0, &session, [&keySourceShown] {
-        auto* dialog = qobject_cast<ui::ConnectionDialog*>(QApplication::activeModalWidget());
-        if (!dialog)
-            return;
-        for (auto* label : dialog->findChildren<QLabel*>())
-            if (label->text().contains(u"in use"_s))
-                keySourceShown = label->text();
-        dialog->accept(); // Connect, the key field empty
-    });
-    Q_EMIT session.window()->connectionDialogRequested();
+    const QString keySourceShown = connectAgain(session);
     QVERIFY2(keySourceShown.contains(u"typed in Connection"_s), qPrintable(keySourceShown));
     QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 2, kWaitMs);
     QCOMPARE(session.client()->connection().baseUrl, other.url());
@@ -510,18 +518,8 @@ void ConnectionsTest::typedKeyStaysForTheSameServer()
     session.connectProfile(fromEnvironment);
     QTRY_COMPARE_WITH_TIMEOUT(session.client()->connection().apiKey, u"env-key"_s, kWaitMs);
     for (int round = 0; round < 2; ++round) {
-        keySourceShown.clear();
-        QTimer::singleShot(0, &session, [&keySourceShown] {
-            auto* dialog = qobject_cast<ui::ConnectionDialog*>(QApplication::activeModalWidget());
-            if (!dialog)
-                return;
-            for (auto* label : dialog->findChildren<QLabel*>())
-                if (label->text().contains(u"in use"_s))
-                    keySourceShown = label->text();
-            dialog->accept();
-        });
-        Q_EMIT session.window()->connectionDialogRequested();
-        QVERIFY2(keySourceShown.contains(u"WANDB_API_KEY"_s), qPrintable(keySourceShown));
+        const QString shown = connectAgain(session);
+        QVERIFY2(shown.contains(u"WANDB_API_KEY"_s), qPrintable(shown));
     }
 }
 
