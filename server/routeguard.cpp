@@ -11,12 +11,52 @@
 
 namespace spindle::server {
 
+namespace {
+
+std::vector<std::string> segmentsOf(const std::string& path)
+{
+    std::vector<std::string> segments;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t end = std::min(path.find('/', start), path.size());
+        segments.push_back(path.substr(start, end - start));
+        start = end + 1;
+    }
+    return segments;
+}
+
+const std::string kWildcard = "\x01"; // a pattern's "[^/]+" (which holds a '/' of its own)
+
+bool isWildcard(const std::string& segment)
+{
+    return segment == kWildcard;
+}
+
+// A pattern's segments against a path's: a wildcard takes any one non-empty segment.
+bool matches(const std::vector<std::string>& pattern, const std::string& path)
+{
+    const std::vector<std::string> segments = segmentsOf(path);
+    if (segments.size() != pattern.size())
+        return false;
+    for (std::size_t i = 0; i < segments.size(); ++i)
+        if (isWildcard(pattern[i]) ? segments[i].empty() : pattern[i] != segments[i])
+            return false;
+    return true;
+}
+
+} // namespace
+
 void BodyRoutes::add(const std::string& method, const std::string& pattern)
 {
-    if (pattern.find_first_of("()[]*+?|\\^$") == std::string::npos)
-        m_exact.emplace(pattern, method);
+    std::string marked = pattern;
+    for (const std::string token : { "([^/]+)", "[^/]+" })
+        for (std::size_t at = marked.find(token); at != std::string::npos; at = marked.find(token, at))
+            marked.replace(at, token.size(), kWildcard);
+    std::vector<std::string> segments = segmentsOf(marked);
+    if (std::any_of(segments.begin(), segments.end(), isWildcard))
+        m_patterns.emplace_back(method, std::move(segments));
     else
-        m_patterns.emplace_back(method, std::regex(pattern));
+        m_exact.emplace(pattern, method);
 }
 
 std::optional<ApiError> BodyRoutes::refusal(const std::string& method, const std::string& path) const
@@ -29,7 +69,7 @@ std::optional<ApiError> BodyRoutes::refusal(const std::string& method, const std
         pathKnown = true;
     }
     for (const auto& [routeMethod, pattern] : m_patterns) {
-        if (!std::regex_match(path, pattern))
+        if (!matches(pattern, path))
             continue;
         if (routeMethod == method)
             return std::nullopt;

@@ -6,7 +6,6 @@
 
 #include <httplib.h>
 #include <optional>
-#include <regex>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -20,7 +19,8 @@ namespace spindle::server {
 class BodyRoutes
 {
 public:
-    // `pattern` is a path, or a regular expression when it holds one of ()[]*+?|\^$.
+    // `pattern` is a path whose segments are names, or "[^/]+" / "([^/]+)" for any one segment (the
+    // route patterns the server registers with cpp-httplib).
     void add(const std::string& method, const std::string& pattern);
     // Why a request with a body cannot go to `path` with `method`: 404 (no route has that path) or
     // 405 (its route takes another method); nothing when one takes it.
@@ -28,7 +28,7 @@ public:
 
 private:
     std::unordered_multimap<std::string, std::string> m_exact; // path → method
-    std::vector<std::pair<std::string, std::regex>> m_patterns; // method, path pattern
+    std::vector<std::pair<std::string, std::vector<std::string>>> m_patterns; // method, pattern's segments
 };
 
 // A server without an API key serves the programs of this machine, not web pages: a request with an

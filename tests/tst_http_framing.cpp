@@ -160,6 +160,9 @@ void TestHttpFraming::refusedAtOnce_data()
         "POST /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: deflate\r\nContent-Length: "
         + QByteArray::number(small.size()) + "\r\n\r\n" + small) << 404
                                                                  << u"no such endpoint: POST /nope"_s;
+    QTest::newRow("chunks to a pattern route in another method") << QByteArray(
+        "POST /objs/o/aliases HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + chunked(body)) << 405 << u"method not allowed: POST /objs/o/aliases"_s;
     QTest::newRow("chunks to a path in another method") << QByteArray(
         "PUT /calls/query HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(body))
                                                         << 405 << u"method not allowed: PUT /calls/query"_s;
