@@ -258,7 +258,7 @@ QList<FilterOp> filterOpsForField(const QString& field)
     // As Weave's UI offers them: times are after/before, ids equal or in a list, the numbers Spindle
     // filters on compare as numbers, and the text columns take the text operators. Other paths
     // (inputs.*, output.*, ...) may hold anything: every operator.
-    if (field == QLatin1String("started_at") || field == QLatin1String("ended_at"))
+    if (isTimeField(field))
         return { Op::After, Op::Before };
     if (field == QLatin1String("id") || field == QLatin1String("trace_id")
         || field == QLatin1String("parent_id"))

@@ -126,11 +126,15 @@ TraceClient::RequestId TraceClient::submit(QObject* context, const QString& path
     handlers.context = context;
     m_pending.insert(id, std::move(handlers));
     m_contexts.watch(context);
-    HttpRequest request { id, path, body, static_cast<RequestKind>(kind), m_connection,
-        maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs, uploadFields, m_transferTimeoutMs };
+    dispatch({ id, path, body, static_cast<RequestKind>(kind), m_connection,
+        maxRetries < 0 ? m_maxRetries : maxRetries, m_firstDelayMs, uploadFields, m_transferTimeoutMs });
+    return id;
+}
+
+void TraceClient::dispatch(const HttpRequest& request)
+{
     m_worker->noteSubmitted(request.kind);
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
-    return id;
 }
 
 void TraceClient::forgetCallbacksOf(const QObject* context)
@@ -268,8 +272,7 @@ void TraceClient::probeAfterTimeout(const QUrl& base)
     HttpRequest request { m_nextId++, QStringLiteral("/health"), {}, RequestKind::Health, m_connection, 0,
         m_firstDelayMs, {}, m_transferTimeoutMs };
     request.reportsDown = true;
-    m_worker->noteSubmitted(request.kind);
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->start(request); });
+    dispatch(request);
 }
 
 void TraceClient::noteReachable(bool reachable, const QUrl& base)

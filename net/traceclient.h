@@ -34,6 +34,7 @@ struct ApiError
 };
 
 class HttpWorker;
+struct HttpRequest;
 
 // The typed async client for the Weave trace-server API. Requests run on a network thread;
 // JSON and JSONL bodies are parsed there and results come back to this object's thread as
@@ -111,6 +112,7 @@ private:
     };
     RequestId submit(QObject* context, const QString& path, const QByteArray& body, int kind,
         Handlers handlers, int maxRetries = -1, const QStringList& uploadFields = {});
+    void dispatch(const HttpRequest& request); // to the worker thread, counted for finishPosts
     void forgetCallbacksOf(const QObject* context);
     void deliverJson(RequestId id, const QJsonObject& json);
     void deliverBytes(RequestId id, const QByteArray& bytes);

@@ -212,10 +212,9 @@ std::vector<std::vector<std::string>> traceBatches(
            " AND deleted_at IS NULL AND started_at IS NOT NULL AND trace_id IN (SELECT trace_id FROM calls "
            "WHERE project_id = ")
         .bind(projectId)
-        .append(" AND deleted_at IS NULL AND started_at IS NOT NULL AND id IN (");
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        (i ? sql.append(", ") : sql).bind(ids[i]);
-    sql.append(")) GROUP BY trace_id ORDER BY trace_id");
+        .append(" AND deleted_at IS NULL AND started_at IS NOT NULL AND id IN ")
+        .bindList(ids)
+        .append(") GROUP BY trace_id ORDER BY trace_id");
     auto stmt = reader.prepareAdHoc(sql.text);
     stmt->bindAll(sql.params);
     std::vector<std::vector<std::string>> batches;
@@ -309,10 +308,9 @@ std::string callsUsage(const JsonValue& body, RequestContext& context)
         for (const std::vector<std::string>& batch : traceBatches(*reader, projectId, ids, limit)) {
             Sql sql { std::string("SELECT ") + kUsageColumns + " FROM calls WHERE project_id = ?",
                 { projectId } };
-            sql.append(" AND deleted_at IS NULL AND started_at IS NOT NULL AND trace_id IN (");
-            for (std::size_t i = 0; i < batch.size(); ++i)
-                (i ? sql.append(", ") : sql).bind(batch[i]);
-            sql.append(") ORDER BY started_at, id");
+            sql.append(" AND deleted_at IS NULL AND started_at IS NOT NULL AND trace_id IN ")
+                .bindList(batch)
+                .append(" ORDER BY started_at, id");
             std::vector<UsageCall> calls = loadUsageCalls(*reader, sql, book.get());
             rollUp(calls);
             for (UsageCall& call : calls) {
