@@ -69,7 +69,8 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile& current, QWidget* pa
     setWindowTitle(tr("Connection"));
     auto* layout = new QVBoxLayout(this);
     const char* const labels[] = { "Local — the embedded trace server on this machine (SQLite)",
-        "W&B — hosted Weave (trace.wandb.ai or your W&B host)", "Another Weave-compatible server" };
+        // "&&": a single & in a button's text marks its shortcut key, and showed "WB" with a B underlined.
+        "W&&B — hosted Weave (trace.wandb.ai or your W&&B host)", "Another Weave-compatible server" };
     for (int i = 0; i < 3; ++i) {
         auto* radio = new QRadioButton(tr(labels[i]), this);
         m_kind->addButton(radio, i);

@@ -179,13 +179,17 @@ bool FilterBar::chooseCustomRange()
     form->addRow(tr("Started before"), before);
     auto* problem = new QLabel(&dialog);
     problem->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    const QString reversed = tr("“Started after” must be earlier than “Started before”.");
+    // Room for the sentence from the start: shown later, it was cut at the dialog's edge.
+    dialog.setMinimumWidth(problem->fontMetrics().horizontalAdvance(reversed) + 40);
+    problem->setMinimumHeight(problem->fontMetrics().height());
     form->addRow(problem);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(buttons);
     // A range that ends before it starts holds no call: said here, not shown as an empty table.
-    const auto check = [after, before, problem, buttons] {
+    const auto check = [after, before, problem, buttons, reversed] {
         const bool ordered = after->dateTime() < before->dateTime();
-        problem->setText(ordered ? QString() : tr("“Started after” must be earlier than “Started before”."));
+        problem->setText(ordered ? QString() : reversed);
         buttons->button(QDialogButtonBox::Ok)->setEnabled(ordered);
     };
     connect(after, &QDateTimeEdit::dateTimeChanged, &dialog, check);

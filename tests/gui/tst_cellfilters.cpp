@@ -181,6 +181,7 @@ void CellFiltersTest::relativeRangeMovesWithTheClock()
         edits.value(0)->setDateTime(edits.value(1)->dateTime().addSecs(3600));
         okOffWhenReversed =
             !dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->isEnabled();
+        dialog->grab().save(QStringLiteral(SHOT_DIR "/custom-range-reversed.png"));
         for (auto* label : dialog->findChildren<QLabel*>())
             said += label->text();
         dialog->reject();
@@ -214,6 +215,8 @@ void CellFiltersTest::conditionDialogOffersTheFieldsOperators()
     QVERIFY(field && op && field->isEditable());
     field->setCurrentText(u"started_at"_s);
     QCOMPARE(op->count(), 2);
+    dialog.resize(420, dialog.sizeHint().height());
+    QVERIFY(dialog.grab().save(QStringLiteral(SHOT_DIR "/condition-started-at.png")));
     QCOMPARE(op->itemText(0), spindle::filterOpSymbol(FilterOp::After));
     field->setCurrentText(u"inputs.msg"_s);
     QCOMPARE(op->count(), int(std::size(spindle::kAllFilterOps)));
@@ -244,6 +247,7 @@ void CellFiltersTest::userAndTraceFiltersHaveChips()
     auto* chips = m_page->filterBar()->findChild<widgets::ChipBar*>();
     QVERIFY(chips);
     QCOMPARE(chips->chipCount(), 2);
+    QVERIFY(m_page->filterBar()->grab().save(QStringLiteral(SHOT_DIR "/filterbar-user-trace-chips.png")));
     Q_EMIT chips->chipRemoved(0); // the user's ✕
     waitForRows();
     QVERIFY(m_page->controller()->query().userIds.isEmpty());

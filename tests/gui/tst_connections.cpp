@@ -72,6 +72,7 @@ QString connectAgain(app::AppSession& session)
         for (auto* label : dialog->findChildren<QLabel*>())
             if (label->text().contains(u"in use"_s))
                 shown = label->text();
+        dialog->grab().save(QStringLiteral(SHOT_DIR "/connection-key-in-use.png"));
         dialog->accept();
     });
     Q_EMIT session.window()->connectionDialogRequested();
@@ -213,6 +214,8 @@ void ConnectionsTest::onlyASpindleServerIsTakenForTheLocalOne()
     QVERIFY2(banner->text().contains(u"Port %1 is taken"_s.arg(impostor.serverPort()))
             && banner->text().contains(session.serverUrl().toString()),
         qPrintable(banner->text()));
+    session.window()->resize(1200, 700);
+    QVERIFY(session.window()->grab().save(QStringLiteral(SHOT_DIR "/port-taken-banner.png")));
 
     // A real Spindle server on the port is used as it is.
     apptest::InProcessServer spindleServer;
